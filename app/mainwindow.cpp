@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "mainwindow.h"
+
+#include "demos.h"
+
+#include <cmascope/version.h>
+#include <views/mapcontent.h>
+#include <views/memorymapwidget.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+
+namespace cmascope::app {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+{
+    m_map = new views::MemoryMapWidget(this);
+    setCentralWidget(m_map);
+    m_summaryLabel = new QLabel(this);
+    m_hoverLabel = new QLabel(this);
+    statusBar()->addWidget(m_hoverLabel, 1);
+    statusBar()->addPermanentWidget(m_summaryLabel);
+    connect(m_map, &views::MemoryMapWidget::hoveredAddressChanged, this,
+        [this](quint64, const QString& description) { m_hoverLabel->setText(description.section(QLatin1Char('\n'), 0, 0)); });
+    createActions();
+    resize(1100, 560);
+    updateTitle();
+}
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open Project…"), this, &MainWindow::openFile);
+    open->setShortcut(QKeySequence::Open);
+    m_demoMenu = file->addMenu(tr("Open &Demo"));
+    for (const auto& demo : builtInDemos()) {
+        QAction* a = m_demoMenu->addAction(demo.title);
+        a->setToolTip(demo.description);
+        const QString path = demo.resourcePath;
+        connect(a, &QAction::triggered, this, [this, path] { openProject(path); });
+    }
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* zoomIn = view->addAction(tr("Zoom &In"), m_map, &views::MemoryMapWidget::zoomIn);
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    QAction* zoomOut = view->addAction(tr("Zoom &Out"), m_map, &views::MemoryMapWidget::zoomOut);
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QAction* fit = view->addAction(tr("&Fit All"), m_map, &views::MemoryMapWidget::fitAll);
+    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About cmascope"), this, &MainWindow::about);
+}
+
+bool MainWindow::openProject(const QString& path, bool quiet)
+{
+    QString ioError;
+    const QByteArray data = readAll(path, &ioError);
+    ProjectLoadResult result;
+    if (!ioError.isEmpty()) {
+        m_lastError = ioError;
+    } else {
+        result = parseProject(std::string_view(data.constData(), std::size_t(data.size())));
+        if (!result.ok())
+            m_lastError = QFileInfo(path).fileName() + QStringLiteral(":\n") + QString::fromStdString(result.errorText());
+    }
+    if (!ioError.isEmpty() || !result.ok()) {
+        if (!quiet)
+            QMessageBox::critical(this, tr("Cannot open project"), m_lastError);
+        statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 8000);
+        return false;
+    }
+    m_lastError.clear();
+    m_project = std::move(*result.project);
+    m_path = path;
+    showProject();
+    updateTitle();
+    return true;
+}
+
+void MainWindow::showProject()
+{
+    auto content = views::MapContent::fromPlatform(m_project.platform);
+    const auto& pf = m_project.platform;
+    m_summaryLabel->setText(tr("%n bank(s)", nullptr, int(pf.banks.size())) + QStringLiteral(" · ")
+        + tr("%n region(s)", nullptr, int(pf.regions.size())) + QStringLiteral(" · ")
+        + tr("%n device(s)", nullptr, int(pf.devices.size())));
+    if (!content.unplaced.isEmpty())
+        statusBar()->showMessage(tr("Not yet placed: %1").arg(content.unplaced.join(QStringLiteral(", "))), 10000);
+    m_map->setContent(std::move(content));
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_project.platform.name.empty() ? tr("Untitled")
+                                                         : QString::fromStdString(m_project.platform.name);
+    setWindowTitle(QStringLiteral("%1[*] — cmascope").arg(name));
+}
+
+void MainWindow::openFile()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Project"), QString(), tr("cmascope projects (*.json *.cmascope);;All files (*)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About cmascope"),
+        tr("<h3>cmascope %1</h3><p>Plan, replay and explain Linux contiguous memory (CMA) regions.</p>")
+            .arg(QString::fromLatin1(kVersion)));
+}
+
+} // namespace cmascope::app

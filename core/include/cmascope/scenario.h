@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A scenario: the sequence of steps a simulation runs (allocate, free, phase markers, pin, reset).
+// Steps are compact (32 bytes) and refer to names through a symbol table, so a generated
+// million-step run costs little memory.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace cmascope {
+
+/// Interns strings; ids are dense and stable for the table's lifetime. Id 0 is the empty string.
+class SymbolTable
+{
+public:
+    SymbolTable();
+    std::uint32_t intern(std::string_view s);
+    std::string_view name(std::uint32_t id) const { return m_names.at(id); }
+    std::size_t size() const noexcept { return m_names.size(); }
+    /// Returns the id of @p s, or UINT32_MAX when it was never interned.
+    std::uint32_t find(std::string_view s) const;
+
+private:
+    std::vector<std::string> m_names;
+    std::unordered_map<std::string, std::uint32_t> m_ids;
+};
+
+enum class StepType : std::uint8_t {
+    Allocate, ///< device/kind asks for `size` bytes aligned to 2^alignLog2 bytes, remembered as `label`
+    Free,     ///< free the chunk remembered as `label`
+    Phase,    ///< a phase marker ("HD decode", "video conference"); `label` is the text
+    Pin,      ///< pages [offset, offset + size) of region `region` become pinned/unmovable (busy)
+    Unpin,    ///< ... become movable again
+    Reset,    ///< free everything and unpin everything
+    Place,    ///< allocate exactly pages [offset, offset + size) of `region` (a placement recorded in a trace)
+    Release,  ///< give back pages [offset, offset + size) of `region` (cma_release; may be part of a chunk)
+};
+
+std::string_view stepTypeName(StepType t) noexcept;
+
+inline constexpr std::uint8_t kDefaultAlign = 0xFF;
+
+struct Step {
+    StepType type = StepType::Allocate;
+    std::uint8_t alignLog2 = kDefaultAlign; ///< Allocate: log2 of the alignment in bytes; kDefaultAlign = none asked
+    std::uint16_t region = 0;               ///< Pin/Unpin: region index
+    std::uint32_t device = 0;               ///< symbol id
+    std::uint32_t kind = 0;                 ///< symbol id (0 = no kind / NULL)
+    std::uint32_t label = 0;                ///< symbol id: chunk label (Allocate/Free) or phase text (Phase)
+    std::uint64_t size = 0;                 ///< Allocate: bytes; Pin/Unpin/Place/Release: pages
+    std::uint64_t offset = 0;               ///< Pin/Unpin/Place/Release: first page relative to the region start
+};
+static_assert(sizeof(Step) <= 32, "Step must stay compact");
+
+struct Scenario {
+    std::string name;
+    std::string description;
+    SymbolTable symbols;
+    std::vector<Step> steps;
+
+    Step& allocate(std::string_view device, std::string_view kind, std::uint64_t bytes, std::string_view label,
+        std::uint64_t alignmentBytes = 0);
+    Step& free(std::string_view label);
+    Step& phase(std::string_view text);
+    Step& pin(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages);
+    Step& unpin(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages);
+    Step& reset();
+    Step& place(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages, std::string_view device,
+        std::string_view label = {});
+    Step& release(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages);
+};
+
+} // namespace cmascope

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <cmascope/project.h>
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+using namespace cmascope;
+
+class TestProject : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void loadsDemo();
+    void roundTrip();
+    void errorsNamePaths_data();
+    void errorsNamePaths();
+    void unknownKeysWarn();
+    void notJson();
+    void atomicSaveKeepsOldFileOnFailure();
+    void atomicSaveReplaces();
+};
+
+static std::string readFile(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+static const char* const kMinimal = R"({
+  "format": "cmascope-project", "version": 1,
+  "platform": {
+    "name": "test",
+    "banks": [ { "name": "ram", "base": "0x40000000", "size": "1G" } ],
+    "regions": [ { "name": "r", "size": "64M", "start": "0x60000000", "policy": "kernel",
+                   "params": { "order_per_bit": 1 } } ],
+    "devices": [ { "name": "video", "dma_bits": 32 } ],
+    "kinds": [ { "name": "a" } ],
+    "rules": [ { "patterns": [ "video/a" ], "regions": [ "r" ] } ]
+  },
+  "scenarios": [ { "name": "s", "steps": [
+    { "op": "phase", "text": "start" },
+    { "op": "alloc", "device": "video", "kind": "a", "size": "6M", "align": "1M", "label": "x" },
+    { "op": "pin", "region": "r", "offset": 16, "pages": 4 },
+    { "op": "free", "label": "x" },
+    { "op": "reset" } ] } ]
+})";
+
+void TestProject::loadsDemo()
+{
+    const auto r = loadProjectFile(CMASCOPE_SOURCE_DIR "/resources/demos/camera-video-2010.json");
+    QVERIFY2(r.ok(), r.errorText().c_str());
+    const auto& pf = r.project->platform;
+    QCOMPARE(pf.banks.size(), std::size_t(2));
+    QCOMPARE(pf.regions.size(), std::size_t(3));
+    QVERIFY(pf.findRegion("b2"));
+    QCOMPARE(pf.findRegion("b2")->start, std::uint64_t(0x40000000));
+    QCOMPARE(pf.findRegion("b2")->placement, Placement::Fixed);
+    QCOMPARE(pf.findRegion("fw")->alignment, 128 * KiB);
+    QCOMPARE(pf.findRegion("b1")->policy, PolicyKind::BestFit2010);
+    QVERIFY(!r.project->scenarios.empty());
+    QVERIFY(r.project->scenarios[0].steps.size() > 50);
+}
+
+void TestProject::roundTrip()
+{
+    const auto first = parseProject(kMinimal);
+    QVERIFY2(first.ok(), first.errorText().c_str());
+    const auto& p = *first.project;
+    QCOMPARE(p.platform.regions[0].size, 64 * MiB);
+    QCOMPARE(p.platform.regions[0].params.orderPerBit, 1u);
+    QCOMPARE(p.platform.devices[0].dmaBits, 32u);
+    const auto& steps = p.scenarios[0].steps;
+    QCOMPARE(steps.size(), std::size_t(5));
+    QCOMPARE(steps[1].type, StepType::Allocate);
+    QCOMPARE(steps[1].size, 6 * MiB);
+    QCOMPARE(steps[1].alignLog2, std::uint8_t(20));
+    QCOMPARE(steps[2].type, StepType::Pin);
+    QCOMPARE(steps[2].offset, std::uint64_t(16));
+
+    const std::string text = serializeProject(p);
+    const auto second = parseProject(text);
+    QVERIFY2(second.ok(), second.errorText().c_str());
+    QVERIFY(second.project->platform == p.platform);
+    QCOMPARE(serializeProject(*second.project), text);
+}
+
+void TestProject::errorsNamePaths_data()
+{
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("expected");
+    const QString head = QStringLiteral(R"({"format":"cmascope-project","version":1,"platform":{"name":"x",)");
+    QTest::newRow("bad size") << head + QStringLiteral(R"("regions":[{"name":"r","size":"12Q"}]}})")
+                              << QStringLiteral("platform.regions[0].size: '12Q' is not a size");
+    QTest::newRow("negative") << head + QStringLiteral(R"("banks":[{"name":"b","base":-1,"size":1}]}})")
+                              << QStringLiteral("platform.banks[0].base: must not be negative");
+    QTest::newRow("alignment") << head + QStringLiteral(R"("regions":[{"name":"r","size":"4M","alignment":"3K"}]}})")
+                               << QStringLiteral("platform.regions[0].alignment: must be a power of two, not 0xc00");
+    QTest::newRow("policy") << head + QStringLiteral(R"("regions":[{"name":"r","size":"4M","policy":"magic"}]}})")
+                            << QStringLiteral("platform.regions[0].policy: unknown policy \"magic\"");
+    QTest::newRow("missing name") << head + QStringLiteral(R"("devices":[{"dma_bits":32}]}})")
+                                  << QStringLiteral("platform.devices[0].name: is required");
+    QTest::newRow("step op") << head + QStringLiteral(R"("banks":[]},"scenarios":[{"name":"s","steps":[{"op":"grab"}]}]})")
+                             << QStringLiteral("scenarios[0].steps[0].op: unknown operation \"grab\"");
+    QTest::newRow("pin region") << head
+            + QStringLiteral(R"("banks":[]},"scenarios":[{"name":"s","steps":[{"op":"pin","region":"zz","offset":0,"pages":1}]}]})")
+                                << QStringLiteral("scenarios[0].steps[0].region: no region named \"zz\"");
+    QTest::newRow("newer version") << QStringLiteral(R"({"format":"cmascope-project","version":99,"platform":{}})")
+                                   << QStringLiteral("version: this file was written by a newer cmascope");
+    QTest::newRow("wrong format") << QStringLiteral(R"({"format":"other","version":1,"platform":{}})")
+                                  << QStringLiteral("format: must be \"cmascope-project\"");
+}
+
+void TestProject::errorsNamePaths()
+{
+    QFETCH(QString, json);
+    QFETCH(QString, expected);
+    const QByteArray utf8 = json.toUtf8();
+    const auto r = parseProject(std::string_view(utf8.constData(), std::size_t(utf8.size())));
+    QVERIFY(!r.ok()); // never half-loaded
+    const QString text = QString::fromStdString(r.errorText());
+    QVERIFY2(text.contains(expected), qPrintable(text));
+}
+
+void TestProject::unknownKeysWarn()
+{
+    const auto r = parseProject(R"({"format":"cmascope-project","version":1,"platform":{"name":"x","colour":"red"}})");
+    QVERIFY(r.ok());
+    QCOMPARE(r.messages.size(), std::size_t(1));
+    QCOMPARE(r.messages[0].severity, LoadMessage::Severity::Warning);
+    QCOMPARE(QString::fromStdString(r.messages[0].path), QStringLiteral("platform.colour"));
+}
+
+void TestProject::notJson()
+{
+    const auto r = parseProject("{ \"format\": ");
+    QVERIFY(!r.ok());
+    QVERIFY(QString::fromStdString(r.errorText()).contains(QStringLiteral("not valid JSON")));
+    const auto missing = loadProjectFile("/nonexistent/dir/p.json");
+    QVERIFY(!missing.ok());
+    QVERIFY(QString::fromStdString(missing.errorText()).contains(QStringLiteral("/nonexistent/dir/p.json")));
+}
+
+void TestProject::atomicSaveKeepsOldFileOnFailure()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath(QStringLiteral("p.json")).toStdString();
+    QVERIFY(!writeFileAtomically(path, "old contents"));
+    // A directory that cannot be written: the temporary file cannot be created; the old file survives.
+    QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+    const bool runningAsRoot = ::geteuid() == 0;
+    const auto err = writeFileAtomically(path, "new contents");
+    QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    if (!runningAsRoot) {
+        QVERIFY(err.has_value());
+        QVERIFY(QString::fromStdString(*err).contains(QStringLiteral("p.json")));
+        QCOMPARE(readFile(path), std::string("old contents"));
+    }
+    // Writing over a path whose parent does not exist fails cleanly and names the file.
+    const auto err2 = writeFileAtomically(path + ".d/missing/x.json", "data");
+    QVERIFY(err2.has_value());
+    QVERIFY(QString::fromStdString(*err2).contains(QStringLiteral("x.json")));
+    QCOMPARE(readFile(path), runningAsRoot ? std::string("new contents") : std::string("old contents"));
+}
+
+void TestProject::atomicSaveReplaces()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("p.json")).toStdString();
+    const auto p = parseProject(kMinimal);
+    QVERIFY(p.ok());
+    QVERIFY(!saveProjectFile(path, *p.project));
+    const auto back = loadProjectFile(path);
+    QVERIFY2(back.ok(), back.errorText().c_str());
+    QVERIFY(back.project->platform == p.project->platform);
+    // No temporary files left behind.
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestProject)
+#include "tst_project.moc"

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <views/mapcontent.h>
+#include <views/memorymapwidget.h>
+
+#include <QApplication>
+#include <QImage>
+#include <QWheelEvent>
+#include <QTest>
+
+using namespace cmascope;
+using namespace cmascope::views;
+
+class TestMemoryMapWidget : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void contentFromPlatform();
+    void paintsSomething();
+    void wheelZoomsAroundCursor();
+    void dragPans();
+    void keysZoomAndFit();
+    void hitTesting();
+
+private:
+    static MapContent sample();
+};
+
+MapContent TestMemoryMapWidget::sample()
+{
+    Platform pf;
+    pf.banks.push_back({ "ram0", 0x40000000, 256 * MiB, 0 });
+    Region r;
+    r.name = "video";
+    r.size = 64 * MiB;
+    r.placement = Placement::Fixed;
+    r.start = 0x44000000;
+    pf.regions.push_back(r);
+    Region fw;
+    fw.name = "fw";
+    fw.type = RegionType::Carveout;
+    fw.size = 16 * MiB;
+    fw.placedBase = 0x4a000000;
+    pf.regions.push_back(fw);
+    Region empty;
+    empty.name = "dma";
+    empty.size = 0;
+    pf.regions.push_back(empty);
+    auto c = MapContent::fromPlatform(pf);
+    c.owners = { QStringLiteral("camera") };
+    c.chunks.push_back({ 0x44000000, 8 * MiB, 0, 0, QStringLiteral("frame0") });
+    return c;
+}
+
+void TestMemoryMapWidget::contentFromPlatform()
+{
+    const auto c = sample();
+    QCOMPARE(c.banks.size(), 1);
+    QCOMPARE(c.regions.size(), 2);
+    QCOMPARE(c.regions[0].bank, 0);
+    QVERIFY(c.regions[1].carveout);
+    QCOMPARE(c.regions[1].base, quint64(0x4a000000));
+    QCOMPARE(c.unplaced, QVector<QString>{ QStringLiteral("dma") });
+    QCOMPARE(c.lowestAddress(), quint64(0x40000000));
+    QCOMPARE(c.highestAddress(), quint64(0x50000000));
+}
+
+void TestMemoryMapWidget::paintsSomething()
+{
+    MemoryMapWidget w;
+    w.resize(800, 200);
+    w.setContent(sample());
+    const QImage img = w.grab().toImage();
+    // The region fill, the chunk colour and the background must all appear: not a blank map.
+    const QRectF track = w.trackRect(0);
+    QVERIFY(track.width() > 600);
+    const QColor background = img.pixelColor(5, img.height() - 2);
+    const int regionX = int(track.left() + w.axis().xForAddress(0x46000000));
+    const int chunkX = int(track.left() + w.axis().xForAddress(0x44100000));
+    const QColor regionColour = img.pixelColor(regionX, int(track.center().y()));
+    const QColor chunkColour = img.pixelColor(chunkX, int(track.center().y()) + 4);
+    QVERIFY(regionColour != background);
+    QVERIFY(chunkColour != regionColour);
+    QVERIFY(chunkColour != background);
+}
+
+void TestMemoryMapWidget::wheelZoomsAroundCursor()
+{
+    MemoryMapWidget w;
+    w.resize(900, 200);
+    w.setContent(sample());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QPoint pos(500, 80);
+    const quint64 before = w.addressAt(pos.x());
+    const quint64 spanBefore = w.axis().viewEnd() - w.axis().viewBegin();
+    QWheelEvent wheel(QPointF(pos), QPointF(w.mapToGlobal(pos)), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+        Qt::NoScrollPhase, false);
+    QApplication::sendEvent(&w, &wheel);
+    const quint64 spanAfter = w.axis().viewEnd() - w.axis().viewBegin();
+    QVERIFY(spanAfter < spanBefore);
+    QVERIFY(std::abs(double(w.addressAt(pos.x())) - double(before)) <= w.axis().bytesPerPixel() + 1);
+}
+
+void TestMemoryMapWidget::dragPans()
+{
+    MemoryMapWidget w;
+    w.resize(900, 200);
+    w.setContent(sample());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.zoomIn();
+    w.zoomIn();
+    const quint64 begin = w.axis().viewBegin();
+    QTest::mousePress(&w, Qt::LeftButton, Qt::NoModifier, QPoint(500, 80));
+    QTest::mouseMove(&w, QPoint(400, 80));
+    QTest::mouseRelease(&w, Qt::LeftButton, Qt::NoModifier, QPoint(400, 80));
+    // Dragging the content left by 100 px shows higher addresses.
+    const double expected = 100 * w.axis().bytesPerPixel();
+    QVERIFY(w.axis().viewBegin() > begin);
+    QVERIFY(std::abs(double(w.axis().viewBegin() - begin) - expected) <= w.axis().bytesPerPixel() + 1);
+}
+
+void TestMemoryMapWidget::keysZoomAndFit()
+{
+    MemoryMapWidget w;
+    w.resize(900, 200);
+    w.setContent(sample());
+    const quint64 full = w.axis().viewEnd() - w.axis().viewBegin();
+    QTest::keyClick(&w, Qt::Key_Plus);
+    QCOMPARE(w.axis().viewEnd() - w.axis().viewBegin(), full / 2);
+    QTest::keyClick(&w, Qt::Key_Right);
+    QVERIFY(w.axis().viewBegin() > w.axis().boundsBegin());
+    QTest::keyClick(&w, Qt::Key_0);
+    QCOMPARE(w.axis().viewBegin(), w.axis().boundsBegin());
+    QCOMPARE(w.axis().viewEnd() - w.axis().viewBegin(), full);
+}
+
+void TestMemoryMapWidget::hitTesting()
+{
+    MemoryMapWidget w;
+    w.resize(900, 200);
+    w.setContent(sample());
+    const QRectF track = w.trackRect(0);
+    const double y = track.center().y();
+    const double chunkX = track.left() + w.axis().xForAddress(0x44200000);
+    const double regionX = track.left() + w.axis().xForAddress(0x47000000);
+    const double freeX = track.left() + w.axis().xForAddress(0x4f000000);
+    QCOMPARE(w.regionAt(QPointF(chunkX, y)), 0);
+    QCOMPARE(w.chunkAt(QPointF(chunkX, y)), 0);
+    QCOMPARE(w.regionAt(QPointF(regionX, y)), 0);
+    QCOMPARE(w.chunkAt(QPointF(regionX, y)), -1);
+    QCOMPARE(w.regionAt(QPointF(freeX, y)), -1);
+    QCOMPARE(w.regionAt(QPointF(chunkX, track.bottom() + 30)), -1);
+}
+
+QTEST_MAIN(TestMemoryMapWidget)
+#include "tst_memorymapwidget.moc"

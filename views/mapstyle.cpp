@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "mapstyle.h"
+
+#include <cmath>
+
+namespace cmascope::views {
+
+namespace {
+QColor mix(const QColor& a, const QColor& b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t), float(a.greenF() * (1 - t) + b.greenF() * t),
+        float(a.blueF() * (1 - t) + b.blueF() * t));
+}
+} // namespace
+
+MapStyle::MapStyle(const QPalette& palette)
+{
+    // Qt 6.4 has no QStyleHints::colorScheme(): judge the theme by the window colour's lightness.
+    const QColor window = palette.color(QPalette::Window);
+    dark = window.lightnessF() < 0.5;
+    background = palette.color(QPalette::Base);
+    text = palette.color(QPalette::WindowText);
+    mutedText = mix(text, background, 0.45);
+    grid = mix(text, background, 0.85);
+    freeMemory = mix(background, text, dark ? 0.10 : 0.06);
+    trackBorder = mix(text, background, 0.6);
+    const QColor highlight = palette.color(QPalette::Highlight);
+    regionFill = mix(background, highlight, dark ? 0.22 : 0.14);
+    regionBorder = mix(highlight, text, 0.2);
+    carveout = mix(text, background, 0.35);
+}
+
+QColor MapStyle::ownerColor(int index) const
+{
+    // Golden-angle hue steps keep neighbouring owners apart; saturation/value suit the theme.
+    const double hue = std::fmod(0.08 + index * 0.618033988749895, 1.0);
+    return QColor::fromHsvF(float(hue), dark ? 0.55f : 0.65f, dark ? 0.85f : 0.80f);
+}
+
+} // namespace cmascope::views

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Colours of the memory map, derived from the widget palette so light and dark themes both work.
+#pragma once
+
+#include <QColor>
+#include <QPalette>
+
+namespace cmascope::views {
+
+struct MapStyle {
+    explicit MapStyle(const QPalette& palette);
+
+    bool dark = false;
+    QColor background;
+    QColor text;
+    QColor mutedText;
+    QColor grid;
+    QColor freeMemory;
+    QColor trackBorder;
+    QColor regionFill;
+    QColor regionBorder;
+    QColor carveout;
+
+    /// A distinct, theme-appropriate colour for owner (device or kind) number @p index.
+    QColor ownerColor(int index) const;
+};
+
+} // namespace cmascope::views
