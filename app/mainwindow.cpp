@@ -3,6 +3,7 @@
 
 #include "demos.h"
 
+#include <cmascope/placement.h>
 #include <cmascope/version.h>
 #include <views/mapcontent.h>
 #include <views/memorymapwidget.h>
@@ -91,13 +92,37 @@ bool MainWindow::openProject(const QString& path, bool quiet)
 
 void MainWindow::showProject()
 {
-    auto content = views::MapContent::fromPlatform(m_project.platform);
+    // Place the regions the way the kernel reserves them at boot, then run the first scenario and show
+    // its final state. (Stepping through it is the timeline's job.)
+    Platform placed = m_project.platform;
+    const auto placement = placeRegions(placed);
+    QStringList problems;
+    for (const auto& rp : placement.regions)
+        if (!rp.base && rp.size)
+            problems << QString::fromStdString(rp.message);
+    views::MapContent content = views::MapContent::fromPlatform(placed);
+    m_simulation.reset();
+    if (!m_project.scenarios.empty()) {
+        auto created = Simulation::create(placed, m_project.scenarios.front());
+        if (auto* sim = std::get_if<Simulation>(&created)) {
+            sim->run();
+            m_simulation = std::make_unique<Simulation>(std::move(*sim));
+            content = views::MapContent::fromSimulation(*m_simulation, m_simulation->stateAt(m_simulation->stepCount()));
+        } else {
+            problems << QString::fromStdString(std::get<std::string>(created));
+        }
+    }
     const auto& pf = m_project.platform;
     m_summaryLabel->setText(tr("%n bank(s)", nullptr, int(pf.banks.size())) + QStringLiteral(" · ")
         + tr("%n region(s)", nullptr, int(pf.regions.size())) + QStringLiteral(" · ")
         + tr("%n device(s)", nullptr, int(pf.devices.size())));
-    if (!content.unplaced.isEmpty())
-        statusBar()->showMessage(tr("Not yet placed: %1").arg(content.unplaced.join(QStringLiteral(", "))), 10000);
+    if (m_simulation) {
+        const auto summary = m_simulation->summary();
+        m_summaryLabel->setText(m_summaryLabel->text() + QStringLiteral(" · ")
+            + tr("%1 steps, %2 requests, %3 failed").arg(summary.steps).arg(summary.allocations).arg(summary.failures));
+    }
+    if (!problems.isEmpty())
+        statusBar()->showMessage(problems.join(QStringLiteral("; ")), 15000);
     m_map->setContent(std::move(content));
 }
 

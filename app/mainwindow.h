@@ -2,8 +2,11 @@
 #pragma once
 
 #include <cmascope/project.h>
+#include <cmascope/simulator.h>
 
 #include <QMainWindow>
+
+#include <memory>
 
 class QLabel;
 class QMenu;
@@ -28,6 +31,8 @@ public:
     QString projectPath() const { return m_path; }
     views::MemoryMapWidget* memoryMap() const { return m_map; }
     QString lastError() const { return m_lastError; }
+    /// The run of the project's first scenario, if it has one.
+    const Simulation* simulation() const { return m_simulation.get(); }
 
 private Q_SLOTS:
     void openFile();
@@ -39,6 +44,7 @@ private:
     void updateTitle();
 
     Project m_project;
+    std::unique_ptr<Simulation> m_simulation;
     QString m_path;
     QString m_lastError;
     views::MemoryMapWidget* m_map = nullptr;

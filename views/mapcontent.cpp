@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mapcontent.h"
 
+#include <QHash>
+
 #include <algorithm>
 #include <limits>
 
@@ -57,6 +59,49 @@ MapContent MapContent::fromPlatform(const Platform& platform)
             }
         }
         c.regions.push_back(mr);
+    }
+    return c;
+}
+
+MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& state)
+{
+    const Platform& pf = sim.platform();
+    MapContent c = fromPlatform(pf);
+    // Map platform region index -> content region index (unplaced regions are not in the content).
+    QVector<int> regionIndex(int(pf.regions.size()), -1);
+    for (int i = 0, ci = 0; i < int(pf.regions.size()); ++i) {
+        if (ci < c.regions.size() && c.regions[ci].name == QString::fromStdString(pf.regions[std::size_t(i)].name))
+            regionIndex[i] = ci++;
+    }
+    const Scenario& sc = sim.scenario();
+    QHash<std::uint32_t, int> ownerOfDevice;
+    for (const auto& d : pf.devices) {
+        const std::uint32_t sym = sc.symbols.find(d.name);
+        ownerOfDevice.insert(sym, int(c.owners.size()));
+        c.owners.push_back(QString::fromStdString(d.name));
+    }
+    for (const auto& rt : state.regions) {
+        const int ci = regionIndex.value(rt.index, -1);
+        if (ci < 0)
+            continue;
+        for (const auto& [offset, id] : rt.live) {
+            const ChunkInfo& chunk = sim.chunks()[id];
+            const Step& origin = sc.steps[chunk.originStep];
+            auto it = ownerOfDevice.find(origin.device);
+            if (it == ownerOfDevice.end()) {
+                it = ownerOfDevice.insert(origin.device, int(c.owners.size()));
+                c.owners.push_back(QString::fromUtf8(sc.symbols.name(origin.device).data(),
+                    qsizetype(sc.symbols.name(origin.device).size())));
+            }
+            MapChunk mc;
+            mc.base = (rt.basePfn + offset) * rt.pageSize;
+            mc.size = std::uint64_t(chunk.pages) * rt.pageSize;
+            mc.region = ci;
+            mc.owner = *it;
+            const auto label = sc.symbols.name(origin.label);
+            mc.label = QString::fromUtf8(label.data(), qsizetype(label.size()));
+            c.chunks.push_back(mc);
+        }
     }
     return c;
 }

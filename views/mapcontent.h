@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cmascope/platform.h>
+#include <cmascope/simulator.h>
 
 #include <QString>
 #include <QVector>
@@ -49,6 +50,9 @@ struct MapContent {
     /// Builds the content of a platform whose regions have been placed (Region::placedBase), or
     /// are fixed. Regions without an address are listed in `unplaced`.
     static MapContent fromPlatform(const Platform& platform);
+
+    /// The platform of @p sim plus the chunks live in @p state, coloured by device.
+    static MapContent fromSimulation(const Simulation& sim, const SimState& state);
 };
 
 } // namespace cmascope::views

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <cmascope/memparse.h>
 #include <cmascope/project.h>
 
 #include <nlohmann/json.hpp>
@@ -6,7 +7,6 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -39,64 +39,19 @@ std::string ProjectLoadResult::errorText() const
 
 namespace {
 
-/// Parses "64M", "0x40000000", "4096", "1G" (suffixes K M G T, binary). Strict: the whole text.
+/// A size or address as text: the kernel's memparse() ("64M", "0x40000000", "4096", "1G"), which must
+/// consume the whole text. A trailing "iB" after the suffix ("64MiB") is accepted for readability.
 std::optional<std::uint64_t> parseSizeText(std::string_view text)
 {
-    if (text.empty())
+    const auto r = memparse(text);
+    if (!r.ok())
         return std::nullopt;
-    int base = 10;
-    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-        base = 16;
-        text.remove_prefix(2);
-    }
-    std::uint64_t value = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-    if (ec != std::errc() || ptr == text.data())
+    std::string_view rest = text.substr(r.end);
+    if (rest == "iB" && r.end > 0 && std::string_view("KMGTPEkmgtpe").find(text[r.end - 1]) != std::string_view::npos)
+        rest = {};
+    if (!rest.empty())
         return std::nullopt;
-    std::string_view rest(ptr, static_cast<std::size_t>(text.data() + text.size() - ptr));
-    unsigned shift = 0;
-    if (!rest.empty()) {
-        switch (rest.front()) {
-        case 'K':
-        case 'k':
-            shift = 10;
-            break;
-        case 'M':
-        case 'm':
-            shift = 20;
-            break;
-        case 'G':
-        case 'g':
-            shift = 30;
-            break;
-        case 'T':
-        case 't':
-            shift = 40;
-            break;
-        default:
-            return std::nullopt;
-        }
-        rest.remove_prefix(1);
-        if (rest == "iB" || rest == "B")
-            rest = {};
-        if (!rest.empty())
-            return std::nullopt;
-    }
-    if (shift && value > (UINT64_MAX >> shift))
-        return std::nullopt;
-    return value << shift;
-}
-
-std::string formatSizeText(std::uint64_t v)
-{
-    static constexpr std::pair<unsigned, char> units[] = { { 40, 'T' }, { 30, 'G' }, { 20, 'M' }, { 10, 'K' } };
-    if (v != 0) {
-        for (const auto& [shift, suffix] : units) {
-            if ((v & ((std::uint64_t(1) << shift) - 1)) == 0)
-                return std::to_string(v >> shift) + suffix;
-        }
-    }
-    return std::to_string(v);
+    return r.value;
 }
 
 std::string hexText(std::uint64_t v)
@@ -483,7 +438,7 @@ void readScenario(Reader& r, const json& v, const std::string& p, const Platform
     });
 }
 
-json sizeJson(std::uint64_t v) { return formatSizeText(v); }
+json sizeJson(std::uint64_t v) { return formatSize(v); }
 
 } // namespace
 

@@ -567,6 +567,13 @@ bool Simulation::run(const std::function<bool(std::size_t, std::size_t)>& progre
     Impl& m = *d;
     const std::size_t total = m.scenario.steps.size();
     m.records.reserve(total);
+    if (m.chunks.empty()) {
+        // Exactly one chunk per placement, plus pieces of partial releases (rare): reserve what is known.
+        std::size_t placements = 0;
+        for (const Step& s : m.scenario.steps)
+            placements += s.type == StepType::Allocate || s.type == StepType::Place;
+        m.chunks.reserve(placements);
+    }
     std::uint32_t sinceCheckpoint = 0;
     while (m.current.position < total) {
         if (progress && (m.current.position & 0xFFFF) == 0 && !progress(m.current.position, total))

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <cmascope/simulator.h>
+
+#include <QTest>
+
+#include <random>
+
+using namespace cmascope;
+
+namespace {
+
+/// One bank, one fixed kernel-policy region of @p pages pages at PFN 0x1000, rule "video=r".
+Platform onePool(std::uint64_t pages, PolicyKind policy = PolicyKind::Kernel)
+{
+    Platform pf;
+    pf.name = "test";
+    pf.banks.push_back({ "ram", 0x1000000, 64 * MiB, 0 });
+    Region r;
+    r.name = "r";
+    r.size = pages * 4096;
+    r.placement = Placement::Fixed;
+    r.start = 0x1000000;
+    r.policy = policy;
+    pf.regions.push_back(r);
+    pf.rules.push_back({ { "video" }, { "r" } });
+    return pf;
+}
+
+Simulation make(const Platform& pf, Scenario sc, SimulationOptions opt = {})
+{
+    auto v = Simulation::create(pf, std::move(sc), opt);
+    if (auto* err = std::get_if<std::string>(&v))
+        qFatal("%s", err->c_str());
+    return std::move(std::get<Simulation>(v));
+}
+
+} // namespace
+
+class TestSimulator : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void handComputedKernelRun();
+    void noRuleMatches();
+    void fragmentedDiagnosis();
+    void notEnoughMemoryDiagnosis();
+    void pinnedPagesCauseBusyRetries();
+    void fallbackRegion();
+    void placeAndPartialRelease();
+    void resetFreesEverything();
+    void unknownFree();
+    void stateAtMatchesSteppingFromZero_data();
+    void stateAtMatchesSteppingFromZero();
+    void summaryFigures();
+    void rejectsUnplacedRegion();
+};
+
+void TestSimulator::handComputedKernelRun()
+{
+    Scenario sc;
+    sc.allocate("video", "", 16 * KiB, "A");          // 4 pages at 0
+    sc.allocate("video", "", 32 * KiB, "B", 32 * KiB); // 8 pages, order 3: first zero 4 -> aligned 8
+    sc.free("A");
+    sc.allocate("video", "", 16 * KiB, "C"); // first fit: back at 0
+    auto sim = make(onePool(64), sc);
+    QVERIFY(sim.run());
+    const auto& rec = sim.records();
+    QCOMPARE(rec.size(), std::size_t(4));
+    QCOMPARE(rec[0].outcome, Outcome::Allocated);
+    QCOMPARE(rec[0].offset, 0u);
+    QCOMPARE(rec[1].offset, 8u);
+    QCOMPARE(rec[1].pages, 8u);
+    QCOMPARE(rec[1].usedPages, 12u);
+    QCOMPARE(rec[1].freeRuns, 2u);     // [4,8) and [16,64)
+    QCOMPARE(rec[1].largestFree, 48u);
+    QCOMPARE(rec[2].outcome, Outcome::Freed);
+    QCOMPARE(rec[2].chunk, rec[0].chunk);
+    QCOMPARE(rec[2].usedPages, 8u);
+    QCOMPARE(rec[3].offset, 0u);
+    QCOMPARE(sim.chunks().size(), std::size_t(3));
+    QCOMPARE(sim.chunks()[0].diedStep, 2u);
+    QCOMPARE(sim.chunks()[2].bornStep, 3u);
+}
+
+void TestSimulator::noRuleMatches()
+{
+    Scenario sc;
+    sc.allocate("camera", "", 16 * KiB, "x");
+    auto sim = make(onePool(64), sc);
+    QVERIFY(sim.run());
+    QCOMPARE(sim.records()[0].outcome, Outcome::Failed);
+    QCOMPARE(sim.records()[0].region, kNoRegion);
+    const auto dg = sim.diagnose(0);
+    QVERIFY(!dg.succeeded);
+    QVERIFY(dg.attempts.empty());
+    QVERIFY2(QString::fromStdString(dg.summary).contains(QStringLiteral("no region")), dg.summary.c_str());
+}
+
+void TestSimulator::fragmentedDiagnosis()
+{
+    Scenario sc;
+    for (int i = 0; i < 4; ++i)
+        sc.allocate("video", "", 16 * KiB, "c" + std::to_string(i));
+    sc.free("c0");
+    sc.free("c2");
+    sc.allocate("video", "", 32 * KiB, "big"); // 8 pages: 8 free, but in two runs of 4
+    auto sim = make(onePool(16), sc);
+    QVERIFY(sim.run());
+    const auto& r = sim.records().back();
+    QCOMPARE(r.outcome, Outcome::Failed);
+    QCOMPARE(r.refusal, Refusal::Fragmented);
+    const auto dg = sim.diagnose(6);
+    QCOMPARE(dg.attempts.size(), std::size_t(1));
+    const auto& a = dg.attempts[0];
+    QCOMPARE(a.region, std::string("r"));
+    QCOMPARE(a.neededPages, std::uint64_t(8));
+    QCOMPARE(a.freePages, std::uint64_t(8));
+    QCOMPARE(a.largestFree, std::uint64_t(4));
+    // Two order-2 blocks, order-3 request: 1000 - (1000 + 8000/8) / 2 = 0 (lack of memory).
+    QCOMPARE(a.extfragIndex, 0);
+    QVERIFY2(QString::fromStdString(a.verdict).contains(QStringLiteral("fragmented")), a.verdict.c_str());
+}
+
+void TestSimulator::notEnoughMemoryDiagnosis()
+{
+    Scenario sc;
+    sc.allocate("video", "", 48 * KiB, "a"); // 12 of 16 pages
+    sc.allocate("video", "", 32 * KiB, "b"); // 8 > 4 available
+    auto sim = make(onePool(16), sc);
+    QVERIFY(sim.run());
+    QCOMPARE(sim.records()[1].refusal, Refusal::NotEnoughFree);
+    const auto dg = sim.diagnose(1);
+    QVERIFY2(QString::fromStdString(dg.attempts.at(0).verdict).contains(QStringLiteral("not enough memory")),
+        dg.attempts.at(0).verdict.c_str());
+    QVERIFY(!sim.diagnose(0).attempts.empty());
+    QVERIFY(sim.diagnose(0).succeeded);
+}
+
+void TestSimulator::pinnedPagesCauseBusyRetries()
+{
+    Scenario sc;
+    sc.pin(0, 0, 2);
+    sc.allocate("video", "", 16 * KiB, "x"); // windows [0,4) and [1,5) are busy; [2,6) is not
+    auto sim = make(onePool(64), sc);
+    QVERIFY(sim.run());
+    QCOMPARE(sim.records()[0].outcome, Outcome::Pinned);
+    QCOMPARE(sim.records()[1].outcome, Outcome::Allocated);
+    QCOMPARE(sim.records()[1].offset, 2u);
+    QCOMPARE(sim.records()[1].busyRetries, 2u);
+}
+
+void TestSimulator::fallbackRegion()
+{
+    Platform pf = onePool(64);
+    Region dma;
+    dma.name = "dma";
+    dma.size = 0;
+    dma.fallbackMaxContiguous = 4 * MiB;
+    pf.regions.push_back(dma);
+    pf.rules.insert(pf.rules.begin(), MapRule { { "ivtv" }, { "dma" } });
+    Scenario sc;
+    sc.allocate("ivtv", "", 1 * MiB, "small");
+    sc.allocate("ivtv", "", 8 * MiB, "huge");
+    sc.free("small");
+    auto sim = make(pf, sc);
+    QVERIFY(sim.run());
+    QCOMPARE(sim.records()[0].outcome, Outcome::AllocatedFallback);
+    QCOMPARE(sim.records()[1].outcome, Outcome::Failed);
+    QCOMPARE(sim.records()[1].refusal, Refusal::TooLarge);
+    QCOMPARE(sim.records()[2].outcome, Outcome::Freed);
+    const auto dg = sim.diagnose(1);
+    QVERIFY(dg.attempts.at(0).fallbackRegion);
+    QVERIFY2(QString::fromStdString(dg.attempts[0].verdict).contains(QStringLiteral("at most 4 MiB")),
+        dg.attempts[0].verdict.c_str());
+}
+
+void TestSimulator::placeAndPartialRelease()
+{
+    Scenario sc;
+    sc.place(0, 5, 10, "kworker/0:1-42");
+    sc.release(0, 7, 2);  // pages 7 and 8 of the chunk [5, 15)
+    sc.release(0, 9, 6);  // the tail piece, exactly
+    sc.release(0, 30, 2); // nothing there: reported, not fatal
+    sc.place(0, 4, 2, "x"); // overlaps page 5: refused
+    auto sim = make(onePool(64), sc);
+    QVERIFY(sim.run());
+    const auto& rec = sim.records();
+    QCOMPARE(rec[0].outcome, Outcome::Allocated);
+    QCOMPARE(rec[1].outcome, Outcome::Freed);
+    QCOMPARE(rec[1].usedPages, 8u);
+    QCOMPARE(rec[1].freeRuns, 3u); // [0,5) [7,9) [15,64)
+    const auto& ch = sim.chunks();
+    QCOMPARE(ch.size(), std::size_t(3)); // the original and two pieces
+    QCOMPARE(ch[0].diedStep, 1u);
+    QCOMPARE(ch[1].offset, 5u);
+    QCOMPARE(ch[1].pages, 2u);
+    QCOMPARE(ch[2].offset, 9u);
+    QCOMPARE(ch[2].pages, 6u);
+    QCOMPARE(ch[2].originStep, 0u);
+    QCOMPARE(rec[2].chunk, 2u);
+    QCOMPARE(rec[2].usedPages, 2u);
+    QCOMPARE(rec[3].outcome, Outcome::FreeUnknown);
+    QCOMPARE(rec[4].outcome, Outcome::Failed);
+}
+
+void TestSimulator::resetFreesEverything()
+{
+    Scenario sc;
+    sc.allocate("video", "", 64 * KiB, "a");
+    sc.pin(0, 40, 4);
+    sc.reset();
+    sc.allocate("video", "", 256 * KiB, "all"); // the whole region: only possible after the reset
+    auto sim = make(onePool(64), sc);
+    QVERIFY(sim.run());
+    QCOMPARE(sim.records()[2].outcome, Outcome::Reset);
+    QCOMPARE(sim.records()[2].usedPages, 0u);
+    QCOMPARE(sim.records()[3].outcome, Outcome::Allocated);
+    QCOMPARE(sim.chunks()[0].diedStep, 2u);
+    const SimState st = sim.stateAt(3);
+    QVERIFY(st.regions[0].pinned.empty());
+    QVERIFY(st.liveByLabel.empty());
+}
+
+void TestSimulator::unknownFree()
+{
+    Scenario sc;
+    sc.free("ghost");
+    auto sim = make(onePool(16), sc);
+    QVERIFY(sim.run());
+    QCOMPARE(sim.records()[0].outcome, Outcome::FreeUnknown);
+}
+
+void TestSimulator::stateAtMatchesSteppingFromZero_data()
+{
+    QTest::addColumn<int>("policy");
+    for (const auto k : allPolicies())
+        QTest::newRow(policyId(k).data()) << int(k);
+}
+
+void TestSimulator::stateAtMatchesSteppingFromZero()
+{
+    QFETCH(int, policy);
+    std::mt19937 rng(42);
+    Scenario sc;
+    std::vector<std::string> live;
+    for (int i = 0; i < 6000; ++i) {
+        const auto roll = rng() % 100;
+        if (roll < 55 || live.empty()) {
+            const std::string label = "c" + std::to_string(i);
+            sc.allocate("video", "", (1 + rng() % 64) * 4096, label, roll < 10 ? 64 * KiB : 0);
+            live.push_back(label);
+        } else if (roll < 97) {
+            const std::size_t k = rng() % live.size();
+            sc.free(live[k]);
+            live.erase(live.begin() + long(k));
+        } else if (roll < 99) {
+            sc.pin(0, rng() % 1000, 1 + rng() % 8);
+        } else {
+            sc.unpin(0, 0, 1024);
+        }
+    }
+    SimulationOptions opt;
+    opt.minCheckpointInterval = 100;
+    opt.maxCheckpointInterval = 400;
+    auto sim = make(onePool(1024, PolicyKind(policy)), sc, opt);
+    QVERIFY(sim.run());
+    QVERIFY(sim.checkpointCount() > 10);
+    // Walk forward once, comparing against stateAt() at random positions and the records.
+    SimState walk = sim.stateAt(0);
+    std::vector<std::size_t> probes;
+    for (int i = 0; i < 40; ++i)
+        probes.push_back(rng() % (sc.steps.size() + 1));
+    std::sort(probes.begin(), probes.end());
+    for (const std::size_t p : probes) {
+        sim.advance(walk, p);
+        const SimState jumped = sim.stateAt(p);
+        QCOMPARE(jumped.position, std::uint32_t(p));
+        QVERIFY(jumped.regions[0].occupancy == walk.regions[0].occupancy);
+        QCOMPARE(jumped.regions[0].live, walk.regions[0].live);
+        QCOMPARE(jumped.regions[0].pinned, walk.regions[0].pinned);
+        if (p > 0) {
+            const auto& rec = sim.records()[p - 1];
+            if (rec.region == 0) {
+                QCOMPARE(std::uint64_t(rec.usedPages), jumped.regions[0].occupancy.usedPages());
+                QCOMPARE(std::uint64_t(rec.largestFree), jumped.regions[0].occupancy.largestRun());
+            }
+        }
+    }
+    // Backwards jumps work too.
+    const SimState early = sim.stateAt(probes.front());
+    QCOMPARE(early.position, std::uint32_t(probes.front()));
+}
+
+void TestSimulator::summaryFigures()
+{
+    Scenario sc;
+    sc.allocate("video", "", 10 * KiB, "a"); // 3 pages set aside for 10 KiB: 2 KiB of rounding waste
+    sc.allocate("video", "", 16 * KiB, "b");
+    sc.free("a");
+    sc.allocate("video", "", 1 * MiB, "too-big");
+    auto sim = make(onePool(16), sc);
+    QVERIFY(sim.run());
+    const auto s = sim.summary();
+    QCOMPARE(s.allocations, std::uint64_t(3));
+    QCOMPARE(s.failures, std::uint64_t(1));
+    QCOMPARE(s.frees, std::uint64_t(1));
+    QCOMPARE(s.regions.size(), std::size_t(1));
+    QCOMPARE(s.regions[0].peakUsedPages, std::uint64_t(7));
+    QCOMPARE(s.regions[0].peakFootprintPages, std::uint64_t(7));
+    QCOMPARE(s.regions[0].peakLiveBytes, std::uint64_t(26 * KiB));
+    QCOMPARE(s.regions[0].internalWasteBytesAtPeak, std::uint64_t(2 * KiB));
+    QCOMPARE(s.regions[0].jwFragmentation4, (28.0 - 26.0) / 26.0);
+    const auto key = std::make_pair(sim.scenario().symbols.find("video"), std::uint32_t(0));
+    QCOMPARE(s.byDeviceKind.at(key).requests, std::uint64_t(3));
+    QCOMPARE(s.byDeviceKind.at(key).failures, std::uint64_t(1));
+}
+
+void TestSimulator::rejectsUnplacedRegion()
+{
+    Platform pf = onePool(16);
+    pf.regions[0].placement = Placement::Dynamic;
+    auto v = Simulation::create(pf, Scenario {});
+    QVERIFY(std::holds_alternative<std::string>(v));
+    QVERIFY(QString::fromStdString(std::get<std::string>(v)).contains(QStringLiteral("no address")));
+}
+
+QTEST_GUILESS_MAIN(TestSimulator)
+#include "tst_simulator.moc"
