@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// cmascope-cli info PROJECT
+#include "common.h"
+
+#include <cmascope/project.h>
+
+#include <QCommandLineParser>
+
+#include <iostream>
+
+namespace cmascope::cli {
+
+int runInfo(const QStringList& args)
+{
+    QCommandLineParser parser;
+    beginCommand(parser, "info", QStringLiteral("Summarise a cmascope project file."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
+    parser.process(args);
+    if (operands(parser).size() != 1) {
+        std::cerr << "cmascope-cli info: expected exactly one PROJECT file\n";
+        return kExitUsage;
+    }
+    const auto result = cmascope::loadProjectFile(operands(parser).first().toStdString());
+    for (const auto& m : result.messages)
+        std::cerr << m.toString() << '\n';
+    if (!result.ok())
+        return kExitUsage;
+    const auto& pf = result.project->platform;
+    std::cout << "platform: " << pf.name << '\n';
+    std::cout << "banks: " << pf.banks.size() << '\n';
+    for (const auto& b : pf.banks)
+        std::cout << "  " << b.name << " " << hex(b.base) << "+" << hex(b.size) << " node " << b.numaNode << '\n';
+    std::cout << "regions: " << pf.regions.size() << '\n';
+    for (const auto& r : pf.regions) {
+        std::cout << "  " << r.name << " " << (r.size / 1024) << " KiB "
+                  << (r.placement == cmascope::Placement::Fixed ? "at " + hex(r.start) : std::string("dynamic"))
+                  << " policy " << cmascope::policyId(r.policy) << '\n';
+    }
+    std::cout << "devices: " << pf.devices.size() << '\n';
+    std::cout << "kinds: " << pf.kinds.size() << '\n';
+    std::cout << "rules: " << pf.rules.size() << '\n';
+    std::cout << "scenarios: " << result.project->scenarios.size() << '\n';
+    for (const auto& s : result.project->scenarios)
+        std::cout << "  " << s.name << ": " << s.steps.size() << " steps\n";
+    return kExitOk;
+}
+
+} // namespace cmascope::cli

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Shared pieces of the cmascope-cli commands.
+#pragma once
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <cstdint>
+#include <string>
+
+namespace cmascope::cli {
+
+/// Exit codes shared by every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitProblems = 1; ///< the command ran and found problems (e.g. --strict failures)
+inline constexpr int kExitUsage = 2;    ///< unusable input or a usage error
+
+/// One subcommand: `cmascope-cli NAME ...`. `run` receives the whole argv; set the parser up with
+/// beginCommand() and read arguments with operands().
+struct Command {
+    const char* name;
+    const char* summary; ///< one line for the global --help
+    int (*run)(const QStringList& args);
+};
+
+/// Every command, in the order --help lists them (commands.cpp).
+const Command* commands(std::size_t* count);
+
+/// Declares the command name as the first positional argument, so --help reads
+/// "Usage: cmascope-cli [options] NAME ARGS".
+void beginCommand(QCommandLineParser& parser, const char* name, const QString& description);
+/// The positional arguments after the command name.
+QStringList operands(const QCommandLineParser& parser);
+
+std::string hex(std::uint64_t v);
+std::string sizeText(std::uint64_t bytes);
+
+int runInfo(const QStringList& args);
+int runSimulate(const QStringList& args);
+
+} // namespace cmascope::cli
