@@ -40,6 +40,9 @@ QVector<DemoInfo> builtInDemos()
     return demos;
 }
 
-QString defaultDemoPath() { return QStringLiteral(":/demos/camera-video-2010.json"); }
+QString defaultDemoPath()
+{
+    return QStringLiteral(":/demos/camera-video-2010.json");
+}
 
 } // namespace cmascope::app

@@ -7,9 +7,10 @@
 
 namespace cmascope::app {
 
-struct DemoInfo {
+struct DemoInfo
+{
     QString resourcePath; ///< ":/demos/<file>.json"
-    QString title;        ///< the platform name in the file
+    QString title; ///< the platform name in the file
     QString description;
 };
 

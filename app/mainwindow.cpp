@@ -5,8 +5,6 @@
 
 #include <cmascope/placement.h>
 #include <cmascope/version.h>
-#include <views/mapcontent.h>
-#include <views/memorymapwidget.h>
 
 #include <QAction>
 #include <QApplication>
@@ -17,6 +15,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+
+#include <views/mapcontent.h>
+#include <views/memorymapwidget.h>
 
 namespace cmascope::app {
 
@@ -29,8 +30,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_hoverLabel = new QLabel(this);
     statusBar()->addWidget(m_hoverLabel, 1);
     statusBar()->addPermanentWidget(m_summaryLabel);
-    connect(m_map, &views::MemoryMapWidget::hoveredAddressChanged, this,
-        [this](quint64, const QString& description) { m_hoverLabel->setText(description.section(QLatin1Char('\n'), 0, 0)); });
+    connect(m_map, &views::MemoryMapWidget::hoveredAddressChanged, this, [this](quint64, const QString& description) {
+        m_hoverLabel->setText(description.section(QLatin1Char('\n'), 0, 0));
+    });
     createActions();
     resize(1100, 560);
     updateTitle();
@@ -74,7 +76,8 @@ bool MainWindow::openProject(const QString& path, bool quiet)
     } else {
         result = parseProject(std::string_view(data.constData(), std::size_t(data.size())));
         if (!result.ok())
-            m_lastError = QFileInfo(path).fileName() + QStringLiteral(":\n") + QString::fromStdString(result.errorText());
+            m_lastError =
+                QFileInfo(path).fileName() + QStringLiteral(":\n") + QString::fromStdString(result.errorText());
     }
     if (!ioError.isEmpty() || !result.ok()) {
         if (!quiet)
@@ -107,7 +110,8 @@ void MainWindow::showProject()
         if (auto* sim = std::get_if<Simulation>(&created)) {
             sim->run();
             m_simulation = std::make_unique<Simulation>(std::move(*sim));
-            content = views::MapContent::fromSimulation(*m_simulation, m_simulation->stateAt(m_simulation->stepCount()));
+            content =
+                views::MapContent::fromSimulation(*m_simulation, m_simulation->stateAt(m_simulation->stepCount()));
         } else {
             problems << QString::fromStdString(std::get<std::string>(created));
         }
@@ -128,8 +132,8 @@ void MainWindow::showProject()
 
 void MainWindow::updateTitle()
 {
-    const QString name = m_project.platform.name.empty() ? tr("Untitled")
-                                                         : QString::fromStdString(m_project.platform.name);
+    const QString name =
+        m_project.platform.name.empty() ? tr("Untitled") : QString::fromStdString(m_project.platform.name);
     setWindowTitle(QStringLiteral("%1[*] — cmascope").arg(name));
 }
 

@@ -13,9 +13,15 @@ void AddressAxis::setBounds(std::uint64_t begin, std::uint64_t end)
     fitAll();
 }
 
-void AddressAxis::setPixelWidth(double width) { m_width = std::max(1.0, width); }
+void AddressAxis::setPixelWidth(double width)
+{
+    m_width = std::max(1.0, width);
+}
 
-double AddressAxis::bytesPerPixel() const { return double(m_viewEnd - m_viewBegin) / m_width; }
+double AddressAxis::bytesPerPixel() const
+{
+    return double(m_viewEnd - m_viewBegin) / m_width;
+}
 
 double AddressAxis::xForAddress(std::uint64_t address) const
 {
@@ -93,7 +99,8 @@ void AddressAxis::zoom(double factor, double anchorX)
 
 void AddressAxis::panPixels(double dx)
 {
-    const long double delta = static_cast<long double>(dx) * static_cast<long double>(m_viewEnd - m_viewBegin) / m_width;
+    const long double delta =
+        static_cast<long double>(dx) * static_cast<long double>(m_viewEnd - m_viewBegin) / m_width;
     const std::uint64_t span = m_viewEnd - m_viewBegin;
     long double begin = static_cast<long double>(m_viewBegin) + delta;
     begin = std::clamp(begin, static_cast<long double>(m_boundsBegin), static_cast<long double>(m_boundsEnd - span));

@@ -90,8 +90,8 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
             auto it = ownerOfDevice.find(origin.device);
             if (it == ownerOfDevice.end()) {
                 it = ownerOfDevice.insert(origin.device, int(c.owners.size()));
-                c.owners.push_back(QString::fromUtf8(sc.symbols.name(origin.device).data(),
-                    qsizetype(sc.symbols.name(origin.device).size())));
+                c.owners.push_back(QString::fromUtf8(
+                    sc.symbols.name(origin.device).data(), qsizetype(sc.symbols.name(origin.device).size())));
             }
             MapChunk mc;
             mc.base = (rt.basePfn + offset) * rt.pageSize;

@@ -13,13 +13,15 @@
 
 namespace cmascope::views {
 
-struct MapBank {
+struct MapBank
+{
     QString name;
     std::uint64_t base = 0;
     std::uint64_t size = 0;
 };
 
-struct MapRegion {
+struct MapRegion
+{
     QString name;
     std::uint64_t base = 0;
     std::uint64_t size = 0;
@@ -28,7 +30,8 @@ struct MapRegion {
     QString policy;
 };
 
-struct MapChunk {
+struct MapChunk
+{
     std::uint64_t base = 0;
     std::uint64_t size = 0;
     int region = -1;
@@ -36,7 +39,8 @@ struct MapChunk {
     QString label;
 };
 
-struct MapContent {
+struct MapContent
+{
     QVector<MapBank> banks;
     QVector<MapRegion> regions;
     QVector<MapChunk> chunks;

@@ -7,7 +7,8 @@
 
 namespace cmascope::views {
 
-struct MapStyle {
+struct MapStyle
+{
     explicit MapStyle(const QPalette& palette);
 
     bool dark = false;

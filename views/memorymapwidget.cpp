@@ -47,7 +47,10 @@ QRectF MemoryMapWidget::plotRect() const
         std::max(1.0, height() - kRulerHeight));
 }
 
-void MemoryMapWidget::updateAxisWidth() { m_axis.setPixelWidth(plotRect().width()); }
+void MemoryMapWidget::updateAxisWidth()
+{
+    m_axis.setPixelWidth(plotRect().width());
+}
 
 QRectF MemoryMapWidget::trackRect(int bankIndex) const
 {
@@ -61,14 +64,18 @@ QRectF MemoryMapWidget::trackRect(int bankIndex) const
     return QRectF(x0, y, std::max(0.0, x1 - x0), kTrackHeight);
 }
 
-std::uint64_t MemoryMapWidget::addressAt(double x) const { return m_axis.addressForX(x - plotRect().left()); }
+std::uint64_t MemoryMapWidget::addressAt(double x) const
+{
+    return m_axis.addressForX(x - plotRect().left());
+}
 
 int MemoryMapWidget::regionAt(QPointF pos) const
 {
     const std::uint64_t a = addressAt(pos.x());
     for (int i = 0; i < m_content.regions.size(); ++i) {
         const auto& r = m_content.regions[i];
-        if (r.bank < 0 || !trackRect(r.bank).adjusted(0, -1, 0, 1).contains(QPointF(trackRect(r.bank).center().x(), pos.y())))
+        if (r.bank < 0
+            || !trackRect(r.bank).adjusted(0, -1, 0, 1).contains(QPointF(trackRect(r.bank).center().x(), pos.y())))
             continue;
         if (a >= r.base && a - r.base < r.size)
             return i;
@@ -231,7 +238,8 @@ QString MemoryMapWidget::describe(QPointF pos) const
         const int ci = chunkAt(pos);
         if (ci >= 0) {
             const auto& c = m_content.chunks[ci];
-            const QString owner = c.owner >= 0 && c.owner < m_content.owners.size() ? m_content.owners[c.owner] : QString();
+            const QString owner =
+                c.owner >= 0 && c.owner < m_content.owners.size() ? m_content.owners[c.owner] : QString();
             text += QStringLiteral("\n%1 %2: [0x%3–0x%4) %5 KiB")
                         .arg(owner, c.label)
                         .arg(c.base, 0, 16)

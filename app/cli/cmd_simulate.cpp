@@ -21,8 +21,8 @@ int runSimulate(const QStringList& args)
                        "print every step. Failed requests are explained: map rules, regions tried, and why each "
                        "refused."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
-    const QCommandLineOption scenarioOpt(
-        QStringLiteral("scenario"), QStringLiteral("Scenario number (0-based) or name; default 0."), QStringLiteral("N"));
+    const QCommandLineOption scenarioOpt(QStringLiteral("scenario"),
+        QStringLiteral("Scenario number (0-based) or name; default 0."), QStringLiteral("N"));
     const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Print only failures and the summary."));
     const QCommandLineOption strictOpt(
         QStringLiteral("strict"), QStringLiteral("Exit with status 1 if any request failed (for CI)."));
@@ -107,9 +107,8 @@ int runSimulate(const QStringList& args)
         }
     }
     const auto summary = sim.summary();
-    std::cout << "summary: " << summary.steps << " steps, " << summary.allocations << " requests, "
-              << summary.failures << " failed, " << summary.fallbacks << " served by the system allocator, "
-              << summary.frees << " frees\n";
+    std::cout << "summary: " << summary.steps << " steps, " << summary.allocations << " requests, " << summary.failures
+              << " failed, " << summary.fallbacks << " served by the system allocator, " << summary.frees << " frees\n";
     for (std::size_t r = 0; r < summary.regions.size(); ++r) {
         const auto& pr = summary.regions[r];
         const auto& region = placed.regions[r];
@@ -117,8 +116,8 @@ int runSimulate(const QStringList& args)
             continue;
         char jw[32];
         std::snprintf(jw, sizeof jw, "%.1f%%", pr.jwFragmentation4 * 100.0);
-        std::cout << "  " << region.name << ": peak used " << sizeText(pr.peakUsedPages * region.pageSize)
-                  << " of " << sizeText(region.size) << ", peak live " << sizeText(pr.peakLiveBytes)
+        std::cout << "  " << region.name << ": peak used " << sizeText(pr.peakUsedPages * region.pageSize) << " of "
+                  << sizeText(region.size) << ", peak live " << sizeText(pr.peakLiveBytes)
                   << ", Johnstone-Wilson fragmentation #4 " << jw << '\n';
     }
     return parser.isSet(strictOpt) && summary.failures ? kExitProblems : kExitOk;

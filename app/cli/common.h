@@ -13,11 +13,12 @@ namespace cmascope::cli {
 /// Exit codes shared by every command.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitProblems = 1; ///< the command ran and found problems (e.g. --strict failures)
-inline constexpr int kExitUsage = 2;    ///< unusable input or a usage error
+inline constexpr int kExitUsage = 2; ///< unusable input or a usage error
 
 /// One subcommand: `cmascope-cli NAME ...`. `run` receives the whole argv; set the parser up with
 /// beginCommand() and read arguments with operands().
-struct Command {
+struct Command
+{
     const char* name;
     const char* summary; ///< one line for the global --help
     int (*run)(const QStringList& args);

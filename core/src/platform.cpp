@@ -6,16 +6,24 @@
 namespace cmascope {
 
 namespace {
-template<typename T>
-const T* findByName(const std::vector<T>& items, std::string_view name)
+template <typename T> const T* findByName(const std::vector<T>& items, std::string_view name)
 {
     const auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.name == name; });
     return it == items.end() ? nullptr : &*it;
 }
 } // namespace
 
-const Region* Platform::findRegion(std::string_view name) const { return findByName(regions, name); }
-const Device* Platform::findDevice(std::string_view name) const { return findByName(devices, name); }
-const Bank* Platform::findBank(std::string_view name) const { return findByName(banks, name); }
+const Region* Platform::findRegion(std::string_view name) const
+{
+    return findByName(regions, name);
+}
+const Device* Platform::findDevice(std::string_view name) const
+{
+    return findByName(devices, name);
+}
+const Bank* Platform::findBank(std::string_view name) const
+{
+    return findByName(banks, name);
+}
 
 } // namespace cmascope

@@ -9,11 +9,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,8 +66,7 @@ class Reader
 public:
     explicit Reader(std::vector<LoadMessage>& messages)
         : m_messages(messages)
-    {
-    }
+    { }
 
     void error(const std::string& path, std::string msg)
     {
@@ -103,8 +101,7 @@ public:
         return false;
     }
 
-    template<typename F>
-    void array(const json& obj, const std::string& path, const char* key, F&& each)
+    template <typename F> void array(const json& obj, const std::string& path, const char* key, F&& each)
     {
         const auto it = obj.find(key);
         if (it == obj.end())
@@ -147,7 +144,7 @@ public:
         out = it->get<bool>();
     }
 
-    template<typename Int>
+    template <typename Int>
     void integer(const json& obj, const std::string& path, const char* key, Int& out, long long min, long long max)
     {
         const auto it = obj.find(key);
@@ -216,9 +213,8 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
     if (!r.isObject(v, p))
         return;
     r.checkKeys(v, p,
-        { "name", "type", "size", "start", "placement", "alignment", "alloc_ranges", "limit", "page_size",
-            "policy", "params", "default", "asterisk", "private_to", "numa_node", "fallback_max_contiguous",
-            "label" });
+        { "name", "type", "size", "start", "placement", "alignment", "alloc_ranges", "limit", "page_size", "policy",
+            "params", "default", "asterisk", "private_to", "numa_node", "fallback_max_contiguous", "label" });
     r.string(v, p, "name", reg.name, true);
     std::string type = "cma";
     r.string(v, p, "type", type);
@@ -331,8 +327,8 @@ void readPlatform(Reader& r, const json& v, const std::string& p, Platform& pf)
     if (!r.isObject(v, p))
         return;
     r.checkKeys(v, p,
-        { "name", "description", "page_size", "pageblock_order", "cma_alignment_order", "map_mode", "banks",
-            "regions", "devices", "kinds", "rules" });
+        { "name", "description", "page_size", "pageblock_order", "cma_alignment_order", "map_mode", "banks", "regions",
+            "devices", "kinds", "rules" });
     r.string(v, p, "name", pf.name);
     r.string(v, p, "description", pf.description);
     r.integer(v, p, "page_size", pf.pageSize, 4096, 65536);
@@ -438,7 +434,10 @@ void readScenario(Reader& r, const json& v, const std::string& p, const Platform
     });
 }
 
-json sizeJson(std::uint64_t v) { return formatSize(v); }
+json sizeJson(std::uint64_t v)
+{
+    return formatSize(v);
+}
 
 } // namespace
 

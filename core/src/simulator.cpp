@@ -39,7 +39,10 @@ namespace {
 
 constexpr std::uint32_t kNever = UINT32_MAX;
 
-std::uint64_t pagesFor(std::uint64_t bytes, std::uint64_t pageSize) { return (bytes + pageSize - 1) / pageSize; }
+std::uint64_t pagesFor(std::uint64_t bytes, std::uint64_t pageSize)
+{
+    return (bytes + pageSize - 1) / pageSize;
+}
 
 /// get_order(): the smallest order whose block holds @p pages pages.
 unsigned orderFor(std::uint64_t pages)
@@ -76,8 +79,7 @@ class PinnedOracle final : public BusyOracle
 public:
     explicit PinnedOracle(const std::map<std::uint64_t, std::uint64_t>& pinned)
         : m_pinned(pinned)
-    {
-    }
+    { }
     bool isBusy(std::uint64_t offset, std::uint64_t pages) const override
     {
         auto it = m_pinned.lower_bound(offset + pages);
@@ -137,13 +139,15 @@ void removePinned(std::map<std::uint64_t, std::uint64_t>& pinned, std::uint64_t 
     }
 }
 
-struct ResolveKey {
+struct ResolveKey
+{
     std::uint32_t device;
     std::uint32_t kind;
     bool small;
     bool operator==(const ResolveKey&) const = default;
 };
-struct ResolveKeyHash {
+struct ResolveKeyHash
+{
     std::size_t operator()(const ResolveKey& k) const noexcept
     {
         return std::hash<std::uint64_t>()((std::uint64_t(k.device) << 33) ^ (std::uint64_t(k.kind) << 1) ^ k.small);
@@ -195,7 +199,8 @@ std::size_t SimState::approximateBytes() const
     return bytes;
 }
 
-struct Simulation::Impl {
+struct Simulation::Impl
+{
     Platform platform;
     Scenario scenario;
     SimulationOptions options;
@@ -274,8 +279,7 @@ const std::vector<std::uint16_t>& Simulation::Impl::candidates(const Step& s) co
     return resolveCache.emplace(key, std::move(list)).first->second;
 }
 
-unsigned Simulation::Impl::alignOrderFor(
-    const Step& s, const SimState::RegionRuntime& rt, std::uint64_t pages) const
+unsigned Simulation::Impl::alignOrderFor(const Step& s, const SimState::RegionRuntime& rt, std::uint64_t pages) const
 {
     if (s.alignLog2 != kDefaultAlign) {
         const unsigned pageShift = static_cast<unsigned>(std::countr_zero(rt.pageSize));
@@ -516,8 +520,7 @@ void Simulation::Impl::execute(SimState& st, StepRecord* out)
 
 Simulation::Simulation(std::unique_ptr<Impl> impl)
     : d(std::move(impl))
-{
-}
+{ }
 Simulation::Simulation(Simulation&&) noexcept = default;
 Simulation& Simulation::operator=(Simulation&&) noexcept = default;
 Simulation::~Simulation() = default;
@@ -586,8 +589,8 @@ bool Simulation::run(const std::function<bool(std::size_t, std::size_t)>& progre
             sinceCheckpoint = 0;
             const std::size_t bytes = m.checkpoints.back().approximateBytes();
             const std::size_t wanted = bytes / std::max<std::size_t>(1, m.options.checkpointBytesPerStep);
-            m.interval = static_cast<std::uint32_t>(std::clamp<std::size_t>(
-                wanted, m.options.minCheckpointInterval, m.options.maxCheckpointInterval));
+            m.interval = static_cast<std::uint32_t>(
+                std::clamp<std::size_t>(wanted, m.options.minCheckpointInterval, m.options.maxCheckpointInterval));
         }
     }
     if (progress)
@@ -595,12 +598,30 @@ bool Simulation::run(const std::function<bool(std::size_t, std::size_t)>& progre
     return true;
 }
 
-const Platform& Simulation::platform() const { return d->platform; }
-const Scenario& Simulation::scenario() const { return d->scenario; }
-std::size_t Simulation::stepCount() const { return d->records.size(); }
-const std::vector<StepRecord>& Simulation::records() const { return d->records; }
-const std::vector<ChunkInfo>& Simulation::chunks() const { return d->chunks; }
-std::size_t Simulation::checkpointCount() const { return d->checkpoints.size(); }
+const Platform& Simulation::platform() const
+{
+    return d->platform;
+}
+const Scenario& Simulation::scenario() const
+{
+    return d->scenario;
+}
+std::size_t Simulation::stepCount() const
+{
+    return d->records.size();
+}
+const std::vector<StepRecord>& Simulation::records() const
+{
+    return d->records;
+}
+const std::vector<ChunkInfo>& Simulation::chunks() const
+{
+    return d->chunks;
+}
+std::size_t Simulation::checkpointCount() const
+{
+    return d->checkpoints.size();
+}
 
 SimState Simulation::stateAt(std::size_t position) const
 {
@@ -647,9 +668,9 @@ Diagnosis Simulation::diagnose(std::size_t step) const
     for (const auto& name : res.regions) {
         Diagnosis::RegionAttempt a;
         a.region = name;
-        const auto idx = std::find_if(m.platform.regions.begin(), m.platform.regions.end(),
-                             [&](const Region& r) { return r.name == name; })
-            - m.platform.regions.begin();
+        const auto idx = std::find_if(m.platform.regions.begin(), m.platform.regions.end(), [&](const Region& r) {
+            return r.name == name;
+        }) - m.platform.regions.begin();
         if (idx >= static_cast<std::ptrdiff_t>(m.platform.regions.size())) {
             a.exists = false;
             a.verdict = "no region of that name: skipped";
@@ -788,7 +809,8 @@ RunSummary Simulation::summary() const
         auto& pr = out.regions[i];
         const std::uint64_t ps = st.regions[i].pageSize;
         if (pr.peakLiveBytes)
-            pr.jwFragmentation4 = (double(pr.peakFootprintPages * ps) - double(pr.peakLiveBytes)) / double(pr.peakLiveBytes);
+            pr.jwFragmentation4 =
+                (double(pr.peakFootprintPages * ps) - double(pr.peakLiveBytes)) / double(pr.peakLiveBytes);
     }
     return out;
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <app/demos.h>
-#include <app/mainwindow.h>
-#include <views/memorymapwidget.h>
-
 #include <QMenuBar>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <app/demos.h>
+#include <app/mainwindow.h>
+#include <views/memorymapwidget.h>
 
 using namespace cmascope;
 

@@ -15,7 +15,10 @@
 using namespace cmascope;
 using Clock = std::chrono::steady_clock;
 
-static double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+static double seconds(Clock::time_point a, Clock::time_point b)
+{
+    return std::chrono::duration<double>(b - a).count();
+}
 
 static Scenario workload(std::size_t steps, std::uint64_t seed)
 {

@@ -42,9 +42,9 @@ void TestFreeExtents::handComputedIndices_data()
     QTest::addColumn<int>("extfrag");
     QTest::newRow("order 0") << 0u << 0 << -1000;
     QTest::newRow("order 1") << 1u << 333 << -1000; // (12 - 8) * 1000 / 12
-    QTest::newRow("order 2") << 2u << 1000 << 500;  // 1000 - (1000 + 12000/4) / 8
-    QTest::newRow("order 3") << 3u << 1000 << 688;  // 1000 - (1000 + 12000/8) / 8 = 1000 - 312
-    QTest::newRow("order 6") << 6u << 1000 << 852;  // 1000 - (1000 + 12000/64) / 8 = 1000 - 148
+    QTest::newRow("order 2") << 2u << 1000 << 500; // 1000 - (1000 + 12000/4) / 8
+    QTest::newRow("order 3") << 3u << 1000 << 688; // 1000 - (1000 + 12000/8) / 8 = 1000 - 312
+    QTest::newRow("order 6") << 6u << 1000 << 852; // 1000 - (1000 + 12000/64) / 8 = 1000 - 148
 }
 
 void TestFreeExtents::handComputedIndices()
@@ -76,7 +76,7 @@ void TestFreeExtents::alignedQueries()
     // Alignment is on the absolute PFN: with base PFN 1 the same runs start one PFN later.
     const FreeExtents shifted = comb(1);
     QCOMPARE(shifted.firstFit(2, 1), std::optional<std::uint64_t>(3)); // PFN 4
-    QCOMPARE(shifted.largestAligned(2), std::uint64_t(2));              // e.g. PFNs 4..5
+    QCOMPARE(shifted.largestAligned(2), std::uint64_t(2)); // e.g. PFNs 4..5
     // PFN runs [1] [3,6) [7,10) [11,14) [15,17): order-0 blocks at 1, 3, 7, 11, 15, 16; order-1 at 4, 8, 12.
     QCOMPARE(shifted.blocksPerOrder()[0], std::uint64_t(6));
     QCOMPARE(shifted.blocksPerOrder()[1], std::uint64_t(3));
@@ -107,10 +107,10 @@ void TestFreeExtents::rejectsInvalid()
 {
     FreeExtents fe(0, 32);
     QVERIFY(fe.take(4, 4));
-    QVERIFY(!fe.take(6, 4));  // overlaps used pages
+    QVERIFY(!fe.take(6, 4)); // overlaps used pages
     QVERIFY(!fe.take(30, 4)); // beyond the end
-    QVERIFY(!fe.give(0, 2));  // already free
-    QVERIFY(!fe.give(3, 2));  // half free
+    QVERIFY(!fe.give(0, 2)); // already free
+    QVERIFY(!fe.give(3, 2)); // half free
     QCOMPARE(fe.usedPages(), std::uint64_t(4));
     QCOMPARE(fe.runCount(), std::size_t(2));
 }

@@ -8,7 +8,6 @@
 
 #include <fstream>
 #include <sstream>
-
 #include <unistd.h>
 
 using namespace cmascope;
@@ -108,10 +107,12 @@ void TestProject::errorsNamePaths_data()
                             << QStringLiteral("platform.regions[0].policy: unknown policy \"magic\"");
     QTest::newRow("missing name") << head + QStringLiteral(R"("devices":[{"dma_bits":32}]}})")
                                   << QStringLiteral("platform.devices[0].name: is required");
-    QTest::newRow("step op") << head + QStringLiteral(R"("banks":[]},"scenarios":[{"name":"s","steps":[{"op":"grab"}]}]})")
+    QTest::newRow("step op") << head
+            + QStringLiteral(R"("banks":[]},"scenarios":[{"name":"s","steps":[{"op":"grab"}]}]})")
                              << QStringLiteral("scenarios[0].steps[0].op: unknown operation \"grab\"");
     QTest::newRow("pin region") << head
-            + QStringLiteral(R"("banks":[]},"scenarios":[{"name":"s","steps":[{"op":"pin","region":"zz","offset":0,"pages":1}]}]})")
+            + QStringLiteral(
+                R"("banks":[]},"scenarios":[{"name":"s","steps":[{"op":"pin","region":"zz","offset":0,"pages":1}]}]})")
                                 << QStringLiteral("scenarios[0].steps[0].region: no region named \"zz\"");
     QTest::newRow("newer version") << QStringLiteral(R"({"format":"cmascope-project","version":99,"platform":{}})")
                                    << QStringLiteral("version: this file was written by a newer cmascope");
@@ -159,7 +160,8 @@ void TestProject::atomicSaveKeepsOldFileOnFailure()
     QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
     const bool runningAsRoot = ::geteuid() == 0;
     const auto err = writeFileAtomically(path, "new contents");
-    QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    QVERIFY(
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
     if (!runningAsRoot) {
         QVERIFY(err.has_value());
         QVERIFY(QString::fromStdString(*err).contains(QStringLiteral("p.json")));

@@ -58,7 +58,7 @@ private Q_SLOTS:
 void TestSimulator::handComputedKernelRun()
 {
     Scenario sc;
-    sc.allocate("video", "", 16 * KiB, "A");          // 4 pages at 0
+    sc.allocate("video", "", 16 * KiB, "A"); // 4 pages at 0
     sc.allocate("video", "", 32 * KiB, "B", 32 * KiB); // 8 pages, order 3: first zero 4 -> aligned 8
     sc.free("A");
     sc.allocate("video", "", 16 * KiB, "C"); // first fit: back at 0
@@ -71,7 +71,7 @@ void TestSimulator::handComputedKernelRun()
     QCOMPARE(rec[1].offset, 8u);
     QCOMPARE(rec[1].pages, 8u);
     QCOMPARE(rec[1].usedPages, 12u);
-    QCOMPARE(rec[1].freeRuns, 2u);     // [4,8) and [16,64)
+    QCOMPARE(rec[1].freeRuns, 2u); // [4,8) and [16,64)
     QCOMPARE(rec[1].largestFree, 48u);
     QCOMPARE(rec[2].outcome, Outcome::Freed);
     QCOMPARE(rec[2].chunk, rec[0].chunk);
@@ -178,8 +178,8 @@ void TestSimulator::placeAndPartialRelease()
 {
     Scenario sc;
     sc.place(0, 5, 10, "kworker/0:1-42");
-    sc.release(0, 7, 2);  // pages 7 and 8 of the chunk [5, 15)
-    sc.release(0, 9, 6);  // the tail piece, exactly
+    sc.release(0, 7, 2); // pages 7 and 8 of the chunk [5, 15)
+    sc.release(0, 9, 6); // the tail piece, exactly
     sc.release(0, 30, 2); // nothing there: reported, not fatal
     sc.place(0, 4, 2, "x"); // overlaps page 5: refused
     auto sim = make(onePool(64), sc);

@@ -200,8 +200,7 @@ void TestValidation::check_data()
             p.mapMode = MapMode::Modern;
             p.regions[1].start = 0x60100000;
         },
-        "fixed-misaligned",
-        "regions[1].start", E,
+        "fixed-misaligned", "regions[1].start", E,
         "Region at 0x0000000060100000 must be aligned to 0x0000000000200000 bytes (the kernel minimum CMA alignment");
     row(
         "fixed start below its own alignment", [](Platform& p) { p.regions[1].alignment = GiB; }, "fixed-misaligned",

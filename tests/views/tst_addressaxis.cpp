@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <views/addressaxis.h>
-
 #include <QTest>
+
+#include <views/addressaxis.h>
 
 using cmascope::views::AddressAxis;
 

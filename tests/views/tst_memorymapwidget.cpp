@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <views/mapcontent.h>
-#include <views/memorymapwidget.h>
-
 #include <QApplication>
 #include <QImage>
-#include <QWheelEvent>
 #include <QTest>
+#include <QWheelEvent>
+
+#include <views/mapcontent.h>
+#include <views/memorymapwidget.h>
 
 using namespace cmascope;
 using namespace cmascope::views;
@@ -59,7 +59,7 @@ void TestMemoryMapWidget::contentFromPlatform()
     QCOMPARE(c.regions[0].bank, 0);
     QVERIFY(c.regions[1].carveout);
     QCOMPARE(c.regions[1].base, quint64(0x4a000000));
-    QCOMPARE(c.unplaced, QVector<QString>{ QStringLiteral("dma") });
+    QCOMPARE(c.unplaced, QVector<QString> { QStringLiteral("dma") });
     QCOMPARE(c.lowestAddress(), quint64(0x40000000));
     QCOMPARE(c.highestAddress(), quint64(0x50000000));
 }

@@ -71,7 +71,7 @@ private:
     std::uint64_t m_basePfn = 0;
     std::uint64_t m_pages = 0;
     std::uint64_t m_free = 0;
-    std::map<std::uint64_t, std::uint64_t> m_runs;   ///< offset -> length
+    std::map<std::uint64_t, std::uint64_t> m_runs; ///< offset -> length
     std::map<std::uint64_t, std::uint32_t> m_bySize; ///< length -> number of runs of that length
     std::array<std::uint64_t, kMaxOrder + 1> m_blocks {};
 };

@@ -12,13 +12,15 @@
 namespace cmascope {
 
 /// Geometry of one region as a policy sees it. All quantities in pages.
-struct RegionGeometry {
+struct RegionGeometry
+{
     std::uint64_t basePfn = 0; ///< absolute PFN of the region's first page
-    std::uint64_t pages = 0;   ///< size of the region in pages
+    std::uint64_t pages = 0; ///< size of the region in pages
 };
 
 /// Tunables of the policies. Each policy reads the fields that concern it and ignores the rest.
-struct PolicyParams {
+struct PolicyParams
+{
     /// kernel: one bitmap bit covers 2^orderPerBit pages (cma->order_per_bit).
     unsigned orderPerBit = 0;
     /// kernel: CONFIG_CMA_ALIGNMENT, the cap on a request's alignment order (dma_alloc_from_contiguous).
@@ -31,7 +33,8 @@ struct PolicyParams {
 };
 
 /// A request as the policy sees it.
-struct PolicyRequest {
+struct PolicyRequest
+{
     std::uint64_t pages = 0; ///< pages requested (the kernel's `count`)
     unsigned alignOrder = 0; ///< alignment of the absolute PFN as a page order (the kernel's `align`)
 };
@@ -49,19 +52,20 @@ public:
 /// Why a policy refused a request. Ordered roughly by how early the refusal happens.
 enum class Refusal : std::uint8_t {
     None = 0,
-    ZeroSize,      ///< count == 0
-    TooLarge,      ///< larger than the whole region (kernel: nbits > maxno)
+    ZeroSize, ///< count == 0
+    TooLarge, ///< larger than the whole region (kernel: nbits > maxno)
     NotEnoughFree, ///< fewer free pages than requested (kernel: count > available_count)
-    Fragmented,    ///< enough free pages, but no free window of that size at that alignment
-    Busy,          ///< windows existed but every one was busy (pinned pages); kernel returns -EBUSY
-    Unsupported,   ///< the policy cannot express the request (e.g. buddy order beyond the region)
+    Fragmented, ///< enough free pages, but no free window of that size at that alignment
+    Busy, ///< windows existed but every one was busy (pinned pages); kernel returns -EBUSY
+    Unsupported, ///< the policy cannot express the request (e.g. buddy order beyond the region)
 };
 
 std::string_view refusalName(Refusal r) noexcept;
 
-struct PolicyResult {
+struct PolicyResult
+{
     bool ok = false;
-    std::uint64_t offset = 0;        ///< first page of the placement, relative to the region start
+    std::uint64_t offset = 0; ///< first page of the placement, relative to the region start
     std::uint64_t reservedPages = 0; ///< pages the policy set aside (>= requested: bit rounding, buddy orders)
     Refusal refusal = Refusal::None;
     /// Windows tried and found busy, in the order tried (offsets relative to the region start).
@@ -101,7 +105,7 @@ public:
 /// Identifiers of every built-in policy, in menu order.
 enum class PolicyKind : std::uint8_t { Kernel, BestFit2010, FirstFit, NextFit, WorstFit, Buddy, Tlsf };
 
-std::string_view policyId(PolicyKind k) noexcept;          ///< "kernel", "bf", "first-fit", ...
+std::string_view policyId(PolicyKind k) noexcept; ///< "kernel", "bf", "first-fit", ...
 std::string_view policyDisplayName(PolicyKind k) noexcept; ///< "Kernel bitmap (mm/cma.c)", ...
 std::optional<PolicyKind> policyFromId(std::string_view id) noexcept;
 const std::vector<PolicyKind>& allPolicies();

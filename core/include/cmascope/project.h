@@ -15,13 +15,15 @@ namespace cmascope {
 inline constexpr const char* kProjectFormat = "cmascope-project";
 inline constexpr int kProjectVersion = 1;
 
-struct Project {
+struct Project
+{
     Platform platform;
     std::vector<Scenario> scenarios;
 };
 
 /// A problem found while reading a document. `path` is JSON-path-like: "platform.regions[2].size".
-struct LoadMessage {
+struct LoadMessage
+{
     enum class Severity : std::uint8_t { Error, Warning };
     Severity severity = Severity::Error;
     std::string path;
@@ -29,7 +31,8 @@ struct LoadMessage {
     std::string toString() const; ///< "platform.regions[2].size: must be ..." (with "warning: " prefix)
 };
 
-struct ProjectLoadResult {
+struct ProjectLoadResult
+{
     std::optional<Project> project; ///< set only when there was no error: never a half-loaded project
     std::vector<LoadMessage> messages;
     bool ok() const { return project.has_value(); }

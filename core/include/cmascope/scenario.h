@@ -30,32 +30,34 @@ private:
 
 enum class StepType : std::uint8_t {
     Allocate, ///< device/kind asks for `size` bytes aligned to 2^alignLog2 bytes, remembered as `label`
-    Free,     ///< free the chunk remembered as `label`
-    Phase,    ///< a phase marker ("HD decode", "video conference"); `label` is the text
-    Pin,      ///< pages [offset, offset + size) of region `region` become pinned/unmovable (busy)
-    Unpin,    ///< ... become movable again
-    Reset,    ///< free everything and unpin everything
-    Place,    ///< allocate exactly pages [offset, offset + size) of `region` (a placement recorded in a trace)
-    Release,  ///< give back pages [offset, offset + size) of `region` (cma_release; may be part of a chunk)
+    Free, ///< free the chunk remembered as `label`
+    Phase, ///< a phase marker ("HD decode", "video conference"); `label` is the text
+    Pin, ///< pages [offset, offset + size) of region `region` become pinned/unmovable (busy)
+    Unpin, ///< ... become movable again
+    Reset, ///< free everything and unpin everything
+    Place, ///< allocate exactly pages [offset, offset + size) of `region` (a placement recorded in a trace)
+    Release, ///< give back pages [offset, offset + size) of `region` (cma_release; may be part of a chunk)
 };
 
 std::string_view stepTypeName(StepType t) noexcept;
 
 inline constexpr std::uint8_t kDefaultAlign = 0xFF;
 
-struct Step {
+struct Step
+{
     StepType type = StepType::Allocate;
     std::uint8_t alignLog2 = kDefaultAlign; ///< Allocate: log2 of the alignment in bytes; kDefaultAlign = none asked
-    std::uint16_t region = 0;               ///< Pin/Unpin: region index
-    std::uint32_t device = 0;               ///< symbol id
-    std::uint32_t kind = 0;                 ///< symbol id (0 = no kind / NULL)
-    std::uint32_t label = 0;                ///< symbol id: chunk label (Allocate/Free) or phase text (Phase)
-    std::uint64_t size = 0;                 ///< Allocate: bytes; Pin/Unpin/Place/Release: pages
-    std::uint64_t offset = 0;               ///< Pin/Unpin/Place/Release: first page relative to the region start
+    std::uint16_t region = 0; ///< Pin/Unpin: region index
+    std::uint32_t device = 0; ///< symbol id
+    std::uint32_t kind = 0; ///< symbol id (0 = no kind / NULL)
+    std::uint32_t label = 0; ///< symbol id: chunk label (Allocate/Free) or phase text (Phase)
+    std::uint64_t size = 0; ///< Allocate: bytes; Pin/Unpin/Place/Release: pages
+    std::uint64_t offset = 0; ///< Pin/Unpin/Place/Release: first page relative to the region start
 };
 static_assert(sizeof(Step) <= 32, "Step must stay compact");
 
-struct Scenario {
+struct Scenario
+{
     std::string name;
     std::string description;
     SymbolTable symbols;

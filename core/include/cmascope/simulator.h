@@ -25,12 +25,12 @@ inline constexpr std::uint16_t kNoRegion = 0xFFFF;
 inline constexpr std::uint32_t kNoChunk = 0xFFFFFFFF;
 
 enum class Outcome : std::uint8_t {
-    Allocated,         ///< placed in `region`
+    Allocated, ///< placed in `region`
     AllocatedFallback, ///< served by the system allocator through a size-0 region (no CMA memory used)
-    Failed,            ///< no region could place it; see Simulation::diagnose()
-    Freed,             ///< a chunk (or a range of one) was given back
-    FreeUnknown,       ///< free of a label / range that is not allocated: reported, nothing changed
-    Phase,             ///< phase marker
+    Failed, ///< no region could place it; see Simulation::diagnose()
+    Freed, ///< a chunk (or a range of one) was given back
+    FreeUnknown, ///< free of a label / range that is not allocated: reported, nothing changed
+    Phase, ///< phase marker
     Pinned,
     Unpinned,
     Reset,
@@ -39,50 +39,55 @@ enum class Outcome : std::uint8_t {
 std::string_view outcomeName(Outcome o) noexcept;
 
 /// What one step did, and the metrics of the region it touched right after it. 32 bytes.
-struct StepRecord {
-    std::uint32_t offset = 0;      ///< first page (relative to the region) placed or freed
-    std::uint32_t pages = 0;       ///< pages placed or freed
-    std::uint32_t usedPages = 0;   ///< region metrics after the step (occupied pages)
+struct StepRecord
+{
+    std::uint32_t offset = 0; ///< first page (relative to the region) placed or freed
+    std::uint32_t pages = 0; ///< pages placed or freed
+    std::uint32_t usedPages = 0; ///< region metrics after the step (occupied pages)
     std::uint32_t largestFree = 0; ///< largest free run, pages
-    std::uint32_t freeRuns = 0;    ///< number of free runs
+    std::uint32_t freeRuns = 0; ///< number of free runs
     std::uint32_t chunk = kNoChunk; ///< the chunk allocated or freed
     std::uint16_t region = kNoRegion;
     Outcome outcome = Outcome::Phase;
     Refusal refusal = Refusal::None; ///< Failed: the refusal of the last region tried
-    std::uint32_t busyRetries = 0;   ///< windows found busy (pinned) while placing
+    std::uint32_t busyRetries = 0; ///< windows found busy (pinned) while placing
 };
 static_assert(sizeof(StepRecord) <= 32, "StepRecord must stay compact");
 
 /// A chunk of allocated memory over its lifetime. A partial release ends a chunk and starts the
 /// remaining pieces as new chunks with the same origin step.
-struct ChunkInfo {
-    std::uint32_t offset = 0;     ///< first page relative to the region
-    std::uint32_t pages = 0;      ///< pages set aside by the policy
+struct ChunkInfo
+{
+    std::uint32_t offset = 0; ///< first page relative to the region
+    std::uint32_t pages = 0; ///< pages set aside by the policy
     std::uint32_t requestPages = 0; ///< pages asked for (the count given back to the policy on release)
     std::uint32_t originStep = 0; ///< the Allocate step that created the memory (device, kind, label, size)
-    std::uint32_t bornStep = 0;   ///< step from which this chunk exists
+    std::uint32_t bornStep = 0; ///< step from which this chunk exists
     std::uint32_t diedStep = UINT32_MAX; ///< step that freed it; UINT32_MAX = still live at the end
     std::uint16_t region = kNoRegion;
 };
 static_assert(sizeof(ChunkInfo) <= 28, "ChunkInfo must stay compact");
 
 /// Run-wide figures, computed from the records.
-struct RunSummary {
+struct RunSummary
+{
     std::uint64_t steps = 0;
     std::uint64_t allocations = 0;
     std::uint64_t failures = 0;
     std::uint64_t fallbacks = 0;
     std::uint64_t frees = 0;
     std::uint64_t busyRetries = 0;
-    struct PerOwner {
+    struct PerOwner
+    {
         std::uint64_t requests = 0;
         std::uint64_t failures = 0;
     };
     std::map<std::pair<std::uint32_t, std::uint32_t>, PerOwner> byDeviceKind; ///< (device, kind) symbol ids
-    struct PerRegion {
-        std::uint64_t peakUsedPages = 0;      ///< peak occupancy
+    struct PerRegion
+    {
+        std::uint64_t peakUsedPages = 0; ///< peak occupancy
         std::uint64_t peakFootprintPages = 0; ///< peak of the highest page in use (+1)
-        std::uint64_t peakLiveBytes = 0;      ///< peak of the bytes requested by live chunks
+        std::uint64_t peakLiveBytes = 0; ///< peak of the bytes requested by live chunks
         std::uint64_t internalWasteBytesAtPeak = 0; ///< rounding to pages / bits / orders, at peak occupancy
         /// Johnstone & Wilson fragmentation #4: (peak footprint - peak live) / peak live.
         double jwFragmentation4 = 0.0;
@@ -91,27 +96,29 @@ struct RunSummary {
 };
 
 /// The explanation of one allocation request (usually a failed one).
-struct Diagnosis {
-    struct RegionAttempt {
+struct Diagnosis
+{
+    struct RegionAttempt
+    {
         std::string region;
         bool exists = true;
-        bool fallbackRegion = false;   ///< a size-0 region: the system allocator was asked
-        PolicyResult result;           ///< what the region's policy answered
+        bool fallbackRegion = false; ///< a size-0 region: the system allocator was asked
+        PolicyResult result; ///< what the region's policy answered
         std::uint64_t neededPages = 0;
         unsigned alignOrder = 0;
         std::uint64_t freePages = 0;
         std::uint64_t largestFree = 0;
         std::uint64_t largestAligned = 0; ///< largest free window at the request's alignment
         std::uint64_t pinnedPages = 0;
-        int extfragIndex = 0;             ///< thousandths, kernel __fragmentation_index at the request's order
-        std::string verdict;              ///< one sentence a person can act on
+        int extfragIndex = 0; ///< thousandths, kernel __fragmentation_index at the request's order
+        std::string verdict; ///< one sentence a person can act on
     };
     std::uint32_t step = 0;
     std::string device;
     std::string kind;
     std::uint64_t bytes = 0;
-    std::string mapSummary;              ///< which rule matched, or why none did
-    std::vector<std::string> mapTrail;   ///< one line per rule or area considered
+    std::string mapSummary; ///< which rule matched, or why none did
+    std::vector<std::string> mapTrail; ///< one line per rule or area considered
     std::vector<RegionAttempt> attempts; ///< in the order tried
     bool succeeded = false;
     std::string summary;
@@ -121,18 +128,19 @@ struct Diagnosis {
 class SimState
 {
 public:
-    struct RegionRuntime {
+    struct RegionRuntime
+    {
         std::uint16_t index = 0;
         std::uint64_t basePfn = 0;
         std::uint64_t pageSize = 4096;
-        bool fallback = false;   ///< size-0 region
+        bool fallback = false; ///< size-0 region
         bool carveout = false;
         std::unique_ptr<AllocationPolicy> policy;
-        FreeExtents occupancy;   ///< independent of the policy: the truth the metrics come from
+        FreeExtents occupancy; ///< independent of the policy: the truth the metrics come from
         std::map<std::uint64_t, std::uint64_t> pinned; ///< offset -> pages (disjoint)
-        std::map<std::uint64_t, std::uint32_t> live;   ///< offset -> chunk id
-        std::uint64_t liveBytes = 0;  ///< bytes requested by live chunks
-        std::uint64_t livePages = 0;  ///< pages set aside for live chunks
+        std::map<std::uint64_t, std::uint32_t> live; ///< offset -> chunk id
+        std::uint64_t liveBytes = 0; ///< bytes requested by live chunks
+        std::uint64_t livePages = 0; ///< pages set aside for live chunks
     };
 
     SimState() = default;
@@ -143,14 +151,15 @@ public:
 
     std::vector<RegionRuntime> regions;
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> liveByLabel; ///< label -> live chunks (LIFO)
-    std::uint32_t position = 0;      ///< number of steps executed
+    std::uint32_t position = 0; ///< number of steps executed
     std::uint32_t chunksCreated = 0; ///< chunk ids are handed out in creation order
 
     /// Approximate heap bytes held, for checkpoint budgeting.
     std::size_t approximateBytes() const;
 };
 
-struct SimulationOptions {
+struct SimulationOptions
+{
     /// Average bytes per step the checkpoints may cost; the interval adapts to the state size.
     std::size_t checkpointBytesPerStep = 16;
     /// Never fewer steps than this between checkpoints, never more than the maximum.
