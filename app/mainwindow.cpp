@@ -3,39 +3,223 @@
 
 #include "demos.h"
 
-#include <cmascope/placement.h>
 #include <cmascope/version.h>
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTableView>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QVBoxLayout>
 
-#include <views/mapcontent.h>
+#include <views/document.h>
+#include <views/failureinspector.h>
 #include <views/memorymapwidget.h>
+#include <views/steptablemodel.h>
+#include <views/timelinewidget.h>
 
 namespace cmascope::app {
 
+namespace {
+constexpr int kMaxRecent = 10;
+const QString kRecentKey = QStringLiteral("recentFiles");
+const QString kStateKey = QStringLiteral("mainWindow/state");
+const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
+    , m_doc(new views::Document(this))
 {
+    setObjectName(QStringLiteral("cmascopeMainWindow"));
+    setAcceptDrops(true);
     m_map = new views::MemoryMapWidget(this);
+    m_map->setDocument(m_doc);
     setCentralWidget(m_map);
+
     m_summaryLabel = new QLabel(this);
     m_hoverLabel = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(160);
+    m_progress->setVisible(false);
+    m_cancel = new QToolButton(this);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setVisible(false);
     statusBar()->addWidget(m_hoverLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_summaryLabel);
+    connect(m_cancel, &QToolButton::clicked, m_doc, &views::Document::cancelRun);
     connect(m_map, &views::MemoryMapWidget::hoveredAddressChanged, this, [this](quint64, const QString& description) {
         m_hoverLabel->setText(description.section(QLatin1Char('\n'), 0, 0));
     });
+    connect(m_doc, &views::Document::runStarted, this, [this] {
+        m_progress->setValue(0);
+        m_progress->setVisible(true);
+        m_cancel->setVisible(true);
+        m_summaryLabel->setText(tr("Running…"));
+    });
+    connect(m_doc, &views::Document::runProgress, this, [this](int done, int) { m_progress->setValue(done); });
+    connect(m_doc, &views::Document::runFinished, this, [this] {
+        m_progress->setVisible(false);
+        m_cancel->setVisible(false);
+        updateSummary();
+        rebuildFilterChoices();
+        if (!m_doc->runError().isEmpty())
+            statusBar()->showMessage(m_doc->runError(), 15000);
+    });
+    connect(m_doc, &views::Document::positionChanged, this, &MainWindow::updateSummary);
+    connect(m_doc, &views::Document::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_doc, &views::Document::pathChanged, this, &MainWindow::updateTitle);
+    connect(m_doc, &views::Document::projectChanged, this, &MainWindow::updateTitle);
+
+    createDocks();
     createActions();
-    resize(1100, 560);
+    resize(1280, 800);
+    QSettings settings;
+    restoreGeometry(settings.value(kGeometryKey).toByteArray());
+    restoreState(settings.value(kStateKey).toByteArray());
     updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+const Project& MainWindow::project() const
+{
+    return m_doc->project();
+}
+
+QString MainWindow::projectPath() const
+{
+    return m_doc->path();
+}
+
+void MainWindow::createDocks()
+{
+    m_timeline = new views::TimelineWidget(m_doc, this);
+    auto* timelineDock = new QDockWidget(tr("Timeline"), this);
+    timelineDock->setObjectName(QStringLiteral("timelineDock"));
+    timelineDock->setWidget(m_timeline);
+    addDockWidget(Qt::BottomDockWidgetArea, timelineDock);
+
+    // Event log with its filter bar.
+    auto* logPane = new QWidget(this);
+    auto* logLayout = new QVBoxLayout(logPane);
+    logLayout->setContentsMargins(2, 2, 2, 2);
+    auto* filters = new QHBoxLayout;
+    m_filterText = new QLineEdit(logPane);
+    m_filterText->setPlaceholderText(tr("Filter text…"));
+    m_filterText->setClearButtonEnabled(true);
+    m_filterOutcome = new QComboBox(logPane);
+    m_filterOutcome->addItem(tr("All steps"), int(views::StepFilterProxy::OutcomeFilter::All));
+    m_filterOutcome->addItem(tr("Requests"), int(views::StepFilterProxy::OutcomeFilter::Requests));
+    m_filterOutcome->addItem(tr("Failures"), int(views::StepFilterProxy::OutcomeFilter::Failures));
+    m_filterOutcome->addItem(tr("Frees"), int(views::StepFilterProxy::OutcomeFilter::Frees));
+    m_filterOutcome->addItem(tr("Phase markers"), int(views::StepFilterProxy::OutcomeFilter::Markers));
+    m_filterDevice = new QComboBox(logPane);
+    m_filterRegion = new QComboBox(logPane);
+    filters->addWidget(m_filterText, 2);
+    filters->addWidget(m_filterOutcome);
+    filters->addWidget(m_filterDevice);
+    filters->addWidget(m_filterRegion);
+    logLayout->addLayout(filters);
+    m_log = new QTableView(logPane);
+    m_stepModel = new views::StepTableModel(m_doc, this);
+    m_stepProxy = new views::StepFilterProxy(this);
+    m_stepProxy->setSourceModel(m_stepModel);
+    m_log->setModel(m_stepProxy);
+    m_log->setSortingEnabled(true);
+    m_log->sortByColumn(views::StepTableModel::StepColumn, Qt::AscendingOrder);
+    m_log->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_log->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_log->verticalHeader()->setVisible(false);
+    m_log->verticalHeader()->setDefaultSectionSize(m_log->fontMetrics().height() + 6);
+    m_log->horizontalHeader()->setStretchLastSection(true);
+    m_log->setAlternatingRowColors(true);
+    logLayout->addWidget(m_log);
+    auto* logDock = new QDockWidget(tr("Event Log"), this);
+    logDock->setObjectName(QStringLiteral("eventLogDock"));
+    logDock->setWidget(logPane);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    splitDockWidget(timelineDock, logDock, Qt::Vertical);
+
+    connect(m_filterText, &QLineEdit::textChanged, m_stepProxy, &views::StepFilterProxy::setTextFilter);
+    connect(m_filterOutcome, &QComboBox::currentIndexChanged, this, [this] {
+        m_stepProxy->setOutcomeFilter(views::StepFilterProxy::OutcomeFilter(m_filterOutcome->currentData().toInt()));
+    });
+    connect(m_filterDevice, &QComboBox::currentIndexChanged, this,
+        [this] { m_stepProxy->setDeviceFilter(m_filterDevice->currentData().toString()); });
+    connect(m_filterRegion, &QComboBox::currentIndexChanged, this,
+        [this] { m_stepProxy->setRegionFilter(m_filterRegion->currentData().toString()); });
+    // Selecting a row moves the current step to just after it and selects its chunk on the map.
+    connect(m_log->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+        if (!current.isValid())
+            return;
+        const QModelIndex src = m_stepProxy->mapToSource(current);
+        const std::size_t step = std::size_t(src.row());
+        m_doc->setPosition(step + 1);
+        m_doc->setSelectedChunk(src.data(views::StepTableModel::ChunkRole).toUInt());
+        m_inspector->inspect(step);
+    });
+    connect(m_doc, &views::Document::selectionChanged, this, &MainWindow::selectRowForChunk);
+
+    m_inspector = new views::FailureInspector(m_doc, this);
+    auto* inspectorDock = new QDockWidget(tr("Failure Inspector"), this);
+    inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    inspectorDock->setWidget(m_inspector);
+    addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
+    resizeDocks({ inspectorDock }, { 380 }, Qt::Horizontal);
+    resizeDocks({ logDock }, { 280 }, Qt::Vertical);
+}
+
+void MainWindow::selectRowForChunk(quint32 chunk)
+{
+    if (chunk == kNoChunk)
+        return;
+    const int row = m_stepModel->rowForChunk(chunk);
+    if (row < 0)
+        return;
+    const QModelIndex proxyIndex = m_stepProxy->mapFromSource(m_stepModel->index(row, 0));
+    if (proxyIndex.isValid() && m_log->currentIndex().row() != proxyIndex.row()) {
+        const QSignalBlocker block(m_log->selectionModel());
+        m_log->setCurrentIndex(proxyIndex);
+        m_log->scrollTo(proxyIndex);
+    }
+}
+
+void MainWindow::rebuildFilterChoices()
+{
+    const QSignalBlocker b1(m_filterDevice);
+    const QSignalBlocker b2(m_filterRegion);
+    const QString device = m_filterDevice->currentData().toString();
+    const QString region = m_filterRegion->currentData().toString();
+    m_filterDevice->clear();
+    m_filterRegion->clear();
+    m_filterDevice->addItem(tr("All devices"), QString());
+    m_filterRegion->addItem(tr("All regions"), QString());
+    for (const auto& d : m_doc->project().platform.devices)
+        m_filterDevice->addItem(QString::fromStdString(d.name), QString::fromStdString(d.name));
+    for (const auto& r : m_doc->project().platform.regions)
+        m_filterRegion->addItem(QString::fromStdString(r.name), QString::fromStdString(r.name));
+    m_filterDevice->setCurrentIndex(std::max(0, m_filterDevice->findData(device)));
+    m_filterRegion->setCurrentIndex(std::max(0, m_filterRegion->findData(region)));
 }
 
 void MainWindow::createActions()
@@ -43,16 +227,34 @@ void MainWindow::createActions()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open Project…"), this, &MainWindow::openFile);
     open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_demoMenu = file->addMenu(tr("Open &Demo"));
     for (const auto& demo : builtInDemos()) {
         QAction* a = m_demoMenu->addAction(demo.title);
         a->setToolTip(demo.description);
         const QString path = demo.resourcePath;
-        connect(a, &QAction::triggered, this, [this, path] { openProject(path); });
+        connect(a, &QAction::triggered, this, [this, path] {
+            if (maybeSave())
+                openProject(path);
+        });
     }
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    QAction* saveAction = file->addAction(tr("&Save"), this, &MainWindow::save);
+    saveAction->setShortcut(QKeySequence::Save);
+    QAction* saveAsAction = file->addAction(tr("Save &As…"), this, &MainWindow::saveAs);
+    saveAsAction->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+    rebuildRecentMenu();
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_doc->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_doc->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({ QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo });
+    edit->addAction(undo);
+    edit->addAction(redo);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* zoomIn = view->addAction(tr("Zoom &In"), m_map, &views::MemoryMapWidget::zoomIn);
@@ -61,6 +263,30 @@ void MainWindow::createActions()
     zoomOut->setShortcut(QKeySequence::ZoomOut);
     QAction* fit = view->addAction(tr("&Fit All"), m_map, &views::MemoryMapWidget::fitAll);
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu* sim = menuBar()->addMenu(tr("&Simulation"));
+    QAction* back = sim->addAction(tr("Step &Back"), m_timeline, &views::TimelineWidget::stepBack);
+    back->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Left));
+    QAction* forward = sim->addAction(tr("Step &Forward"), m_timeline, &views::TimelineWidget::stepForward);
+    forward->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Right));
+    QAction* play = sim->addAction(tr("&Play / Pause"), m_timeline, &views::TimelineWidget::togglePlay);
+    play->setShortcut(QKeySequence(Qt::Key_Space));
+    QAction* first = sim->addAction(tr("First Step"), m_timeline, &views::TimelineWidget::goFirst);
+    first->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Home));
+    QAction* last = sim->addAction(tr("Last Step"), m_timeline, &views::TimelineWidget::goLast);
+    last->setShortcut(QKeySequence(Qt::ALT | Qt::Key_End));
+    sim->addSeparator();
+    QAction* nextFail = sim->addAction(tr("&Next Failure"), m_timeline, &views::TimelineWidget::nextFailure);
+    nextFail->setShortcut(QKeySequence(Qt::Key_F3));
+    QAction* prevFail = sim->addAction(tr("P&revious Failure"), m_timeline, &views::TimelineWidget::previousFailure);
+    prevFail->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F3));
+    sim->addSeparator();
+    sim->addAction(tr("Set Marker &A"), m_timeline, &views::TimelineWidget::setMarkerA);
+    sim->addAction(tr("Set Marker &B"), m_timeline, &views::TimelineWidget::setMarkerB);
+    sim->addAction(tr("&Clear Markers"), m_timeline, &views::TimelineWidget::clearMarkers);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About cmascope"), this, &MainWindow::about);
@@ -86,59 +312,150 @@ bool MainWindow::openProject(const QString& path, bool quiet)
         return false;
     }
     m_lastError.clear();
-    m_project = std::move(*result.project);
-    m_path = path;
-    showProject();
-    updateTitle();
+    // Built-in demos open as untitled copies: saving asks for a file name.
+    const bool builtIn = path.startsWith(QLatin1Char(':'));
+    m_doc->setProject(std::move(*result.project), builtIn ? QString() : path);
+    if (!builtIn)
+        rememberRecent(QFileInfo(path).absoluteFilePath());
+    for (const auto& m : result.messages)
+        statusBar()->showMessage(QString::fromStdString(m.toString()), 8000);
     return true;
 }
 
-void MainWindow::showProject()
+bool MainWindow::saveProjectAs(const QString& path, bool quiet)
 {
-    // Place the regions the way the kernel reserves them at boot, then run the first scenario and show
-    // its final state. (Stepping through it is the timeline's job.)
-    Platform placed = m_project.platform;
-    const auto placement = placeRegions(placed);
-    QStringList problems;
-    for (const auto& rp : placement.regions)
-        if (!rp.base && rp.size)
-            problems << QString::fromStdString(rp.message);
-    views::MapContent content = views::MapContent::fromPlatform(placed);
-    m_simulation.reset();
-    if (!m_project.scenarios.empty()) {
-        auto created = Simulation::create(placed, m_project.scenarios.front());
-        if (auto* sim = std::get_if<Simulation>(&created)) {
-            sim->run();
-            m_simulation = std::make_unique<Simulation>(std::move(*sim));
-            content =
-                views::MapContent::fromSimulation(*m_simulation, m_simulation->stateAt(m_simulation->stepCount()));
-        } else {
-            problems << QString::fromStdString(std::get<std::string>(created));
-        }
+    if (const auto err = saveProjectFile(path.toStdString(), m_doc->project())) {
+        m_lastError = QString::fromStdString(*err);
+        if (!quiet)
+            QMessageBox::critical(this, tr("Cannot save project"), m_lastError);
+        return false;
     }
-    const auto& pf = m_project.platform;
-    m_summaryLabel->setText(tr("%n bank(s)", nullptr, int(pf.banks.size())) + QStringLiteral(" · ")
-        + tr("%n region(s)", nullptr, int(pf.regions.size())) + QStringLiteral(" · ")
-        + tr("%n device(s)", nullptr, int(pf.devices.size())));
-    if (m_simulation) {
-        const auto summary = m_simulation->summary();
-        m_summaryLabel->setText(m_summaryLabel->text() + QStringLiteral(" · ")
-            + tr("%1 steps, %2 requests, %3 failed").arg(summary.steps).arg(summary.allocations).arg(summary.failures));
+    m_doc->setPath(path);
+    m_doc->setSaved();
+    rememberRecent(QFileInfo(path).absoluteFilePath());
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (m_doc->path().isEmpty())
+        return saveAs();
+    return saveProjectAs(m_doc->path());
+}
+
+bool MainWindow::saveAs()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Project"),
+        m_doc->path().isEmpty() ? QString::fromStdString(m_doc->project().platform.name) + QStringLiteral(".json")
+                                : m_doc->path(),
+        tr("cmascope projects (*.json *.cmascope)"));
+    if (path.isEmpty())
+        return false;
+    return saveProjectAs(path);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_doc->isModified())
+        return true;
+    const auto answer =
+        QMessageBox::warning(this, tr("Unsaved changes"), tr("The project has unsaved changes. Save them?"),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
     }
-    if (!problems.isEmpty())
-        statusBar()->showMessage(problems.join(QStringLiteral("; ")), 15000);
-    m_map->setContent(std::move(content));
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile())
+        return;
+    if (maybeSave())
+        openProject(urls.first().toLocalFile());
+    event->acceptProposedAction();
+}
+
+QStringList MainWindow::recentFiles()
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::rememberRecent(const QString& path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecent)
+        files.removeLast();
+    QSettings().setValue(kRecentKey, files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (const QString& f : files) {
+        QAction* a = m_recentMenu->addAction(QFileInfo(f).fileName());
+        a->setToolTip(f);
+        connect(a, &QAction::triggered, this, [this, f] {
+            if (maybeSave())
+                openProject(f);
+        });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
 }
 
 void MainWindow::updateTitle()
 {
-    const QString name =
-        m_project.platform.name.empty() ? tr("Untitled") : QString::fromStdString(m_project.platform.name);
-    setWindowTitle(QStringLiteral("%1[*] — cmascope").arg(name));
+    const auto& name = m_doc->project().platform.name;
+    const QString title = !m_doc->path().isEmpty() ? QFileInfo(m_doc->path()).fileName()
+        : name.empty()                             ? tr("Untitled")
+                                                   : QString::fromStdString(name);
+    setWindowTitle(QStringLiteral("%1[*] — cmascope").arg(title));
+    setWindowModified(m_doc->isModified());
+}
+
+void MainWindow::updateSummary()
+{
+    const auto& pf = m_doc->project().platform;
+    QString text = tr("%n bank(s)", nullptr, int(pf.banks.size())) + QStringLiteral(" · ")
+        + tr("%n region(s)", nullptr, int(pf.regions.size())) + QStringLiteral(" · ")
+        + tr("%n device(s)", nullptr, int(pf.devices.size()));
+    if (const Simulation* sim = m_doc->simulation()) {
+        std::size_t failures = 0;
+        for (const auto& r : sim->records())
+            failures += r.outcome == Outcome::Failed;
+        text += QStringLiteral(" · ")
+            + tr("step %1 of %2, %3 failed").arg(m_doc->position()).arg(sim->stepCount()).arg(failures);
+    }
+    m_summaryLabel->setText(text);
 }
 
 void MainWindow::openFile()
 {
+    if (!maybeSave())
+        return;
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Project"), QString(), tr("cmascope projects (*.json *.cmascope);;All files (*)"));
     if (!path.isEmpty())

@@ -2,18 +2,25 @@
 #pragma once
 
 #include <cmascope/project.h>
-#include <cmascope/simulator.h>
 
 #include <QMainWindow>
 
-#include <memory>
-
+class QComboBox;
 class QLabel;
+class QLineEdit;
 class QMenu;
+class QProgressBar;
+class QTableView;
+class QToolButton;
 
 namespace cmascope::views {
+class Document;
+class FailureInspector;
 class MemoryMapWidget;
-}
+class StepFilterProxy;
+class StepTableModel;
+class TimelineWidget;
+} // namespace cmascope::views
 
 namespace cmascope::app {
 
@@ -22,35 +29,66 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
-    /// Opens a project file or a built-in demo (":/demos/..."). Returns false and reports the
-    /// error (message box unless @p quiet) when the file cannot be used; the current project stays.
+    /// Opens a project file or a built-in demo (":/demos/..."). Returns false and reports the error
+    /// (message box unless @p quiet) when the file cannot be used; the current project stays.
     bool openProject(const QString& path, bool quiet = false);
+    /// Saves to @p path atomically; false with the error reported (message box unless @p quiet).
+    bool saveProjectAs(const QString& path, bool quiet = false);
 
-    const Project& project() const { return m_project; }
-    QString projectPath() const { return m_path; }
+    const Project& project() const;
+    QString projectPath() const;
+    views::Document* document() const { return m_doc; }
     views::MemoryMapWidget* memoryMap() const { return m_map; }
+    views::TimelineWidget* timeline() const { return m_timeline; }
+    views::FailureInspector* inspector() const { return m_inspector; }
+    QTableView* eventLog() const { return m_log; }
     QString lastError() const { return m_lastError; }
-    /// The run of the project's first scenario, if it has one.
-    const Simulation* simulation() const { return m_simulation.get(); }
+
+    /// Recently opened files, most recent first (QSettings "recentFiles").
+    static QStringList recentFiles();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private Q_SLOTS:
     void openFile();
+    bool save();
+    bool saveAs();
     void about();
 
 private:
     void createActions();
-    void showProject();
+    void createDocks();
     void updateTitle();
+    void updateSummary();
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+    void rebuildFilterChoices();
+    bool maybeSave();
+    void selectRowForChunk(quint32 chunk);
 
-    Project m_project;
-    std::unique_ptr<Simulation> m_simulation;
-    QString m_path;
+    views::Document* m_doc = nullptr;
     QString m_lastError;
     views::MemoryMapWidget* m_map = nullptr;
+    views::TimelineWidget* m_timeline = nullptr;
+    views::FailureInspector* m_inspector = nullptr;
+    views::StepTableModel* m_stepModel = nullptr;
+    views::StepFilterProxy* m_stepProxy = nullptr;
+    QTableView* m_log = nullptr;
+    QLineEdit* m_filterText = nullptr;
+    QComboBox* m_filterOutcome = nullptr;
+    QComboBox* m_filterDevice = nullptr;
+    QComboBox* m_filterRegion = nullptr;
     QLabel* m_summaryLabel = nullptr;
     QLabel* m_hoverLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QToolButton* m_cancel = nullptr;
     QMenu* m_demoMenu = nullptr;
+    QMenu* m_recentMenu = nullptr;
 };
 
 } // namespace cmascope::app

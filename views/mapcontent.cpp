@@ -100,6 +100,7 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
             mc.owner = *it;
             const auto label = sc.symbols.name(origin.label);
             mc.label = QString::fromUtf8(label.data(), qsizetype(label.size()));
+            mc.id = id;
             c.chunks.push_back(mc);
         }
     }

@@ -37,6 +37,7 @@ struct MapChunk
     int region = -1;
     int owner = 0; ///< colour key: device (or kind) index
     QString label;
+    quint32 id = 0xFFFFFFFF; ///< the simulator's chunk id
 };
 
 struct MapContent

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "memorymapwidget.h"
 
+#include "document.h"
 #include "mapstyle.h"
 
 #include <QHelpEvent>
@@ -19,7 +20,8 @@ namespace {
 constexpr double kLeftMargin = 120.0; // bank names
 constexpr double kRightMargin = 12.0;
 constexpr double kRulerHeight = 34.0;
-constexpr double kTrackHeight = 56.0;
+constexpr double kMinTrackHeight = 48.0;
+constexpr double kMaxTrackHeight = 120.0;
 constexpr double kTrackGap = 18.0;
 } // namespace
 
@@ -30,6 +32,39 @@ MemoryMapWidget::MemoryMapWidget(QWidget* parent)
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     setAccessibleName(tr("Memory map"));
+}
+
+void MemoryMapWidget::setDocument(Document* document)
+{
+    m_doc = document;
+    connect(m_doc, &Document::projectChanged, this, [this] { refreshFromDocument(true); });
+    connect(m_doc, &Document::runFinished, this, [this] { refreshFromDocument(false); });
+    connect(m_doc, &Document::positionChanged, this, [this] { refreshFromDocument(false); });
+    connect(m_doc, &Document::selectionChanged, this, &MemoryMapWidget::setSelectedChunk);
+    connect(this, &MemoryMapWidget::chunkClicked, m_doc, &Document::setSelectedChunk);
+    refreshFromDocument(true);
+}
+
+void MemoryMapWidget::refreshFromDocument(bool resetView)
+{
+    MapContent content = m_doc->simulation() ? MapContent::fromSimulation(*m_doc->simulation(), m_doc->state())
+                                             : MapContent::fromPlatform(m_doc->placedPlatform());
+    if (resetView) {
+        setContent(std::move(content));
+        zoomToRegions();
+        return;
+    }
+    // Same platform: keep the zoom and pan.
+    m_content = std::move(content);
+    update();
+}
+
+void MemoryMapWidget::setSelectedChunk(quint32 id)
+{
+    if (id == m_selected)
+        return;
+    m_selected = id;
+    update();
 }
 
 void MemoryMapWidget::setContent(MapContent content)
@@ -52,6 +87,31 @@ void MemoryMapWidget::updateAxisWidth()
     m_axis.setPixelWidth(plotRect().width());
 }
 
+double MemoryMapWidget::trackHeight() const
+{
+    // Tracks share the height, within limits, so a single bank fills a good part of the view.
+    const auto banks = std::max<qsizetype>(1, m_content.banks.size());
+    const double available = (plotRect().height() - 24.0) / double(banks) - kTrackGap;
+    return std::clamp(available * 0.6, kMinTrackHeight, kMaxTrackHeight);
+}
+
+void MemoryMapWidget::zoomToRegions()
+{
+    std::uint64_t lo = UINT64_MAX, hi = 0;
+    for (const auto& r : m_content.regions) {
+        lo = std::min(lo, r.base);
+        hi = std::max(hi, r.base + r.size);
+    }
+    if (lo >= hi) {
+        fitAll();
+        return;
+    }
+    const std::uint64_t margin = (hi - lo) / 20;
+    m_axis.setView(lo > margin ? lo - margin : 0, hi + margin);
+    update();
+    Q_EMIT viewChanged();
+}
+
 QRectF MemoryMapWidget::trackRect(int bankIndex) const
 {
     if (bankIndex < 0 || bankIndex >= m_content.banks.size())
@@ -60,8 +120,9 @@ QRectF MemoryMapWidget::trackRect(int bankIndex) const
     const QRectF plot = plotRect();
     const double x0 = std::max(plot.left() + m_axis.xForAddress(b.base), plot.left() - 1.0);
     const double x1 = std::min(plot.left() + m_axis.xForAddress(b.base + b.size), plot.right() + 1.0);
-    const double y = plot.top() + kTrackGap / 2 + bankIndex * (kTrackHeight + kTrackGap);
-    return QRectF(x0, y, std::max(0.0, x1 - x0), kTrackHeight);
+    const double th = trackHeight();
+    const double y = plot.top() + kTrackGap / 2 + bankIndex * (th + kTrackGap);
+    return QRectF(x0, y, std::max(0.0, x1 - x0), th);
 }
 
 std::uint64_t MemoryMapWidget::addressAt(double x) const
@@ -200,6 +261,10 @@ void MemoryMapWidget::paintEvent(QPaintEvent*)
             continue;
         const QRectF cr(x0, track.top() + 20, std::max(1.0, x1 - x0), track.height() - 26);
         p.fillRect(cr, style.ownerColor(c.owner));
+        if (c.id == m_selected) {
+            p.setPen(QPen(style.text, 2.0));
+            p.drawRect(cr.adjusted(-1, -1, 1, 1));
+        }
     }
     p.setClipping(false);
 
@@ -207,12 +272,13 @@ void MemoryMapWidget::paintEvent(QPaintEvent*)
     p.setFont(font());
     for (int bi = 0; bi < m_content.banks.size(); ++bi) {
         const auto& b = m_content.banks[bi];
-        const double y = plot.top() + kTrackGap / 2 + bi * (kTrackHeight + kTrackGap);
+        const double th = trackHeight();
+        const double y = plot.top() + kTrackGap / 2 + bi * (th + kTrackGap);
         p.setPen(style.text);
-        p.drawText(QRectF(6, y, kLeftMargin - 12, kTrackHeight / 2), Qt::AlignLeft | Qt::AlignVCenter, b.name);
+        p.drawText(QRectF(6, y, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignBottom, b.name);
         p.setFont(small);
         p.setPen(style.mutedText);
-        p.drawText(QRectF(6, y + kTrackHeight / 2, kLeftMargin - 12, kTrackHeight / 2), Qt::AlignLeft | Qt::AlignTop,
+        p.drawText(QRectF(6, y + th / 2, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignTop,
             QStringLiteral("%1 MiB").arg(double(b.size) / (1024.0 * 1024.0), 0, 'f', b.size % (1024 * 1024) ? 1 : 0));
         p.setFont(font());
     }
@@ -278,14 +344,19 @@ void MemoryMapWidget::mousePressEvent(QMouseEvent* event)
 {
     if (event->button() == Qt::LeftButton) {
         m_dragging = true;
+        m_dragMoved = false;
         m_lastDragPos = event->position();
-        setCursor(Qt::ClosedHandCursor);
+        m_pressPos = event->position();
     }
 }
 
 void MemoryMapWidget::mouseMoveEvent(QMouseEvent* event)
 {
-    if (m_dragging) {
+    if (m_dragging && !m_dragMoved && (event->position() - m_pressPos).manhattanLength() >= 4) {
+        m_dragMoved = true;
+        setCursor(Qt::ClosedHandCursor);
+    }
+    if (m_dragging && m_dragMoved) {
         const double dx = event->position().x() - m_lastDragPos.x();
         m_lastDragPos = event->position();
         m_axis.panPixels(-dx);
@@ -300,6 +371,13 @@ void MemoryMapWidget::mouseReleaseEvent(QMouseEvent* event)
     if (event->button() == Qt::LeftButton && m_dragging) {
         m_dragging = false;
         unsetCursor();
+        if (!m_dragMoved) {
+            // A click, not a drag: select the chunk under the cursor (or clear the selection).
+            const int ci = chunkAt(event->position());
+            const quint32 id = ci >= 0 ? m_content.chunks[ci].id : 0xFFFFFFFF;
+            setSelectedChunk(id);
+            Q_EMIT chunkClicked(id);
+        }
     }
 }
 

@@ -10,11 +10,20 @@
 
 namespace cmascope::views {
 
+class Document;
+
 class MemoryMapWidget : public QWidget
 {
     Q_OBJECT
 public:
     explicit MemoryMapWidget(QWidget* parent = nullptr);
+
+    /// Follows @p document: the state at its current step, its selected chunk. The view (zoom) is kept
+    /// while stepping and reset when the platform changes.
+    void setDocument(Document* document);
+    /// Chunk id highlighted as selected (kNoChunk = none).
+    void setSelectedChunk(quint32 id);
+    quint32 selectedChunk() const { return m_selected; }
 
     void setContent(MapContent content);
     const MapContent& content() const { return m_content; }
@@ -36,11 +45,15 @@ public Q_SLOTS:
     void zoomIn();
     void zoomOut();
     void fitAll();
+    /// Shows the hull of all placed regions with a margin (the initial view).
+    void zoomToRegions();
 
 Q_SIGNALS:
     /// The address under the mouse changed (for the status bar).
     void hoveredAddressChanged(quint64 address, const QString& description);
     void viewChanged();
+    /// The user clicked a chunk (or empty space: kNoChunk).
+    void chunkClicked(quint32 id);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -54,13 +67,19 @@ protected:
 
 private:
     QRectF plotRect() const;
+    double trackHeight() const;
     QString describe(QPointF pos) const;
     void updateAxisWidth();
+    void refreshFromDocument(bool resetView);
 
     MapContent m_content;
     AddressAxis m_axis;
     bool m_dragging = false;
+    bool m_dragMoved = false;
     QPointF m_lastDragPos;
+    QPointF m_pressPos;
+    Document* m_doc = nullptr;
+    quint32 m_selected = 0xFFFFFFFF;
 };
 
 } // namespace cmascope::views

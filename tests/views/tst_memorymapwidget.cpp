@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <QApplication>
 #include <QImage>
+#include <QSignalSpy>
 #include <QTest>
 #include <QWheelEvent>
 
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void dragPans();
     void keysZoomAndFit();
     void hitTesting();
+    void clickSelects();
 
 private:
     static MapContent sample();
@@ -47,7 +49,7 @@ MapContent TestMemoryMapWidget::sample()
     pf.regions.push_back(empty);
     auto c = MapContent::fromPlatform(pf);
     c.owners = { QStringLiteral("camera") };
-    c.chunks.push_back({ 0x44000000, 8 * MiB, 0, 0, QStringLiteral("frame0") });
+    c.chunks.push_back({ 0x44000000, 8 * MiB, 0, 0, QStringLiteral("frame0"), 7 });
     return c;
 }
 
@@ -151,6 +153,32 @@ void TestMemoryMapWidget::hitTesting()
     QCOMPARE(w.chunkAt(QPointF(regionX, y)), -1);
     QCOMPARE(w.regionAt(QPointF(freeX, y)), -1);
     QCOMPARE(w.regionAt(QPointF(chunkX, track.bottom() + 30)), -1);
+}
+
+void TestMemoryMapWidget::clickSelects()
+{
+    MemoryMapWidget w;
+    w.resize(900, 200);
+    w.setContent(sample());
+    QSignalSpy clicked(&w, &MemoryMapWidget::chunkClicked);
+    const QRectF track = w.trackRect(0);
+    const QPoint onChunk(int(track.left() + w.axis().xForAddress(0x44200000)), int(track.center().y()));
+    QTest::mouseClick(&w, Qt::LeftButton, Qt::NoModifier, onChunk);
+    QCOMPARE(clicked.count(), 1);
+    QCOMPARE(clicked.at(0).at(0).toUInt(), 7u);
+    QCOMPARE(w.selectedChunk(), 7u);
+    // The selected chunk is outlined: the pixel just above the chunk changes colour.
+    const QImage img = w.grab().toImage();
+    MemoryMapWidget plain;
+    plain.resize(900, 200);
+    plain.setContent(sample());
+    const QImage before = plain.grab().toImage();
+    const QPoint edge(onChunk.x(), int(track.top() + 19));
+    QVERIFY(img.pixelColor(edge) != before.pixelColor(edge));
+    // Clicking empty memory clears the selection.
+    QTest::mouseClick(
+        &w, Qt::LeftButton, Qt::NoModifier, QPoint(int(track.left() + w.axis().xForAddress(0x4f000000)), onChunk.y()));
+    QCOMPARE(w.selectedChunk(), 0xFFFFFFFFu);
 }
 
 QTEST_MAIN(TestMemoryMapWidget)

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The open project as the views see it: the project, its regions placed like the kernel does at boot,
+// the run of the selected scenario (computed off the GUI thread, with progress and cancel), the
+// current step every view follows, the selected chunk, and the undo stack of edits.
+#pragma once
+
+#include <cmascope/placement.h>
+#include <cmascope/project.h>
+#include <cmascope/simulator.h>
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+class QUndoStack;
+
+namespace cmascope::views {
+
+class Document : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Document(QObject* parent = nullptr);
+    ~Document() override;
+
+    /// Replaces the whole project (open, new, import). Clears the undo stack and reruns the scenario.
+    void setProject(Project project, const QString& path = {});
+    const Project& project() const { return m_project; }
+    /// The platform with every region placed (Region::placedBase), as simulated and drawn.
+    const Platform& placedPlatform() const { return m_placed; }
+    const PlacementResult& placement() const { return m_placement; }
+    QString path() const { return m_path; }
+    void setPath(const QString& path);
+    bool isModified() const;
+    /// Marks the current state as saved.
+    void setSaved();
+
+    /// Replaces the platform as one undoable edit named @p what; reruns the scenario.
+    void editPlatform(const Platform& platform, const QString& what);
+    QUndoStack* undoStack() const { return m_undo; }
+
+    int scenarioIndex() const { return m_scenarioIndex; }
+    void setScenarioIndex(int index);
+
+    /// The finished run, or null while it runs (or if it could not start; see runError()).
+    const Simulation* simulation() const { return m_sim.get(); }
+    QString runError() const { return m_runError; }
+    bool isRunning() const { return m_watcher.isRunning(); }
+    void cancelRun();
+    /// Blocks until the current run has finished (tests, headless rendering).
+    void waitForRun();
+
+    /// Number of steps executed in the state shown (0 = before the first step).
+    std::size_t position() const { return m_position; }
+    std::size_t stepCount() const { return m_sim ? m_sim->stepCount() : 0; }
+    void setPosition(std::size_t position);
+    /// The state at position(); valid while simulation() is not null.
+    const SimState& state() const { return m_state; }
+
+    /// The selected chunk id, or kNoChunk.
+    std::uint32_t selectedChunk() const { return m_selectedChunk; }
+    void setSelectedChunk(std::uint32_t chunk);
+
+Q_SIGNALS:
+    void projectChanged();
+    void pathChanged();
+    void modifiedChanged(bool modified);
+    void runStarted();
+    void runProgress(int done, int total);
+    /// A run finished (simulation() set) or failed (runError() set) or was cancelled.
+    void runFinished();
+    void positionChanged(std::size_t position);
+    void selectionChanged(std::uint32_t chunk);
+
+private:
+    friend class PlatformEditCommand;
+    void applyPlatform(const Platform& platform);
+    void startRun();
+    void onRunFinished();
+
+    Project m_project;
+    Platform m_placed;
+    PlacementResult m_placement;
+    QString m_path;
+    QUndoStack* m_undo = nullptr;
+    int m_scenarioIndex = 0;
+    std::unique_ptr<Simulation> m_sim;
+    QString m_runError;
+    QFutureWatcher<std::shared_ptr<Simulation>> m_watcher;
+    bool m_restartRun = false;
+    bool m_runPending = false; ///< a run was started and onRunFinished() has not handled it yet
+    std::size_t m_position = 0;
+    SimState m_state;
+    std::uint32_t m_selectedChunk = kNoChunk;
+};
+
+} // namespace cmascope::views

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "timelinewidget.h"
+
+#include "document.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QStyle>
+#include <QTimer>
+#include <QToolButton>
+
+namespace cmascope::views {
+
+namespace {
+QToolButton* button(QWidget* parent, QStyle::StandardPixmap icon, const QString& tip)
+{
+    auto* b = new QToolButton(parent);
+    b->setIcon(parent->style()->standardIcon(icon));
+    b->setToolTip(tip);
+    b->setAutoRaise(true);
+    return b;
+}
+
+struct Totals
+{
+    std::uint64_t used = 0, free = 0, largest = 0;
+};
+
+Totals totalsAt(const Simulation& sim, std::size_t position, std::uint64_t* pageSizeOut)
+{
+    const SimState st = sim.stateAt(position);
+    Totals t;
+    for (const auto& rt : st.regions) {
+        if (rt.fallback || rt.carveout)
+            continue;
+        t.used += rt.occupancy.usedPages() * rt.pageSize;
+        t.free += rt.occupancy.freePages() * rt.pageSize;
+        t.largest = std::max(t.largest, rt.occupancy.largestRun() * rt.pageSize);
+        *pageSizeOut = rt.pageSize;
+    }
+    return t;
+}
+
+QString signedSize(std::int64_t bytes)
+{
+    const double mib = double(bytes) / double(MiB);
+    return (bytes >= 0 ? QStringLiteral("+") : QString()) + QString::number(mib, 'f', 2) + QStringLiteral(" MiB");
+}
+} // namespace
+
+TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
+    : QWidget(parent)
+    , m_doc(document)
+{
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 2, 4, 2);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    auto* first = button(this, QStyle::SP_MediaSkipBackward, tr("First step (Home)"));
+    auto* back = button(this, QStyle::SP_MediaSeekBackward, tr("Step back (Left)"));
+    m_play = button(this, QStyle::SP_MediaPlay, tr("Play / pause (Space)"));
+    auto* forward = button(this, QStyle::SP_MediaSeekForward, tr("Step forward (Right)"));
+    auto* last = button(this, QStyle::SP_MediaSkipForward, tr("Last step (End)"));
+    auto* prevFail = button(this, QStyle::SP_ArrowUp, tr("Previous failure (Shift+F3)"));
+    auto* nextFail = button(this, QStyle::SP_ArrowDown, tr("Next failure (F3)"));
+    prevFail->setText(tr("Fail"));
+    nextFail->setText(tr("Fail"));
+    m_speed = new QComboBox(this);
+    m_speed->setToolTip(tr("Playback speed"));
+    for (int stepsPerSecond : { 1, 4, 16, 64, 256, 1024 })
+        m_speed->addItem(tr("%1 steps/s").arg(stepsPerSecond), stepsPerSecond);
+    m_speed->setCurrentIndex(1);
+    m_slider = new QSlider(Qt::Horizontal, this);
+    m_slider->setToolTip(tr("Step"));
+    m_position = new QLabel(this);
+    m_position->setMinimumWidth(m_position->fontMetrics().horizontalAdvance(QStringLiteral("Step 0000000 / 0000000")));
+    m_phases = new QComboBox(this);
+    m_phases->setToolTip(tr("Jump to a phase marker"));
+    m_phases->setMinimumContentsLength(14);
+    m_phases->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    auto* setA = new QToolButton(this);
+    setA->setText(QStringLiteral("A"));
+    setA->setToolTip(tr("Set marker A at the current step"));
+    auto* setB = new QToolButton(this);
+    setB->setText(QStringLiteral("B"));
+    setB->setToolTip(tr("Set marker B at the current step"));
+    m_ab = new QLabel(this);
+    m_ab->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    for (QWidget* w : std::initializer_list<QWidget*> { first, back, m_play, forward, last, m_speed })
+        layout->addWidget(w);
+    layout->addWidget(m_slider, 1);
+    for (QWidget* w : std::initializer_list<QWidget*> { m_position, prevFail, nextFail, m_phases, setA, setB, m_ab })
+        layout->addWidget(w);
+
+    m_timer = new QTimer(this);
+    connect(m_timer, &QTimer::timeout, this, &TimelineWidget::onTick);
+    connect(first, &QToolButton::clicked, this, &TimelineWidget::goFirst);
+    connect(back, &QToolButton::clicked, this, &TimelineWidget::stepBack);
+    connect(m_play, &QToolButton::clicked, this, &TimelineWidget::togglePlay);
+    connect(forward, &QToolButton::clicked, this, &TimelineWidget::stepForward);
+    connect(last, &QToolButton::clicked, this, &TimelineWidget::goLast);
+    connect(prevFail, &QToolButton::clicked, this, &TimelineWidget::previousFailure);
+    connect(nextFail, &QToolButton::clicked, this, &TimelineWidget::nextFailure);
+    connect(setA, &QToolButton::clicked, this, &TimelineWidget::setMarkerA);
+    connect(setB, &QToolButton::clicked, this, &TimelineWidget::setMarkerB);
+    connect(m_slider, &QSlider::valueChanged, this, [this](int v) { m_doc->setPosition(std::size_t(v)); });
+    connect(m_phases, &QComboBox::activated, this, [this](int i) {
+        const QVariant v = m_phases->itemData(i);
+        if (v.isValid())
+            m_doc->setPosition(std::size_t(v.toULongLong()));
+    });
+    connect(m_speed, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_timer->isActive())
+            m_timer->start(std::max(1, 1000 / m_speed->currentData().toInt()));
+    });
+    connect(m_doc, &Document::runFinished, this, &TimelineWidget::rebuild);
+    connect(m_doc, &Document::runStarted, this, &TimelineWidget::rebuild);
+    connect(m_doc, &Document::positionChanged, this, &TimelineWidget::sync);
+    rebuild();
+}
+
+bool TimelineWidget::isPlaying() const
+{
+    return m_timer->isActive();
+}
+
+void TimelineWidget::rebuild()
+{
+    m_timer->stop();
+    m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_a.reset();
+    m_b.reset();
+    const QSignalBlocker blockSlider(m_slider);
+    const QSignalBlocker blockPhases(m_phases);
+    m_phases->clear();
+    m_phases->addItem(tr("Phases…"));
+    const Simulation* sim = m_doc->simulation();
+    setEnabled(sim != nullptr);
+    m_slider->setRange(0, sim ? int(sim->stepCount()) : 0);
+    if (sim) {
+        const auto& steps = sim->scenario().steps;
+        for (std::size_t i = 0; i < sim->stepCount(); ++i) {
+            if (steps[i].type != StepType::Phase)
+                continue;
+            const auto text = sim->scenario().symbols.name(steps[i].label);
+            // Jumping to a phase shows the state right after its marker.
+            m_phases->addItem(QString::fromUtf8(text.data(), qsizetype(text.size())), qulonglong(i + 1));
+        }
+    }
+    m_phases->setEnabled(m_phases->count() > 1);
+    sync();
+}
+
+void TimelineWidget::sync()
+{
+    const QSignalBlocker block(m_slider);
+    m_slider->setValue(int(m_doc->position()));
+    m_position->setText(tr("Step %1 / %2").arg(m_doc->position()).arg(m_doc->stepCount()));
+    m_ab->setText(abText());
+    if (m_timer->isActive() && m_doc->position() >= m_doc->stepCount())
+        togglePlay();
+}
+
+void TimelineWidget::stepForward()
+{
+    m_doc->setPosition(m_doc->position() + 1);
+}
+
+void TimelineWidget::stepBack()
+{
+    if (m_doc->position() > 0)
+        m_doc->setPosition(m_doc->position() - 1);
+}
+
+void TimelineWidget::goFirst()
+{
+    m_doc->setPosition(0);
+}
+
+void TimelineWidget::goLast()
+{
+    m_doc->setPosition(m_doc->stepCount());
+}
+
+void TimelineWidget::togglePlay()
+{
+    if (m_timer->isActive()) {
+        m_timer->stop();
+        m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+        return;
+    }
+    if (m_doc->position() >= m_doc->stepCount())
+        m_doc->setPosition(0);
+    m_timer->start(std::max(1, 1000 / m_speed->currentData().toInt()));
+    m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+}
+
+void TimelineWidget::onTick()
+{
+    stepForward();
+}
+
+void TimelineWidget::nextFailure()
+{
+    const Simulation* sim = m_doc->simulation();
+    if (!sim)
+        return;
+    // Position p shows the state after step p-1: a failure at step i is shown at position i + 1.
+    for (std::size_t i = m_doc->position(); i < sim->stepCount(); ++i)
+        if (sim->records()[i].outcome == Outcome::Failed) {
+            m_doc->setPosition(i + 1);
+            return;
+        }
+}
+
+void TimelineWidget::previousFailure()
+{
+    const Simulation* sim = m_doc->simulation();
+    if (!sim || m_doc->position() < 2)
+        return;
+    for (std::size_t i = m_doc->position() - 1; i-- > 0;)
+        if (sim->records()[i].outcome == Outcome::Failed) {
+            m_doc->setPosition(i + 1);
+            return;
+        }
+}
+
+void TimelineWidget::setMarkerA()
+{
+    m_a = m_doc->position();
+    sync();
+}
+
+void TimelineWidget::setMarkerB()
+{
+    m_b = m_doc->position();
+    sync();
+}
+
+void TimelineWidget::clearMarkers()
+{
+    m_a.reset();
+    m_b.reset();
+    sync();
+}
+
+QString TimelineWidget::abText() const
+{
+    const Simulation* sim = m_doc->simulation();
+    if (!sim || !m_a || !m_b)
+        return m_a ? tr("A = %1").arg(*m_a) : (m_b ? tr("B = %1").arg(*m_b) : QString());
+    std::uint64_t ps = 4096;
+    const Totals a = totalsAt(*sim, *m_a, &ps);
+    const Totals b = totalsAt(*sim, *m_b, &ps);
+    return tr("A %1 → B %2: used %3, free %4, largest free %5")
+        .arg(*m_a)
+        .arg(*m_b)
+        .arg(signedSize(std::int64_t(b.used) - std::int64_t(a.used)))
+        .arg(signedSize(std::int64_t(b.free) - std::int64_t(a.free)))
+        .arg(signedSize(std::int64_t(b.largest) - std::int64_t(a.largest)));
+}
+
+} // namespace cmascope::views
