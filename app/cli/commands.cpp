@@ -8,6 +8,8 @@ namespace {
 const Command kCommands[] = {
     { "info", "Summarise a project file: banks, regions, devices, scenarios.", &runInfo },
     { "simulate", "Run a scenario step by step; explain every failed request.", &runSimulate },
+    { "render", "Paint the memory map of a project or trace at a step to PNG or SVG (offscreen).", &runRender },
+    { "replay", "Replay a kernel CMA trace; check every placement against the kernel algorithm.", &runReplay },
 };
 } // namespace
 

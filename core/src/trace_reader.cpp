@@ -274,7 +274,7 @@ TraceReadResult readTrace(std::istream& in, std::string_view sourceName, const T
             // Input of known size: reserve the events from the density of cma events
             // in the first block (after it is parsed), so that the vector need not grow by doubling.
             // (Compressed input: both sizes are compressed bytes; the cap below keeps it small.)
-            reserveAfterFirst = totalBytes > 0;
+            reserveAfterFirst = totalBytes > 0 && !options.consumer; // a streaming consumer drains the events
         }
         const std::size_t end = used + n;
         std::size_t pos = 0;
@@ -316,6 +316,10 @@ TraceReadResult readTrace(std::istream& in, std::string_view sourceName, const T
                 result.data.events.reserve(static_cast<std::size_t>(estimate));
             }
         }
+        if (options.consumer && !options.consumer(result.data)) { // streaming consumer (replay.h)
+            result.status = ReadStatus::Cancelled;
+            return result;
+        }
         if (progress && !progress(src->consumed(), totalBytes)) {
             result.status = ReadStatus::Cancelled;
             return result;
@@ -323,6 +327,8 @@ TraceReadResult readTrace(std::istream& in, std::string_view sourceName, const T
     }
     if (used && !discarding)
         parser.feedLine(std::string_view(buf.data(), used));
+    if (options.consumer && !options.consumer(result.data)) // streaming consumer (replay.h): the last line
+        result.status = ReadStatus::Cancelled;
     if (progress)
         progress(src->consumed(), totalBytes);
     return result;

@@ -143,6 +143,10 @@ struct TraceReadOptions
     std::size_t maxErrors = 100; ///< errors kept in TraceData::errors (all are counted)
     std::size_t blockSize = 1u << 20; ///< bytes of text parsed between progress callbacks
     std::size_t maxLineLength = 1u << 16; ///< longer lines are reported as errors and dropped
+    /// Streaming (added for replay.h): called after every parsed block and once at the end with the
+    /// data so far; it may consume and clear `events` (string tables and counters stay). Return
+    /// false to stop reading (status Cancelled). Unset = keep every event.
+    std::function<bool(TraceData&)> consumer;
 };
 
 /// Called after every block; return false to cancel. bytesTotal is 0 when unknown.
