@@ -6,6 +6,7 @@
 #include <cmascope/version.h>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -30,6 +31,7 @@
 
 #include <views/document.h>
 #include <views/failureinspector.h>
+#include <views/legendwidget.h>
 #include <views/memorymapwidget.h>
 #include <views/steptablemodel.h>
 #include <views/timelinewidget.h>
@@ -180,6 +182,11 @@ void MainWindow::createDocks()
     });
     connect(m_doc, &views::Document::selectionChanged, this, &MainWindow::selectRowForChunk);
 
+    auto* legendDock = new QDockWidget(tr("Legend"), this);
+    legendDock->setObjectName(QStringLiteral("legendDock"));
+    legendDock->setWidget(new views::LegendWidget(m_map, legendDock));
+    addDockWidget(Qt::RightDockWidgetArea, legendDock);
+
     m_inspector = new views::FailureInspector(m_doc, this);
     auto* inspectorDock = new QDockWidget(tr("Failure Inspector"), this);
     inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
@@ -263,6 +270,30 @@ void MainWindow::createActions()
     zoomOut->setShortcut(QKeySequence::ZoomOut);
     QAction* fit = view->addAction(tr("&Fit All"), m_map, &views::MemoryMapWidget::fitAll);
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction* zoomRegions = view->addAction(tr("Zoom to &Regions"), m_map, &views::MemoryMapWidget::zoomToRegions);
+    zoomRegions->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    view->addSeparator();
+    auto* layoutGroup = new QActionGroup(this);
+    QAction* linear = view->addAction(tr("&Linear Layout"));
+    QAction* grid = view->addAction(tr("Block &Grid Layout"));
+    for (QAction* a : { linear, grid }) {
+        a->setCheckable(true);
+        layoutGroup->addAction(a);
+    }
+    linear->setChecked(true);
+    grid->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    connect(linear, &QAction::triggered, this, [this] { m_map->setLayoutMode(views::MemoryMapWidget::Layout::Linear); });
+    connect(grid, &QAction::triggered, this, [this] { m_map->setLayoutMode(views::MemoryMapWidget::Layout::Grid); });
+    auto* colourGroup = new QActionGroup(this);
+    QAction* byDevice = view->addAction(tr("Colour by &Device"));
+    QAction* byKind = view->addAction(tr("Colour by &Kind"));
+    for (QAction* a : { byDevice, byKind }) {
+        a->setCheckable(true);
+        colourGroup->addAction(a);
+    }
+    byDevice->setChecked(true);
+    connect(byDevice, &QAction::triggered, this, [this] { m_map->setColourBy(views::MemoryMapWidget::ColourBy::Device); });
+    connect(byKind, &QAction::triggered, this, [this] { m_map->setColourBy(views::MemoryMapWidget::ColourBy::Kind); });
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());

@@ -2,11 +2,16 @@
 #include "mapcontent.h"
 
 #include <QHash>
+#include <QObject>
 
 #include <algorithm>
 #include <limits>
 
 namespace cmascope::views {
+
+namespace {
+QString fromView(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+} // namespace
 
 std::uint64_t MapContent::lowestAddress() const
 {
@@ -33,6 +38,7 @@ std::uint64_t MapContent::highestAddress() const
 MapContent MapContent::fromPlatform(const Platform& platform)
 {
     MapContent c;
+    c.pageSize = platform.pageSize;
     for (const auto& b : platform.banks)
         c.banks.push_back({ QString::fromStdString(b.name), b.base, b.size });
     for (const auto& r : platform.regions) {
@@ -49,8 +55,9 @@ MapContent MapContent::fromPlatform(const Platform& platform)
         mr.name = QString::fromStdString(r.name);
         mr.base = base;
         mr.size = r.size;
+        mr.pageSize = r.pageSize ? r.pageSize : platform.pageSize;
         mr.carveout = r.type == RegionType::Carveout;
-        mr.policy = QString::fromUtf8(policyId(r.policy).data(), qsizetype(policyId(r.policy).size()));
+        mr.policy = fromView(policyId(r.policy));
         for (int i = 0; i < c.banks.size(); ++i) {
             const auto& b = c.banks[i];
             if (base >= b.base && base - b.base < b.size) {
@@ -67,43 +74,100 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
 {
     const Platform& pf = sim.platform();
     MapContent c = fromPlatform(pf);
-    // Map platform region index -> content region index (unplaced regions are not in the content).
     QVector<int> regionIndex(int(pf.regions.size()), -1);
     for (int i = 0, ci = 0; i < int(pf.regions.size()); ++i) {
         if (ci < c.regions.size() && c.regions[ci].name == QString::fromStdString(pf.regions[std::size_t(i)].name))
             regionIndex[i] = ci++;
     }
     const Scenario& sc = sim.scenario();
-    QHash<std::uint32_t, int> ownerOfDevice;
+    QHash<std::uint32_t, int> ownerOf, kindOf;
     for (const auto& d : pf.devices) {
-        const std::uint32_t sym = sc.symbols.find(d.name);
-        ownerOfDevice.insert(sym, int(c.owners.size()));
+        ownerOf.insert(sc.symbols.find(d.name), int(c.owners.size()));
         c.owners.push_back(QString::fromStdString(d.name));
     }
+    for (const auto& k : pf.kinds) {
+        kindOf.insert(sc.symbols.find(k.name), int(c.kinds.size()));
+        c.kinds.push_back(QString::fromStdString(k.name));
+    }
+    auto indexOf = [&](QHash<std::uint32_t, int>& map, QVector<QString>& names, std::uint32_t sym) {
+        auto it = map.find(sym);
+        if (it == map.end()) {
+            it = map.insert(sym, int(names.size()));
+            names.push_back(fromView(sc.symbols.name(sym)));
+        }
+        return *it;
+    };
+    std::size_t total = 0;
+    for (const auto& rt : state.regions)
+        total += rt.live.size();
+    c.chunks.reserve(qsizetype(total));
     for (const auto& rt : state.regions) {
         const int ci = regionIndex.value(rt.index, -1);
         if (ci < 0)
             continue;
+        MapRegion& region = c.regions[ci];
+        region.firstChunk = int(c.chunks.size());
         for (const auto& [offset, id] : rt.live) {
             const ChunkInfo& chunk = sim.chunks()[id];
-            const Step& origin = sc.steps[chunk.originStep];
-            auto it = ownerOfDevice.find(origin.device);
-            if (it == ownerOfDevice.end()) {
-                it = ownerOfDevice.insert(origin.device, int(c.owners.size()));
-                c.owners.push_back(QString::fromUtf8(
-                    sc.symbols.name(origin.device).data(), qsizetype(sc.symbols.name(origin.device).size())));
-            }
             MapChunk mc;
             mc.base = (rt.basePfn + offset) * rt.pageSize;
             mc.size = std::uint64_t(chunk.pages) * rt.pageSize;
             mc.region = ci;
-            mc.owner = *it;
-            const auto label = sc.symbols.name(origin.label);
-            mc.label = QString::fromUtf8(label.data(), qsizetype(label.size()));
+            if (chunk.originStep < sc.steps.size()) {
+                const Step& origin = sc.steps[chunk.originStep];
+                mc.owner = indexOf(ownerOf, c.owners, origin.device);
+                mc.kind = indexOf(kindOf, c.kinds, origin.kind);
+            }
             mc.id = id;
             c.chunks.push_back(mc);
         }
+        region.chunkCount = int(c.chunks.size()) - region.firstChunk;
+        for (const auto& [offset, pages] : rt.pinned)
+            c.pinned.push_back({ (rt.basePfn + offset) * rt.pageSize, pages * rt.pageSize, ci });
     }
+
+    // The ghost of the request that just failed: as many pages as it needed, laid at the start of the
+    // largest free run of the last region tried, so it visibly overhangs the hole it did not fit.
+    if (state.position > 0 && state.position <= sim.stepCount()) {
+        const StepRecord& rec = sim.records()[state.position - 1];
+        const Step& step = sc.steps[state.position - 1];
+        if (rec.outcome == Outcome::Failed && step.type == StepType::Allocate && rec.region < state.regions.size()) {
+            const auto& rt = state.regions[rec.region];
+            const int ci = regionIndex.value(rec.region, -1);
+            if (ci >= 0 && !rt.fallback && !rt.carveout) {
+                std::uint64_t bestStart = 0, bestLen = 0;
+                for (const auto& [offset, length] : rt.occupancy.runs())
+                    if (length > bestLen) {
+                        bestStart = offset;
+                        bestLen = length;
+                    }
+                const std::uint64_t needed = (step.size + rt.pageSize - 1) / rt.pageSize;
+                const std::uint64_t base = (rt.basePfn + bestStart) * rt.pageSize;
+                c.ghost = MapRange { base, needed * rt.pageSize, ci };
+                if (bestLen)
+                    c.largestHole = MapRange { base, bestLen * rt.pageSize, ci };
+                c.ghostText = QObject::tr("failed: %1 pages needed, largest hole %2 pages (%3)")
+                                  .arg(needed)
+                                  .arg(bestLen)
+                                  .arg(fromView(refusalName(rec.refusal)));
+            }
+        }
+    }
+
+    const Simulation* simPtr = &sim;
+    c.describeChunk = [simPtr](quint32 id) -> QString {
+        if (id >= simPtr->chunks().size())
+            return {};
+        const ChunkInfo& ch = simPtr->chunks()[id];
+        const Scenario& s = simPtr->scenario();
+        if (ch.originStep >= s.steps.size())
+            return {};
+        const Step& origin = s.steps[ch.originStep];
+        const QString kind = origin.kind ? QStringLiteral("/") + fromView(s.symbols.name(origin.kind)) : QString();
+        const QString label
+            = origin.label ? QStringLiteral(" '") + fromView(s.symbols.name(origin.label)) + QLatin1Char('\'') : QString();
+        return QObject::tr("%1%2%3, allocated at step %4").arg(fromView(s.symbols.name(origin.device)), kind, label).arg(ch.originStep);
+    };
     return c;
 }
 

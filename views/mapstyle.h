@@ -21,9 +21,14 @@ struct MapStyle
     QColor regionFill;
     QColor regionBorder;
     QColor carveout;
+    QColor failure;   ///< failed requests, pinned pages
+    QColor highlight; ///< the largest hole
 
     /// A distinct, theme-appropriate colour for owner (device or kind) number @p index.
     QColor ownerColor(int index) const;
+
+private:
+    QColor m_owners[64]; ///< precomputed: ownerColor() is called per chunk while painting
 };
 
 } // namespace cmascope::views

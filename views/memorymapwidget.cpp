@@ -8,6 +8,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QRubberBand>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -17,12 +18,20 @@
 namespace cmascope::views {
 
 namespace {
-constexpr double kLeftMargin = 120.0; // bank names
+constexpr double kLeftMargin = 120.0; // bank and region names
 constexpr double kRightMargin = 12.0;
-constexpr double kRulerHeight = 34.0;
+constexpr double kRulerHeight = 40.0;
 constexpr double kMinTrackHeight = 48.0;
 constexpr double kMaxTrackHeight = 120.0;
 constexpr double kTrackGap = 18.0;
+constexpr double kChunkTop = 20.0; // chunks start below the region's name
+constexpr quint32 kNone = 0xFFFFFFFF;
+
+QColor blend(const QColor& a, const QColor& b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t), float(a.greenF() + (b.greenF() - a.greenF()) * t),
+        float(a.blueF() + (b.blueF() - a.blueF()) * t));
+}
 } // namespace
 
 MemoryMapWidget::MemoryMapWidget(QWidget* parent)
@@ -34,10 +43,14 @@ MemoryMapWidget::MemoryMapWidget(QWidget* parent)
     setAccessibleName(tr("Memory map"));
 }
 
+MemoryMapWidget::~MemoryMapWidget() = default;
+
 void MemoryMapWidget::setDocument(Document* document)
 {
     m_doc = document;
     connect(m_doc, &Document::projectChanged, this, [this] { refreshFromDocument(true); });
+    // While a run is going the old simulation is gone: show the platform only.
+    connect(m_doc, &Document::runStarted, this, [this] { refreshFromDocument(false); });
     connect(m_doc, &Document::runFinished, this, [this] { refreshFromDocument(false); });
     connect(m_doc, &Document::positionChanged, this, [this] { refreshFromDocument(false); });
     connect(m_doc, &Document::selectionChanged, this, &MemoryMapWidget::setSelectedChunk);
@@ -56,7 +69,48 @@ void MemoryMapWidget::refreshFromDocument(bool resetView)
     }
     // Same platform: keep the zoom and pan.
     m_content = std::move(content);
+    layoutGrid();
     update();
+    Q_EMIT contentChanged();
+}
+
+void MemoryMapWidget::setContent(MapContent content)
+{
+    m_content = std::move(content);
+    m_axis.setBounds(m_content.lowestAddress(), std::max(m_content.highestAddress(), m_content.lowestAddress() + 1));
+    updateAxisWidth();
+    layoutGrid();
+    update();
+    Q_EMIT viewChanged();
+    Q_EMIT contentChanged();
+}
+
+void MemoryMapWidget::setLayoutMode(Layout layout)
+{
+    if (layout == m_layout)
+        return;
+    m_layout = layout;
+    layoutGrid();
+    update();
+}
+
+void MemoryMapWidget::setColourBy(ColourBy by)
+{
+    if (by == m_colourBy)
+        return;
+    m_colourBy = by;
+    update();
+    Q_EMIT contentChanged();
+}
+
+QVector<QPair<QString, QColor>> MemoryMapWidget::legend() const
+{
+    const MapStyle style(palette());
+    const auto& names = m_colourBy == ColourBy::Device ? m_content.owners : m_content.kinds;
+    QVector<QPair<QString, QColor>> out;
+    for (int i = 0; i < names.size(); ++i)
+        out.push_back({ names[i].isEmpty() ? tr("(no kind)") : names[i], style.ownerColor(i) });
+    return out;
 }
 
 void MemoryMapWidget::setSelectedChunk(quint32 id)
@@ -67,25 +121,13 @@ void MemoryMapWidget::setSelectedChunk(quint32 id)
     update();
 }
 
-void MemoryMapWidget::setContent(MapContent content)
-{
-    m_content = std::move(content);
-    m_axis.setBounds(m_content.lowestAddress(), std::max(m_content.highestAddress(), m_content.lowestAddress() + 1));
-    updateAxisWidth();
-    update();
-    Q_EMIT viewChanged();
-}
-
 QRectF MemoryMapWidget::plotRect() const
 {
     return QRectF(kLeftMargin, kRulerHeight, std::max(1.0, width() - kLeftMargin - kRightMargin),
         std::max(1.0, height() - kRulerHeight));
 }
 
-void MemoryMapWidget::updateAxisWidth()
-{
-    m_axis.setPixelWidth(plotRect().width());
-}
+void MemoryMapWidget::updateAxisWidth() { m_axis.setPixelWidth(plotRect().width()); }
 
 double MemoryMapWidget::trackHeight() const
 {
@@ -93,23 +135,6 @@ double MemoryMapWidget::trackHeight() const
     const auto banks = std::max<qsizetype>(1, m_content.banks.size());
     const double available = (plotRect().height() - 24.0) / double(banks) - kTrackGap;
     return std::clamp(available * 0.6, kMinTrackHeight, kMaxTrackHeight);
-}
-
-void MemoryMapWidget::zoomToRegions()
-{
-    std::uint64_t lo = UINT64_MAX, hi = 0;
-    for (const auto& r : m_content.regions) {
-        lo = std::min(lo, r.base);
-        hi = std::max(hi, r.base + r.size);
-    }
-    if (lo >= hi) {
-        fitAll();
-        return;
-    }
-    const std::uint64_t margin = (hi - lo) / 20;
-    m_axis.setView(lo > margin ? lo - margin : 0, hi + margin);
-    update();
-    Q_EMIT viewChanged();
 }
 
 QRectF MemoryMapWidget::trackRect(int bankIndex) const
@@ -125,18 +150,79 @@ QRectF MemoryMapWidget::trackRect(int bankIndex) const
     return QRectF(x0, y, std::max(0.0, x1 - x0), th);
 }
 
-std::uint64_t MemoryMapWidget::addressAt(double x) const
+void MemoryMapWidget::layoutGrid()
 {
-    return m_axis.addressForX(x - plotRect().left());
+    m_grid.clear();
+    if (m_layout != Layout::Grid || m_content.regions.isEmpty())
+        return;
+    // Each region gets a block of rows; a cell is one page (or, for large regions, several pages).
+    const QRectF plot = plotRect().adjusted(0, 4, 0, -26); // room for the failure line at the bottom
+    const int n = int(m_content.regions.size());
+    const double blockHeight = plot.height() / n;
+    for (int i = 0; i < n; ++i) {
+        const auto& r = m_content.regions[i];
+        GridGeometry g;
+        const std::uint64_t pages = std::max<std::uint64_t>(1, r.size / r.pageSize);
+        const double w = plot.width();
+        const double h = std::max(8.0, blockHeight - 22.0);
+        // The largest cell that fits all pages; below one pixel, several pages share a cell.
+        double cell = std::floor(std::sqrt(w * h / double(pages)));
+        g.pagesPerCell = 1;
+        if (cell < 1.0) {
+            cell = 1.0;
+            g.pagesPerCell = std::uint64_t(std::ceil(double(pages) / (std::floor(w) * std::floor(h))));
+        }
+        cell = std::min(cell, 28.0);
+        const std::uint64_t cells = (pages + g.pagesPerCell - 1) / g.pagesPerCell;
+        g.columns = std::max(1, int(std::floor(w / cell)));
+        g.rows = int((cells + std::uint64_t(g.columns) - 1) / std::uint64_t(g.columns));
+        g.cell = cell;
+        g.rect = QRectF(plot.left(), plot.top() + i * blockHeight + 18.0, g.columns * cell, g.rows * cell);
+        m_grid.push_back(g);
+    }
+}
+
+QRectF MemoryMapWidget::gridRect(int regionIndex) const
+{
+    return regionIndex >= 0 && regionIndex < m_grid.size() ? m_grid[regionIndex].rect : QRectF();
+}
+
+std::uint64_t MemoryMapWidget::addressAt(double x) const { return m_axis.addressForX(x - plotRect().left()); }
+
+std::optional<std::uint64_t> MemoryMapWidget::addressAtPos(QPointF pos) const
+{
+    if (m_layout == Layout::Linear)
+        return addressAt(pos.x());
+    for (int i = 0; i < m_grid.size(); ++i) {
+        const auto& g = m_grid[i];
+        if (!g.rect.contains(pos))
+            continue;
+        const int col = int((pos.x() - g.rect.left()) / g.cell);
+        const int row = int((pos.y() - g.rect.top()) / g.cell);
+        const std::uint64_t page = (std::uint64_t(row) * std::uint64_t(g.columns) + std::uint64_t(col)) * g.pagesPerCell;
+        const auto& r = m_content.regions[i];
+        if (page * r.pageSize >= r.size)
+            return std::nullopt;
+        return r.base + page * r.pageSize;
+    }
+    return std::nullopt;
 }
 
 int MemoryMapWidget::regionAt(QPointF pos) const
 {
+    if (m_layout == Layout::Grid) {
+        for (int i = 0; i < m_grid.size(); ++i)
+            if (m_grid[i].rect.contains(pos) && addressAtPos(pos))
+                return i;
+        return -1;
+    }
     const std::uint64_t a = addressAt(pos.x());
     for (int i = 0; i < m_content.regions.size(); ++i) {
         const auto& r = m_content.regions[i];
-        if (r.bank < 0
-            || !trackRect(r.bank).adjusted(0, -1, 0, 1).contains(QPointF(trackRect(r.bank).center().x(), pos.y())))
+        if (r.bank < 0)
+            continue;
+        const QRectF track = trackRect(r.bank);
+        if (pos.y() < track.top() || pos.y() > track.bottom())
             continue;
         if (a >= r.base && a - r.base < r.size)
             return i;
@@ -149,14 +235,22 @@ int MemoryMapWidget::chunkAt(QPointF pos) const
     const int region = regionAt(pos);
     if (region < 0)
         return -1;
-    const std::uint64_t a = addressAt(pos.x());
-    // Tolerance of half a pixel so that chunks narrower than a pixel can still be hovered.
-    const auto slack = static_cast<std::uint64_t>(m_axis.bytesPerPixel() / 2);
-    for (int i = 0; i < m_content.chunks.size(); ++i) {
-        const auto& c = m_content.chunks[i];
-        if (c.region == region && a + slack >= c.base && a < c.base + c.size + slack)
-            return i;
-    }
+    const auto address = addressAtPos(pos);
+    if (!address)
+        return -1;
+    const std::uint64_t a = *address;
+    // Half a pixel of slack so that chunks narrower than a pixel can still be hovered (linear layout).
+    const auto slack = m_layout == Layout::Linear ? static_cast<std::uint64_t>(m_axis.bytesPerPixel() / 2) : 0;
+    const auto& r = m_content.regions[region];
+    const auto begin = m_content.chunks.begin() + r.firstChunk;
+    const auto end = begin + r.chunkCount;
+    // Chunks of a region are sorted by address: the candidate is the last one starting at or before a.
+    auto it = std::upper_bound(begin, end, a + slack, [](std::uint64_t v, const MapChunk& c) { return v < c.base; });
+    if (it == begin)
+        return -1;
+    --it;
+    if (a < it->base + it->size + slack)
+        return int(it - m_content.chunks.begin());
     return -1;
 }
 
@@ -181,10 +275,39 @@ void MemoryMapWidget::fitAll()
     Q_EMIT viewChanged();
 }
 
+void MemoryMapWidget::zoomToRegions()
+{
+    std::uint64_t lo = UINT64_MAX, hi = 0;
+    for (const auto& r : m_content.regions) {
+        lo = std::min(lo, r.base);
+        hi = std::max(hi, r.base + r.size);
+    }
+    if (lo >= hi) {
+        fitAll();
+        return;
+    }
+    const std::uint64_t margin = (hi - lo) / 20;
+    m_axis.setView(lo > margin ? lo - margin : 0, hi + margin);
+    update();
+    Q_EMIT viewChanged();
+}
+
+void MemoryMapWidget::zoomToRegion(int regionIndex)
+{
+    if (regionIndex < 0 || regionIndex >= m_content.regions.size())
+        return;
+    const auto& r = m_content.regions[regionIndex];
+    const std::uint64_t margin = r.size / 50;
+    m_axis.setView(r.base > margin ? r.base - margin : 0, r.base + r.size + margin);
+    update();
+    Q_EMIT viewChanged();
+}
+
 void MemoryMapWidget::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     updateAxisWidth();
+    layoutGrid();
 }
 
 void MemoryMapWidget::paintEvent(QPaintEvent*)
@@ -192,29 +315,55 @@ void MemoryMapWidget::paintEvent(QPaintEvent*)
     QPainter p(this);
     const MapStyle style(palette());
     p.fillRect(rect(), style.background);
-    const QRectF plot = plotRect();
+    if (m_layout == Layout::Linear) {
+        paintRuler(p, style);
+        paintLinear(p, style);
+    } else {
+        paintGrid(p, style);
+    }
+    if (m_content.banks.isEmpty() && m_content.regions.isEmpty()) {
+        p.setPen(style.mutedText);
+        p.drawText(rect(), Qt::AlignCenter, tr("No memory banks defined"));
+    }
+    if (!m_content.ghostText.isEmpty()) {
+        p.setPen(style.failure);
+        p.drawText(QRectF(kLeftMargin, height() - 22, width() - kLeftMargin - kRightMargin, 20),
+            Qt::AlignLeft | Qt::AlignVCenter, m_content.ghostText);
+    }
+}
 
-    // Address ruler: ticks at a "nice" power-of-two step.
-    p.setPen(style.text);
+void MemoryMapWidget::paintRuler(QPainter& p, const MapStyle& style)
+{
+    const QRectF plot = plotRect();
     QFont small = font();
     small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.85));
     p.setFont(small);
     const double bpp = m_axis.bytesPerPixel();
     std::uint64_t step = 1;
-    while (step < bpp * 110 && step < (std::uint64_t(1) << 62))
+    while (step < bpp * 120 && step < (std::uint64_t(1) << 62))
         step <<= 1;
     const std::uint64_t first = (m_axis.viewBegin() + step - 1) / step * step;
     p.setPen(style.grid);
-    p.drawLine(QPointF(plot.left(), kRulerHeight - 6), QPointF(plot.right(), kRulerHeight - 6));
+    p.drawLine(QPointF(plot.left(), kRulerHeight - 4), QPointF(plot.right(), kRulerHeight - 4));
+    const double lineHeight = p.fontMetrics().height();
     for (std::uint64_t a = first; a < m_axis.viewEnd() && a >= first; a += step) {
         const double x = plot.left() + m_axis.xForAddress(a);
         p.setPen(style.grid);
-        p.drawLine(QPointF(x, kRulerHeight - 10), QPointF(x, height()));
+        p.drawLine(QPointF(x, kRulerHeight - 8), QPointF(x, height()));
         p.setPen(style.text);
-        p.drawText(QRectF(x - 60, 2, 120, kRulerHeight - 12), Qt::AlignHCenter | Qt::AlignBottom,
+        p.drawText(QRectF(x - 70, 1, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop,
             QStringLiteral("0x%1").arg(a, 0, 16));
+        p.setPen(style.mutedText);
+        p.drawText(QRectF(x - 70, 1 + lineHeight, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop,
+            QStringLiteral("pfn 0x%1").arg(a / std::max<std::uint64_t>(1, m_content.pageSize), 0, 16));
     }
+    p.setFont(font());
+}
 
+void MemoryMapWidget::paintLinear(QPainter& p, const MapStyle& style)
+{
+    const QRectF plot = plotRect();
+    p.save();
     p.setClipRect(QRectF(plot.left(), 0, plot.width(), height()));
     for (int bi = 0; bi < m_content.banks.size(); ++bi) {
         const QRectF track = trackRect(bi);
@@ -224,8 +373,7 @@ void MemoryMapWidget::paintEvent(QPaintEvent*)
         p.setPen(style.trackBorder);
         p.drawRect(track.adjusted(0.5, 0.5, -0.5, -0.5));
     }
-    for (int ri = 0; ri < m_content.regions.size(); ++ri) {
-        const auto& r = m_content.regions[ri];
+    for (const auto& r : m_content.regions) {
         if (r.bank < 0)
             continue;
         const QRectF track = trackRect(r.bank);
@@ -235,63 +383,250 @@ void MemoryMapWidget::paintEvent(QPaintEvent*)
         rr = rr.intersected(QRectF(plot.left() - 2, rr.top(), plot.width() + 4, rr.height()));
         if (rr.isEmpty())
             continue;
-        if (r.carveout) {
+        if (r.carveout)
             p.fillRect(rr, QBrush(style.carveout, Qt::BDiagPattern));
-        } else {
+        else
             p.fillRect(rr, style.regionFill);
-        }
+        const QRectF chunkArea(rr.left(), track.top() + kChunkTop, rr.width(), track.height() - kChunkTop - 6);
+        if (!r.carveout)
+            paintRegionChunks(p, style, r, chunkArea);
         p.setPen(QPen(style.regionBorder, 1.5));
+        p.setBrush(Qt::NoBrush);
         p.drawRect(rr);
-        if (rr.width() > 30) {
+        if (rr.width() > 24) {
             p.setPen(style.text);
-            p.drawText(rr.adjusted(4, 2, -4, -2), Qt::AlignLeft | Qt::AlignTop,
+            p.drawText(rr.adjusted(4, 1, -4, -2), Qt::AlignLeft | Qt::AlignTop,
                 p.fontMetrics().elidedText(r.name, Qt::ElideRight, int(rr.width() - 8)));
         }
     }
-    for (const auto& c : m_content.chunks) {
-        if (c.region < 0 || c.region >= m_content.regions.size())
-            continue;
-        const auto& r = m_content.regions[c.region];
-        if (r.bank < 0)
-            continue;
+    // Pinned pages, the largest hole and the ghost of a failed request on top.
+    for (const auto& pin : m_content.pinned) {
+        const auto& r = m_content.regions[pin.region];
         const QRectF track = trackRect(r.bank);
-        const double x0 = plot.left() + m_axis.xForAddress(c.base);
-        const double x1 = plot.left() + m_axis.xForAddress(c.base + c.size);
-        if (x1 < plot.left() || x0 > plot.right())
-            continue;
-        const QRectF cr(x0, track.top() + 20, std::max(1.0, x1 - x0), track.height() - 26);
-        p.fillRect(cr, style.ownerColor(c.owner));
-        if (c.id == m_selected) {
-            p.setPen(QPen(style.text, 2.0));
-            p.drawRect(cr.adjusted(-1, -1, 1, 1));
-        }
+        const double x0 = plot.left() + m_axis.xForAddress(pin.base);
+        const double x1 = plot.left() + m_axis.xForAddress(pin.base + pin.size);
+        p.fillRect(QRectF(x0, track.bottom() - 8, std::max(2.0, x1 - x0), 5), QBrush(style.failure, Qt::Dense4Pattern));
     }
-    p.setClipping(false);
+    if (m_content.largestHole) {
+        const auto& h = *m_content.largestHole;
+        const auto& r = m_content.regions[h.region];
+        paintOverlays(p, style, h, trackRect(r.bank));
+    }
+    if (m_content.ghost) {
+        const auto& g = *m_content.ghost;
+        const auto& r = m_content.regions[g.region];
+        const QRectF track = trackRect(r.bank);
+        const double x0 = plot.left() + m_axis.xForAddress(g.base);
+        const double x1 = plot.left() + m_axis.xForAddress(g.base + g.size);
+        const QRectF gr(x0, track.top() + kChunkTop - 6, std::max(3.0, x1 - x0), track.height() - kChunkTop);
+        QColor fill = style.failure;
+        fill.setAlphaF(0.25f);
+        p.fillRect(gr, fill);
+        p.setPen(QPen(style.failure, 2.0, Qt::DashLine));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(gr);
+    }
+    p.restore();
 
     // Bank labels in the left margin.
-    p.setFont(font());
+    QFont small = font();
+    small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.85));
     for (int bi = 0; bi < m_content.banks.size(); ++bi) {
         const auto& b = m_content.banks[bi];
         const double th = trackHeight();
         const double y = plot.top() + kTrackGap / 2 + bi * (th + kTrackGap);
+        p.setFont(font());
         p.setPen(style.text);
         p.drawText(QRectF(6, y, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignBottom, b.name);
         p.setFont(small);
         p.setPen(style.mutedText);
         p.drawText(QRectF(6, y + th / 2, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignTop,
             QStringLiteral("%1 MiB").arg(double(b.size) / (1024.0 * 1024.0), 0, 'f', b.size % (1024 * 1024) ? 1 : 0));
-        p.setFont(font());
     }
-    if (m_content.banks.isEmpty()) {
-        p.setPen(style.mutedText);
-        p.drawText(rect(), Qt::AlignCenter, tr("No memory banks defined"));
+    p.setFont(font());
+}
+
+void MemoryMapWidget::paintOverlays(QPainter& p, const MapStyle& style, const MapRange& range, const QRectF& track)
+{
+    const QRectF plot = plotRect();
+    const double x0 = plot.left() + m_axis.xForAddress(range.base);
+    const double x1 = plot.left() + m_axis.xForAddress(range.base + range.size);
+    p.setPen(QPen(style.highlight, 2.0));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(QRectF(x0, track.top() + kChunkTop - 2, std::max(2.0, x1 - x0), track.height() - kChunkTop - 2));
+}
+
+void MemoryMapWidget::paintRegionChunks(QPainter& p, const MapStyle& style, const MapRegion& r, const QRectF& area)
+{
+    if (r.chunkCount == 0 || area.width() <= 0)
+        return;
+    const QRectF plot = plotRect();
+    const auto begin = m_content.chunks.cbegin() + r.firstChunk;
+    const auto end = begin + r.chunkCount;
+    // Visible chunks only: binary search the view window.
+    const std::uint64_t viewBegin = m_axis.viewBegin();
+    const std::uint64_t viewEnd = m_axis.viewEnd();
+    auto first = std::lower_bound(
+        begin, end, viewBegin, [](const MapChunk& c, std::uint64_t v) { return c.base + c.size <= v; });
+    auto last = std::lower_bound(first, end, viewEnd, [](const MapChunk& c, std::uint64_t v) { return c.base < v; });
+    const qsizetype visible = last - first;
+    if (visible == 0)
+        return;
+    const double bpp = m_axis.bytesPerPixel();
+    const double left = std::max(area.left(), plot.left());
+    const double right = std::min(area.right(), plot.right());
+    if (right <= left)
+        return;
+
+    // Detailed drawing when chunks are few enough to be told apart.
+    if (double(visible) * 3.0 <= right - left) {
+        for (auto it = first; it != last; ++it) {
+            const double x0 = plot.left() + m_axis.xForAddress(it->base);
+            const double x1 = plot.left() + m_axis.xForAddress(it->base + it->size);
+            const QRectF cr(x0, area.top(), std::max(1.0, x1 - x0), area.height());
+            p.fillRect(cr, style.ownerColor(colourKey(*it)));
+            if (cr.width() >= 6) {
+                p.setPen(style.background);
+                p.drawLine(cr.topRight(), cr.bottomRight());
+            }
+            if (it->id == m_selected) {
+                p.setPen(QPen(style.text, 2.0));
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(cr.adjusted(-1, -1, 1, 1));
+            }
+        }
+        return;
+    }
+
+    // Level of detail: one device pixel column at a time. Each column gets the colour of the owner with
+    // the largest single share in it, blended with free space by the share of the column in use (never
+    // below 40%, so a single page stays visible in a column of megabytes).
+    const qreal dpr = devicePixelRatioF();
+    const int columns = std::max(1, int(std::ceil((right - left) * dpr)));
+    if (m_scanline.width() < columns)
+        m_scanline = QImage(columns, 1, QImage::Format_ARGB32_Premultiplied);
+    auto* pixels = reinterpret_cast<QRgb*>(m_scanline.scanLine(0));
+    thread_local std::vector<double> used;
+    thread_local std::vector<double> bestShare;
+    thread_local std::vector<int> bestKey;
+    used.assign(std::size_t(columns), 0.0);
+    bestShare.assign(std::size_t(columns), 0.0);
+    bestKey.assign(std::size_t(columns), -1);
+    const double colBytes = bpp / dpr;
+    const double columnOrigin = m_axis.viewBegin() + (left - plot.left()) * bpp; // address at column 0
+    int selectedFirst = -1, selectedLast = -1;
+    for (auto it = first; it != last; ++it) {
+        const double a0 = std::max(double(it->base), columnOrigin);
+        const double a1 = std::min(double(it->base + it->size), columnOrigin + columns * colBytes);
+        if (a1 <= a0)
+            continue;
+        int c0 = std::clamp(int((a0 - columnOrigin) / colBytes), 0, columns - 1);
+        const int c1 = std::clamp(int((a1 - columnOrigin) / colBytes), 0, columns - 1);
+        const int key = colourKey(*it);
+        for (int c = c0; c <= c1; ++c) {
+            const double cs = columnOrigin + c * colBytes;
+            const double share = std::min(a1, cs + colBytes) - std::max(a0, cs);
+            used[std::size_t(c)] += share;
+            if (share > bestShare[std::size_t(c)]) {
+                bestShare[std::size_t(c)] = share;
+                bestKey[std::size_t(c)] = key;
+            }
+        }
+        if (it->id == m_selected) {
+            selectedFirst = c0;
+            selectedLast = c1;
+        }
+    }
+    const QColor freeColour = style.regionFill;
+    for (int c = 0; c < columns; ++c) {
+        if (bestKey[std::size_t(c)] < 0) {
+            pixels[c] = freeColour.rgba();
+            continue;
+        }
+        const double fraction = std::clamp(used[std::size_t(c)] / colBytes, 0.0, 1.0);
+        pixels[c] = blend(freeColour, style.ownerColor(bestKey[std::size_t(c)]), 0.4 + 0.6 * fraction).rgba();
+    }
+    p.drawImage(QRectF(left, area.top(), right - left, area.height()), m_scanline, QRectF(0, 0, columns, 1));
+    if (selectedFirst >= 0) {
+        p.setPen(QPen(style.text, 2.0));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(QRectF(left + selectedFirst / dpr - 1, area.top() - 1, (selectedLast - selectedFirst + 1) / dpr + 2,
+            area.height() + 2));
+    }
+}
+
+void MemoryMapWidget::paintGrid(QPainter& p, const MapStyle& style)
+{
+    for (int i = 0; i < m_grid.size() && i < m_content.regions.size(); ++i) {
+        const auto& g = m_grid[i];
+        const auto& r = m_content.regions[i];
+        p.setPen(style.text);
+        p.drawText(QRectF(6, g.rect.top() - 18, width() - 12, 16), Qt::AlignLeft | Qt::AlignVCenter,
+            tr("%1 — 0x%2, %3 pages%4")
+                .arg(r.name)
+                .arg(r.base, 0, 16)
+                .arg(r.size / r.pageSize)
+                .arg(g.pagesPerCell > 1 ? tr(", %1 pages per cell").arg(g.pagesPerCell) : QString()));
+        // One pixel per cell, then scaled up without smoothing: the cost follows the cells.
+        QImage cells(g.columns, g.rows, QImage::Format_ARGB32_Premultiplied);
+        const std::uint64_t pages = r.size / r.pageSize;
+        const std::uint64_t totalCells = (pages + g.pagesPerCell - 1) / g.pagesPerCell;
+        const std::uint64_t columns = std::uint64_t(g.columns);
+        // Cells as one linear array: row-major, so cell i is pixel i when the image has no row padding
+        // (32-bit pixels: bytesPerLine == 4 * width).
+        auto* px = reinterpret_cast<QRgb*>(cells.bits());
+        const std::uint64_t allCells = columns * std::uint64_t(g.rows);
+        std::fill(px, px + totalCells, (r.carveout ? style.carveout : style.freeMemory).rgba());
+        std::fill(px + totalCells, px + allCells, style.background.rgba());
+        auto paintPages = [&](std::uint64_t firstPage, std::uint64_t count, QRgb colour) {
+            const std::uint64_t c0 = std::min(firstPage / g.pagesPerCell, totalCells);
+            const std::uint64_t c1 = std::min((firstPage + count + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
+            std::fill(px + c0, px + std::max(c0, c1), colour);
+        };
+        for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci) {
+            const auto& c = m_content.chunks[ci];
+            paintPages((c.base - r.base) / r.pageSize, c.size / r.pageSize, style.ownerColor(colourKey(c)).rgba());
+        }
+        for (const auto& pin : m_content.pinned)
+            if (pin.region == i)
+                paintPages((pin.base - r.base) / r.pageSize, pin.size / r.pageSize, style.failure.rgba());
+        p.drawImage(g.rect, cells);
+        if (g.cell >= 6) {
+            p.setPen(style.background);
+            for (int col = 0; col <= g.columns; ++col)
+                p.drawLine(QPointF(g.rect.left() + col * g.cell, g.rect.top()), QPointF(g.rect.left() + col * g.cell, g.rect.bottom()));
+            for (int row = 0; row <= g.rows; ++row)
+                p.drawLine(QPointF(g.rect.left(), g.rect.top() + row * g.cell), QPointF(g.rect.right(), g.rect.top() + row * g.cell));
+        }
+        // The selected chunk and the ghost as outlines of their cells' rows.
+        auto outline = [&](std::uint64_t base, std::uint64_t size, const QPen& pen) {
+            const std::uint64_t c0 = std::min((base - r.base) / r.pageSize / g.pagesPerCell, totalCells);
+            const std::uint64_t c1 = std::min(
+                ((base - r.base + size) / r.pageSize + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
+            p.setPen(pen);
+            p.setBrush(Qt::NoBrush);
+            for (std::uint64_t row = c0 / std::uint64_t(g.columns); row * std::uint64_t(g.columns) < c1; ++row) {
+                const std::uint64_t s = std::max(c0, row * std::uint64_t(g.columns));
+                const std::uint64_t e = std::min(c1, (row + 1) * std::uint64_t(g.columns));
+                p.drawRect(QRectF(g.rect.left() + double(s % std::uint64_t(g.columns)) * g.cell,
+                    g.rect.top() + double(row) * g.cell, double(e - s) * g.cell, g.cell));
+            }
+        };
+        for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci)
+            if (m_content.chunks[ci].id == m_selected)
+                outline(m_content.chunks[ci].base, m_content.chunks[ci].size, QPen(style.text, 2.0));
+        if (m_content.ghost && m_content.ghost->region == i)
+            outline(m_content.ghost->base, m_content.ghost->size, QPen(style.failure, 2.0, Qt::DashLine));
     }
 }
 
 QString MemoryMapWidget::describe(QPointF pos) const
 {
-    const std::uint64_t a = addressAt(pos.x());
-    QString text = QStringLiteral("0x%1").arg(a, 0, 16);
+    const auto address = addressAtPos(pos);
+    if (!address)
+        return {};
+    const std::uint64_t a = *address;
+    QString text = QStringLiteral("0x%1 (pfn 0x%2)").arg(a, 0, 16).arg(a / std::max<std::uint64_t>(1, m_content.pageSize), 0, 16);
     const int ri = regionAt(pos);
     if (ri >= 0) {
         const auto& r = m_content.regions[ri];
@@ -304,13 +639,14 @@ QString MemoryMapWidget::describe(QPointF pos) const
         const int ci = chunkAt(pos);
         if (ci >= 0) {
             const auto& c = m_content.chunks[ci];
-            const QString owner =
-                c.owner >= 0 && c.owner < m_content.owners.size() ? m_content.owners[c.owner] : QString();
-            text += QStringLiteral("\n%1 %2: [0x%3–0x%4) %5 KiB")
-                        .arg(owner, c.label)
+            const QString who = m_content.describeChunk ? m_content.describeChunk(c.id) : QString();
+            text += QStringLiteral("\n%1: [0x%2–0x%3) %4 KiB, pfn 0x%5–0x%6")
+                        .arg(who.isEmpty() ? tr("chunk") : who)
                         .arg(c.base, 0, 16)
                         .arg(c.base + c.size, 0, 16)
-                        .arg(c.size / 1024);
+                        .arg(c.size / 1024)
+                        .arg(c.base / r.pageSize, 0, 16)
+                        .arg((c.base + c.size) / r.pageSize - 1, 0, 16);
         }
     }
     return text;
@@ -332,7 +668,7 @@ bool MemoryMapWidget::event(QEvent* e)
 void MemoryMapWidget::wheelEvent(QWheelEvent* event)
 {
     const double steps = event->angleDelta().y() / 120.0;
-    if (steps == 0.0)
+    if (steps == 0.0 || m_layout != Layout::Linear)
         return;
     m_axis.zoom(std::pow(1.25, steps), event->position().x() - plotRect().left());
     update();
@@ -342,43 +678,79 @@ void MemoryMapWidget::wheelEvent(QWheelEvent* event)
 
 void MemoryMapWidget::mousePressEvent(QMouseEvent* event)
 {
-    if (event->button() == Qt::LeftButton) {
-        m_dragging = true;
-        m_dragMoved = false;
-        m_lastDragPos = event->position();
-        m_pressPos = event->position();
+    m_pressPos = event->position();
+    m_lastDragPos = event->position();
+    m_dragMoved = false;
+    // Shift+drag or a right-button drag draws a rubber band to zoom to; a left drag pans.
+    if (m_layout == Layout::Linear
+        && (event->button() == Qt::RightButton
+            || (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier)))) {
+        m_rubberBanding = true;
+        if (!m_rubberBand)
+            m_rubberBand = new QRubberBand(QRubberBand::Rectangle, this);
+        m_rubberBand->setGeometry(QRect(event->position().toPoint(), QSize(1, height())));
+        m_rubberBand->show();
+        return;
     }
+    if (event->button() == Qt::LeftButton)
+        m_dragging = true;
 }
 
 void MemoryMapWidget::mouseMoveEvent(QMouseEvent* event)
 {
+    if (m_rubberBanding) {
+        const double x0 = std::min(m_pressPos.x(), event->position().x());
+        const double x1 = std::max(m_pressPos.x(), event->position().x());
+        m_rubberBand->setGeometry(QRect(int(x0), int(kRulerHeight), std::max(1, int(x1 - x0)), int(height() - kRulerHeight)));
+        return;
+    }
     if (m_dragging && !m_dragMoved && (event->position() - m_pressPos).manhattanLength() >= 4) {
         m_dragMoved = true;
         setCursor(Qt::ClosedHandCursor);
     }
-    if (m_dragging && m_dragMoved) {
+    if (m_dragging && m_dragMoved && m_layout == Layout::Linear) {
         const double dx = event->position().x() - m_lastDragPos.x();
         m_lastDragPos = event->position();
         m_axis.panPixels(-dx);
         update();
         Q_EMIT viewChanged();
     }
-    Q_EMIT hoveredAddressChanged(addressAt(event->position().x()), describe(event->position()));
+    const auto address = addressAtPos(event->position());
+    Q_EMIT hoveredAddressChanged(address.value_or(0), describe(event->position()));
 }
 
 void MemoryMapWidget::mouseReleaseEvent(QMouseEvent* event)
 {
+    if (m_rubberBanding) {
+        m_rubberBanding = false;
+        m_rubberBand->hide();
+        const double x0 = std::min(m_pressPos.x(), event->position().x());
+        const double x1 = std::max(m_pressPos.x(), event->position().x());
+        if (x1 - x0 >= 4) {
+            m_axis.setView(addressAt(x0), addressAt(x1));
+            update();
+            Q_EMIT viewChanged();
+        }
+        return;
+    }
     if (event->button() == Qt::LeftButton && m_dragging) {
         m_dragging = false;
         unsetCursor();
         if (!m_dragMoved) {
             // A click, not a drag: select the chunk under the cursor (or clear the selection).
             const int ci = chunkAt(event->position());
-            const quint32 id = ci >= 0 ? m_content.chunks[ci].id : 0xFFFFFFFF;
+            const quint32 id = ci >= 0 ? m_content.chunks[ci].id : kNone;
             setSelectedChunk(id);
             Q_EMIT chunkClicked(id);
         }
     }
+}
+
+void MemoryMapWidget::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    const int ri = regionAt(event->position());
+    if (ri >= 0 && m_layout == Layout::Linear)
+        zoomToRegion(ri);
 }
 
 void MemoryMapWidget::keyPressEvent(QKeyEvent* event)

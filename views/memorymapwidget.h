@@ -1,41 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The memory map: banks as tracks over one physical address axis, regions inside them, allocated
-// chunks coloured by owner. Custom-painted (not a chart).
+// chunks coloured by device or kind; or a block grid (rows of pages, like a bitmap) for teaching.
+// Custom-painted with a level-of-detail model: when chunks are narrower than a few pixels, every pixel
+// column is aggregated (dominant owner, share used), so the cost follows the pixels, not the chunks.
 #pragma once
 
 #include "addressaxis.h"
 #include "mapcontent.h"
 
+#include <QImage>
 #include <QWidget>
+
+class QRubberBand;
 
 namespace cmascope::views {
 
 class Document;
+struct MapStyle;
 
 class MemoryMapWidget : public QWidget
 {
     Q_OBJECT
 public:
+    enum class Layout { Linear, Grid };
+    enum class ColourBy { Device, Kind };
+
     explicit MemoryMapWidget(QWidget* parent = nullptr);
+    ~MemoryMapWidget() override;
 
-    /// Follows @p document: the state at its current step, its selected chunk. The view (zoom) is kept
-    /// while stepping and reset when the platform changes.
+    /// Follows @p document: the state at its current step, its selected chunk. The zoom is kept while
+    /// stepping and reset when the platform changes.
     void setDocument(Document* document);
-    /// Chunk id highlighted as selected (kNoChunk = none).
-    void setSelectedChunk(quint32 id);
-    quint32 selectedChunk() const { return m_selected; }
-
     void setContent(MapContent content);
     const MapContent& content() const { return m_content; }
     const AddressAxis& axis() const { return m_axis; }
 
-    /// The rectangle (widget coordinates) of the track of bank @p index.
+    void setLayoutMode(Layout layout);
+    Layout layoutMode() const { return m_layout; }
+    void setColourBy(ColourBy by);
+    ColourBy colourBy() const { return m_colourBy; }
+    /// Names and colours of what the chunks are coloured by (for a legend).
+    QVector<QPair<QString, QColor>> legend() const;
+
+    /// Chunk id highlighted as selected (0xFFFFFFFF = none).
+    void setSelectedChunk(quint32 id);
+    quint32 selectedChunk() const { return m_selected; }
+
+    /// Linear layout: the rectangle (widget coordinates) of the track of bank @p index.
     QRectF trackRect(int bankIndex) const;
-    /// The address under a widget x coordinate.
+    /// Grid layout: the rectangle of region @p index's grid, and pages per row / per cell.
+    QRectF gridRect(int regionIndex) const;
+    /// The address under a widget position (linear: x only; grid: the page cell), or nullopt.
+    std::optional<std::uint64_t> addressAtPos(QPointF pos) const;
+    /// Linear layout: the address under a widget x coordinate.
     std::uint64_t addressAt(double x) const;
     /// Index of the region drawn under @p pos, or -1.
     int regionAt(QPointF pos) const;
-    /// Index of the chunk drawn under @p pos, or -1.
+    /// Index (into content().chunks) of the chunk drawn under @p pos, or -1.
     int chunkAt(QPointF pos) const;
 
     QSize sizeHint() const override { return { 900, 320 }; }
@@ -47,12 +68,15 @@ public Q_SLOTS:
     void fitAll();
     /// Shows the hull of all placed regions with a margin (the initial view).
     void zoomToRegions();
+    void zoomToRegion(int regionIndex);
 
 Q_SIGNALS:
     /// The address under the mouse changed (for the status bar).
     void hoveredAddressChanged(quint64 address, const QString& description);
     void viewChanged();
-    /// The user clicked a chunk (or empty space: kNoChunk).
+    /// What is drawn changed (new content, layout or colouring): the legend follows this.
+    void contentChanged();
+    /// The user clicked a chunk (or empty space: 0xFFFFFFFF).
     void chunkClicked(quint32 id);
 
 protected:
@@ -62,24 +86,46 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     bool event(QEvent* event) override;
 
 private:
+    struct GridGeometry {
+        QRectF rect;               ///< the cells' area
+        std::uint64_t pagesPerCell = 1;
+        int columns = 1;
+        int rows = 1;
+        double cell = 1.0;         ///< cell edge in logical pixels
+    };
+
     QRectF plotRect() const;
     double trackHeight() const;
-    QString describe(QPointF pos) const;
     void updateAxisWidth();
     void refreshFromDocument(bool resetView);
+    void layoutGrid();
+    QString describe(QPointF pos) const;
+    int colourKey(const MapChunk& c) const { return m_colourBy == ColourBy::Device ? c.owner : c.kind; }
+    void paintRuler(QPainter& p, const MapStyle& style);
+    void paintLinear(QPainter& p, const MapStyle& style);
+    void paintRegionChunks(QPainter& p, const MapStyle& style, const MapRegion& r, const QRectF& area);
+    void paintGrid(QPainter& p, const MapStyle& style);
+    void paintOverlays(QPainter& p, const MapStyle& style, const MapRange& range, const QRectF& area);
 
     MapContent m_content;
     AddressAxis m_axis;
+    Layout m_layout = Layout::Linear;
+    ColourBy m_colourBy = ColourBy::Device;
+    QVector<GridGeometry> m_grid; ///< per region, for the grid layout
     bool m_dragging = false;
     bool m_dragMoved = false;
+    bool m_rubberBanding = false;
     QPointF m_lastDragPos;
     QPointF m_pressPos;
+    QRubberBand* m_rubberBand = nullptr;
     Document* m_doc = nullptr;
     quint32 m_selected = 0xFFFFFFFF;
+    mutable QImage m_scanline; ///< reused LOD buffer
 };
 
 } // namespace cmascope::views

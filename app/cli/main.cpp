@@ -6,7 +6,11 @@
 #include <cmascope/version.h>
 
 #include <QCommandLineParser>
+#include <QApplication>
 #include <QCoreApplication>
+
+#include <memory>
+#include <string_view>
 
 #include <iostream>
 
@@ -27,7 +31,13 @@ static std::string commandsHelp()
 
 int main(int argc, char* argv[])
 {
-    QCoreApplication app(argc, argv);
+    // Only `render` paints widgets: it gets a QApplication on the offscreen platform (no display needed);
+    // every other command runs on QCoreApplication.
+    const bool needsGui = argc > 1 && std::string_view(argv[1]) == "render";
+    if (needsGui && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> application
+        = needsGui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("cmascope-cli"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(cmascope::kVersion));
 

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The command-line contract, run through the real cmascope-cli binary.
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void simulateExplainsFailures();
+    void simulateStrict();
+    void renderPng();
+    void renderSvgGrid();
+    void renderRejects_data();
+    void renderRejects();
+
+private:
+    struct Run {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+    static Run run(const QStringList& args)
+    {
+        QProcess p;
+        p.start(QStringLiteral(CMASCOPE_CLI), args);
+        p.waitForFinished(120000);
+        return { p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
+    }
+    static QString demo(const char* name) { return QStringLiteral(CMASCOPE_SOURCE_DIR "/resources/demos/") + QLatin1String(name); }
+};
+
+void TestCli::simulateExplainsFailures()
+{
+    const Run r = run({ QStringLiteral("simulate"), demo("gfx-fragmentation.json"), QStringLiteral("--quiet") });
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("fragmented")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("failure due to fragmentation")));
+    QVERIFY(r.out.contains(QStringLiteral("summary: ")));
+}
+
+void TestCli::simulateStrict()
+{
+    QCOMPARE(run({ QStringLiteral("simulate"), demo("gfx-fragmentation.json"), QStringLiteral("--strict"),
+                 QStringLiteral("--quiet") })
+                 .exitCode,
+        1);
+    QCOMPARE(run({ QStringLiteral("simulate"), demo("camera-video-2010.json"), QStringLiteral("--strict"),
+                 QStringLiteral("--quiet") })
+                 .exitCode,
+        0);
+}
+
+void TestCli::renderPng()
+{
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("map.png"));
+    const Run r = run({ QStringLiteral("render"), demo("gfx-fragmentation.json"), QStringLiteral("--step"),
+        QStringLiteral("94"), QStringLiteral("--width"), QStringLiteral("1200"), QStringLiteral("--height"),
+        QStringLiteral("400"), QStringLiteral("-o"), out });
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QImage img(out);
+    QCOMPARE(img.size(), QSize(1200, 400));
+    // Not blank: many distinct colours (chunks of two devices, the region, the ghost).
+    QSet<QRgb> colours;
+    for (int y = 0; y < img.height(); y += 4)
+        for (int x = 0; x < img.width(); x += 4)
+            colours.insert(img.pixel(x, y));
+    QVERIFY2(colours.size() > 8, qPrintable(QString::number(colours.size())));
+}
+
+void TestCli::renderSvgGrid()
+{
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("map.svg"));
+    const Run r = run({ QStringLiteral("render"), QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt"),
+        QStringLiteral("--layout"), QStringLiteral("grid"), QStringLiteral("-o"), out });
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray svg = f.readAll();
+    QVERIFY(svg.contains("<svg"));
+    QVERIFY(svg.contains("<image")); // the cells are drawn as one image
+}
+
+void TestCli::renderRejects_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QString d = demo("camera-video-2010.json");
+    QTest::newRow("no output") << QStringList { d } << QStringLiteral("expected one INPUT and -o");
+    QTest::newRow("bad suffix") << QStringList { d, QStringLiteral("-o"), QStringLiteral("/tmp/x.bmp") }
+                                << QStringLiteral("must end in .png or .svg");
+    QTest::newRow("bad layout") << QStringList { d, QStringLiteral("--layout"), QStringLiteral("spiral"),
+        QStringLiteral("-o"), QStringLiteral("/tmp/x.png") } << QStringLiteral("--layout must be linear or grid");
+    QTest::newRow("step too far") << QStringList { d, QStringLiteral("--step"), QStringLiteral("100000"),
+        QStringLiteral("-o"), QStringLiteral("/tmp/x.png") } << QStringLiteral("--step must be 0..");
+    QTest::newRow("missing input") << QStringList { QStringLiteral("/nonexistent/t.txt"), QStringLiteral("-o"),
+        QStringLiteral("/tmp/x.png") } << QStringLiteral("/nonexistent/t.txt");
+}
+
+void TestCli::renderRejects()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const Run r = run(QStringList { QStringLiteral("render") } + args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

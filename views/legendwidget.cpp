@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "legendwidget.h"
+
+#include "mapstyle.h"
+#include "memorymapwidget.h"
+
+#include <QPainter>
+
+namespace cmascope::views {
+
+namespace {
+constexpr int kRow = 20;
+constexpr int kSwatch = 14;
+} // namespace
+
+LegendWidget::LegendWidget(MemoryMapWidget* map, QWidget* parent)
+    : QWidget(parent)
+    , m_map(map)
+{
+    connect(m_map, &MemoryMapWidget::contentChanged, this, [this] {
+        updateGeometry();
+        update();
+    });
+}
+
+QStringList LegendWidget::entries() const
+{
+    QStringList out;
+    for (const auto& [name, colour] : m_map->legend())
+        out << name;
+    out << tr("free") << tr("carve-out") << tr("pinned pages") << tr("failed request (ghost)") << tr("largest hole");
+    return out;
+}
+
+QSize LegendWidget::sizeHint() const { return { 200, int(entries().size()) * kRow + 8 }; }
+
+void LegendWidget::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    const MapStyle style(palette());
+    p.fillRect(rect(), palette().window());
+    int y = 4;
+    auto row = [&](const QString& text, auto&& swatch) {
+        const QRect box(6, y + (kRow - kSwatch) / 2, kSwatch, kSwatch);
+        swatch(box);
+        p.setPen(palette().color(QPalette::WindowText));
+        p.drawText(QRect(box.right() + 8, y, width() - box.right() - 12, kRow), Qt::AlignLeft | Qt::AlignVCenter,
+            text);
+        y += kRow;
+    };
+    for (const auto& [name, colour] : m_map->legend()) {
+        const QColor c = colour;
+        row(name, [&](const QRect& b) { p.fillRect(b, c); });
+    }
+    row(tr("free"), [&](const QRect& b) {
+        p.fillRect(b, style.regionFill);
+        p.setPen(style.regionBorder);
+        p.drawRect(b.adjusted(0, 0, -1, -1));
+    });
+    row(tr("carve-out"), [&](const QRect& b) { p.fillRect(b, QBrush(style.carveout, Qt::BDiagPattern)); });
+    row(tr("pinned pages"), [&](const QRect& b) { p.fillRect(b, QBrush(style.failure, Qt::Dense4Pattern)); });
+    row(tr("failed request (ghost)"), [&](const QRect& b) {
+        QColor fill = style.failure;
+        fill.setAlphaF(0.25f);
+        p.fillRect(b, fill);
+        p.setPen(QPen(style.failure, 2.0, Qt::DashLine));
+        p.drawRect(b.adjusted(1, 1, -1, -1));
+    });
+    row(tr("largest hole"), [&](const QRect& b) {
+        p.setPen(QPen(style.highlight, 2.0));
+        p.drawRect(b.adjusted(1, 1, -1, -1));
+    });
+}
+
+} // namespace cmascope::views
