@@ -282,7 +282,8 @@ void MainWindow::createActions()
     }
     linear->setChecked(true);
     grid->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
-    connect(linear, &QAction::triggered, this, [this] { m_map->setLayoutMode(views::MemoryMapWidget::Layout::Linear); });
+    connect(
+        linear, &QAction::triggered, this, [this] { m_map->setLayoutMode(views::MemoryMapWidget::Layout::Linear); });
     connect(grid, &QAction::triggered, this, [this] { m_map->setLayoutMode(views::MemoryMapWidget::Layout::Grid); });
     auto* colourGroup = new QActionGroup(this);
     QAction* byDevice = view->addAction(tr("Colour by &Device"));
@@ -292,7 +293,8 @@ void MainWindow::createActions()
         colourGroup->addAction(a);
     }
     byDevice->setChecked(true);
-    connect(byDevice, &QAction::triggered, this, [this] { m_map->setColourBy(views::MemoryMapWidget::ColourBy::Device); });
+    connect(
+        byDevice, &QAction::triggered, this, [this] { m_map->setColourBy(views::MemoryMapWidget::ColourBy::Device); });
     connect(byKind, &QAction::triggered, this, [this] { m_map->setColourBy(views::MemoryMapWidget::ColourBy::Kind); });
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())

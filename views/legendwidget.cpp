@@ -32,7 +32,10 @@ QStringList LegendWidget::entries() const
     return out;
 }
 
-QSize LegendWidget::sizeHint() const { return { 200, int(entries().size()) * kRow + 8 }; }
+QSize LegendWidget::sizeHint() const
+{
+    return { 200, int(entries().size()) * kRow + 8 };
+}
 
 void LegendWidget::paintEvent(QPaintEvent*)
 {
@@ -44,8 +47,7 @@ void LegendWidget::paintEvent(QPaintEvent*)
         const QRect box(6, y + (kRow - kSwatch) / 2, kSwatch, kSwatch);
         swatch(box);
         p.setPen(palette().color(QPalette::WindowText));
-        p.drawText(QRect(box.right() + 8, y, width() - box.right() - 12, kRow), Qt::AlignLeft | Qt::AlignVCenter,
-            text);
+        p.drawText(QRect(box.right() + 8, y, width() - box.right() - 12, kRow), Qt::AlignLeft | Qt::AlignVCenter, text);
         y += kRow;
     };
     for (const auto& [name, colour] : m_map->legend()) {

@@ -10,7 +10,10 @@
 namespace cmascope::views {
 
 namespace {
-QString fromView(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+QString fromView(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
 } // namespace
 
 std::uint64_t MapContent::lowestAddress() const
@@ -164,9 +167,12 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
             return {};
         const Step& origin = s.steps[ch.originStep];
         const QString kind = origin.kind ? QStringLiteral("/") + fromView(s.symbols.name(origin.kind)) : QString();
-        const QString label
-            = origin.label ? QStringLiteral(" '") + fromView(s.symbols.name(origin.label)) + QLatin1Char('\'') : QString();
-        return QObject::tr("%1%2%3, allocated at step %4").arg(fromView(s.symbols.name(origin.device)), kind, label).arg(ch.originStep);
+        const QString label = origin.label
+            ? QStringLiteral(" '") + fromView(s.symbols.name(origin.label)) + QLatin1Char('\'')
+            : QString();
+        return QObject::tr("%1%2%3, allocated at step %4")
+            .arg(fromView(s.symbols.name(origin.device)), kind, label)
+            .arg(ch.originStep);
     };
     return c;
 }

@@ -15,13 +15,15 @@
 
 namespace cmascope::views {
 
-struct MapBank {
+struct MapBank
+{
     QString name;
     std::uint64_t base = 0;
     std::uint64_t size = 0;
 };
 
-struct MapRegion {
+struct MapRegion
+{
     QString name;
     std::uint64_t base = 0;
     std::uint64_t size = 0;
@@ -34,28 +36,31 @@ struct MapRegion {
 };
 
 /// An allocated chunk. Deliberately small (no strings): a map may hold 100 000 of them.
-struct MapChunk {
+struct MapChunk
+{
     std::uint64_t base = 0;
     std::uint64_t size = 0;
     int region = -1;
     int owner = 0; ///< device index into MapContent::owners
-    int kind = 0;  ///< kind index into MapContent::kinds
+    int kind = 0; ///< kind index into MapContent::kinds
     quint32 id = 0xFFFFFFFF; ///< the simulator's chunk id
 };
 
 /// A physical range inside a region (pinned pages, the ghost, the largest hole).
-struct MapRange {
+struct MapRange
+{
     std::uint64_t base = 0;
     std::uint64_t size = 0;
     int region = -1;
 };
 
-struct MapContent {
+struct MapContent
+{
     QVector<MapBank> banks;
     QVector<MapRegion> regions;
     QVector<MapChunk> chunks;
-    QVector<QString> owners;   ///< device names, for the legend and tooltips
-    QVector<QString> kinds;    ///< kind names ("" = no kind)
+    QVector<QString> owners; ///< device names, for the legend and tooltips
+    QVector<QString> kinds; ///< kind names ("" = no kind)
     QVector<QString> unplaced; ///< regions that have no address (size 0, or placement failed)
     QVector<MapRange> pinned;
     /// The request that just failed, drawn where it would have needed to go (at the largest hole).

@@ -21,7 +21,7 @@ struct MapStyle
     QColor regionFill;
     QColor regionBorder;
     QColor carveout;
-    QColor failure;   ///< failed requests, pinned pages
+    QColor failure; ///< failed requests, pinned pages
     QColor highlight; ///< the largest hole
 
     /// A distinct, theme-appropriate colour for owner (device or kind) number @p index.

@@ -29,8 +29,8 @@ constexpr quint32 kNone = 0xFFFFFFFF;
 
 QColor blend(const QColor& a, const QColor& b, double t)
 {
-    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t), float(a.greenF() + (b.greenF() - a.greenF()) * t),
-        float(a.blueF() + (b.blueF() - a.blueF()) * t));
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
+        float(a.greenF() + (b.greenF() - a.greenF()) * t), float(a.blueF() + (b.blueF() - a.blueF()) * t));
 }
 } // namespace
 
@@ -127,7 +127,10 @@ QRectF MemoryMapWidget::plotRect() const
         std::max(1.0, height() - kRulerHeight));
 }
 
-void MemoryMapWidget::updateAxisWidth() { m_axis.setPixelWidth(plotRect().width()); }
+void MemoryMapWidget::updateAxisWidth()
+{
+    m_axis.setPixelWidth(plotRect().width());
+}
 
 double MemoryMapWidget::trackHeight() const
 {
@@ -187,7 +190,10 @@ QRectF MemoryMapWidget::gridRect(int regionIndex) const
     return regionIndex >= 0 && regionIndex < m_grid.size() ? m_grid[regionIndex].rect : QRectF();
 }
 
-std::uint64_t MemoryMapWidget::addressAt(double x) const { return m_axis.addressForX(x - plotRect().left()); }
+std::uint64_t MemoryMapWidget::addressAt(double x) const
+{
+    return m_axis.addressForX(x - plotRect().left());
+}
 
 std::optional<std::uint64_t> MemoryMapWidget::addressAtPos(QPointF pos) const
 {
@@ -199,7 +205,8 @@ std::optional<std::uint64_t> MemoryMapWidget::addressAtPos(QPointF pos) const
             continue;
         const int col = int((pos.x() - g.rect.left()) / g.cell);
         const int row = int((pos.y() - g.rect.top()) / g.cell);
-        const std::uint64_t page = (std::uint64_t(row) * std::uint64_t(g.columns) + std::uint64_t(col)) * g.pagesPerCell;
+        const std::uint64_t page =
+            (std::uint64_t(row) * std::uint64_t(g.columns) + std::uint64_t(col)) * g.pagesPerCell;
         const auto& r = m_content.regions[i];
         if (page * r.pageSize >= r.size)
             return std::nullopt;
@@ -351,8 +358,8 @@ void MemoryMapWidget::paintRuler(QPainter& p, const MapStyle& style)
         p.setPen(style.grid);
         p.drawLine(QPointF(x, kRulerHeight - 8), QPointF(x, height()));
         p.setPen(style.text);
-        p.drawText(QRectF(x - 70, 1, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop,
-            QStringLiteral("0x%1").arg(a, 0, 16));
+        p.drawText(
+            QRectF(x - 70, 1, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("0x%1").arg(a, 0, 16));
         p.setPen(style.mutedText);
         p.drawText(QRectF(x - 70, 1 + lineHeight, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop,
             QStringLiteral("pfn 0x%1").arg(a / std::max<std::uint64_t>(1, m_content.pageSize), 0, 16));
@@ -594,15 +601,17 @@ void MemoryMapWidget::paintGrid(QPainter& p, const MapStyle& style)
         if (g.cell >= 6) {
             p.setPen(style.background);
             for (int col = 0; col <= g.columns; ++col)
-                p.drawLine(QPointF(g.rect.left() + col * g.cell, g.rect.top()), QPointF(g.rect.left() + col * g.cell, g.rect.bottom()));
+                p.drawLine(QPointF(g.rect.left() + col * g.cell, g.rect.top()),
+                    QPointF(g.rect.left() + col * g.cell, g.rect.bottom()));
             for (int row = 0; row <= g.rows; ++row)
-                p.drawLine(QPointF(g.rect.left(), g.rect.top() + row * g.cell), QPointF(g.rect.right(), g.rect.top() + row * g.cell));
+                p.drawLine(QPointF(g.rect.left(), g.rect.top() + row * g.cell),
+                    QPointF(g.rect.right(), g.rect.top() + row * g.cell));
         }
         // The selected chunk and the ghost as outlines of their cells' rows.
         auto outline = [&](std::uint64_t base, std::uint64_t size, const QPen& pen) {
             const std::uint64_t c0 = std::min((base - r.base) / r.pageSize / g.pagesPerCell, totalCells);
-            const std::uint64_t c1 = std::min(
-                ((base - r.base + size) / r.pageSize + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
+            const std::uint64_t c1 =
+                std::min(((base - r.base + size) / r.pageSize + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
             p.setPen(pen);
             p.setBrush(Qt::NoBrush);
             for (std::uint64_t row = c0 / std::uint64_t(g.columns); row * std::uint64_t(g.columns) < c1; ++row) {
@@ -626,7 +635,8 @@ QString MemoryMapWidget::describe(QPointF pos) const
     if (!address)
         return {};
     const std::uint64_t a = *address;
-    QString text = QStringLiteral("0x%1 (pfn 0x%2)").arg(a, 0, 16).arg(a / std::max<std::uint64_t>(1, m_content.pageSize), 0, 16);
+    QString text =
+        QStringLiteral("0x%1 (pfn 0x%2)").arg(a, 0, 16).arg(a / std::max<std::uint64_t>(1, m_content.pageSize), 0, 16);
     const int ri = regionAt(pos);
     if (ri >= 0) {
         const auto& r = m_content.regions[ri];
@@ -701,7 +711,8 @@ void MemoryMapWidget::mouseMoveEvent(QMouseEvent* event)
     if (m_rubberBanding) {
         const double x0 = std::min(m_pressPos.x(), event->position().x());
         const double x1 = std::max(m_pressPos.x(), event->position().x());
-        m_rubberBand->setGeometry(QRect(int(x0), int(kRulerHeight), std::max(1, int(x1 - x0)), int(height() - kRulerHeight)));
+        m_rubberBand->setGeometry(
+            QRect(int(x0), int(kRulerHeight), std::max(1, int(x1 - x0)), int(height() - kRulerHeight)));
         return;
     }
     if (m_dragging && !m_dragMoved && (event->position() - m_pressPos).manhattanLength() >= 4) {

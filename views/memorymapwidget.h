@@ -91,12 +91,13 @@ protected:
     bool event(QEvent* event) override;
 
 private:
-    struct GridGeometry {
-        QRectF rect;               ///< the cells' area
+    struct GridGeometry
+    {
+        QRectF rect; ///< the cells' area
         std::uint64_t pagesPerCell = 1;
         int columns = 1;
         int rows = 1;
-        double cell = 1.0;         ///< cell edge in logical pixels
+        double cell = 1.0; ///< cell edge in logical pixels
     };
 
     QRectF plotRect() const;

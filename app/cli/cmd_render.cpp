@@ -7,8 +7,6 @@
 #include <cmascope/project.h>
 #include <cmascope/replay.h>
 #include <cmascope/simulator.h>
-#include <views/mapcontent.h>
-#include <views/memorymapwidget.h>
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -18,6 +16,8 @@
 #include <QSvgGenerator>
 
 #include <iostream>
+#include <views/mapcontent.h>
+#include <views/memorymapwidget.h>
 
 namespace cmascope::cli {
 
@@ -45,13 +45,14 @@ int runRender(const QStringList& args)
         QStringLiteral("LAYOUT"), QStringLiteral("linear"));
     const QCommandLineOption colourOpt(QStringLiteral("colour-by"), QStringLiteral("device (default) or kind."),
         QStringLiteral("KEY"), QStringLiteral("device"));
-    const QCommandLineOption widthOpt(
-        QStringLiteral("width"), QStringLiteral("Image width (default 1600)."), QStringLiteral("W"), QStringLiteral("1600"));
-    const QCommandLineOption heightOpt(
-        QStringLiteral("height"), QStringLiteral("Image height (default 500)."), QStringLiteral("H"), QStringLiteral("500"));
-    const QCommandLineOption fitOpt(QStringLiteral("fit-all"), QStringLiteral("Show whole banks, not just the regions."));
-    const QCommandLineOption outOpt(
-        { QStringLiteral("o"), QStringLiteral("output") }, QStringLiteral("Output file: .png or .svg."), QStringLiteral("FILE"));
+    const QCommandLineOption widthOpt(QStringLiteral("width"), QStringLiteral("Image width (default 1600)."),
+        QStringLiteral("W"), QStringLiteral("1600"));
+    const QCommandLineOption heightOpt(QStringLiteral("height"), QStringLiteral("Image height (default 500)."),
+        QStringLiteral("H"), QStringLiteral("500"));
+    const QCommandLineOption fitOpt(
+        QStringLiteral("fit-all"), QStringLiteral("Show whole banks, not just the regions."));
+    const QCommandLineOption outOpt({ QStringLiteral("o"), QStringLiteral("output") },
+        QStringLiteral("Output file: .png or .svg."), QStringLiteral("FILE"));
     parser.addOptions({ stepOpt, layoutOpt, colourOpt, widthOpt, heightOpt, fitOpt, outOpt });
     parser.process(args);
     const QStringList inputs = operands(parser);
@@ -136,7 +137,7 @@ int runRender(const QStringList& args)
     if (!parser.isSet(fitOpt))
         map.zoomToRegions();
     map.setLayoutMode(layout == QLatin1String("grid") ? views::MemoryMapWidget::Layout::Grid
-                                                       : views::MemoryMapWidget::Layout::Linear);
+                                                      : views::MemoryMapWidget::Layout::Linear);
     map.setColourBy(colourBy == QLatin1String("kind") ? views::MemoryMapWidget::ColourBy::Kind
                                                       : views::MemoryMapWidget::ColourBy::Device);
     if (suffix == QLatin1String("svg")) {

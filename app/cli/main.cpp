@@ -5,14 +5,13 @@
 
 #include <cmascope/version.h>
 
-#include <QCommandLineParser>
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <iostream>
 #include <memory>
 #include <string_view>
-
-#include <iostream>
 
 using namespace cmascope::cli;
 
@@ -36,8 +35,8 @@ int main(int argc, char* argv[])
     const bool needsGui = argc > 1 && std::string_view(argv[1]) == "render";
     if (needsGui && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    std::unique_ptr<QCoreApplication> application
-        = needsGui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
+    std::unique_ptr<QCoreApplication> application =
+        needsGui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("cmascope-cli"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(cmascope::kVersion));
 

@@ -17,7 +17,8 @@ private Q_SLOTS:
     void renderRejects();
 
 private:
-    struct Run {
+    struct Run
+    {
         int exitCode = -1;
         QString out;
         QString err;
@@ -27,9 +28,13 @@ private:
         QProcess p;
         p.start(QStringLiteral(CMASCOPE_CLI), args);
         p.waitForFinished(120000);
-        return { p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
+        return { p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError()) };
     }
-    static QString demo(const char* name) { return QStringLiteral(CMASCOPE_SOURCE_DIR "/resources/demos/") + QLatin1String(name); }
+    static QString demo(const char* name)
+    {
+        return QStringLiteral(CMASCOPE_SOURCE_DIR "/resources/demos/") + QLatin1String(name);
+    }
 };
 
 void TestCli::simulateExplainsFailures()
@@ -44,11 +49,11 @@ void TestCli::simulateExplainsFailures()
 void TestCli::simulateStrict()
 {
     QCOMPARE(run({ QStringLiteral("simulate"), demo("gfx-fragmentation.json"), QStringLiteral("--strict"),
-                 QStringLiteral("--quiet") })
+                     QStringLiteral("--quiet") })
                  .exitCode,
         1);
     QCOMPARE(run({ QStringLiteral("simulate"), demo("camera-video-2010.json"), QStringLiteral("--strict"),
-                 QStringLiteral("--quiet") })
+                     QStringLiteral("--quiet") })
                  .exitCode,
         0);
 }
@@ -75,8 +80,9 @@ void TestCli::renderSvgGrid()
 {
     QTemporaryDir dir;
     const QString out = dir.filePath(QStringLiteral("map.svg"));
-    const Run r = run({ QStringLiteral("render"), QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt"),
-        QStringLiteral("--layout"), QStringLiteral("grid"), QStringLiteral("-o"), out });
+    const Run r =
+        run({ QStringLiteral("render"), QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt"),
+            QStringLiteral("--layout"), QStringLiteral("grid"), QStringLiteral("-o"), out });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QFile f(out);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -94,11 +100,14 @@ void TestCli::renderRejects_data()
     QTest::newRow("bad suffix") << QStringList { d, QStringLiteral("-o"), QStringLiteral("/tmp/x.bmp") }
                                 << QStringLiteral("must end in .png or .svg");
     QTest::newRow("bad layout") << QStringList { d, QStringLiteral("--layout"), QStringLiteral("spiral"),
-        QStringLiteral("-o"), QStringLiteral("/tmp/x.png") } << QStringLiteral("--layout must be linear or grid");
+        QStringLiteral("-o"), QStringLiteral("/tmp/x.png") }
+                                << QStringLiteral("--layout must be linear or grid");
     QTest::newRow("step too far") << QStringList { d, QStringLiteral("--step"), QStringLiteral("100000"),
-        QStringLiteral("-o"), QStringLiteral("/tmp/x.png") } << QStringLiteral("--step must be 0..");
+        QStringLiteral("-o"), QStringLiteral("/tmp/x.png") }
+                                  << QStringLiteral("--step must be 0..");
     QTest::newRow("missing input") << QStringList { QStringLiteral("/nonexistent/t.txt"), QStringLiteral("-o"),
-        QStringLiteral("/tmp/x.png") } << QStringLiteral("/nonexistent/t.txt");
+        QStringLiteral("/tmp/x.png") }
+                                   << QStringLiteral("/nonexistent/t.txt");
 }
 
 void TestCli::renderRejects()
