@@ -14,7 +14,7 @@ DEPS=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
     nlohmann-json3-dev zlib1g-dev libzstd-dev
     libfdt-dev device-tree-compiler libtracecmd-dev libtraceevent-dev
-    xvfb xauth fonts-dejavu-core clang-format
+    xvfb xauth fonts-dejavu-core clang-format python3 python3-jsonschema
 )
 
 log() { printf '\n== %s\n' "$*"; }
@@ -61,7 +61,10 @@ run)
     cmake --preset dev >/dev/null
     cmake --build --preset dev --target cmascope cmascope-cli
     log "starting cmascope on the built-in demo"
-    exec "$here/build/dev/app/cmascope" "${@:2}"
+    if (($# > 1)); then
+        exec "$here/build/dev/app/cmascope" "${@:2}"
+    fi
+    exec "$here/build/dev/app/cmascope" --demo
     ;;
 test)
     install_deps
