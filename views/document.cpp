@@ -41,6 +41,7 @@ Document::Document(QObject* parent)
 
 Document::~Document()
 {
+    Q_EMIT runAboutToStart();
     cancelRun();
     m_watcher.waitForFinished();
 }
@@ -107,6 +108,7 @@ void Document::startRun()
         return;
     }
     m_restartRun = false;
+    Q_EMIT runAboutToStart();
     m_sim.reset();
     m_runError.clear();
     m_state = SimState();

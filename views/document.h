@@ -68,6 +68,9 @@ Q_SIGNALS:
     void projectChanged();
     void pathChanged();
     void modifiedChanged(bool modified);
+    /// The current simulation is about to be destroyed (a new run starts, or the document goes away):
+    /// anything reading it from another thread must stop now. Emitted before runStarted().
+    void runAboutToStart();
     void runStarted();
     void runProgress(int done, int total);
     /// A run finished (simulation() set) or failed (runError() set) or was cancelled.
