@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The platform editor: tabs of editable tables (banks, regions, devices, kinds, map rules) over the
+// document's platform, Add / Remove / Up / Down, the validation messages of the core listed underneath and
+// marked in the cells. Every edit is one entry of Document::undoStack().
+#pragma once
+
+#include <QStyledItemDelegate>
+#include <QWidget>
+
+#include <array>
+#include <optional>
+
+class QLabel;
+class QListView;
+class QPushButton;
+class QTabWidget;
+class QTableView;
+
+namespace cmascope::views {
+
+class Document;
+class PlatformDiagnostics;
+class PlatformTableModel;
+
+/// Editors for the cells of a PlatformTableModel, chosen by its EditorRole: a combo box for choices, a spin
+/// box for integers, a line edit (with an example as placeholder) for names, sizes and addresses. Checkable
+/// cells are toggled in place.
+class PlatformItemDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+    void setEditorData(QWidget* editor, const QModelIndex& index) const override;
+    void setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const override;
+};
+
+class PlatformEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Tab { Banks, Regions, Devices, Kinds, Map };
+
+    explicit PlatformEditor(Document* document, QWidget* parent = nullptr);
+    ~PlatformEditor() override;
+
+    QAbstractItemModel* model(Tab tab) const;
+    PlatformTableModel* tableModel(Tab tab) const;
+    PlatformDiagnostics* diagnostics() const { return m_diagnostics; }
+    QTableView* view(Tab tab) const;
+    QListView* diagnosticsView() const { return m_problems; }
+
+    Tab currentTab() const;
+    void setCurrentTab(Tab tab);
+    /// The reason of the last refused edit, as shown above the messages; empty when none is shown.
+    QString message() const;
+
+public Q_SLOTS:
+    /// Adds a fixed CMA region over [base, base + size) (snapped inward to the kernel's alignment) with a fresh
+    /// name, as one undoable edit, and selects it. For "drag on the free part of a bank" in the map.
+    /// Returns the new region's index, or -1 with the reason shown.
+    int addRegionAt(quint64 base, quint64 size);
+    /// Add / Remove / Up / Down on the current tab and its current row.
+    void addItem();
+    void removeItem();
+    void moveUp();
+    void moveDown();
+    /// Selects the cell validation message @p row (of diagnostics()) is about; false if it names none.
+    bool showDiagnostic(int row);
+    /// Shows @p tab and selects @p row (column @p column).
+    void selectItem(Tab tab, int row, int column = 0);
+
+Q_SIGNALS:
+    /// The current row of the Regions tab changed: index into Platform::regions, or -1.
+    void regionSelected(int index);
+
+private:
+    void showMessage(const QString& text);
+    void fitColumns();
+    void updateButtons();
+    void updateProblems();
+    void moveCurrent(int delta);
+    int currentRow() const;
+
+    Document* m_doc;
+    PlatformDiagnostics* m_diagnostics = nullptr;
+    std::array<PlatformTableModel*, 5> m_models {};
+    std::array<QTableView*, 5> m_views {};
+    QTabWidget* m_tabs = nullptr;
+    QPushButton* m_add = nullptr;
+    QPushButton* m_remove = nullptr;
+    QPushButton* m_up = nullptr;
+    QPushButton* m_down = nullptr;
+    QLabel* m_message = nullptr;
+    QLabel* m_summary = nullptr;
+    QListView* m_problems = nullptr;
+};
+
+} // namespace cmascope::views
