@@ -28,8 +28,10 @@ int main(int argc, char* argv[])
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
         window.openProject(args.first());
-    else
+    else if (parser.isSet(demo))
         window.openProject(cmascope::app::defaultDemoPath());
+    else
+        window.showStartPage();
     window.show();
     return app.exec();
 }

@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "demos.h"
+#include "startpage.h"
 
 #include <cmascope/version.h>
 
@@ -23,6 +24,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolButton>
@@ -53,7 +55,15 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     m_map = new views::MemoryMapWidget(this);
     m_map->setDocument(m_doc);
-    setCentralWidget(m_map);
+    m_startPage = new StartPage(this);
+    m_startPage->setRecentFiles(recentFiles());
+    m_central = new QStackedWidget(this);
+    m_central->addWidget(m_map);
+    m_central->addWidget(m_startPage);
+    setCentralWidget(m_central);
+    connect(m_startPage, &StartPage::openRequested, this, [this](const QString& path) { openProject(path); });
+    connect(m_startPage, &StartPage::openFileRequested, this, &MainWindow::openFile);
+    connect(m_startPage, &StartPage::newRequested, this, &MainWindow::newProject);
 
     m_summaryLabel = new QLabel(this);
     m_hoverLabel = new QLabel(this);
@@ -232,6 +242,8 @@ void MainWindow::rebuildFilterChoices()
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* newAction = file->addAction(tr("&New Project"), this, &MainWindow::newProject);
+    newAction->setShortcut(QKeySequence::New);
     QAction* open = file->addAction(tr("&Open Project…"), this, &MainWindow::openFile);
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
@@ -245,6 +257,7 @@ void MainWindow::createActions()
                 openProject(path);
         });
     }
+    file->addAction(tr("Start &Page"), this, &MainWindow::showStartPage);
     file->addSeparator();
     QAction* saveAction = file->addAction(tr("&Save"), this, &MainWindow::save);
     saveAction->setShortcut(QKeySequence::Save);
@@ -345,6 +358,7 @@ bool MainWindow::openProject(const QString& path, bool quiet)
         return false;
     }
     m_lastError.clear();
+    m_central->setCurrentWidget(m_map);
     // Built-in demos open as untitled copies: saving asks for a file name.
     const bool builtIn = path.startsWith(QLatin1Char(':'));
     m_doc->setProject(std::move(*result.project), builtIn ? QString() : path);
@@ -431,6 +445,35 @@ void MainWindow::dropEvent(QDropEvent* event)
 QStringList MainWindow::recentFiles()
 {
     return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::showStartPage()
+{
+    m_startPage->setRecentFiles(recentFiles());
+    m_central->setCurrentWidget(m_startPage);
+}
+
+bool MainWindow::isStartPageShown() const
+{
+    return m_central->currentWidget() == m_startPage;
+}
+
+void MainWindow::newProject()
+{
+    if (!maybeSave())
+        return;
+    Project p;
+    p.platform.name = tr("New board").toStdString();
+    p.platform.mapMode = MapMode::Modern;
+    p.platform.banks.push_back({ "dram", 0x40000000, 1 * GiB, 0 });
+    Region cma;
+    cma.name = "reserved";
+    cma.size = 64 * MiB;
+    cma.isDefault = true;
+    cma.allocRanges.push_back({ 0x40000000, 1 * GiB });
+    p.platform.regions.push_back(cma);
+    m_doc->setProject(std::move(p));
+    m_central->setCurrentWidget(m_map);
 }
 
 void MainWindow::rememberRecent(const QString& path)

@@ -10,6 +10,7 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QProgressBar;
+class QStackedWidget;
 class QTableView;
 class QToolButton;
 
@@ -23,6 +24,8 @@ class TimelineWidget;
 } // namespace cmascope::views
 
 namespace cmascope::app {
+
+class StartPage;
 
 class MainWindow : public QMainWindow
 {
@@ -45,6 +48,12 @@ public:
     views::FailureInspector* inspector() const { return m_inspector; }
     QTableView* eventLog() const { return m_log; }
     QString lastError() const { return m_lastError; }
+    /// Shows the start page (demos, recent files) instead of the map.
+    void showStartPage();
+    bool isStartPageShown() const;
+    StartPage* startPage() const { return m_startPage; }
+    /// Starts an empty project (one bank, one default CMA area, no scenario).
+    void newProject();
 
     /// Recently opened files, most recent first (QSettings "recentFiles").
     static QStringList recentFiles();
@@ -74,6 +83,8 @@ private:
     views::Document* m_doc = nullptr;
     QString m_lastError;
     views::MemoryMapWidget* m_map = nullptr;
+    QStackedWidget* m_central = nullptr;
+    StartPage* m_startPage = nullptr;
     views::TimelineWidget* m_timeline = nullptr;
     views::FailureInspector* m_inspector = nullptr;
     views::StepTableModel* m_stepModel = nullptr;
