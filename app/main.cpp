@@ -6,6 +6,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPalette>
+
+#include <views/document.h>
 
 int main(int argc, char* argv[])
 {
@@ -20,9 +23,30 @@ int main(int argc, char* argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in demo project."));
-    parser.addOption(demo);
+    QCommandLineOption step(
+        QStringLiteral("step"), QStringLiteral("Show the state after N steps."), QStringLiteral("N"));
+    QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Use a dark palette (Fusion style)."));
+    parser.addOptions({ demo, step, dark });
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project file to open."));
     parser.process(app);
+
+    if (parser.isSet(dark)) {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QPalette p;
+        p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
+        p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+        p.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2c));
+        p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Button, QColor(0x33, 0x35, 0x3a));
+        p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xd6));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::ToolTipBase, QColor(0x33, 0x35, 0x3a));
+        p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xff));
+        QApplication::setPalette(p);
+    }
 
     cmascope::app::MainWindow window;
     const QStringList args = parser.positionalArguments();
@@ -32,6 +56,10 @@ int main(int argc, char* argv[])
         window.openProject(cmascope::app::defaultDemoPath());
     else
         window.showStartPage();
+    if (parser.isSet(step)) {
+        window.document()->waitForRun();
+        window.document()->setPosition(parser.value(step).toULongLong());
+    }
     window.show();
     return app.exec();
 }

@@ -4,6 +4,8 @@
 #include "demos.h"
 #include "startpage.h"
 
+#include <cmascope/configio.h>
+#include <cmascope/replay.h>
 #include <cmascope/version.h>
 
 #include <QAction>
@@ -11,9 +13,11 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
@@ -23,6 +27,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPromise>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -30,11 +35,14 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
+#include <views/chartspanel.h>
 #include <views/document.h>
 #include <views/failureinspector.h>
 #include <views/legendwidget.h>
 #include <views/memorymapwidget.h>
+#include <views/platformeditor.h>
 #include <views/steptablemodel.h>
 #include <views/timelinewidget.h>
 
@@ -61,7 +69,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_central->addWidget(m_map);
     m_central->addWidget(m_startPage);
     setCentralWidget(m_central);
-    connect(m_startPage, &StartPage::openRequested, this, [this](const QString& path) { openProject(path); });
+    connect(m_startPage, &StartPage::openRequested, this, [this](const QString& path) {
+        if (path.startsWith(QLatin1Char(':')))
+            openProject(path);
+        else
+            openAny(path);
+    });
     connect(m_startPage, &StartPage::openFileRequested, this, &MainWindow::openFile);
     connect(m_startPage, &StartPage::newRequested, this, &MainWindow::newProject);
 
@@ -192,6 +205,15 @@ void MainWindow::createDocks()
     });
     connect(m_doc, &views::Document::selectionChanged, this, &MainWindow::selectRowForChunk);
 
+    m_charts = new views::ChartsPanel(m_doc, this);
+    auto* chartsDock = new QDockWidget(tr("Charts"), this);
+    chartsDock->setObjectName(QStringLiteral("chartsDock"));
+    chartsDock->setWidget(m_charts);
+    addDockWidget(Qt::BottomDockWidgetArea, chartsDock);
+    tabifyDockWidget(logDock, chartsDock);
+    logDock->raise();
+    connect(m_charts, &views::ChartsPanel::stepRangeSelected, m_timeline, &views::TimelineWidget::setStepRange);
+
     auto* legendDock = new QDockWidget(tr("Legend"), this);
     legendDock->setObjectName(QStringLiteral("legendDock"));
     legendDock->setWidget(new views::LegendWidget(m_map, legendDock));
@@ -202,6 +224,25 @@ void MainWindow::createDocks()
     inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
     inspectorDock->setWidget(m_inspector);
     addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
+
+    m_editor = new views::PlatformEditor(m_doc, this);
+    auto* editorDock = new QDockWidget(tr("Platform"), this);
+    editorDock->setObjectName(QStringLiteral("platformDock"));
+    editorDock->setWidget(m_editor);
+    addDockWidget(Qt::RightDockWidgetArea, editorDock);
+    tabifyDockWidget(inspectorDock, editorDock);
+    inspectorDock->raise();
+    // Selecting a region in the editor zooms the map to it (the map lists placed regions only).
+    connect(m_editor, &views::PlatformEditor::regionSelected, this, [this](int index) {
+        const auto& regions = m_doc->project().platform.regions;
+        if (index < 0 || index >= int(regions.size()))
+            return;
+        const QString name = QString::fromStdString(regions[std::size_t(index)].name);
+        const auto& shown = m_map->content().regions;
+        for (int i = 0; i < shown.size(); ++i)
+            if (shown[i].name == name)
+                m_map->zoomToRegion(i);
+    });
     resizeDocks({ inspectorDock }, { 380 }, Qt::Horizontal);
     resizeDocks({ logDock }, { 280 }, Qt::Vertical);
 }
@@ -246,6 +287,8 @@ void MainWindow::createActions()
     newAction->setShortcut(QKeySequence::New);
     QAction* open = file->addAction(tr("&Open Project…"), this, &MainWindow::openFile);
     open->setShortcut(QKeySequence::Open);
+    QAction* openTraceAction = file->addAction(tr("Open &Trace…"), this, &MainWindow::openTraceDialog);
+    openTraceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_demoMenu = file->addMenu(tr("Open &Demo"));
     for (const auto& demo : builtInDemos()) {
@@ -258,6 +301,24 @@ void MainWindow::createActions()
         });
     }
     file->addAction(tr("Start &Page"), this, &MainWindow::showStartPage);
+    file->addSeparator();
+    file->addAction(tr("&Import Configuration…"), this, &MainWindow::importDialog);
+    QMenu* exportMenu = file->addMenu(tr("&Export"));
+    const std::pair<ConfigFormat, QString> formats[] = {
+        { ConfigFormat::Cmdline, tr("Kernel &Command Line (cma=)…") },
+        { ConfigFormat::Dts, tr("&Device Tree Source (reserved-memory)…") },
+        { ConfigFormat::Cma2010, tr("&2010 cma= / cma.map=…") },
+        { ConfigFormat::Verkuil, tr("&Verkuil Memory Types…") },
+        { ConfigFormat::Json, tr("Project &JSON…") },
+    };
+    for (const auto& [format, text] : formats) {
+        const int f = int(format);
+        exportMenu->addAction(text, this, [this, f] { exportConfigurationDialog(f); });
+    }
+    exportMenu->addSeparator();
+    exportMenu->addAction(tr("&Map Image (PNG/SVG)…"), this, &MainWindow::exportMapImage);
+    exportMenu->addAction(tr("C&hart Image (PNG/SVG)…"), this, &MainWindow::exportChartImage);
+    exportMenu->addAction(tr("&Event Log (CSV)…"), this, &MainWindow::exportEventLogCsv);
     file->addSeparator();
     QAction* saveAction = file->addAction(tr("&Save"), this, &MainWindow::save);
     saveAction->setShortcut(QKeySequence::Save);
@@ -437,14 +498,248 @@ void MainWindow::dropEvent(QDropEvent* event)
     const auto urls = event->mimeData()->urls();
     if (urls.isEmpty() || !urls.first().isLocalFile())
         return;
-    if (maybeSave())
-        openProject(urls.first().toLocalFile());
+    openAny(urls.first().toLocalFile());
     event->acceptProposedAction();
 }
 
 QStringList MainWindow::recentFiles()
 {
     return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::openAny(const QString& path)
+{
+    if (!maybeSave())
+        return;
+    QFile f(path);
+    QByteArray head;
+    if (f.open(QIODevice::ReadOnly))
+        head = f.read(64 * 1024);
+    const auto format = guessConfigFormat(
+        QFileInfo(path).fileName().toStdString(), std::string_view(head.constData(), std::size_t(head.size())));
+    if (format == ConfigFormat::Json)
+        openProject(path);
+    else if (format)
+        importConfiguration(path);
+    else
+        openTrace(path);
+}
+
+void MainWindow::openTraceDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Kernel Trace"), QString(), tr("Kernel traces (*.txt *.trace *.gz *.zst *.dat);;All files (*)"));
+    if (!path.isEmpty() && maybeSave())
+        openTrace(path);
+}
+
+void MainWindow::openTrace(const QString& path, bool wait)
+{
+    if (m_traceLoading)
+        return;
+    ReplayInputs inputs;
+    // A boot log beside the trace gives the areas' exact geometry (cma: Reserved ... at ...).
+    const QDir dir = QFileInfo(path).dir();
+    for (const QString& log :
+        dir.entryList({ QStringLiteral("dmesg*.txt"), QStringLiteral("dmesg*.log") }, QDir::Files)) {
+        QFile f(dir.filePath(log));
+        if (f.open(QIODevice::ReadOnly)) {
+            const QByteArray text = f.readAll();
+            inputs.bootLog = parseBootLog(std::string_view(text.constData(), std::size_t(text.size())));
+            inputs.bootLogOrigin = log.toStdString();
+            break;
+        }
+    }
+    m_traceLoading = true;
+    m_progress->setValue(0);
+    m_progress->setVisible(true);
+    m_cancel->setVisible(true);
+    m_summaryLabel->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
+    auto* watcher = new QFutureWatcher<ReplayFileResult>(this);
+    connect(m_cancel, &QToolButton::clicked, watcher, [watcher] { watcher->cancel(); });
+    connect(watcher, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
+        watcher->deleteLater();
+        m_traceLoading = false;
+        m_progress->setVisible(false);
+        m_cancel->setVisible(false);
+        const auto future = watcher->future();
+        if (future.isCanceled() || future.resultCount() == 0) {
+            statusBar()->showMessage(tr("Loading %1 was cancelled").arg(QFileInfo(path).fileName()), 8000);
+            updateSummary();
+            return;
+        }
+        const ReplayFileResult r = future.result();
+        const QString error = QString::fromStdString(r.error.empty() ? r.result.error : r.error);
+        if (!r.ok() || !error.isEmpty()) {
+            m_lastError = error;
+            QMessageBox::critical(this, tr("Cannot replay trace"), error);
+            updateSummary();
+            return;
+        }
+        m_lastError.clear();
+        m_doc->setProject(replayProject(r.result, QFileInfo(path).fileName().toStdString()));
+        m_central->setCurrentWidget(m_map);
+        QString message = tr("%1: %2 events, %3 requests (%4 failed); kernel placements predicted %5 of %6")
+                              .arg(QFileInfo(path).fileName())
+                              .arg(r.result.events)
+                              .arg(r.result.requested)
+                              .arg(r.result.failed)
+                              .arg(r.result.matched)
+                              .arg(r.result.compared);
+        for (const auto& note : r.result.notes)
+            message += QStringLiteral("; ") + QString::fromStdString(note);
+        statusBar()->showMessage(message, 20000);
+    });
+    const std::string file = path.toStdString();
+    watcher->setFuture(QtConcurrent::run([file, inputs](QPromise<ReplayFileResult>& promise) {
+        promise.setProgressRange(0, 1000);
+        ReplayFileResult r =
+            replayTraceFile(file, inputs, ReplayOptions {}, [&promise](std::uint64_t done, std::uint64_t total) {
+                promise.setProgressValue(total ? int(done * 1000 / total) : 0);
+                return !promise.isCanceled();
+            });
+        if (!promise.isCanceled())
+            promise.addResult(std::move(r));
+    }));
+    if (wait) {
+        while (m_traceLoading) {
+            watcher->waitForFinished();
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        }
+    }
+}
+
+void MainWindow::importDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import Configuration"), QString(),
+        tr("Configurations (*.dts *.dtb *.txt *.cmdline *.log);;All files (*)"));
+    if (!path.isEmpty() && maybeSave())
+        importConfiguration(path);
+}
+
+bool MainWindow::importConfiguration(const QString& path, bool quiet)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        m_lastError = QStringLiteral("%1: %2").arg(path, f.errorString());
+        if (!quiet)
+            QMessageBox::critical(this, tr("Cannot import"), m_lastError);
+        return false;
+    }
+    const QByteArray data = f.readAll();
+    const std::string_view content(data.constData(), std::size_t(data.size()));
+    const auto format = guessConfigFormat(QFileInfo(path).fileName().toStdString(), content);
+    if (!format) {
+        m_lastError = tr("%1: not a configuration cmascope can read").arg(path);
+        if (!quiet)
+            QMessageBox::critical(this, tr("Cannot import"), m_lastError);
+        return false;
+    }
+    ImportOptions options;
+    options.sourceName = QFileInfo(path).fileName().toStdString();
+    // Formats without a memory layout (command lines, 2010 maps) keep the current banks and devices.
+    options.base = &m_doc->project().platform;
+    const ImportResult result = importConfig(content, *format, options);
+    if (!result.ok()) {
+        m_lastError = QString::fromStdString(result.errorText());
+        if (!quiet)
+            QMessageBox::critical(this, tr("Cannot import"), m_lastError);
+        return false;
+    }
+    m_lastError.clear();
+    Project project = *result.project;
+    if (project.platform.name.empty())
+        project.platform.name = QFileInfo(path).completeBaseName().toStdString();
+    m_doc->setProject(std::move(project));
+    m_central->setCurrentWidget(m_map);
+    statusBar()->showMessage(
+        tr("Imported %1 (%n message(s))", nullptr, int(result.messages.size())).arg(QFileInfo(path).fileName()), 10000);
+    return true;
+}
+
+void MainWindow::exportConfigurationDialog(int formatValue)
+{
+    const auto format = ConfigFormat(formatValue);
+    const ExportResult r = exportConfig(m_doc->project(), format);
+    if (!r.ok()) {
+        QMessageBox::warning(this, tr("Cannot export"), QString::fromStdString(r.error));
+        return;
+    }
+    const QString suffix = format == ConfigFormat::Dts ? QStringLiteral(".dts")
+        : format == ConfigFormat::Json                 ? QStringLiteral(".json")
+                                                       : QStringLiteral(".txt");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export"),
+        QString::fromStdString(m_doc->project().platform.name).replace(QLatin1Char(' '), QLatin1Char('-')) + suffix);
+    if (path.isEmpty())
+        return;
+    if (const auto err = writeFileAtomically(path.toStdString(), r.text)) {
+        QMessageBox::critical(this, tr("Cannot export"), QString::fromStdString(*err));
+        return;
+    }
+    QString message = tr("Exported %1").arg(QFileInfo(path).fileName());
+    if (!r.notes.empty()) {
+        QStringList notes;
+        for (const auto& n : r.notes)
+            notes << QString::fromStdString(n);
+        QMessageBox::information(this, tr("Exported with notes"), notes.join(QLatin1Char('\n')));
+    }
+    statusBar()->showMessage(message, 8000);
+}
+
+void MainWindow::exportMapImage()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Map Image"), QStringLiteral("memory-map.png"), tr("Images (*.png *.svg)"));
+    if (!path.isEmpty() && !m_map->exportImage(path))
+        QMessageBox::critical(this, tr("Cannot export"), tr("%1 could not be written.").arg(path));
+}
+
+void MainWindow::exportChartImage()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Chart Image"), QStringLiteral("chart.png"), tr("Images (*.png *.svg)"));
+    if (!path.isEmpty() && !m_charts->exportImage(path))
+        QMessageBox::critical(this, tr("Cannot export"), tr("%1 could not be written.").arg(path));
+}
+
+void MainWindow::exportEventLogCsv()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Event Log"), QStringLiteral("event-log.csv"), tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    if (const QString err = writeEventLogCsv(path); !err.isEmpty())
+        QMessageBox::critical(this, tr("Cannot export"), err);
+    else
+        statusBar()->showMessage(tr("Exported the event log to %1").arg(QFileInfo(path).fileName()), 8000);
+}
+
+QString MainWindow::writeEventLogCsv(const QString& path) const
+{
+    // The rows as shown: filtered and sorted. RFC 4180 quoting.
+    auto quote = [](QString v) {
+        if (v.contains(QLatin1Char(',')) || v.contains(QLatin1Char('"')) || v.contains(QLatin1Char('\n')))
+            v = QLatin1Char('"') + v.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+        return v;
+    };
+    QString csv;
+    const QAbstractItemModel* m = m_log->model();
+    QStringList header;
+    for (int c = 0; c < m->columnCount(); ++c)
+        header << quote(m->headerData(c, Qt::Horizontal).toString());
+    csv += header.join(QLatin1Char(',')) + QLatin1Char('\n');
+    for (int r = 0; r < m->rowCount(); ++r) {
+        QStringList row;
+        for (int c = 0; c < m->columnCount(); ++c)
+            row << quote(m->index(r, c).data().toString());
+        csv += row.join(QLatin1Char(',')) + QLatin1Char('\n');
+    }
+    const QByteArray utf8 = csv.toUtf8();
+    if (const auto err =
+            writeFileAtomically(path.toStdString(), std::string_view(utf8.constData(), std::size_t(utf8.size()))))
+        return QString::fromStdString(*err);
+    return {};
 }
 
 void MainWindow::showStartPage()

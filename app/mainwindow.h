@@ -15,7 +15,9 @@ class QTableView;
 class QToolButton;
 
 namespace cmascope::views {
+class ChartsPanel;
 class Document;
+class PlatformEditor;
 class FailureInspector;
 class MemoryMapWidget;
 class StepFilterProxy;
@@ -54,6 +56,15 @@ public:
     StartPage* startPage() const { return m_startPage; }
     /// Starts an empty project (one bank, one default CMA area, no scenario).
     void newProject();
+    /// Replays a kernel trace in the background (progress, Cancel) and shows it as an untitled project.
+    /// A dmesg*.txt beside the trace gives the areas' geometry. With @p wait, returns when it has loaded.
+    void openTrace(const QString& path, bool wait = false);
+    /// Imports a command line, device tree (DTS/DTB), /proc/iomem, dmesg or 2010 map file.
+    bool importConfiguration(const QString& path, bool quiet = false);
+    /// Writes the event log as shown (filtered, sorted) as CSV; an error text on failure.
+    QString writeEventLogCsv(const QString& path) const;
+    views::ChartsPanel* charts() const { return m_charts; }
+    views::PlatformEditor* platformEditor() const { return m_editor; }
 
     /// Recently opened files, most recent first (QSettings "recentFiles").
     static QStringList recentFiles();
@@ -65,6 +76,12 @@ protected:
 
 private Q_SLOTS:
     void openFile();
+    void openTraceDialog();
+    void importDialog();
+    void exportConfigurationDialog(int format);
+    void exportMapImage();
+    void exportChartImage();
+    void exportEventLogCsv();
     bool save();
     bool saveAs();
     void about();
@@ -79,10 +96,15 @@ private:
     void rebuildFilterChoices();
     bool maybeSave();
     void selectRowForChunk(quint32 chunk);
+    /// Opens whatever @p path is: a project, a configuration to import, or a kernel trace.
+    void openAny(const QString& path);
 
     views::Document* m_doc = nullptr;
     QString m_lastError;
     views::MemoryMapWidget* m_map = nullptr;
+    views::ChartsPanel* m_charts = nullptr;
+    views::PlatformEditor* m_editor = nullptr;
+    bool m_traceLoading = false;
     QStackedWidget* m_central = nullptr;
     StartPage* m_startPage = nullptr;
     views::TimelineWidget* m_timeline = nullptr;

@@ -92,29 +92,38 @@ void FailureInspector::inspect(std::size_t step)
         html += QStringLiteral("</ul>");
     }
     if (!dg.attempts.empty()) {
+        // One block per region (a narrow dock reads lists better than a wide table).
         html += tr("<h4>Regions tried, in order</h4>");
-        html += QStringLiteral("<table border='1' cellspacing='0' cellpadding='3'><tr><th>%1</th><th>%2</th><th>%3</th>"
-                               "<th>%4</th><th>%5</th><th>%6</th><th>%7</th></tr>")
-                    .arg(tr("Region"), tr("Needed"), tr("Free"), tr("Largest aligned hole"), tr("Pinned"),
-                        tr("extfrag"), tr("Verdict"));
+        int n = 0;
         for (const auto& a : dg.attempts) {
             const Region* r = sim->platform().findRegion(a.region);
             const std::uint64_t ps = r ? (r->pageSize ? r->pageSize : sim->platform().pageSize) : 4096;
             const bool numbers = a.exists && !a.fallbackRegion && r && r->type == RegionType::Cma;
-            html +=
-                QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td>"
-                               "<td>%7</td></tr>")
-                    .arg(esc(a.region), numbers ? pagesText(a.neededPages, ps) : QString(),
-                        numbers ? pagesText(a.freePages, ps) : QString(),
-                        numbers ? pagesText(a.largestAligned, ps) : QString(),
-                        numbers ? QString::number(a.pinnedPages) : QString(),
-                        numbers && a.extfragIndex >= 0 ? QString::number(a.extfragIndex / 1000.0, 'f', 3) : QString(),
-                        esc(a.verdict));
+            const QString verdictColour = a.result.ok ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828");
+            html += QStringLiteral("<p><b>%1. %2</b> — <span style='color:%3'>%4</span></p>")
+                        .arg(++n)
+                        .arg(esc(a.region), verdictColour,
+                            a.result.ok ? tr("fits")
+                                        : QString::fromUtf8(refusalName(a.result.refusal).data()).toHtmlEscaped());
+            if (numbers) {
+                html += QStringLiteral("<ul>");
+                html += tr("<li>needed: %1</li>").arg(pagesText(a.neededPages, ps));
+                html += tr("<li>free: %1</li>").arg(pagesText(a.freePages, ps));
+                html += tr("<li>largest free run: %1</li>").arg(pagesText(a.largestFree, ps));
+                html += tr("<li>largest hole at the request's alignment: %1</li>").arg(pagesText(a.largestAligned, ps));
+                if (a.pinnedPages)
+                    html += tr("<li>pinned pages in the region: %1</li>").arg(a.pinnedPages);
+                if (a.extfragIndex >= 0)
+                    html += tr("<li>kernel extfrag index: %1 (%2)</li>")
+                                .arg(a.extfragIndex / 1000.0, 0, 'f', 3)
+                                .arg(a.extfragIndex > 500 ? tr("fragmentation") : tr("lack of memory"));
+                html += QStringLiteral("</ul>");
+            }
+            html += QStringLiteral("<p style='margin-left:12px'>%1</p>").arg(esc(a.verdict));
         }
-        html += QStringLiteral("</table>");
         html += tr("<p><small>extfrag: the kernel's fragmentation index for the request's order "
-                   "(towards 0: not enough memory; towards 1: fragmentation; empty: a block of that order "
-                   "exists).</small></p>");
+                   "(towards 0: not enough memory; towards 1: fragmentation). It is not shown when a free block "
+                   "of that order exists.</small></p>");
     }
     m_view->setHtml(html);
 }

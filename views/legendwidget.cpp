@@ -6,6 +6,8 @@
 
 #include <QPainter>
 
+#include <algorithm>
+
 namespace cmascope::views {
 
 namespace {
@@ -18,9 +20,11 @@ LegendWidget::LegendWidget(MemoryMapWidget* map, QWidget* parent)
     , m_map(map)
 {
     connect(m_map, &MemoryMapWidget::contentChanged, this, [this] {
+        setMinimumHeight(heightForWidth(width()));
         updateGeometry();
         update();
     });
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
 }
 
 QStringList LegendWidget::entries() const
@@ -32,9 +36,40 @@ QStringList LegendWidget::entries() const
     return out;
 }
 
+int LegendWidget::columnWidth() const
+{
+    int widest = 0;
+    for (const auto& e : entries())
+        widest = std::max(widest, fontMetrics().horizontalAdvance(e));
+    return widest + kSwatch + 22;
+}
+
+int LegendWidget::columnsFor(int width) const
+{
+    return std::max(1, width / std::max(1, columnWidth()));
+}
+
+int LegendWidget::heightForWidth(int width) const
+{
+    const int n = int(entries().size());
+    const int columns = columnsFor(width);
+    return (n + columns - 1) / columns * kRow + 8;
+}
+
 QSize LegendWidget::sizeHint() const
 {
-    return { 200, int(entries().size()) * kRow + 8 };
+    return { 2 * columnWidth(), heightForWidth(2 * columnWidth()) };
+}
+
+QSize LegendWidget::minimumSizeHint() const
+{
+    return { columnWidth(), heightForWidth(width()) };
+}
+
+void LegendWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    setMinimumHeight(heightForWidth(width()));
 }
 
 void LegendWidget::paintEvent(QPaintEvent*)

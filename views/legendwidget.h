@@ -15,13 +15,20 @@ class LegendWidget : public QWidget
 public:
     explicit LegendWidget(MemoryMapWidget* map, QWidget* parent = nullptr);
     QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
     /// The entries shown, in order (tests).
     QStringList entries() const;
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    /// Entries flow left to right in columns of equal width, wrapping into rows.
+    int columnsFor(int width) const;
+    int columnWidth() const;
     MemoryMapWidget* m_map;
 };
 

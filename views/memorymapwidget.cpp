@@ -9,6 +9,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QRubberBand>
+#include <QSvgGenerator>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -83,6 +84,37 @@ void MemoryMapWidget::setContent(MapContent content)
     update();
     Q_EMIT viewChanged();
     Q_EMIT contentChanged();
+}
+
+bool MemoryMapWidget::exportImage(const QString& path, QSize size)
+{
+    if (size.isEmpty())
+        size = this->size();
+    const QSize old = this->size();
+    resize(size);
+    bool ok = false;
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
+        svg.setTitle(tr("cmascope memory map"));
+        QPainter painter;
+        if (painter.begin(&svg)) {
+            render(&painter);
+            ok = painter.end();
+        }
+    } else {
+        QImage image(size, QImage::Format_ARGB32_Premultiplied);
+        image.fill(palette().color(QPalette::Base));
+        {
+            QPainter painter(&image);
+            render(&painter);
+        }
+        ok = image.save(path);
+    }
+    resize(old);
+    return ok;
 }
 
 void MemoryMapWidget::setLayoutMode(Layout layout)

@@ -59,6 +59,10 @@ public:
     /// Index (into content().chunks) of the chunk drawn under @p pos, or -1.
     int chunkAt(QPointF pos) const;
 
+    /// Writes what the map shows now to @p path: SVG for ".svg", otherwise a raster image by suffix.
+    /// @p size defaults to the widget's size. False (with nothing written) when the file cannot be written.
+    bool exportImage(const QString& path, QSize size = {});
+
     QSize sizeHint() const override { return { 900, 320 }; }
     QSize minimumSizeHint() const override { return { 240, 120 }; }
 

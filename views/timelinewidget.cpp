@@ -86,17 +86,23 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
     auto* setB = new QToolButton(this);
     setB->setText(QStringLiteral("B"));
     setB->setToolTip(tr("Set marker B at the current step"));
+    m_wholeRun = new QToolButton(this);
+    m_wholeRun->setText(tr("Whole run"));
+    m_wholeRun->setToolTip(tr("The slider covers only a range of steps; click to show the whole run"));
+    m_wholeRun->setVisible(false);
     m_ab = new QLabel(this);
     m_ab->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     for (QWidget* w : std::initializer_list<QWidget*> { first, back, m_play, forward, last, m_speed })
         layout->addWidget(w);
     layout->addWidget(m_slider, 1);
+    layout->addWidget(m_wholeRun);
     for (QWidget* w : std::initializer_list<QWidget*> { m_position, prevFail, nextFail, m_phases, setA, setB, m_ab })
         layout->addWidget(w);
 
     m_timer = new QTimer(this);
     connect(m_timer, &QTimer::timeout, this, &TimelineWidget::onTick);
+    connect(m_wholeRun, &QToolButton::clicked, this, &TimelineWidget::resetStepRange);
     connect(first, &QToolButton::clicked, this, &TimelineWidget::goFirst);
     connect(back, &QToolButton::clicked, this, &TimelineWidget::stepBack);
     connect(m_play, &QToolButton::clicked, this, &TimelineWidget::togglePlay);
@@ -139,7 +145,10 @@ void TimelineWidget::rebuild()
     m_phases->addItem(tr("Phases…"));
     const Simulation* sim = m_doc->simulation();
     setEnabled(sim != nullptr);
-    m_slider->setRange(0, sim ? int(sim->stepCount()) : 0);
+    m_first = 0;
+    m_last = sim ? sim->stepCount() : 0;
+    m_slider->setRange(0, int(m_last));
+    m_wholeRun->setVisible(false);
     if (sim) {
         const auto& steps = sim->scenario().steps;
         for (std::size_t i = 0; i < sim->stepCount(); ++i) {
@@ -162,6 +171,26 @@ void TimelineWidget::sync()
     m_ab->setText(abText());
     if (m_timer->isActive() && m_doc->position() >= m_doc->stepCount())
         togglePlay();
+}
+
+void TimelineWidget::setStepRange(std::size_t first, std::size_t last)
+{
+    const std::size_t n = m_doc->stepCount();
+    m_first = std::min(first, n);
+    m_last = std::clamp(last, m_first, n);
+    {
+        const QSignalBlocker block(m_slider);
+        m_slider->setRange(int(m_first), int(m_last));
+    }
+    m_wholeRun->setVisible(m_first > 0 || m_last < n);
+    if (m_doc->position() < m_first || m_doc->position() > m_last)
+        m_doc->setPosition(m_first);
+    sync();
+}
+
+void TimelineWidget::resetStepRange()
+{
+    setStepRange(0, m_doc->stepCount());
 }
 
 void TimelineWidget::stepForward()

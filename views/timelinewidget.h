@@ -23,6 +23,9 @@ class TimelineWidget : public QWidget
 public:
     explicit TimelineWidget(Document* document, QWidget* parent = nullptr);
 
+    std::size_t rangeFirst() const { return m_first; }
+    std::size_t rangeLast() const { return m_last; }
+
     bool isPlaying() const;
     std::optional<std::size_t> markerA() const { return m_a; }
     std::optional<std::size_t> markerB() const { return m_b; }
@@ -40,6 +43,11 @@ public Q_SLOTS:
     void setMarkerA();
     void setMarkerB();
     void clearMarkers();
+    /// Restricts the slider to steps [first, last] (e.g. a range selected on a chart); the rest of the
+    /// controls still reach every step.
+    void setStepRange(std::size_t first, std::size_t last);
+    /// The slider covers the whole run again.
+    void resetStepRange();
 
 private:
     void rebuild();
@@ -55,6 +63,8 @@ private:
     QLabel* m_ab = nullptr;
     QTimer* m_timer = nullptr;
     std::optional<std::size_t> m_a, m_b;
+    std::size_t m_first = 0, m_last = 0; ///< slider range
+    QToolButton* m_wholeRun = nullptr;
 };
 
 } // namespace cmascope::views

@@ -11,9 +11,6 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
-#include <QImage>
-#include <QPainter>
-#include <QSvgGenerator>
 
 #include <iostream>
 #include <views/mapcontent.h>
@@ -109,11 +106,9 @@ int runRender(const QStringList& args)
                       << (replayed.error.empty() ? replayed.result.error : replayed.error) << '\n';
             return kExitUsage;
         }
-        platform = replayed.result.platform;
-        scenario = replayed.result.scenario;
-        if (platform.banks.empty())
-            for (const auto& r : platform.regions) // a trace knows no banks: show each area as its own bank
-                platform.banks.push_back({ r.name, r.placedBase.value_or(r.start), r.size, 0 });
+        Project project = replayProject(replayed.result, input.toStdString());
+        platform = std::move(project.platform);
+        scenario = std::move(project.scenarios.front());
     }
     auto created = Simulation::create(platform, std::move(scenario));
     if (auto* err = std::get_if<std::string>(&created)) {
@@ -140,29 +135,9 @@ int runRender(const QStringList& args)
                                                       : views::MemoryMapWidget::Layout::Linear);
     map.setColourBy(colourBy == QLatin1String("kind") ? views::MemoryMapWidget::ColourBy::Kind
                                                       : views::MemoryMapWidget::ColourBy::Device);
-    if (suffix == QLatin1String("svg")) {
-        QSvgGenerator svg;
-        svg.setFileName(output);
-        svg.setSize(QSize(width, height));
-        svg.setViewBox(QRect(0, 0, width, height));
-        svg.setTitle(QStringLiteral("cmascope memory map"));
-        QPainter painter;
-        if (!painter.begin(&svg)) {
-            std::cerr << output.toStdString() << ": cannot write\n";
-            return kExitUsage;
-        }
-        map.render(&painter);
-        painter.end();
-    } else {
-        QImage image(width, height, QImage::Format_ARGB32_Premultiplied);
-        image.fill(Qt::white);
-        QPainter painter(&image);
-        map.render(&painter);
-        painter.end();
-        if (!image.save(output)) {
-            std::cerr << output.toStdString() << ": cannot write\n";
-            return kExitUsage;
-        }
+    if (!map.exportImage(output, QSize(width, height))) {
+        std::cerr << output.toStdString() << ": cannot write\n";
+        return kExitUsage;
     }
     std::cout << "wrote " << output.toStdString() << " (step " << step << " of " << sim.stepCount() << ")\n";
     return kExitOk;

@@ -155,4 +155,16 @@ std::string ReplayResult::explainRequest(std::size_t index) const
     return out;
 }
 
+Project replayProject(const ReplayResult& result, std::string name)
+{
+    Project project;
+    project.platform = result.platform;
+    project.platform.name = std::move(name);
+    if (project.platform.banks.empty())
+        for (const auto& r : project.platform.regions)
+            project.platform.banks.push_back({ r.name, r.placedBase.value_or(r.start), r.size, 0 });
+    project.scenarios.push_back(result.scenario);
+    return project;
+}
+
 } // namespace cmascope

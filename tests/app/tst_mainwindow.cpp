@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <QFileInfo>
+#include <QListWidget>
 #include <QMenuBar>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
@@ -9,6 +11,7 @@
 
 #include <app/demos.h>
 #include <app/mainwindow.h>
+#include <app/startpage.h>
 #include <views/document.h>
 #include <views/failureinspector.h>
 #include <views/memorymapwidget.h>
@@ -26,6 +29,10 @@ private Q_SLOTS:
     void badProjectKeepsCurrent();
     void eventLogDrivesStepAndInspector();
     void saveAndReopen();
+    void opensKernelTrace();
+    void importsDeviceTree();
+    void eventLogCsv();
+    void startPage();
 };
 
 void TestMainWindow::demosAreBuiltIn()
@@ -120,6 +127,91 @@ void TestMainWindow::saveAndReopen()
     QVERIFY(other.openProject(path, true));
     QCOMPARE(other.project().platform.name, std::string("edited board"));
     QVERIFY(other.windowTitle().startsWith(QStringLiteral("saved.json")));
+}
+
+void TestMainWindow::opensKernelTrace()
+{
+    app::MainWindow w;
+    w.openTrace(QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt"), true);
+    QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    w.document()->waitForRun();
+    QVERIFY(w.document()->simulation());
+    // The area comes from the dmesg-cma.txt beside the trace: 16 MiB at 0x7dc00000.
+    const auto& regions = w.document()->placedPlatform().regions;
+    QCOMPARE(regions.size(), std::size_t(1));
+    QCOMPARE(*regions[0].placedBase, std::uint64_t(0x7dc00000));
+    QCOMPARE(regions[0].size, 16 * MiB);
+    QVERIFY(w.document()->stepCount() > 100);
+    QVERIFY(w.eventLog()->model()->rowCount() > 100);
+    QVERIFY(!w.isStartPageShown());
+}
+
+void TestMainWindow::importsDeviceTree()
+{
+    QTemporaryDir dir;
+    const QString dts = dir.filePath(QStringLiteral("board.dts"));
+    QFile f(dts);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"(/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	memory@40000000 { device_type = "memory"; reg = <0x40000000 0x20000000>; };
+	reserved-memory {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		vcodec: vcodec@50000000 { compatible = "shared-dma-pool"; reusable; reg = <0x50000000 0x4000000>; };
+	};
+	codec { memory-region = <&vcodec>; };
+};
+)");
+    f.close();
+    app::MainWindow w;
+    QVERIFY2(w.importConfiguration(dts, true), qPrintable(w.lastError()));
+    const auto& pf = w.project().platform;
+    QCOMPARE(pf.banks.size(), std::size_t(1));
+    QCOMPARE(pf.regions.size(), std::size_t(1));
+    QCOMPARE(pf.regions[0].start, std::uint64_t(0x50000000));
+    QCOMPARE(pf.regions[0].size, 64 * MiB);
+    // A broken file is refused with the reason, and the project stays.
+    QFile bad(dir.filePath(QStringLiteral("bad.dts")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("/dts-v1/;\n/ { reserved-memory { x { reg = <1 2 3>; }; }; \n");
+    bad.close();
+    QVERIFY(!w.importConfiguration(bad.fileName(), true));
+    QVERIFY(!w.lastError().isEmpty());
+    QCOMPARE(w.project().platform.regions.size(), std::size_t(1));
+}
+
+void TestMainWindow::eventLogCsv()
+{
+    QTemporaryDir dir;
+    app::MainWindow w;
+    QVERIFY(w.openProject(app::defaultDemoPath(), true));
+    w.document()->waitForRun();
+    const QString path = dir.filePath(QStringLiteral("log.csv"));
+    QVERIFY(w.writeEventLogCsv(path).isEmpty());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), int(w.project().scenarios[0].steps.size()) + 1);
+    QVERIFY(lines[0].startsWith(QStringLiteral("Step,Device,Kind,Size")));
+    QVERIFY(lines[2].startsWith(QStringLiteral("1,s3c-mfc5,f,1 MiB,128 KiB,fw,")));
+    QVERIFY(!w.writeEventLogCsv(QStringLiteral("/nonexistent/dir/log.csv")).isEmpty());
+}
+
+void TestMainWindow::startPage()
+{
+    app::MainWindow w;
+    w.showStartPage();
+    QVERIFY(w.isStartPageShown());
+    QVERIFY(w.startPage()->demoList()->count() >= 3);
+    // Activating the first demo opens it and shows the map.
+    QSignalSpy opened(w.document(), &views::Document::projectChanged);
+    Q_EMIT w.startPage()->demoList()->itemActivated(w.startPage()->demoList()->item(0));
+    QCOMPARE(opened.count(), 1);
+    QVERIFY(!w.isStartPageShown());
 }
 
 QTEST_MAIN(TestMainWindow)

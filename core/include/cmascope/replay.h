@@ -9,6 +9,7 @@
 
 #include <cmascope/platform.h>
 #include <cmascope/policies/kernelbitmap.h>
+#include <cmascope/project.h>
 #include <cmascope/scenario.h>
 #include <cmascope/trace.h>
 
@@ -227,6 +228,10 @@ struct ReplayFileResult
 /// be inferred). trace.dat files are read whole through libtracecmd.
 ReplayFileResult replayTraceFile(const std::filesystem::path& path, const ReplayInputs& inputs,
     const ReplayOptions& options = {}, const TraceProgress& progress = {});
+
+/// A project to step through a replay in the app or render it: the replay's platform (one kernel-policy
+/// region per area) with one bank per area (a trace knows no banks) and its timeline as the scenario.
+Project replayProject(const ReplayResult& result, std::string name);
 
 /// The JSON report of the `cmascope-cli replay` contract (lines, events, skipped_lines, errors,
 /// allocations, releases, fidelity, markers, areas with the debugfs bitmap text, ...).
