@@ -2,6 +2,7 @@
 // Streaming trace reader: plain text, gzip (zlib inflate, windowBits 15+32) or zstd (streaming API),
 // detected by magic bytes. Text is parsed block by block; only parsed events are kept.
 #include <cmascope/trace.h>
+#include <cmascope/tracedat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -344,6 +345,10 @@ TraceReadResult readTrace(
         r.error = path.string() + ": is a directory";
         return r;
     }
+    // trace.dat (plain or gzip): read through libtracecmd (tracedat.cpp); the stream overload cannot
+    // (libtracecmd needs a path) and still rejects it.
+    if (isTraceDatFile(path))
+        return readTraceDat(path, options, progress);
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         TraceReadResult r;
