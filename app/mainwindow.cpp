@@ -20,6 +20,9 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
@@ -422,7 +425,9 @@ bool MainWindow::openProject(const QString& path, bool quiet)
     m_central->setCurrentWidget(m_map);
     // Built-in demos open as untitled copies: saving asks for a file name.
     const bool builtIn = path.startsWith(QLatin1Char(':'));
+    const QString viewJson = QString::fromStdString(result.project->viewJson);
     m_doc->setProject(std::move(*result.project), builtIn ? QString() : path);
+    applyViewState(viewJson);
     if (!builtIn)
         rememberRecent(QFileInfo(path).absoluteFilePath());
     for (const auto& m : result.messages)
@@ -432,6 +437,19 @@ bool MainWindow::openProject(const QString& path, bool quiet)
 
 bool MainWindow::saveProjectAs(const QString& path, bool quiet)
 {
+    // View state worth keeping with the project: where the user was and how the map looked.
+    QJsonObject view;
+    view.insert(QStringLiteral("scenario"), m_doc->scenarioIndex());
+    view.insert(QStringLiteral("position"), qint64(m_doc->position()));
+    view.insert(QStringLiteral("layout"),
+        m_map->layoutMode() == views::MemoryMapWidget::Layout::Grid ? QStringLiteral("grid")
+                                                                    : QStringLiteral("linear"));
+    view.insert(QStringLiteral("colour_by"),
+        m_map->colourBy() == views::MemoryMapWidget::ColourBy::Kind ? QStringLiteral("kind")
+                                                                    : QStringLiteral("device"));
+    view.insert(QStringLiteral("map_view"),
+        QJsonArray { QString::number(m_map->axis().viewBegin(), 16), QString::number(m_map->axis().viewEnd(), 16) });
+    m_doc->setViewJson(QJsonDocument(view).toJson(QJsonDocument::Compact).toStdString());
     if (const auto err = saveProjectFile(path.toStdString(), m_doc->project())) {
         m_lastError = QString::fromStdString(*err);
         if (!quiet)
@@ -507,6 +525,35 @@ QStringList MainWindow::recentFiles()
     return QSettings().value(kRecentKey).toStringList();
 }
 
+void MainWindow::applyViewState(const QString& json)
+{
+    const QJsonObject view = QJsonDocument::fromJson(json.toUtf8()).object();
+    if (view.isEmpty())
+        return;
+    const QString layout = view.value(QStringLiteral("layout")).toString();
+    m_map->setLayoutMode(layout == QLatin1String("grid") ? views::MemoryMapWidget::Layout::Grid
+                                                         : views::MemoryMapWidget::Layout::Linear);
+    m_map->setColourBy(view.value(QStringLiteral("colour_by")).toString() == QLatin1String("kind")
+            ? views::MemoryMapWidget::ColourBy::Kind
+            : views::MemoryMapWidget::ColourBy::Device);
+    const QJsonArray window = view.value(QStringLiteral("map_view")).toArray();
+    if (window.size() == 2) {
+        bool ok1 = false, ok2 = false;
+        const quint64 begin = window[0].toString().toULongLong(&ok1, 16);
+        const quint64 end = window[1].toString().toULongLong(&ok2, 16);
+        if (ok1 && ok2 && end > begin)
+            m_map->setView(begin, end);
+    }
+    m_doc->setScenarioIndex(view.value(QStringLiteral("scenario")).toInt());
+    // The step can only be shown once the run has finished.
+    const auto position = std::size_t(std::max<qint64>(0, view.value(QStringLiteral("position")).toInteger()));
+    auto* once = new QObject(this);
+    connect(m_doc, &views::Document::runFinished, once, [this, once, position] {
+        m_doc->setPosition(position);
+        once->deleteLater();
+    });
+}
+
 void MainWindow::openAny(const QString& path)
 {
     if (!maybeSave())
@@ -578,6 +625,7 @@ void MainWindow::openTrace(const QString& path, bool wait)
             return;
         }
         m_lastError.clear();
+        rememberRecent(QFileInfo(path).absoluteFilePath());
         m_doc->setProject(replayProject(r.result, QFileInfo(path).fileName().toStdString()));
         m_central->setCurrentWidget(m_map);
         QString message = tr("%1: %2 events, %3 requests (%4 failed); kernel placements predicted %5 of %6")
@@ -789,10 +837,7 @@ void MainWindow::rebuildRecentMenu()
     for (const QString& f : files) {
         QAction* a = m_recentMenu->addAction(QFileInfo(f).fileName());
         a->setToolTip(f);
-        connect(a, &QAction::triggered, this, [this, f] {
-            if (maybeSave())
-                openProject(f);
-        });
+        connect(a, &QAction::triggered, this, [this, f] { openAny(f); }); // a project, a trace or a configuration
     }
     m_recentMenu->setEnabled(!files.isEmpty());
 }

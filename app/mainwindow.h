@@ -98,6 +98,8 @@ private:
     void selectRowForChunk(quint32 chunk);
     /// Opens whatever @p path is: a project, a configuration to import, or a kernel trace.
     void openAny(const QString& path);
+    /// Restores the layout, colouring, map window, scenario and step saved in a project's "view".
+    void applyViewState(const QString& json);
 
     views::Document* m_doc = nullptr;
     QString m_lastError;

@@ -38,6 +38,9 @@ public:
     /// Marks the current state as saved.
     void setSaved();
 
+    /// Replaces the view state kept in the project file (not an edit: nothing to undo, not "modified").
+    void setViewJson(std::string json) { m_project.viewJson = std::move(json); }
+
     /// Replaces the platform as one undoable edit named @p what; reruns the scenario.
     void editPlatform(const Platform& platform, const QString& what);
     QUndoStack* undoStack() const { return m_undo; }

@@ -331,6 +331,13 @@ void MemoryMapWidget::zoomToRegions()
     Q_EMIT viewChanged();
 }
 
+void MemoryMapWidget::setView(quint64 begin, quint64 end)
+{
+    m_axis.setView(begin, end);
+    update();
+    Q_EMIT viewChanged();
+}
+
 void MemoryMapWidget::zoomToRegion(int regionIndex)
 {
     if (regionIndex < 0 || regionIndex >= m_content.regions.size())

@@ -73,6 +73,8 @@ public Q_SLOTS:
     /// Shows the hull of all placed regions with a margin (the initial view).
     void zoomToRegions();
     void zoomToRegion(int regionIndex);
+    /// Shows the physical range [begin, end) (clamped to the banks).
+    void setView(quint64 begin, quint64 end);
 
 Q_SIGNALS:
     /// The address under the mouse changed (for the status bar).

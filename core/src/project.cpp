@@ -475,6 +475,12 @@ ProjectLoadResult parseProject(std::string_view jsonText)
     r.array(doc, "", "scenarios", [&](const json& e, const std::string& ep) {
         readScenario(r, e, ep, project.platform, project.scenarios.emplace_back());
     });
+    if (const auto it = doc.find("view"); it != doc.end()) {
+        if (it->is_object())
+            project.viewJson = it->dump();
+        else
+            r.warning("view", "must be an object; ignored");
+    }
     const bool hasError = std::any_of(result.messages.begin(), result.messages.end(),
         [](const LoadMessage& m) { return m.severity == LoadMessage::Severity::Error; });
     if (!hasError)
@@ -632,6 +638,11 @@ std::string serializeProject(const Project& project)
     }
     json doc = { { "format", kProjectFormat }, { "version", kProjectVersion }, { "platform", platform },
         { "scenarios", scenarios } };
+    if (!project.viewJson.empty()) {
+        json view = json::parse(project.viewJson, nullptr, false);
+        if (view.is_object())
+            doc["view"] = std::move(view);
+    }
     return doc.dump(2) + "\n";
 }
 

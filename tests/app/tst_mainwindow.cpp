@@ -33,6 +33,7 @@ private Q_SLOTS:
     void importsDeviceTree();
     void eventLogCsv();
     void startPage();
+    void viewStateIsSaved();
 };
 
 void TestMainWindow::demosAreBuiltIn()
@@ -212,6 +213,28 @@ void TestMainWindow::startPage()
     Q_EMIT w.startPage()->demoList()->itemActivated(w.startPage()->demoList()->item(0));
     QCOMPARE(opened.count(), 1);
     QVERIFY(!w.isStartPageShown());
+}
+
+void TestMainWindow::viewStateIsSaved()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("view.json"));
+    {
+        app::MainWindow w;
+        QVERIFY(w.openProject(app::defaultDemoPath(), true));
+        w.document()->waitForRun();
+        w.document()->setPosition(5);
+        w.memoryMap()->setLayoutMode(views::MemoryMapWidget::Layout::Grid);
+        w.memoryMap()->setColourBy(views::MemoryMapWidget::ColourBy::Kind);
+        QVERIFY(w.saveProjectAs(path, true));
+    }
+    app::MainWindow w;
+    QVERIFY(w.openProject(path, true));
+    w.document()->waitForRun();
+    QCOMPARE(w.document()->position(), std::size_t(5));
+    QCOMPARE(w.memoryMap()->layoutMode(), views::MemoryMapWidget::Layout::Grid);
+    QCOMPARE(w.memoryMap()->colourBy(), views::MemoryMapWidget::ColourBy::Kind);
+    QVERIFY(!w.document()->isModified());
 }
 
 QTEST_MAIN(TestMainWindow)

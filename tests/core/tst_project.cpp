@@ -21,6 +21,7 @@ private Q_SLOTS:
     void errorsNamePaths_data();
     void errorsNamePaths();
     void unknownKeysWarn();
+    void viewStateRoundTrips();
     void notJson();
     void atomicSaveKeepsOldFileOnFailure();
     void atomicSaveReplaces();
@@ -138,6 +139,26 @@ void TestProject::unknownKeysWarn()
     QCOMPARE(r.messages.size(), std::size_t(1));
     QCOMPARE(r.messages[0].severity, LoadMessage::Severity::Warning);
     QCOMPARE(QString::fromStdString(r.messages[0].path), QStringLiteral("platform.colour"));
+}
+
+void TestProject::viewStateRoundTrips()
+{
+    std::string text = kMinimal;
+    text.insert(text.rfind('}'), R"(, "view": { "position": 3, "layout": "grid" })");
+    const auto p = parseProject(text);
+    QVERIFY2(p.ok(), p.errorText().c_str());
+    QVERIFY(p.messages.empty());
+    QCOMPARE(p.project->viewJson, std::string(R"({"layout":"grid","position":3})"));
+    const auto again = parseProject(serializeProject(*p.project));
+    QVERIFY(again.ok());
+    QCOMPARE(again.project->viewJson, p.project->viewJson);
+    // A view that is not an object is a warning, and the project still loads.
+    std::string bad = kMinimal;
+    bad.insert(bad.rfind('}'), R"(, "view": 42)");
+    const auto b = parseProject(bad);
+    QVERIFY(b.ok());
+    QCOMPARE(b.messages.size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(b.messages[0].path), QStringLiteral("view"));
 }
 
 void TestProject::notJson()

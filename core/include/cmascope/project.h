@@ -19,6 +19,9 @@ struct Project
 {
     Platform platform;
     std::vector<Scenario> scenarios;
+    /// The document's "view" object as JSON text (empty = none): state the app keeps with the project
+    /// (current scenario and step, layout, colouring, map window). The core only checks it is an object.
+    std::string viewJson;
 };
 
 /// A problem found while reading a document. `path` is JSON-path-like: "platform.regions[2].size".
