@@ -27,7 +27,8 @@ int main(int argc, char* argv[])
         QStringLiteral("step"), QStringLiteral("Show the state after N steps."), QStringLiteral("N"));
     QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Use a dark palette (Fusion style)."));
     parser.addOptions({ demo, step, dark });
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project file to open."));
+    parser.addPositionalArgument(QStringLiteral("file"),
+        QStringLiteral("Project, kernel trace or configuration (device tree, command line, ...) to open."));
     parser.process(app);
 
     if (parser.isSet(dark)) {
@@ -51,7 +52,7 @@ int main(int argc, char* argv[])
     cmascope::app::MainWindow window;
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
-        window.openProject(args.first());
+        window.openAny(args.first(), parser.isSet(step)); // a project, a trace or a configuration
     else if (parser.isSet(demo))
         window.openProject(cmascope::app::defaultDemoPath());
     else

@@ -554,7 +554,7 @@ void MainWindow::applyViewState(const QString& json)
     });
 }
 
-void MainWindow::openAny(const QString& path)
+void MainWindow::openAny(const QString& path, bool wait)
 {
     if (!maybeSave())
         return;
@@ -569,7 +569,7 @@ void MainWindow::openAny(const QString& path)
     else if (format)
         importConfiguration(path);
     else
-        openTrace(path);
+        openTrace(path, wait);
 }
 
 void MainWindow::openTraceDialog()

@@ -59,6 +59,9 @@ public:
     /// Replays a kernel trace in the background (progress, Cancel) and shows it as an untitled project.
     /// A dmesg*.txt beside the trace gives the areas' geometry. With @p wait, returns when it has loaded.
     void openTrace(const QString& path, bool wait = false);
+    /// Opens whatever @p path is: a project, a configuration to import, or a kernel trace (with @p wait,
+    /// returns when a trace has been replayed).
+    void openAny(const QString& path, bool wait = false);
     /// Imports a command line, device tree (DTS/DTB), /proc/iomem, dmesg or 2010 map file.
     bool importConfiguration(const QString& path, bool quiet = false);
     /// Writes the event log as shown (filtered, sorted) as CSV; an error text on failure.
@@ -96,8 +99,7 @@ private:
     void rebuildFilterChoices();
     bool maybeSave();
     void selectRowForChunk(quint32 chunk);
-    /// Opens whatever @p path is: a project, a configuration to import, or a kernel trace.
-    void openAny(const QString& path);
+
     /// Restores the layout, colouring, map window, scenario and step saved in a project's "view".
     void applyViewState(const QString& json);
 

@@ -72,7 +72,7 @@ void FailureInspector::inspect(std::size_t step)
         return;
     m_step = step;
     const Step& s = sim->scenario().steps[step];
-    if (s.type != StepType::Allocate) {
+    if (s.type != StepType::Allocate && s.type != StepType::Refused) {
         m_view->setHtml(tr("<p>Step %1 is a <b>%2</b> step, not an allocation request.</p>")
                             .arg(step)
                             .arg(QString::fromUtf8(stepTypeName(s.type).data())));

@@ -134,7 +134,8 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
     if (state.position > 0 && state.position <= sim.stepCount()) {
         const StepRecord& rec = sim.records()[state.position - 1];
         const Step& step = sc.steps[state.position - 1];
-        if (rec.outcome == Outcome::Failed && step.type == StepType::Allocate && rec.region < state.regions.size()) {
+        const bool request = step.type == StepType::Allocate || step.type == StepType::Refused;
+        if (rec.outcome == Outcome::Failed && request && rec.region < state.regions.size()) {
             const auto& rt = state.regions[rec.region];
             const int ci = regionIndex.value(rec.region, -1);
             if (ci >= 0 && !rt.fallback && !rt.carveout) {
@@ -144,7 +145,9 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
                         bestStart = offset;
                         bestLen = length;
                     }
-                const std::uint64_t needed = (step.size + rt.pageSize - 1) / rt.pageSize;
+                // Allocate asks for bytes; a refused request from a trace counts pages.
+                const std::uint64_t needed =
+                    step.type == StepType::Refused ? step.size : (step.size + rt.pageSize - 1) / rt.pageSize;
                 const std::uint64_t base = (rt.basePfn + bestStart) * rt.pageSize;
                 c.ghost = MapRange { base, needed * rt.pageSize, ci };
                 if (bestLen)

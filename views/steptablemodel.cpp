@@ -7,6 +7,8 @@
 #include <QGuiApplication>
 #include <QPalette>
 
+#include <bit>
+
 namespace cmascope::views {
 
 namespace {
@@ -98,7 +100,8 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
     const auto& symbols = sim->scenario().symbols;
     const Platform& pf = sim->platform();
     const Region* region = rec.region < pf.regions.size() ? &pf.regions[rec.region] : nullptr;
-    const bool request = step.type == StepType::Allocate || step.type == StepType::Place;
+    const bool request =
+        step.type == StepType::Allocate || step.type == StepType::Place || step.type == StepType::Refused;
 
     switch (role) {
     case FailedRole:
@@ -144,6 +147,9 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
         return bytes ? sizeText(bytes) : QString();
     }
     case AlignColumn:
+        if (step.type == StepType::Refused) // a page order from the trace
+            return role == SortRole ? QVariant(int(step.alignLog2 + std::countr_zero(pageSize)))
+                                    : QVariant(sizeText(pageSize << step.alignLog2));
         if (step.type != StepType::Allocate || step.alignLog2 == kDefaultAlign)
             return role == SortRole ? QVariant(0) : QVariant(QString());
         return role == SortRole ? QVariant(int(step.alignLog2))
@@ -227,7 +233,7 @@ bool StepFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceP
         const auto outcome = Outcome(first.data(StepTableModel::OutcomeRole).toInt());
         switch (m_outcome) {
         case OutcomeFilter::Requests:
-            if (type != StepType::Allocate && type != StepType::Place)
+            if (type != StepType::Allocate && type != StepType::Place && type != StepType::Refused)
                 return false;
             break;
         case OutcomeFilter::Failures:

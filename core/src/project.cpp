@@ -394,6 +394,24 @@ void readScenario(Reader& r, const json& v, const std::string& p, const Platform
             std::string text;
             r.string(s, sp, "text", text, true);
             sc.phase(text);
+        } else if (op == "refused") {
+            r.checkKeys(s, sp, { "op", "region", "pages", "align_order", "device", "label" });
+            std::string region, device, label;
+            std::uint64_t pages = 0;
+            unsigned alignOrder = 0;
+            r.string(s, sp, "region", region, true);
+            r.size(s, sp, "pages", pages, true);
+            r.integer(s, sp, "align_order", alignOrder, 0, 63);
+            r.string(s, sp, "device", device, true);
+            r.string(s, sp, "label", label);
+            const auto it = std::find_if(
+                pf.regions.begin(), pf.regions.end(), [&](const Region& reg) { return reg.name == region; });
+            if (it == pf.regions.end()) {
+                if (!region.empty())
+                    r.error(Reader::join(sp, "region"), "no region named \"" + region + "\"");
+                return;
+            }
+            sc.refused(static_cast<std::uint16_t>(it - pf.regions.begin()), pages, alignOrder, device, label);
         } else if (op == "pin" || op == "unpin" || op == "place" || op == "release") {
             if (op == "place")
                 r.checkKeys(s, sp, { "op", "region", "offset", "pages", "device", "label" });
@@ -429,7 +447,8 @@ void readScenario(Reader& r, const json& v, const std::string& p, const Platform
             sc.reset();
         } else if (!op.empty()) {
             r.error(Reader::join(sp, "op"),
-                "unknown operation \"" + op + "\" (expected alloc, free, phase, pin, unpin, place, release or reset)");
+                "unknown operation \"" + op
+                    + "\" (expected alloc, free, phase, pin, unpin, place, release, refused or reset)");
         }
     });
 }
@@ -624,6 +643,14 @@ std::string serializeProject(const Project& project)
                 j["region"] = s.region < pf.regions.size() ? pf.regions[s.region].name : std::string();
                 j["offset"] = s.offset;
                 j["pages"] = s.size;
+                break;
+            case StepType::Refused:
+                j["region"] = s.region < pf.regions.size() ? pf.regions[s.region].name : std::string();
+                j["pages"] = s.size;
+                j["align_order"] = s.alignLog2;
+                j["device"] = std::string(sc.symbols.name(s.device));
+                if (s.label)
+                    j["label"] = std::string(sc.symbols.name(s.label));
                 break;
             case StepType::Reset:
                 break;

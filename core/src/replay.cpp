@@ -780,8 +780,8 @@ ReplayResult Replayer::finish(const TraceData& data)
                 if (q.succeeded) {
                     sc.place(static_cast<std::uint16_t>(op.area), op.offset, op.pages, m_res.tasks[q.task]);
                 } else {
-                    sc.phase("refused: " + m_res.tasks[q.task] + " asked for " + std::to_string(q.count)
-                        + " pages (align " + std::to_string(q.align) + "), line " + std::to_string(q.finishLine));
+                    sc.refused(static_cast<std::uint16_t>(op.area), q.count, q.align, m_res.tasks[q.task],
+                        "trace line " + std::to_string(q.finishLine));
                 }
                 break;
             }

@@ -48,6 +48,8 @@ std::string_view stepTypeName(StepType t) noexcept
         return "place";
     case StepType::Release:
         return "release";
+    case StepType::Refused:
+        return "refused";
     }
     return "?";
 }
@@ -115,6 +117,19 @@ Step& Scenario::place(std::uint16_t region, std::uint64_t offsetPages, std::uint
     s.region = region;
     s.offset = offsetPages;
     s.size = pages;
+    s.device = symbols.intern(device);
+    s.label = symbols.intern(label);
+    return steps.emplace_back(s);
+}
+
+Step& Scenario::refused(
+    std::uint16_t region, std::uint64_t pages, unsigned alignOrder, std::string_view device, std::string_view label)
+{
+    Step s;
+    s.type = StepType::Refused;
+    s.region = region;
+    s.size = pages;
+    s.alignLog2 = static_cast<std::uint8_t>(alignOrder < 63u ? alignOrder : 63u);
     s.device = symbols.intern(device);
     s.label = symbols.intern(label);
     return steps.emplace_back(s);

@@ -474,6 +474,29 @@ void Simulation::Impl::execute(SimState& st, StepRecord* out)
         }
         break;
     }
+    case StepType::Refused: {
+        // The kernel refused it: nothing changes. Classify the refusal from the state, cheaply; diagnose()
+        // probes the region's policy for the full story.
+        rec.outcome = Outcome::Failed;
+        rec.region = s.region;
+        rec.pages = static_cast<std::uint32_t>(s.size);
+        if (s.region >= st.regions.size()) {
+            rec.refusal = Refusal::Unsupported;
+            break;
+        }
+        const auto& occ = st.regions[s.region].occupancy;
+        if (s.size == 0)
+            rec.refusal = Refusal::ZeroSize;
+        else if (s.size > occ.pages())
+            rec.refusal = Refusal::TooLarge;
+        else if (occ.freePages() < s.size)
+            rec.refusal = Refusal::NotEnoughFree;
+        else if (occ.firstFit(s.size, s.alignLog2))
+            rec.refusal = Refusal::Busy; // a window existed: the kernel found it busy
+        else
+            rec.refusal = Refusal::Fragmented;
+        break;
+    }
     case StepType::Phase:
         rec.outcome = Outcome::Phase;
         break;
@@ -653,15 +676,31 @@ Diagnosis Simulation::diagnose(std::size_t step) const
     const Impl& m = *d;
     Diagnosis dg;
     dg.step = static_cast<std::uint32_t>(step);
-    if (step >= m.scenario.steps.size() || m.scenario.steps[step].type != StepType::Allocate) {
+    const bool isRequest = step < m.scenario.steps.size()
+        && (m.scenario.steps[step].type == StepType::Allocate || m.scenario.steps[step].type == StepType::Refused);
+    if (!isRequest) {
         dg.summary = "step " + std::to_string(step) + " is not an allocation request";
         return dg;
     }
     const Step& s = m.scenario.steps[step];
+    // A request the kernel refused (from a trace) names its area and counts pages; no map is involved.
+    const bool recorded = s.type == StepType::Refused;
     dg.device = m.scenario.symbols.name(s.device);
     dg.kind = m.scenario.symbols.name(s.kind);
-    dg.bytes = s.size;
-    const auto res = resolveRegions(m.platform, dg.device, dg.kind, s.size);
+    MapResolution res;
+    if (recorded) {
+        const Region* area = s.region < m.platform.regions.size() ? &m.platform.regions[s.region] : nullptr;
+        const std::uint64_t ps = area && area->pageSize ? area->pageSize : m.platform.pageSize;
+        dg.bytes = s.size * ps;
+        if (area) {
+            res.regions.push_back(area->name);
+            res.summary = "recorded in a kernel trace: cma_alloc on area '" + area->name + "' of "
+                + std::to_string(s.size) + " pages at order " + std::to_string(s.alignLog2) + ", refused by the kernel";
+        }
+    } else {
+        dg.bytes = s.size;
+        res = resolveRegions(m.platform, dg.device, dg.kind, s.size);
+    }
     dg.mapSummary = res.summary;
     dg.mapTrail = res.trail;
     const SimState st = stateAt(step);
@@ -679,7 +718,7 @@ Diagnosis Simulation::diagnose(std::size_t step) const
         }
         const auto& rt = st.regions[static_cast<std::size_t>(idx)];
         const Region& region = m.platform.regions[static_cast<std::size_t>(idx)];
-        a.neededPages = pagesFor(s.size, rt.pageSize);
+        a.neededPages = recorded ? s.size : pagesFor(s.size, rt.pageSize);
         if (rt.carveout) {
             a.verdict = "a carve-out: not allocatable, skipped";
             dg.attempts.push_back(std::move(a));
@@ -698,7 +737,7 @@ Diagnosis Simulation::diagnose(std::size_t step) const
                 break;
             continue;
         }
-        a.alignOrder = m.alignOrderFor(s, rt, a.neededPages);
+        a.alignOrder = recorded ? s.alignLog2 : m.alignOrderFor(s, rt, a.neededPages);
         a.freePages = rt.occupancy.freePages();
         a.largestFree = rt.occupancy.largestRun();
         a.largestAligned = rt.occupancy.largestAligned(a.alignOrder);
@@ -753,11 +792,11 @@ Diagnosis Simulation::diagnose(std::size_t step) const
     dg.succeeded = !dg.attempts.empty() && dg.attempts.back().result.ok;
     const std::string who = dg.device + (dg.kind.empty() ? std::string() : "/" + dg.kind);
     if (res.regions.empty())
-        dg.summary = who + " asked for " + sizeText(s.size) + ": no region to try. " + res.summary;
+        dg.summary = who + " asked for " + sizeText(dg.bytes) + ": no region to try. " + res.summary;
     else if (dg.succeeded)
-        dg.summary = who + " asked for " + sizeText(s.size) + ": placed in " + dg.attempts.back().region;
+        dg.summary = who + " asked for " + sizeText(dg.bytes) + ": placed in " + dg.attempts.back().region;
     else
-        dg.summary = who + " asked for " + sizeText(s.size) + ": every region refused ("
+        dg.summary = who + " asked for " + sizeText(dg.bytes) + ": every region refused ("
             + std::to_string(dg.attempts.size()) + " tried)";
     return dg;
 }

@@ -168,8 +168,27 @@ private Q_SLOTS:
         QVERIFY(std::holds_alternative<Simulation>(created));
         auto& sim = std::get<Simulation>(created);
         sim.run();
-        for (const auto& rec : sim.records())
-            QVERIFY(rec.outcome != Outcome::Failed && rec.outcome != Outcome::FreeUnknown);
+        // Every request the kernel refused is a Refused step that fails without changing anything; nothing
+        // else fails. Each one is explained against the area's state at that moment.
+        std::uint64_t refused = 0;
+        for (std::size_t i = 0; i < sim.stepCount(); ++i) {
+            const auto& rec = sim.records()[i];
+            QVERIFY(rec.outcome != Outcome::FreeUnknown);
+            const bool isRefused = r.scenario.steps[i].type == StepType::Refused;
+            QCOMPARE(rec.outcome == Outcome::Failed, isRefused);
+            if (!isRefused)
+                continue;
+            ++refused;
+            if (i > 0)
+                QCOMPARE(rec.usedPages,
+                    sim.records()[i - 1].region == rec.region ? sim.records()[i - 1].usedPages : rec.usedPages);
+            const Diagnosis dg = sim.diagnose(i);
+            QCOMPARE(dg.attempts.size(), std::size_t(1));
+            QCOMPARE(dg.attempts[0].region, r.platform.regions[0].name);
+            QVERIFY(!dg.succeeded); // the kernel policy agrees with the kernel
+            QVERIFY2(!dg.attempts[0].verdict.empty(), dg.summary.c_str());
+        }
+        QCOMPARE(refused, r.failed);
         const auto cps = checkpoints(dir);
         std::size_t checked = 0;
         for (std::size_t i = 0; i < r.timeline.size(); ++i) {

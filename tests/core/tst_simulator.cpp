@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <cmascope/project.h>
 #include <cmascope/simulator.h>
 
 #include <QTest>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void placeAndPartialRelease();
     void resetFreesEverything();
     void unknownFree();
+    void refusedRequestFromATrace();
     void stateAtMatchesSteppingFromZero_data();
     void stateAtMatchesSteppingFromZero();
     void summaryFigures();
@@ -228,6 +230,46 @@ void TestSimulator::unknownFree()
     auto sim = make(onePool(16), sc);
     QVERIFY(sim.run());
     QCOMPARE(sim.records()[0].outcome, Outcome::FreeUnknown);
+}
+
+void TestSimulator::refusedRequestFromATrace()
+{
+    Scenario sc;
+    sc.name = "trace";
+    sc.place(0, 0, 4, "kworker/0:1-7");
+    sc.place(0, 8, 4, "kworker/0:1-7");
+    sc.refused(0, 8, 3, "kworker/0:1-7", "trace line 12"); // 8 pages at order 3: 8 free, no aligned window
+    sc.refused(0, 20, 0, "kworker/0:1-7"); // more than the 8 free pages
+    sc.refused(0, 2, 0, "kworker/0:1-7"); // a window exists: the kernel found it busy
+    auto sim = make(onePool(16), sc);
+    QVERIFY(sim.run());
+    const auto& rec = sim.records();
+    QCOMPARE(rec[2].outcome, Outcome::Failed);
+    QCOMPARE(rec[2].refusal, Refusal::Fragmented);
+    QCOMPARE(rec[2].usedPages, 8u); // nothing changed
+    QCOMPARE(rec[3].refusal, Refusal::TooLarge);
+    QCOMPARE(rec[4].refusal, Refusal::Busy);
+    QCOMPARE(sim.summary().failures, std::uint64_t(3));
+    const Diagnosis dg = sim.diagnose(2);
+    QCOMPARE(dg.device, std::string("kworker/0:1-7"));
+    QCOMPARE(dg.bytes, 8 * 4096ull);
+    QCOMPARE(dg.attempts.size(), std::size_t(1));
+    QCOMPARE(dg.attempts[0].neededPages, std::uint64_t(8));
+    QCOMPARE(dg.attempts[0].alignOrder, 3u);
+    QCOMPARE(dg.attempts[0].result.refusal, Refusal::Fragmented);
+    QVERIFY2(QString::fromStdString(dg.mapSummary).contains(QStringLiteral("recorded in a kernel trace")),
+        dg.mapSummary.c_str());
+    QVERIFY2(QString::fromStdString(dg.summary).contains(QStringLiteral("asked for 32 KiB")), dg.summary.c_str());
+    // The project format keeps refused steps.
+    Project p;
+    p.platform = onePool(16);
+    p.scenarios.push_back(sc);
+    const auto back = parseProject(serializeProject(p));
+    QVERIFY2(back.ok(), back.errorText().c_str());
+    const Step& s = back.project->scenarios[0].steps[2];
+    QCOMPARE(s.type, StepType::Refused);
+    QCOMPARE(s.size, std::uint64_t(8));
+    QCOMPARE(int(s.alignLog2), 3);
 }
 
 void TestSimulator::stateAtMatchesSteppingFromZero_data()

@@ -37,6 +37,9 @@ enum class StepType : std::uint8_t {
     Reset, ///< free everything and unpin everything
     Place, ///< allocate exactly pages [offset, offset + size) of `region` (a placement recorded in a trace)
     Release, ///< give back pages [offset, offset + size) of `region` (cma_release; may be part of a chunk)
+    /// A request the kernel refused (recorded in a trace): `size` pages at page order `alignLog2` in `region`
+    /// by `device`. Changes nothing, but is recorded as a failure and can be diagnosed.
+    Refused,
 };
 
 std::string_view stepTypeName(StepType t) noexcept;
@@ -73,6 +76,8 @@ struct Scenario
     Step& place(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages, std::string_view device,
         std::string_view label = {});
     Step& release(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages);
+    Step& refused(std::uint16_t region, std::uint64_t pages, unsigned alignOrder, std::string_view device,
+        std::string_view label = {});
 };
 
 } // namespace cmascope
