@@ -235,6 +235,11 @@ void MainWindow::createDocks()
     addDockWidget(Qt::RightDockWidgetArea, editorDock);
     tabifyDockWidget(inspectorDock, editorDock);
     inspectorDock->raise();
+    // Ctrl+drag on a bank in the map adds a region there (rounded to what the kernel accepts; undoable).
+    connect(m_map, &views::MemoryMapWidget::regionDrawn, this, [this, editorDock](quint64 base, quint64 size) {
+        if (m_editor->addRegionAt(base, size) >= 0)
+            editorDock->raise();
+    });
     // Selecting a region in the editor zooms the map to it (the map lists placed regions only).
     connect(m_editor, &views::PlatformEditor::regionSelected, this, [this](int index) {
         const auto& regions = m_doc->project().platform.regions;

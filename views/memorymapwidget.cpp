@@ -730,11 +730,14 @@ void MemoryMapWidget::mousePressEvent(QMouseEvent* event)
     m_pressPos = event->position();
     m_lastDragPos = event->position();
     m_dragMoved = false;
-    // Shift+drag or a right-button drag draws a rubber band to zoom to; a left drag pans.
+    // Shift+drag or a right-button drag draws a rubber band to zoom to; Ctrl+drag draws a new region on a
+    // bank; a left drag pans.
+    const bool ctrl = event->button() == Qt::LeftButton && (event->modifiers() & Qt::ControlModifier);
     if (m_layout == Layout::Linear
-        && (event->button() == Qt::RightButton
+        && (ctrl || event->button() == Qt::RightButton
             || (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier)))) {
         m_rubberBanding = true;
+        m_drawingRegion = ctrl;
         if (!m_rubberBand)
             m_rubberBand = new QRubberBand(QRubberBand::Rectangle, this);
         m_rubberBand->setGeometry(QRect(event->position().toPoint(), QSize(1, height())));
@@ -776,11 +779,27 @@ void MemoryMapWidget::mouseReleaseEvent(QMouseEvent* event)
         m_rubberBand->hide();
         const double x0 = std::min(m_pressPos.x(), event->position().x());
         const double x1 = std::max(m_pressPos.x(), event->position().x());
-        if (x1 - x0 >= 4) {
-            m_axis.setView(addressAt(x0), addressAt(x1));
-            update();
-            Q_EMIT viewChanged();
+        if (x1 - x0 < 4)
+            return;
+        const std::uint64_t a0 = addressAt(x0);
+        const std::uint64_t a1 = addressAt(x1);
+        if (m_drawingRegion) {
+            // Only inside the bank under the press: clamp the range to it.
+            for (int bi = 0; bi < m_content.banks.size(); ++bi) {
+                const QRectF track = trackRect(bi);
+                if (m_pressPos.y() < track.top() || m_pressPos.y() > track.bottom())
+                    continue;
+                const auto& b = m_content.banks[bi];
+                const std::uint64_t lo = std::max<std::uint64_t>(a0, b.base);
+                const std::uint64_t hi = std::min<std::uint64_t>(a1, b.base + b.size);
+                if (hi > lo)
+                    Q_EMIT regionDrawn(lo, hi - lo);
+            }
+            return;
         }
+        m_axis.setView(a0, a1);
+        update();
+        Q_EMIT viewChanged();
         return;
     }
     if (event->button() == Qt::LeftButton && m_dragging) {

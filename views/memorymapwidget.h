@@ -84,6 +84,8 @@ Q_SIGNALS:
     void contentChanged();
     /// The user clicked a chunk (or empty space: 0xFFFFFFFF).
     void chunkClicked(quint32 id);
+    /// The user Ctrl+dragged across a bank: a new region is wanted at [base, base + size).
+    void regionDrawn(quint64 base, quint64 size);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -127,6 +129,7 @@ private:
     bool m_dragging = false;
     bool m_dragMoved = false;
     bool m_rubberBanding = false;
+    bool m_drawingRegion = false; ///< the rubber band draws a new region (Ctrl+drag) instead of zooming
     QPointF m_lastDragPos;
     QPointF m_pressPos;
     QRubberBand* m_rubberBand = nullptr;

@@ -8,6 +8,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUndoStack>
 
 #include <app/demos.h>
 #include <app/mainwindow.h>
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void eventLogCsv();
     void startPage();
     void viewStateIsSaved();
+    void drawRegionOnMap();
 };
 
 void TestMainWindow::demosAreBuiltIn()
@@ -235,6 +237,23 @@ void TestMainWindow::viewStateIsSaved()
     QCOMPARE(w.memoryMap()->layoutMode(), views::MemoryMapWidget::Layout::Grid);
     QCOMPARE(w.memoryMap()->colourBy(), views::MemoryMapWidget::ColourBy::Kind);
     QVERIFY(!w.document()->isModified());
+}
+
+void TestMainWindow::drawRegionOnMap()
+{
+    app::MainWindow w;
+    QVERIFY(w.openProject(app::defaultDemoPath(), true));
+    const std::size_t before = w.project().platform.regions.size();
+    // Ctrl+drag on the free dmc0 bank (0x30000000..0x40000000): 8 MiB at 0x31000000.
+    Q_EMIT w.memoryMap()->regionDrawn(0x31000000, 8 * MiB);
+    QCOMPARE(w.project().platform.regions.size(), before + 1);
+    const Region& added = w.project().platform.regions.back();
+    QCOMPARE(added.placement, Placement::Fixed);
+    QCOMPARE(added.start, std::uint64_t(0x31000000));
+    QCOMPARE(added.size, 8 * MiB);
+    QVERIFY(w.document()->isModified());
+    w.document()->undoStack()->undo();
+    QCOMPARE(w.project().platform.regions.size(), before);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void clickSelects();
     void levelOfDetail();
     void gridLayoutCells();
+    void ctrlDragDrawsRegion();
 
 private:
     static MapContent sample();
@@ -262,6 +263,30 @@ void TestMemoryMapWidget::gridLayoutCells()
     QCOMPARE(w.chunkAt(used), 0);
     QCOMPARE(w.chunkAt(free), -1);
     QCOMPARE(w.regionAt(free), 0);
+}
+
+void TestMemoryMapWidget::ctrlDragDrawsRegion()
+{
+    MemoryMapWidget w;
+    w.resize(900, 200);
+    w.setContent(sample());
+    w.fitAll();
+    QSignalSpy drawn(&w, &MemoryMapWidget::regionDrawn);
+    const QRectF track = w.trackRect(0);
+    const int y = int(track.center().y());
+    const int x0 = int(track.left() + w.axis().xForAddress(0x4c000000));
+    const int x1 = int(track.left() + w.axis().xForAddress(0x4e000000));
+    const quint64 viewBegin = w.axis().viewBegin();
+    QTest::mousePress(&w, Qt::LeftButton, Qt::ControlModifier, QPoint(x0, y));
+    QTest::mouseMove(&w, QPoint(x1, y));
+    QTest::mouseRelease(&w, Qt::LeftButton, Qt::ControlModifier, QPoint(x1, y));
+    QCOMPARE(drawn.count(), 1);
+    const quint64 base = drawn.at(0).at(0).toULongLong();
+    const quint64 size = drawn.at(0).at(1).toULongLong();
+    const double tolerance = w.axis().bytesPerPixel() + 1;
+    QVERIFY(std::abs(double(base) - double(0x4c000000)) <= tolerance);
+    QVERIFY(std::abs(double(base + size) - double(0x4e000000)) <= tolerance);
+    QCOMPARE(w.axis().viewBegin(), viewBegin); // drawing a region does not zoom
 }
 
 QTEST_MAIN(TestMemoryMapWidget)
