@@ -60,6 +60,8 @@ QVariant StepTableModel::headerData(int section, Qt::Orientation orientation, in
     switch (section) {
     case StepColumn:
         return tr("Step");
+    case TimeColumn:
+        return tr("Time (s)");
     case DeviceColumn:
         return tr("Device");
     case KindColumn:
@@ -119,7 +121,8 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
             return QGuiApplication::palette().brush(QPalette::Link);
         return {};
     case Qt::TextAlignmentRole:
-        if (index.column() == StepColumn || index.column() == SizeColumn || index.column() == AddressColumn)
+        if (index.column() == StepColumn || index.column() == TimeColumn || index.column() == SizeColumn
+            || index.column() == AddressColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     default:
@@ -132,6 +135,17 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
     switch (index.column()) {
     case StepColumn:
         return role == SortRole ? QVariant(qulonglong(row)) : QVariant(QString::number(row));
+    case TimeColumn: {
+        // Kernel traces carry times (ns since boot, printed like ftrace: seconds with microseconds).
+        const auto& times = sim->scenario().timesNs;
+        if (row >= times.size())
+            return role == SortRole ? QVariant(qulonglong(row)) : QVariant(QString());
+        if (role == SortRole)
+            return qulonglong(times[row]);
+        return QStringLiteral("%1.%2")
+            .arg(times[row] / 1000000000ull)
+            .arg((times[row] / 1000ull) % 1000000ull, 6, 10, QLatin1Char('0'));
+    }
     case DeviceColumn:
         return request ? fromView(symbols.name(step.device)) : QString();
     case KindColumn:

@@ -15,6 +15,7 @@ class StepTableModel : public QAbstractTableModel
 public:
     enum Column {
         StepColumn,
+        TimeColumn,
         DeviceColumn,
         KindColumn,
         SizeColumn,

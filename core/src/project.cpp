@@ -362,7 +362,7 @@ void readScenario(Reader& r, const json& v, const std::string& p, const Platform
 {
     if (!r.isObject(v, p))
         return;
-    r.checkKeys(v, p, { "name", "description", "steps" });
+    r.checkKeys(v, p, { "name", "description", "steps", "times_ns" });
     r.string(v, p, "name", sc.name, true);
     r.string(v, p, "description", sc.description);
     r.array(v, p, "steps", [&](const json& s, const std::string& sp) {
@@ -451,6 +451,21 @@ void readScenario(Reader& r, const json& v, const std::string& p, const Platform
                     + "\" (expected alloc, free, phase, pin, unpin, place, release, refused or reset)");
         }
     });
+    if (const auto it = v.find("times_ns"); it != v.end()) {
+        const auto tp = Reader::join(p, "times_ns");
+        if (!it->is_array() || it->size() != sc.steps.size()) {
+            r.error(tp, "must be an array with one time (ns) per step (" + std::to_string(sc.steps.size()) + ")");
+        } else {
+            for (std::size_t i = 0; i < it->size(); ++i) {
+                if (!(*it)[i].is_number_unsigned()) {
+                    r.error(Reader::index(tp, i), "must be a non-negative integer (ns)");
+                    sc.timesNs.clear();
+                    break;
+                }
+                sc.timesNs.push_back((*it)[i].get<std::uint64_t>());
+            }
+        }
+    }
 }
 
 json sizeJson(std::uint64_t v)
@@ -661,6 +676,8 @@ std::string serializeProject(const Project& project)
         if (!sc.description.empty())
             scj["description"] = sc.description;
         scj["steps"] = steps;
+        if (!sc.timesNs.empty() && sc.timesNs.size() == sc.steps.size())
+            scj["times_ns"] = sc.timesNs;
         scenarios.push_back(std::move(scj));
     }
     json doc = { { "format", kProjectFormat }, { "version", kProjectVersion }, { "platform", platform },

@@ -124,6 +124,7 @@ private:
         std::uint32_t area;
         std::uint32_t index; // request / marker / line
         std::uint64_t offset, pages;
+        std::uint64_t timeNs = 0; // releases: the event's time (requests and markers keep their own)
     };
     std::vector<TimelineOp> m_ops;
     void pushOp(const TimelineOp& op)
@@ -443,7 +444,7 @@ void Replayer::applyRelease(const TraceEvent& e, std::uint32_t areaIndex)
     }
     if (ar.state.release(offset, e.count)) {
         ar.releasedPages += e.count;
-        pushOp({ TimelineEntry::Release, areaIndex, e.line, offset, e.count });
+        pushOp({ TimelineEntry::Release, areaIndex, e.line, offset, e.count, e.timestampNs });
         return;
     }
     // Some of the pages were not known as allocated: tracing started after they were allocated.
@@ -463,7 +464,7 @@ void Replayer::applyRelease(const TraceEvent& e, std::uint32_t areaIndex)
         const std::uint64_t pages = (end - b) << opb;
         ar.state.release(b << opb, pages);
         ar.releasedPages += pages;
-        pushOp({ TimelineEntry::Release, areaIndex, e.line, b << opb, pages });
+        pushOp({ TimelineEntry::Release, areaIndex, e.line, b << opb, pages, e.timestampNs });
         b = end;
     }
     ar.unknownReleasePages += unknown << opb;
@@ -770,6 +771,7 @@ ReplayResult Replayer::finish(const TraceData& data)
         sc.description = "kernel trace " + pf.name;
         m_res.timeline.reserve(m_ops.size());
         sc.steps.reserve(m_ops.size());
+        sc.timesNs.reserve(m_ops.size());
         for (const auto& op : m_ops) {
             switch (op.kind) {
             case TimelineEntry::Seed:
@@ -793,6 +795,20 @@ ReplayResult Replayer::finish(const TraceData& data)
                 break;
             }
             m_res.timeline.push_back({ op.kind, op.index });
+            switch (op.kind) {
+            case TimelineEntry::Request:
+                sc.timesNs.push_back(m_res.requests[op.index].timestampNs);
+                break;
+            case TimelineEntry::Marker:
+                sc.timesNs.push_back(m_res.markers[op.index].timestampNs);
+                break;
+            case TimelineEntry::Release:
+                sc.timesNs.push_back(op.timeNs);
+                break;
+            case TimelineEntry::Seed:
+                sc.timesNs.push_back(0);
+                break;
+            }
         }
     }
     m_res.lines = data.lines;

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void errorsNamePaths();
     void unknownKeysWarn();
     void viewStateRoundTrips();
+    void stepTimesRoundTrip();
     void notJson();
     void atomicSaveKeepsOldFileOnFailure();
     void atomicSaveReplaces();
@@ -159,6 +160,24 @@ void TestProject::viewStateRoundTrips()
     QVERIFY(b.ok());
     QCOMPARE(b.messages.size(), std::size_t(1));
     QCOMPARE(QString::fromStdString(b.messages[0].path), QStringLiteral("view"));
+}
+
+void TestProject::stepTimesRoundTrip()
+{
+    auto p = parseProject(kMinimal);
+    QVERIFY(p.ok());
+    p.project->scenarios[0].timesNs = { 0, 1000, 2000, 2500, 9000000000ull };
+    const auto back = parseProject(serializeProject(*p.project));
+    QVERIFY2(back.ok(), back.errorText().c_str());
+    QCOMPARE(back.project->scenarios[0].timesNs, p.project->scenarios[0].timesNs);
+    // One time per step, or an error naming the key.
+    std::string text = serializeProject(*p.project);
+    const auto at = text.find("9000000000");
+    QVERIFY(at != std::string::npos);
+    text.replace(at, 10, "-5");
+    const auto bad = parseProject(text);
+    QVERIFY(!bad.ok());
+    QVERIFY(QString::fromStdString(bad.errorText()).contains(QStringLiteral("scenarios[0].times_ns[4]")));
 }
 
 void TestProject::notJson()

@@ -163,6 +163,12 @@ private Q_SLOTS:
         const fs::path dir = captureDir(capture);
         const ReplayResult r = replayTrace(load(dir / "trace.txt"), bootInputs(dir));
         QCOMPARE(r.timeline.size(), r.scenario.steps.size());
+        // Every step has its time from the trace, in order (the timeline follows the kernel).
+        QCOMPARE(r.scenario.timesNs.size(), r.scenario.steps.size());
+        for (std::size_t i = 1; i < r.scenario.timesNs.size(); ++i)
+            if (r.timeline[i].kind != TimelineEntry::Seed)
+                QVERIFY(
+                    r.scenario.timesNs[i] >= r.scenario.timesNs[i - 1] || r.timeline[i].kind == TimelineEntry::Request);
         QVERIFY(!r.platform.regions[0].params.maxAlignOrder.has_value());
         auto created = Simulation::create(r.platform, r.scenario);
         QVERIFY(std::holds_alternative<Simulation>(created));

@@ -65,6 +65,8 @@ struct Scenario
     std::string description;
     SymbolTable symbols;
     std::vector<Step> steps;
+    /// Optional, parallel to `steps`: when each step happened, in ns (kernel traces). Empty = no times.
+    std::vector<std::uint64_t> timesNs;
 
     Step& allocate(std::string_view device, std::string_view kind, std::uint64_t bytes, std::string_view label,
         std::uint64_t alignmentBytes = 0);
