@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The 2010 "bf" best-fit allocator against hand-computed cases (cma-spec.md A.5).
+#include "pinnedpages.h"
+
 #include <cmascope/policies/bestfit2010.h>
 
 #include <QTest>
@@ -10,21 +12,7 @@ using namespace cmascope;
 
 namespace {
 
-class PinnedPages : public BusyOracle
-{
-public:
-    explicit PinnedPages(std::set<std::uint64_t> pages)
-        : m_pages(std::move(pages))
-    { }
-    bool isBusy(std::uint64_t offset, std::uint64_t pages) const override
-    {
-        const auto it = m_pages.lower_bound(offset);
-        return it != m_pages.end() && *it < offset + pages;
-    }
-
-private:
-    std::set<std::uint64_t> m_pages;
-};
+using test::PinnedPages;
 
 using Extents = std::vector<std::pair<std::uint64_t, std::uint64_t>>; // (start, size)
 

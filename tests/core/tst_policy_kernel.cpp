@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The mainline CMA bitmap policy against hand-computed cases (cma-spec.md B.5, B.7).
+#include "pinnedpages.h"
+
 #include <cmascope/policies/kernelbitmap.h>
 
 #include <QTest>
@@ -13,21 +15,7 @@ using namespace cmascope;
 namespace {
 
 /// Pages that alloc_contig_range() cannot migrate.
-class PinnedPages : public BusyOracle
-{
-public:
-    explicit PinnedPages(std::set<std::uint64_t> pages)
-        : m_pages(std::move(pages))
-    { }
-    bool isBusy(std::uint64_t offset, std::uint64_t pages) const override
-    {
-        const auto it = m_pages.lower_bound(offset);
-        return it != m_pages.end() && *it < offset + pages;
-    }
-
-private:
-    std::set<std::uint64_t> m_pages;
-};
+using test::PinnedPages;
 
 class EverythingBusy : public BusyOracle
 {
