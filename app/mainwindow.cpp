@@ -864,11 +864,8 @@ void MainWindow::updateSummary()
         + tr("%n region(s)", nullptr, int(pf.regions.size())) + QStringLiteral(" · ")
         + tr("%n device(s)", nullptr, int(pf.devices.size()));
     if (const Simulation* sim = m_doc->simulation()) {
-        std::size_t failures = 0;
-        for (const auto& r : sim->records())
-            failures += r.outcome == Outcome::Failed;
         text += QStringLiteral(" · ")
-            + tr("step %1 of %2, %3 failed").arg(m_doc->position()).arg(sim->stepCount()).arg(failures);
+            + tr("step %1 of %2, %3 failed").arg(m_doc->position()).arg(sim->stepCount()).arg(m_doc->failureCount());
     }
     m_summaryLabel->setText(text);
 }

@@ -110,6 +110,7 @@ void Document::startRun()
     m_restartRun = false;
     Q_EMIT runAboutToStart();
     m_sim.reset();
+    m_failures = 0;
     m_runError.clear();
     m_state = SimState();
     m_position = 0;
@@ -152,6 +153,9 @@ void Document::onRunFinished()
     }
     // The shared_ptr is the only owner left once the job has ended: take the simulation out of it.
     m_sim = std::make_unique<Simulation>(std::move(*future.result()));
+    m_failures = 0;
+    for (const auto& r : m_sim->records())
+        m_failures += r.outcome == Outcome::Failed;
     m_position = m_sim->stepCount();
     m_state = m_sim->stateAt(m_position);
     Q_EMIT runFinished();

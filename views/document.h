@@ -51,6 +51,8 @@ public:
     /// The finished run, or null while it runs (or if it could not start; see runError()).
     const Simulation* simulation() const { return m_sim.get(); }
     QString runError() const { return m_runError; }
+    /// Failed requests in the finished run (counted once when it finishes).
+    std::size_t failureCount() const { return m_failures; }
     bool isRunning() const { return m_watcher.isRunning(); }
     void cancelRun();
     /// Blocks until the current run has finished (tests, headless rendering).
@@ -101,6 +103,7 @@ private:
     std::size_t m_position = 0;
     SimState m_state;
     std::uint32_t m_selectedChunk = kNoChunk;
+    std::size_t m_failures = 0;
 };
 
 } // namespace cmascope::views

@@ -40,9 +40,7 @@ FailureInspector::FailureInspector(Document* document, QWidget* parent)
             m_view->setHtml(QStringLiteral("<p>%1</p>").arg(m_doc->runError().toHtmlEscaped()));
             return;
         }
-        std::size_t failures = 0;
-        for (const auto& r : m_doc->simulation()->records())
-            failures += r.outcome == Outcome::Failed;
+        const std::size_t failures = m_doc->failureCount();
         m_view->setHtml(tr("<p>%n request(s) failed in this run.</p>", nullptr, int(failures))
             + tr("<p><i>Select a request in the event log, or step to a failure (F3).</i></p>"));
     });

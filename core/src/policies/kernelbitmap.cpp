@@ -129,7 +129,7 @@ std::uint64_t KernelBitmapPolicy::findNextZeroArea(
     }
 }
 
-void KernelBitmapPolicy::setBits(std::uint64_t start, std::uint64_t n) noexcept
+void KernelBitmapPolicy::assignBits(std::uint64_t start, std::uint64_t n, bool value) noexcept
 {
     std::uint64_t bit = start;
     const std::uint64_t end = start + n;
@@ -137,22 +137,8 @@ void KernelBitmapPolicy::setBits(std::uint64_t start, std::uint64_t n) noexcept
         const std::uint64_t w = bit / 64;
         const auto lo = static_cast<unsigned>(bit % 64);
         const auto hi = static_cast<unsigned>(std::min<std::uint64_t>(64, end - w * 64));
-        m_words[w] |= maskFrom(lo) & maskBelow(hi);
-        bit = w * 64 + hi;
-    }
-    if (n != 0)
-        updateIndex(start / 64, (end - 1) / 64);
-}
-
-void KernelBitmapPolicy::clearBits(std::uint64_t start, std::uint64_t n) noexcept
-{
-    std::uint64_t bit = start;
-    const std::uint64_t end = start + n;
-    while (bit < end) {
-        const std::uint64_t w = bit / 64;
-        const auto lo = static_cast<unsigned>(bit % 64);
-        const auto hi = static_cast<unsigned>(std::min<std::uint64_t>(64, end - w * 64));
-        m_words[w] &= ~(maskFrom(lo) & maskBelow(hi));
+        const std::uint64_t mask = maskFrom(lo) & maskBelow(hi);
+        m_words[w] = value ? (m_words[w] | mask) : (m_words[w] & ~mask);
         bit = w * 64 + hi;
     }
     if (n != 0)

@@ -88,8 +88,10 @@ public:
 private:
     std::uint64_t findNextZeroBit(std::uint64_t start, std::uint64_t size) const noexcept;
     std::uint64_t findNextBit(std::uint64_t start, std::uint64_t size) const noexcept;
-    void setBits(std::uint64_t start, std::uint64_t n) noexcept;
-    void clearBits(std::uint64_t start, std::uint64_t n) noexcept;
+    void setBits(std::uint64_t start, std::uint64_t n) noexcept { assignBits(start, n, true); }
+    void clearBits(std::uint64_t start, std::uint64_t n) noexcept { assignBits(start, n, false); }
+    /// bitmap_set()/bitmap_clear(): bits [start, start + n) a word at a time, then the run index.
+    void assignBits(std::uint64_t start, std::uint64_t n, bool value) noexcept;
     bool allClear(std::uint64_t start, std::uint64_t n) const noexcept;
     bool allSet(std::uint64_t start, std::uint64_t n) const noexcept;
     std::uint64_t pagesToBits(std::uint64_t pages) const noexcept;
