@@ -15,7 +15,9 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <fstream>
 #include <limits>
+#include <new>
 #include <unordered_map>
 
 namespace cmascope {
@@ -117,7 +119,8 @@ private:
     std::vector<std::uint32_t> m_reqOfEvent; // parallel to m_group: request index or kNone
     std::unordered_map<std::uint64_t, std::uint32_t> m_open; // (task << 32 | area) -> m_reqs index
 
-    // timeline pieces (built into a Scenario at the end)
+    // timeline pieces, appended to ReplayResult::scenario/timeline as they happen (no staging copy:
+    // a staging vector and the final one would both be resident at the end of a long trace)
     struct TimelineOp
     {
         TimelineEntry::Kind kind;
@@ -126,13 +129,63 @@ private:
         std::uint64_t offset, pages;
         std::uint64_t timeNs = 0; // releases: the event's time (requests and markers keep their own)
     };
-    std::vector<TimelineOp> m_ops;
-    void pushOp(const TimelineOp& op)
-    {
-        if (m_opt.buildTimeline && m_opt.keepRequests)
-            m_ops.push_back(op);
-    }
+    void pushOp(const TimelineOp& op);
+
+public:
+    /// Reserves room for about @p events trace events so the timeline never copies itself while growing.
+    /// Capacity that is never written stays virtual: an over-estimate costs no resident memory.
+    void reserveFor(std::uint64_t events);
 };
+
+void Replayer::pushOp(const TimelineOp& op)
+{
+    if (!m_opt.buildTimeline || !m_opt.keepRequests)
+        return;
+    Scenario& sc = m_res.scenario;
+    const auto region = static_cast<std::uint16_t>(op.area);
+    std::uint64_t timeNs = 0;
+    switch (op.kind) {
+    case TimelineEntry::Seed:
+        sc.place(region, op.offset, op.pages, "(before trace)");
+        break;
+    case TimelineEntry::Request: {
+        const ReplayRequest& q = m_res.requests[op.index];
+        if (q.succeeded)
+            sc.place(region, op.offset, op.pages, m_res.tasks[q.task]);
+        else
+            sc.refused(region, q.count, q.align, m_res.tasks[q.task], "trace line " + std::to_string(q.finishLine));
+        timeNs = q.timestampNs;
+        break;
+    }
+    case TimelineEntry::Release:
+        sc.release(region, op.offset, op.pages);
+        timeNs = op.timeNs;
+        break;
+    case TimelineEntry::Marker:
+        sc.phase(m_res.markers[op.index].text);
+        timeNs = m_res.markers[op.index].timestampNs;
+        break;
+    }
+    m_res.timeline.push_back({ op.kind, op.index });
+    sc.timesNs.push_back(timeNs);
+}
+
+void Replayer::reserveFor(std::uint64_t events)
+{
+    if (!m_opt.buildTimeline || !m_opt.keepRequests || events == 0)
+        return;
+    // A request is at least two events (start + finish) unless the trace is of the legacy single-event
+    // kind; a timeline step is at most one event. Capped so a huge file cannot ask for absurd room.
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(events, std::uint64_t { 1 } << 26));
+    try {
+        m_res.requests.reserve(n);
+        m_res.timeline.reserve(n);
+        m_res.scenario.steps.reserve(n);
+        m_res.scenario.timesNs.reserve(n);
+    } catch (const std::bad_alloc&) {
+        // growth will do
+    }
+}
 
 void Replayer::warn(std::uint32_t line, std::string message)
 {
@@ -416,10 +469,10 @@ bool Replayer::feed(const TraceData& data, std::span<const TraceEvent> events)
 void Replayer::emitMarker(const TraceData& data, const TraceEvent& e)
 {
     ReplayMarker m { std::string(data.markerText(e)), e.line, e.timestampNs };
-    pushOp({ TimelineEntry::Marker, kNone, static_cast<std::uint32_t>(m_res.markers.size()), 0, 0 });
     if (m_opt.onMarker)
         m_opt.onMarker(m, m_res.areas);
     m_res.markers.push_back(std::move(m));
+    pushOp({ TimelineEntry::Marker, kNone, static_cast<std::uint32_t>(m_res.markers.size() - 1), 0, 0 });
 }
 
 void Replayer::applyRelease(const TraceEvent& e, std::uint32_t areaIndex)
@@ -769,47 +822,6 @@ ReplayResult Replayer::finish(const TraceData& data)
         Scenario& sc = m_res.scenario;
         sc.name = "replay";
         sc.description = "kernel trace " + pf.name;
-        m_res.timeline.reserve(m_ops.size());
-        sc.steps.reserve(m_ops.size());
-        sc.timesNs.reserve(m_ops.size());
-        for (const auto& op : m_ops) {
-            switch (op.kind) {
-            case TimelineEntry::Seed:
-                sc.place(static_cast<std::uint16_t>(op.area), op.offset, op.pages, "(before trace)");
-                break;
-            case TimelineEntry::Request: {
-                const ReplayRequest& q = m_res.requests[op.index];
-                if (q.succeeded) {
-                    sc.place(static_cast<std::uint16_t>(op.area), op.offset, op.pages, m_res.tasks[q.task]);
-                } else {
-                    sc.refused(static_cast<std::uint16_t>(op.area), q.count, q.align, m_res.tasks[q.task],
-                        "trace line " + std::to_string(q.finishLine));
-                }
-                break;
-            }
-            case TimelineEntry::Release:
-                sc.release(static_cast<std::uint16_t>(op.area), op.offset, op.pages);
-                break;
-            case TimelineEntry::Marker:
-                sc.phase(m_res.markers[op.index].text);
-                break;
-            }
-            m_res.timeline.push_back({ op.kind, op.index });
-            switch (op.kind) {
-            case TimelineEntry::Request:
-                sc.timesNs.push_back(m_res.requests[op.index].timestampNs);
-                break;
-            case TimelineEntry::Marker:
-                sc.timesNs.push_back(m_res.markers[op.index].timestampNs);
-                break;
-            case TimelineEntry::Release:
-                sc.timesNs.push_back(op.timeNs);
-                break;
-            case TimelineEntry::Seed:
-                sc.timesNs.push_back(0);
-                break;
-            }
-        }
     }
     m_res.lines = data.lines;
     m_res.events = data.events.size();
@@ -851,6 +863,22 @@ std::unordered_map<std::string, AreaSpec> inferAreas(const TraceData& data)
     return out;
 }
 
+/// At most how many events an uncompressed trace file can hold: no cma event line is shorter than
+/// about 48 bytes. 0 for compressed files (their size says little).
+std::uint64_t eventsUpperBound(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec)
+        return 0;
+    unsigned char magic[4] = {};
+    std::ifstream in(path, std::ios::binary);
+    in.read(reinterpret_cast<char*>(magic), sizeof magic);
+    const bool gzip = magic[0] == 0x1f && magic[1] == 0x8b;
+    const bool zstd = magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd;
+    return gzip || zstd ? 0 : size / 48;
+}
+
 void trimToStop(ReplayResult& r, std::uint64_t eventsFed)
 {
     if (!r.stoppedAtMarker)
@@ -868,6 +896,7 @@ ReplayResult replayTrace(const TraceData& data, const ReplayInputs& inputs, cons
 {
     const auto inferred = inferAreas(data);
     Replayer rp(inputs, options, inferred);
+    rp.reserveFor(data.events.size());
     rp.feed(data, data.events);
     const std::uint64_t fed = rp.eventsFed();
     ReplayResult r = rp.finish(data);
@@ -881,6 +910,7 @@ ReplayFileResult replayTraceFile(const std::filesystem::path& path, const Replay
     ReplayFileResult out;
     const std::unordered_map<std::string, AreaSpec> noInference;
     Replayer rp(inputs, options, noInference);
+    rp.reserveFor(eventsUpperBound(path));
     TraceReadOptions ro;
     std::uint64_t eventsSeen = 0;
     ro.consumer = [&](TraceData& d) {
