@@ -445,32 +445,45 @@ void Simulation::Impl::execute(SimState& st, StepRecord* out)
         if (s.region >= st.regions.size() || s.size == 0)
             break;
         auto& rt = st.regions[s.region];
-        auto it = rt.live.upper_bound(s.offset);
-        if (it == rt.live.begin())
+        if (rt.fallback || rt.carveout)
             break;
-        --it;
-        const std::uint32_t id = it->second;
-        const ChunkInfo c = chunks[id];
-        if (s.offset + s.size > std::uint64_t(c.offset) + c.pages)
-            break; // not inside one chunk: nothing known to release
-        rec.chunk = id;
+        // The kernel's cma_release() clears whatever bits the range covers, and one release may span
+        // several adjacent allocations: each chunk it touches is freed whole or in part.
+        const std::uint64_t end = s.offset + s.size;
+        std::vector<std::uint32_t> touched;
+        auto it = rt.live.upper_bound(s.offset);
+        if (it != rt.live.begin()) {
+            auto prev = std::prev(it);
+            if (std::uint64_t(chunks[prev->second].offset) + chunks[prev->second].pages > s.offset)
+                it = prev;
+        }
+        for (; it != rt.live.end() && it->first < end; ++it)
+            touched.push_back(it->second);
+        if (touched.empty())
+            break; // nothing known there: tracing started late, or the trace lost the allocation
+        rec.chunk = touched.front();
         rec.outcome = Outcome::Freed;
-        if (s.offset == c.offset && s.size == c.requestPages) {
-            freeChunk(st, id, index, recording);
-        } else {
+        for (const std::uint32_t id : touched) {
+            const ChunkInfo c = chunks[id];
+            if (s.offset <= c.offset && end >= std::uint64_t(c.offset) + c.requestPages) {
+                freeChunk(st, id, index, recording);
+                continue;
+            }
             // Partial release: the policy gives back the range, the chunk's remaining pieces live on.
-            if (!rt.policy->release(s.offset, s.size) || !rt.occupancy.give(s.offset, s.size))
+            const std::uint64_t lo = std::max<std::uint64_t>(s.offset, c.offset);
+            const std::uint64_t hi = std::min<std::uint64_t>(end, std::uint64_t(c.offset) + c.pages);
+            if (!rt.policy->release(lo, hi - lo) || !rt.occupancy.give(lo, hi - lo))
                 throw std::logic_error("partial release refused");
-            rt.live.erase(it);
+            rt.live.erase(c.offset);
             rt.liveBytes -= chunkBytes(c);
             rt.livePages -= c.pages;
             if (recording)
                 chunks[id].diedStep = index;
-            if (s.offset > c.offset)
-                newChunk(s.region, c.offset, s.offset - c.offset, s.offset - c.offset, c.originStep);
-            const std::uint64_t tail = std::uint64_t(c.offset) + c.pages - (s.offset + s.size);
+            if (lo > c.offset)
+                newChunk(s.region, c.offset, lo - c.offset, lo - c.offset, c.originStep);
+            const std::uint64_t tail = std::uint64_t(c.offset) + c.pages - hi;
             if (tail)
-                newChunk(s.region, s.offset + s.size, tail, tail, c.originStep);
+                newChunk(s.region, hi, tail, tail, c.originStep);
         }
         break;
     }

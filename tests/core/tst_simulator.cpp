@@ -48,6 +48,7 @@ private Q_SLOTS:
     void pinnedPagesCauseBusyRetries();
     void fallbackRegion();
     void placeAndPartialRelease();
+    void releaseSpanningChunks();
     void resetFreesEverything();
     void unknownFree();
     void refusedRequestFromATrace();
@@ -203,6 +204,41 @@ void TestSimulator::placeAndPartialRelease()
     QCOMPARE(rec[2].usedPages, 2u);
     QCOMPARE(rec[3].outcome, Outcome::FreeUnknown);
     QCOMPARE(rec[4].outcome, Outcome::Failed);
+}
+
+void TestSimulator::releaseSpanningChunks()
+{
+    // The kernel's cma_release() clears whatever the range covers: one release may give back two
+    // adjacent allocations, or one whole and part of the next, and pages around them that were free.
+    Scenario sc;
+    sc.place(0, 0, 4, "a-1");
+    sc.place(0, 4, 6, "b-2");
+    sc.place(0, 10, 5, "c-3");
+    sc.place(0, 20, 4, "d-4");
+    sc.release(0, 0, 10); // a and b exactly
+    sc.release(0, 12, 10); // the tail of c, the free gap, and the head of d
+    auto sim = make(onePool(64), sc);
+    QVERIFY(sim.run());
+    const auto& rec = sim.records();
+    QCOMPARE(rec[4].outcome, Outcome::Freed);
+    QCOMPARE(rec[4].usedPages, 9u); // c (5) + d (4)
+    QCOMPARE(rec[4].chunk, 0u);
+    const auto& ch = sim.chunks();
+    QCOMPARE(ch[0].diedStep, 4u);
+    QCOMPARE(ch[1].diedStep, 4u);
+    QCOMPARE(rec[5].outcome, Outcome::Freed);
+    QCOMPARE(rec[5].usedPages, 4u); // c's head [10,12) and d's tail [22,24)
+    QCOMPARE(ch[2].diedStep, 5u);
+    QCOMPARE(ch[3].diedStep, 5u);
+    QCOMPARE(ch.size(), std::size_t(6));
+    QCOMPARE(ch[4].offset, 10u);
+    QCOMPARE(ch[4].pages, 2u);
+    QCOMPARE(ch[5].offset, 22u);
+    QCOMPARE(ch[5].pages, 2u);
+    // stepping back and forth agrees with the run
+    const SimState at5 = sim.stateAt(5);
+    QCOMPARE(at5.regions[0].livePages, 9u);
+    QCOMPARE(at5.regions[0].live.size(), std::size_t(2));
 }
 
 void TestSimulator::resetFreesEverything()
