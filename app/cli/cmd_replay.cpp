@@ -41,7 +41,8 @@ int runReplay(const QStringList& args)
     const QCommandLineOption reportOpt(
         QStringLiteral("report"), QStringLiteral("Write the JSON report to FILE."), QStringLiteral("FILE.json"));
     const QCommandLineOption whatIfOpt(QStringLiteral("what-if"),
-        QStringLiteral("Re-run the requests under another policy/geometry, e.g. policy=bf,size=32M,order_per_bit=2."),
+        QStringLiteral("Re-run the requests under another policy/geometry, e.g. policy=bf,size=32M,order_per_bit=2 "
+                       "(add area=NAME to change one area only)."),
         QStringLiteral("SPEC"));
     parser.addOptions({ dmesgOpt, debugfsOpt, projectOpt, areaOpt, untilOpt, reportOpt, whatIfOpt });
     parser.process(args);

@@ -4,7 +4,9 @@
 #include <cmascope/memparse.h>
 #include <cmascope/replay.h>
 
+#include <algorithm>
 #include <map>
+#include <vector>
 
 namespace cmascope {
 
@@ -13,7 +15,7 @@ std::variant<WhatIfSpec, std::string> parseWhatIfSpec(std::string_view text, std
     WhatIfSpec spec;
     const std::string what = "--what-if " + std::string(text) + ": ";
     if (text.empty())
-        return what + "expected policy=ID,size=SIZE,pages=N,order_per_bit=N (any of them)";
+        return what + "expected policy=ID,size=SIZE,pages=N,order_per_bit=N,area=NAME (any of them)";
     while (!text.empty()) {
         const auto comma = text.find(',');
         const std::string_view item = text.substr(0, comma);
@@ -47,8 +49,12 @@ std::variant<WhatIfSpec, std::string> parseWhatIfSpec(std::string_view text, std
             if (!n || *n > 20)
                 return what + "order_per_bit '" + std::string(value) + "' must be a number from 0 to 20";
             spec.orderPerBit = static_cast<unsigned>(*n);
+        } else if (key == "area") {
+            if (value.empty())
+                return what + "area needs a name";
+            spec.area = std::string(value);
         } else {
-            return what + "unknown key '" + std::string(key) + "' (policy, size, pages, order_per_bit)";
+            return what + "unknown key '" + std::string(key) + "' (policy, size, pages, order_per_bit, area)";
         }
     }
     return spec;
@@ -88,13 +94,21 @@ WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec)
     };
     std::vector<Allocation> allocations;
     std::vector<AreaRun> runs(replay.areas.size());
+    if (spec.area && !replay.findArea(*spec.area)) {
+        std::string names;
+        for (const auto& a : replay.areas)
+            names += (names.empty() ? "" : ", ") + a.area.name;
+        out.error = "no area named " + *spec.area + " in the trace (areas: " + names + ")";
+        return out;
+    }
     for (std::size_t i = 0; i < replay.areas.size(); ++i) {
         const auto& a = replay.areas[i].area;
+        const bool changed = !spec.area || *spec.area == a.name;
         PolicyParams params;
-        params.orderPerBit = spec.orderPerBit.value_or(a.orderPerBit);
+        params.orderPerBit = changed ? spec.orderPerBit.value_or(a.orderPerBit) : a.orderPerBit;
         params.maxAlignOrder = std::nullopt;
-        runs[i].pages = spec.pages.value_or(a.pages);
-        runs[i].policy = makePolicy(spec.policy.value_or(PolicyKind::Kernel), params);
+        runs[i].pages = changed ? spec.pages.value_or(a.pages) : a.pages;
+        runs[i].policy = makePolicy(changed ? spec.policy.value_or(PolicyKind::Kernel) : PolicyKind::Kernel, params);
         if (auto err = runs[i].policy->reset(RegionGeometry { a.basePfn, runs[i].pages })) {
             out.error = "area " + a.name + ": " + *err;
             return out;
@@ -147,37 +161,41 @@ WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec)
             break;
         }
         case TimelineEntry::Release: {
+            // One release may span several recorded allocations (cma_release clears whatever it covers):
+            // each live piece it overlaps gives back its part.
             auto& run = runs[s.region];
+            const std::uint64_t end = s.offset + s.size;
             auto it = run.live.upper_bound(s.offset);
-            if (it == run.live.begin())
-                break;
-            --it;
-            const std::uint64_t pieceStart = it->first;
-            const Piece piece = it->second;
-            if (s.offset + s.size > pieceStart + piece.pages)
-                break; // not inside one live piece: nothing known to give back
-            Allocation& a = allocations[piece.allocation];
-            const std::uint64_t delta = piece.delta + (s.offset - pieceStart);
-            if (a.placed) {
-                if (!a.partial && delta == 0 && s.size == a.count) {
-                    run.policy->release(a.newOffset, a.count);
-                } else {
-                    a.partial = true;
-                    if (!a.deferred && !run.policy->release(a.newOffset + delta, s.size))
-                        a.deferred = true;
+            if (it != run.live.begin() && std::prev(it)->first + std::prev(it)->second.pages > s.offset)
+                --it;
+            std::vector<std::uint64_t> starts;
+            for (; it != run.live.end() && it->first < end; ++it)
+                starts.push_back(it->first);
+            for (const std::uint64_t pieceStart : starts) {
+                const Piece piece = run.live.at(pieceStart);
+                const std::uint64_t lo = std::max(s.offset, pieceStart);
+                const std::uint64_t hi = std::min(end, pieceStart + piece.pages);
+                Allocation& a = allocations[piece.allocation];
+                const std::uint64_t delta = piece.delta + (lo - pieceStart);
+                if (a.placed) {
+                    if (!a.partial && delta == 0 && hi - lo == a.count) {
+                        run.policy->release(a.newOffset, a.count);
+                    } else {
+                        a.partial = true;
+                        if (!a.deferred && !run.policy->release(a.newOffset + delta, hi - lo))
+                            a.deferred = true;
+                    }
                 }
+                a.remaining -= std::min(a.remaining, hi - lo);
+                if (a.remaining == 0 && a.placed && a.deferred)
+                    run.policy->release(a.newOffset, a.count);
+                // split the piece around the released range
+                run.live.erase(pieceStart);
+                if (lo > pieceStart)
+                    run.live[pieceStart] = { lo - pieceStart, piece.allocation, piece.delta };
+                if (hi < pieceStart + piece.pages)
+                    run.live[hi] = { pieceStart + piece.pages - hi, piece.allocation, piece.delta + (hi - pieceStart) };
             }
-            a.remaining -= std::min(a.remaining, s.size);
-            if (a.remaining == 0 && a.placed && a.deferred)
-                run.policy->release(a.newOffset, a.count);
-            // split the piece around the released range
-            run.live.erase(it);
-            if (s.offset > pieceStart)
-                run.live[pieceStart] = { s.offset - pieceStart, piece.allocation, piece.delta };
-            const std::uint64_t tailStart = s.offset + s.size;
-            if (tailStart < pieceStart + piece.pages)
-                run.live[tailStart] = { pieceStart + piece.pages - tailStart, piece.allocation,
-                    piece.delta + (tailStart - pieceStart) };
             break;
         }
         case TimelineEntry::Marker:

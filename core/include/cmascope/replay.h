@@ -244,8 +244,9 @@ struct WhatIfSpec
     std::optional<PolicyKind> policy; ///< default: the kernel policy
     std::optional<std::uint64_t> pages; ///< new area size in pages (default: unchanged)
     std::optional<unsigned> orderPerBit;
+    std::optional<std::string> area; ///< only this area changes (default: every area)
 };
-/// Parses "policy=bf,size=32M,order_per_bit=2" (size: memparse syntax, or pages=N).
+/// Parses "policy=bf,size=32M,order_per_bit=2,area=reserved" (size: memparse syntax, or pages=N).
 std::variant<WhatIfSpec, std::string> parseWhatIfSpec(std::string_view text, std::uint32_t pageSize = 4096);
 
 struct WhatIfChange
@@ -267,7 +268,8 @@ struct WhatIfResult
 };
 /// Re-runs the recorded requests and releases of @p replay (needs keepRequests and buildTimeline)
 /// under @p spec: each recorded request asks again, each release gives back the same part of the
-/// allocation it belonged to (partial releases map to the same offsets inside the new placement).
+/// allocation it belonged to (partial releases map to the same offsets inside the new placement; a release
+/// spanning several allocations gives back its part of each).
 WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec);
 
 } // namespace cmascope
