@@ -48,6 +48,7 @@
 #include <views/platformeditor.h>
 #include <views/steptablemodel.h>
 #include <views/timelinewidget.h>
+#include <views/whatifpanel.h>
 
 namespace cmascope::app {
 
@@ -214,6 +215,12 @@ void MainWindow::createDocks()
     chartsDock->setWidget(m_charts);
     addDockWidget(Qt::BottomDockWidgetArea, chartsDock);
     tabifyDockWidget(logDock, chartsDock);
+    m_whatIf = new views::WhatIfPanel(m_doc, this);
+    m_whatIfDock = new QDockWidget(tr("What-if"), this);
+    m_whatIfDock->setObjectName(QStringLiteral("whatIfDock"));
+    m_whatIfDock->setWidget(m_whatIf);
+    addDockWidget(Qt::BottomDockWidgetArea, m_whatIfDock);
+    tabifyDockWidget(chartsDock, m_whatIfDock);
     logDock->raise();
     connect(m_charts, &views::ChartsPanel::stepRangeSelected, m_timeline, &views::TimelineWidget::setStepRange);
 
@@ -402,6 +409,11 @@ void MainWindow::createActions()
     sim->addAction(tr("Set Marker &A"), m_timeline, &views::TimelineWidget::setMarkerA);
     sim->addAction(tr("Set Marker &B"), m_timeline, &views::TimelineWidget::setMarkerB);
     sim->addAction(tr("&Clear Markers"), m_timeline, &views::TimelineWidget::clearMarkers);
+    sim->addSeparator();
+    sim->addAction(tr("&What-if…"), this, [this] {
+        m_whatIfDock->show();
+        m_whatIfDock->raise();
+    });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About cmascope"), this, &MainWindow::about);
@@ -431,6 +443,7 @@ bool MainWindow::openProject(const QString& path, bool quiet)
     // Built-in demos open as untitled copies: saving asks for a file name.
     const bool builtIn = path.startsWith(QLatin1Char(':'));
     const QString viewJson = QString::fromStdString(result.project->viewJson);
+    m_whatIf->setReplay(nullptr);
     m_doc->setProject(std::move(*result.project), builtIn ? QString() : path);
     applyViewState(viewJson);
     if (!builtIn)
@@ -621,7 +634,7 @@ void MainWindow::openTrace(const QString& path, bool wait)
             updateSummary();
             return;
         }
-        const ReplayFileResult r = future.result();
+        ReplayFileResult r = future.result();
         const QString error = QString::fromStdString(r.error.empty() ? r.result.error : r.error);
         if (!r.ok() || !error.isEmpty()) {
             m_lastError = error;
@@ -632,6 +645,8 @@ void MainWindow::openTrace(const QString& path, bool wait)
         m_lastError.clear();
         rememberRecent(QFileInfo(path).absoluteFilePath());
         m_doc->setProject(replayProject(r.result, QFileInfo(path).fileName().toStdString()));
+        // The what-if panel re-runs the recorded requests: it keeps the replay (read-only, shared with its worker).
+        m_whatIf->setReplay(std::make_shared<const ReplayResult>(std::move(r.result)));
         m_central->setCurrentWidget(m_map);
         QString message = tr("%1: %2 events, %3 requests (%4 failed); kernel placements predicted %5 of %6")
                               .arg(QFileInfo(path).fileName())
@@ -704,6 +719,7 @@ bool MainWindow::importConfiguration(const QString& path, bool quiet)
     Project project = *result.project;
     if (project.platform.name.empty())
         project.platform.name = QFileInfo(path).completeBaseName().toStdString();
+    m_whatIf->setReplay(nullptr);
     m_doc->setProject(std::move(project));
     m_central->setCurrentWidget(m_map);
     statusBar()->showMessage(
@@ -820,6 +836,7 @@ void MainWindow::newProject()
     cma.isDefault = true;
     cma.allocRanges.push_back({ 0x40000000, 1 * GiB });
     p.platform.regions.push_back(cma);
+    m_whatIf->setReplay(nullptr);
     m_doc->setProject(std::move(p));
     m_central->setCurrentWidget(m_map);
 }

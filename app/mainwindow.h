@@ -6,6 +6,7 @@
 #include <QMainWindow>
 
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -23,6 +24,7 @@ class MemoryMapWidget;
 class StepFilterProxy;
 class StepTableModel;
 class TimelineWidget;
+class WhatIfPanel;
 } // namespace cmascope::views
 
 namespace cmascope::app {
@@ -68,6 +70,7 @@ public:
     QString writeEventLogCsv(const QString& path) const;
     views::ChartsPanel* charts() const { return m_charts; }
     views::PlatformEditor* platformEditor() const { return m_editor; }
+    views::WhatIfPanel* whatIfPanel() const { return m_whatIf; }
 
     /// Recently opened files, most recent first (QSettings "recentFiles").
     static QStringList recentFiles();
@@ -113,6 +116,8 @@ private:
     StartPage* m_startPage = nullptr;
     views::TimelineWidget* m_timeline = nullptr;
     views::FailureInspector* m_inspector = nullptr;
+    views::WhatIfPanel* m_whatIf = nullptr;
+    QDockWidget* m_whatIfDock = nullptr;
     views::StepTableModel* m_stepModel = nullptr;
     views::StepFilterProxy* m_stepProxy = nullptr;
     QTableView* m_log = nullptr;

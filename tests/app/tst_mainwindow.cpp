@@ -17,6 +17,7 @@
 #include <views/failureinspector.h>
 #include <views/memorymapwidget.h>
 #include <views/timelinewidget.h>
+#include <views/whatifpanel.h>
 
 using namespace cmascope;
 
@@ -147,6 +148,18 @@ void TestMainWindow::opensKernelTrace()
     QVERIFY(w.document()->stepCount() > 100);
     QVERIFY(w.eventLog()->model()->rowCount() > 100);
     QVERIFY(!w.isStartPageShown());
+
+    // What-if re-runs the recorded requests: a 4 MiB area makes some of them fail.
+    views::WhatIfPanel* whatIf = w.whatIfPanel();
+    QVERIFY(whatIf->isTraceMode());
+    whatIf->setVariant(0, std::nullopt, QStringLiteral("4M"), -1);
+    QVERIFY(whatIf->run());
+    whatIf->waitForRun();
+    QVERIFY2(whatIf->model()->rowCount() > 0, qPrintable(whatIf->summaryText()));
+    // A project afterwards: what-if is about its scenario again.
+    QVERIFY(w.openProject(app::defaultDemoPath(), true));
+    QVERIFY(!whatIf->isTraceMode());
+    QCOMPARE(whatIf->model()->rowCount(), 0);
 }
 
 void TestMainWindow::importsDeviceTree()
