@@ -37,8 +37,11 @@ int main(int argc, char** argv)
     r.placement = Placement::Fixed;
     r.start = 0x40000000;
     p.platform.regions.push_back(r);
-    for (int d = 0; d < 16; ++d)
-        p.platform.devices.push_back({ "dev" + std::to_string(d) });
+    for (int d = 0; d < 16; ++d) {
+        Device dev;
+        dev.name = "dev" + std::to_string(d);
+        p.platform.devices.push_back(dev);
+    }
     p.platform.rules.push_back({ { "*" }, { "cma" } });
     Scenario sc;
     sc.name = "fill";
