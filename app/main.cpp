@@ -46,6 +46,9 @@ int main(int argc, char* argv[])
         p.setColor(QPalette::ToolTipBase, QColor(0x33, 0x35, 0x3a));
         p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
         p.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xff));
+        p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x8d, 0x93));
+        for (const auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
+            p.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7c, 0x80));
         QApplication::setPalette(p);
     }
 

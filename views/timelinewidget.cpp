@@ -2,6 +2,7 @@
 #include "timelinewidget.h"
 
 #include "document.h"
+#include "transporticons.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -15,10 +16,10 @@
 namespace cmascope::views {
 
 namespace {
-QToolButton* button(QWidget* parent, QStyle::StandardPixmap icon, const QString& tip)
+QToolButton* button(QWidget* parent, const QIcon& icon, const QString& tip)
 {
     auto* b = new QToolButton(parent);
-    b->setIcon(parent->style()->standardIcon(icon));
+    b->setIcon(icon);
     b->setToolTip(tip);
     b->setAutoRaise(true);
     return b;
@@ -58,13 +59,13 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    auto* first = button(this, QStyle::SP_MediaSkipBackward, tr("First step (Home)"));
-    auto* back = button(this, QStyle::SP_MediaSeekBackward, tr("Step back (Left)"));
-    m_play = button(this, QStyle::SP_MediaPlay, tr("Play / pause (Space)"));
-    auto* forward = button(this, QStyle::SP_MediaSeekForward, tr("Step forward (Right)"));
-    auto* last = button(this, QStyle::SP_MediaSkipForward, tr("Last step (End)"));
-    auto* prevFail = button(this, QStyle::SP_ArrowUp, tr("Previous failure (Shift+F3)"));
-    auto* nextFail = button(this, QStyle::SP_ArrowDown, tr("Next failure (F3)"));
+    auto* first = button(this, transportIcon(TransportGlyph::First), tr("First step (Home)"));
+    auto* back = button(this, transportIcon(TransportGlyph::Back), tr("Step back (Left)"));
+    m_play = button(this, transportIcon(TransportGlyph::Play), tr("Play / pause (Space)"));
+    auto* forward = button(this, transportIcon(TransportGlyph::Forward), tr("Step forward (Right)"));
+    auto* last = button(this, transportIcon(TransportGlyph::Last), tr("Last step (End)"));
+    auto* prevFail = button(this, style()->standardIcon(QStyle::SP_ArrowUp), tr("Previous failure (Shift+F3)"));
+    auto* nextFail = button(this, style()->standardIcon(QStyle::SP_ArrowDown), tr("Next failure (F3)"));
     prevFail->setText(tr("Fail"));
     nextFail->setText(tr("Fail"));
     m_speed = new QComboBox(this);
@@ -136,7 +137,7 @@ bool TimelineWidget::isPlaying() const
 void TimelineWidget::rebuild()
 {
     m_timer->stop();
-    m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_play->setIcon(transportIcon(TransportGlyph::Play));
     m_a.reset();
     m_b.reset();
     const QSignalBlocker blockSlider(m_slider);
@@ -218,13 +219,13 @@ void TimelineWidget::togglePlay()
 {
     if (m_timer->isActive()) {
         m_timer->stop();
-        m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+        m_play->setIcon(transportIcon(TransportGlyph::Play));
         return;
     }
     if (m_doc->position() >= m_doc->stepCount())
         m_doc->setPosition(0);
     m_timer->start(std::max(1, 1000 / m_speed->currentData().toInt()));
-    m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    m_play->setIcon(transportIcon(TransportGlyph::Pause));
 }
 
 void TimelineWidget::onTick()
