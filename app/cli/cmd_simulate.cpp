@@ -5,6 +5,7 @@
 #include <cmascope/placement.h>
 #include <cmascope/project.h>
 #include <cmascope/simulator.h>
+#include <cmascope/whatfit.h>
 
 #include <QCommandLineParser>
 
@@ -19,14 +20,20 @@ int runSimulate(const QStringList& args)
     beginCommand(parser, "simulate",
         QStringLiteral("Place the regions of a project like the kernel does at boot, run one of its scenarios and "
                        "print every step. Failed requests are explained: map rules, regions tried, and why each "
-                       "refused."));
+                       "refused. With --would-fit, each failed request also gets what would have fit: the history "
+                       "up to it re-run with every other policy on the regions it tried, and the smallest size of "
+                       "the first region it tried that serves it."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
     const QCommandLineOption scenarioOpt(QStringLiteral("scenario"),
         QStringLiteral("Scenario number (0-based) or name; default 0."), QStringLiteral("N"));
     const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Print only failures and the summary."));
     const QCommandLineOption strictOpt(
         QStringLiteral("strict"), QStringLiteral("Exit with status 1 if any request failed (for CI)."));
-    parser.addOptions({ scenarioOpt, quietOpt, strictOpt });
+    const QCommandLineOption wouldFitOpt(QStringLiteral("would-fit"),
+        QStringLiteral("For each failed request, also print what would have fit: the other policies that serve it "
+                       "and the smallest size of the first region tried (re-runs the history up to the request a few "
+                       "dozen times: slow for long scenarios)."));
+    parser.addOptions({ scenarioOpt, quietOpt, strictOpt, wouldFitOpt });
     parser.process(args);
     if (operands(parser).size() != 1) {
         std::cerr << "cmascope-cli simulate: expected exactly one PROJECT file\n";
@@ -104,6 +111,12 @@ int runSimulate(const QStringList& args)
             std::cout << "    map: " << dg.mapSummary << '\n';
             for (const auto& a : dg.attempts)
                 std::cout << "    " << a.region << ": " << a.verdict << '\n';
+            if (parser.isSet(wouldFitOpt)) {
+                const auto fit = cmascope::whatWouldHaveFit(placed, sc, i);
+                std::cout << "    would fit: " << (fit.error.empty() ? fit.summary : fit.error) << '\n';
+                for (const auto& row : fit.policies)
+                    std::cout << "    policy " << row.text << '\n';
+            }
         }
     }
     const auto summary = sim.summary();

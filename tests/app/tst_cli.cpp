@@ -2,6 +2,7 @@
 // The command-line contract, run through the real cmascope-cli binary.
 #include <QImage>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -15,6 +16,7 @@ private Q_SLOTS:
     void renderSvgGrid();
     void renderRejects_data();
     void renderRejects();
+    void simulateWouldFit();
 
 private:
     struct Run
@@ -117,6 +119,24 @@ void TestCli::renderRejects()
     const Run r = run(QStringList { QStringLiteral("render") } + args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+void TestCli::simulateWouldFit()
+{
+    // Every failed request gets its answer under the explanation: the policies, then the region size.
+    const Run r = run({ QStringLiteral("simulate"), demo("rzg2l-smarc-dt.json"), QStringLiteral("--quiet"),
+        QStringLiteral("--would-fit") });
+    QCOMPARE(r.exitCode, 0);
+    const auto failures = r.out.count(QStringLiteral(" -> failed\n"));
+    QVERIFY2(failures > 0, qPrintable(r.out));
+    QCOMPARE(r.out.count(QStringLiteral("\n    would fit: ")), failures);
+    QCOMPARE(r.out.count(QStringLiteral("\n    policy bf")), failures);
+    const QRegularExpression size(QStringLiteral("would fit: .*The request fits in a region of \\d+ pages \\([0-9.]+ "
+                                                 "MiB\\), \\d+ more than now"));
+    QVERIFY2(r.out.contains(size), qPrintable(r.out));
+    // Without the option, nothing of it.
+    QVERIFY(!run({ QStringLiteral("simulate"), demo("rzg2l-smarc-dt.json"), QStringLiteral("--quiet") })
+                 .out.contains(QStringLiteral("would fit")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
