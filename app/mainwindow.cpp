@@ -111,6 +111,9 @@ MainWindow::MainWindow(QWidget* parent)
         m_cancel->setVisible(false);
         updateSummary();
         rebuildFilterChoices();
+        // Only kernel traces carry times: no empty Time column for projects.
+        const auto* sim = m_doc->simulation();
+        m_log->setColumnHidden(views::StepTableModel::TimeColumn, !sim || sim->scenario().timesNs.empty());
         if (!m_doc->runError().isEmpty())
             statusBar()->showMessage(m_doc->runError(), 15000);
     });

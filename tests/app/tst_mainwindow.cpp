@@ -16,6 +16,7 @@
 #include <views/document.h>
 #include <views/failureinspector.h>
 #include <views/memorymapwidget.h>
+#include <views/steptablemodel.h>
 #include <views/timelinewidget.h>
 #include <views/whatifpanel.h>
 
@@ -148,6 +149,7 @@ void TestMainWindow::opensKernelTrace()
     QVERIFY(w.document()->stepCount() > 100);
     QVERIFY(w.eventLog()->model()->rowCount() > 100);
     QVERIFY(!w.isStartPageShown());
+    QVERIFY(!w.eventLog()->isColumnHidden(views::StepTableModel::TimeColumn)); // traces have times
 
     // What-if re-runs the recorded requests: a 4 MiB area makes some of them fail.
     views::WhatIfPanel* whatIf = w.whatIfPanel();
@@ -160,6 +162,9 @@ void TestMainWindow::opensKernelTrace()
     QVERIFY(w.openProject(app::defaultDemoPath(), true));
     QVERIFY(!whatIf->isTraceMode());
     QCOMPARE(whatIf->model()->rowCount(), 0);
+    w.document()->waitForRun();
+    QCoreApplication::processEvents();
+    QVERIFY(w.eventLog()->isColumnHidden(views::StepTableModel::TimeColumn)); // projects do not
 }
 
 void TestMainWindow::importsDeviceTree()
