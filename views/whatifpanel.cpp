@@ -567,7 +567,8 @@ void WhatIfPanel::onFinished()
         std::any_of(out.rows.begin(), out.rows.end(), [](const WhatIfRow& r) { return r.timeNs.has_value(); });
     m_model->setRows(out.rows);
     m_table->setColumnHidden(WhatIfModel::TimeColumn, !timed);
-    m_table->resizeColumnsToContents();
+    for (int c = 0; c < WhatIfModel::DetailColumn; ++c) // the last one stretches
+        m_table->resizeColumnToContents(c);
     m_summary->setText(
         out.rows.isEmpty() ? out.summary + QLatin1Char(' ') + tr("No request changes outcome.") : out.summary);
     updateButtons();
