@@ -13,7 +13,6 @@ Q_DECLARE_METATYPE(cmascope::PlatformVariant)
 
 namespace {
 
-
 Platform onePool(std::uint64_t pages)
 {
     Platform pf;
