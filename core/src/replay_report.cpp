@@ -85,9 +85,10 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
         areas.push_back({ { "name", a.area.name }, { "base_pfn", a.area.basePfn }, { "count", a.area.pages },
             { "order_per_bit", a.area.orderPerBit }, { "source", std::string(areaSourceName(a.area.source)) },
             { "origin", a.area.origin }, { "seeded_from", a.area.initialBitmapOrigin },
-            { "used_pages", a.state.usedPages() }, { "maxchunk_pages", a.state.maxchunkPages() },
-            { "requested", a.requested }, { "succeeded", a.succeeded }, { "failed", a.failed },
-            { "releases", a.releases }, { "unknown_release_pages", a.unknownReleasePages }, { "bitmap", bitmap } });
+            { "used_pages", a.state.usedPages() }, { "used_bit_pages", a.state.usedBitPages() },
+            { "maxchunk_pages", a.state.maxchunkPages() }, { "requested", a.requested }, { "succeeded", a.succeeded },
+            { "failed", a.failed }, { "releases", a.releases }, { "unknown_release_pages", a.unknownReleasePages },
+            { "bitmap", bitmap } });
     }
     j["areas"] = areas;
     j["notes"] = r.notes;
