@@ -1,0 +1,214 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Capture a real kernel CMA trace: boot an unmodified Debian arm64 kernel under
+# qemu-system-aarch64 (TCG, -M virt -cpu cortex-a72), run one guest workload from
+# traces/capture/workloads/, and write a capture directory in the layout of
+# traces/kernel/*/ (see traces/capture/README.md).
+#
+#   traces/capture/capture.sh WORKLOAD OUTDIR
+#
+# Runs as root (or through sudo) on Debian 12 with the arm64 architecture added
+# (dpkg --add-architecture arm64). Downloads are cached under $CMASCOPE_CAPTURE_WORK
+# (default /tmp/cmascope-capture).
+#   CMASCOPE_KERNEL=6.12.117+deb12   kernel ABI to use (default: what linux-image-6.12-arm64 depends on)
+#   CMASCOPE_CLI=/path/cmascope-cli  used to fill the replay check column of checkpoints.tsv
+#   CMASCOPE_TIMEOUT=1800            seconds before qemu is killed
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+WORK=${CMASCOPE_CAPTURE_WORK:-/tmp/cmascope-capture}
+
+die() { echo "capture.sh: $*" >&2; exit 1; }
+log() { echo "capture.sh: $*" >&2; }
+
+[ $# -eq 2 ] || die "usage: capture.sh WORKLOAD OUTDIR (workloads: $(cd "$HERE/workloads" && ls *.sh | sed 's/\.sh$//' | tr '\n' ' '))"
+WL=$1
+OUT=$2
+WLFILE=$HERE/workloads/$WL.sh
+[ -f "$WLFILE" ] || die "no workload $WLFILE"
+[ ! -e "$OUT" ] || [ -z "$(ls -A "$OUT")" ] || die "$OUT exists and is not empty"
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+# ---- host packages ----
+need=()
+command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
+command -v aarch64-linux-gnu-gcc-12 >/dev/null || need+=(gcc-12-aarch64-linux-gnu gcc-aarch64-linux-gnu)
+command -v cpio >/dev/null || need+=(cpio)
+command -v dtc >/dev/null || need+=(device-tree-compiler)
+command -v make >/dev/null || need+=(make)
+command -v xz >/dev/null || need+=(xz-utils)
+command -v python3 >/dev/null || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+dpkg --print-foreign-architectures | grep -qx arm64 ||
+    die "the arm64 architecture is not enabled: dpkg --add-architecture arm64 && apt-get update"
+
+# ---- Debian packages of the guest (cached) ----
+mkdir -p "$WORK/debs"
+if [ -z "${CMASCOPE_KERNEL:-}" ]; then
+    CMASCOPE_KERNEL=$(apt-cache depends linux-image-6.12-arm64:arm64 2>/dev/null |
+        sed -n 's/.*Depends: linux-image-\(6\.12\.[0-9]*+deb12\)-arm64.*/\1/p' | head -1)
+    [ -n "$CMASCOPE_KERNEL" ] || die "cannot resolve linux-image-6.12-arm64:arm64 (apt-get update?)"
+fi
+KREL=$CMASCOPE_KERNEL-arm64
+IMG_PKG=linux-image-$KREL
+KPKGVER=$(apt-cache show "$IMG_PKG:arm64" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
+[ -n "$KPKGVER" ] || die "no package $IMG_PKG:arm64"
+MINOR=${CMASCOPE_KERNEL%.*}          # 6.12
+PKGS=("$IMG_PKG:arm64=$KPKGVER"
+    "linux-headers-$KREL:arm64=$KPKGVER"
+    "linux-headers-$CMASCOPE_KERNEL-common=$KPKGVER"
+    "linux-kbuild-$CMASCOPE_KERNEL:$(dpkg --print-architecture)=$KPKGVER"
+    "linux-source-$MINOR=$KPKGVER"
+    "busybox-static:arm64")
+deb_of() { # package[:arch][=version] -> cached .deb path
+    local name=${1%%[:=]*}
+    ls "$WORK/debs/${name}_"*.deb 2>/dev/null | head -1
+}
+for p in "${PKGS[@]}"; do
+    if [ -z "$(deb_of "$p")" ]; then
+        log "downloading $p"
+        (cd "$WORK/debs" && apt-get download "$p" >/dev/null 2>&1) || die "apt-get download $p failed"
+    fi
+done
+
+ROOT=$WORK/root-$KREL
+if [ ! -e "$ROOT/.done" ]; then
+    rm -rf "$ROOT"
+    mkdir -p "$ROOT"
+    for p in "${PKGS[@]}"; do
+        case $p in linux-source-*) continue ;; esac
+        dpkg -x "$(deb_of "$p")" "$ROOT"
+    done
+    dpkg-deb --fsys-tarfile "$(deb_of "linux-source-$MINOR")" |
+        tar -xO "./usr/src/linux-source-$MINOR.tar.xz" |
+        tar -xJ -C "$ROOT" "linux-source-$MINOR/mm/cma.h" "linux-source-$MINOR/Makefile"
+    touch "$ROOT/.done"
+fi
+KIMAGE=$ROOT/boot/vmlinuz-$KREL
+MODDIR=$ROOT/lib/modules/$KREL
+[ -f "$KIMAGE" ] || die "no kernel image in $IMG_PKG"
+
+# ---- our module, cross-built against the headers ----
+KB=$WORK/kbuild-$KREL
+MODSRC=$HERE/module
+if [ ! -f "$KB/mod/cmascope_cma.ko" ] || [ "$MODSRC/cmascope_cma.c" -nt "$KB/mod/cmascope_cma.ko" ]; then
+    log "building cmascope_cma.ko for $KREL"
+    rm -rf "$KB"
+    mkdir -p "$KB/mod"
+    cp -a "$ROOT/usr/src/linux-headers-$KREL" "$KB/hdr"
+    # The headers' Makefile includes /usr/src/linux-headers-*-common by absolute path.
+    sed -i "s#^include /usr/src/#include $ROOT/usr/src/#" "$KB/hdr/Makefile"
+    ln -sfn "$ROOT/usr/lib/linux-kbuild-$CMASCOPE_KERNEL/scripts" "$KB/hdr/scripts"
+    ln -sfn "$ROOT/usr/lib/linux-kbuild-$CMASCOPE_KERNEL/tools" "$KB/hdr/tools"
+    ln -sfn "$ROOT/usr/lib/linux-kbuild-$CMASCOPE_KERNEL/scripts" "$ROOT/usr/src/linux-headers-$CMASCOPE_KERNEL-common/scripts" 2>/dev/null || true
+    cp "$MODSRC/cmascope_cma.c" "$MODSRC/Makefile" "$KB/mod/"
+    cp "$ROOT/linux-source-$MINOR/mm/cma.h" "$KB/mod/cma.h"
+    # BTF for modules needs pahole and vmlinux BTF: not needed here.
+    make -s -C "$KB/hdr" M="$KB/mod" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+        CMASCOPE_KREL="$KREL" CMASCOPE_KVER="$KPKGVER" CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
+fi
+
+# ---- workload settings: "# capture-KEY: VALUE" lines of the workload ----
+setting() { sed -n "s/^# capture-$1: *//p" "$WLFILE" | head -1; }
+MEM=$(setting mem); MEM=${MEM:-1G}
+APPEND=$(setting append)
+NVME=$(setting nvme); NVME=${NVME:-0}
+WANT_MODS="virtio_blk $(setting modules)"
+LATE_MODS=$(setting late-modules)    # put in /modules-late.list: the workload loads them itself
+
+# ---- initramfs ----
+STAGE=$WORK/stage-$WL
+rm -rf "$STAGE"
+mkdir -p "$STAGE"/{bin,modules,workloads,proc,sys,dev,tmp,out}
+cp "$ROOT/bin/busybox" "$STAGE/bin/busybox"
+cp "$HERE/guest/init" "$STAGE/init"
+cp "$HERE/guest/lib.sh" "$STAGE/lib.sh"
+cp "$HERE/workloads/"*.sh "$STAGE/workloads/"
+chmod +x "$STAGE/init"
+# modules in dependency order (depends= of each .ko's modinfo), decompressed
+declare -A done_mod=()
+modpath() { grep -E "(^|/)$1\.ko$" "$MODDIR/modules.order" | head -1; }
+modpath_fix() { # a module name may be spelt with '_' where its file has '-', or the reverse
+    local m=$1
+    if [ -n "$(modpath "$m")" ]; then echo "$m"
+    elif [ -n "$(modpath "${m//_/-}")" ]; then echo "${m//_/-}"
+    else echo "${m//-/_}"; fi
+}
+add_mod() {
+    local m=$1 list=${2:-$STAGE/modules.list} rel deps d
+    [ -z "${done_mod[$m]:-}" ] || return 0
+    done_mod[$m]=1
+    if grep -qE "(^|/)$m\.ko$" "$MODDIR/modules.builtin"; then return 0; fi
+    rel=$(modpath "$m")
+    [ -n "$rel" ] || die "module $m not in $IMG_PKG"
+    xz -dc "$MODDIR/$rel.xz" > "$STAGE/modules/$m.ko"
+    deps=$(tr '\0' '\n' < "$STAGE/modules/$m.ko" | sed -n 's/^depends=//p' | head -1 | tr ',' ' ')
+    for d in $deps; do add_mod "$(modpath_fix "$d")" "$list"; done
+    echo "$m.ko" >> "$list"
+}
+: > "$STAGE/modules.list"
+: > "$STAGE/modules-late.list"
+
+for m in $WANT_MODS; do add_mod "$(modpath_fix "$m")"; done
+for m in $LATE_MODS; do add_mod "$(modpath_fix "$m")" "$STAGE/modules-late.list"; done
+cp "$KB/mod/cmascope_cma.ko" "$STAGE/modules/"
+echo cmascope_cma.ko >> "$STAGE/modules.list"
+(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -9) > "$WORK/initrd-$WL.cpio.gz"
+
+# ---- qemu ----
+RAW=$WORK/raw-$WL
+rm -rf "$RAW"
+mkdir -p "$RAW"
+truncate -s 64M "$RAW/out.img"
+CMDLINE="console=ttyAMA0 panic=-1 $APPEND wl=$WL"
+QEMU=(qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m "$MEM" -nographic -no-reboot -nic none
+    -kernel "$KIMAGE" -initrd "$WORK/initrd-$WL.cpio.gz" -append "$CMDLINE"
+    -drive "file=$RAW/out.img,format=raw,if=none,id=out" -device virtio-blk-pci,drive=out,romfile=)
+for i in $(seq 1 "$NVME"); do
+    truncate -s 4M "$RAW/nvme$i.img"
+    QEMU+=(-drive "file=$RAW/nvme$i.img,format=raw,if=none,id=nvm$i" -device "nvme,serial=cmascope$i,drive=nvm$i,romfile=")
+done
+log "booting $KREL for workload $WL (log: $RAW/console.log)"
+START=$(date +%s)
+timeout "${CMASCOPE_TIMEOUT:-1800}" "${QEMU[@]}" < /dev/null > "$RAW/console.log" 2>&1 ||
+    die "qemu failed or timed out; see $RAW/console.log"
+END=$(date +%s)
+grep -q "cmascope: results written" "$RAW/console.log" || die "the guest did not finish; see $RAW/console.log"
+mkdir -p "$RAW/out"
+tar -xf "$RAW/out.img" -C "$RAW/out"
+
+# ---- capture directory ----
+mkdir -p "$OUT"
+GITREV=$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)
+GITDIRTY=$(git -C "$REPO" status --porcelain -- traces/capture 2>/dev/null | head -1)
+{
+    echo "workload: $WL ($(basename "$WLFILE"))"
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "capture script: traces/capture/capture.sh at git $GITREV${GITDIRTY:+ (traces/capture modified)}"
+    echo "host: $(. /etc/os-release && echo "$PRETTY_NAME") $(uname -m)"
+    echo "kernel release: $KREL"
+    echo "kernel image sha256: $(sha256sum "$KIMAGE" | cut -d' ' -f1)  /boot/vmlinuz-$KREL"
+    echo "cmascope_cma.ko sha256: $(sha256sum "$KB/mod/cmascope_cma.ko" | cut -d' ' -f1)"
+    echo "Debian packages:"
+    for p in "${PKGS[@]}"; do
+        f=$(deb_of "$p")
+        echo "  $(dpkg-deb -f "$f" Package) $(dpkg-deb -f "$f" Version) $(dpkg-deb -f "$f" Architecture) sha256=$(sha256sum "$f" | cut -d' ' -f1)"
+    done
+    echo "  host tools: $(dpkg-query -W -f='${Package} ${Version}, ' qemu-system-arm gcc-12-aarch64-linux-gnu cpio 2>/dev/null)"
+    echo "qemu: $(qemu-system-aarch64 --version | head -1)"
+    printf 'qemu command:'
+    printf ' %q' "${QEMU[@]}"
+    echo
+    echo "kernel cmdline: $CMDLINE"
+    echo "guest modules: $(tr '\n' ' ' < "$STAGE/modules.list")"
+    echo "boot to power-off: $((END - START)) s"
+} > "$OUT/provenance.txt"
+python3 "$HERE/postprocess.py" "$RAW/out" "$OUT" ${CMASCOPE_CLI:+--cli "$CMASCOPE_CLI"}
+log "done: $OUT ($((END - START)) s in qemu)"

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Turn the guest's /out (RAW) into a capture directory (OUT) in the layout of traces/kernel/*/.
+
+Copies trace.txt, cmdline.txt, uname.txt, cma-event-formats.txt and the snapshots as the guest
+wrote them, keeps the CMA-related lines of the boot log as dmesg-cma.txt, and writes
+checkpoints.tsv from the CHECKPOINT markers of trace.txt. With --cli, the last column is the
+replay check of cmascope-cli (replay up to the begin marker, compare bitmap with the snapshot);
+otherwise it says not-checked. Nothing else is changed.
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+DMESG_KEEP = re.compile(
+    r"Linux version|Kernel command line|Unknown kernel command line|[Cc][Mm][Aa]\b|cma|reserved mem|"
+    r"Reserved memory|Memory:|HugeTLB|hugetlb|cmascope|nvme|alloc_contig|page allocation failure|"
+    r"Out of memory|oom-kill|NUMA|Zone ranges|DMA32|Normal  ")
+CMA_EVENT = re.compile(r": (cma_alloc_start|cma_alloc_finish|cma_alloc_busy_retry|cma_release):")
+MARK = re.compile(r"tracing_mark_write: CHECKPOINT (\S+) (begin|end)\s*$")
+GZIP_ABOVE = 900 * 1024
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("raw")
+    ap.add_argument("out")
+    ap.add_argument("--cli")
+    a = ap.parse_args()
+    raw, out = a.raw, a.out
+    os.makedirs(out, exist_ok=True)
+    for f in ("cmdline.txt", "uname.txt", "cma-event-formats.txt"):
+        shutil.copyfile(os.path.join(raw, f), os.path.join(out, f))
+    with open(os.path.join(raw, "dmesg-full.txt"), errors="replace") as f:
+        kept = [l for l in f if DMESG_KEEP.search(l)]
+    with open(os.path.join(out, "dmesg-cma.txt"), "w") as f:
+        f.writelines(kept)
+    trace_src = os.path.join(raw, "trace.txt")
+    with open(trace_src, "rb") as f:
+        trace = f.read()
+    if len(trace) > GZIP_ABOVE:
+        with gzip.GzipFile(os.path.join(out, "trace.txt.gz"), "wb", mtime=0) as g:
+            g.write(trace)
+    else:
+        shutil.copyfile(trace_src, os.path.join(out, "trace.txt"))
+    if os.path.isdir(os.path.join(raw, "snapshots")):
+        shutil.copytree(os.path.join(raw, "snapshots"), os.path.join(out, "snapshots"))
+
+    lines = trace.decode(errors="replace").split("\n")
+    begin, end, before, during = {}, {}, {}, {}
+    events = 0
+    open_cp = None
+    for no, line in enumerate(lines, 1):
+        if CMA_EVENT.search(line):
+            events += 1
+            if open_cp:
+                during[open_cp] = during.get(open_cp, 0) + 1
+        m = MARK.search(line)
+        if m:
+            name, which = m.groups()
+            if which == "begin":
+                begin[name], before[name], open_cp = no, events, name
+            else:
+                end[name], open_cp = no, None
+    rows = []
+    listing = os.path.join(raw, "checkpoints.list")
+    cps = [l.split() for l in open(listing)] if os.path.exists(listing) else []
+    seeded = not re.search(r"trace_event=\S*cma", open(os.path.join(raw, "cmdline.txt")).read())
+    for snapdir, name in cps:
+        check = "not-checked"
+        if a.cli:
+            check = replay_check(a.cli, out, trace_src, snapdir, name, cps[0][0] if seeded else None)
+        rows.append(f"{snapdir}\t{name}\t{begin.get(name, 0)}\t{end.get(name, 0)}\t{before.get(name, 0)}\t"
+                    f"{'yes' if during.get(name, 0) == 0 else 'no'}\t{check}\n")
+    with open(os.path.join(out, "checkpoints.tsv"), "w") as f:
+        f.write("snapshot_dir\tcheckpoint\tbegin_marker_line\tend_marker_line\tcma_events_before\t"
+                "no_cma_events_during_snapshot\treplay_vs_kernel_bitmap\n")
+        f.writelines(rows)
+
+
+def replay_check(cli, out, trace, snapdir, name, seed):
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "r.json")
+        cmd = [cli, "replay", trace, "--until-marker", f"CHECKPOINT {name} begin", "--report", report]
+        if seed:
+            cmd += ["--debugfs", os.path.join(out, "snapshots", seed)]
+        else:
+            cmd += ["--dmesg", os.path.join(out, "dmesg-cma.txt")]
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0 or not os.path.exists(report):
+            return "replay-failed"
+        r = json.load(open(report))
+    parts = []
+    for area in r.get("areas", []):
+        d = os.path.join(out, "snapshots", snapdir, area["name"])
+        if not os.path.isdir(d):
+            continue
+        ok = open(os.path.join(d, "bitmap")).read().rstrip("\n") == area["bitmap"].rstrip("\n")
+        used = open(os.path.join(d, "used")).read().strip()  # the kernel's (6.12: bits << order_per_bit)
+        parts.append(f"{area['name']}:{'match' if ok else 'DIFFER'}(used={used})")
+    return ",".join(parts) or "no-area"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
