@@ -4,6 +4,8 @@
 // used and maxchunk equal the debugfs snapshot the kernel wrote at that moment. Also: the other
 // text forms, late-started traces seeded from a snapshot, area resolution and inference, the
 // timeline through the Simulation, and what-if runs.
+#include "captures.h"
+
 #include <cmascope/replay.h>
 #include <cmascope/simulator.h>
 
@@ -16,59 +18,10 @@
 #include <vector>
 
 using namespace cmascope;
+using namespace cmascope::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path captureDir(const QByteArray& capture)
-{
-    return fs::path(CMASCOPE_SOURCE_DIR) / "traces" / "kernel" / capture.toStdString();
-}
-
-std::string slurp(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct Checkpoint
-{
-    std::string dir, name;
-    std::uint32_t beginLine = 0;
-};
-
-std::vector<Checkpoint> checkpoints(const fs::path& dir)
-{
-    std::vector<Checkpoint> out;
-    std::istringstream in(slurp(dir / "checkpoints.tsv"));
-    std::string line;
-    std::getline(in, line); // header
-    while (std::getline(in, line)) {
-        std::istringstream f(line);
-        Checkpoint c;
-        f >> c.dir >> c.name >> c.beginLine;
-        out.push_back(c);
-    }
-    return out;
-}
-
-TraceData load(const fs::path& file)
-{
-    auto r = readTrace(file);
-    if (!r.ok())
-        qFatal("%s", r.error.c_str());
-    return std::move(r.data);
-}
-
-ReplayInputs bootInputs(const fs::path& dir)
-{
-    ReplayInputs in;
-    in.bootLog = parseBootLog(slurp(dir / "dmesg-cma.txt"));
-    in.bootLogOrigin = (dir / "dmesg-cma.txt").string();
-    return in;
-}
 
 /// Events of @p data before @p lastLine (exclusive) as a new TraceData sharing the string tables.
 TraceData prefix(const TraceData& data, std::function<bool(const TraceEvent&)> keep)
@@ -116,7 +69,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, capture);
         const fs::path dir = captureDir(capture);
-        const TraceData data = load(dir / "trace.txt");
+        const TraceData data = loadTrace(dir / "trace.txt");
         const auto cps = checkpoints(dir);
         QVERIFY(!cps.empty());
         std::map<std::uint32_t, std::tuple<std::string, std::uint64_t, std::uint64_t>> seen; // line -> state
@@ -161,7 +114,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, capture);
         const fs::path dir = captureDir(capture);
-        const ReplayResult r = replayTrace(load(dir / "trace.txt"), bootInputs(dir));
+        const ReplayResult r = replayTrace(loadTrace(dir / "trace.txt"), bootInputs(dir));
         QCOMPARE(r.timeline.size(), r.scenario.steps.size());
         // Every step has its time from the trace, in order (the timeline follows the kernel).
         QCOMPARE(r.scenario.timesNs.size(), r.scenario.steps.size());
@@ -229,18 +182,18 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, capture);
         const fs::path dir = captureDir(capture);
-        const TraceData full = load(dir / "trace.txt");
+        const TraceData full = loadTrace(dir / "trace.txt");
         const ReplayResult ref = replayTrace(full, bootInputs(dir));
         const std::string finalBitmap = ref.areas.at(0).state.debugfsBitmapText();
 
-        const TraceData report = load(dir / "trace-cmd-report.txt");
+        const TraceData report = loadTrace(dir / "trace-cmd-report.txt");
         QCOMPARE(report.format, TraceFormat::TraceCmdReport);
         const ReplayResult rr = replayTrace(report, bootInputs(dir));
         QCOMPARE(rr.divergenceCount, std::uint64_t(0));
         QCOMPARE(rr.requested, ref.requested);
         QCOMPARE(rr.areas.at(0).state.debugfsBitmapText(), finalBitmap);
 
-        const TraceData pipe = load(dir / "trace_pipe.txt");
+        const TraceData pipe = loadTrace(dir / "trace_pipe.txt");
         QCOMPARE(pipe.format, TraceFormat::TracePipe);
         QVERIFY(!pipe.events.empty());
         const std::uint64_t firstPipe = pipe.events.front().timestampNs;
@@ -262,7 +215,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, capture);
         const fs::path dir = captureDir(capture);
-        const TraceData full = load(dir / "trace.txt");
+        const TraceData full = loadTrace(dir / "trace.txt");
         const ReplayResult ref = replayTrace(full, bootInputs(dir));
         const auto cps = checkpoints(dir);
         const Checkpoint& cp = cps.at(cps.size() / 2);
@@ -293,7 +246,7 @@ private Q_SLOTS:
     void areaResolutionOrder()
     {
         const fs::path dir = captureDir("k61-nvme");
-        const TraceData data = load(dir / "trace.txt");
+        const TraceData data = loadTrace(dir / "trace.txt");
         Platform pf;
         Region reg;
         reg.name = "reserved";
@@ -332,7 +285,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, capture);
         const fs::path dir = captureDir(capture);
-        const TraceData data = load(dir / "trace.txt");
+        const TraceData data = loadTrace(dir / "trace.txt");
         const ReplayResult r = replayTrace(data, {});
         QCOMPARE(r.areas.size(), std::size_t(1));
         const auto& a = r.areas[0].area;
@@ -477,7 +430,7 @@ private Q_SLOTS:
     void whatIf()
     {
         const fs::path dir = captureDir("k612-reserved-mixed");
-        const ReplayResult r = replayTrace(load(dir / "trace.txt"), bootInputs(dir));
+        const ReplayResult r = replayTrace(loadTrace(dir / "trace.txt"), bootInputs(dir));
         WhatIfSpec same;
         WhatIfResult w = runWhatIf(r, same);
         QVERIFY2(w.error.empty(), w.error.c_str());

@@ -4,6 +4,8 @@
 // 9, cma_alloc_busy_retry under pinned movable pages, and tracing started after boot. For every
 // capture, every recorded outcome is predicted by the kernel policy and, at every CHECKPOINT
 // marker, each area's replayed bitmap, used and maxchunk equal the kernel's snapshot byte for byte.
+#include "captures.h"
+
 #include <cmascope/replay.h>
 
 #include <QTest>
@@ -20,49 +22,10 @@
 #include <vector>
 
 using namespace cmascope;
+using namespace cmascope::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path captureDir(const QByteArray& capture)
-{
-    return fs::path(CMASCOPE_SOURCE_DIR) / "traces" / "kernel" / capture.toStdString();
-}
-
-std::string slurp(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-/// trace.txt, or trace.txt.gz when the capture was large enough to be compressed.
-fs::path traceFile(const fs::path& dir)
-{
-    return fs::exists(dir / "trace.txt") ? dir / "trace.txt" : dir / "trace.txt.gz";
-}
-
-struct Checkpoint
-{
-    std::string dir, name;
-    std::uint32_t beginLine = 0;
-};
-
-std::vector<Checkpoint> checkpoints(const fs::path& dir)
-{
-    std::vector<Checkpoint> out;
-    std::istringstream in(slurp(dir / "checkpoints.tsv"));
-    std::string line;
-    std::getline(in, line); // header
-    while (std::getline(in, line)) {
-        std::istringstream f(line);
-        Checkpoint c;
-        f >> c.dir >> c.name >> c.beginLine;
-        out.push_back(c);
-    }
-    return out;
-}
 
 /// The area directories of one snapshot (those with a `bitmap` file), by name.
 std::vector<std::string> snapshotAreas(const fs::path& snap)
@@ -73,22 +36,6 @@ std::vector<std::string> snapshotAreas(const fs::path& snap)
             names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
-}
-
-TraceData load(const fs::path& file)
-{
-    auto r = readTrace(file);
-    if (!r.ok())
-        qFatal("%s", r.error.c_str());
-    return std::move(r.data);
-}
-
-ReplayInputs bootInputs(const fs::path& dir)
-{
-    ReplayInputs in;
-    in.bootLog = parseBootLog(slurp(dir / "dmesg-cma.txt"));
-    in.bootLogOrigin = (dir / "dmesg-cma.txt").string();
-    return in;
 }
 
 /// Seeded from the capture's first snapshot (taken right after tracing was switched on).
@@ -157,7 +104,7 @@ private Q_SLOTS:
         for (const auto& a : areas.split(' '))
             names.insert(a.toStdString());
         const fs::path dir = captureDir(capture);
-        const TraceData data = load(traceFile(dir));
+        const TraceData data = loadTrace(traceFile(dir));
         const auto cps = checkpoints(dir);
         QVERIFY(cps.size() >= 3);
         MarkerStates states;
@@ -215,7 +162,7 @@ private Q_SLOTS:
     void orderPerBitArea()
     {
         const fs::path dir = captureDir("k612-hugetlb-opb9");
-        const TraceData data = load(traceFile(dir));
+        const TraceData data = loadTrace(traceFile(dir));
         MarkerStates states;
         const ReplayResult r = replayWithStates(data, bootInputs(dir), states);
         const ReplayAreaResult* huge = r.findArea("hugetlb0");
@@ -264,7 +211,7 @@ private Q_SLOTS:
     void busyRetries()
     {
         const fs::path dir = captureDir("k612-busy-retry");
-        const TraceData data = load(traceFile(dir));
+        const TraceData data = loadTrace(traceFile(dir));
         const ReplayResult r = replayTrace(data, bootInputs(dir));
         QVERIFY(r.busyRetries > 0);
         QCOMPARE(r.divergenceCount, std::uint64_t(0));
@@ -289,7 +236,7 @@ private Q_SLOTS:
     void lateStartUnseeded()
     {
         const fs::path dir = captureDir("k612-nvme-late");
-        const TraceData data = load(traceFile(dir));
+        const TraceData data = loadTrace(traceFile(dir));
         QVERIFY(slurp(dir / "cmdline.txt").find("trace_event=") == std::string::npos);
         const auto cps = checkpoints(dir);
         QCOMPARE(cps.at(0).name, std::string("start"));

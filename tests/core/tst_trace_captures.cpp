@@ -3,6 +3,8 @@
 // every text form parses without error, counts agree with an independent line count and between
 // the forms, markers agree with checkpoints.tsv, gzip/zstd give identical data, debugfs snapshots
 // and boot logs read back their files; plus the reader's streaming, cancellation and error paths.
+#include "captures.h"
+
 #include <cmascope/trace.h>
 
 #include <QTemporaryDir>
@@ -18,22 +20,10 @@
 #include <zstd.h>
 
 using namespace cmascope;
+using namespace cmascope::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path captureDir(const QByteArray& capture)
-{
-    return fs::path(CMASCOPE_SOURCE_DIR) / "traces" / "kernel" / capture.toStdString();
-}
-
-std::string slurp(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return std::move(ss).str();
-}
 
 std::vector<std::string> lines(const std::string& text)
 {

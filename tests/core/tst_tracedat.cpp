@@ -2,6 +2,8 @@
 // trace.dat through libtracecmd (tracedat.h), on the real kernel captures in traces/kernel/: readTrace() of the
 // gunzipped trace.dat (and of trace.dat.gz itself) gives the same events as readTrace() of trace-cmd-report.txt,
 // the report of the same file. Plus streaming, cancellation and a truncated file.
+#include "captures.h"
+
 #include <cmascope/trace.h>
 #include <cmascope/tracedat.h>
 
@@ -17,14 +19,10 @@
 #include <zlib.h>
 
 using namespace cmascope;
+using namespace cmascope::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path captureDir(const QByteArray& capture)
-{
-    return fs::path(CMASCOPE_SOURCE_DIR) / "traces" / "kernel" / capture.toStdString();
-}
 
 /// Gunzips @p src into @p dst with zlib. Empty on success, else a message.
 std::string gunzipFile(const fs::path& src, const fs::path& dst)
