@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "../common/platforms.h"
+
 #include <cmascope/project.h>
 #include <cmascope/simulator.h>
 
@@ -7,26 +9,11 @@
 #include <random>
 
 using namespace cmascope;
+using cmascope::test::onePool;
 
 namespace {
 
 /// One bank, one fixed kernel-policy region of @p pages pages at PFN 0x1000, rule "video=r".
-Platform onePool(std::uint64_t pages, PolicyKind policy = PolicyKind::Kernel)
-{
-    Platform pf;
-    pf.name = "test";
-    pf.banks.push_back({ "ram", 0x1000000, 64 * MiB, 0 });
-    Region r;
-    r.name = "r";
-    r.size = pages * 4096;
-    r.placement = Placement::Fixed;
-    r.start = 0x1000000;
-    r.policy = policy;
-    pf.regions.push_back(r);
-    pf.rules.push_back({ { "video" }, { "r" } });
-    return pf;
-}
-
 Simulation make(const Platform& pf, Scenario sc, SimulationOptions opt = {})
 {
     auto v = Simulation::create(pf, std::move(sc), opt);

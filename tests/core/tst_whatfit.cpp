@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // "What would have fit": hand-computed histories where another policy or a larger region serves a failed
 // request, regions that cannot grow, and cancellation.
+#include "../common/platforms.h"
+
 #include <cmascope/whatfit.h>
 
 #include <QTest>
@@ -16,23 +18,12 @@ namespace {
 
 constexpr std::uint64_t kBase = 0x1000000;
 
-/// One 64 MiB bank, one fixed region "r" of @p pages pages at its start (2010 map: page alignment, so
-/// every size is a candidate), rule "video=r".
+/// test::onePool placed (the 2010 map: page alignment, so every size is a candidate), with @p orderPerBit.
 Platform onePool(std::uint64_t pages, PolicyKind policy = PolicyKind::Kernel, unsigned orderPerBit = 0)
 {
-    Platform pf;
-    pf.name = "test";
-    pf.banks.push_back({ "ram", kBase, 64 * MiB, 0 });
-    Region r;
-    r.name = "r";
-    r.size = pages * 4096;
-    r.placement = Placement::Fixed;
-    r.start = kBase;
-    r.placedBase = kBase;
-    r.policy = policy;
-    r.params.orderPerBit = orderPerBit;
-    pf.regions.push_back(r);
-    pf.rules.push_back({ { "video" }, { "r" } });
+    Platform pf = test::onePool(pages, policy);
+    pf.regions[0].placedBase = kBase;
+    pf.regions[0].params.orderPerBit = orderPerBit;
     return pf;
 }
 

@@ -2,6 +2,8 @@
 // What-if: a project's scenario on a platform variant (whatif.h), compared step by step with the
 // original run; and the replay what-if (replay.h) limited to one area, with releases spanning
 // several recorded allocations.
+#include "../common/platforms.h"
+
 #include <cmascope/replay.h>
 #include <cmascope/whatif.h>
 
@@ -13,22 +15,14 @@ Q_DECLARE_METATYPE(cmascope::PlatformVariant)
 
 namespace {
 
+/// test::onePool plus a size-0 region "sys" (requests there fall back to the system allocator).
 Platform onePool(std::uint64_t pages)
 {
-    Platform pf;
-    pf.name = "test";
-    pf.banks.push_back({ "ram", 0x1000000, 64 * MiB, 0 });
-    Region r;
-    r.name = "r";
-    r.size = pages * 4096;
-    r.placement = Placement::Fixed;
-    r.start = 0x1000000;
-    pf.regions.push_back(r);
+    Platform pf = test::onePool(pages);
     Region sys;
     sys.name = "sys";
-    sys.size = 0; // falls back to the system allocator
+    sys.size = 0;
     pf.regions.push_back(sys);
-    pf.rules.push_back({ { "video" }, { "r" } });
     return pf;
 }
 

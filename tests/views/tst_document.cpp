@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "../common/platforms.h"
+
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
@@ -19,30 +21,6 @@ Project demo()
     return std::move(*r.project);
 }
 
-/// A small kernel-policy platform whose 5th request fails (16 pages, 4 x 4 then 8).
-Project fragmented()
-{
-    Project p;
-    p.platform.name = "frag";
-    p.platform.banks.push_back({ "ram", 0x1000000, 64 * MiB, 0 });
-    Region r;
-    r.name = "r";
-    r.size = 16 * 4096;
-    r.placement = Placement::Fixed;
-    r.start = 0x1000000;
-    p.platform.regions.push_back(r);
-    p.platform.rules.push_back({ { "video/*" }, { "r" } }); // "video" alone would match only kind-less requests
-    Scenario sc;
-    sc.name = "s";
-    sc.phase("fill");
-    for (int i = 0; i < 4; ++i)
-        sc.allocate("video", "a", 16 * KiB, "c" + std::to_string(i));
-    sc.free("c0");
-    sc.free("c2");
-    sc.allocate("video", "b", 32 * KiB, "big");
-    p.scenarios.push_back(std::move(sc));
-    return p;
-}
 } // namespace
 
 class TestDocument : public QObject
@@ -182,7 +160,7 @@ void TestDocument::stepModelFilters()
     StepTableModel model(&doc);
     StepFilterProxy proxy;
     proxy.setSourceModel(&model);
-    doc.setProject(fragmented());
+    doc.setProject(test::fragmentedProject());
     doc.waitForRun();
     proxy.setOutcomeFilter(StepFilterProxy::OutcomeFilter(outcome));
     proxy.setDeviceFilter(device);
@@ -196,7 +174,7 @@ void TestDocument::stepModelFilters()
 
 void TestDocument::cancelLongRun()
 {
-    Project p = fragmented();
+    Project p = test::fragmentedProject();
     Scenario& sc = p.scenarios[0];
     for (int i = 0; i < 3000000; ++i) {
         sc.allocate("video", "a", 4096, "x");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The failure inspector's "What would have fit" section: searched off the GUI thread, shown, cancelled,
 // and discarded when the selection or the project changes.
+#include "../common/platforms.h"
+
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -21,15 +23,8 @@ namespace {
 Project bestFitWins(int churn = 0)
 {
     Project p;
+    p.platform = test::onePool(16);
     p.platform.name = "whatfit";
-    p.platform.banks.push_back({ "ram", 0x1000000, 64 * MiB, 0 });
-    Region r;
-    r.name = "r";
-    r.size = 16 * 4096;
-    r.placement = Placement::Fixed;
-    r.start = 0x1000000;
-    p.platform.regions.push_back(r);
-    p.platform.rules.push_back({ { "video" }, { "r" } });
     Scenario sc;
     sc.name = "s";
     for (int i = 0; i < churn; ++i) {

@@ -2,6 +2,8 @@
 // The what-if panel: a project's scenario on a variant platform (a bigger region makes the failed
 // request fit; applying it is one undoable edit), a kernel trace's recorded requests on a smaller
 // area, bad input, and results dropped when the document changes under a run.
+#include "../common/platforms.h"
+
 #include <cmascope/replay.h>
 
 #include <QAbstractItemModelTester>
@@ -17,31 +19,6 @@ using namespace cmascope;
 using namespace cmascope::views;
 
 namespace {
-
-/// 16 pages, four 4-page buffers, the 1st and 3rd freed, then 8 pages: step 7 fails (step 0 is a phase).
-Project fragmented()
-{
-    Project p;
-    p.platform.name = "frag";
-    p.platform.banks.push_back({ "ram", 0x1000000, 64 * MiB, 0 });
-    Region r;
-    r.name = "r";
-    r.size = 16 * 4096;
-    r.placement = Placement::Fixed;
-    r.start = 0x1000000;
-    p.platform.regions.push_back(r);
-    p.platform.rules.push_back({ { "video/*" }, { "r" } });
-    Scenario sc;
-    sc.name = "s";
-    sc.phase("fill");
-    for (int i = 0; i < 4; ++i)
-        sc.allocate("video", "a", 16 * KiB, "c" + std::to_string(i));
-    sc.free("c0");
-    sc.free("c2");
-    sc.allocate("video", "b", 32 * KiB, "big");
-    p.scenarios.push_back(std::move(sc));
-    return p;
-}
 
 void loadInto(Document& doc, Project p)
 {
@@ -66,7 +43,7 @@ private Q_SLOTS:
 void TstWhatIfPanel::projectBiggerRegion()
 {
     Document doc;
-    loadInto(doc, fragmented());
+    loadInto(doc, test::fragmentedProject());
     QCOMPARE(doc.failureCount(), std::size_t(1));
     WhatIfPanel panel(&doc);
     QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -126,7 +103,7 @@ void TstWhatIfPanel::projectErrors()
     QFETCH(int, orderPerBit);
     QFETCH(QString, error);
     Document doc;
-    loadInto(doc, fragmented());
+    loadInto(doc, test::fragmentedProject());
     WhatIfPanel panel(&doc);
     panel.setVariant(0, std::nullopt, size, orderPerBit);
     QVERIFY(!panel.run());
@@ -178,11 +155,11 @@ void TstWhatIfPanel::traceSmallerArea()
 void TstWhatIfPanel::droppedWhenDocumentChanges()
 {
     Document doc;
-    loadInto(doc, fragmented());
+    loadInto(doc, test::fragmentedProject());
     WhatIfPanel panel(&doc);
     panel.setVariant(0, std::nullopt, QStringLiteral("96K"), -1);
     QVERIFY(panel.run());
-    doc.setProject(fragmented()); // a new project while the comparison may still run
+    doc.setProject(test::fragmentedProject()); // a new project while the comparison may still run
     panel.waitForRun();
     QCOMPARE(panel.model()->rowCount(), 0);
     QVERIFY(panel.summaryText().isEmpty());
