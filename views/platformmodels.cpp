@@ -306,6 +306,11 @@ QString humanSize(quint64 bytes)
     return QCoreApplication::translate("cellinput", "%1 bytes").arg(bytes);
 }
 
+QString traceTimeText(quint64 ns)
+{
+    return QStringLiteral("%1.%2").arg(ns / 1000000000ull).arg((ns / 1000ull) % 1000000ull, 6, 10, QLatin1Char('0'));
+}
+
 QString regionTypeText(RegionType type)
 {
     return type == RegionType::Cma ? QStringLiteral("cma") : QStringLiteral("carve-out");

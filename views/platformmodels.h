@@ -47,6 +47,7 @@ std::optional<std::vector<std::string>> parseNameList(const QString& text, QStri
 QString sizeText(quint64 bytes); ///< formatSize(): "64M", "1536K", "4097"
 QString addressText(quint64 address); ///< "0x40000000"
 QString humanSize(quint64 bytes); ///< "64 MiB", "4097 bytes"
+QString traceTimeText(quint64 ns); ///< like ftrace: seconds with microseconds, "12.345678"
 QString regionTypeText(RegionType type); ///< "cma", "carve-out"
 QString placementText(Placement placement); ///< "fixed", "dynamic"
 } // namespace cellinput

@@ -2,6 +2,7 @@
 #include "steptablemodel.h"
 
 #include "document.h"
+#include "platformmodels.h"
 
 #include <QBrush>
 #include <QGuiApplication>
@@ -142,9 +143,7 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
             return role == SortRole ? QVariant(qulonglong(row)) : QVariant(QString());
         if (role == SortRole)
             return qulonglong(times[row]);
-        return QStringLiteral("%1.%2")
-            .arg(times[row] / 1000000000ull)
-            .arg((times[row] / 1000ull) % 1000000ull, 6, 10, QLatin1Char('0'));
+        return cellinput::traceTimeText(times[row]);
     }
     case DeviceColumn:
         return request ? fromView(symbols.name(step.device)) : QString();

@@ -37,11 +37,6 @@ QString pfnText(quint64 pfn)
     return QStringLiteral("0x%1").arg(pfn, 0, 16);
 }
 
-QString timeText(quint64 ns)
-{
-    return QStringLiteral("%1.%2").arg(ns / 1000000000ull).arg((ns / 1000ull) % 1000000ull, 6, 10, QLatin1Char('0'));
-}
-
 QString refusalText(Refusal r)
 {
     switch (r) {
@@ -225,7 +220,7 @@ QVariant WhatIfModel::data(const QModelIndex& index, int role) const
     case TimeColumn:
         if (!r.timeNs)
             return sort ? QVariant(r.step) : QVariant(QString());
-        return sort ? QVariant(qulonglong(*r.timeNs)) : QVariant(timeText(*r.timeNs));
+        return sort ? QVariant(qulonglong(*r.timeNs)) : QVariant(cellinput::traceTimeText(*r.timeNs));
     case WhoColumn:
         return r.who;
     case RegionColumn:
