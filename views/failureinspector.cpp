@@ -4,6 +4,7 @@
 #include "document.h"
 
 #include <QHBoxLayout>
+#include <QPalette>
 #include <QProgressBar>
 #include <QPromise>
 #include <QPushButton>
@@ -17,6 +18,20 @@
 namespace cmascope::views {
 
 namespace {
+/// Verdict colours readable on the view's background: dark shades on a light base, light ones on a dark base.
+struct VerdictColours
+{
+    QString ok, failed, muted;
+};
+
+VerdictColours verdictColours(const QPalette& palette)
+{
+    if (palette.color(QPalette::Base).lightness() < 128)
+        return { QStringLiteral("#81c784"), QStringLiteral("#ef9a9a"),
+            palette.color(QPalette::PlaceholderText).name() };
+    return { QStringLiteral("#2e7d32"), QStringLiteral("#c62828"), QStringLiteral("#616161") };
+}
+
 QString esc(const std::string& s)
 {
     return QString::fromStdString(s).toHtmlEscaped();
@@ -151,7 +166,8 @@ void FailureInspector::inspect(std::size_t step)
             const Region* r = sim->platform().findRegion(a.region);
             const std::uint64_t ps = r ? (r->pageSize ? r->pageSize : sim->platform().pageSize) : 4096;
             const bool numbers = a.exists && !a.fallbackRegion && r && r->type == RegionType::Cma;
-            const QString verdictColour = a.result.ok ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828");
+            const VerdictColours vc = verdictColours(m_view->palette());
+            const QString verdictColour = a.result.ok ? vc.ok : vc.failed;
             html += QStringLiteral("<p><b>%1. %2</b> — <span style='color:%3'>%4</span></p>")
                         .arg(++n)
                         .arg(esc(a.region), verdictColour,
@@ -314,9 +330,8 @@ QString FailureInspector::whatFitHtml() const
             regions += (regions.isEmpty() ? QString() : QStringLiteral(", ")) + esc(name);
         html += tr("<p>Policies on %1, the history re-run from step 0:</p>").arg(regions) + QStringLiteral("<ul>");
         for (const auto& row : r.policies) {
-            const QString colour = row.run.succeeds ? QStringLiteral("#2e7d32")
-                : row.current                       ? QStringLiteral("#616161")
-                                                    : QStringLiteral("#c62828");
+            const VerdictColours vc = verdictColours(m_view->palette());
+            const QString colour = row.run.succeeds ? vc.ok : row.current ? vc.muted : vc.failed;
             html += QStringLiteral("<li><span style='color:%1'>%2</span></li>").arg(colour, esc(row.text));
         }
         html += QStringLiteral("</ul>");

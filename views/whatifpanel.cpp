@@ -9,10 +9,12 @@
 #include <QColor>
 #include <QComboBox>
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPalette>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -209,8 +211,9 @@ QVariant WhatIfModel::data(const QModelIndex& index, int role) const
     const WhatIfRow& r = m_rows[index.row()];
     if (role == StepRole)
         return r.step;
-    if (role == Qt::ForegroundRole && index.column() == AfterColumn && r.nowFails)
-        return QColor(Qt::red).darker(120);
+    if (role == Qt::ForegroundRole && index.column() == AfterColumn && r.nowFails) // readable on light and dark
+        return QGuiApplication::palette().color(QPalette::Base).lightness() < 128 ? QColor(0xef, 0x9a, 0x9a)
+                                                                                  : QColor(0xc6, 0x28, 0x28);
     if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
         return {};
     const bool sort = role == SortRole;
