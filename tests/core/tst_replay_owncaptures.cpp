@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Replay of the captures made by traces/capture/capture.sh (traces/kernel/k612-*; see
 // traces/README.md, "Captures made with traces/capture"): several areas with order_per_bit 0 and
-// 9, cma_alloc_busy_retry under pinned movable pages, and tracing started after boot. For every
+// 9, cma_alloc_busy_retry under pinned movable pages, tracing started after boot, and areas from
+// device-tree reserved-memory nodes and per NUMA node. For every
 // capture, every recorded outcome is predicted by the kernel policy and, at every CHECKPOINT
 // marker, each area's replayed bitmap, used and maxchunk equal the kernel's snapshot byte for byte.
 #include "captures.h"
@@ -91,6 +92,8 @@ private Q_SLOTS:
             << QByteArray("k612-hugetlb-opb9") << false << QByteArray("hugetlb0 reserved");
         QTest::newRow("k612-busy-retry") << QByteArray("k612-busy-retry") << false << QByteArray("reserved");
         QTest::newRow("k612-nvme-late") << QByteArray("k612-nvme-late") << true << QByteArray("reserved");
+        QTest::newRow("k612-dt-numa") << QByteArray("k612-dt-numa") << false
+                                      << QByteArray("camera@70000000 hugetlb0 hugetlb1 linux,cma");
     }
 
     // Every prediction matches and every checkpoint equals the kernel's snapshot, for every area.
@@ -205,6 +208,42 @@ private Q_SLOTS:
             QCOMPARE(a.at("used_bit_pages").get<std::uint64_t>() % 512, std::uint64_t(0));
         }
         QVERIFY(seen);
+    }
+
+    // Areas from device-tree reserved-memory shared-dma-pool nodes (named after the node: the
+    // default `linux,cma` placed by the kernel, `camera@70000000` at its fixed `reg`) and one
+    // hugetlb_cma area per NUMA node: all four come from the boot log alone.
+    void deviceTreeAndNumaAreas()
+    {
+        const fs::path dir = captureDir("k612-dt-numa");
+        const TraceData data = loadTrace(traceFile(dir));
+        const ReplayResult r = replayTrace(data, bootInputs(dir));
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        struct Want
+        {
+            const char* name;
+            std::uint64_t basePfn, pages;
+            unsigned orderPerBit;
+        };
+        for (const Want& w : { Want { "linux,cma", 0x17f000, 4096, 0 }, Want { "camera@70000000", 0x70000, 2048, 0 },
+                 Want { "hugetlb0", 0x80000, 262144, 9 }, Want { "hugetlb1", 0x100000, 262144, 9 } }) {
+            const ReplayAreaResult* a = r.findArea(w.name);
+            QVERIFY2(a, w.name);
+            QCOMPARE(a->area.source, AreaSource::BootLog);
+            QCOMPARE(a->area.basePfn, w.basePfn);
+            QCOMPARE(a->area.pages, w.pages);
+            QCOMPARE(a->area.orderPerBit, w.orderPerBit);
+            QVERIFY2(a->succeeded > 0 && a->releases > 0, w.name);
+        }
+        // the boot-time DMA atomic pools come from the device tree's default area
+        const ReplayAreaResult* def = r.findArea("linux,cma");
+        bool bootPool = false;
+        for (const auto& q : r.requests)
+            bootPool = bootPool
+                || (q.area == static_cast<std::uint32_t>(def - r.areas.data()) && q.succeeded
+                    && q.finishLine < checkpoints(dir).at(0).beginLine);
+        QVERIFY(bootPool);
+        QCOMPARE(r.divergenceCount, std::uint64_t(0));
     }
 
     // Pinned movable pages inside the area: cma_alloc() retries the next aligned window on -EBUSY.

@@ -13,6 +13,7 @@
 #   CMASCOPE_KERNEL=6.12.117+deb12   kernel ABI to use (default: what linux-image-6.12-arm64 depends on)
 #   CMASCOPE_CLI=/path/cmascope-cli  used to fill the replay check column of checkpoints.tsv
 #   CMASCOPE_TIMEOUT=1800            seconds before qemu is killed
+#   CMASCOPE_APPEND="k=v ..."        more kernel command line (unknown k=v reach the workload as variables)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,6 +50,22 @@ fi
 dpkg --print-foreign-architectures | grep -qx arm64 ||
     die "the arm64 architecture is not enabled: dpkg --add-architecture arm64 && apt-get update"
 
+# ---- workload settings: "# capture-KEY: VALUE" lines of the workload ----
+setting() { sed -n "s/^# capture-$1: *//p" "$WLFILE" | head -1; }
+MEM=$(setting mem); MEM=${MEM:-1G}
+APPEND=$(setting append)
+NVME=$(setting nvme); NVME=${NVME:-0}
+WANT_MODS="virtio_blk $(setting modules)"
+LATE_MODS=$(setting late-modules)    # put in /modules-late.list: the workload loads them itself
+DISK=$(setting disk); DISK=${DISK:-64M}   # the raw results disk (a tar of /out)
+TRACE_CMD=$(setting trace-cmd)           # yes: Debian's trace-cmd (arm64) and its libraries in the initramfs
+QEMU_EXTRA=$(setting qemu)               # more QEMU arguments (split at spaces), e.g. -numa
+DT_FRAGMENT=$(setting dt)                # a .dts fragment in workloads/, appended to QEMU's own device tree
+if [ -n "$DT_FRAGMENT" ]; then
+    DT_FRAGMENT=$HERE/workloads/$DT_FRAGMENT
+    [ -f "$DT_FRAGMENT" ] || die "no device tree fragment $DT_FRAGMENT"
+fi
+
 # ---- Debian packages of the guest (cached) ----
 mkdir -p "$WORK/debs"
 if [ -z "${CMASCOPE_KERNEL:-}" ]; then
@@ -77,6 +94,33 @@ for p in "${PKGS[@]}"; do
         (cd "$WORK/debs" && apt-get download "$p" >/dev/null 2>&1) || die "apt-get download $p failed"
     fi
 done
+
+TC_PKGS=()
+if [ "$TRACE_CMD" = yes ]; then
+    # trace-cmd and the arm64 libraries it needs (Depends of trace-cmd 3.1.6: libc6,
+    # libtraceevent1, libtracefs1, libzstd1, libtraceevent1-plugin); unpacked into their own root,
+    # only the program, the dynamic loader and the NEEDED closure go into the initramfs.
+    TC_PKGS=(trace-cmd:arm64 libtraceevent1:arm64 libtracefs1:arm64 libzstd1:arm64 libc6:arm64
+        libtraceevent1-plugin:arm64)
+    # postprocess.py reads the markers of trace.dat with the host's trace-cmd report
+    if ! command -v trace-cmd >/dev/null; then
+        log "installing trace-cmd (host)"
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends trace-cmd
+    fi
+    for p in "${TC_PKGS[@]}"; do
+        if [ -z "$(deb_of "$p")" ]; then
+            log "downloading $p"
+            (cd "$WORK/debs" && apt-get download "$p" >/dev/null 2>&1) || die "apt-get download $p failed"
+        fi
+    done
+    TCROOT=$WORK/root-trace-cmd
+    if [ ! -e "$TCROOT/.done" ]; then
+        rm -rf "$TCROOT"
+        mkdir -p "$TCROOT"
+        for p in "${TC_PKGS[@]}"; do dpkg -x "$(deb_of "$p")" "$TCROOT"; done
+        touch "$TCROOT/.done"
+    fi
+fi
 
 ROOT=$WORK/root-$KREL
 if [ ! -e "$ROOT/.done" ]; then
@@ -115,14 +159,6 @@ if [ ! -f "$KB/mod/cmascope_cma.ko" ] || [ "$MODSRC/cmascope_cma.c" -nt "$KB/mod
         CMASCOPE_KREL="$KREL" CMASCOPE_KVER="$KPKGVER" CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
 fi
 
-# ---- workload settings: "# capture-KEY: VALUE" lines of the workload ----
-setting() { sed -n "s/^# capture-$1: *//p" "$WLFILE" | head -1; }
-MEM=$(setting mem); MEM=${MEM:-1G}
-APPEND=$(setting append)
-NVME=$(setting nvme); NVME=${NVME:-0}
-WANT_MODS="virtio_blk $(setting modules)"
-LATE_MODS=$(setting late-modules)    # put in /modules-late.list: the workload loads them itself
-
 # ---- initramfs ----
 STAGE=$WORK/stage-$WL
 rm -rf "$STAGE"
@@ -132,6 +168,41 @@ cp "$HERE/guest/init" "$STAGE/init"
 cp "$HERE/guest/lib.sh" "$STAGE/lib.sh"
 cp "$HERE/workloads/"*.sh "$STAGE/workloads/"
 chmod +x "$STAGE/init"
+if [ "$TRACE_CMD" = yes ]; then
+    # /usr/bin/trace-cmd, its program interpreter (/lib/ld-linux-aarch64.so.1) and the closure of
+    # its NEEDED libraries, at their paths in the packages (glibc's loader searches
+    # /lib/aarch64-linux-gnu and /usr/lib/aarch64-linux-gnu without ld.so.cache), and the
+    # libtraceevent plugins.
+    tc_copy() { # path inside TCROOT -> same path in STAGE, symlinks resolved
+        mkdir -p "$STAGE/$(dirname "$1")"
+        cp -L "$TCROOT/$1" "$STAGE/$1"
+    }
+    tc_copy usr/bin/trace-cmd
+    interp=$(readelf -l "$TCROOT/usr/bin/trace-cmd" | sed -n 's/.*program interpreter: \/\(.*\)\]/\1/p')
+    [ -n "$interp" ] || die "no program interpreter in trace-cmd"
+    tc_copy "$interp"
+    declare -A tc_done=()
+    tc_queue=(usr/bin/trace-cmd)
+    while [ ${#tc_queue[@]} -gt 0 ]; do
+        f=${tc_queue[0]}
+        tc_queue=("${tc_queue[@]:1}")
+        for lib in $(readelf -d "$TCROOT/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+            [ -z "${tc_done[$lib]:-}" ] || continue
+            tc_done[$lib]=1
+            found=
+            for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib; do
+                if [ -e "$TCROOT/$d/$lib" ]; then found=$d/$lib; break; fi
+            done
+            [ -n "$found" ] || die "trace-cmd needs $lib, which none of ${TC_PKGS[*]} has"
+            tc_copy "$found"
+            tc_queue+=("$found")
+        done
+    done
+    if [ -d "$TCROOT/usr/lib/aarch64-linux-gnu/traceevent/plugins" ]; then
+        mkdir -p "$STAGE/usr/lib/aarch64-linux-gnu/traceevent"
+        cp -a "$TCROOT/usr/lib/aarch64-linux-gnu/traceevent/plugins" "$STAGE/usr/lib/aarch64-linux-gnu/traceevent/"
+    fi
+fi
 # modules in dependency order (depends= of each .ko's modinfo), decompressed
 declare -A done_mod=()
 modpath() { grep -E "(^|/)$1\.ko$" "$MODDIR/modules.order" | head -1; }
@@ -166,8 +237,8 @@ echo cmascope_cma.ko >> "$STAGE/modules.list"
 RAW=$WORK/raw-$WL
 rm -rf "$RAW"
 mkdir -p "$RAW"
-truncate -s 64M "$RAW/out.img"
-CMDLINE="console=ttyAMA0 panic=-1 $APPEND wl=$WL"
+truncate -s "$DISK" "$RAW/out.img"
+CMDLINE="console=ttyAMA0 panic=-1 $APPEND${CMASCOPE_APPEND:+ $CMASCOPE_APPEND} wl=$WL"
 QEMU=(qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m "$MEM" -nographic -no-reboot -nic none
     -kernel "$KIMAGE" -initrd "$WORK/initrd-$WL.cpio.gz" -append "$CMDLINE"
     -drive "file=$RAW/out.img,format=raw,if=none,id=out" -device virtio-blk-pci,drive=out,romfile=)
@@ -175,6 +246,22 @@ for i in $(seq 1 "$NVME"); do
     truncate -s 4M "$RAW/nvme$i.img"
     QEMU+=(-drive "file=$RAW/nvme$i.img,format=raw,if=none,id=nvm$i" -device "nvme,serial=cmascope$i,drive=nvm$i,romfile=")
 done
+# shellcheck disable=SC2206 # word splitting intended
+[ -z "$QEMU_EXTRA" ] || QEMU+=($QEMU_EXTRA)
+if [ -n "$DT_FRAGMENT" ]; then
+    # QEMU's own device tree for exactly this machine (dumpdtb), with the fragment appended: a
+    # second "/ { ... };" in the same source merges into the tree (e.g. a reserved-memory node).
+    DUMP=("${QEMU[@]}")
+    DUMP[2]=virt,dumpdtb=$RAW/qemu.dtb
+    "${DUMP[@]}" < /dev/null > "$RAW/dumpdtb.log" 2>&1 || true
+    [ -s "$RAW/qemu.dtb" ] || die "qemu dumpdtb failed; see $RAW/dumpdtb.log"
+    { dtc -q -I dtb -O dts "$RAW/qemu.dtb"
+      echo
+      echo "/* appended by capture.sh: workloads/$(basename "$DT_FRAGMENT") */"
+      cat "$DT_FRAGMENT"; } > "$RAW/guest.dts"
+    dtc -q -I dts -O dtb -o "$RAW/guest.dtb" "$RAW/guest.dts" || die "dtc failed on $RAW/guest.dts"
+    QEMU+=(-dtb "$RAW/guest.dtb")
+fi
 log "booting $KREL for workload $WL (log: $RAW/console.log)"
 START=$(date +%s)
 timeout "${CMASCOPE_TIMEOUT:-1800}" "${QEMU[@]}" < /dev/null > "$RAW/console.log" 2>&1 ||
@@ -197,7 +284,7 @@ GITDIRTY=$(git -C "$REPO" status --porcelain -- traces/capture 2>/dev/null | hea
     echo "kernel image sha256: $(sha256sum "$KIMAGE" | cut -d' ' -f1)  /boot/vmlinuz-$KREL"
     echo "cmascope_cma.ko sha256: $(sha256sum "$KB/mod/cmascope_cma.ko" | cut -d' ' -f1)"
     echo "Debian packages:"
-    for p in "${PKGS[@]}"; do
+    for p in "${PKGS[@]}" ${TC_PKGS[@]+"${TC_PKGS[@]}"}; do
         f=$(deb_of "$p")
         echo "  $(dpkg-deb -f "$f" Package) $(dpkg-deb -f "$f" Version) $(dpkg-deb -f "$f" Architecture) sha256=$(sha256sum "$f" | cut -d' ' -f1)"
     done
@@ -207,8 +294,10 @@ GITDIRTY=$(git -C "$REPO" status --porcelain -- traces/capture 2>/dev/null | hea
     printf ' %q' "${QEMU[@]}"
     echo
     echo "kernel cmdline: $CMDLINE"
+    [ -z "$DT_FRAGMENT" ] || echo "device tree: QEMU's (dumpdtb) + workloads/$(basename "$DT_FRAGMENT"), as device-tree.dts, sha256 of the dtb $(sha256sum "$RAW/guest.dtb" | cut -d' ' -f1)"
     echo "guest modules: $(tr '\n' ' ' < "$STAGE/modules.list")"
     echo "boot to power-off: $((END - START)) s"
 } > "$OUT/provenance.txt"
+[ -z "$DT_FRAGMENT" ] || cp "$RAW/guest.dts" "$OUT/device-tree.dts"
 python3 "$HERE/postprocess.py" "$RAW/out" "$OUT" ${CMASCOPE_CLI:+--cli "$CMASCOPE_CLI"}
 log "done: $OUT ($((END - START)) s in qemu)"

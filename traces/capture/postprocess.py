@@ -7,6 +7,12 @@ wrote them, keeps the CMA-related lines of the boot log as dmesg-cma.txt, and wr
 checkpoints.tsv from the CHECKPOINT markers of trace.txt. With --cli, the last column is the
 replay check of cmascope-cli (replay up to the begin marker, compare bitmap with the snapshot);
 otherwise it says not-checked. Nothing else is changed.
+
+A workload that ran `trace-cmd record -o /out/trace.dat` (capture-trace-cmd) leaves trace.dat:
+it is copied as it is, trace.txt is kept only if it holds events (trace-cmd consumed the
+buffer), and the markers are counted in the output of the host's `trace-cmd report` of it
+(the line numbers of checkpoints.tsv are then lines of that output); the replay check reads
+trace.dat.
 """
 import argparse
 import gzip
@@ -44,7 +50,13 @@ def main():
     trace_src = os.path.join(raw, "trace.txt")
     with open(trace_src, "rb") as f:
         trace = f.read()
-    if len(trace) > GZIP_ABOVE:
+    dat = os.path.join(raw, "trace.dat")
+    has_dat = os.path.exists(dat)
+    if has_dat:
+        shutil.copyfile(dat, os.path.join(out, "trace.dat"))
+    if has_dat and not CMA_EVENT.search(trace.decode(errors="replace")):
+        pass  # the tracefs buffer was consumed by trace-cmd: nothing worth keeping
+    elif len(trace) > GZIP_ABOVE:
         with gzip.GzipFile(os.path.join(out, "trace.txt.gz"), "wb", mtime=0) as g:
             g.write(trace)
     else:
@@ -52,7 +64,12 @@ def main():
     if os.path.isdir(os.path.join(raw, "snapshots")):
         shutil.copytree(os.path.join(raw, "snapshots"), os.path.join(out, "snapshots"))
 
-    lines = trace.decode(errors="replace").split("\n")
+    if has_dat:
+        trace_src = dat
+        p = subprocess.run(["trace-cmd", "report", "-i", dat], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        lines = p.stdout.decode(errors="replace").split("\n")
+    else:
+        lines = trace.decode(errors="replace").split("\n")
     begin, end, before, during = {}, {}, {}, {}
     events = 0
     open_cp = None

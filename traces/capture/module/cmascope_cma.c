@@ -23,6 +23,13 @@
  *                                       such a page fails with -EBUSY and retries
  *        unpin                          drop those references
  *        freeall                        release everything this module holds
+ *        stress AREA OPS SEED MAXLIVE MAXCOUNT
+ *                                       OPS deterministic operations in a loop in the
+ *                                       kernel (no shell per operation): each either
+ *                                       releases a random live stress allocation or
+ *                                       makes a new one (see do_stress()); the
+ *                                       allocations still live at the end join the
+ *                                       module's list as s<run>.<i> (freeall frees them)
  *      areas/<name>/{base_pfn,count,order_per_bit,used,maxchunk,bitmap,allocs}
  *                             the upstream mm/cma_debug.c formats (6.12), read
  *                             under the area's lock, plus our live allocations
@@ -248,10 +255,109 @@ static int pin_area(struct cma *c, unsigned long stride, unsigned long max)
 	return pinned;
 }
 
+/*
+ * The stress loop, like the text generator of tests/bench/bench_replay.cpp. With next() a
+ * xorshift64* generator seeded with SEED, each of the OPS operations is
+ *   if (live && (live >= MAXLIVE || next() % 2 == 0))
+ *       cma_release() of the live stress allocation number next() % live (swap-removed)
+ *   else
+ *       r = next(); count = 1 + (r % 8 == 0 ? next() % MAXCOUNT : next() % 64);
+ *       align = min(8, ceil(log2(count))); cma_alloc(AREA, count, align, no_warn)
+ * (no_warn: a failure is only the trace's errorno=-12), then cond_resched(). The counts of
+ * what happened go to `last`.
+ */
+static u64 stress_state;
+
+static u64 stress_rand(void)
+{
+	u64 x = stress_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	stress_state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+struct stress_live {
+	struct page *page;
+	unsigned long count;
+	unsigned int align;
+};
+
+static int do_stress(struct cma *c, unsigned long ops, u64 seed, unsigned long maxlive,
+		     unsigned long maxcount)
+{
+	unsigned long i, done, nlive = 0, nalloc = 0, nfail = 0, nrel = 0;
+	static unsigned int run;
+	struct stress_live *live;
+	int ret = 0;
+
+	if (!maxlive || !maxcount)
+		return -EINVAL;
+	live = kvmalloc_array(maxlive, sizeof(*live), GFP_KERNEL);
+	if (!live)
+		return -ENOMEM;
+	stress_state = seed ? seed : 1;
+	for (i = 0; i < ops; i++) {
+		if (nlive && (nlive >= maxlive || stress_rand() % 2 == 0)) {
+			unsigned long k = stress_rand() % nlive;
+
+			k_cma_release(c, live[k].page, live[k].count);
+			live[k] = live[--nlive];
+			nrel++;
+		} else {
+			u64 r = stress_rand();
+			unsigned long count = 1 + (r % 8 == 0 ? stress_rand() % maxcount
+							      : stress_rand() % 64);
+			unsigned int align = count <= 1 ? 0 : min_t(unsigned int, 8, ilog2(count - 1) + 1);
+			struct page *page = k_cma_alloc(c, count, align, true);
+
+			nalloc++;
+			if (page) {
+				live[nlive].page = page;
+				live[nlive].count = count;
+				live[nlive].align = align;
+				nlive++;
+			} else {
+				nfail++;
+			}
+		}
+		cond_resched();
+		if (fatal_signal_pending(current))
+			break;
+	}
+	done = i;
+	run++;
+	/* the survivors become ordinary allocations of the module (labels s<run>.<i>) */
+	for (i = 0; i < nlive; i++) {
+		struct cmascope_alloc *a = kzalloc(sizeof(*a), GFP_KERNEL);
+
+		if (!a) {
+			k_cma_release(c, live[i].page, live[i].count);
+			ret = -ENOMEM;
+			continue;
+		}
+		snprintf(a->label, sizeof(a->label), "s%u.%lu", run, i);
+		a->cma = c;
+		a->page = live[i].page;
+		a->pfn = page_to_pfn(live[i].page);
+		a->count = live[i].count;
+		a->align = live[i].align;
+		list_add_tail(&a->node, &allocs);
+	}
+	kvfree(live);
+	if (!ret)
+		snprintf(last, sizeof(last), "ok stress ops=%lu allocs=%lu failed=%lu releases=%lu live=%lu\n",
+			 done, nalloc, nfail, nrel, nlive);
+	return ret;
+}
+
 static int do_command(char *cmd)
 {
 	char area[CMA_MAX_NAME], label[LABEL_LEN];
-	unsigned long count, n2;
+	unsigned long count, n2, n3;
+	unsigned long long seed;
 	unsigned int align;
 	struct cmascope_alloc *a;
 	struct cma *c;
@@ -324,6 +430,12 @@ static int do_command(char *cmd)
 		release_one(a);
 		snprintf(last, sizeof(last), "ok freed %s\n", label);
 		return 0;
+	}
+	if (sscanf(cmd, "stress %63s %lu %llu %lu %lu", area, &count, &seed, &n2, &n3) == 5) {
+		c = find_area(area);
+		if (!c)
+			return -ENOENT;
+		return do_stress(c, count, seed, n2, n3);
 	}
 	if (sscanf(cmd, "pin %63s %lu %lu", area, &count, &n2) == 3) {
 		int ret;
