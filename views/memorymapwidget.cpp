@@ -331,6 +331,28 @@ void MemoryMapWidget::zoomToRegions()
     Q_EMIT viewChanged();
 }
 
+void MemoryMapWidget::zoomToBank(int bankIndex)
+{
+    if (bankIndex < 0 || bankIndex >= m_content.banks.size() || m_layout != Layout::Linear)
+        return;
+    const auto& b = m_content.banks[bankIndex];
+    m_axis.setView(b.base, b.base + b.size);
+    update();
+    Q_EMIT viewChanged();
+}
+
+int MemoryMapWidget::bankLabelAt(QPointF pos) const
+{
+    if (m_layout != Layout::Linear || pos.x() < 0 || pos.x() >= plotRect().left())
+        return -1;
+    for (int i = 0; i < m_content.banks.size(); ++i) {
+        const QRectF track = trackRect(i);
+        if (pos.y() >= track.top() && pos.y() <= track.bottom())
+            return i;
+    }
+    return -1;
+}
+
 void MemoryMapWidget::setView(quint64 begin, quint64 end)
 {
     m_axis.setView(begin, end);
@@ -705,10 +727,19 @@ bool MemoryMapWidget::event(QEvent* e)
 {
     if (e->type() == QEvent::ToolTip) {
         auto* he = static_cast<QHelpEvent*>(e);
-        if (regionAt(he->pos()) >= 0)
+        if (const int bank = bankLabelAt(he->pos()); bank >= 0) {
+            const auto& b = m_content.banks[bank];
+            QToolTip::showText(he->globalPos(),
+                tr("%1: 0x%2–0x%3. Double-click to show this bank whole.")
+                    .arg(b.name)
+                    .arg(b.base, 0, 16)
+                    .arg(b.base + b.size, 0, 16),
+                this);
+        } else if (regionAt(he->pos()) >= 0) {
             QToolTip::showText(he->globalPos(), describe(he->pos()), this);
-        else
+        } else {
             QToolTip::hideText();
+        }
         return true;
     }
     return QWidget::event(e);
@@ -817,6 +848,10 @@ void MemoryMapWidget::mouseReleaseEvent(QMouseEvent* event)
 
 void MemoryMapWidget::mouseDoubleClickEvent(QMouseEvent* event)
 {
+    if (const int bank = bankLabelAt(event->position()); bank >= 0) {
+        zoomToBank(bank);
+        return;
+    }
     const int ri = regionAt(event->position());
     if (ri >= 0 && m_layout == Layout::Linear)
         zoomToRegion(ri);

@@ -73,6 +73,10 @@ public Q_SLOTS:
     /// Shows the hull of all placed regions with a margin (the initial view).
     void zoomToRegions();
     void zoomToRegion(int regionIndex);
+    /// Shows bank @p bankIndex whole (double-click its label): its regions may be slivers on the shared axis.
+    void zoomToBank(int bankIndex);
+    /// The bank whose label (left of the tracks) is at @p pos, or -1.
+    int bankLabelAt(QPointF pos) const;
     /// Shows the physical range [begin, end) (clamped to the banks).
     void setView(quint64 begin, quint64 end);
 

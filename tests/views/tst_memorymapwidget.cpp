@@ -25,6 +25,7 @@ private Q_SLOTS:
     void levelOfDetail();
     void gridLayoutCells();
     void ctrlDragDrawsRegion();
+    void doubleClickBankLabel();
 
 private:
     static MapContent sample();
@@ -287,6 +288,38 @@ void TestMemoryMapWidget::ctrlDragDrawsRegion()
     QVERIFY(std::abs(double(base) - double(0x4c000000)) <= tolerance);
     QVERIFY(std::abs(double(base + size) - double(0x4e000000)) <= tolerance);
     QCOMPARE(w.axis().viewBegin(), viewBegin); // drawing a region does not zoom
+}
+
+void TestMemoryMapWidget::doubleClickBankLabel()
+{
+    // Two banks far apart (like a trace's areas): the small one is a sliver on the shared axis until its
+    // label is double-clicked.
+    MapContent c;
+    c.banks.push_back({ QStringLiteral("small"), 0x70000000, 8 * MiB });
+    c.banks.push_back({ QStringLiteral("big"), 0x100000000, 1 * GiB });
+    for (int b = 0; b < 2; ++b) {
+        MapRegion r;
+        r.name = c.banks[b].name;
+        r.base = c.banks[b].base;
+        r.size = c.banks[b].size;
+        r.bank = b;
+        c.regions.push_back(r);
+    }
+    MemoryMapWidget w;
+    w.resize(900, 300);
+    w.setContent(c);
+    w.fitAll();
+    QVERIFY(w.trackRect(0).width() < 10);
+    const QPointF label(10, w.trackRect(0).center().y());
+    QCOMPARE(w.bankLabelAt(label), 0);
+    QCOMPARE(w.bankLabelAt(QPointF(10, w.trackRect(1).center().y())), 1);
+    QCOMPARE(w.bankLabelAt(QPointF(w.trackRect(1).center().x(), w.trackRect(1).center().y())), -1); // not a label
+    QSignalSpy viewChanged(&w, &MemoryMapWidget::viewChanged);
+    QTest::mouseDClick(&w, Qt::LeftButton, Qt::NoModifier, label.toPoint());
+    QCOMPARE(viewChanged.count(), 1);
+    QCOMPARE(w.axis().viewBegin(), quint64(0x70000000));
+    QCOMPARE(w.axis().viewEnd(), quint64(0x70000000) + 8 * MiB);
+    QVERIFY(w.trackRect(0).width() > 700);
 }
 
 QTEST_MAIN(TestMemoryMapWidget)
