@@ -265,6 +265,12 @@ void MainWindow::createDocks()
     resizeDocks({ logDock }, { 280 }, Qt::Vertical);
 }
 
+void MainWindow::showProject(Project project, const QString& path, std::shared_ptr<const ReplayResult> replay)
+{
+    m_whatIf->setReplay(std::move(replay));
+    m_doc->setProject(std::move(project), path);
+}
+
 void MainWindow::selectRowForChunk(quint32 chunk)
 {
     if (chunk == kNoChunk)
@@ -446,8 +452,7 @@ bool MainWindow::openProject(const QString& path, bool quiet)
     // Built-in demos open as untitled copies: saving asks for a file name.
     const bool builtIn = path.startsWith(QLatin1Char(':'));
     const QString viewJson = QString::fromStdString(result.project->viewJson);
-    m_whatIf->setReplay(nullptr);
-    m_doc->setProject(std::move(*result.project), builtIn ? QString() : path);
+    showProject(std::move(*result.project), builtIn ? QString() : path);
     applyViewState(viewJson);
     if (!builtIn)
         rememberRecent(QFileInfo(path).absoluteFilePath());
@@ -647,18 +652,19 @@ void MainWindow::openTrace(const QString& path, bool wait)
         }
         m_lastError.clear();
         rememberRecent(QFileInfo(path).absoluteFilePath());
-        m_doc->setProject(replayProject(r.result, QFileInfo(path).fileName().toStdString()));
+        Project project = replayProject(r.result, QFileInfo(path).fileName().toStdString());
         // The what-if panel re-runs the recorded requests: it keeps the replay (read-only, shared with its worker).
-        m_whatIf->setReplay(std::make_shared<const ReplayResult>(std::move(r.result)));
+        const auto replay = std::make_shared<const ReplayResult>(std::move(r.result));
+        showProject(std::move(project), {}, replay);
         m_central->setCurrentWidget(m_map);
         QString message = tr("%1: %2 events, %3 requests (%4 failed); kernel placements predicted %5 of %6")
                               .arg(QFileInfo(path).fileName())
-                              .arg(r.result.events)
-                              .arg(r.result.requested)
-                              .arg(r.result.failed)
-                              .arg(r.result.matched)
-                              .arg(r.result.compared);
-        for (const auto& note : r.result.notes)
+                              .arg(replay->events)
+                              .arg(replay->requested)
+                              .arg(replay->failed)
+                              .arg(replay->matched)
+                              .arg(replay->compared);
+        for (const auto& note : replay->notes)
             message += QStringLiteral("; ") + QString::fromStdString(note);
         statusBar()->showMessage(message, 20000);
     });
@@ -722,8 +728,7 @@ bool MainWindow::importConfiguration(const QString& path, bool quiet)
     Project project = *result.project;
     if (project.platform.name.empty())
         project.platform.name = QFileInfo(path).completeBaseName().toStdString();
-    m_whatIf->setReplay(nullptr);
-    m_doc->setProject(std::move(project));
+    showProject(std::move(project));
     m_central->setCurrentWidget(m_map);
     statusBar()->showMessage(
         tr("Imported %1 (%n message(s))", nullptr, int(result.messages.size())).arg(QFileInfo(path).fileName()), 10000);
@@ -839,8 +844,7 @@ void MainWindow::newProject()
     cma.isDefault = true;
     cma.allocRanges.push_back({ 0x40000000, 1 * GiB });
     p.platform.regions.push_back(cma);
-    m_whatIf->setReplay(nullptr);
-    m_doc->setProject(std::move(p));
+    showProject(std::move(p));
     m_central->setCurrentWidget(m_map);
 }
 

@@ -5,6 +5,8 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QComboBox;
 class QDockWidget;
 class QLabel;
@@ -14,6 +16,10 @@ class QProgressBar;
 class QStackedWidget;
 class QTableView;
 class QToolButton;
+
+namespace cmascope {
+struct ReplayResult;
+}
 
 namespace cmascope::views {
 class ChartsPanel;
@@ -102,6 +108,8 @@ private:
     void rebuildFilterChoices();
     bool maybeSave();
     void selectRowForChunk(quint32 chunk);
+    /// Every project the window shows comes through here; @p replay is the trace it was replayed from, if any.
+    void showProject(Project project, const QString& path = {}, std::shared_ptr<const ReplayResult> replay = {});
 
     /// Restores the layout, colouring, map window, scenario and step saved in a project's "view".
     void applyViewState(const QString& json);

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void eventLogDrivesStepAndInspector();
     void saveAndReopen();
     void opensKernelTrace();
+    void traceNotesInStatusBar();
     void importsDeviceTree();
     void eventLogCsv();
     void startPage();
@@ -165,6 +166,19 @@ void TestMainWindow::opensKernelTrace()
     w.document()->waitForRun();
     QCoreApplication::processEvents();
     QVERIFY(w.eventLog()->isColumnHidden(views::StepTableModel::TimeColumn)); // projects do not
+}
+
+void TestMainWindow::traceNotesInStatusBar()
+{
+    // No boot log beside the trace: the area is inferred, and the status bar says so.
+    QTemporaryDir dir;
+    const QString trace = dir.filePath(QStringLiteral("trace.txt"));
+    QVERIFY(QFile::copy(QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt"), trace));
+    app::MainWindow w;
+    w.openTrace(trace, true);
+    QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    const QString message = w.statusBar()->currentMessage();
+    QVERIFY2(message.contains(QStringLiteral("area reserved inferred from the trace")), qPrintable(message));
 }
 
 void TestMainWindow::importsDeviceTree()
