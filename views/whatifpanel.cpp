@@ -55,11 +55,6 @@ QString refusalText(Refusal r)
     }
 }
 
-bool succeeded(Outcome o)
-{
-    return o == Outcome::Allocated || o == Outcome::AllocatedFallback;
-}
-
 /// Project mode, on a worker thread: the scenario on the variant platform, compared with the original run.
 WhatIfOutcome runProjectWhatIf(const Platform& variantPf, const Scenario& scenario,
     const std::vector<StepRecord>& baseline, const QString& title, const std::atomic<bool>& cancel,
@@ -93,9 +88,9 @@ WhatIfOutcome runProjectWhatIf(const Platform& variantPf, const Scenario& scenar
             row.timeNs = scenario.timesNs[ch.step];
         row.who = fromStd(scenario.symbols.name(s.device));
         row.bytes = s.size;
-        row.region = regionName(succeeded(ch.after) ? ch.regionAfter : ch.regionBefore);
-        row.nowFails = !succeeded(ch.after);
-        row.before = succeeded(ch.before)
+        row.region = regionName(isServed(ch.after) ? ch.regionAfter : ch.regionBefore);
+        row.nowFails = !isServed(ch.after);
+        row.before = isServed(ch.before)
             ? QCoreApplication::translate("WhatIfPanel", "placed in %1").arg(regionName(ch.regionBefore))
             : QCoreApplication::translate("WhatIfPanel", "failed");
         if (row.nowFails) {
@@ -172,7 +167,7 @@ WhatIfOutcome runTraceWhatIf(const ReplayResult& replay, const WhatIfSpec& spec,
                       .arg(w.requests)
                       .arg(w.nowFail)
                       .arg(w.nowSucceed)
-                      .arg(w.requests - (w.succeeded + w.nowFail - w.nowSucceed))
+                      .arg(w.failed - w.nowFail + w.nowSucceed) // recorded failures
                       .arg(w.failed);
     for (const auto& n : w.notes)
         out.summary += QLatin1Char(' ') + QString::fromStdString(n) + QLatin1Char('.');

@@ -73,11 +73,6 @@ bool isRequest(const Step& s)
     return s.type == StepType::Allocate || s.type == StepType::Refused;
 }
 
-bool served(Outcome o)
-{
-    return o == Outcome::Allocated || o == Outcome::AllocatedFallback;
-}
-
 /// Re-runs steps 0..step of a scenario on changed platforms and compares with the original run.
 class Runner
 {
@@ -146,7 +141,7 @@ public:
                     out.offset = dg.attempts.back().result.offset;
                 }
             } else {
-                out.succeeds = served(rec.outcome);
+                out.succeeds = isServed(rec.outcome);
                 if (out.succeeds && rec.region < pf.regions.size()) {
                     out.region = pf.regions[rec.region].name;
                     out.offset = rec.outcome == Outcome::Allocated ? rec.offset : 0;
@@ -161,8 +156,8 @@ public:
                         continue;
                     ++out.earlierChanged;
                     if (isRequest(m_prefix.steps[j]) || m_prefix.steps[j].type == StepType::Place) {
-                        out.earlierNowFail += served(before) && !served(now);
-                        out.earlierNowSucceed += !served(before) && served(now);
+                        out.earlierNowFail += isServed(before) && !isServed(now);
+                        out.earlierNowSucceed += !isServed(before) && isServed(now);
                     }
                 }
             } else {

@@ -20,11 +20,6 @@ std::string sizeText(std::uint64_t bytes)
     return std::to_string(bytes) + " bytes";
 }
 
-bool succeeded(Outcome o)
-{
-    return o == Outcome::Allocated || o == Outcome::AllocatedFallback;
-}
-
 } // namespace
 
 std::string describeVariant(const Platform& platform, const PlatformVariant& variant)
@@ -98,12 +93,12 @@ RunComparison compareRuns(std::span<const StepRecord> before, std::span<const St
             c.peakUsedBefore[a.region] = std::max<std::uint64_t>(c.peakUsedBefore[a.region], a.usedPages);
         if (b.region < regions)
             c.peakUsedAfter[b.region] = std::max<std::uint64_t>(c.peakUsedAfter[b.region], b.usedPages);
-        const bool requestA = succeeded(a.outcome) || a.outcome == Outcome::Failed;
-        const bool requestB = succeeded(b.outcome) || b.outcome == Outcome::Failed;
+        const bool requestA = isServed(a.outcome) || a.outcome == Outcome::Failed;
+        const bool requestB = isServed(b.outcome) || b.outcome == Outcome::Failed;
         if (!requestA || !requestB)
             continue;
         ++c.requests;
-        const bool okA = succeeded(a.outcome), okB = succeeded(b.outcome);
+        const bool okA = isServed(a.outcome), okB = isServed(b.outcome);
         c.failedBefore += !okA;
         c.failedAfter += !okB;
         if (okA && okB) {

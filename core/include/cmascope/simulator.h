@@ -38,6 +38,12 @@ enum class Outcome : std::uint8_t {
 
 std::string_view outcomeName(Outcome o) noexcept;
 
+/// The request was served: placed in a region, or by the system allocator through a size-0 region.
+constexpr bool isServed(Outcome o) noexcept
+{
+    return o == Outcome::Allocated || o == Outcome::AllocatedFallback;
+}
+
 /// What one step did, and the metrics of the region it touched right after it. 32 bytes.
 struct StepRecord
 {
