@@ -2,6 +2,8 @@
 // Import + replay of a generated 1,000,000-event kernel trace (trace file text) on a 65,536-page
 // area: seconds, events/s, resident bytes per event (VmHWM growth), next to `wc -l` on the same file.
 // The trace is made by the kernel policy itself, so it is consistent (every prediction must match).
+#include "benchutil.h"
+
 #include <cmascope/replay.h>
 
 #include <chrono>
@@ -17,16 +19,6 @@
 using namespace cmascope;
 
 namespace {
-
-long vmHwmKiB()
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::strtol(line.c_str() + 6, nullptr, 10);
-    return -1;
-}
 
 double seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b)
 {
@@ -108,11 +100,11 @@ int main(int argc, char** argv)
     ReplayInputs inputs;
     inputs.areaSpecs.push_back({ "reserved", base, pages, 0 });
     auto run = [&](const char* what, const ReplayOptions& opt) {
-        const long hwm0 = vmHwmKiB();
+        const long hwm0 = bench::peakRssKiB();
         const auto t0 = std::chrono::steady_clock::now();
         const ReplayFileResult r = replayTraceFile(path, inputs, opt);
         const auto t1 = std::chrono::steady_clock::now();
-        const long hwm1 = vmHwmKiB();
+        const long hwm1 = bench::peakRssKiB();
         const double s = seconds(t0, t1);
         const auto& res = r.result;
         std::printf("%-34s %8.3f s  %10.0f events/s  %6.1f bytes/event (VmHWM +%ld KiB)  %" PRIu64 " events, %" PRIu64

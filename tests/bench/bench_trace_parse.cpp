@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Benchmark: readTrace() on a generated 1,000,000-event trace in the current format.
 // Prints events/s, seconds, bytes per stored event, peak RSS growth and the time of `wc -l`.
+#include "benchutil.h"
+
 #include <cmascope/trace.h>
 
 #include <chrono>
@@ -16,17 +18,6 @@
 using namespace cmascope;
 
 namespace {
-
-/// VmHWM (peak resident set) in KiB, from /proc/self/status.
-long peakRssKiB()
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::strtol(line.c_str() + 6, nullptr, 10);
-    return -1;
-}
 
 /// A realistic mix: start + finish (+ a later release) per allocation, a few failures with errorno,
 /// a few busy retries, several tasks and CPUs, and ~3% non-cma lines (sched events, markers).
@@ -148,11 +139,11 @@ int main(int argc, char** argv)
         while (in.read(b.data(), static_cast<std::streamsize>(b.size())) || in.gcount() > 0) { }
     }
 
-    const long rss0 = peakRssKiB();
+    const long rss0 = bench::peakRssKiB();
     const auto t0 = std::chrono::steady_clock::now();
     const TraceReadResult r = readTrace(path);
     const auto t1 = std::chrono::steady_clock::now();
-    const long rss1 = peakRssKiB();
+    const long rss1 = bench::peakRssKiB();
     if (!r.ok()) {
         std::fprintf(stderr, "%s\n", r.error.c_str());
         return 1;
