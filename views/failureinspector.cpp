@@ -162,11 +162,11 @@ void FailureInspector::inspect(std::size_t step)
         // One block per region (a narrow dock reads lists better than a wide table).
         html += tr("<h4>Regions tried, in order</h4>");
         int n = 0;
+        const VerdictColours vc = verdictColours(m_view->palette());
         for (const auto& a : dg.attempts) {
             const Region* r = sim->platform().findRegion(a.region);
             const std::uint64_t ps = r ? (r->pageSize ? r->pageSize : sim->platform().pageSize) : 4096;
             const bool numbers = a.exists && !a.fallbackRegion && r && r->type == RegionType::Cma;
-            const VerdictColours vc = verdictColours(m_view->palette());
             const QString verdictColour = a.result.ok ? vc.ok : vc.failed;
             html += QStringLiteral("<p><b>%1. %2</b> — <span style='color:%3'>%4</span></p>")
                         .arg(++n)
@@ -329,8 +329,8 @@ QString FailureInspector::whatFitHtml() const
         for (const auto& name : r.triedRegions)
             regions += (regions.isEmpty() ? QString() : QStringLiteral(", ")) + esc(name);
         html += tr("<p>Policies on %1, the history re-run from step 0:</p>").arg(regions) + QStringLiteral("<ul>");
+        const VerdictColours vc = verdictColours(m_view->palette());
         for (const auto& row : r.policies) {
-            const VerdictColours vc = verdictColours(m_view->palette());
             const QString colour = row.run.succeeds ? vc.ok : row.current ? vc.muted : vc.failed;
             html += QStringLiteral("<li><span style='color:%1'>%2</span></li>").arg(colour, esc(row.text));
         }

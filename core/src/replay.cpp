@@ -70,6 +70,9 @@ public:
 
     /// Feeds events in trace order. Returns false once the stop marker was seen.
     bool feed(const TraceData& data, std::span<const TraceEvent> events);
+    /// Reserves room for about @p events trace events so the timeline never copies itself while growing.
+    /// Capacity that is never written stays virtual: an over-estimate costs no resident memory.
+    void reserveFor(std::uint64_t events);
     /// Ends the replay: flushes in-flight requests, adds idle areas, builds the timeline.
     ReplayResult finish(const TraceData& data);
     /// Areas met that no source describes (their events were not replayed).
@@ -130,11 +133,6 @@ private:
         std::uint64_t timeNs = 0; // releases: the event's time (requests and markers keep their own)
     };
     void pushOp(const TimelineOp& op);
-
-public:
-    /// Reserves room for about @p events trace events so the timeline never copies itself while growing.
-    /// Capacity that is never written stays virtual: an over-estimate costs no resident memory.
-    void reserveFor(std::uint64_t events);
 };
 
 void Replayer::pushOp(const TimelineOp& op)
