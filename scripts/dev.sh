@@ -11,7 +11,7 @@ cd "$here"
 # Debian 12 / Ubuntu package names. Why each is here: see README "Dependencies".
 DEPS=(
     cmake ninja-build g++ pkg-config git
-    qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
     nlohmann-json3-dev zlib1g-dev libzstd-dev
     libfdt-dev device-tree-compiler libtracecmd-dev libtraceevent-dev libtracefs-dev
     xvfb xauth fonts-dejavu-core clang-format python3 python3-jsonschema
