@@ -170,9 +170,7 @@ void FailureInspector::inspect(std::size_t step)
             const QString verdictColour = a.result.ok ? vc.ok : vc.failed;
             html += QStringLiteral("<p><b>%1. %2</b> — <span style='color:%3'>%4</span></p>")
                         .arg(++n)
-                        .arg(esc(a.region), verdictColour,
-                            a.result.ok ? tr("fits")
-                                        : QString::fromUtf8(refusalName(a.result.refusal).data()).toHtmlEscaped());
+                        .arg(esc(a.region), verdictColour, esc(std::string(refusalVerdict(a.result.refusal))));
             if (numbers) {
                 html += QStringLiteral("<ul>");
                 html += tr("<li>needed: %1</li>").arg(pagesText(a.neededPages, ps));
@@ -181,10 +179,9 @@ void FailureInspector::inspect(std::size_t step)
                 html += tr("<li>largest hole at the request's alignment: %1</li>").arg(pagesText(a.largestAligned, ps));
                 if (a.pinnedPages)
                     html += tr("<li>pinned pages in the region: %1</li>").arg(a.pinnedPages);
+                // The number only: what it means for this request is in the verdict below (extfragText()).
                 if (a.extfragIndex >= 0)
-                    html += tr("<li>kernel extfrag index: %1 (%2)</li>")
-                                .arg(a.extfragIndex / 1000.0, 0, 'f', 3)
-                                .arg(a.extfragIndex > 500 ? tr("fragmentation") : tr("lack of memory"));
+                    html += tr("<li>kernel extfrag index: %1</li>").arg(a.extfragIndex / 1000.0, 0, 'f', 3);
                 html += QStringLiteral("</ul>");
             }
             html += QStringLiteral("<p style='margin-left:12px'>%1</p>").arg(esc(a.verdict));

@@ -48,7 +48,7 @@ MapContent MapContent::fromPlatform(const Platform& platform)
         std::uint64_t base = 0;
         if (r.placedBase)
             base = *r.placedBase;
-        else if (r.placement == Placement::Fixed && r.size)
+        else if (r.placement == Placement::Fixed && r.size && r.placementFailure.empty())
             base = r.start;
         else {
             c.unplaced.push_back(QString::fromStdString(r.name));

@@ -154,7 +154,7 @@ int runReplay(const QStringList& args)
     if (r.warningCount > r.warnings.size())
         std::cout << "warning: ... " << (r.warningCount - r.warnings.size()) << " more\n";
     for (const auto& a : r.areas)
-        std::cout << "area " << a.area.name << " @ " << hex(a.area.basePfn) << " / " << a.area.pages
+        std::cout << "area " << a.area.name << " @ " << hexText(a.area.basePfn) << " / " << a.area.pages
                   << " pages / order_per_bit " << a.area.orderPerBit << " (" << areaSourceName(a.area.source)
                   << "): used " << a.state.usedPages() << " pages, maxchunk " << a.state.maxchunkPages() << " pages\n";
     for (const auto& m : r.markers)
@@ -172,7 +172,7 @@ int runReplay(const QStringList& args)
             const auto& q = r.requests[c.request];
             std::cout << "  line " << q.finishLine << ": " << r.tasks[q.task] << " " << q.count << " pages align "
                       << unsigned(q.align) << ": "
-                      << (c.whatIfOk ? "now succeeds at " + hex(c.whatIfPfn)
+                      << (c.whatIfOk ? "now succeeds at " + hexText(c.whatIfPfn)
                                      : "now fails (" + std::string(refusalName(c.refusal)) + ")")
                       << '\n';
         }

@@ -101,8 +101,8 @@ int runSimulate(const QStringList& args)
         std::cout << " -> " << cmascope::outcomeName(rec.outcome);
         if (rec.region != cmascope::kNoRegion && rec.outcome == cmascope::Outcome::Allocated) {
             const auto& rt = placed.regions[rec.region];
-            const std::uint64_t base = *rt.placedBase + std::uint64_t(rec.offset) * rt.pageSize;
-            std::cout << " in " << rt.name << " at " << hex(base) << " (" << rec.pages << " pages)";
+            const std::uint64_t base = rt.placedBase.value_or(rt.start) + std::uint64_t(rec.offset) * rt.pageSize;
+            std::cout << " in " << rt.name << " at " << hexText(base) << " (" << rec.pages << " pages)";
         }
         std::cout << '\n';
         if (failed) {

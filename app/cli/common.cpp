@@ -22,23 +22,4 @@ QStringList operands(const QCommandLineParser& parser)
     return args;
 }
 
-std::string hex(std::uint64_t v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-
-std::string sizeText(std::uint64_t bytes)
-{
-    char buf[48];
-    if (bytes % cmascope::MiB == 0)
-        std::snprintf(buf, sizeof buf, "%llu MiB", static_cast<unsigned long long>(bytes / cmascope::MiB));
-    else if (bytes % cmascope::KiB == 0)
-        std::snprintf(buf, sizeof buf, "%llu KiB", static_cast<unsigned long long>(bytes / cmascope::KiB));
-    else
-        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-    return buf;
-}
-
 } // namespace cmascope::cli

@@ -2,6 +2,8 @@
 // Shared pieces of the cmascope-cli commands.
 #pragma once
 
+#include <cmascope/units.h>
+
 #include <QCommandLineParser>
 #include <QStringList>
 
@@ -33,8 +35,8 @@ void beginCommand(QCommandLineParser& parser, const char* name, const QString& d
 /// The positional arguments after the command name.
 QStringList operands(const QCommandLineParser& parser);
 
-std::string hex(std::uint64_t v);
-std::string sizeText(std::uint64_t bytes);
+using cmascope::hexText; ///< one spelling of addresses everywhere (core/include/cmascope/units.h)
+using cmascope::sizeText;
 
 int runInfo(const QStringList& args);
 int runSimulate(const QStringList& args);

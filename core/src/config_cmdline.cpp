@@ -227,8 +227,8 @@ ImportResult importCmdline(std::string_view text, const ImportOptions& options)
                 const std::uint64_t b = *base, l = *limit;
                 if (l != 0 && (b > l || size.value > l - b)) {
                     msg.error(where, "cma",
-                        "cma: Size (" + hex(size.value) + ") of region at " + hex(b) + " exceeds limit (" + hex(l)
-                            + "): the kernel refuses the default area",
+                        "cma: Size (" + hexText(size.value) + ") of region at " + hexText(b) + " exceeds limit ("
+                            + hexText(l) + "): the kernel refuses the default area",
                         "kernel-rejects");
                     continue;
                 }
@@ -239,8 +239,8 @@ ImportResult importCmdline(std::string_view text, const ImportOptions& options)
                     r.limit = l; // base 0: "anywhere below the limit"
                     if (!p.value.empty() && p.value.find('-') == std::string::npos)
                         msg.warning(where, "cma",
-                            "cma=SIZE@0 is not a fixed placement: the kernel treats base 0 as 'anywhere below " + hex(l)
-                                + "'",
+                            "cma=SIZE@0 is not a fixed placement: the kernel treats base 0 as 'anywhere below "
+                                + hexText(l) + "'",
                             "kernel-ignores");
                 } else {
                     std::uint64_t end = l;
@@ -248,7 +248,7 @@ ImportResult importCmdline(std::string_view text, const ImportOptions& options)
                         end = highestBankEnd(pf);
                         msg.warning(where, "cma",
                             "limit 0 means the end of memory"
-                                + (end ? std::string(" (") + hex(end) + " from the banks)"
+                                + (end ? std::string(" (") + hexText(end) + " from the banks)"
                                        : std::string(": no banks known, the range is left open")),
                             "note");
                         if (end == 0)
@@ -376,7 +376,7 @@ ExportResult exportCmdline(const Platform& platform)
                       "below SIZE'";
                 return out;
             }
-            v += "@" + hex(d.start);
+            v += "@" + hexText(d.start);
         } else {
             std::optional<std::uint64_t> lo, hi;
             if (!d.allocRanges.empty()) {
@@ -389,13 +389,13 @@ ExportResult exportCmdline(const Platform& platform)
                     hi = d.limit;
                 if (*hi != 0 && *lo + d.size == *hi && *lo != 0)
                     out.notes.push_back("the range of '" + d.name
-                        + "' is exactly its size: the kernel reserves it fixed at " + hex(*lo));
+                        + "' is exactly its size: the kernel reserves it fixed at " + hexText(*lo));
             } else if (d.limit) {
                 lo = 0;
                 hi = d.limit;
             }
             if (lo)
-                v += "@" + hex(*lo) + "-" + hex(*hi);
+                v += "@" + hexText(*lo) + "-" + hexText(*hi);
         }
         if (d.alignment > (std::uint64_t { platform.pageSize } << platform.pageblockOrder))
             out.notes.push_back("the alignment of '" + d.name + "' (" + formatSize(d.alignment)

@@ -244,13 +244,6 @@ ImportResult importConfig(std::string_view content, ConfigFormat format, const I
 
 namespace configio {
 
-std::string hex(std::uint64_t v)
-{
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-
 std::vector<KernelParam> splitKernelCmdline(std::string_view text)
 {
     // kernel/params.c next_arg()

@@ -84,8 +84,8 @@ public:
     std::string operator()(std::uint64_t v) const
     {
         if (m_cells == 2)
-            return hex(v >> 32) + " " + hex(v & k32);
-        return hex(v);
+            return hexText(v >> 32) + " " + hexText(v & k32);
+        return hexText(v);
     }
     std::string pair(std::uint64_t a, std::uint64_t s) const { return (*this)(a) + " " + (*this)(s); }
 
@@ -250,7 +250,7 @@ ExportResult exportDeviceTree(const Platform& platform, unsigned cells)
     if (cells == 0)
         cells = big != values.end() ? 2 : 1;
     if (cells == 1 && big != values.end()) {
-        out.error = "one cell cannot hold the " + big->what + " (" + hex(big->v) + "): use 2 cells";
+        out.error = "one cell cannot hold the " + big->what + " (" + hexText(big->v) + "): use 2 cells";
         return out;
     }
     const CellWriter cw(cells);
@@ -317,7 +317,7 @@ ExportResult exportDeviceTree(const Platform& platform, unsigned cells)
                 if (ranges.empty()) {
                     ranges.push_back({ 0, r.limit });
                     out.notes.push_back(
-                        "the limit of '" + r.name + "' is written as alloc-ranges = <0 " + hex(r.limit) + ">");
+                        "the limit of '" + r.name + "' is written as alloc-ranges = <0 " + hexText(r.limit) + ">");
                 } else {
                     for (auto& ar : ranges) {
                         if (ar.base >= r.limit)
@@ -676,7 +676,7 @@ ImportResult importDeviceTreeBlob(std::string_view bytes, const ImportOptions& o
             const int target = fdt_node_offset_by_phandle(fdt, ph);
             const std::string where = path + ": memory-region[" + std::to_string(i) + "]";
             if (target < 0) {
-                msg.error(where, d.name, "phandle " + hex(ph) + " does not refer to any node");
+                msg.error(where, d.name, "phandle " + hexText(ph) + " does not refer to any node");
                 continue;
             }
             const auto it = regionOfNode.find(target);

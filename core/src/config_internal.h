@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmascope/configio.h>
+#include <cmascope/units.h>
 
 #include <cstdint>
 #include <string>
@@ -11,7 +12,6 @@
 
 namespace cmascope::configio {
 
-std::string hex(std::uint64_t v); ///< "0x40000000"
 
 /// One `name=value` word of a kernel command line (kernel/params.c next_arg(): words split at blanks outside
 /// double quotes; quotes around the value or the whole word are removed).

@@ -149,7 +149,7 @@ ExportResult export2010(const Platform& platform, Lang2010Form form)
         for (const Region* r : regions) {
             s << "\t{ .name = " << cString(r->name) << ", .size = " << cSize(r->size);
             if (r->placement == Placement::Fixed && r->start)
-                s << ", .start = " << hex(r->start);
+                s << ", .start = " << hexText(r->start);
             if (r->alignment)
                 s << ", { .alignment = " << cSize(r->alignment) << " }";
             s << ", .alloc_name = " << cString(policyId(r->policy));
@@ -173,7 +173,7 @@ ExportResult export2010(const Platform& platform, Lang2010Form form)
             e += '-';
         e += r->name + "=" + formatSize(r->size);
         if (r->placement == Placement::Fixed && r->start)
-            e += "@" + hex(r->start);
+            e += "@" + hexText(r->start);
         if (r->alignment)
             e += "/" + formatSize(r->alignment);
         e += ":" + std::string(policyId(r->policy));
@@ -328,28 +328,44 @@ struct RegionParser
             // normalisation (A.2): alignment = PAGE_ALIGN or PAGE_SIZE, start = ALIGN(start, alignment), size =
             // PAGE_ALIGN
             const std::uint64_t page = pageSize;
-            const auto alignUp = [](std::uint64_t x, std::uint64_t a) { return (x + a - 1) / a * a; };
+            // The 2010 code's ALIGN() would wrap for values near 2^64; refuse them instead.
+            const auto rounded = [&](std::uint64_t x, std::uint64_t a,
+                                     const char* what) -> std::optional<std::uint64_t> {
+                const auto v = alignUp(x, a);
+                if (!v)
+                    msg.error(at(entry), r.name,
+                        std::string(what) + " " + hexText(x) + " passes 2^64 when rounded up to " + sizeText(a));
+                return v;
+            };
             if (alignment && alignment % page) {
+                const auto raised = rounded(alignment, page, "alignment");
+                if (!raised)
+                    return {};
                 msg.warning(at(entry), r.name,
                     "alignment " + formatSize(alignment) + " is raised to the page size " + formatSize(page),
                     "normalised");
-                alignment = alignUp(alignment, page);
+                alignment = *raised;
             }
             r.alignment = alignment;
             const std::uint64_t a = alignment ? alignment : page;
             if (start % a) {
+                const auto aligned = rounded(start, a, "start");
+                if (!aligned)
+                    return {};
                 msg.warning(at(entry), r.name,
-                    "start " + hex(start) + " is rounded up to " + hex(alignUp(start, a))
-                        + " (ALIGN(start, alignment))",
+                    "start " + hexText(start) + " is rounded up to " + hexText(*aligned) + " (ALIGN(start, alignment))",
                     "normalised");
-                start = alignUp(start, a);
+                start = *aligned;
             }
             if (r.size % page) {
+                const auto aligned = rounded(r.size, page, "size");
+                if (!aligned)
+                    return {};
                 msg.warning(at(entry), r.name,
-                    "size " + std::to_string(r.size) + " is rounded up to " + std::to_string(alignUp(r.size, page))
+                    "size " + std::to_string(r.size) + " is rounded up to " + std::to_string(*aligned)
                         + " (PAGE_ALIGN)",
                     "normalised");
-                r.size = alignUp(r.size, page);
+                r.size = *aligned;
             }
             if (start) {
                 r.placement = Placement::Fixed;

@@ -55,7 +55,7 @@ ImportResult importIomem(std::string_view text, const ImportOptions& options)
             continue;
         }
         if (last < first) {
-            msg.error(where, "", "end " + hex(last) + " is below start " + hex(first));
+            msg.error(where, "", "end " + hexText(last) + " is below start " + hexText(first));
             continue;
         }
         ++ranges;
@@ -65,7 +65,7 @@ ImportResult importIomem(std::string_view text, const ImportOptions& options)
         if (indent != 0 || name != "System RAM")
             continue;
         Bank b;
-        b.name = "ram@" + hex(first).substr(2);
+        b.name = "ram@" + hexText(first).substr(2);
         b.base = first;
         b.size = last - first + 1;
         pf.banks.push_back(b);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <cmascope/placement.h>
+#include <cmascope/units.h>
 #include <cmascope/validation.h>
 
 #include <algorithm>
@@ -16,20 +17,7 @@ bool isPow2(std::uint64_t v) noexcept
     return v != 0 && (v & (v - 1)) == 0;
 }
 
-/// ALIGN(v, a); nullopt on overflow. @p a is a power of two.
-std::optional<std::uint64_t> alignUp(std::uint64_t v, std::uint64_t a) noexcept
-{
-    if (v > kMax - (a - 1)) {
-        return std::nullopt;
-    }
-    return (v + a - 1) & ~(a - 1);
-}
-
-std::uint64_t alignDown(std::uint64_t v, std::uint64_t a) noexcept
-{
-    return v & ~(a - 1);
-}
-
+/// The kernel's "%lu MiB" (size >> 20) of its boot messages.
 std::string mib(std::uint64_t bytes)
 {
     return std::to_string(bytes >> 20) + " MiB";
@@ -173,9 +161,10 @@ PlacementResult placeRegions(Platform& platform, const PlacementOptions& options
     const std::uint64_t memEnd = memory.memoryEnd();
     result.regions.resize(platform.regions.size());
 
-    const auto fail = [&](RegionPlacement& rp, const Region& r, std::uint64_t size, const std::string& why) {
+    const auto fail = [&](RegionPlacement& rp, Region& r, std::uint64_t size, const std::string& why) {
         rp.ok = false;
         rp.message = "cma: Failed to reserve " + mib(size) + " (" + r.name + ": " + why + ")";
+        r.placementFailure = rp.message;
         result.log.push_back(rp.message);
     };
 
@@ -184,6 +173,7 @@ PlacementResult placeRegions(Platform& platform, const PlacementOptions& options
         Region& r = platform.regions[i];
         RegionPlacement& rp = result.regions[i];
         r.placedBase.reset();
+        r.placementFailure.clear();
         rp.regionIndex = i;
         rp.name = r.name;
         rp.size = r.size;
@@ -228,7 +218,7 @@ PlacementResult placeRegions(Platform& platform, const PlacementOptions& options
         if (platform.regions[i].placement != Placement::Fixed || !prepare(i)) {
             continue;
         }
-        const Region& r = platform.regions[i];
+        Region& r = platform.regions[i];
         RegionPlacement& rp = result.regions[i];
         if (r.start % rp.alignment != 0) {
             fail(rp, r, r.size,
@@ -267,7 +257,7 @@ PlacementResult placeRegions(Platform& platform, const PlacementOptions& options
         if (platform.regions[i].placement != Placement::Dynamic || !prepare(i)) {
             continue;
         }
-        const Region& r = platform.regions[i];
+        Region& r = platform.regions[i];
         RegionPlacement& rp = result.regions[i];
         // limit &= ~(alignment - 1); 0 or beyond memory = memblock end (B.3).
         std::uint64_t limit = r.limit ? alignDown(r.limit, rp.alignment) : 0;

@@ -28,6 +28,31 @@ std::string_view refusalName(Refusal r) noexcept
         return "busy";
     case Refusal::Unsupported:
         return "unsupported";
+    case Refusal::NotReserved:
+        return "not-reserved";
+    }
+    return "unknown";
+}
+
+std::string_view refusalVerdict(Refusal r) noexcept
+{
+    switch (r) {
+    case Refusal::None:
+        return "fits";
+    case Refusal::ZeroSize:
+        return "zero bytes asked";
+    case Refusal::TooLarge:
+        return "larger than the region";
+    case Refusal::NotEnoughFree:
+        return "not enough memory";
+    case Refusal::Fragmented:
+        return "fragmented";
+    case Refusal::Busy:
+        return "busy: pinned pages";
+    case Refusal::Unsupported:
+        return "the policy cannot serve it";
+    case Refusal::NotReserved:
+        return "not reserved at boot";
     }
     return "unknown";
 }

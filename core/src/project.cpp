@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <cmascope/memparse.h>
 #include <cmascope/project.h>
+#include <cmascope/units.h>
 
 #include <nlohmann/json.hpp>
 
@@ -51,13 +52,6 @@ std::optional<std::uint64_t> parseSizeText(std::string_view text)
     if (!rest.empty())
         return std::nullopt;
     return r.value;
-}
-
-std::string hexText(std::uint64_t v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
 }
 
 /// Reads one JSON object field by field, reporting wrong types, bad values and unknown keys.

@@ -11,6 +11,7 @@
 // setting bits elsewhere (a placement that does not overlap the recorded window) never changes a
 // prediction that already matches. A request still unmatched at its finish is a divergence.
 #include <cmascope/replay.h>
+#include <cmascope/units.h>
 
 #include <algorithm>
 #include <cinttypes>
@@ -26,13 +27,6 @@ namespace {
 
 constexpr std::uint64_t kPageblockPages = 512; // CMA_MIN_ALIGNMENT with 4 KiB pages (pageblock order 9)
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-
-std::string hexPfn(std::uint64_t pfn)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%" PRIx64, pfn);
-    return buf;
-}
 
 /// Busy exactly for the windows the trace recorded (cma_alloc_busy_retry) for one request.
 class RecordedBusy final : public BusyOracle
@@ -336,7 +330,7 @@ std::uint32_t Replayer::areaFor(const TraceData& data, std::uint32_t traceAreaId
             area.source = AreaSource::Inferred;
             area.origin = "inferred from the trace: the smallest pageblock-aligned (512-page) range holding every "
                           "PFN recorded; order_per_bit assumed 0";
-            m_res.notes.push_back("area " + name + " inferred from the trace as " + hexPfn(area.basePfn) + "+"
+            m_res.notes.push_back("area " + name + " inferred from the trace as " + hexText(area.basePfn) + "+"
                 + std::to_string(area.pages) + " pages (no project, debugfs, boot log or --area told it)");
             found = true;
         }
@@ -421,7 +415,7 @@ bool Replayer::feed(const TraceData& data, std::span<const TraceEvent> events)
             if (e.pfn >= a.basePfn && e.pfn < a.basePfn + a.pages)
                 m_reqs[it->second].busyOffsets.push_back(e.pfn - a.basePfn);
             else
-                warn(e.line, "cma_alloc_busy_retry at pfn " + hexPfn(e.pfn) + " outside area " + a.name);
+                warn(e.line, "cma_alloc_busy_retry at pfn " + hexText(e.pfn) + " outside area " + a.name);
             break;
         }
         case EventType::AllocFinish:
@@ -483,14 +477,14 @@ void Replayer::applyRelease(const TraceEvent& e, std::uint32_t areaIndex)
         return;
     if (e.pfn < a.basePfn || e.pfn + e.count > a.basePfn + a.pages || e.pfn + e.count < e.pfn) {
         warn(e.line,
-            "cma_release of pfn " + hexPfn(e.pfn) + "+" + std::to_string(e.count) + " outside area " + a.name + " ("
-                + hexPfn(a.basePfn) + "+" + std::to_string(a.pages) + "): ignored");
+            "cma_release of pfn " + hexText(e.pfn) + "+" + std::to_string(e.count) + " outside area " + a.name + " ("
+                + hexText(a.basePfn) + "+" + std::to_string(a.pages) + "): ignored");
         return;
     }
     const std::uint64_t offset = e.pfn - a.basePfn;
     const unsigned opb = a.orderPerBit;
     if (offset % (std::uint64_t { 1 } << opb) != 0) {
-        warn(e.line, "cma_release of pfn " + hexPfn(e.pfn) + " not on a bitmap bit boundary: ignored");
+        warn(e.line, "cma_release of pfn " + hexText(e.pfn) + " not on a bitmap bit boundary: ignored");
         return;
     }
     if (ar.state.release(offset, e.count)) {
@@ -520,7 +514,7 @@ void Replayer::applyRelease(const TraceEvent& e, std::uint32_t areaIndex)
     }
     ar.unknownReleasePages += unknown << opb;
     warn(e.line,
-        "cma_release of pfn " + hexPfn(e.pfn) + "+" + std::to_string(e.count) + ": " + std::to_string(unknown << opb)
+        "cma_release of pfn " + hexText(e.pfn) + "+" + std::to_string(e.count) + ": " + std::to_string(unknown << opb)
             + " pages were not known to be allocated (tracing started after their allocation?)");
 }
 
@@ -568,8 +562,8 @@ void Replayer::reserveForced(const TraceData& data, GroupRequest& r)
     const TraceEvent& f = r.finish;
     if (f.pfn < a.basePfn || f.pfn + f.count > a.basePfn + a.pages) {
         warn(f.line,
-            "recorded placement " + hexPfn(f.pfn) + "+" + std::to_string(f.count) + " outside area " + a.name + " ("
-                + hexPfn(a.basePfn) + "+" + std::to_string(a.pages) + "): not applied");
+            "recorded placement " + hexText(f.pfn) + "+" + std::to_string(f.count) + " outside area " + a.name + " ("
+                + hexText(a.basePfn) + "+" + std::to_string(a.pages) + "): not applied");
         return;
     }
     const std::uint64_t offset = f.pfn - a.basePfn;
@@ -581,10 +575,10 @@ void Replayer::reserveForced(const TraceData& data, GroupRequest& r)
             if (ar.state.testBit(b))
                 ar.state.release(b << opb, std::uint64_t { 1 } << opb);
         warn(f.line,
-            "recorded placement " + hexPfn(f.pfn) + "+" + std::to_string(f.count)
+            "recorded placement " + hexText(f.pfn) + "+" + std::to_string(f.count)
                 + " overlaps pages the replay had as allocated: the trace misses their release");
         if (!ar.state.reserve(offset, f.count)) {
-            warn(f.line, "recorded placement " + hexPfn(f.pfn) + " cannot be applied");
+            warn(f.line, "recorded placement " + hexText(f.pfn) + " cannot be applied");
             return;
         }
     }
@@ -662,8 +656,8 @@ void Replayer::finalize(
         d.predictedOk = predictedOk;
         d.predictedPfn = predictedPfn;
         d.text = d.task + " asked for " + std::to_string(f.count) + " pages (align " + std::to_string(f.align)
-            + "): the kernel " + (d.recordedOk ? "placed it at " + hexPfn(d.recordedPfn) : std::string("refused it"))
-            + ", the kernel policy " + (predictedOk ? "would place it at " + hexPfn(predictedPfn) : "refuses it")
+            + "): the kernel " + (d.recordedOk ? "placed it at " + hexText(d.recordedPfn) : std::string("refused it"))
+            + ", the kernel policy " + (predictedOk ? "would place it at " + hexText(predictedPfn) : "refuses it")
             + " on the replayed state";
         m_res.divergences.push_back(std::move(d));
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The replay's JSON report (the `cmascope-cli replay --report` contract) and request explanations.
 #include <cmascope/replay.h>
+#include <cmascope/units.h>
 
 #include <nlohmann/json.hpp>
 
@@ -11,13 +12,6 @@
 namespace cmascope {
 
 namespace {
-
-std::string hexPfn(std::uint64_t pfn)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%" PRIx64, pfn);
-    return buf;
-}
 
 /// Largest free window starting at a PFN aligned to 2^align (absolute), in pages.
 std::uint64_t largestAlignedFree(const KernelBitmapPolicy& st, std::uint64_t basePfn, unsigned align)
@@ -65,8 +59,8 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
     json div = json::array();
     for (const auto& d : r.divergences) {
         json x = { { "line", d.line }, { "area", d.area }, { "task", d.task }, { "count", d.count },
-            { "align", d.align }, { "recorded_pfn", d.recordedOk ? json(hexPfn(d.recordedPfn)) : json(nullptr) },
-            { "predicted_pfn", d.predictedOk ? json(hexPfn(d.predictedPfn)) : json(nullptr) }, { "text", d.text } };
+            { "align", d.align }, { "recorded_pfn", d.recordedOk ? json(hexText(d.recordedPfn)) : json(nullptr) },
+            { "predicted_pfn", d.predictedOk ? json(hexText(d.predictedPfn)) : json(nullptr) }, { "text", d.text } };
         div.push_back(std::move(x));
     }
     j["fidelity"] = { { "compared", r.compared }, { "matched", r.matched }, { "divergence_count", r.divergenceCount },
@@ -137,7 +131,7 @@ std::string ReplayResult::explainRequest(std::size_t index) const
     const std::string who = q.task < tasks.size() ? tasks[q.task] : std::string("?");
     std::string out = who + " asked " + area.name + " for " + std::to_string(q.count) + " pages aligned to 2^"
         + std::to_string(q.align) + " pages (line " + std::to_string(q.finishLine) + "); the kernel "
-        + (q.succeeded ? "placed it at " + hexPfn(q.pfn) : std::string("refused it")) + ".\n";
+        + (q.succeeded ? "placed it at " + hexText(q.pfn) : std::string("refused it")) + ".\n";
     out += "Before it: " + std::to_string(st.availableCount()) + " of " + std::to_string(area.pages)
         + " pages free, largest free run " + std::to_string(st.maxchunkPages()) + " pages, largest free window at "
         + "that alignment " + std::to_string(largestAlignedFree(st, area.basePfn, q.align)) + " pages";
@@ -147,7 +141,7 @@ std::string ReplayResult::explainRequest(std::size_t index) const
     auto probe = st;
     const PolicyResult pr = probe.allocate(PolicyRequest { q.count, q.align }, nullptr);
     if (pr.ok)
-        out += "The kernel policy finds a window at " + hexPfn(area.basePfn + pr.offset) + ".\n";
+        out += "The kernel policy finds a window at " + hexText(area.basePfn + pr.offset) + ".\n";
     else
         out += "The kernel policy refuses it: " + std::string(refusalName(pr.refusal)) + ".\n";
     out += st.showAreasText();

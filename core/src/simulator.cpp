@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <cmascope/maplang.h>
 #include <cmascope/simulator.h>
+#include <cmascope/units.h>
 
 #include <algorithm>
 #include <bit>
@@ -39,38 +40,10 @@ namespace {
 
 constexpr std::uint32_t kNever = UINT32_MAX;
 
-std::uint64_t pagesFor(std::uint64_t bytes, std::uint64_t pageSize)
-{
-    return (bytes + pageSize - 1) / pageSize;
-}
-
 /// get_order(): the smallest order whose block holds @p pages pages.
 unsigned orderFor(std::uint64_t pages)
 {
     return pages <= 1 ? 0u : static_cast<unsigned>(std::bit_width(pages - 1));
-}
-
-std::string sizeText(std::uint64_t bytes)
-{
-    char buf[64];
-    if (bytes >= MiB && bytes % (MiB / 4) == 0)
-        std::snprintf(buf, sizeof buf, "%.2f MiB", double(bytes) / double(MiB));
-    else if (bytes >= KiB && bytes % KiB == 0)
-        std::snprintf(buf, sizeof buf, "%" PRIu64 " KiB", bytes / KiB);
-    else
-        std::snprintf(buf, sizeof buf, "%" PRIu64 " bytes", bytes);
-    std::string s = buf;
-    // "3.00 MiB" -> "3 MiB", "2.50 MiB" -> "2.5 MiB"
-    if (const auto dot = s.find('.'); dot != std::string::npos) {
-        auto end = s.find(' ');
-        auto last = end;
-        while (last > dot + 1 && s[last - 1] == '0')
-            --last;
-        if (last == dot + 1)
-            --last;
-        s.erase(last, end - last);
-    }
-    return s;
 }
 
 /// Pinned pages of one region as a BusyOracle: a window is busy if it overlaps a pinned range.
@@ -169,6 +142,7 @@ SimState::SimState(const SimState& other)
         c.pageSize = r.pageSize;
         c.fallback = r.fallback;
         c.carveout = r.carveout;
+        c.unreserved = r.unreserved;
         c.policy = r.policy ? r.policy->clone() : nullptr;
         c.occupancy = r.occupancy;
         c.pinned = r.pinned;
@@ -232,6 +206,10 @@ void Simulation::Impl::resetRegion(SimState::RegionRuntime& rt) const
     rt.live.clear();
     rt.liveBytes = 0;
     rt.livePages = 0;
+    if (rt.unreserved) {
+        rt.occupancy = FreeExtents(rt.basePfn, 0);
+        return;
+    }
     if (rt.fallback || rt.carveout) {
         rt.occupancy = FreeExtents(rt.basePfn, rt.fallback ? 0 : r.size / rt.pageSize);
         if (rt.carveout)
@@ -255,7 +233,8 @@ SimState Simulation::Impl::makeInitial() const
         rt.pageSize = r.pageSize ? r.pageSize : platform.pageSize;
         rt.fallback = r.size == 0;
         rt.carveout = r.type == RegionType::Carveout;
-        const std::uint64_t base = r.placedBase ? *r.placedBase : r.start;
+        rt.unreserved = r.size != 0 && !r.placementFailure.empty();
+        const std::uint64_t base = r.placedBase ? *r.placedBase : rt.unreserved ? 0 : r.start;
         rt.basePfn = base / rt.pageSize;
         resetRegion(rt);
         st.regions.push_back(std::move(rt));
@@ -365,6 +344,10 @@ void Simulation::Impl::execute(SimState& st, StepRecord* out)
             if (rt.carveout)
                 continue;
             rec.region = ri;
+            if (rt.unreserved) {
+                rec.refusal = Refusal::NotReserved; // the kernel never created it: on to the next region
+                continue;
+            }
             const std::uint64_t pages = pagesFor(s.size, rt.pageSize);
             if (rt.fallback) {
                 if (s.size <= platform.regions[ri].fallbackMaxContiguous) {
@@ -404,8 +387,7 @@ void Simulation::Impl::execute(SimState& st, StepRecord* out)
         rec.outcome = Outcome::Failed;
         if (s.region < st.regions.size()) {
             auto& rt = st.regions[s.region];
-            if (!rt.fallback && !rt.carveout && rt.occupancy.isFree(s.offset, s.size)
-                && rt.policy->reserve(s.offset, s.size)) {
+            if (rt.allocatable() && rt.occupancy.isFree(s.offset, s.size) && rt.policy->reserve(s.offset, s.size)) {
                 rt.occupancy.take(s.offset, s.size);
                 rec.outcome = Outcome::Allocated;
                 rec.offset = static_cast<std::uint32_t>(s.offset);
@@ -445,7 +427,7 @@ void Simulation::Impl::execute(SimState& st, StepRecord* out)
         if (s.region >= st.regions.size() || s.size == 0)
             break;
         auto& rt = st.regions[s.region];
-        if (rt.fallback || rt.carveout)
+        if (!rt.allocatable())
             break;
         // The kernel's cma_release() clears whatever bits the range covers, and one release may span
         // several adjacent allocations: each chunk it touches is freed whole or in part.
@@ -554,6 +536,27 @@ void Simulation::Impl::execute(SimState& st, StepRecord* out)
     }
 }
 
+std::string extfragText(int extfragIndex, Refusal refusal)
+{
+    if (extfragIndex < 0)
+        return {};
+    char index[16];
+    std::snprintf(index, sizeof index, "%.3f", extfragIndex / 1000.0);
+    const std::string head = std::string("kernel extfrag index ") + index;
+    switch (refusal) {
+    case Refusal::Fragmented:
+        return head
+            + (extfragIndex > 500 ? ", which the kernel too reads as fragmentation"
+                                  : ", which the kernel reads as lack of memory; yet enough pages are free, only not "
+                                    "in one run at that alignment");
+    case Refusal::NotEnoughFree:
+    case Refusal::TooLarge:
+        return head + ", not the cause: fewer pages are free than asked";
+    default:
+        return {};
+    }
+}
+
 Simulation::Simulation(std::unique_ptr<Impl> impl)
     : d(std::move(impl))
 { }
@@ -574,7 +577,7 @@ std::variant<Simulation, std::string> Simulation::create(
         const std::uint64_t pageSize = r.pageSize ? r.pageSize : platform.pageSize;
         if (pageSize == 0 || !std::has_single_bit(pageSize))
             return "region " + r.name + ": page size must be a power of two";
-        if (r.size && !r.placedBase && r.placement != Placement::Fixed)
+        if (r.size && !r.placedBase && r.placement != Placement::Fixed && r.placementFailure.empty())
             return "region " + r.name + " has no address: place the platform's regions first";
         if (r.size % pageSize)
             return "region " + r.name + ": size is not a multiple of the page size";
@@ -732,6 +735,13 @@ Diagnosis Simulation::diagnose(std::size_t step) const
         const auto& rt = st.regions[static_cast<std::size_t>(idx)];
         const Region& region = m.platform.regions[static_cast<std::size_t>(idx)];
         a.neededPages = recorded ? s.size : pagesFor(s.size, rt.pageSize);
+        if (rt.unreserved) {
+            a.result.refusal = Refusal::NotReserved;
+            a.verdict =
+                "not reserved at boot, so it does not exist at run time: skipped (" + region.placementFailure + ")";
+            dg.attempts.push_back(std::move(a));
+            continue;
+        }
         if (rt.carveout) {
             a.verdict = "a carve-out: not allocatable, skipped";
             dg.attempts.push_back(std::move(a));
@@ -760,7 +770,9 @@ Diagnosis Simulation::diagnose(std::size_t step) const
         const PinnedOracle busy(rt.pinned);
         a.result = probe->allocate(PolicyRequest { a.neededPages, a.alignOrder }, rt.pinned.empty() ? nullptr : &busy);
         const std::uint64_t ps = rt.pageSize;
-        const std::string need = sizeText(a.neededPages * ps) + " (" + std::to_string(a.neededPages) + " pages"
+        // Pages * page size passes 2^64 only for requests within a page of 2^64: show the bytes asked then.
+        const std::uint64_t needBytes = checkedMul(a.neededPages, ps).value_or(recorded ? kU64Max : s.size);
+        const std::string need = sizeText(needBytes) + " (" + std::to_string(a.neededPages) + " pages"
             + (a.alignOrder ? ", aligned to " + sizeText((std::uint64_t(1) << a.alignOrder) * ps) : std::string())
             + ")";
         switch (a.result.refusal) {
@@ -780,12 +792,6 @@ Diagnosis Simulation::diagnose(std::size_t step) const
             a.verdict = "needs " + need + "; " + sizeText(a.freePages * ps) + " free in "
                 + std::to_string(rt.occupancy.runCount()) + " runs, but the largest free run at that alignment is "
                 + sizeText(a.largestAligned * ps) + ": fragmented";
-            if (a.extfragIndex >= 0) {
-                char buf[96];
-                std::snprintf(buf, sizeof buf, " (kernel extfrag index %.3f: %s)", a.extfragIndex / 1000.0,
-                    a.extfragIndex > 500 ? "failure due to fragmentation" : "failure due to lack of memory");
-                a.verdict += buf;
-            }
             break;
         }
         case Refusal::Busy:
@@ -796,7 +802,12 @@ Diagnosis Simulation::diagnose(std::size_t step) const
         case Refusal::Unsupported:
             a.verdict = "policy " + std::string(probe->id()) + " cannot serve " + need;
             break;
+        case Refusal::NotReserved: // not from a policy
+            break;
         }
+        a.extfragNote = a.result.ok ? std::string() : extfragText(a.extfragIndex, a.result.refusal);
+        if (!a.extfragNote.empty())
+            a.verdict += " (" + a.extfragNote + ")";
         const bool ok = a.result.ok;
         dg.attempts.push_back(std::move(a));
         if (ok)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <cmascope/units.h>
 #include <cmascope/validation.h>
 
 #include <algorithm>
@@ -13,34 +14,9 @@ namespace {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
-std::string hex(std::uint64_t v)
-{
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-
-/// "64 MiB", "4 GiB", "1536 KiB", "4097 bytes": exact, for messages.
-std::string human(std::uint64_t bytes)
-{
-    static constexpr struct
-    {
-        unsigned shift;
-        const char* unit;
-    } units[] = { { 60, "EiB" }, { 50, "PiB" }, { 40, "TiB" }, { 30, "GiB" }, { 20, "MiB" }, { 10, "KiB" } };
-    if (bytes != 0) {
-        for (const auto& u : units) {
-            if ((bytes & ((std::uint64_t { 1 } << u.shift) - 1)) == 0) {
-                return std::to_string(bytes >> u.shift) + " " + u.unit;
-            }
-        }
-    }
-    return std::to_string(bytes) + " bytes";
-}
-
 std::string range(std::uint64_t base, std::uint64_t size)
 {
-    return "[" + hex(base) + ", " + hex(base + size) + ")";
+    return "[" + hexText(base) + ", " + hexText(base + size) + ")";
 }
 
 bool isPow2(std::uint64_t v) noexcept
@@ -51,11 +27,6 @@ bool overflows(std::uint64_t base, std::uint64_t size) noexcept
 {
     return size > kMax - base;
 }
-std::uint64_t alignUp(std::uint64_t v, std::uint64_t a) noexcept
-{
-    return a ? (v + a - 1) / a * a : v;
-}
-
 std::string idx(std::string_view what, std::size_t i)
 {
     return std::string(what) + "[" + std::to_string(i) + "]";
@@ -184,7 +155,8 @@ void checkOverflow(const Ctx& c, Out& out)
         const Bank& b = c.p.banks[i];
         if (overflows(b.base, b.size)) {
             add(out, Severity::Error, idx("banks", i) + ".size", b.name,
-                "bank " + quote(b.name) + ": base " + hex(b.base) + " + size " + hex(b.size) + " overflows 64 bits");
+                "bank " + quote(b.name) + ": base " + hexText(b.base) + " + size " + hexText(b.size)
+                    + " overflows 64 bits");
         }
     }
     for (std::size_t i = 0; i < c.p.regions.size(); ++i) {
@@ -192,20 +164,20 @@ void checkOverflow(const Ctx& c, Out& out)
         const std::string p = idx("regions", i);
         if (r.placement == Placement::Fixed && overflows(r.start, r.size)) {
             add(out, Severity::Error, p + ".size", r.name,
-                "region " + quote(r.name) + ": start " + hex(r.start) + " + size " + hex(r.size)
+                "region " + quote(r.name) + ": start " + hexText(r.start) + " + size " + hexText(r.size)
                     + " overflows 64 bits");
         }
         if (r.placedBase && overflows(*r.placedBase, r.size)) {
             add(out, Severity::Error, p + ".placedBase", r.name,
-                "region " + quote(r.name) + ": placed base " + hex(*r.placedBase) + " + size " + hex(r.size)
+                "region " + quote(r.name) + ": placed base " + hexText(*r.placedBase) + " + size " + hexText(r.size)
                     + " overflows 64 bits");
         }
         for (std::size_t k = 0; k < r.allocRanges.size(); ++k) {
             const AddressRange& a = r.allocRanges[k];
             if (overflows(a.base, a.size)) {
                 add(out, Severity::Error, p + "." + idx("allocRanges", k), r.name,
-                    "region " + quote(r.name) + ": alloc-range " + std::to_string(k) + " base " + hex(a.base)
-                        + " + size " + hex(a.size) + " overflows 64 bits");
+                    "region " + quote(r.name) + ": alloc-range " + std::to_string(k) + " base " + hexText(a.base)
+                        + " + size " + hexText(a.size) + " overflows 64 bits");
             }
         }
     }
@@ -244,7 +216,7 @@ void checkAlignmentPow2(const Ctx& c, Out& out)
         const Region& r = c.p.regions[i];
         if (r.alignment != 0 && !isPow2(r.alignment)) {
             add(out, Severity::Error, idx("regions", i) + ".alignment", r.name,
-                "region " + quote(r.name) + ": alignment " + hex(r.alignment) + " is not a power of two");
+                "region " + quote(r.name) + ": alignment " + hexText(r.alignment) + " is not a power of two");
         }
     }
 }
@@ -257,19 +229,27 @@ void checkSizeMultiple(const Ctx& c, Out& out)
             continue;
         }
         const std::string p = idx("regions", i) + ".size";
+        const auto pageRounded = alignUp(r.size, r.pageSize);
+        const std::uint64_t align = isPow2(r.alignment) || r.alignment == 0 ? effectiveAlignment(c.p, r) : r.pageSize;
+        const auto kernelRounded = alignUp(r.size, align);
+        if (!pageRounded || !kernelRounded) {
+            add(out, Severity::Error, p, r.name,
+                "region " + quote(r.name) + ": size " + hexText(r.size) + " passes 2^64 when rounded up to "
+                    + sizeText(pageRounded ? align : r.pageSize));
+            continue;
+        }
         if (r.size % r.pageSize != 0) {
             add(out, Severity::Warning, p, r.name,
-                "region " + quote(r.name) + ": size " + hex(r.size) + " is not a multiple of the page size "
-                    + hex(r.pageSize) + "; the kernel rounds it up to " + hex(alignUp(r.size, r.pageSize)));
+                "region " + quote(r.name) + ": size " + hexText(r.size) + " is not a multiple of the page size "
+                    + hexText(r.pageSize) + "; the kernel rounds it up to " + hexText(*pageRounded));
         }
         const unsigned opb = r.params.orderPerBit;
         if (r.type != RegionType::Cma || opb == 0 || opb >= 63) {
             continue;
         }
         const std::uint64_t unitPages = std::uint64_t { 1 } << opb;
-        const std::uint64_t pages = alignUp(r.size, r.pageSize) / r.pageSize;
-        const std::uint64_t align = isPow2(r.alignment) || r.alignment == 0 ? effectiveAlignment(c.p, r) : r.pageSize;
-        const std::uint64_t kernelPages = alignUp(r.size, align) / r.pageSize;
+        const std::uint64_t pages = *pageRounded / r.pageSize;
+        const std::uint64_t kernelPages = *kernelRounded / r.pageSize;
         if (kernelPages % unitPages != 0) {
             add(out, Severity::Error, p, r.name,
                 "region " + quote(r.name) + ": " + std::to_string(kernelPages) + " pages is not a multiple of 2^"
@@ -280,7 +260,7 @@ void checkSizeMultiple(const Ctx& c, Out& out)
                 "region " + quote(r.name) + ": " + std::to_string(pages) + " pages is not a multiple of 2^"
                     + std::to_string(opb) + " = " + std::to_string(unitPages)
                     + " pages (order_per_bit); it only works because the kernel rounds the size up to "
-                    + hex(alignUp(r.size, align)));
+                    + hexText(*kernelRounded));
         }
     }
 }
@@ -314,8 +294,8 @@ void checkMinimumAlignment(const Ctx& c, Out& out)
         const std::uint64_t min = cmaMinAlignment(c.p, r);
         if (r.alignment < min) {
             add(out, Severity::Warning, idx("regions", i) + ".alignment", r.name,
-                "region " + quote(r.name) + ": alignment " + hex(r.alignment) + " (" + human(r.alignment)
-                    + ") is below the kernel minimum CMA alignment " + hex(min) + " (" + human(min)
+                "region " + quote(r.name) + ": alignment " + hexText(r.alignment) + " (" + sizeText(r.alignment)
+                    + ") is below the kernel minimum CMA alignment " + hexText(min) + " (" + sizeText(min)
                     + ", pageSize << pageblockOrder); the kernel raises it");
         }
     }
@@ -377,7 +357,7 @@ void checkSizeZeroFixed(const Ctx& c, Out& out)
         const Region& r = c.p.regions[i];
         if (r.size == 0 && r.placement == Placement::Fixed) {
             add(out, Severity::Warning, idx("regions", i) + ".start", r.name,
-                "region " + quote(r.name) + " has size 0 and a fixed start " + hex(r.start)
+                "region " + quote(r.name) + " has size 0 and a fixed start " + hexText(r.start)
                     + ": nothing is reserved, the start is meaningless");
         }
     }
@@ -766,15 +746,15 @@ void checkDmaLimit(const Ctx& c, Out& out)
             }
             const auto k = knownRange(*r);
             const std::string intro = "device " + quote(d.name) + " (" + std::to_string(d.dmaBits) + "-bit DMA, limit "
-                + hex(limit) + " = " + human(limit) + ") uses region " + quote(r->name) + " via " + b.how;
+                + hexText(limit) + " = " + sizeText(limit) + ") uses region " + quote(r->name) + " via " + b.how;
             if (k) {
                 if (overflows(k->base, k->size) || k->base + k->size > limit) {
                     add(out, Severity::Error, b.path, d.name,
-                        intro + ", which ends at " + hex(k->base + k->size) + ", above the limit");
+                        intro + ", which ends at " + hexText(k->base + k->size) + ", above the limit");
                 }
             } else if (const auto end = highestPossibleEnd(c.p, *r); end && *end > limit) {
                 add(out, Severity::Warning, b.path, d.name,
-                    intro + ", which is not placed yet and may end as high as " + hex(*end)
+                    intro + ", which is not placed yet and may end as high as " + hexText(*end)
                         + "; restrict it with a limit or alloc-ranges");
             }
         }

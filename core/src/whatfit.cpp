@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <cmascope/simulator.h>
+#include <cmascope/units.h>
 #include <cmascope/validation.h>
 #include <cmascope/whatfit.h>
 
@@ -34,29 +35,6 @@ std::string_view whatFitSizeStatusName(WhatFitSizeStatus s) noexcept
 }
 
 namespace {
-
-std::string sizeText(std::uint64_t bytes)
-{
-    char buf[64];
-    if (bytes >= MiB)
-        std::snprintf(buf, sizeof buf, "%.2f MiB", double(bytes) / double(MiB));
-    else if (bytes >= KiB && bytes % KiB == 0)
-        std::snprintf(buf, sizeof buf, "%" PRIu64 " KiB", bytes / KiB);
-    else
-        std::snprintf(buf, sizeof buf, "%" PRIu64 " bytes", bytes);
-    std::string s = buf;
-    // "3.00 MiB" -> "3 MiB", "2.50 MiB" -> "2.5 MiB"
-    if (const auto dot = s.find('.'); dot != std::string::npos) {
-        const auto end = s.find(' ');
-        auto last = end;
-        while (last > dot + 1 && s[last - 1] == '0')
-            --last;
-        if (last == dot + 1)
-            --last;
-        s.erase(last, end - last);
-    }
-    return s;
-}
 
 std::string pagesText(std::uint64_t pages, std::uint64_t pageSize)
 {

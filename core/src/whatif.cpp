@@ -1,26 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What-if for projects: a platform variant and the comparison of two runs of one scenario.
+#include <cmascope/units.h>
 #include <cmascope/whatif.h>
 
 #include <algorithm>
 
 namespace cmascope {
 
-namespace {
-
-std::string sizeText(std::uint64_t bytes)
-{
-    constexpr std::uint64_t KiB = 1024, MiB = KiB * 1024, GiB = MiB * 1024;
-    if (bytes && bytes % GiB == 0)
-        return std::to_string(bytes / GiB) + " GiB";
-    if (bytes && bytes % MiB == 0)
-        return std::to_string(bytes / MiB) + " MiB";
-    if (bytes && bytes % KiB == 0)
-        return std::to_string(bytes / KiB) + " KiB";
-    return std::to_string(bytes) + " bytes";
-}
-
-} // namespace
+namespace { } // namespace
 
 std::string describeVariant(const Platform& platform, const PlatformVariant& variant)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "../common/platforms.h"
 
+#include <cmascope/placement.h>
 #include <cmascope/project.h>
 #include <cmascope/simulator.h>
 
@@ -43,6 +44,10 @@ private Q_SLOTS:
     void stateAtMatchesSteppingFromZero();
     void summaryFigures();
     void rejectsUnplacedRegion();
+    void regionThatFailedToReserveDoesNotExist_data();
+    void regionThatFailedToReserveDoesNotExist();
+    void absurdRequestSizeDoesNotWrap();
+    void extfragWordsAgreeWithTheVerdict();
 };
 
 void TestSimulator::handComputedKernelRun()
@@ -387,6 +392,103 @@ void TestSimulator::rejectsUnplacedRegion()
     auto v = Simulation::create(pf, Scenario {});
     QVERIFY(std::holds_alternative<std::string>(v));
     QVERIFY(QString::fromStdString(std::get<std::string>(v)).contains(QStringLiteral("no address")));
+}
+
+void TestSimulator::regionThatFailedToReserveDoesNotExist_data()
+{
+    QTest::addColumn<quint64>("start"); // the fixed start of region "first"
+    QTest::addColumn<QString>("why"); // part of the boot log's reason
+    QTest::newRow("outside every bank") << quint64(0x90000000) << QStringLiteral("not inside any memory bank");
+    QTest::newRow("overlapping") << quint64(0x1600000) << QStringLiteral("already reserved by 'second'");
+    QTest::newRow("misaligned") << quint64(0x3000800) << QStringLiteral("must be aligned");
+}
+
+void TestSimulator::regionThatFailedToReserveDoesNotExist()
+{
+    QFETCH(quint64, start);
+    QFETCH(QString, why);
+    // Bank [16 MiB, 80 MiB). "second" (4 MiB fixed at 20 MiB, declared first) is reserved; "first" is moved
+    // somewhere boot-time placement rejects. Requests of "video" try first, then second.
+    Platform pf = onePool(1024);
+    pf.regions[0].name = "second";
+    pf.regions[0].start = 0x1400000;
+    Region first = pf.regions[0];
+    first.name = "first";
+    first.start = start;
+    pf.regions.push_back(first);
+    pf.rules = { { { "video" }, { "first", "second" } } };
+    const PlacementResult placed = placeRegions(pf);
+    QVERIFY(placed.regions[0].ok);
+    QVERIFY(!placed.regions[1].ok);
+    QVERIFY2(QString::fromStdString(placed.regions[1].message).contains(why), placed.regions[1].message.c_str());
+    QCOMPARE(pf.regions[1].placementFailure, placed.regions[1].message);
+    QVERIFY(pf.regions[0].placementFailure.empty());
+
+    Scenario sc;
+    sc.allocate("video", "", 64 * KiB, "a");
+    sc.allocate("video", "", 8 * MiB, "huge"); // larger than "second": refused by every region that exists
+    auto sim = make(pf, sc);
+    QVERIFY(sim.run());
+    // Like the kernel: "first" was never created, so the request goes on to "second".
+    QCOMPARE(sim.records()[0].outcome, Outcome::Allocated);
+    QCOMPARE(sim.records()[0].region, std::uint16_t(0));
+    QCOMPARE(sim.stateAt(1).regions[1].occupancy.pages(), std::uint64_t(0));
+    const Diagnosis ok = sim.diagnose(0);
+    QVERIFY(ok.succeeded);
+    QCOMPARE(ok.attempts.size(), std::size_t(2));
+    QCOMPARE(ok.attempts[0].region, std::string("first"));
+    QCOMPARE(ok.attempts[0].result.refusal, Refusal::NotReserved);
+    QVERIFY2(QString::fromStdString(ok.attempts[0].verdict).contains(QStringLiteral("not reserved at boot")),
+        ok.attempts[0].verdict.c_str());
+    QVERIFY2(QString::fromStdString(ok.attempts[0].verdict).contains(why), ok.attempts[0].verdict.c_str());
+    QCOMPARE(sim.records()[1].outcome, Outcome::Failed);
+    QCOMPARE(sim.diagnose(1).attempts.at(0).result.refusal, Refusal::NotReserved);
+    QCOMPARE(sim.diagnose(1).attempts.at(1).result.refusal, Refusal::TooLarge);
+}
+
+void TestSimulator::absurdRequestSizeDoesNotWrap()
+{
+    // 0xFFFFFFFFFFFFF001 bytes: (bytes + 4095) / 4096 wraps to 0 pages, "a request of zero bytes".
+    Scenario sc;
+    sc.allocate("video", "", 0xFFFFFFFFFFFFF001ull, "x");
+    auto sim = make(onePool(16), sc);
+    QVERIFY(sim.run());
+    QCOMPARE(sim.records()[0].outcome, Outcome::Failed);
+    QCOMPARE(sim.records()[0].refusal, Refusal::TooLarge);
+    const auto dg = sim.diagnose(0);
+    const auto& a = dg.attempts.at(0);
+    QCOMPARE(a.neededPages, std::uint64_t(0x10000000000000ull));
+    QVERIFY2(!QString::fromStdString(a.verdict).contains(QStringLiteral("zero")), a.verdict.c_str());
+    QVERIFY2(QString::fromStdString(a.verdict).contains(QStringLiteral("but the whole region is 64 KiB")),
+        a.verdict.c_str());
+    QVERIFY2(QString::fromStdString(dg.summary).contains(QStringLiteral("asked for 18446744073709547521 bytes")),
+        dg.summary.c_str());
+}
+
+void TestSimulator::extfragWordsAgreeWithTheVerdict()
+{
+    // Not enough memory, yet many small free runs give a high extfrag index: the index is not the cause.
+    Scenario sc;
+    for (int i = 0; i < 16; ++i)
+        sc.allocate("video", "", 4 * KiB, "p" + std::to_string(i));
+    for (int i = 0; i < 16; i += 2)
+        sc.free("p" + std::to_string(i)); // 8 free pages, each alone
+    sc.allocate("video", "", 64 * KiB, "big"); // 16 pages > 8 free
+    auto sim = make(onePool(16), sc);
+    QVERIFY(sim.run());
+    const auto dg = sim.diagnose(sc.steps.size() - 1);
+    const auto& a = dg.attempts.at(0);
+    QCOMPARE(a.result.refusal, Refusal::NotEnoughFree);
+    QVERIFY(a.extfragIndex > 500);
+    QCOMPARE(std::string(refusalVerdict(a.result.refusal)), std::string("not enough memory"));
+    QVERIFY2(QString::fromStdString(a.verdict).contains(QStringLiteral("not enough memory")), a.verdict.c_str());
+    QVERIFY2(!QString::fromStdString(a.verdict).contains(QStringLiteral("fragmentation")), a.verdict.c_str());
+    QVERIFY2(QString::fromStdString(a.extfragNote).contains(QStringLiteral("not the cause")), a.extfragNote.c_str());
+    // And a fragmented refusal with a low index says the kernel would call it lack of memory, and why not.
+    QCOMPARE(extfragText(0, Refusal::Fragmented).find("lack of memory") != std::string::npos, true);
+    QCOMPARE(extfragText(930, Refusal::Fragmented),
+        std::string("kernel extfrag index 0.930, which the kernel too reads as fragmentation"));
+    QCOMPARE(extfragText(-1000, Refusal::Fragmented), std::string());
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)

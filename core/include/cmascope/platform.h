@@ -70,6 +70,10 @@ struct Region
     std::uint64_t fallbackMaxContiguous = 4 * MiB;
     /// Result of placement (placement.h): the physical start actually reserved, when known.
     std::optional<std::uint64_t> placedBase;
+    /// Result of placement: why the boot-time reservation failed ("cma: Failed to reserve 16 MiB (...)");
+    /// empty when it succeeded or placement has not run. Like the kernel, a region that failed to reserve
+    /// does not exist at run time: requests mapped to it go on to the next region of their list.
+    std::string placementFailure;
     std::string label; ///< DT label (e.g. "vcodec_cma"); empty = derived from the name
     bool operator==(const Region&) const = default;
 };

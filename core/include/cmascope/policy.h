@@ -58,9 +58,13 @@ enum class Refusal : std::uint8_t {
     Fragmented, ///< enough free pages, but no free window of that size at that alignment
     Busy, ///< windows existed but every one was busy (pinned pages); kernel returns -EBUSY
     Unsupported, ///< the policy cannot express the request (e.g. buddy order beyond the region)
+    NotReserved, ///< the region failed to reserve at boot: it does not exist at run time
 };
 
-std::string_view refusalName(Refusal r) noexcept;
+std::string_view refusalName(Refusal r) noexcept; ///< an id: "not-enough-free"
+/// The verdict in words, as every view heads a refusal and as the diagnosis sentences end: "not enough
+/// memory", "fragmented", "fits" (None).
+std::string_view refusalVerdict(Refusal r) noexcept;
 
 struct PolicyResult
 {

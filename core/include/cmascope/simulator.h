@@ -117,6 +117,8 @@ struct Diagnosis
         std::uint64_t largestAligned = 0; ///< largest free window at the request's alignment
         std::uint64_t pinnedPages = 0;
         int extfragIndex = 0; ///< thousandths, kernel __fragmentation_index at the request's order
+        /// The extfrag index in words, consistent with the verdict (empty when it does not apply).
+        std::string extfragNote;
         std::string verdict; ///< one sentence a person can act on
     };
     std::uint32_t step = 0;
@@ -130,6 +132,11 @@ struct Diagnosis
     std::string summary;
 };
 
+/// The kernel extfrag index of a refused request in words, consistent with the refusal: the index explains
+/// only failures where enough pages were free (Refusal::Fragmented); for any other refusal it is shown as
+/// not the cause. Empty for an index < 0 (a suitable free block exists: the index does not apply).
+std::string extfragText(int extfragIndex, Refusal refusal);
+
 /// The mutable state of a simulation at one position: one runtime per region plus the label table.
 class SimState
 {
@@ -141,6 +148,9 @@ public:
         std::uint64_t pageSize = 4096;
         bool fallback = false; ///< size-0 region
         bool carveout = false;
+        bool unreserved = false; ///< failed to reserve at boot (Region::placementFailure): does not exist
+        /// Pages can be allocated here (not a size-0 region, a carve-out or a region that failed to reserve).
+        bool allocatable() const noexcept { return !fallback && !carveout && !unreserved; }
         std::unique_ptr<AllocationPolicy> policy;
         FreeExtents occupancy; ///< independent of the policy: the truth the metrics come from
         std::map<std::uint64_t, std::uint64_t> pinned; ///< offset -> pages (disjoint)
@@ -178,7 +188,8 @@ class Simulation
 {
 public:
     /// Prepares a run. Every region must have an address (Fixed, or placedBase set by placeRegions())
-    /// unless it is a size-0 region. Returns an error text if the platform cannot be simulated.
+    /// unless it is a size-0 region or placement failed for it (Region::placementFailure: the region does
+    /// not exist at run time, as in the kernel). Returns an error text if the platform cannot be simulated.
     static std::variant<Simulation, std::string> create(
         const Platform& platform, Scenario scenario, SimulationOptions options = {});
 
