@@ -12,7 +12,6 @@
 
 namespace cmascope::configio {
 
-
 /// One `name=value` word of a kernel command line (kernel/params.c next_arg(): words split at blanks outside
 /// double quotes; quotes around the value or the whole word are removed).
 struct KernelParam
