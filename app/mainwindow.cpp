@@ -5,6 +5,7 @@
 #include "startpage.h"
 
 #include <cmascope/configio.h>
+#include <cmascope/csv.h>
 #include <cmascope/replay.h>
 #include <cmascope/version.h>
 
@@ -794,11 +795,10 @@ void MainWindow::exportEventLogCsv()
 
 QString MainWindow::writeEventLogCsv(const QString& path) const
 {
-    // The rows as shown: filtered and sorted. RFC 4180 quoting.
-    auto quote = [](QString v) {
-        if (v.contains(QLatin1Char(',')) || v.contains(QLatin1Char('"')) || v.contains(QLatin1Char('\n')))
-            v = QLatin1Char('"') + v.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-        return v;
+    // The rows as shown: filtered and sorted. RFC 4180 quoting (csv.h).
+    auto quote = [](const QString& v) {
+        const QByteArray utf8 = v.toUtf8();
+        return QString::fromStdString(csvField(std::string_view(utf8.constData(), std::size_t(utf8.size()))));
     };
     QString csv;
     const QAbstractItemModel* m = m_log->model();

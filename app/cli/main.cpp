@@ -61,6 +61,12 @@ int main(int argc, char* argv[])
         std::cerr << "cmascope-cli: " << parser.errorText().toStdString() << '\n';
         return kExitUsage;
     }
+    // A first argument that is not an option names a command: an unknown one is an error even with --help
+    // (`cmascope-cli NOSUCH --help` must not print the global help and succeed).
+    if (!command.isEmpty() && !command.startsWith(QLatin1Char('-'))) {
+        std::cerr << "cmascope-cli: unknown command '" << command.toStdString() << "'\n\n" << commandsHelp();
+        return kExitUsage;
+    }
     if (parser.isSet(version)) {
         std::cout << "cmascope-cli " << cmascope::kVersion << '\n';
         return kExitOk;
@@ -69,10 +75,6 @@ int main(int argc, char* argv[])
         std::cout << parser.helpText().toStdString();
         return kExitOk;
     }
-    if (command.isEmpty()) {
-        std::cerr << parser.helpText().toStdString();
-        return kExitUsage;
-    }
-    std::cerr << "cmascope-cli: unknown command '" << command.toStdString() << "'\n\n" << commandsHelp();
+    std::cerr << parser.helpText().toStdString();
     return kExitUsage;
 }

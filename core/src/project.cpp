@@ -9,6 +9,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -684,8 +685,43 @@ std::string serializeProject(const Project& project)
     return doc.dump(2) + "\n";
 }
 
-std::optional<std::string> writeFileAtomically(const std::string& path, std::string_view data)
+namespace {
+
+/// The process umask, read without changing it (umask(2) can only be read by setting it, which races with
+/// other threads creating files): Linux reports it in /proc/self/status since 4.7.
+mode_t currentUmask()
 {
+    if (std::FILE* f = std::fopen("/proc/self/status", "re")) {
+        char line[256];
+        while (std::fgets(line, sizeof line, f)) {
+            unsigned mask = 0;
+            if (std::sscanf(line, "Umask: %o", &mask) == 1) {
+                std::fclose(f);
+                return static_cast<mode_t>(mask);
+            }
+        }
+        std::fclose(f);
+    }
+    return 022;
+}
+
+} // namespace
+
+std::optional<std::string> writeFileAtomically(const std::string& requestedPath, std::string_view data)
+{
+    // Replace the file a symbolic link points to, not the link; keep an existing file's permission bits,
+    // else create it as open(2) would (0666 less the umask).
+    std::string path = requestedPath;
+    struct stat st
+    { };
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (char* real = ::realpath(path.c_str(), nullptr)) {
+            path = real;
+            std::free(real);
+        }
+    }
+    const bool exists = ::stat(path.c_str(), &st) == 0;
+    const mode_t mode = exists ? (st.st_mode & 07777) : (0666 & ~currentUmask());
     std::string tmp = path + ".XXXXXX";
     const int fd = ::mkstemp(tmp.data());
     if (fd < 0)
@@ -706,7 +742,7 @@ std::optional<std::string> writeFileAtomically(const std::string& path, std::str
         }
         done += static_cast<std::size_t>(n);
     }
-    if (::fchmod(fd, 0644) != 0)
+    if (::fchmod(fd, mode) != 0)
         return fail("cannot set permissions");
     if (::fsync(fd) != 0)
         return fail("fsync failed");

@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace cmascope;
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void notJson();
     void atomicSaveKeepsOldFileOnFailure();
     void atomicSaveReplaces();
+    void atomicSaveKeepsModeAndUmask();
 };
 
 static std::string readFile(const std::string& path)
@@ -226,6 +228,37 @@ void TestProject::atomicSaveReplaces()
     QVERIFY(back.project->platform == p.project->platform);
     // No temporary files left behind.
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+}
+
+void TestProject::atomicSaveKeepsModeAndUmask()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("p.json")).toStdString();
+    const auto modeOf = [](const std::string& p) {
+        struct stat st
+        { };
+        return ::stat(p.c_str(), &st) == 0 ? int(st.st_mode & 07777) : -1;
+    };
+    // A new file: 0666 less the umask, as open(2) would make it (it was always 0644).
+    const mode_t old = ::umask(027);
+    QVERIFY(!writeFileAtomically(path, "one"));
+    ::umask(old);
+    QCOMPARE(modeOf(path), 0640);
+    // An existing file keeps its mode.
+    QCOMPARE(::chmod(path.c_str(), 0600), 0);
+    QVERIFY(!writeFileAtomically(path, "two"));
+    QCOMPARE(modeOf(path), 0600);
+    QCOMPARE(readFile(path), std::string("two"));
+    // A symbolic link stays a link; the file it points to is replaced.
+    const std::string link = dir.filePath(QStringLiteral("link.json")).toStdString();
+    QCOMPARE(::symlink(path.c_str(), link.c_str()), 0);
+    QVERIFY(!writeFileAtomically(link, "three"));
+    struct stat st
+    { };
+    QCOMPARE(::lstat(link.c_str(), &st), 0);
+    QVERIFY(S_ISLNK(st.st_mode));
+    QCOMPARE(readFile(path), std::string("three"));
+    QCOMPARE(modeOf(path), 0600);
 }
 
 QTEST_GUILESS_MAIN(TestProject)
