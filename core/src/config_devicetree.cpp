@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Device trees (cma-spec B.4): DTS export; DTB import with libfdt; DTS import through dtc.
+// Device trees (docs/device-tree.md): DTS export; DTB import with libfdt; DTS import through dtc.
 // The decoding rules are those of drivers/of/of_reserved_mem.c and drivers/of/fdt.c: reserved-memory children
 // are decoded with the root's #address-cells/#size-cells, `alignment` is checked against #address-cells (kernel
 // quirk), `reg` wins over `size`, CMA = shared-dma-pool + reusable without no-map.
@@ -237,6 +237,10 @@ ExportResult exportDeviceTree(const Platform& platform, unsigned cells)
         values.push_back({ r.size, "size of region '" + r.name + "'" });
         if (r.placement == Placement::Fixed) {
             values.push_back({ r.start, "start of region '" + r.name + "'" });
+            for (const AddressRange& more : r.dt.moreReg) {
+                values.push_back({ more.base, "reg of region '" + r.name + "'" });
+                values.push_back({ more.size, "reg of region '" + r.name + "'" });
+            }
         } else {
             values.push_back({ r.alignment, "alignment of region '" + r.name + "'" });
             for (const auto& ar : r.allocRanges) {
@@ -258,8 +262,9 @@ ExportResult exportDeviceTree(const Platform& platform, unsigned cells)
     std::set<std::string> labels, rootNames { "reserved-memory", "chosen", "aliases", "cpus" }, rmNames;
     std::ostringstream s;
     s << "// SPDX-License-Identifier: GPL-2.0-or-later\n";
-    s << "/* Written by cmascope from the platform \"" << platform.name << "\": memory banks, reserved-memory\n";
-    s << " * (cma-spec B.4) and memory-region stubs to merge into the real device nodes. */\n";
+    s << "/* Written by cmascope from the platform \"" << platform.name << "\": the memory banks, the\n";
+    s << " * reserved-memory node (Documentation/devicetree/bindings/reserved-memory/ in the kernel) and\n";
+    s << " * memory-region stubs to merge into the real device nodes. */\n";
     s << "/dts-v1/;\n\n/ {\n";
     s << "\t#address-cells = <" << cells << ">;\n\t#size-cells = <" << cells << ">;\n";
     if (!platform.name.empty())
@@ -299,13 +304,34 @@ ExportResult exportDeviceTree(const Platform& platform, unsigned cells)
         const std::string node =
             unique(r.placement == Placement::Fixed ? base + "@" + hexNoPrefix(r.start) : base, rmNames, '-');
         s << "\n\t\t" << label << ": " << node << " {\n";
+        // compatible, reusable and no-map: as imported (Region::dt), else from the type. A CMA region is
+        // always a reusable shared-dma-pool without no-map, whatever an earlier import said.
+        std::vector<std::string> compatible = r.dt.compatible;
+        bool reusable = false, noMap = true;
         if (r.type == RegionType::Cma) {
-            s << "\t\t\tcompatible = \"shared-dma-pool\";\n\t\t\treusable;\n";
+            if (std::find(compatible.begin(), compatible.end(), "shared-dma-pool") == compatible.end())
+                compatible = { "shared-dma-pool" };
+            reusable = true;
+            noMap = false;
         } else {
-            s << "\t\t\tno-map;\n";
+            reusable = r.dt.reusable.value_or(false);
+            noMap = r.dt.noMap.value_or(true);
         }
+        if (!compatible.empty()) {
+            s << "\t\t\tcompatible = ";
+            for (std::size_t i = 0; i < compatible.size(); ++i)
+                s << (i ? ", " : "") << dtsString(compatible[i]);
+            s << ";\n";
+        }
+        if (reusable)
+            s << "\t\t\treusable;\n";
+        if (noMap)
+            s << "\t\t\tno-map;\n";
         if (r.placement == Placement::Fixed) {
-            s << "\t\t\treg = <" << cw.pair(r.start, r.size) << ">;\n";
+            s << "\t\t\treg = <" << cw.pair(r.start, r.size);
+            for (const AddressRange& more : r.dt.moreReg)
+                s << " " << cw.pair(more.base, more.size);
+            s << ">;\n";
             if (r.alignment)
                 out.notes.push_back("the alignment of fixed region '" + r.name + "' is not written (reg is exact)");
         } else {
@@ -563,10 +589,18 @@ ImportResult importDeviceTreeBlob(std::string_view bytes, const ImportOptions& o
                     r.placement = Placement::Fixed;
                     r.start = readNumber(p, rootAc);
                     r.size = readNumber(p, rootSc);
-                    if (reg.len > tupleLen)
+                    if (reg.len > tupleLen) {
                         msg.warning(path + ": reg", full,
-                            "several reg ranges: all are reserved, cmascope keeps the first as the region",
+                            "several reg ranges: all are reserved, cmascope keeps the first as the region (an "
+                            "export writes them all again)",
                             "dt-multi-reg");
+                        for (int t = 1; t < reg.len / tupleLen; ++t) {
+                            AddressRange more;
+                            more.base = readNumber(p, rootAc);
+                            more.size = readNumber(p, rootSc);
+                            r.dt.moreReg.push_back(more);
+                        }
+                    }
                     if (size)
                         msg.warning(path, full,
                             "both reg and size are given: reg takes precedence, size is ignored (reserved-memory "
@@ -638,6 +672,12 @@ ImportResult importDeviceTreeBlob(std::string_view bytes, const ImportOptions& o
                                 + std::string(compat.empty() ? "no compatible" : "compatible \"" + compat[0] + "\"")
                                 + ", not reusable): shown as occupied",
                             "dt-not-cma");
+                }
+                // Keep what the type does not say, so that an export writes this node back as it was read.
+                r.dt.compatible = compat;
+                if (r.type == RegionType::Carveout) {
+                    r.dt.noMap = noMap;
+                    r.dt.reusable = reusable;
                 }
                 if (getProp(fdt, child, "linux,cma-default")) {
                     if (r.type == RegionType::Cma)

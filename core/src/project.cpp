@@ -209,7 +209,7 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
         return;
     r.checkKeys(v, p,
         { "name", "type", "size", "start", "placement", "alignment", "alloc_ranges", "limit", "page_size", "policy",
-            "params", "default", "asterisk", "private_to", "numa_node", "fallback_max_contiguous", "label" });
+            "params", "default", "asterisk", "private_to", "numa_node", "fallback_max_contiguous", "label", "dt" });
     r.string(v, p, "name", reg.name, true);
     std::string type = "cma";
     r.string(v, p, "type", type);
@@ -274,6 +274,35 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
     r.integer(v, p, "numa_node", reg.numaNode, -1, 1023);
     r.size(v, p, "fallback_max_contiguous", reg.fallbackMaxContiguous);
     r.string(v, p, "label", reg.label);
+    if (const auto it = v.find("dt"); it != v.end()) {
+        const auto dp = Reader::join(p, "dt");
+        if (r.isObject(*it, dp)) {
+            r.checkKeys(*it, dp, { "compatible", "no_map", "reusable", "more_reg" });
+            r.array(*it, dp, "compatible", [&](const json& cv, const std::string& cp) {
+                if (!cv.is_string())
+                    r.error(cp, "must be a string");
+                else
+                    reg.dt.compatible.push_back(cv.get<std::string>());
+            });
+            for (const auto& [key, flag] :
+                { std::pair { "no_map", &reg.dt.noMap }, { "reusable", &reg.dt.reusable } }) {
+                if (it->contains(key)) {
+                    bool b = false;
+                    r.boolean(*it, dp, key, b);
+                    *flag = b;
+                }
+            }
+            r.array(*it, dp, "more_reg", [&](const json& rv, const std::string& rp) {
+                if (!r.isObject(rv, rp))
+                    return;
+                r.checkKeys(rv, rp, { "base", "size" });
+                AddressRange ar;
+                r.size(rv, rp, "base", ar.base, true);
+                r.size(rv, rp, "size", ar.size, true);
+                reg.dt.moreReg.push_back(ar);
+            });
+        }
+    }
 }
 
 void readDevice(Reader& r, const json& v, const std::string& p, Device& d)
@@ -590,6 +619,22 @@ std::string serializeProject(const Project& project)
             j["fallback_max_contiguous"] = sizeJson(reg.fallbackMaxContiguous);
         if (!reg.label.empty())
             j["label"] = reg.label;
+        if (!reg.dt.empty()) {
+            json dt = json::object();
+            if (!reg.dt.compatible.empty())
+                dt["compatible"] = reg.dt.compatible;
+            if (reg.dt.noMap)
+                dt["no_map"] = *reg.dt.noMap;
+            if (reg.dt.reusable)
+                dt["reusable"] = *reg.dt.reusable;
+            if (!reg.dt.moreReg.empty()) {
+                json more = json::array();
+                for (const auto& ar : reg.dt.moreReg)
+                    more.push_back({ { "base", hexText(ar.base) }, { "size", sizeJson(ar.size) } });
+                dt["more_reg"] = more;
+            }
+            j["dt"] = dt;
+        }
         regions.push_back(std::move(j));
     }
     platform["regions"] = regions;

@@ -2,6 +2,7 @@
 // Device tree export/import (issue 4): the exported DTS compiles with dtc without a warning, DTS and DTB round
 // trips, the cma-spec B.4 example, both cell sizes, and the errors of bad input.
 #include <cmascope/configio.h>
+#include <cmascope/project.h>
 
 #include <QProcess>
 #include <QStandardPaths>
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void kernelRejects();
     void warningsNameTheNode();
     void demoExportImport();
+    void exportKeepsImportedProperties();
 
 private:
     QString m_dtc;
@@ -507,6 +509,67 @@ void TestConfigDeviceTree::demoExportImport()
         QCOMPARE(b.regions[i].placement, a.regions[i].placement);
         QCOMPARE(b.regions[i].start, a.regions[i].start);
     }
+}
+
+void TestConfigDeviceTree::exportKeepsImportedProperties()
+{
+    // Reserved-memory children as Qualcomm and other boards write them: the export of the imported board must
+    // be a drop-in replacement, so every property the import read comes back (it dropped compatible strings).
+    const char* dts = R"(/dts-v1/;
+/ { #address-cells = <2>; #size-cells = <2>;
+	memory@80000000 { device_type = "memory"; reg = <0x0 0x80000000 0x0 0x40000000>; };
+	reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;
+		cmd_db: reserved-memory@85fe0000 { compatible = "qcom,cmd-db"; reg = <0x0 0x85fe0000 0x0 0x20000>; no-map; };
+		smem_mem: smem@86000000 { compatible = "qcom,smem"; reg = <0x0 0x86000000 0x0 0x200000>; no-map; hwlocks = <&tcsr 3>; };
+		ramoops@87000000 { compatible = "ramoops"; reg = <0x0 0x87000000 0x0 0x100000>; };
+		coherent: coherent-pool@88000000 { compatible = "shared-dma-pool"; reg = <0x0 0x88000000 0x0 0x400000 0x0 0x89000000 0x0 0x100000>; no-map; };
+		linux,cma { compatible = "shared-dma-pool"; reusable; size = <0x0 0x2000000>; linux,cma-default; };
+	};
+	tcsr: syscon@1f40000 { #hwlock-cells = <1>; };
+};
+)";
+    ImportOptions opt;
+    opt.sourceName = "qcom-like.dts";
+    const auto in = importDeviceTreeSource(dts, opt);
+    QVERIFY2(in.ok(), in.errorText().c_str());
+    const Platform& p = in.project->platform;
+    QCOMPARE(p.regions.size(), std::size_t(5));
+    // The project file keeps them too (import -> save -> open -> export).
+    const auto reread = parseProject(serializeProject(*in.project));
+    QVERIFY2(reread.ok(), reread.errorText().c_str());
+    QVERIFY(reread.project->platform == p);
+
+    const auto out = exportDeviceTree(reread.project->platform);
+    QVERIFY2(out.error.empty(), out.error.c_str());
+    const QString text = QString::fromStdString(out.text);
+    for (const char* want :
+        { "compatible = \"qcom,cmd-db\";", "compatible = \"qcom,smem\";", "compatible = \"ramoops\";" })
+        QVERIFY2(text.contains(QLatin1String(want)), qPrintable(QLatin1String(want) + QLatin1Char('\n') + text));
+    QVERIFY2(!text.contains(QLatin1String("cma-spec")), qPrintable(text));
+    const auto back = importDeviceTreeSource(out.text, opt);
+    QVERIFY2(back.ok(), back.errorText().c_str());
+    const Platform& q = back.project->platform;
+    QCOMPARE(q.regions.size(), p.regions.size());
+    for (const Region& r : p.regions) {
+        const Region* again = q.findRegion(r.name);
+        QVERIFY2(again, r.name.c_str());
+        QCOMPARE(again->type, r.type);
+        QCOMPARE(again->start, r.start);
+        QCOMPARE(again->size, r.size);
+        QCOMPARE(again->isDefault, r.isDefault);
+        QCOMPARE(again->dt.compatible, r.dt.compatible);
+        QCOMPARE(again->dt.noMap, r.dt.noMap);
+        QCOMPARE(again->dt.reusable, r.dt.reusable);
+        QCOMPARE(again->dt.moreReg, r.dt.moreReg);
+    }
+    const Region* ramoops = q.findRegion("ramoops");
+    QVERIFY(ramoops);
+    QCOMPARE(ramoops->dt.noMap, std::optional<bool>(false)); // mapped: it was written as no-map before
+    const Region* coherent = q.findRegion("coherent-pool");
+    QVERIFY(coherent);
+    QCOMPARE(coherent->type, RegionType::Carveout); // shared-dma-pool + no-map: a coherent pool, not CMA
+    QCOMPARE(coherent->dt.compatible, std::vector<std::string> { "shared-dma-pool" });
+    QCOMPARE(coherent->dt.moreReg, (std::vector<AddressRange> { { 0x89000000, 0x100000 } }));
 }
 
 QTEST_GUILESS_MAIN(TestConfigDeviceTree)

@@ -47,6 +47,18 @@ enum class RegionType : std::uint8_t {
     Carveout, ///< reserved and not allocatable (DT `no-map`, firmware): shown as occupied
 };
 
+/// Properties of a device-tree reserved-memory node that the model does not derive from a region's type,
+/// kept from an import so that an export writes the node back as it was read (docs/project-format.md).
+struct DeviceTreeNode
+{
+    std::vector<std::string> compatible; ///< empty: from the type ("shared-dma-pool" for CMA, none otherwise)
+    std::optional<bool> noMap; ///< carve-outs: `no-map` present; unset: from the type (carve-outs are no-map)
+    std::optional<bool> reusable; ///< carve-outs: `reusable` present; unset: from the type (CMA is reusable)
+    std::vector<AddressRange> moreReg; ///< `reg` entries after the first (all reserved; the region is the first)
+    bool empty() const noexcept { return compatible.empty() && !noMap && !reusable && moreReg.empty(); }
+    bool operator==(const DeviceTreeNode&) const = default;
+};
+
 /// A region of reserved memory with its own allocator.
 struct Region
 {
@@ -75,6 +87,7 @@ struct Region
     /// does not exist at run time: requests mapped to it go on to the next region of their list.
     std::string placementFailure;
     std::string label; ///< DT label (e.g. "vcodec_cma"); empty = derived from the name
+    DeviceTreeNode dt; ///< DT properties kept from an import
     bool operator==(const Region&) const = default;
 };
 
