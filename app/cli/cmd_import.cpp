@@ -43,7 +43,11 @@ int runImport(const QStringList& args)
         QStringLiteral("dtc"), QStringLiteral("Device tree compiler (default: dtc)."), QStringLiteral("PATH"));
     const QCommandLineOption strictOpt(
         QStringLiteral("strict"), QStringLiteral("Exit with status 1 when validation finds errors."));
-    parser.addOptions({ formatOpt, outOpt, baseOpt, dialectOpt, dtcOpt, strictOpt });
+    const QCommandLineOption memoryOpt(QStringLiteral("memory"),
+        QStringLiteral("dts, dtb: the board's DRAM as SIZE[@BASE][,SIZE@BASE...] (e.g. 4G or 2G@0x80000000), for "
+                       "trees whose /memory the bootloader fills in (Raspberry Pi 4); replaces the tree's memory."),
+        QStringLiteral("SIZE[@BASE]"));
+    parser.addOptions({ formatOpt, outOpt, baseOpt, dialectOpt, dtcOpt, strictOpt, memoryOpt });
     parser.process(args);
 
     if (operands(parser).size() != 1) {
@@ -93,6 +97,19 @@ int runImport(const QStringList& args)
             return kExitUsage;
         }
         options.form2010 = *form;
+    }
+    if (parser.isSet(memoryOpt)) {
+        if (*format != ConfigFormat::Dts && *format != ConfigFormat::Dtb) {
+            std::cerr << "cmascope-cli import: --memory is for device trees (dts, dtb); " << configFormatId(*format)
+                      << " input takes its banks from --base\n";
+            return kExitUsage;
+        }
+        auto banks = parseMemorySpec(parser.value(memoryOpt).toStdString());
+        if (auto* err = std::get_if<std::string>(&banks)) {
+            std::cerr << "cmascope-cli import: --memory: " << *err << '\n';
+            return kExitUsage;
+        }
+        options.memory = std::get<std::vector<Bank>>(std::move(banks));
     }
     std::optional<Project> base;
     if (parser.isSet(baseOpt)) {

@@ -242,6 +242,53 @@ ImportResult importConfig(std::string_view content, ConfigFormat format, const I
     return {};
 }
 
+std::variant<std::vector<Bank>, std::string> parseMemorySpec(std::string_view text)
+{
+    std::vector<Bank> banks;
+    std::size_t pos = 0;
+    const auto error = [&](std::size_t at, const std::string& why) {
+        return "memory '" + std::string(text) + "': " + why + " at column " + std::to_string(at + 1);
+    };
+    if (text.empty())
+        return std::string("memory: empty; give SIZE[@BASE], e.g. 4G or 2G@0x80000000");
+    while (true) {
+        const MemparseResult size = memparse(text, pos);
+        if (!size.digits)
+            return error(pos, "expected a size (e.g. 4G)");
+        if (size.overflow)
+            return error(pos, "the size does not fit in 64 bits");
+        if (size.value == 0)
+            return error(pos, "the size is 0");
+        pos = size.end;
+        std::uint64_t base = 0;
+        if (pos < text.size() && text[pos] == '@') {
+            const MemparseResult b = memparse(text, ++pos);
+            if (!b.digits)
+                return error(pos, "expected a base address after '@'");
+            if (b.overflow)
+                return error(pos, "the base does not fit in 64 bits");
+            base = b.value;
+            pos = b.end;
+        }
+        if (!rangeEnd(base, size.value))
+            return error(pos, "base + size passes 2^64");
+        for (const Bank& other : banks)
+            if (base < other.base + other.size && other.base < base + size.value)
+                return error(pos, "overlaps the bank at " + hexText(other.base));
+        Bank b;
+        b.base = base;
+        b.size = size.value;
+        b.name = "memory@" + hexText(base).substr(2);
+        banks.push_back(std::move(b));
+        if (pos == text.size())
+            break;
+        if (text[pos] != ',')
+            return error(pos, std::string("unexpected '") + text[pos] + "' (banks are separated by ',')");
+        ++pos;
+    }
+    return banks;
+}
+
 namespace configio {
 
 std::vector<KernelParam> splitKernelCmdline(std::string_view text)

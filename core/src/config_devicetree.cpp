@@ -524,6 +524,22 @@ ImportResult importDeviceTreeBlob(std::string_view bytes, const ImportOptions& o
         }
     }
 
+    if (!options.memory.empty()) {
+        if (!pf.banks.empty())
+            msg.info("/memory", "",
+                "the device tree's memory (" + std::to_string(pf.banks.size())
+                    + " bank(s)) is replaced by the memory given with the import",
+                "dt-memory-given");
+        pf.banks = options.memory;
+    } else if (pf.banks.empty()) {
+        result.memoryMissing = true;
+        msg.warning("/memory", "",
+            "the device tree describes no memory: its /memory node is missing or empty, as when the bootloader "
+            "fills it in at boot (Raspberry Pi 4 firmware does). Regions cannot be placed until the board's DRAM "
+            "is given: cmascope-cli import --memory SIZE[@BASE], or the size asked for by File > Import",
+            "dt-no-memory");
+    }
+
     // /memreserve/ entries: reserved, not allocatable
     const int nrsv = fdt_num_mem_rsv(fdt);
     for (int i = 0; i < nrsv; ++i) {
@@ -848,6 +864,7 @@ ImportResult importDeviceTreeSource(std::string_view dts, const ImportOptions& o
     ImportResult fromBlob = importDeviceTreeBlob(blob, options);
     for (auto& m : fromBlob.messages)
         result.messages.push_back(std::move(m));
+    result.memoryMissing = fromBlob.memoryMissing;
     if (!msg.hasErrors())
         result.project = std::move(fromBlob.project);
     return result;

@@ -2,6 +2,7 @@
 // Device tree export/import (issue 4): the exported DTS compiles with dtc without a warning, DTS and DTB round
 // trips, the cma-spec B.4 example, both cell sizes, and the errors of bad input.
 #include <cmascope/configio.h>
+#include <cmascope/placement.h>
 #include <cmascope/project.h>
 
 #include <QProcess>
@@ -35,6 +36,9 @@ private Q_SLOTS:
     void warningsNameTheNode();
     void demoExportImport();
     void exportKeepsImportedProperties();
+    void memoryFilledInByTheBootloader();
+    void memorySpec_data();
+    void memorySpec();
 
 private:
     QString m_dtc;
@@ -570,6 +574,75 @@ void TestConfigDeviceTree::exportKeepsImportedProperties()
     QCOMPARE(coherent->type, RegionType::Carveout); // shared-dma-pool + no-map: a coherent pool, not CMA
     QCOMPARE(coherent->dt.compatible, std::vector<std::string> { "shared-dma-pool" });
     QCOMPARE(coherent->dt.moreReg, (std::vector<AddressRange> { { 0x89000000, 0x100000 } }));
+}
+
+void TestConfigDeviceTree::memoryFilledInByTheBootloader()
+{
+    const QString file = QStringLiteral(CMASCOPE_SOURCE_DIR "/tests/data/rpi4-firmware-memory.dts");
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const std::string dts = f.readAll().toStdString();
+    ImportOptions opt;
+    opt.sourceName = file.toStdString();
+    // Without the DRAM: imported, but it says that the memory is missing and what to do (it said nothing and
+    // showed an empty map).
+    const auto bare = importDeviceTreeSource(dts, opt);
+    QVERIFY2(bare.ok(), bare.errorText().c_str());
+    QVERIFY(bare.memoryMissing);
+    QVERIFY(bare.project->platform.banks.empty());
+    const auto warning = std::find_if(
+        bare.messages.begin(), bare.messages.end(), [](const Diagnostic& d) { return d.check == "dt-no-memory"; });
+    QVERIFY(warning != bare.messages.end());
+    QCOMPARE(warning->severity, Severity::Warning);
+    QVERIFY2(QString::fromStdString(warning->message).contains(QStringLiteral("--memory")), warning->message.c_str());
+    // With the DRAM given, the default area is placed inside it, below 768 MiB as its alloc-ranges say.
+    opt.memory = std::get<std::vector<Bank>>(parseMemorySpec("4G"));
+    const auto given = importDeviceTreeSource(dts, opt);
+    QVERIFY2(given.ok(), given.errorText().c_str());
+    QVERIFY(!given.memoryMissing);
+    QCOMPARE(given.project->platform.banks.size(), std::size_t(1));
+    QCOMPARE(given.project->platform.banks[0].size, 4 * GiB);
+    Platform placed = given.project->platform;
+    const PlacementResult r = placeRegions(placed);
+    QVERIFY(r.ok());
+    QCOMPARE(*placed.regions.at(0).placedBase, std::uint64_t(0x30000000 - 0x4000000));
+}
+
+void TestConfigDeviceTree::memorySpec_data()
+{
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("banks"); // "base+size;..." in hex, or "error: part of the message"
+    QTest::newRow("size") << QStringLiteral("4G") << QStringLiteral("0x0+0x100000000");
+    QTest::newRow("size at base") << QStringLiteral("2G@0x80000000") << QStringLiteral("0x80000000+0x80000000");
+    QTest::newRow("two banks") << QStringLiteral("1G@0,3G@0x100000000")
+                               << QStringLiteral("0x0+0x40000000;0x100000000+0xc0000000");
+    QTest::newRow("empty") << QString() << QStringLiteral("error: empty");
+    QTest::newRow("zero") << QStringLiteral("0") << QStringLiteral("error: the size is 0");
+    QTest::newRow("unit") << QStringLiteral("4X") << QStringLiteral("error: unexpected 'X'");
+    QTest::newRow("no base") << QStringLiteral("4G@") << QStringLiteral("error: expected a base address");
+    QTest::newRow("wraps") << QStringLiteral("16E@0x8000000000000000") << QStringLiteral("error: does not fit");
+    QTest::newRow("end wraps") << QStringLiteral("8E@0x8000000000000001")
+                               << QStringLiteral("error: base + size passes 2^64");
+    QTest::newRow("overlap") << QStringLiteral("2G,1G@0x40000000") << QStringLiteral("error: overlaps the bank at 0x0");
+}
+
+void TestConfigDeviceTree::memorySpec()
+{
+    QFETCH(QString, spec);
+    QFETCH(QString, banks);
+    const auto r = parseMemorySpec(spec.toStdString());
+    if (banks.startsWith(QLatin1String("error: "))) {
+        QVERIFY(std::holds_alternative<std::string>(r));
+        QVERIFY2(
+            QString::fromStdString(std::get<std::string>(r)).contains(banks.mid(7)), std::get<std::string>(r).c_str());
+        return;
+    }
+    if (const auto* err = std::get_if<std::string>(&r))
+        QFAIL(err->c_str());
+    QStringList got;
+    for (const Bank& b : std::get<std::vector<Bank>>(r))
+        got << QStringLiteral("0x%1+0x%2").arg(b.base, 0, 16).arg(b.size, 0, 16);
+    QCOMPARE(got.join(QLatin1Char(';')), banks);
 }
 
 QTEST_GUILESS_MAIN(TestConfigDeviceTree)

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace cmascope {
@@ -100,7 +101,15 @@ struct ImportOptions
     /// For Cma2010: which posting's rules to apply. nullopt = from the text: cma_map= is v1, cma.map= is v4
     /// unless a region has the v3 '-' prefix.
     std::optional<Lang2010Form> form2010;
+    /// Device trees: the board's DRAM, when the tree does not say it (a bootloader fills /memory in at boot,
+    /// e.g. the Raspberry Pi 4 firmware). When set, these banks replace the tree's memory nodes.
+    std::vector<Bank> memory;
 };
+
+/// Reads DRAM banks as the user gives them: "SIZE[@BASE]" (memparse sizes: 4G, 0x80000000@0x40000000),
+/// several separated by commas. Banks are named "memory@BASE" as device trees name them. On error, the
+/// message names the part at fault.
+std::variant<std::vector<Bank>, std::string> parseMemorySpec(std::string_view text);
 
 struct ImportResult
 {
@@ -112,6 +121,9 @@ struct ImportResult
     std::vector<Diagnostic> messages;
     std::string source; ///< the source name used
     bool ok() const noexcept { return project.has_value(); }
+    /// The input describes no memory (a device tree whose /memory the bootloader fills in): the import
+    /// worked, but regions cannot be placed until the DRAM is given (ImportOptions::memory).
+    bool memoryMissing = false;
     /// "source: path: error: message", one per line.
     std::string errorText() const;
 };
