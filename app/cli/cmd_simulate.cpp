@@ -127,6 +127,10 @@ int runSimulate(const QStringList& args)
         const auto& region = placed.regions[r];
         if (region.size == 0)
             continue;
+        if (!region.placementFailure.empty()) {
+            std::cout << "  " << region.name << ": not reserved at boot, never used\n";
+            continue;
+        }
         char jw[32];
         std::snprintf(jw, sizeof jw, "%.1f%%", pr.jwFragmentation4 * 100.0);
         std::cout << "  " << region.name << ": peak used " << sizeText(pr.peakUsedPages * region.pageSize) << " of "

@@ -180,7 +180,11 @@ public:
                 out = *v;
                 return true;
             }
-            error(p, "'" + it->get<std::string>() + "' is not a size (examples: 4096, 0x1000, 64M, 1G)");
+            const std::string text = it->get<std::string>();
+            if (memparse(text).overflow)
+                error(p, "'" + text + "' does not fit in 64 bits (the largest size is 16 EiB - 1 byte)");
+            else
+                error(p, "'" + text + "' is not a size (examples: 4096, 0x1000, 64M, 1G)");
             return false;
         }
         error(p, "must be a size: a number or a string such as \"64M\"");

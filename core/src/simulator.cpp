@@ -550,7 +550,6 @@ std::string extfragText(int extfragIndex, Refusal refusal)
                                   : ", which the kernel reads as lack of memory; yet enough pages are free, only not "
                                     "in one run at that alignment");
     case Refusal::NotEnoughFree:
-    case Refusal::TooLarge:
         return head + ", not the cause: fewer pages are free than asked";
     default:
         return {};

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The command-line contract, run through the real cmascope-cli binary.
+#include <cmascope/project.h>
+
 #include <QImage>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 class TestCli : public QObject
 {
@@ -17,6 +21,7 @@ private Q_SLOTS:
     void renderRejects_data();
     void renderRejects();
     void simulateWouldFit();
+    void simulateSkipsRegionThatFailedToReserve();
 
 private:
     struct Run
@@ -137,6 +142,30 @@ void TestCli::simulateWouldFit()
     // Without the option, nothing of it.
     QVERIFY(!run({ QStringLiteral("simulate"), demo("rzg2l-smarc-dt.json"), QStringLiteral("--quiet") })
                  .out.contains(QStringLiteral("would fit")));
+}
+
+void TestCli::simulateSkipsRegionThatFailedToReserve()
+{
+    // The camera demo with region b2 moved outside memory: the boot log says it failed, and no later step may
+    // place anything in it (it printed "allocated in b2 at 0x0" through an empty optional).
+    auto loaded = cmascope::loadProjectFile(demo("camera-video-2010.json").toStdString());
+    QVERIFY(loaded.ok());
+    cmascope::Project p = *loaded.project;
+    const auto b2 = std::find_if(
+        p.platform.regions.begin(), p.platform.regions.end(), [](const cmascope::Region& r) { return r.name == "b2"; });
+    QVERIFY(b2 != p.platform.regions.end());
+    b2->placement = cmascope::Placement::Fixed;
+    b2->start = 0x90000000;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("b2-moved.json"));
+    QVERIFY(!cmascope::saveProjectFile(path.toStdString(), p));
+    const Run r = run({ QStringLiteral("simulate"), path });
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("boot: cma: Failed to reserve 16 MiB (b2:")), qPrintable(r.out));
+    QVERIFY2(!r.out.contains(QStringLiteral(" in b2 at ")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("b2: not reserved at boot, so it does not exist at run time")),
+        qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("  b2: not reserved at boot, never used")), qPrintable(r.out));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

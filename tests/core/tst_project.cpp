@@ -103,6 +103,8 @@ void TestProject::errorsNamePaths_data()
     const QString head = QStringLiteral(R"({"format":"cmascope-project","version":1,"platform":{"name":"x",)");
     QTest::newRow("bad size") << head + QStringLiteral(R"("regions":[{"name":"r","size":"12Q"}]}})")
                               << QStringLiteral("platform.regions[0].size: '12Q' is not a size");
+    QTest::newRow("size past 2^64") << head + QStringLiteral(R"("regions":[{"name":"r","size":"17E"}]}})")
+                                    << QStringLiteral("platform.regions[0].size: '17E' does not fit in 64 bits");
     QTest::newRow("negative") << head + QStringLiteral(R"("banks":[{"name":"b","base":-1,"size":1}]}})")
                               << QStringLiteral("platform.banks[0].base: must not be negative");
     QTest::newRow("alignment") << head + QStringLiteral(R"("regions":[{"name":"r","size":"4M","alignment":"3K"}]}})")
