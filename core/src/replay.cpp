@@ -848,7 +848,8 @@ std::unordered_map<std::string, AreaSpec> inferAreas(const TraceData& data)
         AreaSpec s;
         s.name = data.areas[static_cast<std::uint32_t>(i)];
         s.basePfn = range[i].first / kPageblockPages * kPageblockPages;
-        const std::uint64_t end = (range[i].second + kPageblockPages - 1) / kPageblockPages * kPageblockPages;
+        // A PFN from a broken trace can lie within a pageblock of 2^64: never round past it.
+        const std::uint64_t end = alignUp(range[i].second, kPageblockPages).value_or(range[i].second);
         s.pages = end - s.basePfn;
         out.emplace(s.name, s);
     }

@@ -29,9 +29,9 @@ std::uint64_t largestAlignedFree(const KernelBitmapPolicy& st, std::uint64_t bas
             ++e;
         const std::uint64_t s = basePfn + (b << opb);
         const std::uint64_t end = basePfn + (e << opb);
-        const std::uint64_t aligned = (s + a - 1) / a * a;
-        if (aligned < end)
-            best = std::max(best, end - aligned);
+        const auto aligned = alignUp(s, a);
+        if (aligned && *aligned < end)
+            best = std::max(best, end - *aligned);
         b = e;
     }
     return best;
