@@ -197,11 +197,6 @@ std::string runText(const WhatFitRun& r)
     return "fails too; " + earlierText(r);
 }
 
-std::uint64_t alignDown(std::uint64_t v, std::uint64_t a)
-{
-    return v / a * a;
-}
-
 /// The largest stretch of memory the banks give (adjacent banks merge, as memblock sees them).
 std::uint64_t largestMemorySpan(const std::vector<Bank>& banks)
 {

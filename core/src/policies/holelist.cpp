@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <cmascope/policies/holelist.h>
+#include <cmascope/units.h>
 
 #include <algorithm>
 
@@ -35,8 +36,9 @@ std::uint64_t HoleListPolicy::largestHole() const noexcept
 
 std::uint64_t HoleListPolicy::alignUp(std::uint64_t offset, std::uint64_t alignPages) const noexcept
 {
+    // PFNs stay far below 2^64 (a region has < 2^32 pages); saturate rather than wrap all the same.
     const std::uint64_t abs = m_geometry.basePfn + offset;
-    return ((abs + alignPages - 1) & ~(alignPages - 1)) - m_geometry.basePfn;
+    return cmascope::alignUp(abs, alignPages).value_or(kU64Max - alignPages + 1) - m_geometry.basePfn;
 }
 
 std::optional<std::uint64_t> HoleListPolicy::fitInHole(std::uint64_t start, std::uint64_t size, std::uint64_t pages,
