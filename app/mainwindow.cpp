@@ -31,6 +31,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPromise>
+#include <QScopedValueRollback>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -146,6 +147,8 @@ QString MainWindow::projectPath() const
 void MainWindow::createDocks()
 {
     m_timeline = new views::TimelineWidget(m_doc, this);
+    connect(m_timeline, &views::TimelineWidget::message, this,
+        [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     auto* timelineDock = new QDockWidget(tr("Timeline"), this);
     timelineDock->setObjectName(QStringLiteral("timelineDock"));
     timelineDock->setWidget(m_timeline);
@@ -200,17 +203,14 @@ void MainWindow::createDocks()
         [this] { m_stepProxy->setDeviceFilter(m_filterDevice->currentData().toString()); });
     connect(m_filterRegion, &QComboBox::currentIndexChanged, this,
         [this] { m_stepProxy->setRegionFilter(m_filterRegion->currentData().toString()); });
-    // Selecting a row moves the current step to just after it and selects its chunk on the map.
+    // The current step is one selection shared by every view: selecting a row makes its step current; the
+    // current step selects its row (followCurrentStep()), which does not come back here.
     connect(m_log->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-        if (!current.isValid())
+        if (!current.isValid() || m_followingStep)
             return;
-        const QModelIndex src = m_stepProxy->mapToSource(current);
-        const std::size_t step = std::size_t(src.row());
-        m_doc->setPosition(step + 1);
-        m_doc->setSelectedChunk(src.data(views::StepTableModel::ChunkRole).toUInt());
-        m_inspector->inspect(step);
+        m_doc->setCurrentStep(std::size_t(m_stepProxy->mapToSource(current).row()));
     });
-    connect(m_doc, &views::Document::selectionChanged, this, &MainWindow::selectRowForChunk);
+    connect(m_doc, &views::Document::positionChanged, this, &MainWindow::followCurrentStep);
 
     m_charts = new views::ChartsPanel(m_doc, this);
     auto* chartsDock = new QDockWidget(tr("Charts"), this);
@@ -267,23 +267,31 @@ void MainWindow::createDocks()
 
 void MainWindow::showProject(Project project, const QString& path, std::shared_ptr<const ReplayResult> replay)
 {
+    // A trace opens at its first failure (step 0 when none), anything else at step 0.
+    const auto start = replay ? views::Document::StartAt::FirstFailure : views::Document::StartAt::FirstStep;
     m_whatIf->setReplay(std::move(replay));
-    m_doc->setProject(std::move(project), path);
+    m_doc->setProject(std::move(project), path, start);
 }
 
-void MainWindow::selectRowForChunk(quint32 chunk)
+void MainWindow::followCurrentStep()
 {
-    if (chunk == kNoChunk)
+    const auto step = m_doc->currentStep();
+    const Simulation* sim = m_doc->simulation();
+    // The map highlights the current step's chunk (none for markers, frees of unknown chunks, failures).
+    m_doc->setSelectedChunk(step && sim ? std::uint32_t(sim->records()[*step].chunk) : kNoChunk);
+    // The event log selects and shows the current step's row (none when it is filtered out).
+    const QScopedValueRollback guard(m_followingStep, true);
+    const QModelIndex proxyIndex = step && int(*step) < m_stepModel->rowCount()
+        ? m_stepProxy->mapFromSource(m_stepModel->index(int(*step), views::StepTableModel::StepColumn))
+        : QModelIndex();
+    if (!proxyIndex.isValid()) {
+        m_log->selectionModel()->clear();
         return;
-    const int row = m_stepModel->rowForChunk(chunk);
-    if (row < 0)
-        return;
-    const QModelIndex proxyIndex = m_stepProxy->mapFromSource(m_stepModel->index(row, 0));
-    if (proxyIndex.isValid() && m_log->currentIndex().row() != proxyIndex.row()) {
-        const QSignalBlocker block(m_log->selectionModel());
-        m_log->setCurrentIndex(proxyIndex);
-        m_log->scrollTo(proxyIndex);
     }
+    if (m_log->currentIndex().row() != proxyIndex.row() || !m_log->selectionModel()->isRowSelected(proxyIndex.row()))
+        m_log->selectionModel()->setCurrentIndex(
+            proxyIndex, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_log->scrollTo(proxyIndex);
 }
 
 void MainWindow::rebuildFilterChoices()
@@ -326,7 +334,11 @@ void MainWindow::createActions()
     }
     file->addAction(tr("Start &Page"), this, &MainWindow::showStartPage);
     file->addSeparator();
-    file->addAction(tr("&Import Configuration…"), this, &MainWindow::importDialog);
+    file->addAction(tr("&Import Configuration…"), this, [this] { importDialog(false); })
+        ->setToolTip(tr("Read a configuration into a new project, as cmascope-cli import does"));
+    file->addAction(tr("Import onto the Current &Board…"), this, [this] { importDialog(true); })
+        ->setToolTip(tr("Read a configuration's regions with the open project's banks, devices and kinds as the "
+                        "base (cmascope-cli import --base), for formats without a memory layout"));
     QMenu* exportMenu = file->addMenu(tr("&Export"));
     const std::pair<ConfigFormat, QString> formats[] = {
         { ConfigFormat::Cmdline, tr("Kernel &Command Line (cma=)…") },
@@ -571,13 +583,10 @@ void MainWindow::applyViewState(const QString& json)
             m_map->setView(begin, end);
     }
     m_doc->setScenarioIndex(view.value(QStringLiteral("scenario")).toInt());
-    // The step can only be shown once the run has finished.
-    const auto position = std::size_t(std::max<qint64>(0, view.value(QStringLiteral("position")).toInteger()));
-    auto* once = new QObject(this);
-    connect(m_doc, &views::Document::runFinished, once, [this, once, position] {
-        m_doc->setPosition(position);
-        once->deleteLater();
-    });
+    // A stored position (steps executed) replaces the project's start at step 0, once the run has finished.
+    if (view.contains(QStringLiteral("position")))
+        m_doc->showPositionWhenRun(
+            std::size_t(std::max<qint64>(0, view.value(QStringLiteral("position")).toInteger())));
 }
 
 void MainWindow::openAny(const QString& path, bool wait)
@@ -687,15 +696,16 @@ void MainWindow::openTrace(const QString& path, bool wait)
     }
 }
 
-void MainWindow::importDialog()
+void MainWindow::importDialog(bool ontoCurrentBoard)
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import Configuration"), QString(),
+    const QString path = QFileDialog::getOpenFileName(this,
+        ontoCurrentBoard ? tr("Import onto the Current Board") : tr("Import Configuration"), QString(),
         tr("Configurations (*.dts *.dtb *.txt *.cmdline *.log);;All files (*)"));
     if (!path.isEmpty() && maybeSave())
-        importConfiguration(path);
+        importConfiguration(path, false, ontoCurrentBoard);
 }
 
-bool MainWindow::importConfiguration(const QString& path, bool quiet)
+bool MainWindow::importConfiguration(const QString& path, bool quiet, bool ontoCurrentBoard)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
@@ -715,8 +725,11 @@ bool MainWindow::importConfiguration(const QString& path, bool quiet)
     }
     ImportOptions options;
     options.sourceName = QFileInfo(path).fileName().toStdString();
-    // Formats without a memory layout (command lines, 2010 maps) keep the current banks and devices.
-    options.base = &m_doc->project().platform;
+    // An import is a new project, as with cmascope-cli import; only when the user asked for it, the open
+    // project is the base (its banks, devices and kinds; cmascope-cli import --base).
+    const Platform base = m_doc->project().platform;
+    if (ontoCurrentBoard)
+        options.base = &base;
     const ImportResult result = importConfig(content, *format, options);
     if (!result.ok()) {
         m_lastError = QString::fromStdString(result.errorText());
@@ -887,10 +900,8 @@ void MainWindow::updateSummary()
     QString text = tr("%n bank(s)", nullptr, int(pf.banks.size())) + QStringLiteral(" · ")
         + tr("%n region(s)", nullptr, int(pf.regions.size())) + QStringLiteral(" · ")
         + tr("%n device(s)", nullptr, int(pf.devices.size()));
-    if (const Simulation* sim = m_doc->simulation()) {
-        text += QStringLiteral(" · ")
-            + tr("step %1 of %2, %3 failed").arg(m_doc->position()).arg(sim->stepCount()).arg(m_doc->failureCount());
-    }
+    if (m_doc->simulation())
+        text += QStringLiteral(" · ") + tr("%1, %2 failed").arg(m_doc->stepText()).arg(m_doc->failureCount());
     m_summaryLabel->setText(text);
 }
 

@@ -49,7 +49,9 @@ MemoryMapWidget::~MemoryMapWidget() = default;
 void MemoryMapWidget::setDocument(Document* document)
 {
     m_doc = document;
-    connect(m_doc, &Document::projectChanged, this, [this] { refreshFromDocument(true); });
+    // An edit keeps the zoom and pan (within the new extent); a new project is shown whole.
+    connect(m_doc, &Document::projectChanged, this, [this] { refreshFromDocument(false); });
+    connect(m_doc, &Document::projectReplaced, this, [this] { refreshFromDocument(true); });
     // While a run is going the old simulation is gone: show the platform only.
     connect(m_doc, &Document::runStarted, this, [this] { refreshFromDocument(false); });
     connect(m_doc, &Document::runFinished, this, [this] { refreshFromDocument(false); });
@@ -68,8 +70,17 @@ void MemoryMapWidget::refreshFromDocument(bool resetView)
         zoomToRegions();
         return;
     }
-    // Same platform: keep the zoom and pan.
+    // Same project: keep the zoom and pan, within the extent of what is shown now (an edit may add or move banks).
     m_content = std::move(content);
+    const std::uint64_t lo = m_content.lowestAddress();
+    const std::uint64_t hi = std::max(m_content.highestAddress(), lo + 1);
+    if (lo != m_axis.boundsBegin() || hi != m_axis.boundsEnd()) {
+        const std::uint64_t begin = m_axis.viewBegin(), end = m_axis.viewEnd();
+        m_axis.setBounds(lo, hi);
+        updateAxisWidth();
+        m_axis.setView(begin, end);
+        Q_EMIT viewChanged();
+    }
     layoutGrid();
     update();
     Q_EMIT contentChanged();
