@@ -35,6 +35,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTableView>
 #include <QToolButton>
 #include <QUndoStack>
@@ -128,7 +129,7 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1280, 800);
     QSettings settings;
     restoreGeometry(settings.value(kGeometryKey).toByteArray());
-    restoreState(settings.value(kStateKey).toByteArray());
+    m_layoutRestored = restoreState(settings.value(kStateKey).toByteArray());
     updateTitle();
 }
 
@@ -146,6 +147,9 @@ QString MainWindow::projectPath() const
 
 void MainWindow::createDocks()
 {
+    // The right docks (legend, inspector, platform tables) run the full height: beside the bottom docks
+    // (timeline, event log, charts) they would share one height with them, too little for both at 768 px.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_timeline = new views::TimelineWidget(m_doc, this);
     connect(m_timeline, &views::TimelineWidget::message, this,
         [this](const QString& text) { statusBar()->showMessage(text, 8000); });
@@ -180,6 +184,8 @@ void MainWindow::createDocks()
     m_stepProxy = new views::StepFilterProxy(this);
     m_stepProxy->setSourceModel(m_stepModel);
     m_log->setModel(m_stepProxy);
+    // Each new run refills the log (the proxy has followed the reset by then): fit the columns to it.
+    connect(m_stepModel, &QAbstractItemModel::modelReset, this, &MainWindow::fitEventLogColumns);
     m_log->setSortingEnabled(true);
     m_log->sortByColumn(views::StepTableModel::StepColumn, Qt::AscendingOrder);
     m_log->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -261,8 +267,63 @@ void MainWindow::createDocks()
             if (shown[i].name == name)
                 m_map->zoomToRegion(i);
     });
-    resizeDocks({ inspectorDock }, { 380 }, Qt::Horizontal);
-    resizeDocks({ logDock }, { 280 }, Qt::Vertical);
+    m_logDock = logDock;
+    m_rightDock = inspectorDock;
+    m_legendDock = legendDock;
+    // The combos show their longest choice; a long one is cut at the combo's width, the tooltip has it whole.
+    for (QComboBox* combo : { m_filterOutcome, m_filterDevice, m_filterRegion }) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        combo->setMaximumWidth(combo->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 24);
+        connect(
+            combo, &QComboBox::currentTextChanged, combo, [combo](const QString& text) { combo->setToolTip(text); });
+    }
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (m_layoutRestored || m_defaultDockSizes)
+        return;
+    m_defaultDockSizes = true;
+    applyDefaultDockSizes();
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
+    // Sizes for the window as shown (no saved layout): the bottom docks (event log, charts, what-if) get
+    // two fifths of the height, so charts keep their titles and axes; the right docks a good third of the
+    // width at most, and the legend only what it needs, so the inspector and the platform tables have room.
+    layout()->activate();
+    const int h = height();
+    const int w = width();
+    resizeDocks({ m_logDock }, { std::clamp(h * 2 / 5, 340, std::max(340, h / 2)) }, Qt::Vertical);
+    resizeDocks({ m_rightDock }, { std::clamp(w * 3 / 10, 360, std::max(360, w * 2 / 5)) }, Qt::Horizontal);
+    layout()->activate();
+    const int legend = m_legendDock->widget()->heightForWidth(m_legendDock->widget()->width());
+    resizeDocks(
+        { m_legendDock }, { std::min(legend + m_legendDock->fontMetrics().height() + 10, h / 4) }, Qt::Vertical);
+}
+
+void MainWindow::fitEventLogColumns()
+{
+    // Every column but the last (Label, which stretches) as wide as its header and its cells: sampled
+    // over at most 512 rows spread through the log, so a million-step trace costs no more than a demo.
+    const QFontMetrics fm = m_log->fontMetrics();
+    const QAbstractItemModel* model = m_log->model();
+    const int rows = model->rowCount();
+    const int samples = std::min(rows, 512);
+    const int padding = m_log->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_log) * 2 + 12;
+    for (int c = 0; c + 1 < model->columnCount(); ++c) {
+        if (m_log->isColumnHidden(c))
+            continue;
+        // Room for the sort indicator beside the header's text.
+        int width = fm.horizontalAdvance(model->headerData(c, Qt::Horizontal).toString()) + padding + 16;
+        for (int i = 0; i < samples; ++i) {
+            const int row = int(qint64(i) * rows / samples);
+            width = std::max(width, fm.horizontalAdvance(model->index(row, c).data().toString()) + padding);
+        }
+        m_log->setColumnWidth(c, width);
+    }
 }
 
 void MainWindow::showProject(Project project, const QString& path, std::shared_ptr<const ReplayResult> replay)

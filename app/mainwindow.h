@@ -85,6 +85,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -111,6 +112,10 @@ private:
     bool maybeSave();
     /// Selects the current step in the event log (scrolled into view) and its chunk on the map.
     void followCurrentStep();
+    /// Dock sizes for the window's size, when no saved layout was restored (first show).
+    void applyDefaultDockSizes();
+    /// Sizes the event log's columns to their header and (sampled) contents; Label takes the rest.
+    void fitEventLogColumns();
     /// Every project the window shows comes through here; @p replay is the trace it was replayed from, if any.
     void showProject(Project project, const QString& path = {}, std::shared_ptr<const ReplayResult> replay = {});
 
@@ -123,6 +128,11 @@ private:
     views::ChartsPanel* m_charts = nullptr;
     views::PlatformEditor* m_editor = nullptr;
     bool m_traceLoading = false;
+    QDockWidget* m_logDock = nullptr;
+    QDockWidget* m_rightDock = nullptr; ///< the failure inspector, tabbed with the platform editor
+    QDockWidget* m_legendDock = nullptr;
+    bool m_layoutRestored = false; ///< the saved dock layout was restored
+    bool m_defaultDockSizes = false; ///< applyDefaultDockSizes() ran
     bool m_followingStep = false; ///< followCurrentStep() is moving the event log's selection
     QStackedWidget* m_central = nullptr;
     StartPage* m_startPage = nullptr;

@@ -2,8 +2,10 @@
 #include <cmascope/project.h>
 #include <cmascope/simulator.h>
 
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -22,6 +24,8 @@
 #include <views/document.h>
 #include <views/failureinspector.h>
 #include <views/memorymapwidget.h>
+#include <views/platformeditor.h>
+#include <views/platformmodels.h>
 #include <views/steptablemodel.h>
 #include <views/timelinewidget.h>
 #include <views/whatifpanel.h>
@@ -52,6 +56,8 @@ private Q_SLOTS:
     void editKeepsCurrentStep();
     void opensAtStartAndF3Wraps();
     void importIsANewProject();
+    void defaultLayout_data();
+    void defaultLayout();
 };
 
 namespace {
@@ -575,6 +581,83 @@ void TestMainWindow::importIsANewProject()
     QCOMPARE(w.project().platform.kinds.size(), fromCli.project->platform.kinds.size());
     QCOMPARE(w.project().platform.devices.size(), fromCli.project->platform.devices.size());
     QVERIFY(w.project().platform.banks == fromCli.project->platform.banks);
+}
+
+void TestMainWindow::defaultLayout_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<int>("minChartsHeight");
+    QTest::newRow("1920x1080") << QSize(1920, 1080) << 380;
+    QTest::newRow("1366x768") << QSize(1366, 768) << 300;
+}
+
+void TestMainWindow::defaultLayout()
+{
+    QFETCH(QSize, size);
+    QFETCH(int, minChartsHeight);
+    app::MainWindow w; // no saved layout (test mode): the default dock sizes
+    w.resize(size);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openProject(kGfxDemo, true));
+    w.document()->waitForRun();
+    QCoreApplication::processEvents();
+
+    // The charts have room for their titles and axes.
+    auto* chartsDock = w.findChild<QDockWidget*>(QStringLiteral("chartsDock"));
+    QVERIFY(chartsDock);
+    chartsDock->raise();
+    QCoreApplication::processEvents();
+    QVERIFY2(chartsDock->height() >= minChartsHeight, qPrintable(QString::number(chartsDock->height())));
+
+    // Every event-log column but Label shows its header and its cells whole.
+    auto* logDock = w.findChild<QDockWidget*>(QStringLiteral("eventLogDock"));
+    logDock->raise();
+    QCoreApplication::processEvents();
+    QTableView* log = w.eventLog();
+    const QFontMetrics fm = log->fontMetrics();
+    const QAbstractItemModel* m = log->model();
+    for (int c = 0; c < views::StepTableModel::LabelColumn; ++c) {
+        if (log->isColumnHidden(c))
+            continue;
+        int needed = fm.horizontalAdvance(m->headerData(c, Qt::Horizontal).toString());
+        for (int r = 0; r < m->rowCount(); ++r)
+            needed = std::max(needed, fm.horizontalAdvance(m->index(r, c).data().toString()));
+        QVERIFY2(log->columnWidth(c) > needed, qPrintable(m->headerData(c, Qt::Horizontal).toString()));
+    }
+    // The filter combos show their choices whole.
+    for (QComboBox* combo : logDock->findChildren<QComboBox*>())
+        for (int i = 0; i < combo->count(); ++i)
+            QVERIFY2(combo->width() > combo->fontMetrics().horizontalAdvance(combo->itemText(i)) + 16,
+                qPrintable(combo->itemText(i)));
+
+    // The legend shows every entry.
+    auto* legendDock = w.findChild<QDockWidget*>(QStringLiteral("legendDock"));
+    QWidget* legend = legendDock->widget();
+    QVERIFY(legend->height() >= legend->heightForWidth(legend->width()));
+    // Where its height counts on more than one column, entries are drawn in the right half too (a single
+    // painted column is cut off below that height).
+    QVERIFY(legend->heightForWidth(legend->width()) < legend->heightForWidth(1)); // room for two columns
+    const QImage image = legend->grab().toImage();
+    const QRgb background = image.pixel(image.width() - 1, image.height() - 1);
+    bool rightHalfPainted = false;
+    for (int y = 0; y < image.height() && !rightHalfPainted; ++y)
+        for (int x = image.width() / 2; x < image.width() && !rightHalfPainted; ++x)
+            rightHalfPainted = image.pixel(x, y) != background;
+    QVERIFY(rightHalfPainted);
+
+    // A validation message does not collapse the Regions table: its header and three rows stay.
+    auto* platformDock = w.findChild<QDockWidget*>(QStringLiteral("platformDock"));
+    platformDock->raise();
+    auto* regionsModel = w.platformEditor()->model(views::PlatformEditor::Tab::Regions);
+    QVERIFY(!regionsModel->setData(regionsModel->index(0, views::RegionTableModel::Size),
+        QStringLiteral("a size that is not a size, and a long reason why follows it")));
+    QVERIFY(!w.platformEditor()->message().isEmpty());
+    QCoreApplication::processEvents();
+    QTableView* regions = w.platformEditor()->view(views::PlatformEditor::Tab::Regions);
+    QVERIFY2(regions->height()
+            >= regions->horizontalHeader()->height() + 3 * regions->verticalHeader()->defaultSectionSize(),
+        qPrintable(QString::number(regions->height())));
 }
 
 QTEST_MAIN(TestMainWindow)
