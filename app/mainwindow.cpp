@@ -352,7 +352,11 @@ void MainWindow::followCurrentStep()
     if (m_log->currentIndex().row() != proxyIndex.row() || !m_log->selectionModel()->isRowSelected(proxyIndex.row()))
         m_log->selectionModel()->setCurrentIndex(
             proxyIndex, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_log->scrollTo(proxyIndex);
+    // A step next to the rows in sight scrolls the log by a row; a jump (F3, a phase, the slider) centres it.
+    const QRect row = m_log->visualRect(proxyIndex);
+    const QRect shown = m_log->viewport()->rect();
+    const bool near = row.bottom() >= -row.height() && row.top() <= shown.bottom() + row.height();
+    m_log->scrollTo(proxyIndex, near ? QAbstractItemView::EnsureVisible : QAbstractItemView::PositionAtCenter);
 }
 
 void MainWindow::rebuildFilterChoices()
