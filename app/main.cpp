@@ -6,7 +6,10 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
+#include <QEventLoop>
 #include <QPalette>
+#include <QTimer>
 
 #include <views/document.h>
 
@@ -26,7 +29,12 @@ int main(int argc, char* argv[])
     QCommandLineOption step(
         QStringLiteral("step"), QStringLiteral("Show the state after N steps."), QStringLiteral("N"));
     QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Use a dark palette (Fusion style)."));
-    parser.addOptions({ demo, step, dark });
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QStringLiteral("Show the window, save a picture of it to FILE once the run has finished, and quit."),
+        QStringLiteral("FILE"));
+    QCommandLineOption size(
+        QStringLiteral("size"), QStringLiteral("Window size, e.g. 1920x1080."), QStringLiteral("WxH"));
+    parser.addOptions({ demo, step, dark, screenshot, size });
     parser.addPositionalArgument(QStringLiteral("file"),
         QStringLiteral("Project, kernel trace or configuration (device tree, command line, ...) to open."));
     parser.process(app);
@@ -64,6 +72,32 @@ int main(int argc, char* argv[])
         window.document()->waitForRun();
         window.document()->setPosition(parser.value(step).toULongLong());
     }
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        if (wh.size() == 2)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     window.show();
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        // FILE shows the window as it opens; FILE-charts and FILE-platform with those docks raised.
+        QTimer::singleShot(1500, &window, [&window, file] {
+            window.document()->waitForRun();
+            QCoreApplication::processEvents();
+            bool ok = window.grab().save(file);
+            const QString base = file.left(file.lastIndexOf(QLatin1Char('.')));
+            for (const char* dock : { "chartsDock", "platformDock" }) {
+                if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock))) {
+                    d->raise();
+                    QEventLoop wait; // charts are computed off the GUI thread
+                    QTimer::singleShot(800, &wait, &QEventLoop::quit);
+                    wait.exec();
+                    const QString name = QString::fromLatin1(dock).remove(QStringLiteral("Dock"));
+                    ok = window.grab().save(base + QLatin1Char('-') + name + QStringLiteral(".png")) && ok;
+                }
+            }
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+    }
     return app.exec();
 }

@@ -32,9 +32,11 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPromise>
+#include <QScopedValueRollback>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTableView>
 #include <QToolButton>
 #include <QUndoStack>
@@ -128,7 +130,7 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1280, 800);
     QSettings settings;
     restoreGeometry(settings.value(kGeometryKey).toByteArray());
-    restoreState(settings.value(kStateKey).toByteArray());
+    m_layoutRestored = restoreState(settings.value(kStateKey).toByteArray());
     updateTitle();
 }
 
@@ -146,7 +148,12 @@ QString MainWindow::projectPath() const
 
 void MainWindow::createDocks()
 {
+    // The right docks (legend, inspector, platform tables) run the full height: beside the bottom docks
+    // (timeline, event log, charts) they would share one height with them, too little for both at 768 px.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_timeline = new views::TimelineWidget(m_doc, this);
+    connect(m_timeline, &views::TimelineWidget::message, this,
+        [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     auto* timelineDock = new QDockWidget(tr("Timeline"), this);
     timelineDock->setObjectName(QStringLiteral("timelineDock"));
     timelineDock->setWidget(m_timeline);
@@ -178,6 +185,8 @@ void MainWindow::createDocks()
     m_stepProxy = new views::StepFilterProxy(this);
     m_stepProxy->setSourceModel(m_stepModel);
     m_log->setModel(m_stepProxy);
+    // Each new run refills the log (the proxy has followed the reset by then): fit the columns to it.
+    connect(m_stepModel, &QAbstractItemModel::modelReset, this, &MainWindow::fitEventLogColumns);
     m_log->setSortingEnabled(true);
     m_log->sortByColumn(views::StepTableModel::StepColumn, Qt::AscendingOrder);
     m_log->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -201,17 +210,14 @@ void MainWindow::createDocks()
         [this] { m_stepProxy->setDeviceFilter(m_filterDevice->currentData().toString()); });
     connect(m_filterRegion, &QComboBox::currentIndexChanged, this,
         [this] { m_stepProxy->setRegionFilter(m_filterRegion->currentData().toString()); });
-    // Selecting a row moves the current step to just after it and selects its chunk on the map.
+    // The current step is one selection shared by every view: selecting a row makes its step current; the
+    // current step selects its row (followCurrentStep()), which does not come back here.
     connect(m_log->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-        if (!current.isValid())
+        if (!current.isValid() || m_followingStep)
             return;
-        const QModelIndex src = m_stepProxy->mapToSource(current);
-        const std::size_t step = std::size_t(src.row());
-        m_doc->setPosition(step + 1);
-        m_doc->setSelectedChunk(src.data(views::StepTableModel::ChunkRole).toUInt());
-        m_inspector->inspect(step);
+        m_doc->setCurrentStep(std::size_t(m_stepProxy->mapToSource(current).row()));
     });
-    connect(m_doc, &views::Document::selectionChanged, this, &MainWindow::selectRowForChunk);
+    connect(m_doc, &views::Document::positionChanged, this, &MainWindow::followCurrentStep);
 
     m_charts = new views::ChartsPanel(m_doc, this);
     auto* chartsDock = new QDockWidget(tr("Charts"), this);
@@ -262,29 +268,96 @@ void MainWindow::createDocks()
             if (shown[i].name == name)
                 m_map->zoomToRegion(i);
     });
-    resizeDocks({ inspectorDock }, { 380 }, Qt::Horizontal);
-    resizeDocks({ logDock }, { 280 }, Qt::Vertical);
+    m_logDock = logDock;
+    m_rightDock = inspectorDock;
+    m_legendDock = legendDock;
+    // The combos show their longest choice; a long one is cut at the combo's width, the tooltip has it whole.
+    for (QComboBox* combo : { m_filterOutcome, m_filterDevice, m_filterRegion }) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        combo->setMaximumWidth(combo->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 24);
+        connect(
+            combo, &QComboBox::currentTextChanged, combo, [combo](const QString& text) { combo->setToolTip(text); });
+    }
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (m_layoutRestored || m_defaultDockSizes)
+        return;
+    m_defaultDockSizes = true;
+    applyDefaultDockSizes();
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
+    // Sizes for the window as shown (no saved layout): the bottom docks (event log, charts, what-if) get
+    // two fifths of the height, so charts keep their titles and axes; the right docks a good third of the
+    // width at most, and the legend only what it needs, so the inspector and the platform tables have room.
+    layout()->activate();
+    const int h = height();
+    const int w = width();
+    resizeDocks({ m_logDock }, { std::clamp(h * 2 / 5, 340, std::max(340, h / 2)) }, Qt::Vertical);
+    resizeDocks({ m_rightDock }, { std::clamp(w * 3 / 10, 360, std::max(360, w * 2 / 5)) }, Qt::Horizontal);
+    layout()->activate();
+    const int legend = m_legendDock->widget()->heightForWidth(m_legendDock->widget()->width());
+    resizeDocks(
+        { m_legendDock }, { std::min(legend + m_legendDock->fontMetrics().height() + 10, h / 4) }, Qt::Vertical);
+}
+
+void MainWindow::fitEventLogColumns()
+{
+    // Every column but the last (Label, which stretches) as wide as its header and its cells: sampled
+    // over at most 512 rows spread through the log, so a million-step trace costs no more than a demo.
+    const QFontMetrics fm = m_log->fontMetrics();
+    const QAbstractItemModel* model = m_log->model();
+    const int rows = model->rowCount();
+    const int samples = std::min(rows, 512);
+    const int padding = m_log->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_log) * 2 + 12;
+    for (int c = 0; c + 1 < model->columnCount(); ++c) {
+        if (m_log->isColumnHidden(c))
+            continue;
+        // Room for the sort indicator beside the header's text.
+        int width = fm.horizontalAdvance(model->headerData(c, Qt::Horizontal).toString()) + padding + 16;
+        for (int i = 0; i < samples; ++i) {
+            const int row = int(qint64(i) * rows / samples);
+            width = std::max(width, fm.horizontalAdvance(model->index(row, c).data().toString()) + padding);
+        }
+        m_log->setColumnWidth(c, width);
+    }
 }
 
 void MainWindow::showProject(Project project, const QString& path, std::shared_ptr<const ReplayResult> replay)
 {
+    // A trace opens at its first failure (step 0 when none), anything else at step 0.
+    const auto start = replay ? views::Document::StartAt::FirstFailure : views::Document::StartAt::FirstStep;
     m_whatIf->setReplay(std::move(replay));
-    m_doc->setProject(std::move(project), path);
+    m_doc->setProject(std::move(project), path, start);
 }
 
-void MainWindow::selectRowForChunk(quint32 chunk)
+void MainWindow::followCurrentStep()
 {
-    if (chunk == kNoChunk)
+    const auto step = m_doc->currentStep();
+    const Simulation* sim = m_doc->simulation();
+    // The map highlights the current step's chunk (none for markers, frees of unknown chunks, failures).
+    m_doc->setSelectedChunk(step && sim ? std::uint32_t(sim->records()[*step].chunk) : kNoChunk);
+    // The event log selects and shows the current step's row (none when it is filtered out).
+    const QScopedValueRollback guard(m_followingStep, true);
+    const QModelIndex proxyIndex = step && int(*step) < m_stepModel->rowCount()
+        ? m_stepProxy->mapFromSource(m_stepModel->index(int(*step), views::StepTableModel::StepColumn))
+        : QModelIndex();
+    if (!proxyIndex.isValid()) {
+        m_log->selectionModel()->clear();
         return;
-    const int row = m_stepModel->rowForChunk(chunk);
-    if (row < 0)
-        return;
-    const QModelIndex proxyIndex = m_stepProxy->mapFromSource(m_stepModel->index(row, 0));
-    if (proxyIndex.isValid() && m_log->currentIndex().row() != proxyIndex.row()) {
-        const QSignalBlocker block(m_log->selectionModel());
-        m_log->setCurrentIndex(proxyIndex);
-        m_log->scrollTo(proxyIndex);
     }
+    if (m_log->currentIndex().row() != proxyIndex.row() || !m_log->selectionModel()->isRowSelected(proxyIndex.row()))
+        m_log->selectionModel()->setCurrentIndex(
+            proxyIndex, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    // A step next to the rows in sight scrolls the log by a row; a jump (F3, a phase, the slider) centres it.
+    const QRect row = m_log->visualRect(proxyIndex);
+    const QRect shown = m_log->viewport()->rect();
+    const bool near = row.bottom() >= -row.height() && row.top() <= shown.bottom() + row.height();
+    m_log->scrollTo(proxyIndex, near ? QAbstractItemView::EnsureVisible : QAbstractItemView::PositionAtCenter);
 }
 
 void MainWindow::rebuildFilterChoices()
@@ -327,7 +400,11 @@ void MainWindow::createActions()
     }
     file->addAction(tr("Start &Page"), this, &MainWindow::showStartPage);
     file->addSeparator();
-    file->addAction(tr("&Import Configuration…"), this, &MainWindow::importDialog);
+    file->addAction(tr("&Import Configuration…"), this, [this] { importDialog(false); })
+        ->setToolTip(tr("Read a configuration into a new project, as cmascope-cli import does"));
+    file->addAction(tr("Import onto the Current &Board…"), this, [this] { importDialog(true); })
+        ->setToolTip(tr("Read a configuration's regions with the open project's banks, devices and kinds as the "
+                        "base (cmascope-cli import --base), for formats without a memory layout"));
     QMenu* exportMenu = file->addMenu(tr("&Export"));
     const std::pair<ConfigFormat, QString> formats[] = {
         { ConfigFormat::Cmdline, tr("Kernel &Command Line (cma=)…") },
@@ -572,13 +649,10 @@ void MainWindow::applyViewState(const QString& json)
             m_map->setView(begin, end);
     }
     m_doc->setScenarioIndex(view.value(QStringLiteral("scenario")).toInt());
-    // The step can only be shown once the run has finished.
-    const auto position = std::size_t(std::max<qint64>(0, view.value(QStringLiteral("position")).toInteger()));
-    auto* once = new QObject(this);
-    connect(m_doc, &views::Document::runFinished, once, [this, once, position] {
-        m_doc->setPosition(position);
-        once->deleteLater();
-    });
+    // A stored position (steps executed) replaces the project's start at step 0, once the run has finished.
+    if (view.contains(QStringLiteral("position")))
+        m_doc->showPositionWhenRun(
+            std::size_t(std::max<qint64>(0, view.value(QStringLiteral("position")).toInteger())));
 }
 
 void MainWindow::openAny(const QString& path, bool wait)
@@ -688,15 +762,16 @@ void MainWindow::openTrace(const QString& path, bool wait)
     }
 }
 
-void MainWindow::importDialog()
+void MainWindow::importDialog(bool ontoCurrentBoard)
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import Configuration"), QString(),
+    const QString path = QFileDialog::getOpenFileName(this,
+        ontoCurrentBoard ? tr("Import onto the Current Board") : tr("Import Configuration"), QString(),
         tr("Configurations (*.dts *.dtb *.txt *.cmdline *.log);;All files (*)"));
     if (!path.isEmpty() && maybeSave())
-        importConfiguration(path);
+        importConfiguration(path, false, ontoCurrentBoard);
 }
 
-bool MainWindow::importConfiguration(const QString& path, bool quiet)
+bool MainWindow::importConfiguration(const QString& path, bool quiet, bool ontoCurrentBoard)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
@@ -716,8 +791,11 @@ bool MainWindow::importConfiguration(const QString& path, bool quiet)
     }
     ImportOptions options;
     options.sourceName = QFileInfo(path).fileName().toStdString();
-    // Formats without a memory layout (command lines, 2010 maps) keep the current banks and devices.
-    options.base = &m_doc->project().platform;
+    // An import is a new project, as with cmascope-cli import; only when the user asked for it, the open
+    // project is the base (its banks, devices and kinds; cmascope-cli import --base).
+    const Platform base = m_doc->project().platform;
+    if (ontoCurrentBoard)
+        options.base = &base;
     const ImportResult result = importConfig(content, *format, options);
     if (!result.ok()) {
         m_lastError = QString::fromStdString(result.errorText());
@@ -887,10 +965,8 @@ void MainWindow::updateSummary()
     QString text = tr("%n bank(s)", nullptr, int(pf.banks.size())) + QStringLiteral(" · ")
         + tr("%n region(s)", nullptr, int(pf.regions.size())) + QStringLiteral(" · ")
         + tr("%n device(s)", nullptr, int(pf.devices.size()));
-    if (const Simulation* sim = m_doc->simulation()) {
-        text += QStringLiteral(" · ")
-            + tr("step %1 of %2, %3 failed").arg(m_doc->position()).arg(sim->stepCount()).arg(m_doc->failureCount());
-    }
+    if (m_doc->simulation())
+        text += QStringLiteral(" · ") + tr("%1, %2 failed").arg(m_doc->stepText()).arg(m_doc->failureCount());
     m_summaryLabel->setText(text);
 }
 

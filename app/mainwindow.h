@@ -70,8 +70,10 @@ public:
     /// Opens whatever @p path is: a project, a configuration to import, or a kernel trace (with @p wait,
     /// returns when a trace has been replayed).
     void openAny(const QString& path, bool wait = false);
-    /// Imports a command line, device tree (DTS/DTB), /proc/iomem, dmesg or 2010 map file.
-    bool importConfiguration(const QString& path, bool quiet = false);
+    /// Imports a command line, device tree (DTS/DTB), /proc/iomem, dmesg or 2010 map file as a new project,
+    /// like `cmascope-cli import`. With @p ontoCurrentBoard the open project is the base (`import --base`):
+    /// formats without a memory layout take its banks, devices and kinds.
+    bool importConfiguration(const QString& path, bool quiet = false, bool ontoCurrentBoard = false);
     /// Writes the event log as shown (filtered, sorted) as CSV; an error text on failure.
     QString writeEventLogCsv(const QString& path) const;
     views::ChartsPanel* charts() const { return m_charts; }
@@ -83,13 +85,14 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
 private Q_SLOTS:
     void openFile();
     void openTraceDialog();
-    void importDialog();
+    void importDialog(bool ontoCurrentBoard);
     void exportConfigurationDialog(int format);
     void exportMapImage();
     void exportChartImage();
@@ -107,7 +110,12 @@ private:
     void rebuildRecentMenu();
     void rebuildFilterChoices();
     bool maybeSave();
-    void selectRowForChunk(quint32 chunk);
+    /// Selects the current step in the event log (scrolled into view) and its chunk on the map.
+    void followCurrentStep();
+    /// Dock sizes for the window's size, when no saved layout was restored (first show).
+    void applyDefaultDockSizes();
+    /// Sizes the event log's columns to their header and (sampled) contents; Label takes the rest.
+    void fitEventLogColumns();
     /// Every project the window shows comes through here; @p replay is the trace it was replayed from, if any.
     void showProject(Project project, const QString& path = {}, std::shared_ptr<const ReplayResult> replay = {});
 
@@ -120,6 +128,12 @@ private:
     views::ChartsPanel* m_charts = nullptr;
     views::PlatformEditor* m_editor = nullptr;
     bool m_traceLoading = false;
+    QDockWidget* m_logDock = nullptr;
+    QDockWidget* m_rightDock = nullptr; ///< the failure inspector, tabbed with the platform editor
+    QDockWidget* m_legendDock = nullptr;
+    bool m_layoutRestored = false; ///< the saved dock layout was restored
+    bool m_defaultDockSizes = false; ///< applyDefaultDockSizes() ran
+    bool m_followingStep = false; ///< followCurrentStep() is moving the event log's selection
     QStackedWidget* m_central = nullptr;
     StartPage* m_startPage = nullptr;
     views::TimelineWidget* m_timeline = nullptr;

@@ -311,7 +311,8 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
     } };
     for (int c : { UsageOverSteps, FragmentationOverSteps }) {
         QChart* chart = newChart();
-        auto* x = valueAxis(tr("step"), QStringLiteral("%d"));
+        // x counts the steps executed (the document's position): the value at x is the state after step x − 1.
+        auto* x = valueAxis(tr("steps executed"), QStringLiteral("%d"));
         auto* y = c == UsageOverSteps ? valueAxis(tr("MiB"), QStringLiteral("%.4g"))
                                       : valueAxis(tr("index"), QStringLiteral("%.2f"));
         chart->addAxis(x, Qt::AlignBottom);
@@ -335,7 +336,10 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
                     s == d->lines[UsedPlot] || s == d->lines[FreePlot] || s == d->lines[LargestFreePlot]
                     ? sizeText(point.y() * double(MiB))
                     : QString::number(point.y(), 'f', 3);
-                QToolTip::showText(QCursor::pos(), tr("Step %1: %2 %3").arg(qRound64(point.x())).arg(s->name(), value));
+                const auto step = stepAtPosition(std::size_t(std::max<qint64>(0, qRound64(point.x()))));
+                QToolTip::showText(QCursor::pos(),
+                    (step ? tr("After step %1").arg(*step) : tr("Before step 0"))
+                        + QStringLiteral(": %1 %2").arg(s->name(), value));
             });
         }
         auto* cursor = new QLineSeries;
@@ -873,10 +877,12 @@ void ChartsPanel::updateTitles()
     d->charts[UsageOverSteps]->setTitle(tr("Region %1: used and largest free extent%2").arg(name, range));
     d->charts[FragmentationOverSteps]->setTitle(
         tr("Region %1: fragmentation, indices for order %2%3").arg(name).arg(order()).arg(range));
-    d->charts[FreeExtentSizes]->setTitle(tr("Region %1: free extents at step %2").arg(name).arg(m_doc->position()));
-    d->charts[UsageByOwner]->setTitle(tr("Region %1: in use by %2 at step %3")
-                                          .arg(name, m_grouping == Grouping::ByKind ? tr("kind") : tr("device"))
-                                          .arg(m_doc->position()));
+    // The step as every view names it: "after step N" is the state the map shows at the current step N.
+    const auto step = m_doc->currentStep();
+    const QString at = step ? tr("after step %1").arg(*step) : tr("before step 0");
+    d->charts[FreeExtentSizes]->setTitle(tr("Region %1: free extents %2").arg(name, at));
+    d->charts[UsageByOwner]->setTitle(
+        tr("Region %1: in use by %2 %3").arg(name, m_grouping == Grouping::ByKind ? tr("kind") : tr("device"), at));
     m_orderSize->setText(tr("= %1").arg(sizeText(std::ldexp(pageBytes(sim, r), int(order())))));
     d->lines[ExtfragPlot]->setName(tr("extfrag index (−1: a free block of order %1 exists)").arg(order()));
     d->lines[UnusablePlot]->setName(tr("unusable index"));

@@ -7,6 +7,8 @@
 #include <QUndoStack>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+
 namespace cmascope::views {
 
 /// One platform edit: the platform before and after. Platforms are small, so whole copies keep every
@@ -46,7 +48,16 @@ Document::~Document()
     m_watcher.waitForFinished();
 }
 
-void Document::setProject(Project project, const QString& path)
+QString stepPositionText(std::size_t position, std::size_t count)
+{
+    if (count == 0)
+        return QCoreApplication::translate("cmascope::views::Document", "no steps");
+    if (const auto step = stepAtPosition(position))
+        return QCoreApplication::translate("cmascope::views::Document", "step %1 of %2").arg(*step).arg(count);
+    return QCoreApplication::translate("cmascope::views::Document", "before step 0 of %1").arg(count);
+}
+
+void Document::setProject(Project project, const QString& path, StartAt start)
 {
     m_undo->clear();
     m_project = std::move(project);
@@ -54,7 +65,12 @@ void Document::setProject(Project project, const QString& path)
     m_selectedChunk = kNoChunk;
     setPath(path);
     applyPlatform(m_project.platform);
+    // Not an edit: the old run's position means nothing here (set after startRun(), which keeps it for edits).
+    m_next = start == StartAt::FirstFailure ? NextPosition::FirstFailure
+        : start == StartAt::LastStep        ? NextPosition::LastStep
+                                            : NextPosition::FirstStep;
     Q_EMIT modifiedChanged(false);
+    Q_EMIT projectReplaced();
 }
 
 void Document::setPath(const QString& path)
@@ -97,6 +113,7 @@ void Document::setScenarioIndex(int index)
         return;
     m_scenarioIndex = index;
     startRun();
+    m_next = NextPosition::FirstStep; // other steps: start over
 }
 
 void Document::startRun()
@@ -109,6 +126,12 @@ void Document::startRun()
     }
     m_restartRun = false;
     Q_EMIT runAboutToStart();
+    // A rerun of the same project (an edit, undo/redo) stays at the current step; where a run was pending
+    // or failed, the position it should have shown is kept.
+    if (m_sim) {
+        m_next = NextPosition::Position;
+        m_nextPosition = m_position;
+    }
     m_sim.reset();
     m_failures = 0;
     m_runError.clear();
@@ -156,7 +179,28 @@ void Document::onRunFinished()
     m_failures = 0;
     for (const auto& r : m_sim->records())
         m_failures += r.outcome == Outcome::Failed;
-    m_position = m_sim->stepCount();
+    const std::size_t steps = m_sim->stepCount();
+    switch (m_next) {
+    case NextPosition::FirstStep:
+        m_position = std::min<std::size_t>(positionAfterStep(0), steps);
+        break;
+    case NextPosition::FirstFailure: {
+        const auto& records = m_sim->records();
+        const auto failed = std::find_if(
+            records.begin(), records.end(), [](const StepRecord& r) { return r.outcome == Outcome::Failed; });
+        m_position = std::min<std::size_t>(
+            positionAfterStep(failed == records.end() ? 0 : std::size_t(failed - records.begin())), steps);
+        break;
+    }
+    case NextPosition::LastStep:
+        m_position = steps;
+        break;
+    case NextPosition::Position:
+        m_position = std::min(m_nextPosition, steps);
+        break;
+    }
+    m_next = NextPosition::Position;
+    m_nextPosition = m_position;
     m_state = m_sim->stateAt(m_position);
     Q_EMIT runFinished();
     Q_EMIT positionChanged(m_position);
@@ -192,6 +236,16 @@ void Document::setPosition(std::size_t position)
         m_state = m_sim->stateAt(position);
     m_position = position;
     Q_EMIT positionChanged(m_position);
+}
+
+void Document::showPositionWhenRun(std::size_t position)
+{
+    if (m_runPending || !m_sim) {
+        m_next = NextPosition::Position;
+        m_nextPosition = position;
+        return;
+    }
+    setPosition(position);
 }
 
 void Document::setSelectedChunk(std::uint32_t chunk)

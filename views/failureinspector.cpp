@@ -117,13 +117,21 @@ QString FailureInspector::plainText() const
 
 void FailureInspector::followPosition()
 {
-    // The step just executed is position - 1: explain it when it is a failed request.
+    // The inspector explains the current step (the last one executed), whatever it is.
     const Simulation* sim = m_doc->simulation();
-    const std::size_t pos = m_doc->position();
-    if (!sim || pos == 0 || pos > sim->stepCount())
+    if (!sim)
         return;
-    if (sim->records()[pos - 1].outcome == Outcome::Failed)
-        inspect(pos - 1);
+    if (const auto step = m_doc->currentStep()) {
+        inspect(*step);
+        return;
+    }
+    discardWhatFit();
+    m_step.reset();
+    m_stepFailed = false;
+    m_html = tr("<p>Before step 0: nothing has run yet.</p>")
+        + tr("<p>%n request(s) failed in this run.</p>", nullptr, int(m_doc->failureCount()))
+        + tr("<p><i>Select a request in the event log, or step to a failure (F3).</i></p>");
+    render();
 }
 
 void FailureInspector::inspect(std::size_t step)

@@ -77,13 +77,21 @@ void LegendWidget::paintEvent(QPaintEvent*)
     QPainter p(this);
     const MapStyle style(palette());
     p.fillRect(rect(), palette().window());
-    int y = 4;
+    // As many columns as heightForWidth() counted on, filled row by row; a name too long for its column is
+    // elided in the middle.
+    const int columns = columnsFor(width());
+    const int columnWidth = width() / columns;
+    int i = 0;
     auto row = [&](const QString& text, auto&& swatch) {
-        const QRect box(6, y + (kRow - kSwatch) / 2, kSwatch, kSwatch);
+        const int x = 6 + (i % columns) * columnWidth;
+        const int y = 4 + (i / columns) * kRow;
+        ++i;
+        const QRect box(x, y + (kRow - kSwatch) / 2, kSwatch, kSwatch);
         swatch(box);
         p.setPen(palette().color(QPalette::WindowText));
-        p.drawText(QRect(box.right() + 8, y, width() - box.right() - 12, kRow), Qt::AlignLeft | Qt::AlignVCenter, text);
-        y += kRow;
+        const QRect textRect(box.right() + 8, y, x + columnWidth - box.right() - 14, kRow);
+        p.drawText(textRect, Qt::AlignLeft | Qt::AlignVCenter,
+            fontMetrics().elidedText(text, Qt::ElideMiddle, textRect.width()));
     };
     for (const auto& [name, colour] : m_map->legend()) {
         const QColor c = colour;

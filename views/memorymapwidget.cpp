@@ -49,7 +49,9 @@ MemoryMapWidget::~MemoryMapWidget() = default;
 void MemoryMapWidget::setDocument(Document* document)
 {
     m_doc = document;
-    connect(m_doc, &Document::projectChanged, this, [this] { refreshFromDocument(true); });
+    // An edit keeps the zoom and pan (within the new extent); a new project is shown whole.
+    connect(m_doc, &Document::projectChanged, this, [this] { refreshFromDocument(false); });
+    connect(m_doc, &Document::projectReplaced, this, [this] { refreshFromDocument(true); });
     // While a run is going the old simulation is gone: show the platform only.
     connect(m_doc, &Document::runStarted, this, [this] { refreshFromDocument(false); });
     connect(m_doc, &Document::runFinished, this, [this] { refreshFromDocument(false); });
@@ -68,8 +70,17 @@ void MemoryMapWidget::refreshFromDocument(bool resetView)
         zoomToRegions();
         return;
     }
-    // Same platform: keep the zoom and pan.
+    // Same project: keep the zoom and pan, within the extent of what is shown now (an edit may add or move banks).
     m_content = std::move(content);
+    const std::uint64_t lo = m_content.lowestAddress();
+    const std::uint64_t hi = std::max(m_content.highestAddress(), lo + 1);
+    if (lo != m_axis.boundsBegin() || hi != m_axis.boundsEnd()) {
+        const std::uint64_t begin = m_axis.viewBegin(), end = m_axis.viewEnd();
+        m_axis.setBounds(lo, hi);
+        updateAxisWidth();
+        m_axis.setView(begin, end);
+        Q_EMIT viewChanged();
+    }
     layoutGrid();
     update();
     Q_EMIT contentChanged();
@@ -341,6 +352,25 @@ void MemoryMapWidget::zoomToBank(int bankIndex)
     Q_EMIT viewChanged();
 }
 
+QString MemoryMapWidget::bankLabelText(int bankIndex) const
+{
+    if (bankIndex < 0 || bankIndex >= m_content.banks.size())
+        return {};
+    // Names like "memory@800000000" differ at their end: elide in the middle (the tooltip has the full name).
+    return fontMetrics().elidedText(m_content.banks[bankIndex].name, Qt::ElideMiddle, int(kLeftMargin - 12));
+}
+
+QString MemoryMapWidget::bankToolTip(int bankIndex) const
+{
+    if (bankIndex < 0 || bankIndex >= m_content.banks.size())
+        return {};
+    const auto& b = m_content.banks[bankIndex];
+    return tr("%1: 0x%2–0x%3. Double-click to show this bank whole.")
+        .arg(b.name)
+        .arg(b.base, 0, 16)
+        .arg(b.base + b.size, 0, 16);
+}
+
 int MemoryMapWidget::bankLabelAt(QPointF pos) const
 {
     if (m_layout != Layout::Linear || pos.x() < 0 || pos.x() >= plotRect().left())
@@ -505,7 +535,7 @@ void MemoryMapWidget::paintLinear(QPainter& p, const MapStyle& style)
         const double y = plot.top() + kTrackGap / 2 + bi * (th + kTrackGap);
         p.setFont(font());
         p.setPen(style.text);
-        p.drawText(QRectF(6, y, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignBottom, b.name);
+        p.drawText(QRectF(6, y, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignBottom, bankLabelText(bi));
         p.setFont(small);
         p.setPen(style.mutedText);
         p.drawText(QRectF(6, y + th / 2, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignTop,
@@ -728,13 +758,7 @@ bool MemoryMapWidget::event(QEvent* e)
     if (e->type() == QEvent::ToolTip) {
         auto* he = static_cast<QHelpEvent*>(e);
         if (const int bank = bankLabelAt(he->pos()); bank >= 0) {
-            const auto& b = m_content.banks[bank];
-            QToolTip::showText(he->globalPos(),
-                tr("%1: 0x%2–0x%3. Double-click to show this bank whole.")
-                    .arg(b.name)
-                    .arg(b.base, 0, 16)
-                    .arg(b.base + b.size, 0, 16),
-                this);
+            QToolTip::showText(he->globalPos(), bankToolTip(bank), this);
         } else if (regionAt(he->pos()) >= 0) {
             QToolTip::showText(he->globalPos(), describe(he->pos()), this);
         } else {

@@ -77,6 +77,10 @@ public Q_SLOTS:
     void zoomToBank(int bankIndex);
     /// The bank whose label (left of the tracks) is at @p pos, or -1.
     int bankLabelAt(QPointF pos) const;
+    /// The bank's name as its label shows it: elided in the middle to the margin's width.
+    QString bankLabelText(int bankIndex) const;
+    /// The label's tooltip: the full name and the bank's range.
+    QString bankToolTip(int bankIndex) const;
     /// Shows the physical range [begin, end) (clamped to the banks).
     void setView(quint64 begin, quint64 end);
 

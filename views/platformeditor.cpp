@@ -162,6 +162,9 @@ PlatformEditor::PlatformEditor(Document* document, QWidget* parent)
         view->horizontalHeader()->setHighlightSections(false);
         view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
         view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+        // Never less than the header and three rows, however long the message below the table gets.
+        view->setMinimumHeight(view->horizontalHeader()->sizeHint().height()
+            + 3 * view->verticalHeader()->defaultSectionSize() + 2 * view->frameWidth());
         m_views[std::size_t(i)] = view;
         connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this, &PlatformEditor::updateButtons);
         connect(m_models[std::size_t(i)], &PlatformTableModel::editRejected, this,
@@ -241,6 +244,7 @@ PlatformEditor::PlatformEditor(Document* document, QWidget* parent)
 
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
+    splitter->setCollapsible(0, false);
 
     connect(m_diagnostics, &PlatformDiagnostics::refreshed, this, [this] {
         // A new project (open, demo, import) starts with an empty undo stack: fit the columns to it.

@@ -59,7 +59,7 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    auto* first = button(this, transportIcon(TransportGlyph::First), tr("First step (Home)"));
+    auto* first = button(this, transportIcon(TransportGlyph::First), tr("Start, before step 0 (Home)"));
     auto* back = button(this, transportIcon(TransportGlyph::Back), tr("Step back (Left)"));
     m_play = button(this, transportIcon(TransportGlyph::Play), tr("Play / pause (Space)"));
     auto* forward = button(this, transportIcon(TransportGlyph::Forward), tr("Step forward (Right)"));
@@ -74,9 +74,12 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
         m_speed->addItem(tr("%1 steps/s").arg(stepsPerSecond), stepsPerSecond);
     m_speed->setCurrentIndex(1);
     m_slider = new QSlider(Qt::Horizontal, this);
-    m_slider->setToolTip(tr("Step"));
+    m_slider->setToolTip(tr("Steps executed: the left end is before step 0, the right end after the last step"));
     m_position = new QLabel(this);
-    m_position->setMinimumWidth(m_position->fontMetrics().horizontalAdvance(QStringLiteral("Step 0000000 / 0000000")));
+    m_position->setObjectName(QStringLiteral("timelineStep"));
+    m_position->setToolTip(tr("The current step: the last one executed, numbered as in the event log"));
+    m_position->setMinimumWidth(
+        m_position->fontMetrics().horizontalAdvance(stepPositionText(0, 9999999) + QStringLiteral("0000000")));
     m_phases = new QComboBox(this);
     m_phases->setToolTip(tr("Jump to a phase marker"));
     m_phases->setMinimumContentsLength(14);
@@ -156,8 +159,8 @@ void TimelineWidget::rebuild()
             if (steps[i].type != StepType::Phase)
                 continue;
             const auto text = sim->scenario().symbols.name(steps[i].label);
-            // Jumping to a phase shows the state right after its marker.
-            m_phases->addItem(QString::fromUtf8(text.data(), qsizetype(text.size())), qulonglong(i + 1));
+            // Jumping to a phase makes its marker the current step.
+            m_phases->addItem(QString::fromUtf8(text.data(), qsizetype(text.size())), qulonglong(positionAfterStep(i)));
         }
     }
     m_phases->setEnabled(m_phases->count() > 1);
@@ -168,7 +171,9 @@ void TimelineWidget::sync()
 {
     const QSignalBlocker block(m_slider);
     m_slider->setValue(int(m_doc->position()));
-    m_position->setText(tr("Step %1 / %2").arg(m_doc->position()).arg(m_doc->stepCount()));
+    QString text = m_doc->stepText();
+    text[0] = text[0].toUpper();
+    m_position->setText(text);
     m_ab->setText(abText());
     if (m_timer->isActive() && m_doc->position() >= m_doc->stepCount())
         togglePlay();
@@ -235,27 +240,55 @@ void TimelineWidget::onTick()
 
 void TimelineWidget::nextFailure()
 {
-    const Simulation* sim = m_doc->simulation();
-    if (!sim)
-        return;
-    // Position p shows the state after step p-1: a failure at step i is shown at position i + 1.
-    for (std::size_t i = m_doc->position(); i < sim->stepCount(); ++i)
-        if (sim->records()[i].outcome == Outcome::Failed) {
-            m_doc->setPosition(i + 1);
-            return;
-        }
+    goToFailure(true);
 }
 
 void TimelineWidget::previousFailure()
 {
+    goToFailure(false);
+}
+
+void TimelineWidget::goToFailure(bool forward)
+{
     const Simulation* sim = m_doc->simulation();
-    if (!sim || m_doc->position() < 2)
+    if (!sim)
         return;
-    for (std::size_t i = m_doc->position() - 1; i-- > 0;)
-        if (sim->records()[i].outcome == Outcome::Failed) {
-            m_doc->setPosition(i + 1);
-            return;
-        }
+    const auto& records = sim->records();
+    const std::size_t n = sim->stepCount();
+    auto failed = [&](std::size_t i) { return records[i].outcome == Outcome::Failed; };
+    const std::optional<std::size_t> current = m_doc->currentStep();
+    // Search from just after (before) the current step, then wrap around once, back to the current step.
+    std::optional<std::size_t> found;
+    bool wrapped = false;
+    if (forward) {
+        for (std::size_t i = current ? *current + 1 : 0; i < n && !found; ++i)
+            if (failed(i))
+                found = i;
+        for (std::size_t i = 0; !found && i < n && (!current || i <= *current); ++i)
+            if (failed(i)) {
+                found = i;
+                wrapped = true;
+            }
+    } else {
+        for (std::size_t i = current.value_or(0); current && i-- > 0 && !found;)
+            if (failed(i))
+                found = i;
+        for (std::size_t i = n; !found && i-- > 0 && (!current || i >= *current);)
+            if (failed(i)) {
+                found = i;
+                wrapped = true;
+            }
+    }
+    if (!found) {
+        Q_EMIT message(tr("No failed request in this run"));
+        return;
+    }
+    m_doc->setCurrentStep(*found);
+    if (wrapped && current && *found == *current)
+        Q_EMIT message(tr("Step %1 is the only failed request").arg(*found));
+    else if (wrapped)
+        Q_EMIT message(forward ? tr("Wrapped around to the first failure, step %1").arg(*found)
+                               : tr("Wrapped around to the last failure, step %1").arg(*found));
 }
 
 void TimelineWidget::setMarkerA()
@@ -281,16 +314,22 @@ QString TimelineWidget::abText() const
 {
     const Simulation* sim = m_doc->simulation();
     if (!sim || !m_a || !m_b)
-        return m_a ? tr("A = %1").arg(*m_a) : (m_b ? tr("B = %1").arg(*m_b) : QString());
+        return m_a ? tr("A = %1").arg(markerText(*m_a)) : (m_b ? tr("B = %1").arg(markerText(*m_b)) : QString());
     std::uint64_t ps = 4096;
     const Totals a = totalsAt(*sim, *m_a, &ps);
     const Totals b = totalsAt(*sim, *m_b, &ps);
     return tr("A %1 → B %2: used %3, free %4, largest free %5")
-        .arg(*m_a)
-        .arg(*m_b)
+        .arg(markerText(*m_a), markerText(*m_b))
         .arg(signedSize(std::int64_t(b.used) - std::int64_t(a.used)))
         .arg(signedSize(std::int64_t(b.free) - std::int64_t(a.free)))
         .arg(signedSize(std::int64_t(b.largest) - std::int64_t(a.largest)));
+}
+
+QString TimelineWidget::markerText(std::size_t position) const
+{
+    // Markers hold positions; they are named by the step numbering every view uses.
+    const auto step = stepAtPosition(position);
+    return step ? tr("step %1").arg(*step) : tr("before step 0");
 }
 
 } // namespace cmascope::views

@@ -32,13 +32,20 @@ public:
     /// The A/B difference line shown to the user (empty without both markers).
     QString abText() const;
 
+Q_SIGNALS:
+    /// Something the user should read (e.g. "wrapped to the first failure"), for the status bar.
+    void message(const QString& text);
+
 public Q_SLOTS:
     void stepForward();
     void stepBack();
     void goFirst();
     void goLast();
     void togglePlay();
+    /// The next failed request after the current step becomes the current step; past the last failure it
+    /// wraps around to the first one and says so (message()).
     void nextFailure();
+    /// The previous failed request, wrapping around to the last one.
     void previousFailure();
     void setMarkerA();
     void setMarkerB();
@@ -53,6 +60,8 @@ private:
     void rebuild();
     void sync();
     void onTick();
+    void goToFailure(bool forward);
+    QString markerText(std::size_t position) const;
 
     Document* m_doc;
     QToolButton* m_play = nullptr;

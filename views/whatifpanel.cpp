@@ -337,13 +337,13 @@ WhatIfPanel::WhatIfPanel(Document* doc, QWidget* parent)
     connect(m_applyButton, &QPushButton::clicked, this, [this] { applyToProject(); });
     connect(&m_watcher, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
     connect(&m_watcher, &QFutureWatcherBase::finished, this, &WhatIfPanel::onFinished);
-    // Selecting a row moves every view to just after that request.
+    // Selecting a row makes that request the current step of every view.
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& idx) {
         if (!idx.isValid())
             return;
         const auto step = idx.data(WhatIfModel::StepRole).toUInt();
         if (step < m_doc->stepCount())
-            m_doc->setPosition(std::size_t(step) + 1);
+            m_doc->setCurrentStep(step);
     });
     connect(m_doc, &Document::projectChanged, this, [this] {
         invalidate();

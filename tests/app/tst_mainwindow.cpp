@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <cmascope/project.h>
+#include <cmascope/simulator.h>
+
+#include <QComboBox>
+#include <QDockWidget>
 #include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -16,6 +24,8 @@
 #include <views/document.h>
 #include <views/failureinspector.h>
 #include <views/memorymapwidget.h>
+#include <views/platformeditor.h>
+#include <views/platformmodels.h>
 #include <views/steptablemodel.h>
 #include <views/timelinewidget.h>
 #include <views/whatifpanel.h>
@@ -39,7 +49,65 @@ private Q_SLOTS:
     void startPage();
     void viewStateIsSaved();
     void drawRegionOnMap();
+    // Issue 10, the desktop app.
+    void mapFitsEveryNewProject();
+    void oneStepNumbering();
+    void steppingMovesEveryView();
+    void editKeepsCurrentStep();
+    void opensAtStartAndF3Wraps();
+    void importIsANewProject();
+    void defaultLayout_data();
+    void defaultLayout();
 };
+
+namespace {
+/// The project JSON of one bank at @p base with a 64 MiB region at its start (and no scenario).
+QByteArray farBoard(quint64 base)
+{
+    return QStringLiteral(R"({"format":"cmascope-project","version":1,"platform":{"name":"far","map_mode":"modern",
+        "banks":[{"name":"hi","base":"0x%1","size":"1G"}],
+        "regions":[{"name":"far","size":"64M","start":"0x%1","default":true}]}})")
+        .arg(base, 0, 16)
+        .toUtf8();
+}
+
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& data)
+{
+    QFile f(dir.filePath(name));
+    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size())
+        return {};
+    return f.fileName();
+}
+
+const QString kGfxDemo = QStringLiteral(":/demos/gfx-fragmentation.json");
+
+std::vector<std::size_t> failedSteps(const Simulation& sim)
+{
+    std::vector<std::size_t> steps;
+    for (std::size_t i = 0; i < sim.stepCount(); ++i)
+        if (sim.records()[i].outcome == Outcome::Failed)
+            steps.push_back(i);
+    return steps;
+}
+
+/// The step number shown in the event log's current row (-1 when none).
+int loggedStep(app::MainWindow& w)
+{
+    const QModelIndex current = w.eventLog()->currentIndex();
+    if (!current.isValid() || !w.eventLog()->selectionModel()->isRowSelected(current.row()))
+        return -1;
+    return current.siblingAtColumn(views::StepTableModel::StepColumn).data().toInt();
+}
+
+/// The timeline's text naming the current step.
+QString timelineText(app::MainWindow& w)
+{
+    for (QLabel* l : w.timeline()->findChildren<QLabel*>())
+        if (l->text().contains(QStringLiteral("tep "), Qt::CaseInsensitive))
+            return l->text();
+    return {};
+}
+} // namespace
 
 void TestMainWindow::demosAreBuiltIn()
 {
@@ -71,6 +139,8 @@ void TestMainWindow::opensDefaultDemo()
     QVERIFY(w.document()->simulation());
     QCOMPARE(w.memoryMap()->content().banks.size(), 2);
     QCOMPARE(w.memoryMap()->content().regions.size(), 3); // every region placed
+    QCOMPARE(w.document()->position(), std::size_t(1)); // at step 0, the opening phase marker
+    w.timeline()->goLast();
     QVERIFY(!w.memoryMap()->content().chunks.isEmpty()); // the end state of the scenario
     QCOMPARE(w.eventLog()->model()->rowCount(), int(w.project().scenarios[0].steps.size()));
     QVERIFY(w.projectPath().isEmpty()); // a demo opens as an untitled copy
@@ -286,6 +356,308 @@ void TestMainWindow::drawRegionOnMap()
     QVERIFY(w.document()->isModified());
     w.document()->undoStack()->undo();
     QCOMPARE(w.project().platform.regions.size(), before);
+}
+
+void TestMainWindow::mapFitsEveryNewProject()
+{
+    QTemporaryDir dir;
+    const QString far = writeFile(dir, QStringLiteral("far.json"), farBoard(0x800000000));
+    app::MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openProject(app::defaultDemoPath(), true)); // banks at 0x30000000..0x50000000
+    w.document()->waitForRun();
+    QVERIFY(w.memoryMap()->axis().boundsEnd() <= 0x50000000);
+    // Another project: Fit All and Zoom to Regions reach its extent, not the old one's.
+    QVERIFY(w.openProject(far, true));
+    w.document()->waitForRun();
+    const views::AddressAxis& axis = w.memoryMap()->axis();
+    QCOMPARE(axis.boundsBegin(), quint64(0x800000000));
+    QCOMPARE(axis.boundsEnd(), quint64(0x800000000) + GiB);
+    QVERIFY2(axis.viewBegin() >= 0x800000000 && axis.viewEnd() <= 0x800000000 + GiB,
+        qPrintable(QString::number(axis.viewBegin(), 16)));
+    QVERIFY(axis.viewBegin() <= 0x800000000 && axis.viewEnd() >= 0x800000000 + 64 * MiB); // the region in view
+    w.memoryMap()->fitAll();
+    QCOMPARE(axis.viewBegin(), quint64(0x800000000));
+    QCOMPARE(axis.viewEnd(), quint64(0x800000000) + GiB);
+    // New Project: its one bank at 0x40000000.
+    w.newProject();
+    QCOMPARE(axis.boundsBegin(), quint64(0x40000000));
+    QCOMPARE(axis.boundsEnd(), quint64(0x40000000) + GiB);
+    // A demo again, then an imported board: the imported region can be reached.
+    QVERIFY(w.openProject(kGfxDemo, true));
+    QVERIFY(w.memoryMap()->axis().boundsEnd() <= 0x60000000);
+    const QString dts = writeFile(dir, QStringLiteral("far.dts"), QByteArray(R"(/dts-v1/;
+/ {
+	#address-cells = <2>;
+	#size-cells = <2>;
+	memory@800000000 { device_type = "memory"; reg = <0x8 0x0 0x0 0x40000000>; };
+	reserved-memory {
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+		pool@810000000 { compatible = "shared-dma-pool"; reusable; reg = <0x8 0x10000000 0x0 0x4000000>; };
+	};
+};
+)"));
+    QVERIFY2(w.importConfiguration(dts, true), qPrintable(w.lastError()));
+    w.memoryMap()->zoomToRegions();
+    QVERIFY2(axis.viewBegin() <= 0x810000000 && axis.viewEnd() >= 0x814000000,
+        qPrintable(QString::number(axis.viewBegin(), 16) + QLatin1Char('-') + QString::number(axis.viewEnd(), 16)));
+    // A project that stores its own window gets it back.
+    w.memoryMap()->setView(0x808000000, 0x820000000);
+    const QString saved = dir.filePath(QStringLiteral("saved.json"));
+    QVERIFY(w.saveProjectAs(saved, true));
+    QVERIFY(w.openProject(app::defaultDemoPath(), true));
+    QVERIFY(w.openProject(saved, true));
+    w.document()->waitForRun();
+    QCOMPARE(axis.viewBegin(), quint64(0x808000000));
+    QCOMPARE(axis.viewEnd(), quint64(0x820000000));
+}
+
+void TestMainWindow::oneStepNumbering()
+{
+    // The graphics demo's first failure: every view names the same step, the event log's row number.
+    app::MainWindow w;
+    QVERIFY(w.openProject(kGfxDemo, true));
+    w.document()->waitForRun();
+    const Simulation& sim = *w.document()->simulation();
+    const auto failures = failedSteps(sim);
+    QVERIFY(!failures.empty());
+    const std::size_t first = failures.front();
+    w.document()->setPosition(0);
+    w.timeline()->nextFailure();
+    QCOMPARE(w.document()->position(), first + 1); // the state right after the failed request
+    const QString n = QString::number(first);
+    QCOMPARE(timelineText(w), QStringLiteral("Step %1 of %2").arg(n).arg(sim.stepCount()));
+    QCOMPARE(loggedStep(w), int(first));
+    QCOMPARE(w.inspector()->inspectedStep(), std::optional<std::size_t>(first));
+    QVERIFY2(w.inspector()->plainText().contains(QStringLiteral("Failed request at step ") + n),
+        qPrintable(w.inspector()->plainText()));
+    bool summary = false;
+    for (QLabel* l : w.statusBar()->findChildren<QLabel*>())
+        summary = summary || l->text().contains(QStringLiteral("step %1 of %2,").arg(n).arg(sim.stepCount()));
+    QVERIFY(summary);
+    // Before any step: no step is current.
+    w.timeline()->goFirst();
+    QCOMPARE(timelineText(w), QStringLiteral("Before step 0 of %1").arg(sim.stepCount()));
+    QCOMPARE(loggedStep(w), -1);
+}
+
+void TestMainWindow::steppingMovesEveryView()
+{
+    app::MainWindow w;
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openProject(kGfxDemo, true));
+    w.document()->waitForRun();
+    const Simulation& sim = *w.document()->simulation();
+    // Stepping with the timeline: the event log selects and shows the step, the inspector explains it, the map
+    // highlights its chunk.
+    w.document()->setPosition(0);
+    for (std::size_t step = 0; step < 70; ++step) {
+        w.timeline()->stepForward();
+        QCOMPARE(w.document()->position(), step + 1);
+        QCOMPARE(loggedStep(w), int(step));
+        QCOMPARE(w.inspector()->inspectedStep(), std::optional<std::size_t>(step));
+        QCOMPARE(w.memoryMap()->selectedChunk(), quint32(sim.records()[step].chunk));
+    }
+    const QRect shown = w.eventLog()->viewport()->rect();
+    QVERIFY(shown.contains(w.eventLog()->visualRect(w.eventLog()->currentIndex()).center()));
+    // Selecting a row makes it the current step, once (no feedback through the views).
+    QSignalSpy moved(w.document(), &views::Document::positionChanged);
+    w.eventLog()->setCurrentIndex(w.eventLog()->model()->index(12, 0));
+    QCOMPARE(moved.count(), 1);
+    QCOMPARE(w.document()->position(), std::size_t(13));
+    QCOMPARE(loggedStep(w), 12);
+    QCOMPARE(w.inspector()->inspectedStep(), std::optional<std::size_t>(12));
+    // Backwards, and the failure browser, too.
+    w.timeline()->stepBack();
+    QCOMPARE(loggedStep(w), 11);
+    QCOMPARE(w.inspector()->inspectedStep(), std::optional<std::size_t>(11));
+    // Sorted by another column, the log still selects the current step's row.
+    w.eventLog()->sortByColumn(views::StepTableModel::SizeColumn, Qt::DescendingOrder);
+    w.timeline()->stepForward();
+    QCOMPARE(loggedStep(w), 12);
+}
+
+void TestMainWindow::editKeepsCurrentStep()
+{
+    app::MainWindow w;
+    QVERIFY(w.openProject(kGfxDemo, true));
+    w.document()->waitForRun();
+    w.document()->setPosition(30);
+    Platform edited = w.project().platform;
+    edited.regions[0].size += 8 * MiB;
+    w.document()->editPlatform(edited, QStringLiteral("Grow"));
+    w.document()->waitForRun();
+    QCOMPARE(w.document()->position(), std::size_t(30));
+    QCOMPARE(loggedStep(w), 29);
+    w.document()->undoStack()->undo();
+    w.document()->waitForRun();
+    QCOMPARE(w.document()->position(), std::size_t(30));
+    // Two edits in a row, the first run not finished: still the same step.
+    edited.regions[0].size += 8 * MiB;
+    w.document()->editPlatform(edited, QStringLiteral("Grow more"));
+    w.document()->undoStack()->undo();
+    w.document()->waitForRun();
+    QCOMPARE(w.document()->position(), std::size_t(30));
+}
+
+void TestMainWindow::opensAtStartAndF3Wraps()
+{
+    app::MainWindow w;
+    // A demo opens at step 0.
+    QVERIFY(w.openProject(kGfxDemo, true));
+    w.document()->waitForRun();
+    QCOMPARE(w.document()->position(), std::size_t(1));
+    QCOMPARE(loggedStep(w), 0);
+    const auto failures = failedSteps(*w.document()->simulation());
+    QVERIFY(failures.size() >= 2);
+    // F3 from the last failure wraps around to the first and says so; Shift+F3 wraps the other way.
+    w.document()->setPosition(failures.back() + 1);
+    w.timeline()->nextFailure();
+    QCOMPARE(w.document()->position(), failures.front() + 1);
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("Wrapped")),
+        qPrintable(w.statusBar()->currentMessage()));
+    w.statusBar()->clearMessage();
+    w.timeline()->previousFailure();
+    QCOMPARE(w.document()->position(), failures.back() + 1);
+    QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("Wrapped")));
+    w.timeline()->previousFailure();
+    QCOMPARE(w.document()->position(), failures[failures.size() - 2] + 1);
+    // Also after the last step.
+    w.timeline()->goLast();
+    w.timeline()->nextFailure();
+    QCOMPARE(w.document()->position(), failures.front() + 1);
+    // A run without failure says so.
+    QVERIFY(w.openProject(app::defaultDemoPath(), true));
+    w.document()->waitForRun();
+    QCOMPARE(w.document()->position(), std::size_t(1));
+    w.timeline()->nextFailure();
+    QCOMPARE(w.document()->position(), std::size_t(1));
+    QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("No failed request")));
+    // A trace opens at its first failure (step 0 when it has none).
+    w.openTrace(QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt"), true);
+    w.document()->waitForRun();
+    const auto traceFailures = failedSteps(*w.document()->simulation());
+    QCOMPARE(w.document()->position(), (traceFailures.empty() ? 0 : traceFailures.front()) + 1);
+    QCOMPARE(loggedStep(w), int(w.document()->position() - 1));
+}
+
+void TestMainWindow::importIsANewProject()
+{
+    // The same DTS through the CLI and the GUI, the GUI having a project with kinds open: the same platform.
+    QTemporaryDir dir;
+    const QString dts = writeFile(dir, QStringLiteral("board.dts"), QByteArray(R"(/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	memory@40000000 { device_type = "memory"; reg = <0x40000000 0x20000000>; };
+	reserved-memory {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		vcodec: vcodec@50000000 { compatible = "shared-dma-pool"; reusable; reg = <0x50000000 0x4000000>; };
+	};
+	codec { memory-region = <&vcodec>; };
+};
+)"));
+    const QString cliOut = dir.filePath(QStringLiteral("cli.json"));
+    QProcess cli;
+    cli.start(QStringLiteral(CMASCOPE_CLI), { QStringLiteral("import"), dts, QStringLiteral("-o"), cliOut });
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 0);
+    const auto fromCli = loadProjectFile(cliOut.toStdString());
+    QVERIFY(fromCli.project);
+
+    app::MainWindow w;
+    QVERIFY(w.openProject(app::defaultDemoPath(), true));
+    QVERIFY(!w.project().platform.kinds.empty());
+    QVERIFY(w.importConfiguration(dts, true));
+    QVERIFY(w.project().platform.kinds.empty());
+    QCOMPARE(w.project().platform.kinds.size(), fromCli.project->platform.kinds.size());
+    QCOMPARE(w.project().platform.devices.size(), fromCli.project->platform.devices.size());
+    QVERIFY(w.project().platform.banks == fromCli.project->platform.banks);
+}
+
+void TestMainWindow::defaultLayout_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<int>("minChartsHeight");
+    QTest::newRow("1920x1080") << QSize(1920, 1080) << 380;
+    QTest::newRow("1366x768") << QSize(1366, 768) << 300;
+}
+
+void TestMainWindow::defaultLayout()
+{
+    QFETCH(QSize, size);
+    QFETCH(int, minChartsHeight);
+    app::MainWindow w; // no saved layout (test mode): the default dock sizes
+    w.resize(size);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openProject(kGfxDemo, true));
+    w.document()->waitForRun();
+    QCoreApplication::processEvents();
+
+    // The charts have room for their titles and axes.
+    auto* chartsDock = w.findChild<QDockWidget*>(QStringLiteral("chartsDock"));
+    QVERIFY(chartsDock);
+    chartsDock->raise();
+    QCoreApplication::processEvents();
+    QVERIFY2(chartsDock->height() >= minChartsHeight, qPrintable(QString::number(chartsDock->height())));
+
+    // Every event-log column but Label shows its header and its cells whole.
+    auto* logDock = w.findChild<QDockWidget*>(QStringLiteral("eventLogDock"));
+    logDock->raise();
+    QCoreApplication::processEvents();
+    QTableView* log = w.eventLog();
+    const QFontMetrics fm = log->fontMetrics();
+    const QAbstractItemModel* m = log->model();
+    for (int c = 0; c < views::StepTableModel::LabelColumn; ++c) {
+        if (log->isColumnHidden(c))
+            continue;
+        int needed = fm.horizontalAdvance(m->headerData(c, Qt::Horizontal).toString());
+        for (int r = 0; r < m->rowCount(); ++r)
+            needed = std::max(needed, fm.horizontalAdvance(m->index(r, c).data().toString()));
+        QVERIFY2(log->columnWidth(c) > needed, qPrintable(m->headerData(c, Qt::Horizontal).toString()));
+    }
+    // The filter combos show their choices whole.
+    for (QComboBox* combo : logDock->findChildren<QComboBox*>())
+        for (int i = 0; i < combo->count(); ++i)
+            QVERIFY2(combo->width() > combo->fontMetrics().horizontalAdvance(combo->itemText(i)) + 16,
+                qPrintable(combo->itemText(i)));
+
+    // The legend shows every entry.
+    auto* legendDock = w.findChild<QDockWidget*>(QStringLiteral("legendDock"));
+    QWidget* legend = legendDock->widget();
+    QVERIFY(legend->height() >= legend->heightForWidth(legend->width()));
+    // Where its height counts on more than one column, entries are drawn in the right half too (a single
+    // painted column is cut off below that height).
+    QVERIFY(legend->heightForWidth(legend->width()) < legend->heightForWidth(1)); // room for two columns
+    const QImage image = legend->grab().toImage();
+    const QRgb background = image.pixel(image.width() - 1, image.height() - 1);
+    bool rightHalfPainted = false;
+    for (int y = 0; y < image.height() && !rightHalfPainted; ++y)
+        for (int x = image.width() / 2; x < image.width() && !rightHalfPainted; ++x)
+            rightHalfPainted = image.pixel(x, y) != background;
+    QVERIFY(rightHalfPainted);
+
+    // A validation message does not collapse the Regions table: its header and three rows stay.
+    auto* platformDock = w.findChild<QDockWidget*>(QStringLiteral("platformDock"));
+    platformDock->raise();
+    auto* regionsModel = w.platformEditor()->model(views::PlatformEditor::Tab::Regions);
+    QVERIFY(!regionsModel->setData(regionsModel->index(0, views::RegionTableModel::Size),
+        QStringLiteral("a size that is not a size, and a long reason why follows it")));
+    QVERIFY(!w.platformEditor()->message().isEmpty());
+    QCoreApplication::processEvents();
+    QTableView* regions = w.platformEditor()->view(views::PlatformEditor::Tab::Regions);
+    QVERIFY2(regions->height()
+            >= regions->horizontalHeader()->height() + 3 * regions->verticalHeader()->defaultSectionSize(),
+        qPrintable(QString::number(regions->height())));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void runsInBackground();
     void positionFollows();
     void editsAreUndoable();
+    void whereARunIsShown();
     void stepModel();
     void stepModelFilters_data();
     void stepModelFilters();
@@ -46,7 +47,8 @@ void TestDocument::runsInBackground()
     QVERIFY(finished.wait(10000) || finished.count() == 1);
     QVERIFY(doc.simulation());
     QCOMPARE(doc.stepCount(), doc.project().scenarios[0].steps.size());
-    QCOMPARE(doc.position(), doc.stepCount()); // a finished run shows its end state
+    QCOMPARE(doc.position(), std::size_t(1)); // a new project opens at step 0 (the state right after it)
+    QCOMPARE(doc.currentStep(), std::optional<std::size_t>(0));
     // Every region was placed: the dynamic ones got an address.
     for (const auto& r : doc.placedPlatform().regions)
         QVERIFY2(r.placedBase.has_value(), r.name.c_str());
@@ -188,6 +190,49 @@ void TestDocument::cancelLongRun()
     QVERIFY(finished.wait(20000) || finished.count() == 1);
     QVERIFY(!doc.simulation());
     QVERIFY(!doc.runError().isEmpty());
+}
+
+void TestDocument::whereARunIsShown()
+{
+    // One numbering: the current step is the last one executed.
+    QCOMPARE(stepAtPosition(0), std::optional<std::size_t>());
+    QCOMPARE(stepAtPosition(61), std::optional<std::size_t>(60));
+    QCOMPARE(positionAfterStep(60), std::size_t(61));
+    QCOMPARE(stepPositionText(61, 99), QStringLiteral("step 60 of 99"));
+    QCOMPARE(stepPositionText(0, 99), QStringLiteral("before step 0 of 99"));
+    QCOMPARE(stepPositionText(0, 0), QStringLiteral("no steps"));
+
+    Document doc;
+    doc.setProject(demo(), {}, Document::StartAt::LastStep);
+    doc.waitForRun();
+    QCOMPARE(doc.position(), doc.stepCount());
+    // A project that fails somewhere, opened at its first failure.
+    Project failing = demo();
+    failing.platform.regions[1].size = 8 * MiB; // the HD decode no longer fits
+    doc.setProject(failing, {}, Document::StartAt::FirstFailure);
+    doc.waitForRun();
+    std::size_t firstFailure = 0;
+    while (doc.simulation()->records()[firstFailure].outcome != Outcome::Failed)
+        ++firstFailure;
+    QCOMPARE(doc.currentStep(), std::optional<std::size_t>(firstFailure));
+    QCOMPARE(doc.stepText(), QStringLiteral("step %1 of %2").arg(firstFailure).arg(doc.stepCount()));
+    // A position asked for while the run is under way is shown when it ends (a project's view.position).
+    doc.setProject(demo());
+    doc.showPositionWhenRun(7);
+    doc.waitForRun();
+    QCOMPARE(doc.position(), std::size_t(7));
+    doc.showPositionWhenRun(1000); // no run under way: at once, clamped
+    QCOMPARE(doc.position(), doc.stepCount());
+    // Edits keep the current step; a new project does not.
+    doc.setPosition(12);
+    Platform edited = doc.project().platform;
+    edited.regions[0].size += 4 * MiB;
+    doc.editPlatform(edited, QStringLiteral("Grow"));
+    doc.waitForRun();
+    QCOMPARE(doc.position(), std::size_t(12));
+    doc.setProject(demo());
+    doc.waitForRun();
+    QCOMPARE(doc.position(), std::size_t(1));
 }
 
 QTEST_MAIN(TestDocument)

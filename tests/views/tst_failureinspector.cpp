@@ -108,8 +108,8 @@ void TestFailureInspector::automaticForSmallHistories()
     Document doc;
     FailureInspector ins(&doc);
     QSignalSpy finished(&ins, &FailureInspector::whatFitFinished);
-    doc.setProject(bestFitWins());
-    doc.waitForRun(); // the run ends on the failed request: the inspector follows it and searches at once
+    doc.setProject(bestFitWins(), {}, Document::StartAt::FirstFailure);
+    doc.waitForRun(); // shown at the failed request: the inspector follows it and searches at once
     QCOMPARE(ins.inspectedStep(), std::optional<std::size_t>(7));
     QVERIFY(finished.count() == 1 || finished.wait(10000));
     QVERIFY2(ins.plainText().contains(QStringLiteral("The request fits in a region of 20 pages")),

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void gridLayoutCells();
     void ctrlDragDrawsRegion();
     void doubleClickBankLabel();
+    void longBankLabelsElideInTheMiddle();
 
 private:
     static MapContent sample();
@@ -320,6 +321,25 @@ void TestMemoryMapWidget::doubleClickBankLabel()
     QCOMPARE(w.axis().viewBegin(), quint64(0x70000000));
     QCOMPARE(w.axis().viewEnd(), quint64(0x70000000) + 8 * MiB);
     QVERIFY(w.trackRect(0).width() > 700);
+}
+
+void TestMemoryMapWidget::longBankLabelsElideInTheMiddle()
+{
+    // Device-tree bank names differ at their end ("memory@800000000" beside "memory@880000000"): the label
+    // keeps both ends and fits the margin; the tooltip has the whole name.
+    MapContent c;
+    c.banks.push_back({ QStringLiteral("memory@800000000-first-bank-of-dram"), 0x800000000, 1 * GiB });
+    c.banks.push_back({ QStringLiteral("ram"), 0x880000000, 1 * GiB });
+    MemoryMapWidget w;
+    w.resize(900, 300);
+    w.setContent(c);
+    const QString label = w.bankLabelText(0);
+    QVERIFY2(label.startsWith(QStringLiteral("mem")) && label.endsWith(QStringLiteral("ram"))
+            && label.contains(QChar(0x2026)),
+        qPrintable(label));
+    QVERIFY(w.fontMetrics().horizontalAdvance(label) <= w.trackRect(0).left());
+    QCOMPARE(w.bankLabelText(1), QStringLiteral("ram")); // short names stay whole
+    QVERIFY(w.bankToolTip(0).startsWith(QStringLiteral("memory@800000000-first-bank-of-dram: 0x800000000")));
 }
 
 QTEST_MAIN(TestMemoryMapWidget)
