@@ -2,6 +2,7 @@
 #include "chartspanel.h"
 
 #include "document.h"
+#include "textformat.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -52,28 +53,6 @@ double pageBytes(const Simulation* sim, std::uint16_t r)
         return 4096.0;
     const std::uint32_t ps = sim->platform().regions[r].pageSize;
     return double(ps ? ps : sim->platform().pageSize);
-}
-
-/// "4K", "64K", "1M", "1.5M": compact sizes for axis categories.
-QString compactSize(std::uint64_t bytes)
-{
-    static const char* const units[] = { "", "K", "M", "G", "T" };
-    double v = double(bytes);
-    int u = 0;
-    while (v >= 1024.0 && u < 4) {
-        v /= 1024.0;
-        ++u;
-    }
-    return QString::number(v, 'g', 3) + QLatin1String(units[u]);
-}
-
-QString sizeText(double bytes)
-{
-    if (bytes >= double(MiB))
-        return QStringLiteral("%1 MiB").arg(bytes / double(MiB), 0, 'f', 2);
-    if (bytes >= double(KiB))
-        return QStringLiteral("%1 KiB").arg(bytes / double(KiB), 0, 'f', 0);
-    return QStringLiteral("%1 B").arg(bytes, 0, 'f', 0);
 }
 
 /// The smallest 1, 2 or 5 times a power of ten that is >= @p v.
@@ -334,7 +313,7 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
                 }
                 const QString value =
                     s == d->lines[UsedPlot] || s == d->lines[FreePlot] || s == d->lines[LargestFreePlot]
-                    ? sizeText(point.y() * double(MiB))
+                    ? approxSizeString(point.y() * double(MiB))
                     : QString::number(point.y(), 'f', 3);
                 const auto step = stepAtPosition(std::size_t(std::max<qint64>(0, qRound64(point.x()))));
                 QToolTip::showText(QCursor::pos(),
@@ -387,8 +366,8 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
                     .arg(b.runs)
                     .arg(b.minPages)
                     .arg(b.maxPages)
-                    .arg(sizeText(double(b.minPages) * ps), sizeText(double(b.maxPages) * ps),
-                        sizeText(double(b.pages) * ps)));
+                    .arg(approxSizeString(double(b.minPages) * ps), approxSizeString(double(b.maxPages) * ps),
+                        approxSizeString(double(b.pages) * ps)));
         });
         d->views[FreeExtentSizes] = new QChartView(chart, m_tabs);
         d->charts[FreeExtentSizes] = chart;
@@ -420,7 +399,7 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
             const OwnerUsage& u = d->usageShown[std::size_t(index)];
             QToolTip::showText(QCursor::pos(),
                 tr("%1: %2 in %3 chunks")
-                    .arg(d->usageCategories->at(index), sizeText(d->usageSet->at(index) * double(MiB)))
+                    .arg(d->usageCategories->at(index), approxSizeString(d->usageSet->at(index) * double(MiB)))
                     .arg(u.chunks));
         });
         d->views[UsageByOwner] = new QChartView(chart, m_tabs);
@@ -787,7 +766,7 @@ void ChartsPanel::updateHistogram()
     QList<qreal> values;
     double top = 0;
     for (const RunSizeBucket& b : d->histogramBuckets) {
-        categories << compactSize(std::uint64_t(double(b.minPages) * ps));
+        categories << approxSizeString(double(b.minPages) * ps);
         values << qreal(b.runs);
         top = std::max(top, double(b.runs));
     }
@@ -883,7 +862,7 @@ void ChartsPanel::updateTitles()
     d->charts[FreeExtentSizes]->setTitle(tr("Region %1: free extents %2").arg(name, at));
     d->charts[UsageByOwner]->setTitle(
         tr("Region %1: in use by %2 %3").arg(name, m_grouping == Grouping::ByKind ? tr("kind") : tr("device"), at));
-    m_orderSize->setText(tr("= %1").arg(sizeText(std::ldexp(pageBytes(sim, r), int(order())))));
+    m_orderSize->setText(tr("= %1").arg(approxSizeString(std::ldexp(pageBytes(sim, r), int(order())))));
     d->lines[ExtfragPlot]->setName(tr("extfrag index (−1: a free block of order %1 exists)").arg(order()));
     d->lines[UnusablePlot]->setName(tr("unusable index"));
 }

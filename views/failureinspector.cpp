@@ -2,6 +2,7 @@
 #include "failureinspector.h"
 
 #include "document.h"
+#include "textformat.h"
 
 #include <QHBoxLayout>
 #include <QPalette>
@@ -39,8 +40,10 @@ QString esc(const std::string& s)
 
 QString pagesText(std::uint64_t pages, std::uint64_t pageSize)
 {
-    const double mib = double(pages * pageSize) / double(MiB);
-    return QStringLiteral("%1 pages (%2 MiB)").arg(pages).arg(mib, 0, 'f', mib < 10 ? 2 : 1);
+    const auto bytes = checkedMul(pages, pageSize);
+    return QStringLiteral("%1 pages (%2)")
+        .arg(pages)
+        .arg(bytes ? sizeString(*bytes) : QStringLiteral("more than 16 EiB"));
 }
 } // namespace
 

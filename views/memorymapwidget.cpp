@@ -3,6 +3,7 @@
 
 #include "document.h"
 #include "mapstyle.h"
+#include "textformat.h"
 
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -365,10 +366,8 @@ QString MemoryMapWidget::bankToolTip(int bankIndex) const
     if (bankIndex < 0 || bankIndex >= m_content.banks.size())
         return {};
     const auto& b = m_content.banks[bankIndex];
-    return tr("%1: 0x%2–0x%3. Double-click to show this bank whole.")
-        .arg(b.name)
-        .arg(b.base, 0, 16)
-        .arg(b.base + b.size, 0, 16);
+    return tr("%1: %2–%3, %4. Double-click to show this bank whole.")
+        .arg(b.name, hexString(b.base), hexString(b.base + b.size), sizeString(b.size));
 }
 
 int MemoryMapWidget::bankLabelAt(QPointF pos) const
@@ -449,11 +448,10 @@ void MemoryMapWidget::paintRuler(QPainter& p, const MapStyle& style)
         p.setPen(style.grid);
         p.drawLine(QPointF(x, kRulerHeight - 8), QPointF(x, height()));
         p.setPen(style.text);
-        p.drawText(
-            QRectF(x - 70, 1, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("0x%1").arg(a, 0, 16));
+        p.drawText(QRectF(x - 70, 1, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop, hexString(a));
         p.setPen(style.mutedText);
         p.drawText(QRectF(x - 70, 1 + lineHeight, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop,
-            QStringLiteral("pfn 0x%1").arg(a / std::max<std::uint64_t>(1, m_content.pageSize), 0, 16));
+            QStringLiteral("pfn %1").arg(hexString(a / std::max<std::uint64_t>(1, m_content.pageSize))));
     }
     p.setFont(font());
 }
@@ -538,8 +536,7 @@ void MemoryMapWidget::paintLinear(QPainter& p, const MapStyle& style)
         p.drawText(QRectF(6, y, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignBottom, bankLabelText(bi));
         p.setFont(small);
         p.setPen(style.mutedText);
-        p.drawText(QRectF(6, y + th / 2, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignTop,
-            QStringLiteral("%1 MiB").arg(double(b.size) / (1024.0 * 1024.0), 0, 'f', b.size % (1024 * 1024) ? 1 : 0));
+        p.drawText(QRectF(6, y + th / 2, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignTop, sizeString(b.size));
     }
     p.setFont(font());
 }
@@ -660,9 +657,8 @@ void MemoryMapWidget::paintGrid(QPainter& p, const MapStyle& style)
         const auto& r = m_content.regions[i];
         p.setPen(style.text);
         p.drawText(QRectF(6, g.rect.top() - 18, width() - 12, 16), Qt::AlignLeft | Qt::AlignVCenter,
-            tr("%1 — 0x%2, %3 pages%4")
-                .arg(r.name)
-                .arg(r.base, 0, 16)
+            tr("%1 — %2, %3 pages%4")
+                .arg(r.name, hexString(r.base))
                 .arg(r.size / r.pageSize)
                 .arg(g.pagesPerCell > 1 ? tr(", %1 pages per cell").arg(g.pagesPerCell) : QString()));
         // One pixel per cell, then scaled up without smoothing: the cost follows the cells.
@@ -727,27 +723,21 @@ QString MemoryMapWidget::describe(QPointF pos) const
         return {};
     const std::uint64_t a = *address;
     QString text =
-        QStringLiteral("0x%1 (pfn 0x%2)").arg(a, 0, 16).arg(a / std::max<std::uint64_t>(1, m_content.pageSize), 0, 16);
+        QStringLiteral("%1 (pfn %2)").arg(hexString(a), hexString(a / std::max<std::uint64_t>(1, m_content.pageSize)));
     const int ri = regionAt(pos);
     if (ri >= 0) {
         const auto& r = m_content.regions[ri];
-        text += QStringLiteral(" — %1 [0x%2–0x%3) %4 KiB%5")
-                    .arg(r.name)
-                    .arg(r.base, 0, 16)
-                    .arg(r.base + r.size, 0, 16)
-                    .arg(r.size / 1024)
-                    .arg(r.carveout ? tr(", carve-out") : QStringLiteral(", policy %1").arg(r.policy));
+        text += QStringLiteral(" — %1 [%2–%3) %4%5")
+                    .arg(r.name, hexString(r.base), hexString(r.base + r.size), sizeString(r.size),
+                        r.carveout ? tr(", carve-out") : QStringLiteral(", policy %1").arg(r.policy));
         const int ci = chunkAt(pos);
         if (ci >= 0) {
             const auto& c = m_content.chunks[ci];
             const QString who = m_content.describeChunk ? m_content.describeChunk(c.id) : QString();
-            text += QStringLiteral("\n%1: [0x%2–0x%3) %4 KiB, pfn 0x%5–0x%6")
-                        .arg(who.isEmpty() ? tr("chunk") : who)
-                        .arg(c.base, 0, 16)
-                        .arg(c.base + c.size, 0, 16)
-                        .arg(c.size / 1024)
-                        .arg(c.base / r.pageSize, 0, 16)
-                        .arg((c.base + c.size) / r.pageSize - 1, 0, 16);
+            text += QStringLiteral("\n%1: [%2–%3) %4, pfn %5–%6")
+                        .arg(who.isEmpty() ? tr("chunk") : who, hexString(c.base), hexString(c.base + c.size),
+                            sizeString(c.size), hexString(c.base / r.pageSize),
+                            hexString((c.base + c.size) / r.pageSize - 1));
         }
     }
     return text;

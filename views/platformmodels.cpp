@@ -2,10 +2,12 @@
 #include "platformmodels.h"
 
 #include "document.h"
+#include "textformat.h"
 
 #include <cmascope/maplang.h>
 #include <cmascope/memparse.h>
 #include <cmascope/placement.h>
+#include <cmascope/units.h>
 
 #include <QApplication>
 #include <QBrush>
@@ -42,16 +44,6 @@ std::string ss(const QString& s)
 QString quoted(const QString& s)
 {
     return QStringLiteral("“%1”").arg(s);
-}
-
-std::uint64_t alignUp(std::uint64_t v, std::uint64_t a)
-{
-    return a ? (v + a - 1) / a * a : v;
-}
-
-std::uint64_t alignDown(std::uint64_t v, std::uint64_t a)
-{
-    return a ? v / a * a : v;
 }
 
 /// "region1", "region2", ...: the first name of that form no item uses.
@@ -283,27 +275,19 @@ std::optional<std::vector<std::string>> parseNameList(const QString& text, QStri
     return out;
 }
 
-QString sizeText(quint64 bytes)
+QString sizeInput(quint64 bytes)
 {
     return qs(formatSize(bytes));
 }
 
 QString addressText(quint64 address)
 {
-    return QStringLiteral("0x%1").arg(address, 0, 16);
+    return hexString(address);
 }
 
 QString humanSize(quint64 bytes)
 {
-    static const char* const units[] = { "EiB", "PiB", "TiB", "GiB", "MiB", "KiB" };
-    if (bytes) {
-        for (int i = 0; i < 6; ++i) {
-            const unsigned shift = unsigned(60 - 10 * i);
-            if ((bytes & ((quint64(1) << shift) - 1)) == 0)
-                return QStringLiteral("%1 %2").arg(bytes >> shift).arg(QLatin1String(units[i]));
-        }
-    }
-    return QCoreApplication::translate("cellinput", "%1 bytes").arg(bytes);
+    return sizeString(bytes);
 }
 
 QString traceTimeText(quint64 ns)
@@ -815,8 +799,10 @@ QVariant BankTableModel::cellData(int row, int column, int role) const
             return tr("[%1, %2)").arg(addressText(b.base), addressText(b.base + b.size));
         break;
     case Size:
-        if (text)
-            return sizeText(b.size);
+        if (role == Qt::DisplayRole)
+            return humanSize(b.size);
+        if (role == Qt::EditRole)
+            return sizeInput(b.size);
         if (role == Qt::ToolTipRole)
             return tr("%1 (%2 bytes)").arg(humanSize(b.size), addressText(b.size));
         break;
@@ -876,8 +862,10 @@ QString BankTableModel::insertFresh(Platform& p, int row) const
     b.name = uniqueName(p.banks, "bank");
     std::uint64_t end = 0;
     for (const Bank& other : p.banks)
-        end = std::max(end, other.base + other.size);
-    b.base = p.banks.empty() ? 0x80000000 : alignUp(end, 256 * MiB);
+        end = std::max(end, rangeEnd(other.base, other.size).value_or(kU64Max));
+    // After the last bank, on a 256 MiB boundary; at 0x80000000 when there is no room left up there.
+    const auto after = alignUp(end, 256 * MiB);
+    b.base = p.banks.empty() || !after || !rangeEnd(*after, 256 * MiB) ? 0x80000000 : *after;
     b.size = 256 * MiB;
     p.banks.insert(p.banks.begin() + row, b);
     return qs(b.name);
@@ -1000,8 +988,10 @@ QVariant RegionTableModel::cellData(int row, int column, int role) const
             return QStringList { regionTypeText(RegionType::Cma), regionTypeText(RegionType::Carveout) };
         break;
     case Size:
-        if (text)
-            return sizeText(r.size);
+        if (role == Qt::DisplayRole)
+            return humanSize(r.size);
+        if (role == Qt::EditRole)
+            return sizeInput(r.size);
         if (role == Qt::ToolTipRole)
             return r.size ? tr("%1 (%2 bytes)").arg(humanSize(r.size), addressText(r.size))
                           : tr("0: nothing reserved; requests fall back to the system allocator");
@@ -1029,9 +1019,9 @@ QVariant RegionTableModel::cellData(int row, int column, int role) const
         break;
     case Alignment:
         if (role == Qt::DisplayRole)
-            return r.alignment ? sizeText(r.alignment) : tr("default (%1)").arg(sizeText(effectiveAlignment(pf, r)));
+            return r.alignment ? humanSize(r.alignment) : tr("default (%1)").arg(humanSize(effectiveAlignment(pf, r)));
         if (role == Qt::EditRole)
-            return r.alignment ? sizeText(r.alignment) : QString();
+            return r.alignment ? sizeInput(r.alignment) : QString();
         if (role == Qt::ForegroundRole && !r.alignment)
             return mutedBrush();
         if (role == Qt::ToolTipRole)
@@ -1047,7 +1037,7 @@ QVariant RegionTableModel::cellData(int row, int column, int role) const
         break;
     case PageSize:
         if (text)
-            return sizeText(r.pageSize);
+            return sizeInput(r.pageSize);
         if (role == ChoicesRole)
             return QStringList { QStringLiteral("4K"), QStringLiteral("16K"), QStringLiteral("64K") };
         break;
@@ -1200,7 +1190,7 @@ QString RegionTableModel::assign(Platform& p, int row, int column, const QVarian
     case Alignment:
         if (auto v = parseSize(text, &error, true)) {
             if (*v & (*v - 1))
-                return tr("The alignment %1 is not a power of two.").arg(sizeText(*v));
+                return tr("The alignment %1 is not a power of two.").arg(humanSize(*v));
             r.alignment = *v;
         }
         return error;
@@ -1276,16 +1266,17 @@ int RegionTableModel::addFixedRegion(quint64 base, quint64 size)
         return -1;
     }
     if (size > std::numeric_limits<quint64>::max() - base) {
-        reject({}, tr("The range %1 + %2 does not fit in 64 bits.").arg(addressText(base), sizeText(size)));
+        reject({}, tr("The range %1 + %2 does not fit in 64 bits.").arg(addressText(base), humanSize(size)));
         return -1;
     }
     Region r = freshRegion(pf);
     r.placement = cmascope::Placement::Fixed;
     const std::uint64_t align = effectiveAlignment(pf, r);
     const std::uint64_t end = base + size;
-    const std::uint64_t start = alignUp(base, align);
+    const auto aligned = alignUp(base, align);
+    const std::uint64_t start = aligned.value_or(end);
     const std::uint64_t last = alignDown(end, align);
-    if (start < base || last <= start) {
+    if (!aligned || last <= start) {
         reject({},
             tr("[%1, %2) holds no %3-aligned block: a CMA region on this platform starts and ends on %3 "
                "boundaries.")

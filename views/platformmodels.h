@@ -43,10 +43,11 @@ std::optional<std::uint32_t> parsePageSize(const QString& text, QString* error);
 /// Empty names ("a,,b") are an error.
 std::optional<std::vector<std::string>> parseNameList(const QString& text, QString* error);
 
-/// Display spellings shared by the models.
-QString sizeText(quint64 bytes); ///< formatSize(): "64M", "1536K", "4097"
-QString addressText(quint64 address); ///< "0x40000000"
-QString humanSize(quint64 bytes); ///< "64 MiB", "4097 bytes"
+/// Spellings shared by the models. Sizes and addresses are shown as the whole program shows them
+/// (cmascope/units.h); a size cell is edited in the memparse() syntax a kernel command line takes.
+QString sizeInput(quint64 bytes); ///< the edit text of a size cell, formatSize(): "64M", "1536K", "4097"
+QString addressText(quint64 address); ///< hexText(): "0x40000000"
+QString humanSize(quint64 bytes); ///< sizeText(): "64 MiB", "1.5 MiB", "4097 bytes"
 QString traceTimeText(quint64 ns); ///< like ftrace: seconds with microseconds, "12.345678"
 QString regionTypeText(RegionType type); ///< "cma", "carve-out"
 QString placementText(Placement placement); ///< "fixed", "dynamic"

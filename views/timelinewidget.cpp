@@ -2,6 +2,7 @@
 #include "timelinewidget.h"
 
 #include "document.h"
+#include "textformat.h"
 #include "transporticons.h"
 
 #include <QComboBox>
@@ -47,8 +48,9 @@ Totals totalsAt(const Simulation& sim, std::size_t position, std::uint64_t* page
 
 QString signedSize(std::int64_t bytes)
 {
-    const double mib = double(bytes) / double(MiB);
-    return (bytes >= 0 ? QStringLiteral("+") : QString()) + QString::number(mib, 'f', 2) + QStringLiteral(" MiB");
+    // The difference between two markers, exactly, spelled as every size is (units.h).
+    const std::uint64_t magnitude = bytes < 0 ? std::uint64_t(0) - std::uint64_t(bytes) : std::uint64_t(bytes);
+    return (bytes < 0 ? QStringLiteral("−") : QStringLiteral("+")) + sizeString(magnitude);
 }
 } // namespace
 

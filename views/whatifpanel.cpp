@@ -36,7 +36,7 @@ QString fromStd(std::string_view s)
 
 QString pfnText(quint64 pfn)
 {
-    return QStringLiteral("0x%1").arg(pfn, 0, 16);
+    return cellinput::addressText(pfn);
 }
 
 QString refusalText(Refusal r)

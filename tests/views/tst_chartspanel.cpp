@@ -176,7 +176,7 @@ void TestChartsPanel::histogramAtStep()
     // Before the first step the region is one free extent: one bar, in the bucket of the whole region.
     f.doc.setPosition(0);
     QCOMPARE(f.panel.histogramCategories().size(), buckets);
-    QCOMPARE(f.panel.histogramCategories().front(), QStringLiteral("4K"));
+    QCOMPARE(f.panel.histogramCategories().front(), QStringLiteral("4 KiB"));
     QList<qreal> expected(buckets, 0.0);
     expected.back() = 1;
     QCOMPARE(f.panel.histogramValues(), expected);

@@ -155,13 +155,15 @@ void TestPlatformEditor::editSizeUndoRedo()
     PlatformEditor editor(&doc);
     QAbstractItemModel* regions = editor.model(Tab::Regions);
     const QModelIndex size = regions->index(1, RegionTableModel::Size);
-    QCOMPARE(regions->data(size).toString(), QStringLiteral("32M"));
+    // Shown as every view shows sizes (units.h), edited in the memparse() syntax of a kernel command line.
+    QCOMPARE(regions->data(size).toString(), QStringLiteral("32 MiB"));
+    QCOMPARE(regions->data(size, Qt::EditRole).toString(), QStringLiteral("32M"));
     QCOMPARE(doc.project().platform.regions[1].name, std::string("b1"));
 
     QSignalSpy changed(regions, &QAbstractItemModel::dataChanged);
     QVERIFY(regions->setData(size, QStringLiteral("16M")));
     QCOMPARE(doc.project().platform.regions[1].size, 16 * MiB);
-    QCOMPARE(regions->data(size).toString(), QStringLiteral("16M"));
+    QCOMPARE(regions->data(size).toString(), QStringLiteral("16 MiB"));
     QVERIFY(changed.count() >= 1);
     QCOMPARE(doc.undoStack()->count(), 1);
     QCOMPARE(doc.undoStack()->undoText(), QStringLiteral("Change size of region b1"));
@@ -169,12 +171,12 @@ void TestPlatformEditor::editSizeUndoRedo()
 
     doc.undoStack()->undo();
     QCOMPARE(doc.project().platform.regions[1].size, 32 * MiB);
-    QCOMPARE(regions->data(size).toString(), QStringLiteral("32M"));
+    QCOMPARE(regions->data(size).toString(), QStringLiteral("32 MiB"));
     QVERIFY(!doc.isModified());
 
     doc.undoStack()->redo();
     QCOMPARE(doc.project().platform.regions[1].size, 16 * MiB);
-    QCOMPARE(regions->data(size).toString(), QStringLiteral("16M"));
+    QCOMPARE(regions->data(size).toString(), QStringLiteral("16 MiB"));
 
     // The same value again is no edit: nothing is pushed.
     QVERIFY(regions->setData(size, QStringLiteral("0x1000000")));
