@@ -211,6 +211,18 @@ void MainWindow::createDocks()
         m_inspector->inspect(step);
     });
     connect(m_doc, &views::Document::selectionChanged, this, &MainWindow::selectRowForChunk);
+    // A filter or sort change keeps the current row on its step (the proxy moves it, and hides it rather
+    // than moving it to another step). When the current step shows again, select it again; nothing moves.
+    connect(m_stepProxy, &QAbstractItemModel::layoutChanged, this, [this] {
+        if (m_log->currentIndex().isValid() || m_doc->position() == 0)
+            return;
+        const QModelIndex row = m_stepProxy->mapFromSource(m_stepModel->index(int(m_doc->position() - 1), 0));
+        if (!row.isValid())
+            return;
+        const QSignalBlocker block(m_log->selectionModel());
+        m_log->setCurrentIndex(row);
+        m_log->scrollTo(row);
+    });
 
     m_charts = new views::ChartsPanel(m_doc, this);
     auto* chartsDock = new QDockWidget(tr("Charts"), this);

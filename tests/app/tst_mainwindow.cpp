@@ -39,6 +39,7 @@ private Q_SLOTS:
     void startPage();
     void viewStateIsSaved();
     void drawRegionOnMap();
+    void eventLogFilterKeepsStep();
 };
 
 void TestMainWindow::demosAreBuiltIn()
@@ -286,6 +287,35 @@ void TestMainWindow::drawRegionOnMap()
     QVERIFY(w.document()->isModified());
     w.document()->undoStack()->undo();
     QCOMPARE(w.project().platform.regions.size(), before);
+}
+
+void TestMainWindow::eventLogFilterKeepsStep()
+{
+    // Issue 10: filtering the event log moved the current step when it hid the current row.
+    app::MainWindow w;
+    QVERIFY(w.openProject(app::defaultDemoPath(), true));
+    w.document()->waitForRun();
+    QTableView* log = w.eventLog();
+    auto* proxy = qobject_cast<views::StepFilterProxy*>(log->model());
+    QVERIFY(proxy);
+    log->setCurrentIndex(proxy->index(4, 0));
+    QCOMPARE(w.document()->position(), std::size_t(5));
+    auto currentStep = [&] { return proxy->mapToSource(log->currentIndex()).row(); };
+    using Filter = views::StepFilterProxy::OutcomeFilter;
+    proxy->setOutcomeFilter(Filter::Requests); // step 4 passes: it stays current
+    QCOMPARE(currentStep(), 4);
+    QCOMPARE(w.document()->position(), std::size_t(5));
+    proxy->setOutcomeFilter(Filter::Markers); // hides step 4: nothing moves
+    QCOMPARE(w.document()->position(), std::size_t(5));
+    QCOMPARE(w.inspector()->inspectedStep(), std::optional<std::size_t>(4));
+    proxy->setOutcomeFilter(Filter::All); // shown again: current again
+    QCOMPARE(currentStep(), 4);
+    QCOMPARE(w.document()->position(), std::size_t(5));
+    log->sortByColumn(views::StepTableModel::SizeColumn, Qt::DescendingOrder);
+    QCOMPARE(currentStep(), 4);
+    proxy->setTextFilter(QStringLiteral("b2")); // step 4 was placed in b2
+    QCOMPARE(currentStep(), 4);
+    QCOMPARE(w.document()->position(), std::size_t(5));
 }
 
 QTEST_MAIN(TestMainWindow)
