@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mainwindow.h"
 
+#include "backgroundjob.h"
 #include "demos.h"
 #include "startpage.h"
 
@@ -17,7 +18,6 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -30,7 +30,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QPromise>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -38,7 +37,6 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <views/chartspanel.h>
 #include <views/document.h>
@@ -96,6 +94,7 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_summaryLabel);
     connect(m_cancel, &QToolButton::clicked, m_doc, &views::Document::cancelRun);
+    m_jobs = new BackgroundJob(m_progress, m_cancel, m_summaryLabel, this);
     connect(m_map, &views::MemoryMapWidget::hoveredAddressChanged, this, [this](quint64, const QString& description) {
         m_hoverLabel->setText(description.section(QLatin1Char('\n'), 0, 0));
     });
@@ -440,23 +439,69 @@ void MainWindow::createActions()
     help->addAction(tr("&About cmascope"), this, &MainWindow::about);
 }
 
+template <typename T, typename Work>
+bool MainWindow::runJob(const QString& text, Work work, std::optional<T>& result, bool quiet, const QString& title)
+{
+    if (!m_jobs->start<T>(text, std::move(work), [&result](std::optional<T> r) { result = std::move(r); })) {
+        m_lastError = tr("Another file is being opened or saved; wait for it or cancel it.");
+        if (!quiet)
+            QMessageBox::information(this, title, m_lastError);
+        return false;
+    }
+    m_jobs->wait();
+    updateSummary();
+    if (!result) {
+        m_lastError = tr("Cancelled.");
+        statusBar()->showMessage(tr("%1: cancelled").arg(title), 8000);
+        return false;
+    }
+    return true;
+}
+
 bool MainWindow::openProject(const QString& path, bool quiet)
 {
-    QString ioError;
-    const QByteArray data = readAll(path, &ioError);
-    ProjectLoadResult result;
-    if (!ioError.isEmpty()) {
-        m_lastError = ioError;
-    } else {
-        result = parseProject(std::string_view(data.constData(), std::size_t(data.size())));
-        if (!result.ok())
-            m_lastError =
-                QFileInfo(path).fileName() + QStringLiteral(":\n") + QString::fromStdString(result.errorText());
+    // Reading and parsing run off the GUI thread (a large project takes a while), with progress and Cancel.
+    struct Loaded
+    {
+        QString ioError;
+        ProjectLoadResult result;
+    };
+    std::optional<Loaded> loaded;
+    const QString name = QFileInfo(path).fileName();
+    if (!runJob<Loaded>(
+            tr("Opening %1…").arg(name),
+            [path](QPromise<Loaded>& promise) {
+                Loaded l;
+                QFile f(path);
+                QByteArray data;
+                if (!f.open(QIODevice::ReadOnly)) {
+                    l.ioError = QStringLiteral("%1: %2").arg(path, f.errorString());
+                } else {
+                    const qint64 size = f.size();
+                    promise.setProgressRange(0, 1000);
+                    while (!f.atEnd() && !promise.isCanceled()) {
+                        data += f.read(1 << 20);
+                        promise.setProgressValue(size > 0 ? int(qint64(data.size()) * 1000 / size) : 0);
+                    }
+                    promise.setProgressRange(0, 0); // parsing: busy
+                    if (!promise.isCanceled())
+                        l.result = parseProject(std::string_view(data.constData(), std::size_t(data.size())));
+                }
+                if (!promise.isCanceled())
+                    promise.addResult(std::move(l));
+            },
+            loaded, quiet, tr("Cannot open project")))
+        return false;
+    ProjectLoadResult& result = loaded->result;
+    if (!loaded->ioError.isEmpty()) {
+        m_lastError = loaded->ioError;
+    } else if (!result.ok()) {
+        m_lastError = name + QStringLiteral(":\n") + QString::fromStdString(result.errorText());
     }
-    if (!ioError.isEmpty() || !result.ok()) {
+    if (!loaded->ioError.isEmpty() || !result.ok()) {
         if (!quiet)
             QMessageBox::critical(this, tr("Cannot open project"), m_lastError);
-        statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 8000);
+        statusBar()->showMessage(tr("Could not open %1").arg(name), 8000);
         return false;
     }
     m_lastError.clear();
@@ -488,14 +533,25 @@ bool MainWindow::saveProjectAs(const QString& path, bool quiet)
     view.insert(QStringLiteral("map_view"),
         QJsonArray { QString::number(m_map->axis().viewBegin(), 16), QString::number(m_map->axis().viewEnd(), 16) });
     m_doc->setViewJson(QJsonDocument(view).toJson(QJsonDocument::Compact).toStdString());
-    if (const auto err = saveProjectFile(path.toStdString(), m_doc->project())) {
-        m_lastError = QString::fromStdString(*err);
+    // Serialising and writing run off the GUI thread, on a copy: edits made meanwhile are not saved (and the
+    // document stays modified).
+    const int savedIndex = m_doc->undoStack()->index();
+    std::optional<std::optional<std::string>> error;
+    if (!runJob<std::optional<std::string>>(
+            tr("Saving %1…").arg(QFileInfo(path).fileName()),
+            [file = path.toStdString(), project = m_doc->project()](
+                QPromise<std::optional<std::string>>& promise) { promise.addResult(saveProjectFile(file, project)); },
+            error, quiet, tr("Cannot save project")))
+        return false;
+    if (*error) {
+        m_lastError = QString::fromStdString(**error);
         if (!quiet)
             QMessageBox::critical(this, tr("Cannot save project"), m_lastError);
         return false;
     }
     m_doc->setPath(path);
-    m_doc->setSaved();
+    if (m_doc->undoStack()->index() == savedIndex)
+        m_doc->setSaved();
     rememberRecent(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
     return true;
@@ -533,6 +589,12 @@ bool MainWindow::maybeSave()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_jobs->isBusy()) { // the window waits for it: stop it first
+        m_cancel->click();
+        statusBar()->showMessage(tr("Cancelling… close again when it has stopped"), 5000);
+        event->ignore();
+        return;
+    }
     if (!maybeSave()) {
         event->ignore();
         return;
@@ -620,7 +682,7 @@ void MainWindow::openTraceDialog()
 
 void MainWindow::openTrace(const QString& path, bool wait)
 {
-    if (m_traceLoading)
+    if (m_jobs->isBusy())
         return;
     ReplayInputs inputs;
     // A boot log beside the trace gives the areas' exact geometry (cma: Reserved ... at ...).
@@ -635,68 +697,54 @@ void MainWindow::openTrace(const QString& path, bool wait)
             break;
         }
     }
-    m_traceLoading = true;
-    m_progress->setValue(0);
-    m_progress->setVisible(true);
-    m_cancel->setVisible(true);
-    m_summaryLabel->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
-    auto* watcher = new QFutureWatcher<ReplayFileResult>(this);
-    connect(m_cancel, &QToolButton::clicked, watcher, [watcher] { watcher->cancel(); });
-    connect(watcher, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
-        watcher->deleteLater();
-        m_traceLoading = false;
-        m_progress->setVisible(false);
-        m_cancel->setVisible(false);
-        const auto future = watcher->future();
-        if (future.isCanceled() || future.resultCount() == 0) {
-            statusBar()->showMessage(tr("Loading %1 was cancelled").arg(QFileInfo(path).fileName()), 8000);
-            updateSummary();
-            return;
-        }
-        ReplayFileResult r = future.result();
-        const QString error = QString::fromStdString(r.error.empty() ? r.result.error : r.error);
-        if (!r.ok() || !error.isEmpty()) {
-            m_lastError = error;
-            QMessageBox::critical(this, tr("Cannot replay trace"), error);
-            updateSummary();
-            return;
-        }
-        m_lastError.clear();
-        rememberRecent(QFileInfo(path).absoluteFilePath());
-        Project project = replayProject(r.result, QFileInfo(path).fileName().toStdString());
-        // The what-if panel re-runs the recorded requests: it keeps the replay (read-only, shared with its worker).
-        const auto replay = std::make_shared<const ReplayResult>(std::move(r.result));
-        showProject(std::move(project), {}, replay);
-        m_central->setCurrentWidget(m_map);
-        QString message = tr("%1: %2 events, %3 requests (%4 failed); kernel placements predicted %5 of %6")
-                              .arg(QFileInfo(path).fileName())
-                              .arg(replay->events)
-                              .arg(replay->requested)
-                              .arg(replay->failed)
-                              .arg(replay->matched)
-                              .arg(replay->compared);
-        for (const auto& note : replay->notes)
-            message += QStringLiteral("; ") + QString::fromStdString(note);
-        statusBar()->showMessage(message, 20000);
-    });
     const std::string file = path.toStdString();
-    watcher->setFuture(QtConcurrent::run([file, inputs](QPromise<ReplayFileResult>& promise) {
-        promise.setProgressRange(0, 1000);
-        ReplayFileResult r =
-            replayTraceFile(file, inputs, ReplayOptions {}, [&promise](std::uint64_t done, std::uint64_t total) {
-                promise.setProgressValue(total ? int(done * 1000 / total) : 0);
-                return !promise.isCanceled();
-            });
-        if (!promise.isCanceled())
-            promise.addResult(std::move(r));
-    }));
-    if (wait) {
-        while (m_traceLoading) {
-            watcher->waitForFinished();
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        }
-    }
+    const bool started = m_jobs->start<ReplayFileResult>(
+        tr("Reading %1…").arg(QFileInfo(path).fileName()),
+        [file, inputs](QPromise<ReplayFileResult>& promise) {
+            promise.setProgressRange(0, 1000);
+            ReplayFileResult r =
+                replayTraceFile(file, inputs, ReplayOptions {}, [&promise](std::uint64_t done, std::uint64_t total) {
+                    promise.setProgressValue(total ? int(done * 1000 / total) : 0);
+                    return !promise.isCanceled();
+                });
+            if (!promise.isCanceled())
+                promise.addResult(std::move(r));
+        },
+        [this, path](std::optional<ReplayFileResult> result) {
+            if (!result) {
+                statusBar()->showMessage(tr("Loading %1 was cancelled").arg(QFileInfo(path).fileName()), 8000);
+                updateSummary();
+                return;
+            }
+            ReplayFileResult& r = *result;
+            const QString error = QString::fromStdString(r.error.empty() ? r.result.error : r.error);
+            if (!r.ok() || !error.isEmpty()) {
+                m_lastError = error;
+                QMessageBox::critical(this, tr("Cannot replay trace"), error);
+                updateSummary();
+                return;
+            }
+            m_lastError.clear();
+            rememberRecent(QFileInfo(path).absoluteFilePath());
+            Project project = replayProject(r.result, QFileInfo(path).fileName().toStdString());
+            // The what-if panel re-runs the recorded requests: it keeps the replay (read-only, shared with its
+            // worker).
+            const auto replay = std::make_shared<const ReplayResult>(std::move(r.result));
+            showProject(std::move(project), {}, replay);
+            m_central->setCurrentWidget(m_map);
+            QString message = tr("%1: %2 events, %3 requests (%4 failed); kernel placements predicted %5 of %6")
+                                  .arg(QFileInfo(path).fileName())
+                                  .arg(replay->events)
+                                  .arg(replay->requested)
+                                  .arg(replay->failed)
+                                  .arg(replay->matched)
+                                  .arg(replay->compared);
+            for (const auto& note : replay->notes)
+                message += QStringLiteral("; ") + QString::fromStdString(note);
+            statusBar()->showMessage(message, 20000);
+        });
+    if (started && wait)
+        m_jobs->wait();
 }
 
 void MainWindow::importDialog()
@@ -709,29 +757,46 @@ void MainWindow::importDialog()
 
 bool MainWindow::importConfiguration(const QString& path, bool quiet)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        m_lastError = QStringLiteral("%1: %2").arg(path, f.errorString());
-        if (!quiet)
-            QMessageBox::critical(this, tr("Cannot import"), m_lastError);
-        return false;
-    }
-    const QByteArray data = f.readAll();
-    const std::string_view content(data.constData(), std::size_t(data.size()));
-    const auto format = guessConfigFormat(QFileInfo(path).fileName().toStdString(), content);
-    if (!format) {
-        m_lastError = tr("%1: not a configuration cmascope can read").arg(path);
-        if (!quiet)
-            QMessageBox::critical(this, tr("Cannot import"), m_lastError);
-        return false;
-    }
-    ImportOptions options;
-    options.sourceName = QFileInfo(path).fileName().toStdString();
+    // Reading and importing run off the GUI thread: a DTS goes through dtc (killed after its timeout, or on
+    // Cancel), and a large file takes a while to parse.
+    struct Imported
+    {
+        QString error;
+        ImportResult result;
+    };
+    std::optional<Imported> imported;
     // Formats without a memory layout (command lines, 2010 maps) keep the current banks and devices.
-    options.base = &m_doc->project().platform;
-    const ImportResult result = importConfig(content, *format, options);
-    if (!result.ok()) {
-        m_lastError = QString::fromStdString(result.errorText());
+    if (!runJob<Imported>(
+            tr("Importing %1…").arg(QFileInfo(path).fileName()),
+            [path, base = m_doc->project().platform](QPromise<Imported>& promise) {
+                Imported r;
+                QFile f(path);
+                if (!f.open(QIODevice::ReadOnly)) {
+                    r.error = QStringLiteral("%1: %2").arg(path, f.errorString());
+                    promise.addResult(std::move(r));
+                    return;
+                }
+                const QByteArray data = f.readAll();
+                const std::string_view content(data.constData(), std::size_t(data.size()));
+                const auto format = guessConfigFormat(QFileInfo(path).fileName().toStdString(), content);
+                if (!format) {
+                    r.error = tr("%1: not a configuration cmascope can read").arg(path);
+                    promise.addResult(std::move(r));
+                    return;
+                }
+                ImportOptions options;
+                options.sourceName = QFileInfo(path).fileName().toStdString();
+                options.base = &base;
+                options.cancelled = [&promise] { return promise.isCanceled(); };
+                r.result = importConfig(content, *format, options);
+                if (!promise.isCanceled())
+                    promise.addResult(std::move(r));
+            },
+            imported, quiet, tr("Cannot import")))
+        return false;
+    const ImportResult& result = imported->result;
+    if (!imported->error.isEmpty() || !result.ok()) {
+        m_lastError = !imported->error.isEmpty() ? imported->error : QString::fromStdString(result.errorText());
         if (!quiet)
             QMessageBox::critical(this, tr("Cannot import"), m_lastError);
         return false;

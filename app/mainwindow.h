@@ -6,6 +6,7 @@
 #include <QMainWindow>
 
 #include <memory>
+#include <optional>
 
 class QComboBox;
 class QDockWidget;
@@ -35,6 +36,7 @@ class WhatIfPanel;
 
 namespace cmascope::app {
 
+class BackgroundJob;
 class StartPage;
 
 class MainWindow : public QMainWindow
@@ -113,13 +115,17 @@ private:
 
     /// Restores the layout, colouring, map window, scenario and step saved in a project's "view".
     void applyViewState(const QString& json);
+    /// Runs @p work off the GUI thread as a BackgroundJob and waits for it with the event loop running;
+    /// false (m_lastError set; a message box titled @p title unless @p quiet) when busy or cancelled.
+    template <typename T, typename Work>
+    bool runJob(const QString& text, Work work, std::optional<T>& result, bool quiet, const QString& title);
 
     views::Document* m_doc = nullptr;
     QString m_lastError;
     views::MemoryMapWidget* m_map = nullptr;
     views::ChartsPanel* m_charts = nullptr;
     views::PlatformEditor* m_editor = nullptr;
-    bool m_traceLoading = false;
+    BackgroundJob* m_jobs = nullptr;
     QStackedWidget* m_central = nullptr;
     StartPage* m_startPage = nullptr;
     views::TimelineWidget* m_timeline = nullptr;
