@@ -49,11 +49,13 @@ public:
         if (m_label)
             m_label->setText(text);
         auto* watcher = new QFutureWatcher<T>(this);
+        m_watcher = watcher;
         connect(m_cancel, &QToolButton::clicked, watcher, [watcher] { watcher->cancel(); });
         connect(watcher, &QFutureWatcherBase::progressRangeChanged, m_progress, &QProgressBar::setRange);
         connect(watcher, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
         connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, done = std::move(done)]() mutable {
             watcher->deleteLater();
+            m_watcher = nullptr;
             m_busy = false;
             m_progress->setRange(0, 1000);
             m_progress->setVisible(false);
@@ -80,6 +82,16 @@ public:
         loop.exec();
     }
 
+    /// Cancels the running job and blocks until its work has returned (for data it reads that is about to
+    /// go away); its done() still runs later, with nullopt.
+    void cancelAndWait()
+    {
+        if (m_watcher) {
+            m_watcher->cancel();
+            m_watcher->waitForFinished();
+        }
+    }
+
 Q_SIGNALS:
     void finished();
 
@@ -87,6 +99,7 @@ private:
     QProgressBar* m_progress;
     QToolButton* m_cancel;
     QLabel* m_label;
+    QFutureWatcherBase* m_watcher = nullptr;
     bool m_busy = false;
 };
 

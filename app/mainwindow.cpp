@@ -869,7 +869,7 @@ void MainWindow::exportEventLogCsv()
         statusBar()->showMessage(tr("Exported the event log to %1").arg(QFileInfo(path).fileName()), 8000);
 }
 
-QString MainWindow::writeEventLogCsv(const QString& path) const
+QString MainWindow::writeEventLogCsv(const QString& path)
 {
     // The rows as shown: filtered and sorted. RFC 4180 quoting.
     auto quote = [](QString v) {
@@ -883,17 +883,36 @@ QString MainWindow::writeEventLogCsv(const QString& path) const
     for (int c = 0; c < m->columnCount(); ++c)
         header << quote(m->headerData(c, Qt::Horizontal).toString());
     csv += header.join(QLatin1Char(',')) + QLatin1Char('\n');
-    for (int r = 0; r < m->rowCount(); ++r) {
-        QStringList row;
-        for (int c = 0; c < m->columnCount(); ++c)
-            row << quote(m->index(r, c).data().toString());
-        csv += row.join(QLatin1Char(',')) + QLatin1Char('\n');
-    }
-    const QByteArray utf8 = csv.toUtf8();
-    if (const auto err =
-            writeFileAtomically(path.toStdString(), std::string_view(utf8.constData(), std::size_t(utf8.size()))))
-        return QString::fromStdString(*err);
-    return {};
+    // The cells are formatted and written off the GUI thread (a million steps take seconds): the rows in
+    // view order are taken here, and a new run waits for the job to stop before it replaces this one.
+    std::vector<int> rows(std::size_t(m_stepProxy->rowCount()));
+    for (int r = 0; r < m_stepProxy->rowCount(); ++r)
+        rows[std::size_t(r)] = m_stepProxy->mapToSource(m_stepProxy->index(r, 0)).row();
+    const auto guard = connect(m_doc, &views::Document::runAboutToStart, m_jobs, &BackgroundJob::cancelAndWait);
+    std::optional<QString> error;
+    const bool done = runJob<QString>(
+        tr("Exporting the event log…"),
+        [csv, rows = std::move(rows), model = static_cast<const QAbstractItemModel*>(m_stepModel), quote,
+            file = path.toStdString()](QPromise<QString>& promise) mutable {
+            promise.setProgressRange(0, 1000);
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                if (i % 4096 == 0) {
+                    if (promise.isCanceled())
+                        return;
+                    promise.setProgressValue(int(i * 1000 / rows.size()));
+                }
+                QStringList row;
+                for (int c = 0; c < model->columnCount(); ++c)
+                    row << quote(model->index(rows[i], c).data().toString());
+                csv += row.join(QLatin1Char(',')) + QLatin1Char('\n');
+            }
+            const QByteArray utf8 = csv.toUtf8();
+            const auto err = writeFileAtomically(file, std::string_view(utf8.constData(), std::size_t(utf8.size())));
+            promise.addResult(err ? QString::fromStdString(*err) : QString());
+        },
+        error, true, tr("Cannot export"));
+    disconnect(guard);
+    return done ? *error : m_lastError;
 }
 
 void MainWindow::showStartPage()

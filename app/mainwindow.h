@@ -75,7 +75,8 @@ public:
     /// Imports a command line, device tree (DTS/DTB), /proc/iomem, dmesg or 2010 map file.
     bool importConfiguration(const QString& path, bool quiet = false);
     /// Writes the event log as shown (filtered, sorted) as CSV; an error text on failure.
-    QString writeEventLogCsv(const QString& path) const;
+    /// Formats and writes off the GUI thread (progress, Cancel); returns when done.
+    QString writeEventLogCsv(const QString& path);
     views::ChartsPanel* charts() const { return m_charts; }
     views::PlatformEditor* platformEditor() const { return m_editor; }
     views::WhatIfPanel* whatIfPanel() const { return m_whatIf; }

@@ -435,6 +435,18 @@ void TestMainWindow::openAndSaveRunOffTheGuiThread()
     }
     QVERIFY(!w.document()->isModified());
     QVERIFY(QFileInfo(dir.filePath(QStringLiteral("again.json"))).size() > 1000000);
+    // Exporting its event log (400,008 rows) formats every cell: off the GUI thread too.
+    w.document()->waitForRun();
+    QCOMPARE(w.eventLog()->model()->rowCount(), int(p.scenarios[0].steps.size()));
+    {
+        GuiTicks gui(w);
+        const QString csv = dir.filePath(QStringLiteral("log.csv"));
+        QVERIFY2(w.writeEventLogCsv(csv).isEmpty(), qPrintable(w.lastError()));
+        QVERIFY2(gui.ticks >= 1, qPrintable(QString::number(gui.ticks)));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().count('\n'), qsizetype(p.scenarios[0].steps.size() + 1));
+    }
 }
 
 QTEST_MAIN(TestMainWindow)
