@@ -697,52 +697,52 @@ void MainWindow::openTrace(const QString& path, bool wait)
             break;
         }
     }
+    auto done = [this, path](std::optional<ReplayFileResult> loaded) {
+        if (!loaded) {
+            statusBar()->showMessage(tr("Loading %1 was cancelled").arg(QFileInfo(path).fileName()), 8000);
+            updateSummary();
+            return;
+        }
+        ReplayFileResult r = std::move(*loaded);
+        const QString error = QString::fromStdString(r.error.empty() ? r.result.error : r.error);
+        if (!r.ok() || !error.isEmpty()) {
+            m_lastError = error;
+            QMessageBox::critical(this, tr("Cannot replay trace"), error);
+            updateSummary();
+            return;
+        }
+        m_lastError.clear();
+        rememberRecent(QFileInfo(path).absoluteFilePath());
+        Project project = replayProject(r.result, QFileInfo(path).fileName().toStdString());
+        // The what-if panel re-runs the recorded requests: it keeps the replay (read-only, shared with its worker).
+        const auto replay = std::make_shared<const ReplayResult>(std::move(r.result));
+        showProject(std::move(project), {}, replay);
+        m_central->setCurrentWidget(m_map);
+        QString message = tr("%1: %2 events, %3 requests (%4 failed); kernel placements predicted %5 of %6")
+                              .arg(QFileInfo(path).fileName())
+                              .arg(replay->events)
+                              .arg(replay->requested)
+                              .arg(replay->failed)
+                              .arg(replay->matched)
+                              .arg(replay->compared);
+        for (const auto& note : replay->notes)
+            message += QStringLiteral("; ") + QString::fromStdString(note);
+        statusBar()->showMessage(message, 20000);
+    };
     const std::string file = path.toStdString();
+    auto work = [file, inputs](QPromise<ReplayFileResult>& promise) {
+        promise.setProgressRange(0, 1000);
+        ReplayFileResult r =
+            replayTraceFile(file, inputs, ReplayOptions {}, [&promise](std::uint64_t done, std::uint64_t total) {
+                promise.setProgressValue(total ? int(done * 1000 / total) : 0);
+                return !promise.isCanceled();
+            });
+        if (!promise.isCanceled())
+            promise.addResult(std::move(r));
+    };
+    // The window's one job pattern (BackgroundJob): progress bar, Cancel, result back on the GUI thread.
     const bool started = m_jobs->start<ReplayFileResult>(
-        tr("Reading %1…").arg(QFileInfo(path).fileName()),
-        [file, inputs](QPromise<ReplayFileResult>& promise) {
-            promise.setProgressRange(0, 1000);
-            ReplayFileResult r =
-                replayTraceFile(file, inputs, ReplayOptions {}, [&promise](std::uint64_t done, std::uint64_t total) {
-                    promise.setProgressValue(total ? int(done * 1000 / total) : 0);
-                    return !promise.isCanceled();
-                });
-            if (!promise.isCanceled())
-                promise.addResult(std::move(r));
-        },
-        [this, path](std::optional<ReplayFileResult> result) {
-            if (!result) {
-                statusBar()->showMessage(tr("Loading %1 was cancelled").arg(QFileInfo(path).fileName()), 8000);
-                updateSummary();
-                return;
-            }
-            ReplayFileResult& r = *result;
-            const QString error = QString::fromStdString(r.error.empty() ? r.result.error : r.error);
-            if (!r.ok() || !error.isEmpty()) {
-                m_lastError = error;
-                QMessageBox::critical(this, tr("Cannot replay trace"), error);
-                updateSummary();
-                return;
-            }
-            m_lastError.clear();
-            rememberRecent(QFileInfo(path).absoluteFilePath());
-            Project project = replayProject(r.result, QFileInfo(path).fileName().toStdString());
-            // The what-if panel re-runs the recorded requests: it keeps the replay (read-only, shared with its
-            // worker).
-            const auto replay = std::make_shared<const ReplayResult>(std::move(r.result));
-            showProject(std::move(project), {}, replay);
-            m_central->setCurrentWidget(m_map);
-            QString message = tr("%1: %2 events, %3 requests (%4 failed); kernel placements predicted %5 of %6")
-                                  .arg(QFileInfo(path).fileName())
-                                  .arg(replay->events)
-                                  .arg(replay->requested)
-                                  .arg(replay->failed)
-                                  .arg(replay->matched)
-                                  .arg(replay->compared);
-            for (const auto& note : replay->notes)
-                message += QStringLiteral("; ") + QString::fromStdString(note);
-            statusBar()->showMessage(message, 20000);
-        });
+        tr("Reading %1…").arg(QFileInfo(path).fileName()), std::move(work), std::move(done));
     if (started && wait)
         m_jobs->wait();
 }
