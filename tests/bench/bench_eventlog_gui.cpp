@@ -101,9 +101,9 @@ int main(int argc, char** argv)
     while (currentRow + 1 < proxy.rowCount()
         && proxy.index(currentRow, StepTableModel::DeviceColumn).data().toString() != QStringLiteral("dev1"))
         ++currentRow;
-    const QModelIndex current = proxy.index(currentRow, 0);
-    view.setCurrentIndex(current);
-    view.scrollTo(current);
+    const QPersistentModelIndex current = model.index(currentRow, 0);
+    view.setCurrentIndex(proxy.mapFromSource(current));
+    view.scrollTo(proxy.mapFromSource(current));
     QCoreApplication::processEvents();
 
     auto measure = [&](const char* what, const std::function<void()>& change) {
@@ -144,6 +144,7 @@ int main(int argc, char** argv)
         measure("region: all", [&] { proxy.setRegionFilter(QString()); });
     }
     if (sorts) {
+        view.setCurrentIndex(proxy.mapFromSource(current)); // current again, for the sorts
         const std::pair<const char*, int> columns[] = {
             { "sort by size, descending", StepTableModel::SizeColumn },
             { "sort by device, descending", StepTableModel::DeviceColumn },
