@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mainwindow.h"
 
+#include "backgroundjob.h"
 #include "demos.h"
 #include "startpage.h"
 
@@ -18,7 +19,6 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -38,10 +38,10 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <views/chartspanel.h>
 #include <views/document.h>
@@ -99,6 +99,7 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_summaryLabel);
     connect(m_cancel, &QToolButton::clicked, m_doc, &views::Document::cancelRun);
+    m_jobs = new BackgroundJob(m_progress, m_cancel, m_summaryLabel, this);
     connect(m_map, &views::MemoryMapWidget::hoveredAddressChanged, this, [this](quint64, const QString& description) {
         m_hoverLabel->setText(description.section(QLatin1Char('\n'), 0, 0));
     });
@@ -218,6 +219,19 @@ void MainWindow::createDocks()
         m_doc->setCurrentStep(std::size_t(m_stepProxy->mapToSource(current).row()));
     });
     connect(m_doc, &views::Document::positionChanged, this, &MainWindow::followCurrentStep);
+    // A filter or sort change keeps the current row on its step (the proxy moves it, and hides it rather
+    // than moving it to another step). When the current step shows again, select it again; nothing moves.
+    connect(m_stepProxy, &QAbstractItemModel::layoutChanged, this, [this] {
+        const auto step = m_doc->currentStep();
+        if (m_log->currentIndex().isValid() || !step)
+            return;
+        const QModelIndex row = m_stepProxy->mapFromSource(m_stepModel->index(int(*step), 0));
+        if (!row.isValid())
+            return;
+        const QSignalBlocker block(m_log->selectionModel());
+        m_log->setCurrentIndex(row);
+        m_log->scrollTo(row);
+    });
 
     m_charts = new views::ChartsPanel(m_doc, this);
     auto* chartsDock = new QDockWidget(tr("Charts"), this);
@@ -506,23 +520,69 @@ void MainWindow::createActions()
     help->addAction(tr("&About cmascope"), this, &MainWindow::about);
 }
 
+template <typename T, typename Work>
+bool MainWindow::runJob(const QString& text, Work work, std::optional<T>& result, bool quiet, const QString& title)
+{
+    if (!m_jobs->start<T>(text, std::move(work), [&result](std::optional<T> r) { result = std::move(r); })) {
+        m_lastError = tr("Another file is being opened or saved; wait for it or cancel it.");
+        if (!quiet)
+            QMessageBox::information(this, title, m_lastError);
+        return false;
+    }
+    m_jobs->wait();
+    updateSummary();
+    if (!result) {
+        m_lastError = tr("Cancelled.");
+        statusBar()->showMessage(tr("%1: cancelled").arg(title), 8000);
+        return false;
+    }
+    return true;
+}
+
 bool MainWindow::openProject(const QString& path, bool quiet)
 {
-    QString ioError;
-    const QByteArray data = readAll(path, &ioError);
-    ProjectLoadResult result;
-    if (!ioError.isEmpty()) {
-        m_lastError = ioError;
-    } else {
-        result = parseProject(std::string_view(data.constData(), std::size_t(data.size())));
-        if (!result.ok())
-            m_lastError =
-                QFileInfo(path).fileName() + QStringLiteral(":\n") + QString::fromStdString(result.errorText());
+    // Reading and parsing run off the GUI thread (a large project takes a while), with progress and Cancel.
+    struct Loaded
+    {
+        QString ioError;
+        ProjectLoadResult result;
+    };
+    std::optional<Loaded> loaded;
+    const QString name = QFileInfo(path).fileName();
+    if (!runJob<Loaded>(
+            tr("Opening %1…").arg(name),
+            [path](QPromise<Loaded>& promise) {
+                Loaded l;
+                QFile f(path);
+                QByteArray data;
+                if (!f.open(QIODevice::ReadOnly)) {
+                    l.ioError = QStringLiteral("%1: %2").arg(path, f.errorString());
+                } else {
+                    const qint64 size = f.size();
+                    promise.setProgressRange(0, 1000);
+                    while (!f.atEnd() && !promise.isCanceled()) {
+                        data += f.read(1 << 20);
+                        promise.setProgressValue(size > 0 ? int(qint64(data.size()) * 1000 / size) : 0);
+                    }
+                    promise.setProgressRange(0, 0); // parsing: busy
+                    if (!promise.isCanceled())
+                        l.result = parseProject(std::string_view(data.constData(), std::size_t(data.size())));
+                }
+                if (!promise.isCanceled())
+                    promise.addResult(std::move(l));
+            },
+            loaded, quiet, tr("Cannot open project")))
+        return false;
+    ProjectLoadResult& result = loaded->result;
+    if (!loaded->ioError.isEmpty()) {
+        m_lastError = loaded->ioError;
+    } else if (!result.ok()) {
+        m_lastError = name + QStringLiteral(":\n") + QString::fromStdString(result.errorText());
     }
-    if (!ioError.isEmpty() || !result.ok()) {
+    if (!loaded->ioError.isEmpty() || !result.ok()) {
         if (!quiet)
             QMessageBox::critical(this, tr("Cannot open project"), m_lastError);
-        statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 8000);
+        statusBar()->showMessage(tr("Could not open %1").arg(name), 8000);
         return false;
     }
     m_lastError.clear();
@@ -554,14 +614,25 @@ bool MainWindow::saveProjectAs(const QString& path, bool quiet)
     view.insert(QStringLiteral("map_view"),
         QJsonArray { QString::number(m_map->axis().viewBegin(), 16), QString::number(m_map->axis().viewEnd(), 16) });
     m_doc->setViewJson(QJsonDocument(view).toJson(QJsonDocument::Compact).toStdString());
-    if (const auto err = saveProjectFile(path.toStdString(), m_doc->project())) {
-        m_lastError = QString::fromStdString(*err);
+    // Serialising and writing run off the GUI thread, on a copy: edits made meanwhile are not saved (and the
+    // document stays modified).
+    const int savedIndex = m_doc->undoStack()->index();
+    std::optional<std::optional<std::string>> error;
+    if (!runJob<std::optional<std::string>>(
+            tr("Saving %1…").arg(QFileInfo(path).fileName()),
+            [file = path.toStdString(), project = m_doc->project()](
+                QPromise<std::optional<std::string>>& promise) { promise.addResult(saveProjectFile(file, project)); },
+            error, quiet, tr("Cannot save project")))
+        return false;
+    if (*error) {
+        m_lastError = QString::fromStdString(**error);
         if (!quiet)
             QMessageBox::critical(this, tr("Cannot save project"), m_lastError);
         return false;
     }
     m_doc->setPath(path);
-    m_doc->setSaved();
+    if (m_doc->undoStack()->index() == savedIndex)
+        m_doc->setSaved();
     rememberRecent(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
     return true;
@@ -599,6 +670,12 @@ bool MainWindow::maybeSave()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_jobs->isBusy()) { // the window waits for it: stop it first
+        m_cancel->click();
+        statusBar()->showMessage(tr("Cancelling… close again when it has stopped"), 5000);
+        event->ignore();
+        return;
+    }
     if (!maybeSave()) {
         event->ignore();
         return;
@@ -620,7 +697,9 @@ void MainWindow::dropEvent(QDropEvent* event)
     const auto urls = event->mimeData()->urls();
     if (urls.isEmpty() || !urls.first().isLocalFile())
         return;
-    openAny(urls.first().toLocalFile());
+    // Opened after the drop has finished: opening waits for its background job with a nested event loop.
+    const QString path = urls.first().toLocalFile();
+    QTimer::singleShot(0, this, [this, path] { openAny(path); });
     event->acceptProposedAction();
 }
 
@@ -683,7 +762,7 @@ void MainWindow::openTraceDialog()
 
 void MainWindow::openTrace(const QString& path, bool wait)
 {
-    if (m_traceLoading)
+    if (m_jobs->isBusy())
         return;
     ReplayInputs inputs;
     // A boot log beside the trace gives the areas' exact geometry (cma: Reserved ... at ...).
@@ -698,26 +777,13 @@ void MainWindow::openTrace(const QString& path, bool wait)
             break;
         }
     }
-    m_traceLoading = true;
-    m_progress->setValue(0);
-    m_progress->setVisible(true);
-    m_cancel->setVisible(true);
-    m_summaryLabel->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
-    auto* watcher = new QFutureWatcher<ReplayFileResult>(this);
-    connect(m_cancel, &QToolButton::clicked, watcher, [watcher] { watcher->cancel(); });
-    connect(watcher, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
-        watcher->deleteLater();
-        m_traceLoading = false;
-        m_progress->setVisible(false);
-        m_cancel->setVisible(false);
-        const auto future = watcher->future();
-        if (future.isCanceled() || future.resultCount() == 0) {
+    auto done = [this, path](std::optional<ReplayFileResult> loaded) {
+        if (!loaded) {
             statusBar()->showMessage(tr("Loading %1 was cancelled").arg(QFileInfo(path).fileName()), 8000);
             updateSummary();
             return;
         }
-        ReplayFileResult r = future.result();
+        ReplayFileResult r = std::move(*loaded);
         const QString error = QString::fromStdString(r.error.empty() ? r.result.error : r.error);
         if (!r.ok() || !error.isEmpty()) {
             m_lastError = error;
@@ -742,9 +808,9 @@ void MainWindow::openTrace(const QString& path, bool wait)
         for (const auto& note : replay->notes)
             message += QStringLiteral("; ") + QString::fromStdString(note);
         statusBar()->showMessage(message, 20000);
-    });
+    };
     const std::string file = path.toStdString();
-    watcher->setFuture(QtConcurrent::run([file, inputs](QPromise<ReplayFileResult>& promise) {
+    auto work = [file, inputs](QPromise<ReplayFileResult>& promise) {
         promise.setProgressRange(0, 1000);
         ReplayFileResult r =
             replayTraceFile(file, inputs, ReplayOptions {}, [&promise](std::uint64_t done, std::uint64_t total) {
@@ -753,13 +819,12 @@ void MainWindow::openTrace(const QString& path, bool wait)
             });
         if (!promise.isCanceled())
             promise.addResult(std::move(r));
-    }));
-    if (wait) {
-        while (m_traceLoading) {
-            watcher->waitForFinished();
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        }
-    }
+    };
+    // The window's one job pattern (BackgroundJob): progress bar, Cancel, result back on the GUI thread.
+    const bool started = m_jobs->start<ReplayFileResult>(
+        tr("Reading %1…").arg(QFileInfo(path).fileName()), std::move(work), std::move(done));
+    if (started && wait)
+        m_jobs->wait();
 }
 
 void MainWindow::importDialog(bool ontoCurrentBoard)
@@ -773,32 +838,51 @@ void MainWindow::importDialog(bool ontoCurrentBoard)
 
 bool MainWindow::importConfiguration(const QString& path, bool quiet, bool ontoCurrentBoard)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        m_lastError = QStringLiteral("%1: %2").arg(path, f.errorString());
-        if (!quiet)
-            QMessageBox::critical(this, tr("Cannot import"), m_lastError);
-        return false;
-    }
-    const QByteArray data = f.readAll();
-    const std::string_view content(data.constData(), std::size_t(data.size()));
-    const auto format = guessConfigFormat(QFileInfo(path).fileName().toStdString(), content);
-    if (!format) {
-        m_lastError = tr("%1: not a configuration cmascope can read").arg(path);
-        if (!quiet)
-            QMessageBox::critical(this, tr("Cannot import"), m_lastError);
-        return false;
-    }
-    ImportOptions options;
-    options.sourceName = QFileInfo(path).fileName().toStdString();
+    // Reading and importing run off the GUI thread: a DTS goes through dtc (killed after its timeout, or on
+    // Cancel), and a large file takes a while to parse.
+    struct Imported
+    {
+        QString error;
+        ImportResult result;
+    };
+    std::optional<Imported> imported;
     // An import is a new project, as with cmascope-cli import; only when the user asked for it, the open
     // project is the base (its banks, devices and kinds; cmascope-cli import --base).
-    const Platform base = m_doc->project().platform;
+    std::optional<Platform> base;
     if (ontoCurrentBoard)
-        options.base = &base;
-    const ImportResult result = importConfig(content, *format, options);
-    if (!result.ok()) {
-        m_lastError = QString::fromStdString(result.errorText());
+        base = m_doc->project().platform;
+    if (!runJob<Imported>(
+            tr("Importing %1…").arg(QFileInfo(path).fileName()),
+            [path, base](QPromise<Imported>& promise) {
+                Imported r;
+                QFile f(path);
+                if (!f.open(QIODevice::ReadOnly)) {
+                    r.error = QStringLiteral("%1: %2").arg(path, f.errorString());
+                    promise.addResult(std::move(r));
+                    return;
+                }
+                const QByteArray data = f.readAll();
+                const std::string_view content(data.constData(), std::size_t(data.size()));
+                const auto format = guessConfigFormat(QFileInfo(path).fileName().toStdString(), content);
+                if (!format) {
+                    r.error = tr("%1: not a configuration cmascope can read").arg(path);
+                    promise.addResult(std::move(r));
+                    return;
+                }
+                ImportOptions options;
+                options.sourceName = QFileInfo(path).fileName().toStdString();
+                if (base)
+                    options.base = &*base;
+                options.cancelled = [&promise] { return promise.isCanceled(); };
+                r.result = importConfig(content, *format, options);
+                if (!promise.isCanceled())
+                    promise.addResult(std::move(r));
+            },
+            imported, quiet, tr("Cannot import")))
+        return false;
+    const ImportResult& result = imported->result;
+    if (!imported->error.isEmpty() || !result.ok()) {
+        m_lastError = !imported->error.isEmpty() ? imported->error : QString::fromStdString(result.errorText());
         if (!quiet)
             QMessageBox::critical(this, tr("Cannot import"), m_lastError);
         return false;
@@ -871,7 +955,7 @@ void MainWindow::exportEventLogCsv()
         statusBar()->showMessage(tr("Exported the event log to %1").arg(QFileInfo(path).fileName()), 8000);
 }
 
-QString MainWindow::writeEventLogCsv(const QString& path) const
+QString MainWindow::writeEventLogCsv(const QString& path)
 {
     // The rows as shown: filtered and sorted. RFC 4180 quoting (csv.h).
     auto quote = [](const QString& v) {
@@ -884,17 +968,36 @@ QString MainWindow::writeEventLogCsv(const QString& path) const
     for (int c = 0; c < m->columnCount(); ++c)
         header << quote(m->headerData(c, Qt::Horizontal).toString());
     csv += header.join(QLatin1Char(',')) + QLatin1Char('\n');
-    for (int r = 0; r < m->rowCount(); ++r) {
-        QStringList row;
-        for (int c = 0; c < m->columnCount(); ++c)
-            row << quote(m->index(r, c).data().toString());
-        csv += row.join(QLatin1Char(',')) + QLatin1Char('\n');
-    }
-    const QByteArray utf8 = csv.toUtf8();
-    if (const auto err =
-            writeFileAtomically(path.toStdString(), std::string_view(utf8.constData(), std::size_t(utf8.size()))))
-        return QString::fromStdString(*err);
-    return {};
+    // The cells are formatted and written off the GUI thread (a million steps take seconds): the rows in
+    // view order are taken here, and a new run waits for the job to stop before it replaces this one.
+    std::vector<int> rows(std::size_t(m_stepProxy->rowCount()));
+    for (int r = 0; r < m_stepProxy->rowCount(); ++r)
+        rows[std::size_t(r)] = m_stepProxy->mapToSource(m_stepProxy->index(r, 0)).row();
+    const auto guard = connect(m_doc, &views::Document::runAboutToStart, m_jobs, &BackgroundJob::cancelAndWait);
+    std::optional<QString> error;
+    const bool done = runJob<QString>(
+        tr("Exporting the event log…"),
+        [csv, rows = std::move(rows), model = static_cast<const QAbstractItemModel*>(m_stepModel), quote,
+            file = path.toStdString()](QPromise<QString>& promise) mutable {
+            promise.setProgressRange(0, 1000);
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                if (i % 4096 == 0) {
+                    if (promise.isCanceled())
+                        return;
+                    promise.setProgressValue(int(i * 1000 / rows.size()));
+                }
+                QStringList row;
+                for (int c = 0; c < model->columnCount(); ++c)
+                    row << quote(model->index(rows[i], c).data().toString());
+                csv += row.join(QLatin1Char(',')) + QLatin1Char('\n');
+            }
+            const QByteArray utf8 = csv.toUtf8();
+            const auto err = writeFileAtomically(file, std::string_view(utf8.constData(), std::size_t(utf8.size())));
+            promise.addResult(err ? QString::fromStdString(*err) : QString());
+        },
+        error, true, tr("Cannot export"));
+    disconnect(guard);
+    return done ? *error : m_lastError;
 }
 
 void MainWindow::showStartPage()

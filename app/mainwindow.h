@@ -6,6 +6,7 @@
 #include <QMainWindow>
 
 #include <memory>
+#include <optional>
 
 class QComboBox;
 class QDockWidget;
@@ -35,6 +36,7 @@ class WhatIfPanel;
 
 namespace cmascope::app {
 
+class BackgroundJob;
 class StartPage;
 
 class MainWindow : public QMainWindow
@@ -75,7 +77,8 @@ public:
     /// formats without a memory layout take its banks, devices and kinds.
     bool importConfiguration(const QString& path, bool quiet = false, bool ontoCurrentBoard = false);
     /// Writes the event log as shown (filtered, sorted) as CSV; an error text on failure.
-    QString writeEventLogCsv(const QString& path) const;
+    /// Formats and writes off the GUI thread (progress, Cancel); returns when done.
+    QString writeEventLogCsv(const QString& path);
     views::ChartsPanel* charts() const { return m_charts; }
     views::PlatformEditor* platformEditor() const { return m_editor; }
     views::WhatIfPanel* whatIfPanel() const { return m_whatIf; }
@@ -121,19 +124,23 @@ private:
 
     /// Restores the layout, colouring, map window, scenario and step saved in a project's "view".
     void applyViewState(const QString& json);
+    /// Runs @p work off the GUI thread as a BackgroundJob and waits for it with the event loop running;
+    /// false (m_lastError set; a message box titled @p title unless @p quiet) when busy or cancelled.
+    template <typename T, typename Work>
+    bool runJob(const QString& text, Work work, std::optional<T>& result, bool quiet, const QString& title);
 
     views::Document* m_doc = nullptr;
     QString m_lastError;
     views::MemoryMapWidget* m_map = nullptr;
     views::ChartsPanel* m_charts = nullptr;
     views::PlatformEditor* m_editor = nullptr;
-    bool m_traceLoading = false;
     QDockWidget* m_logDock = nullptr;
     QDockWidget* m_rightDock = nullptr; ///< the failure inspector, tabbed with the platform editor
     QDockWidget* m_legendDock = nullptr;
     bool m_layoutRestored = false; ///< the saved dock layout was restored
     bool m_defaultDockSizes = false; ///< applyDefaultDockSizes() ran
     bool m_followingStep = false; ///< followCurrentStep() is moving the event log's selection
+    BackgroundJob* m_jobs = nullptr;
     QStackedWidget* m_central = nullptr;
     StartPage* m_startPage = nullptr;
     views::TimelineWidget* m_timeline = nullptr;

@@ -13,6 +13,8 @@ extern "C" {
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -23,6 +25,7 @@ extern "C" {
 #include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <variant>
 
@@ -773,28 +776,62 @@ void replaceAll(std::string& s, const std::string& from, const std::string& to)
         s.replace(pos, from.size(), to);
 }
 
-/// Runs @p argv with stdout to /dev/null and stderr to @p errFile; returns the exit status or an error text.
-std::variant<int, std::string> run(const std::vector<std::string>& argv, const std::string& errFile)
+/// Runs @p argv with stdout to /dev/null and stderr to @p errFile, in a process group of its own; returns the
+/// exit status or an error text. The group is killed when @p timeout passes or @p cancelled says so; the
+/// error then says which, and names @p what (the file being compiled).
+std::variant<int, std::string> run(const std::vector<std::string>& argv, const std::string& errFile,
+    std::chrono::milliseconds timeout, const std::function<bool()>& cancelled, const std::string& what)
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP); // its own group: a kill reaches its children too
+    posix_spawnattr_setpgroup(&attr, 0);
     std::vector<char*> args;
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     pid_t pid = 0;
-    const int rc = posix_spawnp(&pid, argv[0].c_str(), &fa, nullptr, args.data(), environ);
+    const int rc = posix_spawnp(&pid, argv[0].c_str(), &fa, &attr, args.data(), environ);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0)
         return "cannot run " + argv[0] + ": " + std::strerror(rc)
             + (rc == ENOENT ? " (install the device tree compiler, Debian package device-tree-compiler)" : "");
+    auto reap = [&](int& status) {
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
+    };
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
-            return "waiting for " + argv[0] + " failed: " + std::strerror(errno);
+    const auto start = std::chrono::steady_clock::now();
+    auto pause = std::chrono::milliseconds(1);
+    for (;;) {
+        const pid_t done = waitpid(pid, &status, WNOHANG);
+        if (done == pid)
+            break;
+        if (done < 0 && errno != EINTR) {
+            const std::string error = std::strerror(errno);
+            ::kill(-pid, SIGKILL);
+            reap(status);
+            return "waiting for " + argv[0] + " failed: " + error;
+        }
+        const bool stop = cancelled && cancelled();
+        const auto elapsed = std::chrono::steady_clock::now() - start;
+        if (stop || elapsed >= timeout) {
+            ::kill(-pid, SIGKILL);
+            reap(status);
+            if (stop)
+                return argv[0] + " was stopped: importing " + what + " was cancelled";
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
+            const std::string limit = ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+            return argv[0] + " did not finish compiling " + what + " within " + limit
+                + " and was stopped (is the file very large, or does dtc hang on it?)";
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(20));
     }
     if (WIFSIGNALED(status))
         return argv[0] + " was killed by signal " + std::to_string(WTERMSIG(status));
@@ -834,7 +871,7 @@ ImportResult importDeviceTreeSource(std::string_view dts, const ImportOptions& o
         argv.push_back(src.has_parent_path() ? src.parent_path().string() : std::string("."));
     }
     argv.push_back(in.string());
-    const auto status = run(argv, err.string());
+    const auto status = run(argv, err.string(), options.dtcTimeout, options.cancelled, result.source);
     std::string errText = readAll(err);
     replaceAll(errText, in.string(), result.source);
     std::string blob = readAll(outDtb);

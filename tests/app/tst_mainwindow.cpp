@@ -1,21 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "../common/platforms.h"
+
 #include <cmascope/project.h>
 #include <cmascope/simulator.h>
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QProcess>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QToolButton>
 #include <QUndoStack>
 
 #include <app/demos.h>
@@ -58,6 +64,10 @@ private Q_SLOTS:
     void importIsANewProject();
     void defaultLayout_data();
     void defaultLayout();
+    void eventLogFilterKeepsStep();
+    void importRunsOffTheGuiThread();
+    void importCanBeCancelled();
+    void openAndSaveRunOffTheGuiThread();
 };
 
 namespace {
@@ -658,6 +668,157 @@ void TestMainWindow::defaultLayout()
     QVERIFY2(regions->height()
             >= regions->horizontalHeader()->height() + 3 * regions->verticalHeader()->defaultSectionSize(),
         qPrintable(QString::number(regions->height())));
+}
+
+void TestMainWindow::eventLogFilterKeepsStep()
+{
+    // Issue 10: filtering the event log moved the current step when it hid the current row.
+    app::MainWindow w;
+    QVERIFY(w.openProject(app::defaultDemoPath(), true));
+    w.document()->waitForRun();
+    QTableView* log = w.eventLog();
+    auto* proxy = qobject_cast<views::StepFilterProxy*>(log->model());
+    QVERIFY(proxy);
+    log->setCurrentIndex(proxy->index(4, 0));
+    QCOMPARE(w.document()->position(), std::size_t(5));
+    auto currentStep = [&] { return proxy->mapToSource(log->currentIndex()).row(); };
+    using Filter = views::StepFilterProxy::OutcomeFilter;
+    proxy->setOutcomeFilter(Filter::Requests); // step 4 passes: it stays current
+    QCOMPARE(currentStep(), 4);
+    QCOMPARE(w.document()->position(), std::size_t(5));
+    proxy->setOutcomeFilter(Filter::Markers); // hides step 4: nothing moves
+    QCOMPARE(w.document()->position(), std::size_t(5));
+    QCOMPARE(w.inspector()->inspectedStep(), std::optional<std::size_t>(4));
+    proxy->setOutcomeFilter(Filter::All); // shown again: current again
+    QCOMPARE(currentStep(), 4);
+    QCOMPARE(w.document()->position(), std::size_t(5));
+    log->sortByColumn(views::StepTableModel::SizeColumn, Qt::DescendingOrder);
+    QCOMPARE(currentStep(), 4);
+    proxy->setTextFilter(QStringLiteral("b2")); // step 4 was placed in b2
+    QCOMPARE(currentStep(), 4);
+    QCOMPARE(w.document()->position(), std::size_t(5));
+}
+
+namespace {
+/// Puts a fake `dtc` first in PATH for its lifetime: it sleeps @p seconds, then fails with a message.
+class FakeDtc
+{
+public:
+    explicit FakeDtc(int seconds)
+        : m_path(qgetenv("PATH"))
+    {
+        QFile f(m_dir.filePath(QStringLiteral("dtc")));
+        if (f.open(QIODevice::WriteOnly))
+            f.write(
+                QStringLiteral("#!/bin/sh\nsleep %1\necho 'fake dtc: gave up' >&2\nexit 1\n").arg(seconds).toUtf8());
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        qputenv("PATH", m_dir.path().toUtf8() + ':' + m_path);
+    }
+    ~FakeDtc() { qputenv("PATH", m_path); }
+    QString writeDts() const
+    {
+        const QString path = m_dir.filePath(QStringLiteral("board.dts"));
+        QFile f(path);
+        if (f.open(QIODevice::WriteOnly))
+            f.write("/dts-v1/;\n/ { };\n");
+        return path;
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QByteArray m_path;
+};
+
+/// Counts how often the GUI thread's event loop runs a 10 ms timer, and whether the status bar's progress bar
+/// was shown then (the window itself need not be).
+struct GuiTicks
+{
+    explicit GuiTicks(app::MainWindow& w)
+    {
+        timer.setInterval(10);
+        QObject::connect(&timer, &QTimer::timeout, [this, &w] {
+            ++ticks;
+            progressSeen = progressSeen || !w.statusBar()->findChild<QProgressBar*>()->isHidden();
+        });
+        timer.start();
+    }
+    QTimer timer;
+    int ticks = 0;
+    bool progressSeen = false;
+};
+} // namespace
+
+void TestMainWindow::importRunsOffTheGuiThread()
+{
+    // Issue 10: importing a DTS ran dtc on the GUI thread: the window froze until dtc returned.
+    FakeDtc dtc(1);
+    app::MainWindow w;
+    GuiTicks gui(w);
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(!w.importConfiguration(dtc.writeDts(), true));
+    QVERIFY(timer.elapsed() >= 900);
+    QVERIFY2(w.lastError().contains(QStringLiteral("fake dtc: gave up")), qPrintable(w.lastError()));
+    QVERIFY2(gui.ticks >= 20, qPrintable(QString::number(gui.ticks))); // the event loop ran meanwhile
+    QVERIFY(gui.progressSeen);
+    QVERIFY(w.statusBar()->findChild<QProgressBar*>()->isHidden());
+}
+
+void TestMainWindow::importCanBeCancelled()
+{
+    FakeDtc dtc(30);
+    app::MainWindow w;
+    QElapsedTimer timer;
+    timer.start();
+    QTimer::singleShot(300, &w, [&w] {
+        for (auto* button : w.statusBar()->findChildren<QToolButton*>())
+            if (!button->isHidden() && button->text() == QStringLiteral("Cancel"))
+                button->click();
+    });
+    QVERIFY(!w.importConfiguration(dtc.writeDts(), true));
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed()))); // dtc was stopped
+    QVERIFY2(w.lastError().contains(QStringLiteral("Cancelled")), qPrintable(w.lastError()));
+}
+
+void TestMainWindow::openAndSaveRunOffTheGuiThread()
+{
+    // A project with a long scenario takes a while to read and to write: the event loop keeps running.
+    Project p = test::fragmentedProject();
+    for (int i = 0; i < 200000; ++i) {
+        p.scenarios[0].allocate("video", "a", 4096, "x" + std::to_string(i % 64));
+        p.scenarios[0].free("x" + std::to_string(i % 64));
+    }
+    QTemporaryDir dir;
+    const QString big = dir.filePath(QStringLiteral("big.json"));
+    QVERIFY(!saveProjectFile(big.toStdString(), p));
+    app::MainWindow w;
+    {
+        GuiTicks gui(w);
+        QVERIFY2(w.openProject(big, true), qPrintable(w.lastError()));
+        QVERIFY2(gui.ticks >= 1, qPrintable(QString::number(gui.ticks)));
+        QVERIFY(gui.progressSeen);
+    }
+    QCOMPARE(w.project().scenarios[0].steps.size(), p.scenarios[0].steps.size());
+    {
+        GuiTicks gui(w);
+        QVERIFY2(w.saveProjectAs(dir.filePath(QStringLiteral("again.json")), true), qPrintable(w.lastError()));
+        QVERIFY2(gui.ticks >= 1, qPrintable(QString::number(gui.ticks)));
+    }
+    QVERIFY(!w.document()->isModified());
+    QVERIFY(QFileInfo(dir.filePath(QStringLiteral("again.json"))).size() > 1000000);
+    // Exporting its event log (400,008 rows) formats every cell: off the GUI thread too.
+    w.document()->waitForRun();
+    QCOMPARE(w.eventLog()->model()->rowCount(), int(p.scenarios[0].steps.size()));
+    {
+        GuiTicks gui(w);
+        const QString csv = dir.filePath(QStringLiteral("log.csv"));
+        QVERIFY2(w.writeEventLogCsv(csv).isEmpty(), qPrintable(w.lastError()));
+        QVERIFY2(gui.ticks >= 1, qPrintable(QString::number(gui.ticks)));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().count('\n'), qsizetype(p.scenarios[0].steps.size() + 1));
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -5,6 +5,7 @@
 #include <cmascope/placement.h>
 #include <cmascope/project.h>
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -30,6 +31,8 @@ private Q_SLOTS:
     void oneCellSource();
     void dtcErrorNamesSource();
     void missingDtc();
+    void hungDtcIsKilled();
+    void cancelledDtcIsKilled();
     void badBlobs();
     void kernelRejects_data();
     void kernelRejects();
@@ -391,6 +394,80 @@ void TestConfigDeviceTree::missingDtc()
     const auto r = importDeviceTreeSource(kSpecExample, opt);
     QVERIFY(!r.ok());
     QVERIFY2(r.errorText().find("device-tree-compiler") != std::string::npos, r.errorText().c_str());
+}
+
+namespace {
+/// A fake dtc that hangs: records its pid and its child's (a long sleep in the same process group), then waits.
+QString hangingDtc(const QTemporaryDir& dir)
+{
+    const QString path = dir.filePath(QStringLiteral("slow-dtc"));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(QStringLiteral("#!/bin/sh\necho $$ > '%1/dtc.pid'\nsleep 60 &\necho $! > '%1/sleep.pid'\nwait\n")
+                .arg(dir.path())
+                .toUtf8());
+    f.close();
+    f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return path;
+}
+
+/// True when process @p pidFile names is gone or a zombie (killed, not yet reaped by init) within 5 s.
+bool processGone(const QString& pidFile)
+{
+    QFile f(pidFile);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray pid = f.readAll().trimmed();
+    for (int i = 0; i < 100; ++i) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(QString::fromLatin1(pid)));
+        if (!stat.open(QIODevice::ReadOnly))
+            return true;
+        const QByteArray text = stat.readAll();
+        const qsizetype paren = text.lastIndexOf(')');
+        if (paren > 0 && text.mid(paren + 2, 1) == "Z")
+            return true;
+        QTest::qWait(50);
+    }
+    return false;
+}
+} // namespace
+
+void TestConfigDeviceTree::hungDtcIsKilled()
+{
+    // Issue 10: the import waited for dtc forever. A hung dtc (and what it started) is killed after the
+    // timeout, and the error names the file.
+    QTemporaryDir dir;
+    ImportOptions opt;
+    opt.dtcPath = hangingDtc(dir).toStdString();
+    opt.sourceName = "boards/hung.dts";
+    opt.dtcTimeout = std::chrono::milliseconds(300);
+    QElapsedTimer timer;
+    timer.start();
+    const auto r = importDeviceTreeSource(kSpecExample, opt);
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(!r.ok());
+    const std::string text = r.errorText();
+    QVERIFY2(text.find("did not finish compiling boards/hung.dts within 300 ms") != std::string::npos, text.c_str());
+    QVERIFY(processGone(dir.filePath(QStringLiteral("dtc.pid"))));
+    QVERIFY(processGone(dir.filePath(QStringLiteral("sleep.pid"))));
+}
+
+void TestConfigDeviceTree::cancelledDtcIsKilled()
+{
+    QTemporaryDir dir;
+    ImportOptions opt;
+    opt.dtcPath = hangingDtc(dir).toStdString();
+    opt.sourceName = "hung.dts";
+    QElapsedTimer timer;
+    timer.start();
+    opt.cancelled = [&timer] { return timer.elapsed() > 200; };
+    const auto r = importDeviceTreeSource(kSpecExample, opt);
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(!r.ok());
+    QVERIFY2(r.errorText().find("importing hung.dts was cancelled") != std::string::npos, r.errorText().c_str());
+    QVERIFY(processGone(dir.filePath(QStringLiteral("dtc.pid"))));
+    QVERIFY(processGone(dir.filePath(QStringLiteral("sleep.pid"))));
 }
 
 void TestConfigDeviceTree::badBlobs()

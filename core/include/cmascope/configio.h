@@ -15,7 +15,9 @@
 #include <cmascope/project.h>
 #include <cmascope/validation.h>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -98,6 +100,10 @@ struct ImportOptions
     const Platform* base = nullptr;
     std::string sourceName; ///< file name used in messages; empty = "<input>"
     std::string dtcPath = "dtc"; ///< device tree compiler for DTS input (searched in PATH)
+    /// DTS input: dtc (with anything it started) is killed after this long, and the import fails saying so.
+    std::chrono::milliseconds dtcTimeout { 60000 };
+    /// DTS input: polled while dtc runs; returning true kills it and fails the import as cancelled.
+    std::function<bool()> cancelled;
     /// For Cma2010: which posting's rules to apply. nullopt = from the text: cma_map= is v1, cma.map= is v4
     /// unless a region has the v3 '-' prefix.
     std::optional<Lang2010Form> form2010;
