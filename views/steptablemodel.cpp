@@ -3,6 +3,7 @@
 
 #include "document.h"
 #include "platformmodels.h"
+#include "textformat.h"
 
 #include <QBrush>
 #include <QGuiApplication>
@@ -23,14 +24,6 @@ QString fromView(std::string_view s)
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-QString sizeText(std::uint64_t bytes)
-{
-    if (bytes >= MiB && bytes % (MiB / 16) == 0)
-        return QStringLiteral("%1 MiB").arg(double(bytes) / double(MiB));
-    if (bytes >= KiB && bytes % KiB == 0)
-        return QStringLiteral("%1 KiB").arg(bytes / KiB);
-    return QStringLiteral("%1 B").arg(bytes);
-}
 } // namespace
 
 StepTableModel::StepTableModel(Document* document, QObject* parent)
@@ -195,16 +188,16 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
         const std::uint64_t bytes = stepBytes(*sim, row);
         if (role == SortRole)
             return qulonglong(bytes);
-        return bytes ? sizeText(bytes) : QString();
+        return bytes ? sizeString(bytes) : QString();
     }
     case AlignColumn:
         if (step.type == StepType::Refused) // a page order from the trace
             return role == SortRole ? QVariant(int(step.alignLog2 + std::countr_zero(pageSize)))
-                                    : QVariant(sizeText(pageSize << step.alignLog2));
+                                    : QVariant(sizeString(pageSize << step.alignLog2));
         if (step.type != StepType::Allocate || step.alignLog2 == kDefaultAlign)
             return role == SortRole ? QVariant(0) : QVariant(QString());
         return role == SortRole ? QVariant(int(step.alignLog2))
-                                : QVariant(sizeText(std::uint64_t(1) << step.alignLog2));
+                                : QVariant(sizeString(std::uint64_t(1) << step.alignLog2));
     case RegionColumn:
         return region ? QString::fromStdString(region->name) : QString();
     case AddressColumn: {
@@ -213,7 +206,7 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
             return qulonglong(addr.value_or(0));
         if (!addr)
             return QString();
-        return QStringLiteral("0x%1 / pfn 0x%2").arg(*addr, 0, 16).arg(*addr / pageSize, 0, 16);
+        return QStringLiteral("%1 / pfn %2").arg(hexString(*addr), hexString(*addr / pageSize));
     }
     case OutcomeColumn: {
         QString text = fromView(outcomeName(rec.outcome));

@@ -29,11 +29,11 @@ int runInfo(const QStringList& args)
     std::cout << "platform: " << pf.name << '\n';
     std::cout << "banks: " << pf.banks.size() << '\n';
     for (const auto& b : pf.banks)
-        std::cout << "  " << b.name << " " << hexText(b.base) << "+" << hexText(b.size) << " node " << b.numaNode
+        std::cout << "  " << b.name << " " << hexText(b.base) << " " << sizeText(b.size) << " node " << b.numaNode
                   << '\n';
     std::cout << "regions: " << pf.regions.size() << '\n';
     for (const auto& r : pf.regions) {
-        std::cout << "  " << r.name << " " << (r.size / 1024) << " KiB "
+        std::cout << "  " << r.name << " " << sizeText(r.size) << " "
                   << (r.placement == cmascope::Placement::Fixed ? "at " + hexText(r.start) : std::string("dynamic"))
                   << " policy " << cmascope::policyId(r.policy) << '\n';
     }
