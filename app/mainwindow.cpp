@@ -21,6 +21,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -836,7 +837,8 @@ void MainWindow::importDialog(bool ontoCurrentBoard)
         importConfiguration(path, false, ontoCurrentBoard);
 }
 
-bool MainWindow::importConfiguration(const QString& path, bool quiet, bool ontoCurrentBoard)
+bool MainWindow::importConfiguration(
+    const QString& path, bool quiet, bool ontoCurrentBoard, const std::vector<Bank>& memory)
 {
     // Reading and importing run off the GUI thread: a DTS goes through dtc (killed after its timeout, or on
     // Cancel), and a large file takes a while to parse.
@@ -853,7 +855,7 @@ bool MainWindow::importConfiguration(const QString& path, bool quiet, bool ontoC
         base = m_doc->project().platform;
     if (!runJob<Imported>(
             tr("Importing %1…").arg(QFileInfo(path).fileName()),
-            [path, base](QPromise<Imported>& promise) {
+            [path, base, memory](QPromise<Imported>& promise) {
                 Imported r;
                 QFile f(path);
                 if (!f.open(QIODevice::ReadOnly)) {
@@ -873,6 +875,7 @@ bool MainWindow::importConfiguration(const QString& path, bool quiet, bool ontoC
                 options.sourceName = QFileInfo(path).fileName().toStdString();
                 if (base)
                     options.base = &*base;
+                options.memory = memory;
                 options.cancelled = [&promise] { return promise.isCanceled(); };
                 r.result = importConfig(content, *format, options);
                 if (!promise.isCanceled())
@@ -888,14 +891,48 @@ bool MainWindow::importConfiguration(const QString& path, bool quiet, bool ontoC
         return false;
     }
     m_lastError.clear();
+    if (result.memoryMissing && !quiet) {
+        // The tree says nothing of the board's DRAM: ask for it and import again (import --memory).
+        if (const auto banks = askBoardMemory(path))
+            return importConfiguration(path, quiet, ontoCurrentBoard, *banks);
+    }
     Project project = *result.project;
     if (project.platform.name.empty())
         project.platform.name = QFileInfo(path).completeBaseName().toStdString();
     showProject(std::move(project));
     m_central->setCurrentWidget(m_map);
-    statusBar()->showMessage(
-        tr("Imported %1 (%n message(s))", nullptr, int(result.messages.size())).arg(QFileInfo(path).fileName()), 10000);
+    if (result.memoryMissing)
+        statusBar()->showMessage(
+            tr("Imported %1: it describes no memory, so no region can be placed. Import it again and give the "
+               "board's DRAM size, or add a bank.")
+                .arg(QFileInfo(path).fileName()));
+    else
+        statusBar()->showMessage(
+            tr("Imported %1 (%n message(s))", nullptr, int(result.messages.size())).arg(QFileInfo(path).fileName()),
+            10000);
     return true;
+}
+
+std::optional<std::vector<Bank>> MainWindow::askBoardMemory(const QString& path)
+{
+    QString text = QStringLiteral("4G");
+    QString problem;
+    while (true) {
+        bool ok = false;
+        text = QInputDialog::getText(this, tr("The Board's Memory"),
+            (problem.isEmpty() ? QString() : problem + QStringLiteral("\n\n"))
+                + tr("%1 describes no memory: its /memory node is empty or missing, as when the bootloader fills it "
+                     "in at boot (the Raspberry Pi 4 firmware does).\n\nThe board's DRAM, as SIZE[@BASE] (several "
+                     "banks separated by commas), e.g. 4G, 2G@0x80000000:")
+                      .arg(QFileInfo(path).fileName()),
+            QLineEdit::Normal, text, &ok);
+        if (!ok)
+            return std::nullopt;
+        auto banks = parseMemorySpec(text.trimmed().toStdString());
+        if (auto* banksOk = std::get_if<std::vector<Bank>>(&banks))
+            return std::move(*banksOk);
+        problem = QString::fromStdString(std::get<std::string>(banks));
+    }
 }
 
 void MainWindow::exportConfigurationDialog(int formatValue)

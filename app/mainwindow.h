@@ -75,7 +75,10 @@ public:
     /// Imports a command line, device tree (DTS/DTB), /proc/iomem, dmesg or 2010 map file as a new project,
     /// like `cmascope-cli import`. With @p ontoCurrentBoard the open project is the base (`import --base`):
     /// formats without a memory layout take its banks, devices and kinds.
-    bool importConfiguration(const QString& path, bool quiet = false, bool ontoCurrentBoard = false);
+    /// A device tree that describes no memory (a bootloader fills /memory in) asks for the board's DRAM
+    /// (SIZE[@BASE]) and is imported again with it; @p memory gives it up front (`import --memory`).
+    bool importConfiguration(
+        const QString& path, bool quiet = false, bool ontoCurrentBoard = false, const std::vector<Bank>& memory = {});
     /// Writes the event log as shown (filtered, sorted) as CSV; an error text on failure.
     /// Formats and writes off the GUI thread (progress, Cancel); returns when done.
     QString writeEventLogCsv(const QString& path);
@@ -105,6 +108,8 @@ private Q_SLOTS:
     void about();
 
 private:
+    /// Asks for the DRAM of a board whose device tree describes none; nullopt when the user cancels.
+    std::optional<std::vector<Bank>> askBoardMemory(const QString& path);
     void createActions();
     void createDocks();
     void updateTitle();

@@ -361,6 +361,19 @@ QString MemoryMapWidget::bankLabelText(int bankIndex) const
     return fontMetrics().elidedText(m_content.banks[bankIndex].name, Qt::ElideMiddle, int(kLeftMargin - 12));
 }
 
+QString MemoryMapWidget::emptyMessage() const
+{
+    if (!m_content.banks.isEmpty())
+        return {};
+    if (!m_content.unplaced.isEmpty())
+        return tr("This board has no memory banks, so its %n region(s) cannot be placed.\n\n"
+                  "A device tree whose /memory node the bootloader fills in at boot (as on the Raspberry Pi 4) "
+                  "describes no memory. Import it again and give the board's DRAM size when asked "
+                  "(cmascope-cli import --memory SIZE[@BASE]), or add a bank in the Banks table.",
+            nullptr, int(m_content.unplaced.size()));
+    return tr("No memory banks defined: add a bank in the Banks table, or import a board.");
+}
+
 QString MemoryMapWidget::bankToolTip(int bankIndex) const
 {
     if (bankIndex < 0 || bankIndex >= m_content.banks.size())
@@ -412,15 +425,17 @@ void MemoryMapWidget::paintEvent(QPaintEvent*)
     QPainter p(this);
     const MapStyle style(palette());
     p.fillRect(rect(), style.background);
+    if (const QString empty = emptyMessage(); !empty.isEmpty()) {
+        // Nothing to draw on an axis: say why and what to do instead of a ruler reading pfn 0x0.
+        p.setPen(style.text);
+        p.drawText(rect().adjusted(40, 40, -40, -40), Qt::AlignCenter | Qt::TextWordWrap, empty);
+        return;
+    }
     if (m_layout == Layout::Linear) {
         paintRuler(p, style);
         paintLinear(p, style);
     } else {
         paintGrid(p, style);
-    }
-    if (m_content.banks.isEmpty() && m_content.regions.isEmpty()) {
-        p.setPen(style.mutedText);
-        p.drawText(rect(), Qt::AlignCenter, tr("No memory banks defined"));
     }
     if (!m_content.ghostText.isEmpty()) {
         p.setPen(style.failure);

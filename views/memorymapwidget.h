@@ -81,6 +81,9 @@ public Q_SLOTS:
     QString bankLabelText(int bankIndex) const;
     /// The label's tooltip: the full name and the bank's range.
     QString bankToolTip(int bankIndex) const;
+    /// What the map says instead of drawing when the platform has no bank (why, and what to do); empty
+    /// when there is something to draw.
+    QString emptyMessage() const;
     /// Shows the physical range [begin, end) (clamped to the banks).
     void setView(quint64 begin, quint64 end);
 

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void importRunsOffTheGuiThread();
     void importCanBeCancelled();
     void openAndSaveRunOffTheGuiThread();
+    void importOfABoardWithoutMemory();
 };
 
 namespace {
@@ -819,6 +820,32 @@ void TestMainWindow::openAndSaveRunOffTheGuiThread()
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll().count('\n'), qsizetype(p.scenarios[0].steps.size() + 1));
     }
+}
+
+void TestMainWindow::importOfABoardWithoutMemory()
+{
+    // A Raspberry Pi 4 style tree: /memory is filled in by the firmware. The map said nothing and its ruler
+    // read pfn 0x0 everywhere; now it says the memory is missing and what to do, and the DRAM can be given.
+    const QString dts = QStringLiteral(CMASCOPE_SOURCE_DIR "/tests/data/rpi4-firmware-memory.dts");
+    app::MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY2(w.importConfiguration(dts, true), qPrintable(w.lastError()));
+    QVERIFY(w.project().platform.banks.empty());
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("describes no memory")),
+        qPrintable(w.statusBar()->currentMessage()));
+    const QString empty = w.memoryMap()->emptyMessage();
+    QVERIFY2(
+        empty.contains(QStringLiteral("no memory banks")) && empty.contains(QStringLiteral("DRAM")), qPrintable(empty));
+
+    std::vector<Bank> dram { Bank { "memory@0", 0, 4 * GiB, 0 } };
+    QVERIFY2(w.importConfiguration(dts, true, false, dram), qPrintable(w.lastError()));
+    QCOMPARE(w.project().platform.banks.size(), std::size_t(1));
+    QCOMPARE(w.project().platform.banks[0].size, 4 * GiB);
+    QVERIFY(w.memoryMap()->emptyMessage().isEmpty());
+    w.document()->waitForRun();
+    QVERIFY(w.document()->placement().ok());
 }
 
 QTEST_MAIN(TestMainWindow)
