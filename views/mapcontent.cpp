@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mapcontent.h"
 
+#include <cmascope/units.h>
+
 #include <QHash>
 #include <QObject>
 
@@ -147,15 +149,18 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
                     }
                 // Allocate asks for bytes; a refused request from a trace counts pages.
                 const std::uint64_t needed =
-                    step.type == StepType::Refused ? step.size : (step.size + rt.pageSize - 1) / rt.pageSize;
+                    step.type == StepType::Refused ? step.size : pagesFor(step.size, rt.pageSize);
                 const std::uint64_t base = (rt.basePfn + bestStart) * rt.pageSize;
-                c.ghost = MapRange { base, needed * rt.pageSize, ci };
+                // An absurd request (near 2^64 bytes) is drawn to the end of the address space, never wrapped.
+                const std::uint64_t ghostBytes =
+                    std::min(checkedMul(needed, rt.pageSize).value_or(kU64Max), kU64Max - base);
+                c.ghost = MapRange { base, ghostBytes, ci };
                 if (bestLen)
                     c.largestHole = MapRange { base, bestLen * rt.pageSize, ci };
-                c.ghostText = QObject::tr("failed: %1 pages needed, largest hole %2 pages (%3)")
+                c.ghostText = QObject::tr("failed (%3): %1 pages needed, largest hole %2 pages")
                                   .arg(needed)
                                   .arg(bestLen)
-                                  .arg(fromView(refusalName(rec.refusal)));
+                                  .arg(fromView(refusalVerdict(rec.refusal)));
             }
         }
     }

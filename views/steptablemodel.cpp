@@ -211,7 +211,7 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
     case OutcomeColumn: {
         QString text = fromView(outcomeName(rec.outcome));
         if (rec.outcome == Outcome::Failed && rec.refusal != Refusal::None)
-            text += QStringLiteral(" (%1)").arg(fromView(refusalName(rec.refusal)));
+            text += QStringLiteral(": %1").arg(fromView(refusalVerdict(rec.refusal)));
         if (rec.busyRetries)
             text += tr(", %n busy retries", nullptr, int(rec.busyRetries));
         return text;

@@ -41,18 +41,7 @@ QString pfnText(quint64 pfn)
 
 QString refusalText(Refusal r)
 {
-    switch (r) {
-    case Refusal::TooLarge:
-        return QCoreApplication::translate("WhatIfPanel", "larger than the region");
-    case Refusal::NotEnoughFree:
-        return QCoreApplication::translate("WhatIfPanel", "not enough free memory");
-    case Refusal::Fragmented:
-        return QCoreApplication::translate("WhatIfPanel", "fragmented: no free window that size");
-    case Refusal::Busy:
-        return QCoreApplication::translate("WhatIfPanel", "every window busy");
-    default:
-        return fromStd(refusalName(r));
-    }
+    return fromStd(refusalVerdict(r));
 }
 
 /// Project mode, on a worker thread: the scenario on the variant platform, compared with the original run.

@@ -173,7 +173,7 @@ int runReplay(const QStringList& args)
             std::cout << "  line " << q.finishLine << ": " << r.tasks[q.task] << " " << q.count << " pages align "
                       << unsigned(q.align) << ": "
                       << (c.whatIfOk ? "now succeeds at " + hexText(c.whatIfPfn)
-                                     : "now fails (" + std::string(refusalName(c.refusal)) + ")")
+                                     : "now fails: " + std::string(refusalVerdict(c.refusal)))
                       << '\n';
         }
         for (const auto& n : w.notes)
