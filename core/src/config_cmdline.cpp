@@ -284,15 +284,20 @@ ImportResult importCmdline(std::string_view text, const ImportOptions& options)
             if (ns.plain && ns.plainSize) {
                 // hugetlb_cma_reserve(): DIV_ROUND_UP over the nodes, each rounded up to the gigantic page
                 const auto nodes = nodesOf(pf);
-                const std::uint64_t perNode = (ns.plainSize + nodes.size() - 1) / nodes.size();
+                const std::uint64_t perNode = pagesFor(ns.plainSize, nodes.size());
                 std::uint64_t reserved = 0;
                 for (int n : nodes) {
                     if (reserved >= ns.plainSize)
                         break;
-                    std::uint64_t sz = std::min(perNode, ns.plainSize - reserved);
-                    sz = (sz + kGiganticPage - 1) / kGiganticPage * kGiganticPage;
-                    hugetlb[n] = sz;
-                    reserved += sz;
+                    const auto sz = alignUp(std::min(perNode, ns.plainSize - reserved), kGiganticPage);
+                    const auto total = sz ? checkedAdd(reserved, *sz) : std::nullopt;
+                    if (!total) {
+                        msg.error(column(p.name + "=", p.valueOffset), p.name,
+                            "hugetlb_cma: the size per node passes 2^64 when rounded up to " + sizeText(kGiganticPage));
+                        break;
+                    }
+                    hugetlb[n] = *sz;
+                    reserved = *total;
                 }
             }
         } else {

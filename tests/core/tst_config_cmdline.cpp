@@ -270,6 +270,9 @@ void TestConfigCmdline::mainlineKernelRules_data()
                                        << QStringLiteral("numa_cma: Invalid numa_cma parameter");
     QTest::newRow("numa stops at junk") << QStringLiteral("numa_cma=0:16M,x:1G") << true << qulonglong(0)
                                         << QStringLiteral("stops reading");
+    // The per-node size was rounded up to 1 GiB with (size + 1G - 1): it wrapped to a tiny area.
+    QTest::newRow("hugetlb_cma near 2^64") << QStringLiteral("hugetlb_cma=0xffffffffffffffff") << false << qulonglong(0)
+                                           << QStringLiteral("passes 2^64 when rounded up to 1 GiB");
     QTest::newRow("2010 form is refused")
         << QStringLiteral("cma=r=64M") << false << qulonglong(0) << QStringLiteral("2010 CMA language");
 }
