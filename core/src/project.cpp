@@ -238,15 +238,20 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
     }
     if (r.size(v, p, "alignment", reg.alignment) && reg.alignment != 0 && !std::has_single_bit(reg.alignment))
         r.error(Reader::join(p, "alignment"), "must be a power of two, not " + hexText(reg.alignment));
-    r.array(v, p, "alloc_ranges", [&](const json& rv, const std::string& rp) {
-        if (!r.isObject(rv, rp))
-            return;
-        r.checkKeys(rv, rp, { "base", "size" });
-        AddressRange ar;
-        r.size(rv, rp, "base", ar.base, true);
-        r.size(rv, rp, "size", ar.size, true);
-        reg.allocRanges.push_back(ar);
-    });
+    // {"base", "size"} objects: alloc_ranges and the device tree's further reg entries.
+    const auto readRanges = [&r](const json& obj, const std::string& path, const char* key,
+                                std::vector<AddressRange>& out) {
+        r.array(obj, path, key, [&](const json& rv, const std::string& rp) {
+            if (!r.isObject(rv, rp))
+                return;
+            r.checkKeys(rv, rp, { "base", "size" });
+            AddressRange ar;
+            r.size(rv, rp, "base", ar.base, true);
+            r.size(rv, rp, "size", ar.size, true);
+            out.push_back(ar);
+        });
+    };
+    readRanges(v, p, "alloc_ranges", reg.allocRanges);
     r.size(v, p, "limit", reg.limit);
     r.integer(v, p, "page_size", reg.pageSize, 4096, 65536);
     if (v.contains("page_size") && reg.pageSize != 4096 && reg.pageSize != 16384 && reg.pageSize != 65536)
@@ -296,15 +301,7 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
                     *flag = b;
                 }
             }
-            r.array(*it, dp, "more_reg", [&](const json& rv, const std::string& rp) {
-                if (!r.isObject(rv, rp))
-                    return;
-                r.checkKeys(rv, rp, { "base", "size" });
-                AddressRange ar;
-                r.size(rv, rp, "base", ar.base, true);
-                r.size(rv, rp, "size", ar.size, true);
-                reg.dt.moreReg.push_back(ar);
-            });
+            readRanges(*it, dp, "more_reg", reg.dt.moreReg);
         }
     }
 }

@@ -7,6 +7,8 @@
 // filters, sorting by each column) is timed from the call until the view has handled the change and
 // repainted. Prints milliseconds and the rows shown; asserts nothing. Runs offscreen.
 //   bench_eventlog_gui [STEPS] [all|filters|text|choices|sorts]   (filters = text + choices)
+#include "benchutil.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QHeaderView>
@@ -27,19 +29,7 @@ namespace {
 Project traceLike(std::size_t steps)
 {
     Project p;
-    p.platform.name = "bench";
-    p.platform.banks.push_back({ "ram", 0x40000000, 4 * GiB, 0 });
-    Region r;
-    r.name = "cma";
-    r.size = 80 * MiB;
-    r.placement = Placement::Fixed;
-    r.start = 0x40000000;
-    p.platform.regions.push_back(r);
-    for (int d = 0; d < 16; ++d) {
-        Device dev;
-        dev.name = "dev" + std::to_string(d);
-        p.platform.devices.push_back(dev);
-    }
+    p.platform = bench::benchBoard(80 * MiB);
     for (const char* k : { "video", "camera", "gpu", "dma" })
         p.platform.kinds.push_back({ k, {} });
     p.platform.rules.push_back({ { "*", "*/*" }, { "cma" } });

@@ -7,6 +7,8 @@
 //   - one repaint at 1920x1080,
 //   - a random jump (stateAt from the nearest checkpoint + rebuild).
 // Prints milliseconds; asserts nothing. Runs offscreen (QT_QPA_PLATFORM=offscreen unless set).
+#include "benchutil.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QImage>
@@ -29,19 +31,7 @@ int main(int argc, char** argv)
     const int live = argc > 1 ? std::atoi(argv[1]) : 100000;
 
     Project p;
-    p.platform.name = "bench";
-    p.platform.banks.push_back({ "ram", 0x40000000, 4 * GiB, 0 });
-    Region r;
-    r.name = "cma";
-    r.size = 2 * GiB;
-    r.placement = Placement::Fixed;
-    r.start = 0x40000000;
-    p.platform.regions.push_back(r);
-    for (int d = 0; d < 16; ++d) {
-        Device dev;
-        dev.name = "dev" + std::to_string(d);
-        p.platform.devices.push_back(dev);
-    }
+    p.platform = bench::benchBoard(2 * GiB);
     p.platform.rules.push_back({ { "*" }, { "cma" } });
     Scenario sc;
     sc.name = "fill";

@@ -5,6 +5,8 @@
 #include <cmascope/platform.h>
 #include <cmascope/project.h>
 
+#include <QtGlobal>
+
 #include <cstdint>
 #include <string>
 
@@ -46,6 +48,15 @@ inline Project fragmentedProject()
     sc.allocate("video", "b", 32 * KiB, "big");
     p.scenarios.push_back(std::move(sc));
     return p;
+}
+
+/// A built-in demo (resources/demos/NAME), loaded as the app would; the test stops if it does not load.
+inline Project loadDemo(const char* name = "camera-video-2010.json")
+{
+    auto r = loadProjectFile(std::string(CMASCOPE_SOURCE_DIR "/resources/demos/") + name);
+    if (!r.ok())
+        qFatal("%s", r.errorText().c_str());
+    return std::move(*r.project);
 }
 
 } // namespace cmascope::test

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "../common/platforms.h"
+
 #include <QAbstractScrollArea>
 #include <QFile>
 #include <QImage>
@@ -18,10 +20,7 @@ namespace {
 
 Project demo()
 {
-    auto r = loadProjectFile(CMASCOPE_SOURCE_DIR "/resources/demos/camera-video-2010.json");
-    if (!r.ok())
-        qFatal("%s", r.errorText().c_str());
-    return std::move(*r.project);
+    return test::loadDemo();
 }
 
 /// The demo loaded and run, the panel shown at a size where every axis has room.

@@ -15,10 +15,7 @@ using namespace cmascope::views;
 namespace {
 Project demo()
 {
-    auto r = loadProjectFile(CMASCOPE_SOURCE_DIR "/resources/demos/camera-video-2010.json");
-    if (!r.ok())
-        qFatal("%s", r.errorText().c_str());
-    return std::move(*r.project);
+    return test::loadDemo();
 }
 
 } // namespace

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "../common/platforms.h"
+
 // The platform editor: item models (QAbstractItemModelTester), undoable edits through the document,
 // refused input with its reason, inline validation marks, add/remove/move, addRegionAt, cell editors.
 #include <cmascope/validation.h>
@@ -30,10 +32,7 @@ using Tab = PlatformEditor::Tab;
 namespace {
 Project demo()
 {
-    auto r = loadProjectFile(CMASCOPE_SOURCE_DIR "/resources/demos/camera-video-2010.json");
-    if (!r.ok())
-        qFatal("%s", r.errorText().c_str());
-    return std::move(*r.project);
+    return test::loadDemo();
 }
 
 /// Two fixed regions, the second overlapping the first by 1 MiB; no scenario.

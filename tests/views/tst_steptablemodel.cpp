@@ -25,10 +25,7 @@ namespace {
 
 Project demo()
 {
-    auto r = loadProjectFile(CMASCOPE_SOURCE_DIR "/resources/demos/camera-video-2010.json");
-    if (!r.ok())
-        qFatal("%s", r.errorText().c_str());
-    return std::move(*r.project);
+    return test::loadDemo();
 }
 
 /// A replayed kernel trace: Place/Release/Refused steps, times, refusals and busy retries.
