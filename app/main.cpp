@@ -61,6 +61,14 @@ int main(int argc, char* argv[])
     }
 
     cmascope::app::MainWindow window;
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        if (wh.size() == 2)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+    }
+    // The window first, then the file: its progress shows in the window, and a question the import asks
+    // (a board's DRAM) has the window behind it.
+    window.show();
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
         window.openAny(args.first(), parser.isSet(step)); // a project, a trace or a configuration
@@ -72,12 +80,6 @@ int main(int argc, char* argv[])
         window.document()->waitForRun();
         window.document()->setPosition(parser.value(step).toULongLong());
     }
-    if (parser.isSet(size)) {
-        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
-        if (wh.size() == 2)
-            window.resize(wh[0].toInt(), wh[1].toInt());
-    }
-    window.show();
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         // FILE shows the window as it opens; FILE-charts and FILE-platform with those docks raised.

@@ -921,9 +921,9 @@ std::optional<std::vector<Bank>> MainWindow::askBoardMemory(const QString& path)
         bool ok = false;
         text = QInputDialog::getText(this, tr("The Board's Memory"),
             (problem.isEmpty() ? QString() : problem + QStringLiteral("\n\n"))
-                + tr("%1 describes no memory: its /memory node is empty or missing, as when the bootloader fills it "
-                     "in at boot (the Raspberry Pi 4 firmware does).\n\nThe board's DRAM, as SIZE[@BASE] (several "
-                     "banks separated by commas), e.g. 4G, 2G@0x80000000:")
+                + tr("%1 describes no memory: its /memory node is empty or missing,\nas when the bootloader "
+                     "fills it in at boot (the Raspberry Pi 4 firmware does).\n\nThe board's DRAM, as SIZE[@BASE] "
+                     "(several banks separated by commas),\ne.g. 4G or 2G@0x80000000:")
                       .arg(QFileInfo(path).fileName()),
             QLineEdit::Normal, text, &ok);
         if (!ok)
