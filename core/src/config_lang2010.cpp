@@ -142,7 +142,8 @@ ExportResult export2010(const Platform& platform, Lang2010Form form)
     if (code) {
         std::ostringstream s;
         s << "/* Written by cmascope from the platform \"" << platform.name << "\".\n"
-          << " * CMA v3 board code (cma-spec A.7): the regions reserved at boot and the default map,\n"
+          << " * Board code for the CMA patch series v3 (Nazarewicz, August 2010, cma_set_defaults()): the\n"
+          << " * regions reserved at boot and the default map,\n"
           << " * both overridable by cma= / cma.map= when CONFIG_CMA_CMDLINE is set. */\n"
           << "#include <linux/cma.h>\n#include <linux/init.h>\n\n"
           << "static struct cma_region regions[] = {\n";

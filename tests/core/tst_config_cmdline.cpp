@@ -494,6 +494,9 @@ void TestConfigCmdline::platformCodeCompiles()
     const auto code = export2010(loaded.project->platform, Lang2010Form::PlatformCode);
     QVERIFY2(code.ok(), code.error.c_str());
     QVERIFY(code.text.find("{ .name = \"fw\", .size = 1 << 20, { .alignment = 128 << 10 }") != std::string::npos);
+    // The comment it starts with cites what a user can look up, not a document outside the repository.
+    QVERIFY2(code.text.find("cma-spec") == std::string::npos, code.text.c_str());
+    QVERIFY(code.text.find("cma_set_defaults()") != std::string::npos);
     const QString file = dir.filePath(QStringLiteral("board.c"));
     std::ofstream(file.toStdString()) << code.text << "void use(void) { board_reserve(); }\n";
     QProcess proc;
