@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Mainline kernel command line: cma=, cma_pernuma=, numa_cma=, hugetlb_cma= (cma-spec B.2).
+// Mainline kernel command line: cma=, cma_pernuma=, numa_cma=, hugetlb_cma= (docs/kernel-cma.md#the-command-line).
 // Parsers follow early_cma(), early_cma_pernuma(), early_numa_cma() (kernel/dma/contiguous.c) and
 // cmdline_parse_hugetlb_cma() (mm/hugetlb_cma.c) to the character, including what they silently ignore.
 #include "config_internal.h"

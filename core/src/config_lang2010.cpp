@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The 2010 CMA language (cma-spec A.2, A.3, A.7, A.8): `cma=` regions with `cma_map=` (v1) or `cma.map=`
+// The 2010 CMA language (docs/cma-2010.md): `cma=` regions with `cma_map=` (v1) or `cma.map=`
 // (v3/v4), and the v3/v4 board code (struct cma_region array + map for cma_set_defaults()).
 // The region parser reproduces cma_param_parse_entry() (v1) and its v3/v4 successor, messages included.
 #include "config_internal.h"
@@ -30,7 +30,8 @@ bool nameBreaksParser(std::string_view name)
         || std::any_of(name.begin(), name.end(), [](char c) { return c == '=' || c == ';' || c == '"' || c <= ' '; });
 }
 
-/// "32 << 20", "128 << 10", "4096": the board code style of A.7.
+/// "32 << 20", "128 << 10", "4096": the style of the v3/v4 board code
+/// (docs/cma-2010.md#asterisk-regions-and-board-code).
 std::string cSize(std::uint64_t v)
 {
     if (v != 0 && v % MiB == 0)
@@ -326,8 +327,8 @@ struct RegionParser
             }
             if (pos < v.size())
                 ++pos;
-            // normalisation (A.2): alignment = PAGE_ALIGN or PAGE_SIZE, start = ALIGN(start, alignment), size =
-            // PAGE_ALIGN
+            // normalisation (docs/cma-2010.md#the-region-language):
+            // alignment = PAGE_ALIGN or PAGE_SIZE, start = ALIGN(start, alignment), size = PAGE_ALIGN
             const std::uint64_t page = pageSize;
             // The 2010 code's ALIGN() would wrap for values near 2^64; refuse them instead.
             const auto rounded = [&](std::uint64_t x, std::uint64_t a,

@@ -191,7 +191,8 @@ PlacementResult placeRegions(Platform& platform, const PlacementOptions& options
             return false;
         }
         rp.alignment = effectiveAlignment(platform, r);
-        // B.3 rounds CMA sizes to the alignment; carve-outs are reserved page-aligned.
+        // The kernel rounds CMA sizes to the alignment (docs/kernel-cma.md#reservation-at-boot); carve-outs are
+        // reserved page-aligned.
         const auto rounded = alignUp(r.size, r.type == RegionType::Cma ? rp.alignment : r.pageSize);
         if (!rounded) {
             fail(rp, r, r.size, "size " + hexAddress(r.size) + " overflows when rounded up");
@@ -259,7 +260,7 @@ PlacementResult placeRegions(Platform& platform, const PlacementOptions& options
         }
         Region& r = platform.regions[i];
         RegionPlacement& rp = result.regions[i];
-        // limit &= ~(alignment - 1); 0 or beyond memory = memblock end (B.3).
+        // limit &= ~(alignment - 1); 0 or beyond memory = memblock end (docs/kernel-cma.md).
         std::uint64_t limit = r.limit ? alignDown(r.limit, rp.alignment) : 0;
         if (limit == 0 || limit > memEnd) {
             limit = memEnd;

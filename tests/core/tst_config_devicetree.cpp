@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Device tree export/import (issue 4): the exported DTS compiles with dtc without a warning, DTS and DTB round
-// trips, the cma-spec B.4 example, both cell sizes, and the errors of bad input.
+// trips, the example board of docs/device-tree.md, both cell sizes, and the errors of bad input.
 #include <cmascope/configio.h>
 #include <cmascope/placement.h>
 #include <cmascope/project.h>

@@ -87,7 +87,8 @@ void TestConfigSysinfo::iomemErrors()
 
 void TestConfigSysinfo::dmesg()
 {
-    // cma-spec B.4 emission order for a DT pool, plus a cma= default area and the memory summary.
+    // The emission order of a DT pool (docs/device-tree.md#boot-messages), plus a cma= default area and the memory
+    // summary.
     const char* log = R"([    0.000000] Booting Linux on physical CPU 0x0000000000 [0x410fd083]
 [    0.000000] Reserved memory: created CMA memory pool at 0x00000000b0000000, size 256 MiB
 [    0.000000] OF: reserved mem: initialized node linux,cma, compatible id shared-dma-pool

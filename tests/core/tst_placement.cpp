@@ -57,7 +57,7 @@ Platform platform(std::vector<Bank> banks, std::vector<Region> regions)
 {
     Platform p;
     p.name = "test";
-    p.mapMode = MapMode::Modern; // mainline reservation rules (cma-spec B.3)
+    p.mapMode = MapMode::Modern; // mainline reservation rules (docs/kernel-cma.md#reservation-at-boot)
     p.banks = std::move(banks);
     p.regions = std::move(regions);
     return p;
@@ -213,7 +213,8 @@ void TestPlacement::roundingAndAlignment()
         { dyn("small", 3 * MiB), dyn("aligned", 1 * MiB, 16 * MiB), dyn("low", 64 * MiB, 4 * KiB) });
     PlacementResult r = placeRegions(p);
     QVERIFY(r.ok());
-    // 4 KiB pages << pageblock order 9 = 2 MiB: CMA alignment raised, size rounded up to it (B.3).
+    // 4 KiB pages << pageblock order 9 = 2 MiB: CMA alignment raised, size rounded up to it
+    // (docs/kernel-cma.md#reservation-at-boot).
     QCOMPARE(r.regions[0].alignment, 2 * MiB);
     QCOMPARE(r.regions[0].size, 4 * MiB);
     QCOMPARE(*p.regions[0].placedBase, std::uint64_t(0x7fc00000));
@@ -295,8 +296,9 @@ void TestPlacement::clearsStaleResults()
 
 void TestPlacement::framework2010UsesPageAlignment()
 {
-    // The 2010 framework normalised alignment to PAGE_SIZE (cma-spec A.2): a 1 MiB firmware region aligned
-    // to 128 KiB keeps that alignment and its size; mainline would raise both to the 2 MiB pageblock minimum.
+    // The 2010 framework normalised alignment to PAGE_SIZE (docs/cma-2010.md#the-region-language): a 1 MiB
+    // firmware region aligned to 128 KiB keeps that alignment and its size; mainline would raise both to the 2 MiB
+    // pageblock minimum.
     Region fw;
     fw.name = "fw";
     fw.size = 1 * MiB;

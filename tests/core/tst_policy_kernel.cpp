@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The mainline CMA bitmap policy against hand-computed cases (cma-spec.md B.5, B.7).
+// The mainline CMA bitmap policy against hand-computed cases (docs/kernel-cma.md, allocation algorithm and debugfs).
 #include "pinnedpages.h"
 
 #include <cmascope/policies/kernelbitmap.h>
@@ -68,7 +68,7 @@ class TestPolicyKernel : public QObject
 private Q_SLOTS:
     void workedExample()
     {
-        // cma-spec.md B.5: opb = 0, base_pfn 0x40000, count 16384.
+        // First worked example of docs/kernel-cma.md#the-allocation-algorithm: opb = 0, base_pfn 0x40000, count 16384.
         auto k = makeKernel(0x40000, 16384);
         const PolicyResult a = k.allocate({ 5, 2 }, nullptr);
         QVERIFY(a.ok);
@@ -92,7 +92,8 @@ private Q_SLOTS:
         QTest::addColumn<quint64>("expectedMask");
         QTest::addColumn<quint64>("expectedOffset");
 
-        // B.5: mask 1023, offset 0x200 -> index ((0 + 512 + 1023) & ~1023) - 512 = 512 -> pfn 0x40400.
+        // Second worked example of docs/kernel-cma.md: mask 1023, offset 0x200 ->
+        // index ((0 + 512 + 1023) & ~1023) - 512 = 512 -> pfn 0x40400.
         QTest::newRow("spec 4MiB") << quint64(0x40200) << 0U << quint64(1024) << 10U << -1 << quint64(0x40400)
                                    << quint64(1023) << quint64(512);
         // CONFIG_CMA_ALIGNMENT = 8 caps the order: mask 255, offset 0 -> the first page.
@@ -254,7 +255,7 @@ private Q_SLOTS:
         auto k = makeKernel(0x80000, 96);
         QCOMPARE(QByteArray::fromStdString(k.debugfsBitmapText()), QByteArray("0 0 0\n"));
         QVERIFY(k.allocate({ 40, 0 }, nullptr).ok);
-        // cma-spec.md B.7 example
+        // the example of docs/kernel-cma.md#debugfs
         QCOMPARE(QByteArray::fromStdString(k.debugfsBitmapText()), QByteArray("4294967295 255 0\n"));
         QCOMPARE(k.usedPages(), std::uint64_t { 40 });
         QCOMPARE(k.maxchunkPages(), std::uint64_t { 56 });

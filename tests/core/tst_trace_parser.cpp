@@ -459,7 +459,7 @@ void TstTraceParser::eventSize()
 
 void TstTraceParser::bitmapText()
 {
-    // 96 bits with the first 40 allocated (B.7 example), built bit by bit.
+    // 96 bits with the first 40 allocated (the example of docs/kernel-cma.md#debugfs), built bit by bit.
     std::vector<std::uint32_t> words(3, 0);
     for (int bit = 0; bit < 40; ++bit)
         words[std::size_t(bit / 32)] |= 1u << (bit % 32);

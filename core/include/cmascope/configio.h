@@ -5,9 +5,9 @@
 // language (v1 cma= + cma_map=, v3/v4 cma= + cma.map=, v3/v4 board code), Hans Verkuil's memory-type form,
 // /proc/iomem and dmesg boot logs.
 //
-// Sources: cma-spec A.2 (v1 cma= parser and messages), A.3 (map), A.7 (v3 '-' prefix, board code), A.8 (v4),
-// A.10 (Verkuil), B.2 (mainline command line parsers), B.3, B.4 (device tree). See docs/project-format.md for
-// what each format can and cannot hold.
+// Sources: docs/cma-2010.md (v1 cma= parser and messages, the map, v3 '-' prefix and board code, v4, Verkuil),
+// docs/kernel-cma.md (mainline command line parsers, reservation), docs/device-tree.md. See
+// docs/project-format.md for what each format can and cannot hold.
 //
 // Standard C++20 + libfdt; no Qt, no global state. importDeviceTreeSource() runs `dtc` as a child process.
 #pragma once

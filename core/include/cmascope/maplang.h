@@ -2,8 +2,8 @@
 // The 2010 CMA map language (v1 `cma_map=`, v3+ `cma.map=`, sysfs `map`) and the device-level region
 // resolution of both the 2010 framework and mainline dma_alloc_contiguous().
 //
-// Sources: cma-spec A.3 (v1 grammar and __cma_where_from), A.7 (v3 asterisk), A.8 (v4 "type" semantics),
-// B.5 (dma_alloc_contiguous).
+// Sources: docs/cma-2010.md (v1 grammar and __cma_where_from, v3 asterisk, v4 "type" semantics),
+// docs/kernel-cma.md#which-area-a-device-allocates-from (dma_alloc_contiguous).
 #pragma once
 
 #include <cmascope/platform.h>
@@ -100,7 +100,8 @@ MapMatch matchMap(const std::vector<MapRule>& rules, std::string_view device, st
 
 /// The asterisk regions of @p platform in declaration order (Platform::regions). The v3 kernel tried its
 /// registration list; named regions were list_add()ed at its head, which would reverse that order — that is
-/// inferred, not verified (cma-spec A.7), so cmascope uses the order the user declared.
+/// inferred, not verified (docs/cma-2010.md#asterisk-regions-and-board-code), so cmascope uses the order the user
+/// declared.
 std::vector<std::string> asteriskRegions(const Platform& platform);
 
 /// Where a request goes: ordered candidate regions and why.
@@ -117,12 +118,12 @@ struct MapResolution
 };
 
 /// Resolves a request of @p sizeBytes by @p device for @p kind.
-/// Map2010 (cma-spec A.3/A.7/A.8): matchMap() on Platform::rules, then the asterisk rule if enabled, '*'
+/// Map2010 (docs/cma-2010.md): matchMap() on Platform::rules, then the asterisk rule if enabled, '*'
 /// expanded in place; names that do not exist or are carve-outs are skipped like __cma_alloc_do() does;
 /// private regions (Region::privateTo) only for their owner.
-/// Modern (B.5, dma_alloc_contiguous): a device with memory-region uses only its first one (dev->cma_area,
-/// no fallback); otherwise size <= PAGE_SIZE never comes from CMA; then the per-NUMA areas of the device's
-/// node (skipped for devices limited to 32 bits: GFP_DMA32), then the default area.
+/// Modern (docs/kernel-cma.md, dma_alloc_contiguous): a device with memory-region uses only its first one
+/// (dev->cma_area, no fallback); otherwise size <= PAGE_SIZE never comes from CMA; then the per-NUMA areas of the
+/// device's node (skipped for devices limited to 32 bits: GFP_DMA32), then the default area.
 MapResolution resolveRegions(const Platform& platform, std::string_view device, std::string_view kind,
     std::uint64_t sizeBytes, const MapOptions& options = {});
 

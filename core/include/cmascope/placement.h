@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Boot-time placement of the regions, as cma_declare_contiguous_nid() + memblock do it (cma-spec B.3, B.4).
+// Boot-time placement of the regions, as cma_declare_contiguous_nid() + memblock do it
+// (docs/kernel-cma.md#reservation-at-boot, docs/device-tree.md).
 #pragma once
 
 #include <cmascope/platform.h>
@@ -14,9 +15,9 @@ namespace cmascope {
 
 struct PlacementOptions
 {
-    /// B.3: on 64-bit kernels, a region without a fixed base whose limit is at least 4 GiB + size is first
-    /// tried bottom-up in [4 GiB, limit) before the memblock top-down search. Only for regions without
-    /// alloc-ranges (the cma=/numa path; DT alloc-ranges always use memblock top-down).
+    /// docs/kernel-cma.md#reservation-at-boot: on 64-bit kernels, a region without a fixed base whose limit is at least
+    /// 4 GiB + size is first tried bottom-up in [4 GiB, limit) before the memblock top-down search. Only for regions
+    /// without alloc-ranges (the cma=/numa path; DT alloc-ranges always use memblock top-down).
     bool bottomUpAbove4G = false;
 };
 
@@ -27,7 +28,7 @@ struct RegionPlacement
     std::string name;
     bool ok = false; ///< reserved (size-0 regions count as ok: nothing to reserve)
     std::optional<std::uint64_t> base; ///< reserved start (== Region::placedBase)
-    std::uint64_t size = 0; ///< reserved size after rounding (B.3: ALIGN(size, alignment) for CMA)
+    std::uint64_t size = 0; ///< reserved size after rounding (ALIGN(size, alignment) for CMA, docs/kernel-cma.md)
     std::uint64_t alignment = 0; ///< effective alignment used
     std::string message; ///< "cma: Reserved 64 MiB at 0x..." or the failure and its reason
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Lint of a platform model: every check names the item, the field (as a JSON-path-like string) and the numbers.
-// Sources of the rules: cma-spec A.2/A.3/A.7 (2010 map and region normalisation), B.3 (cma_declare_contiguous_nid
-// checks, CMA_MIN_ALIGNMENT_BYTES), B.4 (DT memory-region), B.5 (dma_alloc_contiguous).
+// Sources of the rules: docs/cma-2010.md (2010 map and region normalisation), docs/kernel-cma.md
+// (cma_declare_contiguous_nid checks, CMA_MIN_ALIGNMENT_BYTES, dma_alloc_contiguous), docs/device-tree.md (DT
+// memory-region).
 #pragma once
 
 #include <cmascope/maplang.h>
@@ -30,7 +31,7 @@ struct Diagnostic
 
 struct ValidationOptions
 {
-    /// Dialect used to decide which map patterns are shadowed (cma-spec A.3 vs A.8).
+    /// Dialect used to decide which map patterns are shadowed (docs/cma-2010.md: v1 map language vs v4 types).
     MapDialect dialect = MapDialect::V1;
 };
 
@@ -48,9 +49,9 @@ const std::vector<ValidationCheck>& validationChecks();
 std::vector<Diagnostic> validate(const Platform& platform, const ValidationOptions& options = {});
 
 /// Kernel minimum CMA alignment for @p region. Mainline (MapMode::Modern): region.pageSize <<
-/// platform.pageblockOrder (CMA_MIN_ALIGNMENT_BYTES = PAGE_SIZE * pageblock_nr_pages, cma-spec B.3).
+/// platform.pageblockOrder (CMA_MIN_ALIGNMENT_BYTES = PAGE_SIZE * pageblock_nr_pages, docs/kernel-cma.md).
 /// The 2010 framework (MapMode::Map2010) had no pageblock constraint: alignment was normalised to
-/// PAGE_SIZE (A.2), so there it is the page size.
+/// PAGE_SIZE (docs/cma-2010.md#the-region-language), so there it is the page size.
 std::uint64_t cmaMinAlignment(const Platform& platform, const Region& region) noexcept;
 
 /// The alignment a region is reserved with: the larger of its own alignment and its page size, raised to

@@ -12,7 +12,7 @@
 namespace cmascope {
 
 /// Mainline CMA as in mm/cma.c (cma_alloc / cma_range_alloc / cma_release) on top of
-/// lib/bitmap.c's bitmap_find_next_zero_area_off(); reference: cma-spec.md B.5 and B.7.
+/// lib/bitmap.c's bitmap_find_next_zero_area_off(); see docs/kernel-cma.md (the allocation algorithm, debugfs).
 ///
 /// One bitmap bit covers 2^orderPerBit pages. A request of `count` pages sets
 /// nbits = ALIGN(count, 2^opb) >> opb bits at the lowest position the kernel's search returns;
