@@ -4,7 +4,7 @@
 // unusable index for a chosen order); the histogram of free extent sizes at the current step; the
 // usage per device or kind at the current step.
 //
-// Qt Charts is deprecated from Qt 6.10 (peers.md §1.3): it is used only in chartspanel.cpp, and this
+// Qt Charts is deprecated from Qt 6.10 (Qt 6.10 release notes): it is used only in chartspanel.cpp, and this
 // header shows none of it, so the panel can move to another chart library without touching its users.
 // The over-steps series come from the core (metricseries.h), computed off the GUI thread.
 #pragma once

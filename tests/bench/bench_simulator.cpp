@@ -30,7 +30,7 @@ static Scenario workload(std::size_t steps, std::uint64_t seed)
     std::vector<std::uint64_t> slotPages;
     std::uint64_t livePages = 0;
     // Steady state: allocate with probability 0.55 while the live requests stay below 70% of the region
-    // (ramps and plateaus, peers.md §2.1), free otherwise. Failures still happen through fragmentation.
+    // (ramps and plateaus, Wilson et al. 1995), free otherwise. Failures still happen through fragmentation.
     const std::uint64_t target = 65536 * 7 / 10;
     for (std::size_t i = 0; i < steps; ++i) {
         if (live.empty() || (livePages < target && rng() % 100 < 55)) {

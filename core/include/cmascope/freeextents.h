@@ -2,7 +2,7 @@
 // An index of the free page runs of one region, independent of the allocation policy.
 // It gives every per-step metric in O(log n): used and free pages, the largest free run, the number of
 // runs, the footprint (highest page in use), and the buddy-style block counts per order from which the
-// kernel's unusable_index and extfrag_index are computed (peers.md §2.5, mm/vmstat.c).
+// kernel's unusable_index and extfrag_index are computed (mm/vmstat.c).
 #pragma once
 
 #include <array>

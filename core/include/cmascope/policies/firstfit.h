@@ -6,7 +6,7 @@
 
 namespace cmascope {
 
-/// Address-ordered first fit (Wilson et al. 1995, "sequential fits"; peers.md 2.1): the lowest
+/// Address-ordered first fit (Wilson et al. 1995, "sequential fits"): the lowest
 /// aligned window that fits, searching holes from the region start. With no busy pages this places
 /// exactly where the kernel bitmap with order_per_bit 0 would, but over a hole list.
 /// Busy windows are skipped (next aligned window of the same hole, then the next hole).

@@ -9,7 +9,7 @@
 
 namespace cmascope {
 
-/// Two-level segregated fit (Masmano et al., ECRTS 2004; SPE 38(10) 2008; peers.md 2.4), in pages.
+/// Two-level segregated fit (Masmano et al., ECRTS 2004; SPE 38(10) 2008), in pages.
 ///
 /// Free blocks sit in lists indexed by (fl, sl): sizes below 2^SLI pages have one exact list each
 /// (fl = 0, sl = size); larger sizes use fl = floor(log2 size) - SLI + 1 and sl = the next SLI bits
