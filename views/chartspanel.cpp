@@ -204,6 +204,19 @@ QValueAxis* valueAxis(const QString& title, const QString& format)
 }
 
 /// Integer ticks at a round interval over [lo, hi].
+/// The over-steps charts' x axis names steps as every view does (document.h): the value drawn at x = N is the
+/// state right after step N, so the cursor of the current step N sits at N; the state before step 0 is at -1.
+double xOfPosition(std::size_t position)
+{
+    return double(position) - 1.0;
+}
+
+/// The position whose state is drawn nearest to @p x, clamped to [0, @p steps].
+std::size_t positionOfX(double x, std::size_t steps)
+{
+    return std::size_t(std::clamp(std::floor(x + 0.5) + 1.0, 0.0, double(steps)));
+}
+
 void setStepTicks(QValueAxis* axis, double lo, double hi)
 {
     axis->setRange(lo, hi);
@@ -290,8 +303,8 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
     } };
     for (int c : { UsageOverSteps, FragmentationOverSteps }) {
         QChart* chart = newChart();
-        // x counts the steps executed (the document's position): the value at x is the state after step x − 1.
-        auto* x = valueAxis(tr("steps executed"), QStringLiteral("%d"));
+        // x names the step (xOfPosition()): the value at x = N is the state right after step N.
+        auto* x = valueAxis(tr("step"), QStringLiteral("%d"));
         auto* y = c == UsageOverSteps ? valueAxis(tr("MiB"), QStringLiteral("%.4g"))
                                       : valueAxis(tr("index"), QStringLiteral("%.2f"));
         chart->addAxis(x, Qt::AlignBottom);
@@ -315,7 +328,7 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
                     s == d->lines[UsedPlot] || s == d->lines[FreePlot] || s == d->lines[LargestFreePlot]
                     ? approxSizeString(point.y() * double(MiB))
                     : QString::number(point.y(), 'f', 3);
-                const auto step = stepAtPosition(std::size_t(std::max<qint64>(0, qRound64(point.x()))));
+                const auto step = stepAtPosition(positionOfX(point.x(), m_doc->stepCount()));
                 QToolTip::showText(QCursor::pos(),
                     (step ? tr("After step %1").arg(*step) : tr("Before step 0"))
                         + QStringLiteral(": %1 %2").arg(s->name(), value));
@@ -682,16 +695,16 @@ void ChartsPanel::showSeries()
             const MetricStat& s = b[m.metric];
             if (b.first != b.last) {
                 // The extremes at the bucket's start, so a one-step spike stays visible.
-                pts.append(QPointF(b.first, s.min * m.scale));
+                pts.append(QPointF(xOfPosition(b.first), s.min * m.scale));
                 if (s.max != s.min)
-                    pts.append(QPointF(b.first, s.max * m.scale));
+                    pts.append(QPointF(xOfPosition(b.first), s.max * m.scale));
             }
-            pts.append(QPointF(b.last, s.last * m.scale));
+            pts.append(QPointF(xOfPosition(b.last), s.last * m.scale));
         }
         d->lines[std::size_t(m.plot)]->replace(pts);
     }
-    const double lo = double(ms.first);
-    const double hi = double(std::max(ms.last, ms.first + 1));
+    const double lo = xOfPosition(ms.first);
+    const double hi = xOfPosition(std::max(ms.last, ms.first + 1));
     for (QValueAxis* x : d->stepAxes)
         setStepTicks(x, lo, hi);
     const double regionMiB = double(ms.regionPages) * mib;
@@ -725,7 +738,7 @@ void ChartsPanel::updateCursor()
             continue;
         }
         const QValueAxis* y = d->valueAxes[c];
-        d->cursors[c]->replace({ QPointF(double(pos), y->min()), QPointF(double(pos), y->max()) });
+        d->cursors[c]->replace({ QPointF(xOfPosition(pos), y->min()), QPointF(xOfPosition(pos), y->max()) });
     }
 }
 
@@ -846,8 +859,11 @@ void ChartsPanel::updateTitles()
     const Simulation* sim = m_doc->simulation();
     const std::uint16_t r = region();
     const QString name = sim && r != kNoRegion ? QString::fromStdString(sim->platform().regions[r].name) : QString();
-    const QString range =
-        m_series && m_zoomed ? tr(" (steps %1 – %2)").arg(m_series->first).arg(m_series->last) : QString();
+    const QString range = m_series && m_zoomed
+        ? tr(" (steps %1 – %2)")
+              .arg(m_series->first ? QString::number(m_series->first - 1) : tr("before 0"))
+              .arg(m_series->last ? QString::number(m_series->last - 1) : tr("before 0"))
+        : QString();
     if (name.isEmpty()) {
         for (QChart* c : d->charts)
             c->setTitle(sim ? tr("No region to chart") : tr("No run"));
@@ -897,9 +913,9 @@ void ChartsPanel::onRangeDragged(double x1, double x2)
 {
     if (!m_doc->simulation())
         return;
-    const double steps = double(m_doc->stepCount());
-    const auto first = std::size_t(std::clamp(std::floor(std::min(x1, x2) + 0.5), 0.0, steps));
-    const auto last = std::size_t(std::clamp(std::floor(std::max(x1, x2) + 0.5), 0.0, steps));
+    const std::size_t steps = m_doc->stepCount();
+    const std::size_t first = positionOfX(std::min(x1, x2), steps);
+    const std::size_t last = positionOfX(std::max(x1, x2), steps);
     if (first == last) {
         onChartClicked(x1);
         return;
@@ -913,7 +929,7 @@ void ChartsPanel::onChartClicked(double x)
 {
     if (!m_doc->simulation())
         return;
-    m_doc->setPosition(std::size_t(std::clamp(std::floor(x + 0.5), 0.0, double(m_doc->stepCount()))));
+    m_doc->setPosition(positionOfX(x, m_doc->stepCount()));
 }
 
 QWidget* ChartsPanel::chartWidget(Chart chart) const

@@ -69,10 +69,10 @@ public:
     /// The over-steps data shown, or null (no run, no region, or still computing).
     const MetricSeries* series() const { return m_series ? &*m_series : nullptr; }
 
-    /// The points plotted for @p plot: x = position, y in the chart's unit. Decimated buckets add their
-    /// minimum and maximum.
+    /// The points plotted for @p plot: x = the step after which the state is shown (position - 1; -1 is the
+    /// state before step 0), y in the chart's unit. Decimated buckets add their minimum and maximum.
     QList<QPointF> plotPoints(Plot plot) const;
-    /// The x of the cursor line (the document's position), or nullopt when it is not shown.
+    /// The x of the cursor line (the current step, position - 1), or nullopt when it is not shown.
     std::optional<double> cursorPosition() const;
     /// The bars of the at-step charts: category labels and values (runs; MiB). An at-step chart follows
     /// the document while its tab is current and catches up when it is shown.

@@ -96,7 +96,7 @@ void TestChartsPanel::seriesMatchRecords()
     const auto relFrag = f.panel.plotPoints(ChartsPanel::RelativeFragmentationPlot);
     const auto extfrag = f.panel.plotPoints(ChartsPanel::ExtfragPlot);
     QCOMPARE(used.size(), qsizetype(f.sim().stepCount() + 1));
-    QCOMPARE(used.front(), QPointF(0, 0));
+    QCOMPARE(used.front(), QPointF(-1, 0)); // the state before step 0
     const double regionPages = double(f.doc.state().regions[r].occupancy.pages());
     QCOMPARE(largest.front().y(), regionPages * f.mibPerPage());
     int checked = 0;
@@ -104,7 +104,7 @@ void TestChartsPanel::seriesMatchRecords()
         const StepRecord& rec = f.sim().records()[i];
         if (rec.region != r)
             continue;
-        const double x = double(i + 1); // position i + 1 shows the state after step i
+        const double x = double(i); // x names the step: the state right after step i
         QCOMPARE(yAt(used, x).value_or(-1), rec.usedPages * f.mibPerPage());
         QCOMPARE(yAt(largest, x).value_or(-1), rec.largestFree * f.mibPerPage());
         const double freePages = regionPages - rec.usedPages;
@@ -144,24 +144,27 @@ void TestChartsPanel::otherRegionAndOrder()
     const auto unusable = f.panel.plotPoints(ChartsPanel::UnusablePlot);
     for (std::size_t p : { std::size_t(0), std::size_t(30), f.sim().stepCount() }) {
         const auto st = f.sim().stateAt(p);
-        QCOMPARE(yAt(unusable, double(p)).value_or(-9), st.regions[other].occupancy.unusableIndex(7) / 1000.0);
+        QCOMPARE(yAt(unusable, double(p) - 1).value_or(-9), st.regions[other].occupancy.unusableIndex(7) / 1000.0);
     }
 }
 
 void TestChartsPanel::cursorFollowsPosition()
 {
     Fixture f;
-    QCOMPARE(f.panel.cursorPosition().value_or(-1), 1.0); // a project opens at step 0: one step executed
+    // The cursor stands at the current step, as the timeline and the event log name it (it stood one step
+    // to the right, at the number of steps executed).
+    QCOMPARE(f.panel.cursorPosition().value_or(-9), 0.0); // a project opens at step 0
     f.doc.setPosition(10);
-    QCOMPARE(f.panel.cursorPosition().value_or(-1), 10.0);
+    QCOMPARE(f.panel.cursorPosition().value_or(-9), 9.0);
+    QCOMPARE(f.doc.currentStep().value_or(0), std::size_t(9));
     f.doc.setPosition(0);
-    QCOMPARE(f.panel.cursorPosition().value_or(-1), 0.0);
+    QCOMPARE(f.panel.cursorPosition().value_or(-9), -1.0); // before step 0
     // Zoomed to steps 40..60, the cursor at step 10 is out of sight.
     f.panel.setStepRange(40, 60);
     f.panel.waitForSeries();
     QVERIFY(!f.panel.cursorPosition());
     f.doc.setPosition(50);
-    QCOMPARE(f.panel.cursorPosition().value_or(-1), 50.0);
+    QCOMPARE(f.panel.cursorPosition().value_or(-9), 49.0);
 }
 
 void TestChartsPanel::histogramAtStep()
@@ -246,9 +249,10 @@ void TestChartsPanel::rubberBandSelectsRange()
     QCOMPARE(range.count(), 1);
     const auto first = range.at(0).at(0).value<std::size_t>();
     const auto last = range.at(0).at(1).value<std::size_t>();
-    QCOMPARE(first, std::size_t(20));
-    QCOMPARE(last, std::size_t(40));
+    QCOMPARE(first, std::size_t(21)); // positions: from the state after step 20 to the one after step 40
+    QCOMPARE(last, std::size_t(41));
     QCOMPARE(f.doc.position(), first);
+    QCOMPARE(f.doc.currentStep().value_or(0), std::size_t(20));
     QVERIFY(f.panel.isZoomed());
     f.panel.waitForSeries();
     QCOMPARE(f.panel.series()->first, first);
@@ -263,9 +267,9 @@ void TestChartsPanel::rubberBandSelectsRange()
     QTest::mouseMove(target, b);
     QTest::mouseRelease(target, Qt::LeftButton, {}, b);
     QCOMPARE(range.count(), 2);
-    QCOMPARE(range.at(1).at(0).value<std::size_t>(), std::size_t(25));
-    QCOMPARE(range.at(1).at(1).value<std::size_t>(), std::size_t(35));
-    QCOMPARE(f.doc.position(), std::size_t(25));
+    QCOMPARE(range.at(1).at(0).value<std::size_t>(), std::size_t(26));
+    QCOMPARE(range.at(1).at(1).value<std::size_t>(), std::size_t(36));
+    QCOMPARE(f.doc.position(), std::size_t(26));
 
     // Double-click shows the whole run again, without a range signal.
     f.panel.waitForSeries();
@@ -285,8 +289,8 @@ void TestChartsPanel::clickMovesPosition()
     QWidget* target = mouseTarget(f.panel, ChartsPanel::FragmentationOverSteps);
     const QPoint at = f.panel.chartPoint(ChartsPanel::FragmentationOverSteps, 57);
     QTest::mouseClick(target, Qt::LeftButton, {}, at);
-    QCOMPARE(f.doc.position(), std::size_t(57));
-    QCOMPARE(f.panel.cursorPosition().value_or(-1), 57.0);
+    QCOMPARE(f.doc.currentStep().value_or(0), std::size_t(57)); // clicking step 57 makes it current
+    QCOMPARE(f.panel.cursorPosition().value_or(-9), 57.0);
     QCOMPARE(range.count(), 0);
     QVERIFY(!f.panel.isZoomed());
 }
