@@ -2,6 +2,7 @@
 // CMA reservation messages of the boot log (mm/cma.c, kernel/dma/contiguous.c,
 // drivers/of/of_reserved_mem.c, mm/hugetlb.c, mm/mm_init.c).
 #include <cmascope/trace.h>
+#include <cmascope/units.h>
 
 #include <charconv>
 #include <cstring>
@@ -97,7 +98,10 @@ bool takeSize(std::string_view& s, std::uint64_t& bytes)
     else
         return false;
     s.remove_prefix(s.starts_with("KB") || s.starts_with("MB") || s.starts_with("GB") ? 2 : 3);
-    bytes = n * unit;
+    const auto product = checkedMul(n, unit); // a size past 2^64 is no size, not a wrapped small one
+    if (!product)
+        return false;
+    bytes = *product;
     return true;
 }
 
@@ -203,9 +207,10 @@ std::vector<BootLogArea> parseBootLog(std::string_view text)
                 --b;
             std::uint64_t kib = 0;
             auto [p, ec] = std::from_chars(msg.data() + b, msg.data() + k, kib, 10);
-            if (b < k && ec == std::errc() && p == msg.data() + k) {
+            const auto bytes = checkedMul(kib, 1024);
+            if (b < k && ec == std::errc() && p == msg.data() + k && bytes) {
                 a.kind = BootLogKind::MemoryCmaReserved;
-                a.size = kib * 1024;
+                a.size = *bytes;
                 found = true;
             }
         }
