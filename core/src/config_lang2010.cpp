@@ -333,11 +333,11 @@ struct RegionParser
             // The 2010 code's ALIGN() would wrap for values near 2^64; refuse them instead.
             const auto rounded = [&](std::uint64_t x, std::uint64_t a,
                                      const char* what) -> std::optional<std::uint64_t> {
-                const auto v = alignUp(x, a);
-                if (!v)
+                const auto aligned = alignUp(x, a);
+                if (!aligned)
                     msg.error(at(entry), r.name,
                         std::string(what) + " " + hexText(x) + " passes 2^64 when rounded up to " + sizeText(a));
-                return v;
+                return aligned;
             };
             if (alignment && alignment % page) {
                 const auto raised = rounded(alignment, page, "alignment");

@@ -13,17 +13,17 @@ template <typename T> const T* findByName(const std::vector<T>& items, std::stri
 }
 } // namespace
 
-const Region* Platform::findRegion(std::string_view name) const
+const Region* Platform::findRegion(std::string_view regionName) const
 {
-    return findByName(regions, name);
+    return findByName(regions, regionName);
 }
-const Device* Platform::findDevice(std::string_view name) const
+const Device* Platform::findDevice(std::string_view deviceName) const
 {
-    return findByName(devices, name);
+    return findByName(devices, deviceName);
 }
-const Bank* Platform::findBank(std::string_view name) const
+const Bank* Platform::findBank(std::string_view bankName) const
 {
-    return findByName(banks, name);
+    return findByName(banks, bankName);
 }
 
 } // namespace cmascope

@@ -2,6 +2,7 @@
 // CMA reservation messages of the boot log (mm/cma.c, kernel/dma/contiguous.c,
 // drivers/of/of_reserved_mem.c, mm/hugetlb.c, mm/mm_init.c).
 #include <cmascope/trace.h>
+#include <cmascope/units.h>
 
 #include <charconv>
 #include <cstring>
@@ -97,7 +98,10 @@ bool takeSize(std::string_view& s, std::uint64_t& bytes)
     else
         return false;
     s.remove_prefix(s.starts_with("KB") || s.starts_with("MB") || s.starts_with("GB") ? 2 : 3);
-    bytes = n * unit;
+    const auto product = checkedMul(n, unit); // a size past 2^64 is no size, not a wrapped small one
+    if (!product)
+        return false;
+    bytes = *product;
     return true;
 }
 
@@ -131,65 +135,67 @@ std::vector<BootLogArea> parseBootLog(std::string_view text)
         a.text = std::string(msg);
         bool found = false;
 
-        if (std::string_view s = after(msg, "cma: Reserved "); !s.empty()) {
+        if (std::string_view reserved = after(msg, "cma: Reserved "); !reserved.empty()) {
             std::uint64_t size = 0;
-            if (takeSize(s, size)) {
+            if (takeSize(reserved, size)) {
                 a.size = size;
                 std::uint64_t base = 0;
-                if (take(s, "at") && takeNumber(s, base)) {
+                if (take(reserved, "at") && takeNumber(reserved, base)) {
                     a.kind = BootLogKind::CmaReserved;
                     a.base = base;
                     int node = -1;
-                    if (take(s, "on node") && takeInt(s, node))
+                    if (take(reserved, "on node") && takeInt(reserved, node))
                         a.node = node;
                     found = true;
-                } else if (take(s, "in")) {
+                } else if (take(reserved, "in")) {
                     int ranges = 0;
-                    if (takeInt(s, ranges) && take(s, "range")) {
+                    if (takeInt(reserved, ranges) && take(reserved, "range")) {
                         a.kind = BootLogKind::CmaReservedRanges;
                         found = true;
                     }
                 }
             }
-        } else if (std::string_view s = after(msg, "Reserved memory: created CMA memory pool at "); !s.empty()) {
+        } else if (std::string_view pool = after(msg, "Reserved memory: created CMA memory pool at "); !pool.empty()) {
             std::uint64_t base = 0, size = 0;
-            if (takeNumber(s, base) && take(s, ",") && take(s, "size") && takeSize(s, size)) {
+            if (takeNumber(pool, base) && take(pool, ",") && take(pool, "size") && takeSize(pool, size)) {
                 a.kind = BootLogKind::DtPoolCreated;
                 a.base = base;
                 a.size = size;
                 found = true;
             }
-        } else if (std::string_view s = after(msg, "OF: reserved mem: initialized node "); !s.empty()) {
+        } else if (std::string_view initialized = after(msg, "OF: reserved mem: initialized node ");
+                   !initialized.empty()) {
             // "initialized node NAME, compatible id shared-dma-pool"
-            const auto comma = s.find(", compatible id ");
-            if (comma != std::string_view::npos && contains(s.substr(comma), "shared-dma-pool")) {
+            const auto comma = initialized.find(", compatible id ");
+            if (comma != std::string_view::npos && contains(initialized.substr(comma), "shared-dma-pool")) {
                 a.kind = BootLogKind::DtNodeInitialized;
-                a.name = std::string(s.substr(0, comma));
+                a.name = std::string(initialized.substr(0, comma));
                 found = true;
             }
-        } else if (std::string_view s = after(msg, "OF: reserved mem: "); !s.empty() && s.starts_with("0x")) {
+        } else if (std::string_view range = after(msg, "OF: reserved mem: ");
+                   !range.empty() && range.starts_with("0x")) {
             // "0x<base>..0x<end> (N KiB) map reusable NAME"  (also "-" and "( N KB )")
             std::uint64_t base = 0, last = 0, size = 0;
-            if (takeNumber(s, base) && (take(s, "..") || take(s, "-")) && takeNumber(s, last) && take(s, "(")
-                && takeSize(s, size) && take(s, ")")) {
-                s = skipSpaces(s);
-                const bool nomap = s.starts_with("nomap");
-                s.remove_prefix(nomap ? 5 : (s.starts_with("map") ? 3 : 0));
-                if (take(s, "reusable")) { // CMA areas are reusable; carve-outs are not
+            if (takeNumber(range, base) && (take(range, "..") || take(range, "-")) && takeNumber(range, last)
+                && take(range, "(") && takeSize(range, size) && take(range, ")")) {
+                range = skipSpaces(range);
+                const bool nomap = range.starts_with("nomap");
+                range.remove_prefix(nomap ? 5 : (range.starts_with("map") ? 3 : 0));
+                if (take(range, "reusable")) { // CMA areas are reusable; carve-outs are not
                     a.kind = BootLogKind::DtReservedRange;
                     a.base = base;
                     a.size = size;
-                    a.name = std::string(skipSpaces(s));
+                    a.name = std::string(skipSpaces(range));
                     found = true;
                 }
             }
-        } else if (std::string_view s = after(msg, "hugetlb_cma: reserved "); !s.empty()) {
+        } else if (std::string_view hugetlb = after(msg, "hugetlb_cma: reserved "); !hugetlb.empty()) {
             std::uint64_t size = 0;
             int node = -1;
-            if (takeSize(s, size)) {
+            if (takeSize(hugetlb, size)) {
                 a.kind = BootLogKind::HugetlbCma;
                 a.size = size;
-                if (take(s, "on node") && takeInt(s, node))
+                if (take(hugetlb, "on node") && takeInt(hugetlb, node))
                     a.node = node;
                 a.name = a.node >= 0 ? "hugetlb" + std::to_string(a.node) : std::string();
                 found = true;
@@ -201,9 +207,10 @@ std::vector<BootLogArea> parseBootLog(std::string_view text)
                 --b;
             std::uint64_t kib = 0;
             auto [p, ec] = std::from_chars(msg.data() + b, msg.data() + k, kib, 10);
-            if (b < k && ec == std::errc() && p == msg.data() + k) {
+            const auto bytes = checkedMul(kib, 1024);
+            if (b < k && ec == std::errc() && p == msg.data() + k && bytes) {
                 a.kind = BootLogKind::MemoryCmaReserved;
-                a.size = kib * 1024;
+                a.size = *bytes;
                 found = true;
             }
         }

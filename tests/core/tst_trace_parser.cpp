@@ -52,6 +52,7 @@ private Q_SLOTS:
     void bootLog_data();
     void bootLog();
     void bootLogContextNames();
+    void bootLogSizePast64Bits();
 };
 
 void TstTraceParser::parseLine_data()
@@ -636,6 +637,20 @@ void TstTraceParser::bootLogContextNames()
     QCOMPARE(areas[2].name, std::string("hugetlb0"));
     QCOMPARE(areas[2].line, 4u);
     QCOMPARE(areas[3].kind, BootLogKind::HugetlbCma);
+}
+
+void TstTraceParser::bootLogSizePast64Bits()
+{
+    // Sizes that do not fit in 64 bits are not read as wrapped small sizes: the lines are not recognised.
+    const std::string text = "[    0.000000] cma: Reserved 17592186044416 MiB at 0x0000000100000000\n"
+                             "[    0.000000] hugetlb_cma: reserved 17179869184 GiB on node 0\n"
+                             "[    0.000000] Memory: 1K/1K available (18014398509481984K cma-reserved)\n"
+                             "[    0.000000] cma: Reserved 17592186044415 MiB at 0x0000000100000000\n";
+    const auto areas = parseBootLog(text);
+    QCOMPARE(areas.size(), std::size_t(1));
+    QCOMPARE(areas[0].kind, BootLogKind::CmaReserved);
+    QCOMPARE(areas[0].size, 17592186044415ull << 20);
+    QCOMPARE(areas[0].line, 4u);
 }
 
 QTEST_GUILESS_MAIN(TstTraceParser)

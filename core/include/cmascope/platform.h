@@ -139,9 +139,9 @@ struct Platform
     unsigned cmaAlignmentOrder = 8; ///< CONFIG_CMA_ALIGNMENT
     bool operator==(const Platform&) const = default;
 
-    const Region* findRegion(std::string_view name) const;
-    const Device* findDevice(std::string_view name) const;
-    const Bank* findBank(std::string_view name) const;
+    const Region* findRegion(std::string_view regionName) const;
+    const Device* findDevice(std::string_view deviceName) const;
+    const Bank* findBank(std::string_view bankName) const;
 };
 
 } // namespace cmascope
