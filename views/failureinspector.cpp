@@ -76,21 +76,21 @@ FailureInspector::FailureInspector(Document* document, QWidget* parent)
     layout->addLayout(fitRow);
     connect(m_fitButton, &QPushButton::clicked, this, &FailureInspector::findWhatWouldHaveFit);
     connect(m_fitCancel, &QPushButton::clicked, this, &FailureInspector::cancelWhatWouldHaveFit);
-    connect(&m_fitWatcher, &QFutureWatcherBase::finished, this, &FailureInspector::onWhatFitFinished);
+    connect(&m_fitWatcher, &QFutureWatcherBase::finished, this, &FailureInspector::onWouldFitFinished);
     connect(&m_fitWatcher, &QFutureWatcherBase::progressValueChanged, m_fitProgress, &QProgressBar::setValue);
 
     connect(m_doc, &Document::positionChanged, this, &FailureInspector::followPosition);
     // A new run (another platform or scenario) makes any answer stale.
-    connect(m_doc, &Document::runAboutToStart, this, &FailureInspector::discardWhatFit);
+    connect(m_doc, &Document::runAboutToStart, this, &FailureInspector::discardWouldFit);
     connect(m_doc, &Document::runStarted, this, [this] {
-        discardWhatFit();
+        discardWouldFit();
         m_step.reset();
         m_stepFailed = false;
         m_html = tr("<p><i>Running the scenario…</i></p>");
         render();
     });
     connect(m_doc, &Document::runFinished, this, [this] {
-        discardWhatFit();
+        discardWouldFit();
         m_step.reset();
         m_stepFailed = false;
         if (!m_doc->simulation()) {
@@ -109,7 +109,7 @@ FailureInspector::FailureInspector(Document* document, QWidget* parent)
 FailureInspector::~FailureInspector()
 {
     // The job owns copies of what it reads; stop it so it does not outlive the application.
-    discardWhatFit();
+    discardWouldFit();
     m_fitWatcher.waitForFinished();
 }
 
@@ -128,7 +128,7 @@ void FailureInspector::followPosition()
         inspect(*step);
         return;
     }
-    discardWhatFit();
+    discardWouldFit();
     m_step.reset();
     m_stepFailed = false;
     m_html = tr("<p>Before step 0: nothing has run yet.</p>")
@@ -144,7 +144,7 @@ void FailureInspector::inspect(std::size_t step)
         return;
     // Inspecting the same request again keeps its answer (or the search under way).
     if (m_step != step)
-        discardWhatFit();
+        discardWouldFit();
     m_step = step;
     const Step& s = sim->scenario().steps[step];
     if (s.type != StepType::Allocate && s.type != StepType::Refused) {
@@ -236,10 +236,10 @@ bool FailureInspector::findWhatWouldHaveFit()
     m_fitProgress->setValue(0);
     render();
     updateFitControls();
-    m_fitWatcher.setFuture(QtConcurrent::run([inputs, flag, step](QPromise<WhatFitResult>& promise) {
+    m_fitWatcher.setFuture(QtConcurrent::run([inputs, flag, step](QPromise<WouldFitResult>& promise) {
         promise.setProgressRange(0, 1000);
         int shown = 0;
-        WhatFitOptions opt;
+        WouldFitOptions opt;
         opt.cancel = flag.get();
         opt.progress = [&](std::uint64_t done, std::uint64_t total) {
             // The total is an estimate that grows: never move the bar backwards.
@@ -250,7 +250,7 @@ bool FailureInspector::findWhatWouldHaveFit()
             }
             return !promise.isCanceled();
         };
-        WhatFitResult r = whatWouldHaveFit(inputs->platform, inputs->scenario, step, opt);
+        WouldFitResult r = whatWouldHaveFit(inputs->platform, inputs->scenario, step, opt);
         if (!r.cancelled)
             promise.addResult(std::move(r));
     }));
@@ -265,10 +265,10 @@ void FailureInspector::cancelWhatWouldHaveFit()
     if (m_fitCancelFlag)
         m_fitCancelFlag->store(true);
     m_fitWatcher.cancel();
-    // onWhatFitFinished() shows "Cancelled" when the job has stopped.
+    // onWouldFitFinished() shows "Cancelled" when the job has stopped.
 }
 
-void FailureInspector::discardWhatFit()
+void FailureInspector::discardWouldFit()
 {
     if (m_fitCancelFlag)
         m_fitCancelFlag->store(true);
@@ -281,13 +281,13 @@ void FailureInspector::discardWhatFit()
     updateFitControls();
 }
 
-void FailureInspector::onWhatFitFinished()
+void FailureInspector::onWouldFitFinished()
 {
     // A stale end (a discarded job) is ignored: nothing is running, or the watcher follows a newer job.
     if (!m_fitRunning || !m_fitWatcher.isFinished())
         return;
     m_fitRunning = false;
-    const QFuture<WhatFitResult> f = m_fitWatcher.future();
+    const QFuture<WouldFitResult> f = m_fitWatcher.future();
     if (!m_fitCancelled && !f.isCanceled() && f.resultCount() > 0)
         m_fitResult = f.result();
     else
@@ -327,7 +327,7 @@ QString FailureInspector::whatFitHtml() const
         return html
             + tr("<p><i>“What would have fit?” re-runs the history up to this request with the other policies "
                  "and with larger sizes of the first region it tried.</i></p>");
-    const WhatFitResult& r = *m_fitResult;
+    const WouldFitResult& r = *m_fitResult;
     if (!r.error.empty())
         return html + QStringLiteral("<p>%1</p>").arg(esc(r.error));
     if (!r.summary.empty())

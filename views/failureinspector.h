@@ -2,10 +2,10 @@
 // Explains one allocation request: which map rule matched, which regions were tried in which order,
 // and for each why it refused (needed, free, largest aligned hole, pinned pages, extfrag verdict).
 // For a failed request it can also find what would have fit (another policy, a larger first region),
-// re-running the history off the GUI thread (whatfit.h).
+// re-running the history off the GUI thread (wouldfit.h).
 #pragma once
 
-#include <cmascope/whatfit.h>
+#include <cmascope/wouldfit.h>
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -43,7 +43,7 @@ public:
     void cancelWhatWouldHaveFit();
     bool isSearching() const { return m_fitRunning; }
     /// The last answer shown, for the inspected request (null: none yet, or discarded).
-    const WhatFitResult* whatFitResult() const { return m_fitResult ? &*m_fitResult : nullptr; }
+    const WouldFitResult* whatFitResult() const { return m_fitResult ? &*m_fitResult : nullptr; }
     /// Failed requests with at most this many steps before them are searched as soon as they are inspected
     /// (0 = only with the button). Default 5000.
     void setAutoSearchLimit(std::size_t steps) { m_autoSearchSteps = steps; }
@@ -54,8 +54,8 @@ Q_SIGNALS:
 
 private:
     void followPosition();
-    void discardWhatFit();
-    void onWhatFitFinished();
+    void discardWouldFit();
+    void onWouldFitFinished();
     void render();
     void updateFitControls();
     QString whatFitHtml() const;
@@ -68,11 +68,11 @@ private:
     std::optional<std::size_t> m_step;
     bool m_stepFailed = false; ///< the inspected step is a failed request
     QString m_html; ///< the explanation; the what-would-have-fit section follows it
-    QFutureWatcher<WhatFitResult> m_fitWatcher;
+    QFutureWatcher<WouldFitResult> m_fitWatcher;
     std::shared_ptr<std::atomic<bool>> m_fitCancelFlag;
     bool m_fitRunning = false;
     bool m_fitCancelled = false;
-    std::optional<WhatFitResult> m_fitResult;
+    std::optional<WouldFitResult> m_fitResult;
     std::size_t m_autoSearchSteps = 5000;
 };
 

@@ -5,7 +5,7 @@
 #include <cmascope/placement.h>
 #include <cmascope/project.h>
 #include <cmascope/simulator.h>
-#include <cmascope/whatfit.h>
+#include <cmascope/wouldfit.h>
 
 #include <QCommandLineParser>
 

@@ -24,7 +24,7 @@ Project bestFitWins(int churn = 0)
 {
     Project p;
     p.platform = test::onePool(16);
-    p.platform.name = "whatfit";
+    p.platform.name = "wouldfit";
     Scenario sc;
     sc.name = "s";
     for (int i = 0; i < churn; ++i) {

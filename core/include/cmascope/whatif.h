@@ -3,6 +3,7 @@
 // region, with another policy, size or order_per_bit), and the requests whose outcome changed.
 // Kernel traces have their own what-if (replay.h, runWhatIf): their timeline holds recorded
 // placements, not requests a policy could place differently.
+// Not to be confused with wouldfit.h, which searches what would have served one failed request.
 #pragma once
 
 #include <cmascope/platform.h>

@@ -3,6 +3,7 @@
 // policy on the regions it tried, and the smallest size of the first region it tried that serves it
 // (exponential then binary search over sizes the kernel can reserve, every candidate a full re-run).
 // Standard C++20, no Qt, no I/O; cancellable and reporting progress, for a worker thread.
+// Not to be confused with whatif.h, which compares a whole run on a changed platform.
 #pragma once
 
 #include <cmascope/placement.h>
@@ -19,7 +20,7 @@
 
 namespace cmascope {
 
-struct WhatFitOptions
+struct WouldFitOptions
 {
     bool tryPolicies = true; ///< one re-run per other policy
     bool searchSize = true; ///< the smallest size of the first region tried
@@ -37,7 +38,7 @@ struct WhatFitOptions
 };
 
 /// The request re-run once on a changed platform.
-struct WhatFitRun
+struct WouldFitRun
 {
     bool ran = false; ///< false: the platform could not be simulated (see error), or cancelled
     std::string error;
@@ -50,35 +51,35 @@ struct WhatFitRun
     std::uint32_t earlierNowSucceed = 0; ///< ... of them, requests that failed and now succeed
 };
 
-struct WhatFitPolicyRow
+struct WouldFitPolicyRow
 {
     PolicyKind policy = PolicyKind::Kernel;
     bool current = false; ///< every region tried already uses it: the original run (not re-run)
-    WhatFitRun run;
+    WouldFitRun run;
     std::string text; ///< one line: "bf: succeeds (r, page 12); 2 earlier steps play out differently"
 };
 
-struct WhatFitSizeProbe
+struct WouldFitSizeProbe
 {
     std::uint64_t pages = 0;
     bool placed = false; ///< the platform could be placed with the region at this size
     std::string placement; ///< !placed: the placement failure
-    WhatFitRun run; ///< placed: the re-run
+    WouldFitRun run; ///< placed: the re-run
 };
 
-enum class WhatFitSizeStatus : std::uint8_t {
+enum class WouldFitSizeStatus : std::uint8_t {
     NotSearched, ///< not asked for, or cancelled before an answer
     Found, ///< `pages` serves the request
     NoRegion, ///< the request tried no CMA region (no map rule, carve-outs, the system allocator only)
     Unplaceable, ///< the platform cannot be placed as it is (placeRegions fails for the region)
     CannotGrow, ///< placement refuses a larger region (fixed next to another region, bank end, limit, ...)
     ExceedsBanks, ///< it would need more than the largest stretch of memory
-    ProbeLimit, ///< WhatFitOptions::maxSizeRuns re-runs were not enough
+    ProbeLimit, ///< WouldFitOptions::maxSizeRuns re-runs were not enough
 };
 
-struct WhatFitSize
+struct WouldFitSize
 {
-    WhatFitSizeStatus status = WhatFitSizeStatus::NotSearched;
+    WouldFitSizeStatus status = WouldFitSizeStatus::NotSearched;
     std::string region; ///< the first region tried, the one grown
     std::uint16_t regionIndex = 0;
     std::uint64_t pageSize = 4096;
@@ -91,12 +92,12 @@ struct WhatFitSize
     /// false: a size above `pages` was seen to fail again, or one below the binary search's answer worked.
     bool monotonic = true;
     bool exhaustive = false; ///< Found: every size between the current one and `pages` was re-run
-    std::vector<WhatFitSizeProbe> probes; ///< in the order tried
+    std::vector<WouldFitSizeProbe> probes; ///< in the order tried
     std::string reason; ///< not Found: why there is no answer
     std::string text; ///< one or two sentences
 };
 
-struct WhatFitResult
+struct WouldFitResult
 {
     std::uint32_t step = 0;
     /// Non-empty: nothing was searched (not a request, the request did not fail, the platform cannot be
@@ -105,8 +106,8 @@ struct WhatFitResult
     bool cancelled = false;
     std::string request; ///< "video/b asked for 32 KiB"
     std::vector<std::string> triedRegions; ///< the CMA regions the request tried, in order
-    std::vector<WhatFitPolicyRow> policies; ///< allPolicies() order; empty when no CMA region was tried
-    WhatFitSize size;
+    std::vector<WouldFitPolicyRow> policies; ///< allPolicies() order; empty when no CMA region was tried
+    WouldFitSize size;
     std::string summary; ///< one or two sentences
     std::uint32_t runs = 0; ///< simulations run, the original one included
     std::uint64_t simulatedSteps = 0;
@@ -117,9 +118,9 @@ struct WhatFitResult
 /// Every answer re-runs steps 0..@p step from the start, because the history plays out differently
 /// too. For the size search the platform is placed again with placeRegions() at each size.
 /// Does no I/O; safe to call from any thread with its own copies of the inputs.
-WhatFitResult whatWouldHaveFit(
-    const Platform& platform, const Scenario& scenario, std::size_t step, const WhatFitOptions& options = {});
+WouldFitResult whatWouldHaveFit(
+    const Platform& platform, const Scenario& scenario, std::size_t step, const WouldFitOptions& options = {});
 
-std::string_view whatFitSizeStatusName(WhatFitSizeStatus s) noexcept; ///< "found", "cannot-grow", ...
+std::string_view whatFitSizeStatusName(WouldFitSizeStatus s) noexcept; ///< "found", "cannot-grow", ...
 
 } // namespace cmascope

@@ -2,7 +2,7 @@
 #include <cmascope/simulator.h>
 #include <cmascope/units.h>
 #include <cmascope/validation.h>
-#include <cmascope/whatfit.h>
+#include <cmascope/wouldfit.h>
 
 #include <algorithm>
 #include <cinttypes>
@@ -13,22 +13,22 @@
 
 namespace cmascope {
 
-std::string_view whatFitSizeStatusName(WhatFitSizeStatus s) noexcept
+std::string_view whatFitSizeStatusName(WouldFitSizeStatus s) noexcept
 {
     switch (s) {
-    case WhatFitSizeStatus::NotSearched:
+    case WouldFitSizeStatus::NotSearched:
         return "not-searched";
-    case WhatFitSizeStatus::Found:
+    case WouldFitSizeStatus::Found:
         return "found";
-    case WhatFitSizeStatus::NoRegion:
+    case WouldFitSizeStatus::NoRegion:
         return "no-region";
-    case WhatFitSizeStatus::Unplaceable:
+    case WouldFitSizeStatus::Unplaceable:
         return "unplaceable";
-    case WhatFitSizeStatus::CannotGrow:
+    case WouldFitSizeStatus::CannotGrow:
         return "cannot-grow";
-    case WhatFitSizeStatus::ExceedsBanks:
+    case WouldFitSizeStatus::ExceedsBanks:
         return "exceeds-banks";
-    case WhatFitSizeStatus::ProbeLimit:
+    case WouldFitSizeStatus::ProbeLimit:
         return "probe-limit";
     }
     return "?";
@@ -55,7 +55,7 @@ bool isRequest(const Step& s)
 class Runner
 {
 public:
-    Runner(const Scenario& prefix, std::size_t step, const WhatFitOptions& options)
+    Runner(const Scenario& prefix, std::size_t step, const WouldFitOptions& options)
         : m_prefix(prefix)
         , m_step(step)
         , m_options(options)
@@ -80,9 +80,9 @@ public:
     void expectRuns(std::uint64_t runs) { m_total = std::max(m_total, m_done + runs * m_prefix.steps.size()); }
 
     /// Runs the prefix on @p pf. @p inspect sees the finished simulation (the original run's diagnosis).
-    WhatFitRun run(const Platform& pf, const std::function<void(const Simulation&)>& inspect = {})
+    WouldFitRun run(const Platform& pf, const std::function<void(const Simulation&)>& inspect = {})
     {
-        WhatFitRun out;
+        WouldFitRun out;
         if (cancelled()) {
             out.error = "cancelled";
             return out;
@@ -160,7 +160,7 @@ public:
 private:
     const Scenario& m_prefix;
     std::size_t m_step;
-    const WhatFitOptions& m_options;
+    const WouldFitOptions& m_options;
     std::vector<Outcome> m_baseline; ///< outcomes of the original run (filled by the first run)
     std::uint64_t m_done = 0;
     std::uint64_t m_total = 0;
@@ -169,7 +169,7 @@ private:
     bool m_cancelled = false;
 };
 
-std::string earlierText(const WhatFitRun& r)
+std::string earlierText(const WouldFitRun& r)
 {
     if (r.earlierChanged == 0)
         return "the earlier steps play out the same";
@@ -187,7 +187,7 @@ std::string earlierText(const WhatFitRun& r)
     return t;
 }
 
-std::string runText(const WhatFitRun& r)
+std::string runText(const WouldFitRun& r)
 {
     if (!r.ran)
         return "cannot be simulated: " + r.error;
@@ -222,7 +222,7 @@ class SizeSearch
 {
 public:
     SizeSearch(const Platform& platform, std::size_t t, std::uint64_t neededPages, Runner& runner,
-        const WhatFitOptions& options, WhatFitSize& out)
+        const WouldFitOptions& options, WouldFitSize& out)
         : m_platform(platform)
         , m_t(t)
         , m_needed(neededPages)
@@ -244,7 +244,7 @@ public:
         {
             const Placed base = place(cur);
             if (!base.ok) {
-                m_out.status = WhatFitSizeStatus::Unplaceable;
+                m_out.status = WouldFitSizeStatus::Unplaceable;
                 m_out.reason = "the regions cannot be placed as they are: " + base.why;
                 return;
             }
@@ -253,7 +253,7 @@ public:
         m_out.limitPages = maxPages;
         const std::string region = "'" + r.name + "'";
         if (m_needed > maxPages || cur >= maxPages) {
-            m_out.status = WhatFitSizeStatus::ExceedsBanks;
+            m_out.status = WouldFitSizeStatus::ExceedsBanks;
             m_out.reason = m_needed > maxPages
                 ? "the request alone (" + pagesText(m_needed, ps) + ") is larger than the largest stretch of memory ("
                     + pagesText(maxPages, ps) + ")"
@@ -273,7 +273,7 @@ public:
         for (std::uint64_t k = 1; !hi; k *= 2) {
             const std::uint64_t cand = std::min(start + k * g, maxPages);
             if (cand <= lastFail) {
-                m_out.status = WhatFitSizeStatus::ExceedsBanks;
+                m_out.status = WouldFitSizeStatus::ExceedsBanks;
                 m_out.reason = "even " + pagesText(lastFail, ps) + ", the largest stretch of memory, does not serve it";
                 return;
             }
@@ -303,7 +303,7 @@ public:
                     }
                     lastFail = lo;
                 }
-                m_out.status = WhatFitSizeStatus::CannotGrow;
+                m_out.status = WouldFitSizeStatus::CannotGrow;
                 m_out.reason = region + " cannot grow beyond " + pagesText(lo, ps)
                     + (lo > cur ? ", which does not serve the request either" : std::string()) + ": " + why;
                 return;
@@ -373,10 +373,10 @@ public:
         if (failsAbove)
             m_out.monotonic = false;
 
-        m_out.status = WhatFitSizeStatus::Found;
+        m_out.status = WouldFitSizeStatus::Found;
         m_out.reason.clear();
         m_out.pages = best;
-        const WhatFitSizeProbe* answer = find(best);
+        const WouldFitSizeProbe* answer = find(best);
         std::string t = "The request fits in a region of " + pagesText(best, ps) + ", " + std::to_string(best - cur)
             + " more than now (" + region + " has " + std::to_string(cur) + ").";
         if (answer && answer->run.region != r.name && !answer->run.region.empty())
@@ -442,7 +442,7 @@ private:
     }
 
     bool tested(std::uint64_t pages) const { return find(pages) != nullptr; }
-    const WhatFitSizeProbe* find(std::uint64_t pages) const
+    const WouldFitSizeProbe* find(std::uint64_t pages) const
     {
         for (const auto& p : m_out.probes)
             if (p.pages == pages)
@@ -451,18 +451,18 @@ private:
     }
 
     /// Places and re-runs at @p pages; null when cancelled or out of re-runs (status set).
-    const WhatFitSizeProbe* probe(std::uint64_t pages)
+    const WouldFitSizeProbe* probe(std::uint64_t pages)
     {
         if (const auto* p = find(pages))
             return p;
         if (m_runner.cancelled())
             return nullptr;
         if (m_runs >= m_options.maxSizeRuns) {
-            m_out.status = WhatFitSizeStatus::ProbeLimit;
+            m_out.status = WouldFitSizeStatus::ProbeLimit;
             m_out.reason = "gave up after " + std::to_string(m_runs) + " re-runs";
             return nullptr;
         }
-        WhatFitSizeProbe p;
+        WouldFitSizeProbe p;
         p.pages = pages;
         Placed pl = place(pages);
         p.placed = pl.ok;
@@ -481,17 +481,17 @@ private:
     std::size_t m_t;
     std::uint64_t m_needed;
     Runner& m_runner;
-    const WhatFitOptions& m_options;
-    WhatFitSize& m_out;
+    const WouldFitOptions& m_options;
+    WouldFitSize& m_out;
     unsigned m_runs = 0;
 };
 
 } // namespace
 
-WhatFitResult whatWouldHaveFit(
-    const Platform& platform, const Scenario& scenario, std::size_t step, const WhatFitOptions& options)
+WouldFitResult whatWouldHaveFit(
+    const Platform& platform, const Scenario& scenario, std::size_t step, const WouldFitOptions& options)
 {
-    WhatFitResult out;
+    WouldFitResult out;
     out.step = static_cast<std::uint32_t>(step);
     if (step >= scenario.steps.size() || !isRequest(scenario.steps[step])) {
         out.error = "step " + std::to_string(step) + " is not an allocation request";
@@ -508,7 +508,7 @@ WhatFitResult whatWouldHaveFit(
 
     // The original run: the baseline outcomes, the regions tried, the size asked.
     Diagnosis dg;
-    const WhatFitRun original = runner.run(platform, [&](const Simulation& sim) { dg = sim.diagnose(step); });
+    const WouldFitRun original = runner.run(platform, [&](const Simulation& sim) { dg = sim.diagnose(step); });
     auto finish = [&] {
         out.runs = runner.runs();
         out.simulatedSteps = runner.simulated();
@@ -556,7 +556,7 @@ WhatFitResult whatWouldHaveFit(
     bool anyOther = false;
     if (options.tryPolicies && !tried.empty()) {
         for (const PolicyKind k : allPolicies()) {
-            WhatFitPolicyRow row;
+            WouldFitPolicyRow row;
             row.policy = k;
             row.current =
                 std::all_of(tried.begin(), tried.end(), [&](std::size_t i) { return platform.regions[i].policy == k; });
@@ -582,7 +582,7 @@ WhatFitResult whatWouldHaveFit(
     // The smallest size of the first region tried.
     if (options.searchSize) {
         if (tried.empty()) {
-            out.size.status = WhatFitSizeStatus::NoRegion;
+            out.size.status = WouldFitSizeStatus::NoRegion;
             out.size.reason = "the request tried no CMA region that could grow";
         } else {
             const std::size_t t = tried.front();
@@ -595,7 +595,7 @@ WhatFitResult whatWouldHaveFit(
             if (runner.cancelled())
                 return finish();
         }
-        if (out.size.status != WhatFitSizeStatus::Found && out.size.text.empty())
+        if (out.size.status != WouldFitSizeStatus::Found && out.size.text.empty())
             out.size.text = "No region size can be given: " + out.size.reason + ".";
     }
 

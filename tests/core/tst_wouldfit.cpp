@@ -3,7 +3,7 @@
 // request, regions that cannot grow, and cancellation.
 #include "../common/platforms.h"
 
-#include <cmascope/whatfit.h>
+#include <cmascope/wouldfit.h>
 
 #include <QTest>
 
@@ -32,7 +32,7 @@ void alloc(Scenario& sc, std::uint64_t pages, const std::string& label)
     sc.allocate("video", "", pages * 4096, label);
 }
 
-const WhatFitPolicyRow* row(const WhatFitResult& r, PolicyKind k)
+const WouldFitPolicyRow* row(const WouldFitResult& r, PolicyKind k)
 {
     for (const auto& p : r.policies)
         if (p.policy == k)
@@ -81,7 +81,7 @@ Scenario firstFitWins()
 
 } // namespace
 
-class TestWhatFit : public QObject
+class TestWouldFit : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -100,7 +100,7 @@ private Q_SLOTS:
     void cancellation();
 };
 
-void TestWhatFit::otherPolicy_data()
+void TestWouldFit::otherPolicy_data()
 {
     QTest::addColumn<int>("policy"); // the region's policy
     QTest::addColumn<int>("scenario"); // 0 = bestFitWins, 1 = firstFitWins
@@ -115,7 +115,7 @@ void TestWhatFit::otherPolicy_data()
         << int(PolicyKind::BestFit2010) << 1 << 8 << int(PolicyKind::FirstFit) << -1;
 }
 
-void TestWhatFit::otherPolicy()
+void TestWouldFit::otherPolicy()
 {
     QFETCH(int, policy);
     QFETCH(int, scenario);
@@ -124,34 +124,34 @@ void TestWhatFit::otherPolicy()
     QFETCH(int, fails);
     const Platform pf = onePool(16, PolicyKind(policy));
     const Scenario sc = scenario == 0 ? bestFitWins() : firstFitWins();
-    WhatFitOptions opt;
+    WouldFitOptions opt;
     opt.searchSize = false;
-    const WhatFitResult r = whatWouldHaveFit(pf, sc, std::size_t(step), opt);
+    const WouldFitResult r = whatWouldHaveFit(pf, sc, std::size_t(step), opt);
     QVERIFY2(r.error.empty(), r.error.c_str());
     QVERIFY(!r.cancelled);
     QCOMPARE(r.triedRegions, std::vector<std::string> { "r" });
     QCOMPARE(r.policies.size(), allPolicies().size());
     QCOMPARE(r.runs, std::uint32_t(allPolicies().size())); // the original + every other policy
-    const WhatFitPolicyRow* current = row(r, PolicyKind(policy));
+    const WouldFitPolicyRow* current = row(r, PolicyKind(policy));
     QVERIFY(current && current->current);
     QVERIFY(!current->run.succeeds);
-    const WhatFitPolicyRow* good = row(r, PolicyKind(serves));
+    const WouldFitPolicyRow* good = row(r, PolicyKind(serves));
     QVERIFY(good && !good->current);
     QVERIFY2(good->run.succeeds, good->text.c_str());
     QCOMPARE(good->run.region, std::string("r"));
     QCOMPARE(good->run.earlierChanged, 0u); // every earlier request is served either way
     QVERIFY2(q(good->text).startsWith(q(std::string(policyId(PolicyKind(serves))) + ": succeeds")), good->text.c_str());
     if (fails >= 0) {
-        const WhatFitPolicyRow* bad = row(r, PolicyKind(fails));
+        const WouldFitPolicyRow* bad = row(r, PolicyKind(fails));
         QVERIFY(bad && bad->run.ran);
         QVERIFY2(!bad->run.succeeds, bad->text.c_str());
     }
     QVERIFY2(q(r.summary).contains(q(std::string(policyId(PolicyKind(serves))))), r.summary.c_str());
     QVERIFY2(q(r.summary).contains(QStringLiteral("would have been served")), r.summary.c_str());
-    QCOMPARE(r.size.status, WhatFitSizeStatus::NotSearched);
+    QCOMPARE(r.size.status, WouldFitSizeStatus::NotSearched);
 }
 
-void TestWhatFit::smallestSize_data()
+void TestWouldFit::smallestSize_data()
 {
     QTest::addColumn<Scenario>("scenario");
     QTest::addColumn<int>("step");
@@ -195,7 +195,7 @@ void TestWhatFit::smallestSize_data()
     }
 }
 
-void TestWhatFit::smallestSize()
+void TestWouldFit::smallestSize()
 {
     QFETCH(Scenario, scenario);
     QFETCH(int, step);
@@ -204,13 +204,13 @@ void TestWhatFit::smallestSize()
     QFETCH(qulonglong, granule);
     QFETCH(unsigned, earlierNowSucceed);
     const Platform pf = onePool(16, PolicyKind::Kernel, orderPerBit);
-    WhatFitOptions opt;
+    WouldFitOptions opt;
     opt.tryPolicies = false;
-    const WhatFitResult r = whatWouldHaveFit(pf, scenario, std::size_t(step), opt);
+    const WouldFitResult r = whatWouldHaveFit(pf, scenario, std::size_t(step), opt);
     QVERIFY2(r.error.empty(), r.error.c_str());
     QVERIFY(r.policies.empty());
-    const WhatFitSize& s = r.size;
-    QVERIFY2(s.status == WhatFitSizeStatus::Found, (s.reason + s.text).c_str());
+    const WouldFitSize& s = r.size;
+    QVERIFY2(s.status == WouldFitSizeStatus::Found, (s.reason + s.text).c_str());
     QCOMPARE(s.region, std::string("r"));
     QCOMPARE(s.currentPages, std::uint64_t(16));
     QCOMPARE(s.granulePages, std::uint64_t(granule));
@@ -239,7 +239,7 @@ void TestWhatFit::smallestSize()
     QVERIFY2(q(r.summary).contains(q(s.text)), r.summary.c_str());
 }
 
-void TestWhatFit::notMonotonic()
+void TestWouldFit::notMonotonic()
 {
     // 10 pages, all taken by a. With N pages: b (7) fits from N = 17; c (6) fits at [10,16) while b fails
     // (N = 16), else only after b, from N = 23. So 16 serves, 17 to 22 do not, 23 and up do.
@@ -247,12 +247,12 @@ void TestWhatFit::notMonotonic()
     alloc(sc, 10, "a");
     alloc(sc, 7, "b");
     alloc(sc, 6, "c");
-    WhatFitOptions opt;
+    WouldFitOptions opt;
     opt.tryPolicies = false;
-    const WhatFitResult r = whatWouldHaveFit(onePool(10), sc, 2, opt);
+    const WouldFitResult r = whatWouldHaveFit(onePool(10), sc, 2, opt);
     QVERIFY2(r.error.empty(), r.error.c_str());
-    const WhatFitSize& s = r.size;
-    QCOMPARE(s.status, WhatFitSizeStatus::Found);
+    const WouldFitSize& s = r.size;
+    QCOMPARE(s.status, WouldFitSizeStatus::Found);
     // Doubling: 11, 12, 14, 18 fail, 26 serves; halving: 22 fails, 24 and 23 serve. Then the sizes it skipped
     // below 23, in order: 13 and 15 fail, 16 serves. Above 16: 17 fails.
     QCOMPARE(s.pages, std::uint64_t(16));
@@ -270,23 +270,23 @@ void TestWhatFit::notMonotonic()
         s.text.c_str());
 }
 
-void TestWhatFit::outOfReRuns()
+void TestWouldFit::outOfReRuns()
 {
     Scenario sc; // needs 32 pages (see smallestSize, "history changes")
     alloc(sc, 10, "a");
     alloc(sc, 10, "b");
     alloc(sc, 4, "c");
     alloc(sc, 8, "d");
-    WhatFitOptions opt;
+    WouldFitOptions opt;
     opt.tryPolicies = false;
     opt.maxSizeRuns = 3; // 17, 18, 20: all fail
-    WhatFitResult r = whatWouldHaveFit(onePool(16), sc, 3, opt);
-    QCOMPARE(r.size.status, WhatFitSizeStatus::ProbeLimit);
+    WouldFitResult r = whatWouldHaveFit(onePool(16), sc, 3, opt);
+    QCOMPARE(r.size.status, WouldFitSizeStatus::ProbeLimit);
     QCOMPARE(r.size.reason, std::string("gave up after 3 re-runs"));
     QCOMPARE(r.runs, 4u);
     opt.maxSizeRuns = 5; // 17, 18, 20, 24 fail, 32 serves: an answer, maybe not the smallest
     r = whatWouldHaveFit(onePool(16), sc, 3, opt);
-    QCOMPARE(r.size.status, WhatFitSizeStatus::Found);
+    QCOMPARE(r.size.status, WouldFitSizeStatus::Found);
     QCOMPARE(r.size.pages, std::uint64_t(32));
     QVERIFY(!r.size.exhaustive);
     QVERIFY2(q(r.size.text)
@@ -295,7 +295,7 @@ void TestWhatFit::outOfReRuns()
         r.size.text.c_str());
 }
 
-void TestWhatFit::noAnswer_data()
+void TestWouldFit::noAnswer_data()
 {
     QTest::addColumn<Platform>("platform");
     QTest::addColumn<Scenario>("scenario");
@@ -315,7 +315,7 @@ void TestWhatFit::noAnswer_data()
         s.placedBase = s.start;
         pf.regions.push_back(s);
         QTest::newRow("fixed next to another region")
-            << pf << needs8 << 1 << int(WhatFitSizeStatus::CannotGrow) << 16ull
+            << pf << needs8 << 1 << int(WouldFitSizeStatus::CannotGrow) << 16ull
             << QStringLiteral("'r' cannot grow beyond 16 pages (64 KiB): 's' could not be placed any more");
     }
     {
@@ -324,7 +324,7 @@ void TestWhatFit::noAnswer_data()
         pf.banks[0].size = 20 * 4096;
         pf.banks.push_back({ "high", 0x40000000, 64 * MiB, 0 });
         QTest::newRow("fixed at the end of its bank")
-            << pf << needs8 << 1 << int(WhatFitSizeStatus::CannotGrow) << 20ull
+            << pf << needs8 << 1 << int(WouldFitSizeStatus::CannotGrow) << 20ull
             << QStringLiteral("'r' cannot grow beyond 20 pages (80 KiB), which does not serve the request either: "
                               "cma: Failed to reserve 0 MiB (r: [0x0000000001000000, 0x0000000001015000) is not "
                               "inside any memory bank)");
@@ -333,19 +333,19 @@ void TestWhatFit::noAnswer_data()
         Scenario sc;
         sc.allocate("video", "", 128 * MiB, "huge");
         QTest::newRow("larger than any bank")
-            << onePool(16) << sc << 0 << int(WhatFitSizeStatus::ExceedsBanks) << 16384ull
+            << onePool(16) << sc << 0 << int(WouldFitSizeStatus::ExceedsBanks) << 16384ull
             << QStringLiteral("the request alone (32768 pages (128 MiB)) is larger than the largest stretch of "
                               "memory (16384 pages (64 MiB))");
     }
     {
         Scenario sc;
         sc.allocate("camera", "", 4096, "x"); // no rule for camera
-        QTest::newRow("no region tried") << onePool(16) << sc << 0 << int(WhatFitSizeStatus::NoRegion) << 0ull
+        QTest::newRow("no region tried") << onePool(16) << sc << 0 << int(WouldFitSizeStatus::NoRegion) << 0ull
                                          << QStringLiteral("the request tried no CMA region that could grow");
     }
 }
 
-void TestWhatFit::noAnswer()
+void TestWouldFit::noAnswer()
 {
     QFETCH(Platform, platform);
     QFETCH(Scenario, scenario);
@@ -353,20 +353,20 @@ void TestWhatFit::noAnswer()
     QFETCH(int, status);
     QFETCH(qulonglong, limit);
     QFETCH(QString, reason);
-    const WhatFitResult r = whatWouldHaveFit(platform, scenario, std::size_t(step));
+    const WouldFitResult r = whatWouldHaveFit(platform, scenario, std::size_t(step));
     QVERIFY2(r.error.empty(), r.error.c_str());
     QCOMPARE(int(r.size.status), status);
     QCOMPARE(r.size.limitPages, std::uint64_t(limit));
     QVERIFY2(q(r.size.reason).startsWith(reason), r.size.reason.c_str());
     QCOMPARE(r.size.pages, std::uint64_t(0));
     QVERIFY2(q(r.size.text).startsWith(QStringLiteral("No region size can be given: ")), r.size.text.c_str());
-    if (status == int(WhatFitSizeStatus::NoRegion))
+    if (status == int(WouldFitSizeStatus::NoRegion))
         QVERIFY(r.policies.empty());
     else
         QCOMPARE(r.policies.size(), allPolicies().size());
 }
 
-void TestWhatFit::refusedTraceRequest()
+void TestWouldFit::refusedTraceRequest()
 {
     // A replayed trace: pages placed at recorded offsets, then refused requests.
     Scenario sc;
@@ -375,7 +375,7 @@ void TestWhatFit::refusedTraceRequest()
     sc.refused(0, 8, 3, "kworker/0:1-7"); // 8 pages at order 3: no aligned window in 16 pages
     sc.refused(0, 2, 0, "kworker/0:1-7"); // the model finds a window: the kernel saw busy pages
     const Platform pf = onePool(16);
-    const WhatFitResult r = whatWouldHaveFit(pf, sc, 2);
+    const WouldFitResult r = whatWouldHaveFit(pf, sc, 2);
     QVERIFY2(r.error.empty(), r.error.c_str());
     QCOMPARE(r.triedRegions, std::vector<std::string> { "r" });
     // Placements are recorded offsets: no policy changes them, nor the aligned windows.
@@ -384,16 +384,16 @@ void TestWhatFit::refusedTraceRequest()
         QCOMPARE(p.run.earlierChanged, 0u);
     }
     // [16,24) is the first free aligned window of 8 pages: 24 pages.
-    QCOMPARE(r.size.status, WhatFitSizeStatus::Found);
+    QCOMPARE(r.size.status, WouldFitSizeStatus::Found);
     QCOMPARE(r.size.pages, std::uint64_t(24));
 
-    const WhatFitResult busy = whatWouldHaveFit(pf, sc, 3);
+    const WouldFitResult busy = whatWouldHaveFit(pf, sc, 3);
     QVERIFY2(q(busy.error).contains(QStringLiteral("for a reason the model does not see")), busy.error.c_str());
     QVERIFY(busy.policies.empty());
-    QCOMPARE(busy.size.status, WhatFitSizeStatus::NotSearched);
+    QCOMPARE(busy.size.status, WouldFitSizeStatus::NotSearched);
 }
 
-void TestWhatFit::notAFailedRequest_data()
+void TestWouldFit::notAFailedRequest_data()
 {
     QTest::addColumn<int>("step");
     QTest::addColumn<QString>("error");
@@ -402,17 +402,17 @@ void TestWhatFit::notAFailedRequest_data()
     QTest::newRow("beyond the end") << 99 << QStringLiteral("step 99 is not an allocation request");
 }
 
-void TestWhatFit::notAFailedRequest()
+void TestWouldFit::notAFailedRequest()
 {
     QFETCH(int, step);
     QFETCH(QString, error);
-    const WhatFitResult r = whatWouldHaveFit(onePool(16), bestFitWins(), std::size_t(step));
+    const WouldFitResult r = whatWouldHaveFit(onePool(16), bestFitWins(), std::size_t(step));
     QCOMPARE(q(r.error), error);
     QVERIFY(r.policies.empty());
-    QCOMPARE(r.size.status, WhatFitSizeStatus::NotSearched);
+    QCOMPARE(r.size.status, WouldFitSizeStatus::NotSearched);
 }
 
-void TestWhatFit::cancellation_data()
+void TestWouldFit::cancellation_data()
 {
     QTest::addColumn<bool>("viaFlag"); // the atomic flag, or the progress callback returning false
     QTest::addColumn<int>("afterReports"); // cancel once this many progress reports came
@@ -421,7 +421,7 @@ void TestWhatFit::cancellation_data()
     QTest::newRow("progress says stop") << false << 5;
 }
 
-void TestWhatFit::cancellation()
+void TestWouldFit::cancellation()
 {
     QFETCH(bool, viaFlag);
     QFETCH(int, afterReports);
@@ -443,17 +443,17 @@ void TestWhatFit::cancellation()
     const std::size_t step = offset + 7;
     const Platform pf = onePool(16);
 
-    const WhatFitResult full = whatWouldHaveFit(pf, sc, step);
+    const WouldFitResult full = whatWouldHaveFit(pf, sc, step);
     QVERIFY2(full.error.empty(), full.error.c_str());
     QVERIFY(!full.cancelled);
     QVERIFY(row(full, PolicyKind::BestFit2010)->run.succeeds);
-    QCOMPARE(full.size.status, WhatFitSizeStatus::Found);
+    QCOMPARE(full.size.status, WouldFitSizeStatus::Found);
     QCOMPARE(full.size.pages, std::uint64_t(20)); // free [2,4) and [5,7): the 4 pages go to [16,20)
 
     std::atomic<bool> stop { false };
     int reports = 0;
     std::uint64_t lastDone = 0, lastTotal = 0;
-    WhatFitOptions opt;
+    WouldFitOptions opt;
     if (viaFlag)
         opt.cancel = &stop;
     bool doneWithinTotal = true;
@@ -467,11 +467,11 @@ void TestWhatFit::cancellation()
     };
     if (afterReports == 0)
         stop = true;
-    const WhatFitResult r = whatWouldHaveFit(pf, sc, step, opt);
+    const WouldFitResult r = whatWouldHaveFit(pf, sc, step, opt);
     QVERIFY(r.cancelled);
     QVERIFY(doneWithinTotal);
     QVERIFY2(r.runs < full.runs, qPrintable(QStringLiteral("%1 of %2 runs").arg(r.runs).arg(full.runs)));
-    QVERIFY(r.size.status != WhatFitSizeStatus::Found);
+    QVERIFY(r.size.status != WouldFitSizeStatus::Found);
     QCOMPARE(r.summary, std::string("Cancelled."));
     if (afterReports > 0) {
         QVERIFY(reports >= afterReports);
@@ -480,5 +480,5 @@ void TestWhatFit::cancellation()
     }
 }
 
-QTEST_GUILESS_MAIN(TestWhatFit)
-#include "tst_whatfit.moc"
+QTEST_GUILESS_MAIN(TestWouldFit)
+#include "tst_wouldfit.moc"
