@@ -116,10 +116,18 @@ WhatIfOutcome runProjectWhatIf(const Platform& variantPf, const Scenario& scenar
 }
 
 /// Trace mode, on a worker thread: the recorded requests and releases under the spec.
-WhatIfOutcome runTraceWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const QString& title)
+WhatIfOutcome runTraceWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const QString& title,
+    const std::atomic<bool>& cancel, QPromise<WhatIfOutcome>& promise)
 {
     WhatIfOutcome out;
-    const WhatIfResult w = runWhatIf(replay, spec);
+    const WhatIfResult w = runWhatIf(replay, spec, [&](std::uint64_t done, std::uint64_t total) {
+        promise.setProgressValue(total ? int(done * 1000 / total) : 1000);
+        return !cancel.load() && !promise.isCanceled();
+    });
+    if (w.cancelled) {
+        out.error = QCoreApplication::translate("WhatIfPanel", "Cancelled.");
+        return out;
+    }
     if (!w.error.empty()) {
         out.error = QString::fromStdString(w.error);
         return out;
@@ -460,10 +468,10 @@ bool WhatIfPanel::run()
             title += tr(", order_per_bit %1").arg(*spec->orderPerBit);
         if (!spec->policy && !spec->pages && !spec->orderPerBit)
             title += tr(", kernel policy as recorded");
-        m_watcher.setFuture(
-            QtConcurrent::run([replay = m_replay, spec = *spec, title](QPromise<WhatIfOutcome>& promise) {
+        m_watcher.setFuture(QtConcurrent::run(
+            [replay = m_replay, spec = *spec, title, cancel = m_cancelFlag](QPromise<WhatIfOutcome>& promise) {
                 promise.setProgressRange(0, 1000);
-                promise.addResult(runTraceWhatIf(*replay, spec, title));
+                promise.addResult(runTraceWhatIf(*replay, spec, title, *cancel, promise));
             }));
     } else {
         const Simulation* sim = m_doc->simulation();

@@ -60,7 +60,7 @@ std::variant<WhatIfSpec, std::string> parseWhatIfSpec(std::string_view text, std
     return spec;
 }
 
-WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec)
+WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const Progress& progress)
 {
     WhatIfResult out;
     if (replay.timeline.size() != replay.scenario.steps.size() || replay.requests.empty()) {
@@ -118,6 +118,11 @@ WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec)
                         "no release for them)");
     std::uint64_t seedLost = 0;
     for (std::size_t i = 0; i < replay.timeline.size(); ++i) {
+        if ((i & 0x3FFF) == 0 && !progress(i, replay.timeline.size())) {
+            out.cancelled = true;
+            out.error = "cancelled";
+            return out;
+        }
         const TimelineEntry& t = replay.timeline[i];
         const Step& s = replay.scenario.steps[i];
         switch (t.kind) {

@@ -436,6 +436,19 @@ private Q_SLOTS:
         QVERIFY2(w.error.empty(), w.error.c_str());
         QCOMPARE(w.requests, r.requested);
         QCOMPARE(w.changes.size(), std::size_t(0)); // the kernel policy on the same geometry reproduces the trace
+        // It reports progress through the one Progress type, and can be cancelled (it could not).
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> reports;
+        w = runWhatIf(r, same, [&](std::uint64_t done, std::uint64_t total) {
+            reports.emplace_back(done, total);
+            return true;
+        });
+        QVERIFY(!w.cancelled);
+        QVERIFY(!reports.empty());
+        QCOMPARE(reports.front(), std::make_pair(std::uint64_t(0), std::uint64_t(r.timeline.size())));
+        w = runWhatIf(r, same, [](std::uint64_t, std::uint64_t) { return false; });
+        QVERIFY(w.cancelled);
+        QCOMPARE(w.error, std::string("cancelled"));
+        QCOMPARE(w.requests, std::uint64_t(0));
         const auto half = parseWhatIfSpec("size=8M");
         QVERIFY(std::holds_alternative<WhatIfSpec>(half));
         w = runWhatIf(r, std::get<WhatIfSpec>(half));

@@ -9,6 +9,7 @@
 
 #include <cmascope/platform.h>
 #include <cmascope/policies/kernelbitmap.h>
+#include <cmascope/progress.h>
 #include <cmascope/project.h>
 #include <cmascope/scenario.h>
 #include <cmascope/trace.h>
@@ -260,7 +261,8 @@ struct WhatIfChange
 
 struct WhatIfResult
 {
-    std::string error; ///< non-empty: the geometry/policy cannot be used
+    std::string error; ///< non-empty: the geometry/policy cannot be used, or the run was cancelled
+    bool cancelled = false; ///< the Progress asked to stop: the figures cover only part of the trace
     std::uint64_t requests = 0, succeeded = 0, failed = 0;
     std::uint64_t nowFail = 0, nowSucceed = 0;
     std::vector<WhatIfChange> changes; ///< requests whose outcome differs from the recording
@@ -270,6 +272,7 @@ struct WhatIfResult
 /// under @p spec: each recorded request asks again, each release gives back the same part of the
 /// allocation it belonged to (partial releases map to the same offsets inside the new placement; a release
 /// spanning several allocations gives back its part of each).
-WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec);
+/// @p progress gets (timeline entries done, total) every 16 Ki entries and may cancel.
+WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const Progress& progress = {});
 
 } // namespace cmascope
