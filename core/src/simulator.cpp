@@ -603,7 +603,7 @@ std::variant<Simulation, std::string> Simulation::create(
     return Simulation(std::move(impl));
 }
 
-bool Simulation::run(const std::function<bool(std::size_t, std::size_t)>& progress)
+bool Simulation::run(const Progress& progress)
 {
     Impl& m = *d;
     const std::size_t total = m.scenario.steps.size();

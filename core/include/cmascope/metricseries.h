@@ -7,6 +7,7 @@
 // - the pages used per device and per kind at one state, from the live chunks' origin steps.
 #pragma once
 
+#include <cmascope/progress.h>
 #include <cmascope/simulator.h>
 
 #include <array>
@@ -78,7 +79,7 @@ struct MetricSeries
 };
 
 /// Progress: (positions done, positions total); return false to cancel.
-using MetricProgress = std::function<bool(std::size_t, std::size_t)>;
+using MetricProgress = Progress; ///< (positions done, positions total); progress.h
 
 /// Replays @p sim over the positions of @p options and decimates the metrics of region @p region.
 /// Returns nullopt if the region does not exist or @p progress cancelled.

@@ -27,6 +27,8 @@ public:
         : m_report(std::move(report))
     { }
 
+    /// Someone listens (an empty Progress can be skipped where computing the figures costs something).
+    explicit operator bool() const noexcept { return static_cast<bool>(m_report); }
     /// Reports (done, total); false when the operation must stop.
     bool operator()(std::uint64_t done, std::uint64_t total) const { return !m_report || m_report(done, total); }
 

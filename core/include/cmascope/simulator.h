@@ -7,6 +7,7 @@
 #include <cmascope/freeextents.h>
 #include <cmascope/platform.h>
 #include <cmascope/policy.h>
+#include <cmascope/progress.h>
 #include <cmascope/scenario.h>
 
 #include <cstdint>
@@ -199,7 +200,7 @@ public:
 
     /// Runs every step, recording outcomes. @p progress gets (done, total) now and then and may return
     /// false to cancel; a cancelled run keeps the steps done so far. Returns false if cancelled.
-    bool run(const std::function<bool(std::size_t, std::size_t)>& progress = {});
+    bool run(const Progress& progress = {});
 
     const Platform& platform() const;
     const Scenario& scenario() const;

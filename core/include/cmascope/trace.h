@@ -5,6 +5,8 @@
 // Standard C++20, no global state: every function may run in a worker thread.
 #pragma once
 
+#include <cmascope/progress.h>
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -151,7 +153,7 @@ struct TraceReadOptions
 
 /// Called after every block; return false to cancel. bytesTotal is 0 when unknown.
 /// For compressed input both count compressed bytes.
-using TraceProgress = std::function<bool(std::uint64_t bytesDone, std::uint64_t bytesTotal)>;
+using TraceProgress = Progress; ///< (bytes done, bytes total); progress.h
 
 /// Parses trace text line by line. Use directly for in-memory text; readTrace() streams files.
 class TraceLineParser

@@ -9,6 +9,7 @@
 #include <cmascope/placement.h>
 #include <cmascope/platform.h>
 #include <cmascope/policy.h>
+#include <cmascope/progress.h>
 #include <cmascope/scenario.h>
 
 #include <atomic>
@@ -27,7 +28,7 @@ struct WouldFitOptions
     /// Polled between and during re-runs; set it (from any thread) to stop. May be null.
     const std::atomic<bool>* cancel = nullptr;
     /// (done, total) in simulated steps; total is an estimate that may grow. Return false to cancel.
-    std::function<bool(std::uint64_t, std::uint64_t)> progress;
+    Progress progress;
     /// How the regions are placed again when the first one is given another size.
     PlacementOptions placement;
     /// At most this many re-runs for the size search (it gives up with ProbeLimit beyond).
