@@ -994,17 +994,21 @@ void MainWindow::exportEventLogCsv()
 
 QString MainWindow::writeEventLogCsv(const QString& path)
 {
-    // The rows as shown: filtered and sorted. RFC 4180 quoting (csv.h).
-    auto quote = [](const QString& v) {
-        const QByteArray utf8 = v.toUtf8();
-        return QString::fromStdString(csvField(std::string_view(utf8.constData(), std::size_t(utf8.size()))));
+    // The rows as shown: filtered and sorted; UTF-8 with RFC 4180 quoting (csv.h), built as the bytes written.
+    auto appendRecord = [](std::string& csv, const QStringList& cells) {
+        for (qsizetype c = 0; c < cells.size(); ++c) {
+            if (c)
+                csv += ',';
+            csv += csvField(cells[c].toStdString());
+        }
+        csv += '\n';
     };
-    QString csv;
+    std::string csv;
     const QAbstractItemModel* m = m_log->model();
     QStringList header;
     for (int c = 0; c < m->columnCount(); ++c)
-        header << quote(m->headerData(c, Qt::Horizontal).toString());
-    csv += header.join(QLatin1Char(',')) + QLatin1Char('\n');
+        header << m->headerData(c, Qt::Horizontal).toString();
+    appendRecord(csv, header);
     // The cells are formatted and written off the GUI thread (a million steps take seconds): the rows in
     // view order are taken here, and a new run waits for the job to stop before it replaces this one.
     std::vector<int> rows(std::size_t(m_stepProxy->rowCount()));
@@ -1014,8 +1018,8 @@ QString MainWindow::writeEventLogCsv(const QString& path)
     std::optional<QString> error;
     const bool done = runJob<QString>(
         tr("Exporting the event log…"),
-        [csv, rows = std::move(rows), model = static_cast<const QAbstractItemModel*>(m_stepModel), quote,
-            file = path.toStdString()](QPromise<QString>& promise) mutable {
+        [csv = std::move(csv), rows = std::move(rows), model = static_cast<const QAbstractItemModel*>(m_stepModel),
+            appendRecord, file = path.toStdString()](QPromise<QString>& promise) mutable {
             promise.setProgressRange(0, 1000);
             for (std::size_t i = 0; i < rows.size(); ++i) {
                 if (i % 4096 == 0) {
@@ -1025,11 +1029,10 @@ QString MainWindow::writeEventLogCsv(const QString& path)
                 }
                 QStringList row;
                 for (int c = 0; c < model->columnCount(); ++c)
-                    row << quote(model->index(rows[i], c).data().toString());
-                csv += row.join(QLatin1Char(',')) + QLatin1Char('\n');
+                    row << model->index(rows[i], c).data().toString();
+                appendRecord(csv, row);
             }
-            const QByteArray utf8 = csv.toUtf8();
-            const auto err = writeFileAtomically(file, std::string_view(utf8.constData(), std::size_t(utf8.size())));
+            const auto err = writeFileAtomically(file, csv);
             promise.addResult(err ? QString::fromStdString(*err) : QString());
         },
         error, true, tr("Cannot export"));

@@ -376,6 +376,12 @@ void radixSort(std::vector<std::pair<std::uint64_t, std::uint32_t>>& items)
     }
 }
 
+/// What an Outcome cell's text depends on: the outcome, the refusal and the busy retries.
+std::uint64_t outcomeKey(const StepRecord& rec)
+{
+    return (std::uint64_t(rec.outcome) << 40) | (std::uint64_t(rec.refusal) << 32) | rec.busyRetries;
+}
+
 bool isRequest(StepType t)
 {
     return t == StepType::Allocate || t == StepType::Place || t == StepType::Refused;
@@ -397,9 +403,7 @@ void StepFilterProxy::setSourceModel(QAbstractItemModel* source)
     if (source) {
         connect(source, &QAbstractItemModel::modelAboutToBeReset, this, [this] { beginResetModel(); });
         connect(source, &QAbstractItemModel::modelReset, this, [this] {
-            m_symbolRank.clear();
-            computeOrder();
-            computeVisible();
+            recomputeForNewRun();
             endResetModel();
         });
         // The step model only resets; any other structural change is taken as a reset too.
@@ -421,10 +425,15 @@ void StepFilterProxy::setSourceModel(QAbstractItemModel* source)
 void StepFilterProxy::sourceReset()
 {
     beginResetModel();
+    recomputeForNewRun();
+    endResetModel();
+}
+
+void StepFilterProxy::recomputeForNewRun()
+{
     m_symbolRank.clear();
     computeOrder();
     computeVisible();
-    endResetModel();
 }
 
 void StepFilterProxy::sourceDataChanged(
@@ -545,22 +554,19 @@ void StepFilterProxy::computeOrder()
             items[r].first = r < times.size() ? times[r] : r;
         break;
     }
-    case StepTableModel::DeviceColumn: {
-        auto symbolOf = [&](std::size_t r) { return isRequest(steps[r].type) ? steps[r].device : 0u; };
-        const auto& rank = ranks();
-        for (std::size_t r = 0; r < n; ++r)
-            items[r].first = rank[symbolOf(r)];
-        break;
-    }
-    case StepTableModel::KindColumn: {
-        auto symbolOf = [&](std::size_t r) { return steps[r].type == StepType::Allocate ? steps[r].kind : 0u; };
-        const auto& rank = ranks();
-        for (std::size_t r = 0; r < n; ++r)
-            items[r].first = rank[symbolOf(r)];
-        break;
-    }
+    case StepTableModel::DeviceColumn:
+    case StepTableModel::KindColumn:
     case StepTableModel::LabelColumn: {
-        auto symbolOf = [&](std::size_t r) { return steps[r].label; };
+        // The symbol each cell shows (id 0, the empty text, where the column is blank).
+        const int column = m_sortColumn;
+        auto symbolOf = [&](std::size_t r) -> std::uint32_t {
+            const Step& s = steps[r];
+            if (column == StepTableModel::DeviceColumn)
+                return isRequest(s.type) ? s.device : 0u;
+            if (column == StepTableModel::KindColumn)
+                return s.type == StepType::Allocate ? s.kind : 0u;
+            return s.label;
+        };
         const auto& rank = ranks();
         for (std::size_t r = 0; r < n; ++r)
             items[r].first = rank[symbolOf(r)];
@@ -603,10 +609,7 @@ void StepFilterProxy::computeOrder()
         break;
     case StepTableModel::OutcomeColumn: {
         // The text depends on (outcome, refusal, busy retries) only: format each distinct one once.
-        auto keyOf = [&](std::size_t r) {
-            const StepRecord& rec = records[r];
-            return (std::uint64_t(rec.outcome) << 40) | (std::uint64_t(rec.refusal) << 32) | rec.busyRetries;
-        };
+        auto keyOf = [&](std::size_t r) { return outcomeKey(records[r]); };
         std::unordered_map<std::uint64_t, std::uint32_t> firstRow;
         for (std::size_t r = 0; r < n; ++r)
             firstRow.try_emplace(keyOf(r), std::uint32_t(r));
@@ -741,9 +744,7 @@ std::vector<std::uint8_t> StepFilterProxy::acceptedRows() const
             || (step.type == StepType::Allocate && symbolMatch[step.kind])
             || regionMatch[std::min<std::size_t>(rec.region, pf.regions.size())];
         if (!hit)
-            hit = memo(outcomes,
-                (std::uint64_t(rec.outcome) << 40) | (std::uint64_t(rec.refusal) << 32) | rec.busyRetries, r,
-                StepTableModel::OutcomeColumn);
+            hit = memo(outcomes, outcomeKey(rec), r, StepTableModel::OutcomeColumn);
         if (!hit) {
             const std::uint64_t bytes = StepTableModel::stepBytes(*sim, r);
             hit = bytes && memo(sizes, bytes, r, StepTableModel::SizeColumn);

@@ -109,6 +109,8 @@ public:
 
 private:
     void sourceReset();
+    /// After the source's rows changed wholesale (a new run): symbol ranks, sort order and visible rows.
+    void recomputeForNewRun();
     void sourceDataChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight, const QList<int>& roles);
     /// Recomputes the sort permutation (when @p resort) and the visible rows, as one layout change.
     void refresh(bool resort);

@@ -692,11 +692,17 @@ ImportResult importDeviceTreeBlob(std::string_view bytes, const ImportOptions& o
                                 + ", not reusable): shown as occupied",
                             "dt-not-cma");
                 }
-                // Keep what the type does not say, so that an export writes this node back as it was read.
-                r.dt.compatible = compat;
+                // Keep only what the type does not say (exportDeviceTree() writes a CMA region as a reusable
+                // shared-dma-pool and a carve-out as no-map), so that an export writes this node back as read.
+                if (compat
+                    != (r.type == RegionType::Cma ? std::vector<std::string> { "shared-dma-pool" }
+                                                  : std::vector<std::string> {}))
+                    r.dt.compatible = compat;
                 if (r.type == RegionType::Carveout) {
-                    r.dt.noMap = noMap;
-                    r.dt.reusable = reusable;
+                    if (!noMap)
+                        r.dt.noMap = false;
+                    if (reusable)
+                        r.dt.reusable = true;
                 }
                 if (getProp(fdt, child, "linux,cma-default")) {
                     if (r.type == RegionType::Cma)
