@@ -92,6 +92,22 @@ QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArra
 
 const QString kGfxDemo = QStringLiteral(":/demos/gfx-fragmentation.json");
 
+/// A board DTS: one 512 MiB bank at 0x40000000, a fixed 64 MiB CMA pool at 0x50000000 used by "codec".
+const QByteArray kVcodecBoard = QByteArrayLiteral(R"(/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	memory@40000000 { device_type = "memory"; reg = <0x40000000 0x20000000>; };
+	reserved-memory {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		vcodec: vcodec@50000000 { compatible = "shared-dma-pool"; reusable; reg = <0x50000000 0x4000000>; };
+	};
+	codec { memory-region = <&vcodec>; };
+};
+)");
+
 std::vector<std::size_t> failedSteps(const Simulation& sim)
 {
     std::vector<std::size_t> steps;
@@ -265,24 +281,8 @@ void TestMainWindow::traceNotesInStatusBar()
 void TestMainWindow::importsDeviceTree()
 {
     QTemporaryDir dir;
-    const QString dts = dir.filePath(QStringLiteral("board.dts"));
-    QFile f(dts);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"(/dts-v1/;
-/ {
-	#address-cells = <1>;
-	#size-cells = <1>;
-	memory@40000000 { device_type = "memory"; reg = <0x40000000 0x20000000>; };
-	reserved-memory {
-		#address-cells = <1>;
-		#size-cells = <1>;
-		ranges;
-		vcodec: vcodec@50000000 { compatible = "shared-dma-pool"; reusable; reg = <0x50000000 0x4000000>; };
-	};
-	codec { memory-region = <&vcodec>; };
-};
-)");
-    f.close();
+    const QString dts = writeFile(dir, QStringLiteral("board.dts"), kVcodecBoard);
+    QVERIFY(!dts.isEmpty());
     app::MainWindow w;
     QVERIFY2(w.importConfiguration(dts, true), qPrintable(w.lastError()));
     const auto& pf = w.project().platform;
@@ -562,20 +562,8 @@ void TestMainWindow::importIsANewProject()
 {
     // The same DTS through the CLI and the GUI, the GUI having a project with kinds open: the same platform.
     QTemporaryDir dir;
-    const QString dts = writeFile(dir, QStringLiteral("board.dts"), QByteArray(R"(/dts-v1/;
-/ {
-	#address-cells = <1>;
-	#size-cells = <1>;
-	memory@40000000 { device_type = "memory"; reg = <0x40000000 0x20000000>; };
-	reserved-memory {
-		#address-cells = <1>;
-		#size-cells = <1>;
-		ranges;
-		vcodec: vcodec@50000000 { compatible = "shared-dma-pool"; reusable; reg = <0x50000000 0x4000000>; };
-	};
-	codec { memory-region = <&vcodec>; };
-};
-)"));
+    const QString dts = writeFile(dir, QStringLiteral("board.dts"), kVcodecBoard);
+    QVERIFY(!dts.isEmpty());
     const QString cliOut = dir.filePath(QStringLiteral("cli.json"));
     QProcess cli;
     cli.start(QStringLiteral(CMASCOPE_CLI), { QStringLiteral("import"), dts, QStringLiteral("-o"), cliOut });

@@ -18,11 +18,6 @@ using namespace cmascope::views;
 
 namespace {
 
-Project demo()
-{
-    return test::loadDemo();
-}
-
 /// The demo loaded and run, the panel shown at a size where every axis has room.
 struct Fixture
 {
@@ -32,7 +27,7 @@ struct Fixture
     {
         panel.resize(1000, 560);
         panel.show();
-        doc.setProject(demo(), QStringLiteral("demo.json"));
+        doc.setProject(test::loadDemo(), QStringLiteral("demo.json"));
         doc.waitForRun();
         panel.waitForSeries();
     }

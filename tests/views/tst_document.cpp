@@ -12,14 +12,6 @@
 using namespace cmascope;
 using namespace cmascope::views;
 
-namespace {
-Project demo()
-{
-    return test::loadDemo();
-}
-
-} // namespace
-
 class TestDocument : public QObject
 {
     Q_OBJECT
@@ -39,7 +31,7 @@ void TestDocument::runsInBackground()
     Document doc;
     QSignalSpy started(&doc, &Document::runStarted);
     QSignalSpy finished(&doc, &Document::runFinished);
-    doc.setProject(demo(), QStringLiteral("demo.json"));
+    doc.setProject(test::loadDemo(), QStringLiteral("demo.json"));
     QCOMPARE(started.count(), 1);
     QVERIFY(finished.wait(10000) || finished.count() == 1);
     QVERIFY(doc.simulation());
@@ -55,7 +47,7 @@ void TestDocument::runsInBackground()
 void TestDocument::positionFollows()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     doc.waitForRun();
     QSignalSpy moved(&doc, &Document::positionChanged);
     doc.setPosition(5);
@@ -76,7 +68,7 @@ void TestDocument::positionFollows()
 void TestDocument::editsAreUndoable()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     doc.waitForRun();
     QSignalSpy modified(&doc, &Document::modifiedChanged);
     Platform edited = doc.project().platform;
@@ -105,7 +97,7 @@ void TestDocument::stepModel()
     StepFilterProxy proxy;
     proxy.setSourceModel(&model);
     QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     doc.waitForRun();
     QCOMPARE(model.rowCount(), int(doc.stepCount()));
     auto cell = [&](int row, int column) { return model.index(row, column).data().toString(); };
@@ -200,11 +192,11 @@ void TestDocument::whereARunIsShown()
     QCOMPARE(stepPositionText(0, 0), QStringLiteral("no steps"));
 
     Document doc;
-    doc.setProject(demo(), {}, Document::StartAt::LastStep);
+    doc.setProject(test::loadDemo(), {}, Document::StartAt::LastStep);
     doc.waitForRun();
     QCOMPARE(doc.position(), doc.stepCount());
     // A project that fails somewhere, opened at its first failure.
-    Project failing = demo();
+    Project failing = test::loadDemo();
     failing.platform.regions[1].size = 8 * MiB; // the HD decode no longer fits
     doc.setProject(failing, {}, Document::StartAt::FirstFailure);
     doc.waitForRun();
@@ -214,7 +206,7 @@ void TestDocument::whereARunIsShown()
     QCOMPARE(doc.currentStep(), std::optional<std::size_t>(firstFailure));
     QCOMPARE(doc.stepText(), QStringLiteral("step %1 of %2").arg(firstFailure).arg(doc.stepCount()));
     // A position asked for while the run is under way is shown when it ends (a project's view.position).
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     doc.showPositionWhenRun(7);
     doc.waitForRun();
     QCOMPARE(doc.position(), std::size_t(7));
@@ -227,7 +219,7 @@ void TestDocument::whereARunIsShown()
     doc.editPlatform(edited, QStringLiteral("Grow"));
     doc.waitForRun();
     QCOMPARE(doc.position(), std::size_t(12));
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     doc.waitForRun();
     QCOMPARE(doc.position(), std::size_t(1));
 }

@@ -30,11 +30,6 @@ using namespace cmascope::views;
 using Tab = PlatformEditor::Tab;
 
 namespace {
-Project demo()
-{
-    return test::loadDemo();
-}
-
 /// Two fixed regions, the second overlapping the first by 1 MiB; no scenario.
 Project overlapping()
 {
@@ -108,7 +103,7 @@ private Q_SLOTS:
 void TestPlatformEditor::modelsPassModelTester()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     PlatformEditor editor(&doc);
     std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
     for (Tab tab : { Tab::Banks, Tab::Regions, Tab::Devices, Tab::Kinds, Tab::Map }) {
@@ -136,13 +131,13 @@ void TestPlatformEditor::modelsPassModelTester()
     QUndoStack* undo = doc.undoStack();
     while (undo->canUndo())
         undo->undo();
-    QCOMPARE(doc.project().platform, demo().platform);
+    QCOMPARE(doc.project().platform, test::loadDemo().platform);
     while (undo->canRedo())
         undo->redo();
     doc.setProject(overlapping());
     QCOMPARE(editor.model(Tab::Regions)->rowCount(), 2);
     QCOMPARE(editor.model(Tab::Map)->rowCount(), 0);
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     QCOMPARE(editor.model(Tab::Map)->rowCount(), 4);
     doc.waitForRun();
 }
@@ -150,7 +145,7 @@ void TestPlatformEditor::modelsPassModelTester()
 void TestPlatformEditor::editSizeUndoRedo()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     PlatformEditor editor(&doc);
     QAbstractItemModel* regions = editor.model(Tab::Regions);
     const QModelIndex size = regions->index(1, RegionTableModel::Size);
@@ -273,7 +268,7 @@ void TestPlatformEditor::cellInput()
     QFETCH(QString, input);
     QFETCH(QString, shown);
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     PlatformEditor editor(&doc);
     PlatformTableModel* m = editor.tableModel(Tab(tab));
     const Platform before = doc.project().platform;
@@ -450,7 +445,7 @@ void TestPlatformEditor::invalidInputRejected()
     QFETCH(QString, input);
     QFETCH(QString, reason);
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     PlatformEditor editor(&doc);
     PlatformTableModel* m = editor.tableModel(Tab(tab));
     const Platform before = doc.project().platform;
@@ -479,7 +474,7 @@ void TestPlatformEditor::invalidInputRejected()
 void TestPlatformEditor::addRemoveMove()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     PlatformEditor editor(&doc);
     QUndoStack* undo = doc.undoStack();
 
@@ -539,7 +534,7 @@ void TestPlatformEditor::addRemoveMove()
     const Platform edited = doc.project().platform;
     while (undo->canUndo())
         undo->undo();
-    QCOMPARE(doc.project().platform, demo().platform);
+    QCOMPARE(doc.project().platform, test::loadDemo().platform);
     QCOMPARE(editor.model(Tab::Regions)->rowCount(), 3);
     QCOMPARE(editor.model(Tab::Kinds)->rowCount(), 3);
     while (undo->canRedo())
@@ -552,7 +547,7 @@ void TestPlatformEditor::addRemoveMove()
 void TestPlatformEditor::selectionFollowsUndoRedo()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     PlatformEditor editor(&doc);
     QTableView* view = editor.view(Tab::Regions);
     PlatformTableModel* m = editor.tableModel(Tab::Regions);
@@ -580,7 +575,7 @@ void TestPlatformEditor::selectionFollowsUndoRedo()
 void TestPlatformEditor::renameKeepsReferences()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     PlatformEditor editor(&doc);
     PlatformTableModel* regions = editor.tableModel(Tab::Regions);
     QVERIFY(regions->setData(regions->index(1, RegionTableModel::Name), QStringLiteral("big")));
@@ -603,7 +598,7 @@ void TestPlatformEditor::renameKeepsReferences()
     doc.undoStack()->undo();
     doc.undoStack()->undo();
     doc.undoStack()->undo();
-    QCOMPARE(doc.project().platform, demo().platform);
+    QCOMPARE(doc.project().platform, test::loadDemo().platform);
     doc.waitForRun();
 }
 
@@ -677,7 +672,7 @@ void TestPlatformEditor::overlapMarkedAndListed()
 void TestPlatformEditor::addRegionAt()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     doc.waitForRun();
     PlatformEditor editor(&doc);
     const std::size_t regionsBefore = doc.project().platform.regions.size();
@@ -735,7 +730,7 @@ void TestPlatformEditor::addRegionAt()
 void TestPlatformEditor::delegateEditors()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     PlatformEditor editor(&doc);
     editor.resize(1200, 500);
     editor.show();
@@ -813,7 +808,7 @@ void TestPlatformEditor::delegateEditors()
 void TestPlatformEditor::screenshot()
 {
     Document doc;
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     doc.waitForRun();
     PlatformEditor editor(&doc);
     editor.resize(1100, 560);

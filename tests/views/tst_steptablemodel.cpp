@@ -23,11 +23,6 @@ using OutcomeFilter = StepFilterProxy::OutcomeFilter;
 
 namespace {
 
-Project demo()
-{
-    return test::loadDemo();
-}
-
 /// A replayed kernel trace: Place/Release/Refused steps, times, refusals and busy retries.
 Project trace(const char* capture)
 {
@@ -47,7 +42,7 @@ Project trace(const char* capture)
 Project projectNamed(const QString& name)
 {
     if (name == QLatin1String("demo"))
-        return demo();
+        return test::loadDemo();
     if (name == QLatin1String("fragmented"))
         return test::fragmentedProject();
     return trace(qPrintable(name));
@@ -290,7 +285,7 @@ void TestStepTableModel::filterKeepsCurrentStep()
     StepFilterProxy proxy;
     proxy.setSourceModel(&model);
     QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    doc.setProject(demo());
+    doc.setProject(test::loadDemo());
     doc.waitForRun();
     QItemSelectionModel selection(&proxy);
     const int step = 4;
@@ -328,7 +323,7 @@ void TestStepTableModel::followsNewRuns()
     Filters f;
     f.text = QStringLiteral("c1");
     QCOMPARE(proxyRows(proxy), referenceRows(model, f, StepTableModel::LabelColumn, Qt::DescendingOrder));
-    doc.setProject(demo()); // a new run: the filter and sort apply to it
+    doc.setProject(test::loadDemo()); // a new run: the filter and sort apply to it
     doc.waitForRun();
     QCOMPARE(proxyRows(proxy), referenceRows(model, f, StepTableModel::LabelColumn, Qt::DescendingOrder));
     proxy.sort(-1);
