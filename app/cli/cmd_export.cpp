@@ -2,8 +2,8 @@
 // cmascope-cli export PROJECT --format cmdline|dts|cma2010|verkuil|json [-o FILE]
 #include "common.h"
 
-#include <cmascope/configio.h>
-#include <cmascope/project.h>
+#include <cmascope/config/configio.h>
+#include <cmascope/model/project.h>
 
 #include <QCommandLineParser>
 

@@ -2,9 +2,9 @@
 // cmascope-cli import FILE [--format F] [--base PROJECT] -o PROJECT.json
 #include "common.h"
 
-#include <cmascope/configio.h>
-#include <cmascope/project.h>
-#include <cmascope/validation.h>
+#include <cmascope/config/configio.h>
+#include <cmascope/model/project.h>
+#include <cmascope/validation/validation.h>
 
 #include <QCommandLineParser>
 

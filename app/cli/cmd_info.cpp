@@ -2,7 +2,7 @@
 // cmascope-cli info PROJECT
 #include "common.h"
 
-#include <cmascope/project.h>
+#include <cmascope/model/project.h>
 
 #include <QCommandLineParser>
 

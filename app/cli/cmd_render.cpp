@@ -2,19 +2,19 @@
 // cmascope-cli render PROJECT|TRACE: paints the app's memory-map widget offscreen to PNG or SVG, for
 // documentation, CI and bug reports. No display needed (the offscreen platform is used by default).
 #include "common.h"
+#include "map/mapcontent.h"
+#include "map/memorymapwidget.h"
 
-#include <cmascope/placement.h>
-#include <cmascope/project.h>
-#include <cmascope/replay.h>
-#include <cmascope/simulator.h>
+#include <cmascope/model/project.h>
+#include <cmascope/plan/placement.h>
+#include <cmascope/replay/replay.h>
+#include <cmascope/sim/simulator.h>
 
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
 
 #include <iostream>
-#include <views/mapcontent.h>
-#include <views/memorymapwidget.h>
 
 namespace cmascope::cli {
 

@@ -5,9 +5,9 @@
 // The contract is issue 5's: exit 0 on success, 2 on unusable input (the error names file/line/field).
 #include "common.h"
 
-#include <cmascope/placement.h>
-#include <cmascope/project.h>
-#include <cmascope/replay.h>
+#include <cmascope/model/project.h>
+#include <cmascope/plan/placement.h>
+#include <cmascope/replay/replay.h>
 
 #include <QCommandLineParser>
 

@@ -2,10 +2,10 @@
 // cmascope-cli simulate PROJECT
 #include "common.h"
 
-#include <cmascope/placement.h>
-#include <cmascope/project.h>
-#include <cmascope/simulator.h>
-#include <cmascope/wouldfit.h>
+#include <cmascope/model/project.h>
+#include <cmascope/plan/placement.h>
+#include <cmascope/plan/wouldfit.h>
+#include <cmascope/sim/simulator.h>
 
 #include <QCommandLineParser>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common.h"
 
-#include <cmascope/platform.h>
+#include <cmascope/model/platform.h>
 
 #include <cstdio>
 

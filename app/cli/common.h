@@ -2,7 +2,7 @@
 // Shared pieces of the cmascope-cli commands.
 #pragma once
 
-#include <cmascope/units.h>
+#include <cmascope/util/units.h>
 
 #include <QCommandLineParser>
 #include <QStringList>
@@ -35,7 +35,7 @@ void beginCommand(QCommandLineParser& parser, const char* name, const QString& d
 /// The positional arguments after the command name.
 QStringList operands(const QCommandLineParser& parser);
 
-using cmascope::hexText; ///< one spelling of addresses everywhere (core/include/cmascope/units.h)
+using cmascope::hexText; ///< one spelling of addresses everywhere (core/include/cmascope/util/units.h)
 using cmascope::sizeText;
 
 int runInfo(const QStringList& args);

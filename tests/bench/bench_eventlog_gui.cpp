@@ -8,6 +8,8 @@
 // repainted. Prints milliseconds and the rows shown; asserts nothing. Runs offscreen.
 //   bench_eventlog_gui [STEPS] [all|filters|text|choices|sorts]   (filters = text + choices)
 #include "benchutil.h"
+#include "common/document.h"
+#include "eventlog/steptablemodel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -18,8 +20,6 @@
 #include <cstring>
 #include <functional>
 #include <random>
-#include <views/document.h>
-#include <views/steptablemodel.h>
 
 using namespace cmascope;
 using namespace cmascope::views;

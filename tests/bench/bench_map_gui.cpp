@@ -2,6 +2,9 @@
 // Memory-map painting benchmark (issue "desktop app"): a map with 100 000 live chunks repainted at
 // 1920x1080, at several zoom levels, in both layouts. Prints milliseconds per repaint; asserts nothing.
 // Runs offscreen (QT_QPA_PLATFORM=offscreen is set if no platform is given).
+#include "map/mapcontent.h"
+#include "map/memorymapwidget.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QImage>
@@ -9,8 +12,6 @@
 
 #include <cstdio>
 #include <random>
-#include <views/mapcontent.h>
-#include <views/memorymapwidget.h>
 
 using namespace cmascope;
 using namespace cmascope::views;

@@ -8,6 +8,9 @@
 //   - a random jump (stateAt from the nearest checkpoint + rebuild).
 // Prints milliseconds; asserts nothing. Runs offscreen (QT_QPA_PLATFORM=offscreen unless set).
 #include "benchutil.h"
+#include "common/document.h"
+#include "map/mapcontent.h"
+#include "map/memorymapwidget.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -16,9 +19,6 @@
 
 #include <cstdio>
 #include <random>
-#include <views/document.h>
-#include <views/mapcontent.h>
-#include <views/memorymapwidget.h>
 
 using namespace cmascope;
 using namespace cmascope::views;

@@ -4,7 +4,7 @@
 // For each policy: 1,000,000 steps on a 65,536-page region; ~55% of the steps allocate (sizes
 // log-uniform in 1..1024 pages, alignment order uniform in 0..6), the rest free a random live
 // allocation (an allocation step also frees when the policy refuses). Same seed for every policy.
-#include <cmascope/policy.h>
+#include <cmascope/policies/policy.h>
 
 #include <algorithm>
 #include <chrono>

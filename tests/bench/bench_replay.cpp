@@ -4,7 +4,7 @@
 // The trace is made by the kernel policy itself, so it is consistent (every prediction must match).
 #include "benchutil.h"
 
-#include <cmascope/replay.h>
+#include <cmascope/replay/replay.h>
 
 #include <chrono>
 #include <cinttypes>

@@ -2,7 +2,7 @@
 // Simulator benchmark (issue "embedded CMA core"): for each policy, a million mixed allocate/free
 // steps on a 65,536-page region, with recording and per-step metrics; then random jumps.
 // Prints figures; asserts nothing. Build with the `release` preset.
-#include <cmascope/simulator.h>
+#include <cmascope/sim/simulator.h>
 
 #include <algorithm>
 #include <chrono>

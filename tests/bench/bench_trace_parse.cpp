@@ -3,7 +3,7 @@
 // Prints events/s, seconds, bytes per stored event, peak RSS growth and the time of `wc -l`.
 #include "benchutil.h"
 
-#include <cmascope/trace.h>
+#include <cmascope/trace/trace.h>
 
 #include <chrono>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // Shared by the benchmarks: resident-memory figures of this process, and the benchmark board.
 #pragma once
 
-#include <cmascope/platform.h>
+#include <cmascope/model/platform.h>
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <cmascope/policies/holelist.h>
-#include <cmascope/units.h>
+#include <cmascope/util/units.h>
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // Binary buddy allocator over one region.
 #pragma once
 
-#include <cmascope/policy.h>
+#include <cmascope/policies/policy.h>
 
 #include <map>
 #include <set>

@@ -2,7 +2,7 @@
 // Shared bookkeeping of the hole-based policies (sequential fits, the 2010 best fit, TLSF).
 #pragma once
 
-#include <cmascope/policy.h>
+#include <cmascope/policies/policy.h>
 
 #include <cstdint>
 #include <map>

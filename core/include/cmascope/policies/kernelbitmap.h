@@ -2,7 +2,7 @@
 // The mainline CMA allocator (mm/cma.c + lib/bitmap.c), bit for bit.
 #pragma once
 
-#include <cmascope/policy.h>
+#include <cmascope/policies/policy.h>
 
 #include <cstdint>
 #include <string>

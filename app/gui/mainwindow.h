@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cmascope/model/project.h>
+
+#include <QMainWindow>
+
+#include <memory>
+#include <optional>
+
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QTableView;
+class QToolButton;
+
+namespace cmascope {
+struct ReplayResult;
+}
+
+namespace cmascope::views {
+class ChartsPanel;
+class Document;
+class PlatformEditor;
+class FailureInspector;
+class MemoryMapWidget;
+class StepFilterProxy;
+class StepTableModel;
+class TimelineWidget;
+class WhatIfPanel;
+} // namespace cmascope::views
+
+namespace cmascope::app {
+
+class BackgroundJob;
+class StartPage;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a project file or a built-in demo (":/demos/..."). Returns false and reports the error
+    /// (message box unless @p quiet) when the file cannot be used; the current project stays.
+    bool openProject(const QString& path, bool quiet = false);
+    /// Saves to @p path atomically; false with the error reported (message box unless @p quiet).
+    bool saveProjectAs(const QString& path, bool quiet = false);
+
+    const Project& project() const;
+    QString projectPath() const;
+    views::Document* document() const { return m_doc; }
+    views::MemoryMapWidget* memoryMap() const { return m_map; }
+    views::TimelineWidget* timeline() const { return m_timeline; }
+    views::FailureInspector* inspector() const { return m_inspector; }
+    QTableView* eventLog() const { return m_log; }
+    QString lastError() const { return m_lastError; }
+    /// Shows the start page (demos, recent files) instead of the map.
+    void showStartPage();
+    bool isStartPageShown() const;
+    StartPage* startPage() const { return m_startPage; }
+    /// Starts an empty project (one bank, one default CMA area, no scenario).
+    void newProject();
+    /// Replays a kernel trace in the background (progress, Cancel) and shows it as an untitled project.
+    /// A dmesg*.txt beside the trace gives the areas' geometry. With @p wait, returns when it has loaded.
+    void openTrace(const QString& path, bool wait = false);
+    /// Opens whatever @p path is: a project, a configuration to import, or a kernel trace (with @p wait,
+    /// returns when a trace has been replayed).
+    void openAny(const QString& path, bool wait = false);
+    /// Imports a command line, device tree (DTS/DTB), /proc/iomem, dmesg or 2010 map file as a new project,
+    /// like `cmascope-cli import`. With @p ontoCurrentBoard the open project is the base (`import --base`):
+    /// formats without a memory layout take its banks, devices and kinds.
+    /// A device tree that describes no memory (a bootloader fills /memory in) asks for the board's DRAM
+    /// (SIZE[@BASE]) and is imported again with it; @p memory gives it up front (`import --memory`).
+    bool importConfiguration(
+        const QString& path, bool quiet = false, bool ontoCurrentBoard = false, const std::vector<Bank>& memory = {});
+    /// Writes the event log as shown (filtered, sorted) as CSV; an error text on failure.
+    /// Formats and writes off the GUI thread (progress, Cancel); returns when done.
+    QString writeEventLogCsv(const QString& path);
+    views::ChartsPanel* charts() const { return m_charts; }
+    views::PlatformEditor* platformEditor() const { return m_editor; }
+    views::WhatIfPanel* whatIfPanel() const { return m_whatIf; }
+
+    /// Recently opened files, most recent first (QSettings "recentFiles").
+    static QStringList recentFiles();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private Q_SLOTS:
+    void openFile();
+    void openTraceDialog();
+    void importDialog(bool ontoCurrentBoard);
+    void exportConfigurationDialog(int format);
+    void exportMapImage();
+    void exportChartImage();
+    void exportEventLogCsv();
+    bool save();
+    bool saveAs();
+    void about();
+
+private:
+    /// Asks for the DRAM of a board whose device tree describes none; nullopt when the user cancels.
+    std::optional<std::vector<Bank>> askBoardMemory(const QString& path);
+    void createActions();
+    void createDocks();
+    void updateTitle();
+    void updateSummary();
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+    void rebuildFilterChoices();
+    bool maybeSave();
+    /// Selects the current step in the event log (scrolled into view) and its chunk on the map.
+    void followCurrentStep();
+    /// Dock sizes for the window's size, when no saved layout was restored (first show).
+    void applyDefaultDockSizes();
+    /// Sizes the event log's columns to their header and (sampled) contents; Label takes the rest.
+    void fitEventLogColumns();
+    /// Every project the window shows comes through here; @p replay is the trace it was replayed from, if any.
+    void showProject(Project project, const QString& path = {}, std::shared_ptr<const ReplayResult> replay = {});
+
+    /// Restores the layout, colouring, map window, scenario and step saved in a project's "view".
+    void applyViewState(const QString& json);
+    /// Runs @p work off the GUI thread as a BackgroundJob and waits for it with the event loop running;
+    /// false (m_lastError set; a message box titled @p title unless @p quiet) when busy or cancelled.
+    template <typename T, typename Work>
+    bool runJob(const QString& text, Work work, std::optional<T>& result, bool quiet, const QString& title);
+
+    views::Document* m_doc = nullptr;
+    QString m_lastError;
+    views::MemoryMapWidget* m_map = nullptr;
+    views::ChartsPanel* m_charts = nullptr;
+    views::PlatformEditor* m_editor = nullptr;
+    QDockWidget* m_logDock = nullptr;
+    QDockWidget* m_rightDock = nullptr; ///< the failure inspector, tabbed with the platform editor
+    QDockWidget* m_legendDock = nullptr;
+    bool m_layoutRestored = false; ///< the saved dock layout was restored
+    bool m_defaultDockSizes = false; ///< applyDefaultDockSizes() ran
+    bool m_followingStep = false; ///< followCurrentStep() is moving the event log's selection
+    BackgroundJob* m_jobs = nullptr;
+    QStackedWidget* m_central = nullptr;
+    StartPage* m_startPage = nullptr;
+    views::TimelineWidget* m_timeline = nullptr;
+    views::FailureInspector* m_inspector = nullptr;
+    views::WhatIfPanel* m_whatIf = nullptr;
+    QDockWidget* m_whatIfDock = nullptr;
+    views::StepTableModel* m_stepModel = nullptr;
+    views::StepFilterProxy* m_stepProxy = nullptr;
+    QTableView* m_log = nullptr;
+    QLineEdit* m_filterText = nullptr;
+    QComboBox* m_filterOutcome = nullptr;
+    QComboBox* m_filterDevice = nullptr;
+    QComboBox* m_filterRegion = nullptr;
+    QLabel* m_summaryLabel = nullptr;
+    QLabel* m_hoverLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QToolButton* m_cancel = nullptr;
+    QMenu* m_demoMenu = nullptr;
+    QMenu* m_recentMenu = nullptr;
+};
+
+} // namespace cmascope::app

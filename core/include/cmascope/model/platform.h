@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The platform model: memory banks, CMA regions, devices, kinds and map rules.
+// Plain value types; no behaviour beyond small helpers. Validation, map matching and boot-time
+// placement live in validation.h, maplang.h and placement.h.
+#pragma once
+
+#include <cmascope/policies/policy.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cmascope {
+
+inline constexpr std::uint64_t KiB = 1024;
+inline constexpr std::uint64_t MiB = 1024 * KiB;
+inline constexpr std::uint64_t GiB = 1024 * MiB;
+
+/// A half-open physical address range [base, base + size), in bytes.
+struct AddressRange
+{
+    std::uint64_t base = 0;
+    std::uint64_t size = 0;
+    bool operator==(const AddressRange&) const = default;
+};
+
+/// A bank of physical memory (a DT `memory` node, a `System RAM` line of /proc/iomem).
+struct Bank
+{
+    std::string name;
+    std::uint64_t base = 0; ///< bytes
+    std::uint64_t size = 0; ///< bytes
+    int numaNode = 0;
+    bool operator==(const Bank&) const = default;
+};
+
+/// How a region gets its physical place at boot.
+enum class Placement : std::uint8_t {
+    Fixed, ///< at `start` exactly (cma=size@base, DT `reg`, 2010 `@start` with memblock)
+    Dynamic, ///< anywhere inside `allocRanges` (or below `limit`), placed like memblock does (top-down)
+};
+
+/// What kind of reserved memory a region is.
+enum class RegionType : std::uint8_t {
+    Cma, ///< allocatable contiguous region (modern CMA area; 2010 region)
+    Carveout, ///< reserved and not allocatable (DT `no-map`, firmware): shown as occupied
+};
+
+/// Properties of a device-tree reserved-memory node that the model does not derive from a region's type,
+/// kept from an import so that an export writes the node back as it was read (docs/project-format.md).
+struct DeviceTreeNode
+{
+    std::vector<std::string> compatible; ///< empty: from the type ("shared-dma-pool" for CMA, none otherwise)
+    std::optional<bool> noMap; ///< carve-outs: `no-map` present; unset: from the type (carve-outs are no-map)
+    std::optional<bool> reusable; ///< carve-outs: `reusable` present; unset: from the type (CMA is reusable)
+    std::vector<AddressRange> moreReg; ///< `reg` entries after the first (all reserved; the region is the first)
+    bool empty() const noexcept { return compatible.empty() && !noMap && !reusable && moreReg.empty(); }
+    bool operator==(const DeviceTreeNode&) const = default;
+};
+
+/// A region of reserved memory with its own allocator.
+struct Region
+{
+    std::string name;
+    RegionType type = RegionType::Cma;
+    std::uint64_t size = 0; ///< bytes; 0 = no memory reserved: requests fall back to the system allocator
+    Placement placement = Placement::Dynamic;
+    std::uint64_t start = 0; ///< bytes; the requested start for Fixed placement
+    std::uint64_t alignment = 0; ///< bytes; 0 = default (page size, raised to the CMA minimum)
+    std::vector<AddressRange> allocRanges; ///< Dynamic: ranges tried in order; empty = any bank
+    std::uint64_t limit = 0; ///< Dynamic: highest end address (cma=...@base-limit); 0 = none
+    std::uint32_t pageSize = 4096; ///< 4, 16 or 64 KiB
+    PolicyKind policy = PolicyKind::Kernel;
+    PolicyParams params;
+    bool isDefault = false; ///< the global default area (linux,cma-default; the `cma=` area)
+    bool asterisk = false; ///< 2010 v3: used by devices no rule matches (the "*" region list)
+    std::string privateTo; ///< non-empty: only this device may allocate here (2010 private region)
+    int numaNode = -1; ///< numa_cma / cma_pernuma area of this node; -1 = none
+    /// size-0 regions: largest contiguous allocation the system allocator can make
+    /// (the kmalloc / alloc_pages(MAX_ORDER) fallback from the review thread).
+    std::uint64_t fallbackMaxContiguous = 4 * MiB;
+    /// Result of placement (placement.h): the physical start actually reserved, when known.
+    std::optional<std::uint64_t> placedBase;
+    /// Result of placement: why the boot-time reservation failed ("cma: Failed to reserve 16 MiB (...)");
+    /// empty when it succeeded or placement has not run. Like the kernel, a region that failed to reserve
+    /// does not exist at run time: requests mapped to it go on to the next region of their list.
+    std::string placementFailure;
+    std::string label; ///< DT label (e.g. "vcodec_cma"); empty = derived from the name
+    DeviceTreeNode dt; ///< DT properties kept from an import
+    bool operator==(const Region&) const = default;
+};
+
+/// A device that asks for memory (a driver instance; a task in a kernel trace).
+struct Device
+{
+    std::string name;
+    int numaNode = 0;
+    unsigned dmaBits = 64; ///< addressing limit: 32 = can reach only below 4 GiB
+    std::vector<std::string> memoryRegions; ///< DT memory-region, in order (first = the device's cma_area)
+    std::vector<std::string> memoryRegionNames; ///< DT memory-region-names, parallel to memoryRegions
+    bool operator==(const Device&) const = default;
+};
+
+/// A kind ("type" from v4 on) of memory a device asks for, e.g. "a", "b", "fw", "bulk".
+struct Kind
+{
+    std::string name;
+    std::string description;
+    bool operator==(const Kind&) const = default;
+};
+
+/// One rule of the 2010 map: `patterns = regions`.
+struct MapRule
+{
+    std::vector<std::string> patterns; ///< "dev", "dev/kind", "/kind", with '?' and trailing '*'
+    std::vector<std::string> regions; ///< regions to try, in order; {"*"} = the asterisk regions
+    bool operator==(const MapRule&) const = default;
+};
+
+/// How requests find their regions.
+enum class MapMode : std::uint8_t {
+    Map2010, ///< the 2010 cma_map language: first matching rule, ordered fallback list, asterisk rule
+    Modern, ///< mainline: the device's own area (memory-region), else per-NUMA areas, else the default area
+};
+
+struct Platform
+{
+    std::string name;
+    std::string description;
+    std::vector<Bank> banks;
+    std::vector<Region> regions;
+    std::vector<Device> devices;
+    std::vector<Kind> kinds;
+    std::vector<MapRule> rules;
+    MapMode mapMode = MapMode::Map2010;
+    std::uint32_t pageSize = 4096; ///< PAGE_SIZE of the platform
+    unsigned pageblockOrder = 9; ///< CMA_MIN_ALIGNMENT_BYTES = pageSize << pageblockOrder
+    unsigned cmaAlignmentOrder = 8; ///< CONFIG_CMA_ALIGNMENT
+    bool operator==(const Platform&) const = default;
+
+    const Region* findRegion(std::string_view regionName) const;
+    const Device* findDevice(std::string_view deviceName) const;
+    const Bank* findBank(std::string_view bankName) const;
+};
+
+} // namespace cmascope

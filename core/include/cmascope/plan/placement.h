@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Boot-time placement of the regions, as cma_declare_contiguous_nid() + memblock do it
+// (docs/kernel-cma.md#reservation-at-boot, docs/device-tree.md).
+#pragma once
+
+#include <cmascope/model/platform.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cmascope {
+
+struct PlacementOptions
+{
+    /// docs/kernel-cma.md#reservation-at-boot: on 64-bit kernels, a region without a fixed base whose limit is at least
+    /// 4 GiB + size is first tried bottom-up in [4 GiB, limit) before the memblock top-down search. Only for regions
+    /// without alloc-ranges (the cma=/numa path; DT alloc-ranges always use memblock top-down).
+    bool bottomUpAbove4G = false;
+};
+
+/// What happened to one region.
+struct RegionPlacement
+{
+    std::size_t regionIndex = 0; ///< index in Platform::regions
+    std::string name;
+    bool ok = false; ///< reserved (size-0 regions count as ok: nothing to reserve)
+    std::optional<std::uint64_t> base; ///< reserved start (== Region::placedBase)
+    std::uint64_t size = 0; ///< reserved size after rounding (ALIGN(size, alignment) for CMA, docs/kernel-cma.md)
+    std::uint64_t alignment = 0; ///< effective alignment used
+    std::string message; ///< "cma: Reserved 64 MiB at 0x..." or the failure and its reason
+};
+
+struct PlacementResult
+{
+    std::vector<RegionPlacement> regions; ///< in Platform::regions order
+    std::vector<std::string> log; ///< kernel-style boot messages, in placement order (fixed first)
+    bool ok() const noexcept; ///< every region reserved
+    const RegionPlacement* find(std::string_view name) const;
+};
+
+/// Computes Region::placedBase for every region (cleared first; left empty on failure and for size 0).
+/// Pass 1, fixed regions in declaration order: at `start`; fails when misaligned ("Region at %pa must be aligned
+/// to %pa bytes"), beyond `limit`, not inside memory, or overlapping an earlier reservation (-EBUSY).
+/// Pass 2, dynamic regions in declaration order: alignment = max(alignment, pageSize) and for CMA regions
+/// max(that, pageSize << pageblockOrder); CMA sizes rounded up to that alignment; placed top-down at the highest
+/// free aligned address inside the first alloc-range with room, or (no alloc-ranges) anywhere in the banks below
+/// `limit`. Failures are reported as "cma: Failed to reserve %ld MiB" plus the reason.
+PlacementResult placeRegions(Platform& platform, const PlacementOptions& options = {});
+
+} // namespace cmascope

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Mainline kernel command line: cma=, cma_pernuma=, numa_cma=, hugetlb_cma= (docs/kernel-cma.md#the-command-line).
+// Parsers follow early_cma(), early_cma_pernuma(), early_numa_cma() (kernel/dma/contiguous.c) and
+// cmdline_parse_hugetlb_cma() (mm/hugetlb_cma.c) to the character, including what they silently ignore.
+#include "internal.h"
+
+#include <cmascope/util/memparse.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace cmascope {
+
+using namespace configio;
+
+namespace {
+
+constexpr int kMaxNumNodes = 1024; // MAX_NUMNODES with CONFIG_NODES_SHIFT=10
+constexpr std::uint64_t kGiganticPage = GiB; // hugetlb_cma rounding: PAGE_SIZE << (PUD_SHIFT - PAGE_SHIFT)
+constexpr unsigned kHugetlbOrderPerBit = 9; // HUGETLB_PAGE_ORDER on x86-64 / arm64 4K
+
+/// The NUMA nodes of the base platform's banks ({0} without banks).
+std::vector<int> nodesOf(const Platform& p)
+{
+    std::set<int> nodes;
+    for (const auto& b : p.banks)
+        nodes.insert(b.numaNode);
+    if (nodes.empty())
+        nodes.insert(0);
+    return { nodes.begin(), nodes.end() };
+}
+
+std::uint64_t highestBankEnd(const Platform& p)
+{
+    std::uint64_t end = 0;
+    for (const auto& b : p.banks)
+        end = std::max(end, b.base + b.size);
+    return end;
+}
+
+Region nodeArea(std::string name, int node, std::uint64_t size)
+{
+    Region r;
+    r.name = std::move(name);
+    r.size = size;
+    r.numaNode = node;
+    return r;
+}
+
+/// sscanf("%lu%n") at @p pos: decimal digits (leading blanks and '+' accepted like scanf).
+bool scanUnsigned(std::string_view s, std::size_t& pos, std::uint64_t& v)
+{
+    std::size_t i = pos;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+        ++i;
+    if (i < s.size() && s[i] == '+')
+        ++i;
+    const std::size_t digits = i;
+    v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
+        ++i;
+    }
+    if (i == digits)
+        return false;
+    pos = i;
+    return true;
+}
+
+struct NodeSizes
+{
+    std::map<int, std::uint64_t> sizes;
+    bool plain = false; ///< hugetlb_cma: a single size, no node format
+    std::uint64_t plainSize = 0;
+};
+
+/// The `<node>:nn[KMG][,<node>:nn]` loop shared by numa_cma= and hugetlb_cma=.
+NodeSizes parseNodeList(const KernelParam& p, Messages& msg, bool hugetlb)
+{
+    NodeSizes out;
+    const std::string_view s = p.value;
+    std::size_t pos = 0;
+    while (pos < s.size()) {
+        std::uint64_t node = 0;
+        std::size_t after = pos;
+        if (!scanUnsigned(s, after, node)) {
+            msg.warning(column(p.name + "=", p.valueOffset + pos), p.name,
+                "the kernel stops reading " + p.name + "= at \"" + nearText(s, pos) + "\": the rest is ignored",
+                "kernel-ignores");
+            break;
+        }
+        if (after < s.size() && s[after] == ':') {
+            if (node >= kMaxNumNodes) {
+                msg.warning(column(p.name + "=", p.valueOffset + pos), p.name,
+                    "node " + std::to_string(node) + " is not below MAX_NUMNODES (" + std::to_string(kMaxNumNodes)
+                        + "): the kernel stops reading here",
+                    "kernel-ignores");
+                break;
+            }
+            const auto r = memparse(s, after + 1);
+            if (r.overflow) {
+                msg.error(column(p.name + "=", p.valueOffset + after + 1), p.name,
+                    p.name + ": size \"" + nearText(s, after + 1) + "\" does not fit in 64 bits");
+                break;
+            }
+            const int nid = static_cast<int>(node);
+            if (out.sizes.count(nid))
+                msg.warning(column(p.name + "=", p.valueOffset + pos), p.name,
+                    "node " + std::to_string(nid) + " given twice: the later size wins", "kernel-ignores");
+            out.sizes[nid] = r.value;
+            pos = r.end;
+            if (pos < s.size() && s[pos] == ',') {
+                ++pos;
+                continue;
+            }
+            if (pos < s.size())
+                msg.warning(column(p.name + "=", p.valueOffset + pos), p.name,
+                    "the kernel ignores \"" + nearText(s, pos) + "\" after the last size", "kernel-ignores");
+            break;
+        }
+        if (hugetlb) {
+            const auto r = memparse(s, 0);
+            if (r.overflow) {
+                msg.error(column(p.name + "=", p.valueOffset), p.name, "hugetlb_cma: size does not fit in 64 bits");
+                break;
+            }
+            out.plain = true;
+            out.plainSize = r.value;
+            if (r.end < s.size())
+                msg.warning(column(p.name + "=", p.valueOffset + r.end), p.name,
+                    "the kernel ignores \"" + nearText(s, r.end) + "\" after the size", "kernel-ignores");
+            break;
+        }
+        msg.error(column(p.name + "=", p.valueOffset + pos), p.name,
+            "numa_cma: Invalid numa_cma parameter (expected <node>:<size> near \"" + nearText(s, pos) + "\")",
+            "kernel-rejects");
+        break;
+    }
+    return out;
+}
+
+} // namespace
+
+// ---- import ----------------------------------------------------------------------------------------------
+
+ImportResult importCmdline(std::string_view text, const ImportOptions& options)
+{
+    ImportResult result;
+    result.source = sourceName(options);
+    Messages msg(result);
+    Platform pf = startPlatform(options);
+    pf.mapMode = MapMode::Modern;
+    if (pf.name.empty())
+        pf.name = "kernel command line";
+
+    const auto params = splitKernelCmdline(text);
+    std::optional<Region> defaultArea;
+    bool sawCma = false;
+    std::map<int, std::uint64_t> pernuma, numa, hugetlb;
+    std::size_t ignored = 0;
+
+    for (const auto& p : params) {
+        const std::string where = column(p.name + "=", p.valueOffset);
+        if (p.name == "cma_map" || p.name == "cma.map" || (p.name == "cma" && p.value.find('=') != std::string::npos)) {
+            msg.error(where, p.name,
+                "this is the 2010 CMA language (" + p.name + "=" + nearText(p.value, 0)
+                    + "), not the mainline command line: import it as cma2010",
+                "wrong-format");
+            continue;
+        }
+        if (p.name == "cma") {
+            if (!p.hasValue) {
+                msg.error(column("cma", p.valueOffset), "cma",
+                    "cma: Config string not provided (the kernel rejects \"cma\" without '=')", "kernel-rejects");
+                continue;
+            }
+            if (sawCma)
+                msg.warning(where, "cma", "cma= given more than once: the kernel keeps the last one", "kernel-ignores");
+            sawCma = true;
+            defaultArea.reset();
+            const std::string_view v = p.value;
+            const auto size = memparse(v, 0);
+            if (size.overflow) {
+                msg.error(where, "cma", "cma: size \"" + nearText(v, 0) + "\" does not fit in 64 bits");
+                continue;
+            }
+            if (!size.digits)
+                msg.warning(where, "cma",
+                    "cma=" + std::string(v) + " has no number: the kernel reads size 0 and disables the default area",
+                    "kernel-ignores");
+            std::size_t pos = size.end;
+            std::optional<std::uint64_t> base, limit;
+            if (pos < v.size() && v[pos] == '@') {
+                const auto b = memparse(v, pos + 1);
+                if (b.overflow) {
+                    msg.error(column("cma=", p.valueOffset + pos + 1), "cma", "cma: base does not fit in 64 bits");
+                    continue;
+                }
+                base = b.value;
+                pos = b.end;
+                if (pos < v.size() && v[pos] == '-') {
+                    const auto l = memparse(v, pos + 1);
+                    if (l.overflow) {
+                        msg.error(column("cma=", p.valueOffset + pos + 1), "cma", "cma: limit does not fit in 64 bits");
+                        continue;
+                    }
+                    limit = l.value;
+                    pos = l.end;
+                } else {
+                    limit = *base + size.value; // early_cma: limit_cmdline = base_cmdline + size_cmdline
+                }
+            }
+            if (pos < v.size())
+                msg.warning(column("cma=", p.valueOffset + pos), "cma",
+                    "the kernel ignores \"" + nearText(v, pos) + "\" after cma=" + std::string(v.substr(0, pos)),
+                    "kernel-ignores");
+            if (size.value == 0) {
+                msg.info(where, "cma", "cma=0: no default CMA area (\"A value of 0 disables CMA altogether\")");
+                continue;
+            }
+            Region r;
+            r.name = "reserved"; // dma_contiguous_reserve_area() names the default area "reserved"
+            r.isDefault = true;
+            r.size = size.value;
+            if (base) {
+                const std::uint64_t b = *base, l = *limit;
+                if (l != 0 && (b > l || size.value > l - b)) {
+                    msg.error(where, "cma",
+                        "cma: Size (" + hexText(size.value) + ") of region at " + hexText(b) + " exceeds limit ("
+                            + hexText(l) + "): the kernel refuses the default area",
+                        "kernel-rejects");
+                    continue;
+                }
+                if (b != 0 && l != 0 && b + size.value == l) {
+                    r.placement = Placement::Fixed; // fixed = (base + size == limit), base != 0
+                    r.start = b;
+                } else if (b == 0) {
+                    r.limit = l; // base 0: "anywhere below the limit"
+                    if (!p.value.empty() && p.value.find('-') == std::string::npos)
+                        msg.warning(where, "cma",
+                            "cma=SIZE@0 is not a fixed placement: the kernel treats base 0 as 'anywhere below "
+                                + hexText(l) + "'",
+                            "kernel-ignores");
+                } else {
+                    std::uint64_t end = l;
+                    if (end == 0) {
+                        end = highestBankEnd(pf);
+                        msg.warning(where, "cma",
+                            "limit 0 means the end of memory"
+                                + (end ? std::string(" (") + hexText(end) + " from the banks)"
+                                       : std::string(": no banks known, the range is left open")),
+                            "note");
+                        if (end == 0)
+                            end = ~std::uint64_t { 0 };
+                    }
+                    r.allocRanges.push_back({ b, end - b });
+                }
+            }
+            defaultArea = r;
+        } else if (p.name == "cma_pernuma") {
+            const auto r = memparse(p.value, 0);
+            if (r.overflow) {
+                msg.error(where, p.name, "cma_pernuma: size does not fit in 64 bits");
+                continue;
+            }
+            if (r.end < p.value.size())
+                msg.warning(column(p.name + "=", p.valueOffset + r.end), p.name,
+                    "the kernel ignores \"" + nearText(p.value, r.end) + "\" after the size", "kernel-ignores");
+            pernuma.clear();
+            if (!options.base || options.base->banks.empty())
+                msg.warning(where, p.name,
+                    "no banks known: cma_pernuma= is applied to node 0 only (give a base platform for its nodes)",
+                    "note");
+            if (r.value != 0) {
+                for (int n : nodesOf(pf))
+                    pernuma[n] = r.value;
+            }
+        } else if (p.name == "numa_cma") {
+            numa = parseNodeList(p, msg, false).sizes;
+        } else if (p.name == "hugetlb_cma") {
+            const auto ns = parseNodeList(p, msg, true);
+            hugetlb = ns.sizes;
+            if (ns.plain && ns.plainSize) {
+                // hugetlb_cma_reserve(): DIV_ROUND_UP over the nodes, each rounded up to the gigantic page
+                const auto nodes = nodesOf(pf);
+                const std::uint64_t perNode = pagesFor(ns.plainSize, nodes.size());
+                std::uint64_t reserved = 0;
+                for (int n : nodes) {
+                    if (reserved >= ns.plainSize)
+                        break;
+                    const auto sz = alignUp(std::min(perNode, ns.plainSize - reserved), kGiganticPage);
+                    const auto total = sz ? checkedAdd(reserved, *sz) : std::nullopt;
+                    if (!total) {
+                        msg.error(column(p.name + "=", p.valueOffset), p.name,
+                            "hugetlb_cma: the size per node passes 2^64 when rounded up to " + sizeText(kGiganticPage));
+                        break;
+                    }
+                    hugetlb[n] = *sz;
+                    reserved = *total;
+                }
+            }
+        } else {
+            ++ignored;
+        }
+    }
+    if (ignored)
+        msg.info("", "", std::to_string(ignored) + " other kernel parameter(s) ignored");
+
+    if (defaultArea)
+        pf.regions.push_back(*defaultArea);
+    for (const auto& [n, sz] : pernuma)
+        pf.regions.push_back(nodeArea("pernuma" + std::to_string(n), n, sz));
+    for (const auto& [n, sz] : numa) {
+        if (sz)
+            pf.regions.push_back(nodeArea("numa" + std::to_string(n), n, sz));
+    }
+    for (const auto& [n, sz] : hugetlb) {
+        if (!sz)
+            continue;
+        Region r = nodeArea("hugetlb" + std::to_string(n), n, sz);
+        r.alignment = kGiganticPage;
+        r.params.orderPerBit = kHugetlbOrderPerBit;
+        pf.regions.push_back(r);
+    }
+    if (pf.regions.empty() && !msg.hasErrors())
+        msg.info("", "", "no CMA parameter found (cma=, cma_pernuma=, numa_cma=, hugetlb_cma=)");
+    finish(result, std::move(pf));
+    return result;
+}
+
+// ---- export ----------------------------------------------------------------------------------------------
+
+ExportResult exportCmdline(const Platform& platform)
+{
+    ExportResult out;
+    std::vector<std::string> params;
+    std::vector<const Region*> defaults;
+    std::map<int, const Region*> pernuma, numa, hugetlb;
+    for (const auto& r : platform.regions) {
+        if (r.type != RegionType::Cma) {
+            out.notes.push_back("carve-out '" + r.name + "' cannot be written on the command line (use dts)");
+            continue;
+        }
+        if (r.isDefault) {
+            defaults.push_back(&r);
+            continue;
+        }
+        if (r.numaNode < 0) {
+            out.notes.push_back("region '" + r.name
+                + "' is neither the default area nor a per-node area: the mainline command line cannot declare it "
+                  "(use dts)");
+            continue;
+        }
+        auto& table = r.name.starts_with("hugetlb") ? hugetlb : r.name.starts_with("pernuma") ? pernuma : numa;
+        if (table.count(r.numaNode)) {
+            out.error = "two per-node areas of the same kind on node " + std::to_string(r.numaNode) + " ('"
+                + table[r.numaNode]->name + "', '" + r.name + "'): the kernel has one per node";
+            return out;
+        }
+        table[r.numaNode] = &r;
+        if (r.placement == Placement::Fixed || !r.allocRanges.empty() || r.limit)
+            out.notes.push_back("the placement of per-node area '" + r.name
+                + "' is not held: the kernel places it anywhere on its node");
+    }
+    if (defaults.size() > 1) {
+        out.error = "more than one default area ('" + defaults[0]->name + "', '" + defaults[1]->name + "')";
+        return out;
+    }
+    if (defaults.empty()) {
+        out.notes.push_back("no default area: cma= left out (the kernel then uses CONFIG_CMA_SIZE_*)");
+    } else {
+        const Region& d = *defaults.front();
+        std::string v = formatSize(d.size);
+        if (d.size == 0) {
+            v = "0";
+        } else if (d.placement == Placement::Fixed) {
+            if (d.start == 0) {
+                out.error = "the default area '" + d.name
+                    + "' is fixed at address 0, which cma= cannot say: the kernel reads cma=SIZE@0 as 'anywhere "
+                      "below SIZE'";
+                return out;
+            }
+            v += "@" + hexText(d.start);
+        } else {
+            std::optional<std::uint64_t> lo, hi;
+            if (!d.allocRanges.empty()) {
+                lo = d.allocRanges[0].base;
+                hi = d.allocRanges[0].base + d.allocRanges[0].size;
+                if (d.allocRanges.size() > 1)
+                    out.notes.push_back(
+                        "cma= holds one range: only the first alloc-range of '" + d.name + "' is written");
+                if (d.limit && d.limit < *hi)
+                    hi = d.limit;
+                if (*hi != 0 && *lo + d.size == *hi && *lo != 0)
+                    out.notes.push_back("the range of '" + d.name
+                        + "' is exactly its size: the kernel reserves it fixed at " + hexText(*lo));
+            } else if (d.limit) {
+                lo = 0;
+                hi = d.limit;
+            }
+            if (lo)
+                v += "@" + hexText(*lo) + "-" + hexText(*hi);
+        }
+        if (d.alignment > (std::uint64_t { platform.pageSize } << platform.pageblockOrder))
+            out.notes.push_back("the alignment of '" + d.name + "' (" + formatSize(d.alignment)
+                + ") is not held: cma= areas are aligned to the CMA minimum");
+        if (d.name != "reserved")
+            out.notes.push_back("the kernel names the default area 'reserved', not '" + d.name + "'");
+        params.push_back("cma=" + v);
+    }
+    if (!pernuma.empty()) {
+        std::set<std::uint64_t> sizes;
+        for (const auto& [n, r] : pernuma)
+            sizes.insert(r->size);
+        const auto nodeVec = nodesOf(platform);
+        const std::set<int> nodes(nodeVec.begin(), nodeVec.end());
+        std::set<int> have;
+        for (const auto& [n, r] : pernuma)
+            have.insert(n);
+        if (sizes.size() == 1 && have == nodes) {
+            params.push_back("cma_pernuma=" + formatSize(*sizes.begin()));
+        } else {
+            out.notes.push_back("per-NUMA areas of different sizes, or not on every node, cannot be written with "
+                                "cma_pernuma= (one size for all nodes): written as numa_cma=");
+            for (const auto& [n, r] : pernuma) {
+                if (numa.count(n)) {
+                    out.error = "node " + std::to_string(n) + " has both '" + r->name + "' and '" + numa[n]->name
+                        + "' and they cannot both be written as numa_cma=";
+                    return out;
+                }
+                numa[n] = r;
+            }
+        }
+    }
+    auto nodeList = [](const std::map<int, const Region*>& m) {
+        std::string s;
+        for (const auto& [n, r] : m)
+            s += (s.empty() ? "" : ",") + std::to_string(n) + ":" + formatSize(r->size);
+        return s;
+    };
+    if (!numa.empty())
+        params.push_back("numa_cma=" + nodeList(numa));
+    if (!hugetlb.empty())
+        params.push_back("hugetlb_cma=" + nodeList(hugetlb));
+    if (!platform.rules.empty())
+        out.notes.push_back("the map rules are not part of the mainline command line (the kernel binds devices "
+                            "through memory-region)");
+    if (params.empty()) {
+        out.error = "nothing of this platform can be written on the mainline command line: it has no default area "
+                    "and no per-node areas (use dts)";
+        out.notes.clear();
+        return out;
+    }
+    for (const auto& p : params)
+        out.text += (out.text.empty() ? "" : " ") + p;
+    out.text += '\n';
+    return out;
+}
+
+} // namespace cmascope

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The 2010 CMA language (docs/cma-2010.md): `cma=` regions with `cma_map=` (v1) or `cma.map=`
+// (v3/v4), and the v3/v4 board code (struct cma_region array + map for cma_set_defaults()).
+// The region parser reproduces cma_param_parse_entry() (v1) and its v3/v4 successor, messages included.
+#include "internal.h"
+
+#include <cmascope/model/maplang.h>
+#include <cmascope/util/memparse.h>
+
+#include <algorithm>
+#include <bit>
+#include <sstream>
+
+namespace cmascope {
+
+using namespace configio;
+
+namespace {
+
+constexpr std::size_t kMaxParamLen = 512; // CMA_MAX_PARAM_LEN (strlcpy: 511 characters kept)
+
+std::size_t maxRegions(Lang2010Form form)
+{
+    return form == Lang2010Form::V1 ? 16 : 15; // CMA_MAX_REGIONS; v3/v4: 16-entry array with a terminator
+}
+
+bool nameBreaksParser(std::string_view name)
+{
+    return name.empty()
+        || std::any_of(name.begin(), name.end(), [](char c) { return c == '=' || c == ';' || c == '"' || c <= ' '; });
+}
+
+/// "32 << 20", "128 << 10", "4096": the style of the v3/v4 board code
+/// (docs/cma-2010.md#asterisk-regions-and-board-code).
+std::string cSize(std::uint64_t v)
+{
+    if (v != 0 && v % MiB == 0)
+        return std::to_string(v / MiB) + " << 20";
+    if (v != 0 && v % KiB == 0)
+        return std::to_string(v / KiB) + " << 10";
+    return std::to_string(v);
+}
+
+std::string cString(std::string_view s)
+{
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+bool isCatchAll(const MapRule& rule)
+{
+    return std::any_of(
+        rule.patterns.begin(), rule.patterns.end(), [](const std::string& p) { return p == "*" || p == "*/*"; });
+}
+
+} // namespace
+
+// ---- export ----------------------------------------------------------------------------------------------
+
+ExportResult export2010(const Platform& platform, Lang2010Form form)
+{
+    ExportResult out;
+    const bool code = form == Lang2010Form::PlatformCode;
+    const bool hasAsterisk = code || form == Lang2010Form::V3;
+    std::vector<const Region*> regions;
+    for (const auto& r : platform.regions) {
+        if (r.type != RegionType::Cma) {
+            out.notes.push_back("carve-out '" + r.name + "' left out: every 2010 region is an allocatable region");
+            continue;
+        }
+        if (r.size == 0) {
+            out.notes.push_back(
+                "region '" + r.name + "' has size 0, which the 2010 parser rejects (\"invalid size\"): left out");
+            continue;
+        }
+        if (nameBreaksParser(r.name) || (form == Lang2010Form::V3 && r.name.front() == '-')) {
+            out.error = "region name '" + r.name + "' cannot be written: the 2010 parser splits at '=', ';' and blanks"
+                + std::string(form == Lang2010Form::V3 ? " and reads a leading '-' as 'not asterisk'" : "");
+            return out;
+        }
+        regions.push_back(&r);
+        if (r.placement == Placement::Fixed && r.start == 0)
+            out.notes.push_back(
+                "region '" + r.name + "' is fixed at 0: in 2010 start 0 means 'anywhere', written without @");
+        if (r.placement == Placement::Dynamic && (!r.allocRanges.empty() || r.limit))
+            out.notes.push_back(
+                "the alloc-ranges/limit of '" + r.name + "' are not held: a 2010 region without start goes anywhere");
+        if (!r.privateTo.empty())
+            out.notes.push_back("'" + r.name + "' is private to '" + r.privateTo
+                + "': private regions are registered by platform code through a pointer, here it is a named region");
+        if (r.isDefault || r.numaNode >= 0)
+            out.notes.push_back("mainline attributes of '" + r.name + "' (default area, NUMA node) are not held");
+    }
+    if (!code && regions.size() > maxRegions(form)) {
+        out.error = std::to_string(regions.size()) + " regions: the " + std::string(lang2010FormId(form))
+            + " parser takes at most " + std::to_string(maxRegions(form)) + " (\"param: too many "
+            + (form == Lang2010Form::V1 ? "regions" : "early regions") + "\")";
+        return out;
+    }
+
+    // The map: '*' region lists exist only in v2/v3 (and the board code, v3 style).
+    const auto stars = asteriskRegions(platform);
+    std::vector<MapRule> rules = platform.rules;
+    if (!hasAsterisk) {
+        for (auto& rule : rules) {
+            std::vector<std::string> expanded;
+            for (const auto& name : rule.regions) {
+                if (name == "*")
+                    expanded.insert(expanded.end(), stars.begin(), stars.end());
+                else
+                    expanded.push_back(name);
+            }
+            if (expanded != rule.regions)
+                out.notes.push_back("'*' in rule '" + formatRule(rule) + "' written as the asterisk regions ("
+                    + std::to_string(stars.size()) + "): " + std::string(lang2010FormId(form)) + " has no '*'");
+            rule.regions = expanded;
+        }
+        std::erase_if(rules, [](const MapRule& r) { return r.regions.empty(); });
+        if (!stars.empty() && (rules.empty() || !isCatchAll(rules.back()))) {
+            MapRule all;
+            all.patterns = { form == Lang2010Form::V1 ? "*/*" : "*" };
+            all.regions = stars;
+            rules.push_back(all);
+            out.notes.push_back("the implicit asterisk rule is written out as '" + formatRule(all) + "'");
+        }
+    }
+    for (const auto& rule : rules) {
+        for (const auto& p : rule.patterns) {
+            if (std::any_of(p.begin(), p.end(), [](char c) { return c <= ' ' || c == '"' || c == ';' || c == '='; })) {
+                out.error =
+                    "pattern '" + p + "' of rule '" + formatRule(rule) + "' cannot be written on a command line";
+                return out;
+            }
+        }
+    }
+    const std::string map = formatMap(rules);
+
+    if (code) {
+        std::ostringstream s;
+        s << "/* Written by cmascope from the platform \"" << platform.name << "\".\n"
+          << " * Board code for the CMA patch series v3 (Nazarewicz, August 2010, cma_set_defaults()): the\n"
+          << " * regions reserved at boot and the default map,\n"
+          << " * both overridable by cma= / cma.map= when CONFIG_CMA_CMDLINE is set. */\n"
+          << "#include <linux/cma.h>\n#include <linux/init.h>\n\n"
+          << "static struct cma_region regions[] = {\n";
+        for (const Region* r : regions) {
+            s << "\t{ .name = " << cString(r->name) << ", .size = " << cSize(r->size);
+            if (r->placement == Placement::Fixed && r->start)
+                s << ", .start = " << hexText(r->start);
+            if (r->alignment)
+                s << ", { .alignment = " << cSize(r->alignment) << " }";
+            s << ", .alloc_name = " << cString(policyId(r->policy));
+            if (r->asterisk)
+                s << ", .asterisk = 1";
+            s << ", },\n";
+        }
+        s << "\t{ }\n};\n\n"
+          << "static const char map[] __initconst = " << cString(map) << ";\n\n"
+          << "static void __init board_reserve(void)\n{\n"
+          << "\tcma_set_defaults(regions, map);\n"
+          << "\tcma_early_regions_reserve(NULL);\n}\n";
+        out.text = s.str();
+        return out;
+    }
+
+    std::string cma;
+    for (const Region* r : regions) {
+        std::string e;
+        if (form == Lang2010Form::V3 && !r->asterisk)
+            e += '-';
+        e += r->name + "=" + formatSize(r->size);
+        if (r->placement == Placement::Fixed && r->start)
+            e += "@" + hexText(r->start);
+        if (r->alignment)
+            e += "/" + formatSize(r->alignment);
+        e += ":" + std::string(policyId(r->policy));
+        cma += (cma.empty() ? "" : ";") + e;
+    }
+    if (cma.size() >= kMaxParamLen)
+        out.notes.push_back("cma= is " + std::to_string(cma.size()) + " characters: the kernel copies at most "
+            + std::to_string(kMaxParamLen - 1) + " (CMA_MAX_PARAM_LEN) and would cut it");
+    std::vector<std::string> params;
+    if (!cma.empty())
+        params.push_back("cma=" + cma);
+    if (!map.empty())
+        params.push_back(std::string(form == Lang2010Form::V1 ? "cma_map=" : "cma.map=") + map);
+    if (form == Lang2010Form::V1 && !stars.empty())
+        out.notes.push_back("v1 has no asterisk regions: the flag is not held");
+    for (const auto& p : params)
+        out.text += (out.text.empty() ? "" : " ") + p;
+    out.text += '\n';
+    return out;
+}
+
+// ---- import ----------------------------------------------------------------------------------------------
+
+namespace {
+
+struct RegionParser
+{
+    std::string_view v;
+    std::size_t offset = 0; ///< of v in the whole text
+    Lang2010Form form = Lang2010Form::V1;
+    std::uint32_t pageSize = 4096;
+    Messages& msg;
+
+    std::string at(std::size_t pos) const { return column("cma=", offset + pos); }
+    void kernelError(std::size_t pos, const std::string& what)
+    {
+        msg.error(at(pos), "cma", "cma: param: " + what + " near " + nearText(v, pos), "kernel-rejects");
+    }
+
+    /// memparse for @start and /alignment (v3/v4 NUMPARSE: a present 0 is "invalid value").
+    std::optional<std::uint64_t> number(std::size_t& pos, const char* what)
+    {
+        const auto r = memparse(v, pos);
+        if (r.overflow) {
+            kernelError(pos, std::string("invalid ") + what);
+            return std::nullopt;
+        }
+        if (form != Lang2010Form::V1 && r.value == 0) {
+            kernelError(pos, "invalid value");
+            return std::nullopt;
+        }
+        pos = r.end;
+        return r.value;
+    }
+
+    std::vector<Region> parse()
+    {
+        std::vector<Region> out;
+        std::size_t pos = 0;
+        while (pos < v.size()) {
+            if (out.size() == maxRegions(form)) {
+                msg.error(at(pos), "cma",
+                    std::string("cma: param: too many ") + (form == Lang2010Form::V1 ? "regions" : "early regions")
+                        + " (at most " + std::to_string(maxRegions(form)) + ")",
+                    "kernel-rejects");
+                return {};
+            }
+            const std::size_t entry = pos;
+            const auto eq = v.find('=', pos);
+            const auto semi = v.find(';', pos);
+            if (eq == std::string_view::npos || (semi != std::string_view::npos && semi < eq)) {
+                kernelError(pos, "expecting '='");
+                return {};
+            }
+            Region r;
+            std::string_view name = v.substr(pos, eq - pos);
+            r.asterisk = form == Lang2010Form::V3;
+            if (form == Lang2010Form::V3 && name.starts_with("-")) {
+                r.asterisk = false;
+                name.remove_prefix(1);
+            }
+            if (name.empty()) {
+                kernelError(pos, "empty region name");
+                return {};
+            }
+            r.name = std::string(name);
+            pos = eq + 1;
+            const auto size = memparse(v, pos);
+            if (size.value == 0 || size.overflow) {
+                kernelError(pos, "invalid size");
+                return {};
+            }
+            r.size = size.value;
+            pos = size.end;
+            std::uint64_t start = 0, alignment = 0;
+            if (pos < v.size() && v[pos] == '@') {
+                ++pos;
+                const auto s = number(pos, "start");
+                if (!s)
+                    return {};
+                start = *s;
+            }
+            if (pos < v.size() && v[pos] == '/') {
+                const std::size_t apos = ++pos;
+                const auto a = number(pos, "alignment");
+                if (!a)
+                    return {};
+                if (*a & (*a - 1)) {
+                    kernelError(apos, "invalid alignment");
+                    return {};
+                }
+                alignment = *a;
+            }
+            r.policy = PolicyKind::BestFit2010; // "the first available allocator": bf, the only one of 2010
+            if (pos < v.size() && v[pos] == ':') {
+                ++pos;
+                std::size_t endName = pos;
+                while (endName < v.size() && v[endName] != ';' && (form != Lang2010Form::V1 || v[endName] != '('))
+                    ++endName;
+                const std::string alloc(v.substr(pos, endName - pos));
+                pos = endName;
+                if (form == Lang2010Form::V1 && pos < v.size() && v[pos] == '(') {
+                    const auto close = v.find(')', pos);
+                    if (close == std::string_view::npos) {
+                        kernelError(pos, "expecting ')'");
+                        return {};
+                    }
+                    msg.warning(at(pos), r.name,
+                        "allocator parameters " + std::string(v.substr(pos, close + 1 - pos))
+                            + " are not modelled: ignored",
+                        "note");
+                    pos = close + 1;
+                }
+                if (!alloc.empty()) {
+                    if (const auto k = policyFromId(alloc))
+                        r.policy = *k;
+                    else
+                        msg.warning(at(pos - alloc.size()), r.name,
+                            "no allocator named '" + alloc + "' in cmascope: the region uses bf (best fit, 2010)",
+                            "unknown-allocator");
+                }
+            }
+            if (pos < v.size() && v[pos] != ';') {
+                kernelError(pos,
+                    v[pos] == ',' ? "expecting ';' or end of parameter (regions are separated by ';', not ',' as the "
+                                    "v1 examples show)"
+                                  : "expecting ';' or end of parameter");
+                return {};
+            }
+            if (pos < v.size())
+                ++pos;
+            // normalisation (docs/cma-2010.md#the-region-language):
+            // alignment = PAGE_ALIGN or PAGE_SIZE, start = ALIGN(start, alignment), size = PAGE_ALIGN
+            const std::uint64_t page = pageSize;
+            // The 2010 code's ALIGN() would wrap for values near 2^64; refuse them instead.
+            const auto rounded = [&](std::uint64_t x, std::uint64_t a,
+                                     const char* what) -> std::optional<std::uint64_t> {
+                const auto aligned = alignUp(x, a);
+                if (!aligned)
+                    msg.error(at(entry), r.name,
+                        std::string(what) + " " + hexText(x) + " passes 2^64 when rounded up to " + sizeText(a));
+                return aligned;
+            };
+            if (alignment && alignment % page) {
+                const auto raised = rounded(alignment, page, "alignment");
+                if (!raised)
+                    return {};
+                msg.warning(at(entry), r.name,
+                    "alignment " + formatSize(alignment) + " is raised to the page size " + formatSize(page),
+                    "normalised");
+                alignment = *raised;
+            }
+            r.alignment = alignment;
+            const std::uint64_t a = alignment ? alignment : page;
+            if (start % a) {
+                const auto aligned = rounded(start, a, "start");
+                if (!aligned)
+                    return {};
+                msg.warning(at(entry), r.name,
+                    "start " + hexText(start) + " is rounded up to " + hexText(*aligned) + " (ALIGN(start, alignment))",
+                    "normalised");
+                start = *aligned;
+            }
+            if (r.size % page) {
+                const auto aligned = rounded(r.size, page, "size");
+                if (!aligned)
+                    return {};
+                msg.warning(at(entry), r.name,
+                    "size " + std::to_string(r.size) + " is rounded up to " + std::to_string(*aligned)
+                        + " (PAGE_ALIGN)",
+                    "normalised");
+                r.size = *aligned;
+            }
+            if (start) {
+                r.placement = Placement::Fixed;
+                r.start = start;
+            }
+            r.pageSize = pageSize;
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+};
+
+} // namespace
+
+ImportResult import2010(std::string_view text, const ImportOptions& options)
+{
+    ImportResult result;
+    result.source = sourceName(options);
+    Messages msg(result);
+    Platform pf = startPlatform(options);
+    pf.mapMode = MapMode::Map2010;
+    if (pf.name.empty())
+        pf.name = "2010 CMA command line";
+
+    const auto params = splitKernelCmdline(text);
+    const KernelParam* cma = nullptr;
+    const KernelParam* map = nullptr;
+    for (const auto& p : params) {
+        if (p.name == "cma") {
+            if (cma)
+                msg.warning(column("cma=", p.valueOffset), "cma", "cma= given more than once: the last one is used",
+                    "kernel-ignores");
+            cma = &p;
+        } else if (p.name == "cma_map" || p.name == "cma.map") {
+            if (map && map->name != p.name)
+                msg.warning(column(p.name + "=", p.valueOffset), p.name,
+                    "both cma_map= (v1) and cma.map= (v3/v4) are given: no 2010 kernel reads both; the last one is "
+                    "used",
+                    "mixed-forms");
+            map = &p;
+        }
+    }
+    if (!cma && !map) {
+        msg.error("", "", "no 2010 CMA parameter (cma=name=size..., cma_map= or cma.map=) found");
+        return result;
+    }
+    if (cma && !cma->value.empty() && cma->value.find('=') == std::string::npos) {
+        msg.error(column("cma=", cma->valueOffset), "cma",
+            "cma=" + cma->value + " is the mainline form (cma=nn[MG]@...): import it as cmdline", "wrong-format");
+        return result;
+    }
+    Lang2010Form form = Lang2010Form::V4;
+    if (options.form2010 && *options.form2010 != Lang2010Form::PlatformCode) {
+        form = *options.form2010;
+    } else if (map && map->name == "cma_map") {
+        form = Lang2010Form::V1;
+    } else if (cma) {
+        const std::string& v = cma->value;
+        if (v.starts_with("-") || v.find(";-") != std::string::npos)
+            form = Lang2010Form::V3;
+    }
+    if (map && form == Lang2010Form::V1 && map->name != "cma_map")
+        msg.warning(
+            column(map->name + "=", map->valueOffset), map->name, "v1 reads cma_map=, not cma.map=", "mixed-forms");
+    if (map && form != Lang2010Form::V1 && map->name != "cma.map")
+        msg.warning(column(map->name + "=", map->valueOffset), map->name, "v3/v4 read cma.map= (v2 removed cma_map=)",
+            "mixed-forms");
+    msg.info("", "", "read as the " + std::string(lang2010FormId(form)) + " form", "form");
+
+    if (cma) {
+        if (cma->value.size() >= kMaxParamLen)
+            msg.warning(column("cma=", cma->valueOffset + kMaxParamLen - 1), "cma",
+                "cma= is longer than " + std::to_string(kMaxParamLen - 1)
+                    + " characters: the kernel copies only that much (CMA_MAX_PARAM_LEN) and reads a cut string",
+                "kernel-ignores");
+        RegionParser parser { cma->value, cma->valueOffset, form, pf.pageSize ? pf.pageSize : 4096u, msg };
+        pf.regions = parser.parse();
+    }
+    if (map) {
+        const auto parsed = parseMap(map->value);
+        const std::string param = map->name + "=";
+        for (const auto& e : parsed.errors)
+            msg.error(column(param, map->valueOffset + e.position), map->name, "cma: " + e.message, "kernel-rejects");
+        for (const auto& w : parsed.warnings)
+            msg.warning(column(param, map->valueOffset + w.position), map->name, w.message, "map");
+        pf.rules = parsed.rules;
+        if (form == Lang2010Form::V1 || form == Lang2010Form::V4) {
+            for (const auto& rule : pf.rules) {
+                if (std::find(rule.regions.begin(), rule.regions.end(), "*") != rule.regions.end())
+                    msg.warning(column(param, map->valueOffset), map->name,
+                        "rule '" + formatRule(rule)
+                            + "' names the region '*', which only v2/v3 expand to the "
+                              "asterisk regions",
+                        "map");
+            }
+        }
+    }
+    finish(result, std::move(pf));
+    return result;
+}
+
+} // namespace cmascope

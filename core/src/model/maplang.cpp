@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <cmascope/model/maplang.h>
+
+#include <algorithm>
+
+namespace cmascope {
+
+namespace {
+
+constexpr std::size_t kV1MaxMappings = 64; // CMA_MAX_MAPPINGS, v1
+
+bool isBlank(char c) noexcept
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+std::string quoted(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    out += s;
+    out += '"';
+    return out;
+}
+
+std::string near(std::string_view text, std::size_t pos)
+{
+    constexpr std::size_t maxChars = 24;
+    if (pos >= text.size()) {
+        return "near end of map";
+    }
+    std::string s(text.substr(pos, maxChars));
+    if (text.size() - pos > maxChars) {
+        s += "...";
+    }
+    return "near " + quoted(s);
+}
+
+/// A token of the map with its position; blanks trimmed.
+struct Token
+{
+    std::string_view text;
+    std::size_t pos = 0; ///< position of the trimmed token (or of the untrimmed start when empty)
+    bool trimmed = false;
+};
+
+Token trimToken(std::string_view whole, std::size_t begin, std::size_t end)
+{
+    std::size_t b = begin;
+    std::size_t e = end;
+    while (b < e && isBlank(whole[b])) {
+        ++b;
+    }
+    while (e > b && isBlank(whole[e - 1])) {
+        --e;
+    }
+    return Token { whole.substr(b, e - b), b == e ? begin : b, b != begin || e != end };
+}
+
+std::vector<Token> splitTokens(std::string_view whole, std::size_t begin, std::size_t end)
+{
+    std::vector<Token> out;
+    std::size_t start = begin;
+    for (std::size_t i = begin; i <= end; ++i) {
+        if (i == end || whole[i] == ',') {
+            out.push_back(trimToken(whole, start, i));
+            start = i + 1;
+        }
+    }
+    return out;
+}
+
+std::string showKind(std::string_view kind)
+{
+    return kind.empty() ? std::string("(none)") : "'" + std::string(kind) + "'";
+}
+
+char at(std::string_view s, std::size_t i) noexcept
+{
+    return i < s.size() ? s[i] : '\0';
+}
+
+/// The TRY_MATCH walk of __cma_where_from(): compares @p subject with the pattern from @p s until the pattern
+/// shows '*' or the subject is exhausted; '?' matches any character; a trailing '*' is consumed.
+/// Returns false on a mismatch or when the pattern ends first. @p s is advanced.
+bool walkWildcard(std::string_view p, std::size_t& s, std::string_view subject) noexcept
+{
+    std::size_t c = 0;
+    for (; at(p, s) != '*' && c < subject.size(); ++c, ++s) {
+        const char pc = at(p, s);
+        if (pc == '\0') {
+            return false; // the pattern ended (',' / '=' / NUL in the kernel)
+        }
+        if (pc != '?' && pc != subject[c]) {
+            return false;
+        }
+    }
+    if (at(p, s) == '*') {
+        ++s;
+    }
+    return true;
+}
+
+std::string_view devicePart(std::string_view p)
+{
+    const auto slash = p.find('/');
+    return slash == std::string_view::npos ? p : p.substr(0, slash);
+}
+
+} // namespace
+
+// ---- parsing ---------------------------------------------------------------------------------------------
+
+MapParseResult parseMap(std::string_view text)
+{
+    MapParseResult result;
+    std::size_t pos = 0;
+    std::size_t ruleNumber = 0;
+    while (pos < text.size()) {
+        const std::size_t semi = text.find(';', pos);
+        const std::size_t end = semi == std::string_view::npos ? text.size() : semi;
+        ++ruleNumber;
+        const Token whole = trimToken(text, pos, end);
+        if (whole.text.empty()) {
+            if (semi == std::string_view::npos) {
+                // blanks after the optional trailing ';'
+                result.warnings.push_back({ pos, "map: trailing blanks ignored" });
+                break;
+            }
+            result.errors.push_back(
+                { pos, "map: empty rule " + std::to_string(ruleNumber) + " (expecting '=') " + near(text, pos) });
+            pos = semi + 1;
+            continue;
+        }
+        const std::string_view ruleText = text.substr(pos, end - pos);
+        const std::size_t eqRel = ruleText.find('=');
+        if (eqRel == std::string_view::npos) {
+            result.errors.push_back(
+                { end, "map: expecting '=' in rule " + std::to_string(ruleNumber) + " " + near(text, whole.pos) });
+            pos = end + (semi == std::string_view::npos ? 0 : 1);
+            continue;
+        }
+        const std::size_t eq = pos + eqRel;
+        bool ruleOk = true;
+        MapRule rule;
+
+        const Token patternsWhole = trimToken(text, pos, eq);
+        if (patternsWhole.text.empty()) {
+            result.errors.push_back({ whole.pos,
+                "map: empty pattern list in rule " + std::to_string(ruleNumber) + " " + near(text, whole.pos) });
+            ruleOk = false;
+        } else {
+            for (const Token& t : splitTokens(text, pos, eq)) {
+                if (t.trimmed && !t.text.empty()) {
+                    result.warnings.push_back({ t.pos,
+                        "map: blanks around pattern " + quoted(t.text) + " ignored (the kernel would compare them)" });
+                }
+                rule.patterns.emplace_back(t.text);
+            }
+        }
+
+        const std::size_t secondEq = text.find('=', eq + 1);
+        if (secondEq != std::string_view::npos && secondEq < end) {
+            result.errors.push_back({ secondEq,
+                "map: unexpected '=' in the region list of rule " + std::to_string(ruleNumber) + " "
+                    + near(text, secondEq) });
+            ruleOk = false;
+        } else if (trimToken(text, eq + 1, end).text.empty()) {
+            result.errors.push_back({ eq + 1,
+                "map: expecting region name after '=' in rule " + std::to_string(ruleNumber) + " " + near(text, eq) });
+            ruleOk = false;
+        } else {
+            for (const Token& t : splitTokens(text, eq + 1, end)) {
+                if (t.text.empty()) {
+                    result.errors.push_back({ t.pos,
+                        "map: empty region name in rule " + std::to_string(ruleNumber) + " " + near(text, t.pos) });
+                    ruleOk = false;
+                    continue;
+                }
+                if (t.trimmed) {
+                    result.warnings.push_back({ t.pos,
+                        "map: blanks around region name " + quoted(t.text)
+                            + " ignored (the kernel would compare them)" });
+                }
+                rule.regions.emplace_back(t.text);
+            }
+        }
+
+        if (ruleOk) {
+            if (result.rules.size() == kV1MaxMappings) {
+                result.warnings.push_back({ whole.pos,
+                    "map: more than 64 rules; the v1 cma_map= parameter "
+                    "accepted at most 64 (CMA_MAX_MAPPINGS)" });
+            }
+            result.rules.push_back(std::move(rule));
+        }
+        if (semi == std::string_view::npos) {
+            break;
+        }
+        pos = semi + 1;
+    }
+    return result;
+}
+
+std::string formatRule(const MapRule& rule)
+{
+    std::string out;
+    for (std::size_t i = 0; i < rule.patterns.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        out += rule.patterns[i];
+    }
+    out += '=';
+    for (std::size_t i = 0; i < rule.regions.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        out += rule.regions[i];
+    }
+    return out;
+}
+
+std::string formatMap(const std::vector<MapRule>& rules)
+{
+    std::string out;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        if (i > 0) {
+            out += ';';
+        }
+        out += formatRule(rules[i]);
+    }
+    return out;
+}
+
+// ---- matching --------------------------------------------------------------------------------------------
+
+PatternVerdict matchPattern(
+    std::string_view p, std::string_view device, std::string_view kind, MapDialect dialect, bool& nameMatched)
+{
+    const auto fail = [](std::string why) { return PatternVerdict { false, std::move(why) }; };
+    std::size_t s = 0;
+    const bool reuse = at(p, 0) == '/';
+    if (reuse) {
+        if (!nameMatched) {
+            return fail("'/kind' pattern: the previous pattern's device part did not match");
+        }
+    } else {
+        nameMatched = false;
+        if (!walkWildcard(p, s, device)) {
+            if (p.empty()) {
+                return fail("empty pattern never matches");
+            }
+            return fail("device '" + std::string(device) + "' does not match '" + std::string(devicePart(p)) + "'");
+        }
+        nameMatched = true; // kernel: set once the device part is consumed, even if the rest then fails
+        if (at(p, s) != '/' && s < p.size()) {
+            if (s > 0 && p[s - 1] == '*') {
+                return fail(
+                    "'*' before the end of the device pattern '" + std::string(devicePart(p)) + "' never matches");
+            }
+            return fail("device '" + std::string(device) + "' does not match '" + std::string(devicePart(p)) + "'");
+        }
+    }
+
+    if (dialect == MapDialect::V1) {
+        if (at(p, s) != '/') {
+            if (!kind.empty()) {
+                return fail("no kind part: matches only requests without a kind, got kind " + showKind(kind));
+            }
+        } else {
+            ++s;
+            const std::size_t kindStart = s;
+            if (!walkWildcard(p, s, kind) || s < p.size()) {
+                return fail("kind " + showKind(kind) + " does not match '" + std::string(p.substr(kindStart)) + "'");
+            }
+        }
+    } else {
+        if (at(p, s) == '/') {
+            ++s;
+            const std::string_view type = kind.empty() ? std::string_view("common") : kind;
+            const std::string_view want = p.substr(s);
+            if (want != type) {
+                return fail("type '" + std::string(type) + "' is not '" + std::string(want)
+                    + "' (v4 compares types literally)");
+            }
+        }
+    }
+    return { true, reuse ? "matches (device matched in the previous pattern)" : "matches" };
+}
+
+MapMatch matchMap(const std::vector<MapRule>& rules, std::string_view device, std::string_view kind, MapDialect dialect)
+{
+    MapMatch m;
+    bool nameMatched = false;
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+        const MapRule& rule = rules[r];
+        std::string line = "rule #" + std::to_string(r + 1) + " '" + formatRule(rule) + "': ";
+        for (std::size_t p = 0; p < rule.patterns.size(); ++p) {
+            const PatternVerdict v = matchPattern(rule.patterns[p], device, kind, dialect, nameMatched);
+            if (p > 0) {
+                line += "; ";
+            }
+            line += "'" + rule.patterns[p] + "' " + (v.matched ? v.why : "no: " + v.why);
+            if (v.matched) {
+                m.ruleIndex = r;
+                m.patternIndex = p;
+                m.trail.push_back(std::move(line));
+                return m;
+            }
+        }
+        m.trail.push_back(std::move(line));
+    }
+    return m;
+}
+
+std::vector<std::string> asteriskRegions(const Platform& platform)
+{
+    std::vector<std::string> out;
+    for (const Region& r : platform.regions) {
+        if (r.asterisk) {
+            out.push_back(r.name);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+std::string joinNames(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        out += (i ? ", " : "") + names[i];
+    }
+    return out;
+}
+
+/// Adds @p name to the candidates unless the kernel (or the private-region rule) would skip it.
+void offer(const Platform& platform, std::string_view device, const std::string& name, MapResolution& res)
+{
+    const Region* region = platform.findRegion(name);
+    if (!region) {
+        res.trail.push_back("region '" + name + "' does not exist: skipped (as __cma_alloc_do does)");
+        return;
+    }
+    if (region->type == RegionType::Carveout) {
+        res.trail.push_back("region '" + name + "' is a carve-out, not allocatable: skipped");
+        return;
+    }
+    if (!region->privateTo.empty() && region->privateTo != device) {
+        res.trail.push_back("region '" + name + "' is private to '" + region->privateTo + "': skipped for '"
+            + std::string(device) + "'");
+        return;
+    }
+    if (std::find(res.regions.begin(), res.regions.end(), name) != res.regions.end()) {
+        res.trail.push_back("region '" + name + "' already listed: tried once");
+        return;
+    }
+    res.regions.push_back(name);
+}
+
+void resolve2010(const Platform& platform, std::string_view device, std::string_view kind, const MapOptions& options,
+    MapResolution& res)
+{
+    if (device.empty()) {
+        res.summary = "device has no name: __cma_where_from returns -EINVAL";
+        return;
+    }
+    MapMatch m = matchMap(platform.rules, device, kind, options.dialect);
+    res.trail = std::move(m.trail);
+    std::vector<std::string> raw;
+    if (m.ruleIndex) {
+        const MapRule& rule = platform.rules[*m.ruleIndex];
+        res.ruleIndex = m.ruleIndex;
+        res.patternIndex = m.patternIndex;
+        res.ruleText = formatRule(rule);
+        res.patternText = rule.patterns[*m.patternIndex];
+        raw = rule.regions;
+    } else if (options.asteriskRule) {
+        res.asteriskFallback = true;
+        res.trail.push_back("no rule matched: the asterisk rule (implicit '*/*=*') applies");
+        raw = { "*" };
+    } else {
+        res.summary = "no rule matches device '" + std::string(device) + "' kind " + showKind(kind)
+            + ": cma_alloc fails with -ENOENT";
+        return;
+    }
+    for (const std::string& name : raw) {
+        if (name == "*" && options.asteriskRule) {
+            const std::vector<std::string> stars = asteriskRegions(platform);
+            res.trail.push_back(stars.empty() ? std::string("'*' expands to no region: no asterisk regions declared")
+                                              : "'*' expands to the asterisk regions: " + joinNames(stars));
+            for (const std::string& star : stars) {
+                offer(platform, device, star, res);
+            }
+        } else {
+            offer(platform, device, name, res);
+        }
+    }
+    const std::string who = "device '" + std::string(device) + "' kind " + showKind(kind);
+    if (res.regions.empty()) {
+        res.summary = who + ": no usable region; cma_alloc fails with -ENOMEM";
+    } else if (res.asteriskFallback) {
+        res.summary = who + ": no rule matched, asterisk regions " + joinNames(res.regions);
+    } else {
+        res.summary = who + ": rule #" + std::to_string(*res.ruleIndex + 1) + " '" + res.ruleText + "' (pattern '"
+            + res.patternText + "') -> " + joinNames(res.regions);
+    }
+}
+
+void resolveModern(const Platform& platform, std::string_view device, std::uint64_t sizeBytes, MapResolution& res)
+{
+    const Device* dev = platform.findDevice(device);
+    int node = 0;
+    unsigned dmaBits = 64;
+    if (!dev) {
+        res.trail.push_back(
+            "device '" + std::string(device) + "' is not declared: no memory-region, NUMA node 0, 64-bit DMA assumed");
+    } else {
+        node = dev->numaNode;
+        dmaBits = dev->dmaBits;
+    }
+
+    if (dev && !dev->memoryRegions.empty()) {
+        const std::string& name = dev->memoryRegions.front();
+        const Region* region = platform.findRegion(name);
+        if (!region) {
+            res.trail.push_back("memory-region[0] '" + name
+                + "' does not exist: of_reserved_mem_device_init fails, dev->cma_area stays NULL");
+        } else if (region->type == RegionType::Carveout) {
+            res.trail.push_back(
+                "memory-region[0] '" + name + "' is a carve-out (no-map), not a CMA area: dev->cma_area stays NULL");
+        } else {
+            res.trail.push_back("dev->cma_area = memory-region[0] '" + name + "': used alone, no fallback");
+            offer(platform, device, name, res);
+            res.summary = res.regions.empty()
+                ? "device area '" + name + "' cannot be used by '" + std::string(device) + "' and there is no fallback"
+                : "device area '" + name + "' (memory-region[0]), no fallback";
+            return;
+        }
+    }
+
+    if (sizeBytes <= platform.pageSize) {
+        res.trail.push_back("size " + std::to_string(sizeBytes) + " <= PAGE_SIZE " + std::to_string(platform.pageSize)
+            + ": single pages never come from CMA");
+        res.summary = "single pages never come from CMA (size <= PAGE_SIZE): the page allocator serves it";
+        return;
+    }
+
+    if (dmaBits <= 32) {
+        res.trail.push_back(
+            "device limited to " + std::to_string(dmaBits) + "-bit DMA (GFP_DMA/GFP_DMA32): per-NUMA areas skipped");
+    } else {
+        bool any = false;
+        for (const Region& r : platform.regions) {
+            if (r.numaNode >= 0 && r.numaNode == node && !r.isDefault) {
+                res.trail.push_back("per-NUMA area '" + r.name + "' of node " + std::to_string(node));
+                offer(platform, device, r.name, res);
+                any = true;
+            }
+        }
+        if (!any) {
+            res.trail.push_back("no per-NUMA area on node " + std::to_string(node));
+        }
+    }
+
+    const auto def =
+        std::find_if(platform.regions.begin(), platform.regions.end(), [](const Region& r) { return r.isDefault; });
+    if (def == platform.regions.end()) {
+        res.trail.push_back("no default area (dma_contiguous_default_area is NULL)");
+    } else {
+        res.trail.push_back("default area '" + def->name + "'");
+        offer(platform, device, def->name, res);
+    }
+    res.summary = res.regions.empty() ? std::string("no CMA area available: the page allocator serves it")
+                                      : "CMA areas " + joinNames(res.regions);
+}
+
+} // namespace
+
+MapResolution resolveRegions(const Platform& platform, std::string_view device, std::string_view kind,
+    std::uint64_t sizeBytes, const MapOptions& options)
+{
+    MapResolution res;
+    if (platform.mapMode == MapMode::Modern) {
+        resolveModern(platform, device, sizeBytes, res);
+    } else {
+        resolve2010(platform, device, kind, options, res);
+    }
+    return res;
+}
+
+} // namespace cmascope

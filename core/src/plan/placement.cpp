@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <cmascope/plan/placement.h>
+#include <cmascope/util/units.h>
+#include <cmascope/validation/validation.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace cmascope {
+
+namespace {
+
+constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+
+bool isPow2(std::uint64_t v) noexcept
+{
+    return v != 0 && (v & (v - 1)) == 0;
+}
+
+/// The kernel's "%lu MiB" (size >> 20) of its boot messages.
+std::string mib(std::uint64_t bytes)
+{
+    return std::to_string(bytes >> 20) + " MiB";
+}
+
+/// Half-open interval [lo, hi).
+struct Span
+{
+    std::uint64_t lo = 0;
+    std::uint64_t hi = 0;
+};
+
+/// Memory minus reservations, as memblock sees it.
+class FreeMap
+{
+public:
+    explicit FreeMap(const std::vector<Bank>& banks)
+    {
+        for (const Bank& b : banks) {
+            if (b.size != 0 && b.size <= kMax - b.base) {
+                m_memory.push_back({ b.base, b.base + b.size });
+            }
+        }
+        std::sort(m_memory.begin(), m_memory.end(), [](const Span& a, const Span& b) { return a.lo < b.lo; });
+        std::vector<Span> merged;
+        for (const Span& s : m_memory) {
+            if (!merged.empty() && s.lo <= merged.back().hi) {
+                merged.back().hi = std::max(merged.back().hi, s.hi);
+            } else {
+                merged.push_back(s);
+            }
+        }
+        m_memory = std::move(merged);
+    }
+
+    bool inMemory(Span s) const
+    {
+        return std::any_of(
+            m_memory.begin(), m_memory.end(), [&](const Span& m) { return s.lo >= m.lo && s.hi <= m.hi; });
+    }
+
+    /// Index of the first reservation overlapping @p s.
+    std::optional<std::size_t> overlapping(Span s) const
+    {
+        for (const auto& [span, owner] : m_reserved) {
+            if (s.lo < span.hi && span.lo < s.hi) {
+                return owner;
+            }
+        }
+        return std::nullopt;
+    }
+
+    void reserve(Span s, std::size_t owner) { m_reserved.push_back({ s, owner }); }
+
+    std::uint64_t memoryEnd() const { return m_memory.empty() ? 0 : m_memory.back().hi; }
+
+    /// Free spans (memory minus reservations) clipped to [lo, hi), ascending.
+    std::vector<Span> freeSpans(std::uint64_t lo, std::uint64_t hi) const
+    {
+        std::vector<Span> reserved;
+        for (const auto& r : m_reserved) {
+            reserved.push_back(r.first);
+        }
+        std::sort(reserved.begin(), reserved.end(), [](const Span& a, const Span& b) { return a.lo < b.lo; });
+        std::vector<Span> out;
+        for (const Span& m : m_memory) {
+            std::uint64_t cur = std::max(m.lo, lo);
+            const std::uint64_t end = std::min(m.hi, hi);
+            for (const Span& r : reserved) {
+                if (cur >= end) {
+                    break;
+                }
+                if (r.hi <= cur || r.lo >= end) {
+                    continue;
+                }
+                if (r.lo > cur) {
+                    out.push_back({ cur, r.lo });
+                }
+                cur = std::max(cur, r.hi);
+            }
+            if (cur < end) {
+                out.push_back({ cur, end });
+            }
+        }
+        return out;
+    }
+
+    /// memblock_find_in_range() top-down: the highest aligned start in [lo, hi) with @p size free bytes.
+    std::optional<std::uint64_t> findTopDown(
+        std::uint64_t lo, std::uint64_t hi, std::uint64_t size, std::uint64_t align) const
+    {
+        const auto spans = freeSpans(lo, hi);
+        for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
+            if (it->hi - it->lo < size) {
+                continue;
+            }
+            const std::uint64_t cand = alignDown(it->hi - size, align);
+            if (cand >= it->lo) {
+                return cand;
+            }
+        }
+        return std::nullopt;
+    }
+
+    /// Bottom-up variant (memblock_set_bottom_up(true)).
+    std::optional<std::uint64_t> findBottomUp(
+        std::uint64_t lo, std::uint64_t hi, std::uint64_t size, std::uint64_t align) const
+    {
+        for (const Span& s : freeSpans(lo, hi)) {
+            const auto cand = alignUp(s.lo, align);
+            if (cand && *cand <= s.hi && s.hi - *cand >= size) {
+                return *cand;
+            }
+        }
+        return std::nullopt;
+    }
+
+private:
+    std::vector<Span> m_memory;
+    std::vector<std::pair<Span, std::size_t>> m_reserved;
+};
+
+} // namespace
+
+bool PlacementResult::ok() const noexcept
+{
+    return std::all_of(regions.begin(), regions.end(), [](const RegionPlacement& r) { return r.ok; });
+}
+
+const RegionPlacement* PlacementResult::find(std::string_view name) const
+{
+    const auto it =
+        std::find_if(regions.begin(), regions.end(), [&](const RegionPlacement& r) { return r.name == name; });
+    return it == regions.end() ? nullptr : &*it;
+}
+
+PlacementResult placeRegions(Platform& platform, const PlacementOptions& options)
+{
+    PlacementResult result;
+    FreeMap memory(platform.banks);
+    const std::uint64_t memEnd = memory.memoryEnd();
+    result.regions.resize(platform.regions.size());
+
+    const auto fail = [&](RegionPlacement& rp, Region& r, std::uint64_t size, const std::string& why) {
+        rp.ok = false;
+        rp.message = "cma: Failed to reserve " + mib(size) + " (" + r.name + ": " + why + ")";
+        r.placementFailure = rp.message;
+        result.log.push_back(rp.message);
+    };
+
+    // Validity shared by both passes; returns false (and reports) when the region cannot be handled.
+    const auto prepare = [&](std::size_t i) -> bool {
+        Region& r = platform.regions[i];
+        RegionPlacement& rp = result.regions[i];
+        r.placedBase.reset();
+        r.placementFailure.clear();
+        rp.regionIndex = i;
+        rp.name = r.name;
+        rp.size = r.size;
+        if (r.size == 0) {
+            rp.ok = true;
+            rp.message = r.name + ": size 0, nothing reserved";
+            return false;
+        }
+        if (r.alignment != 0 && !isPow2(r.alignment)) {
+            fail(rp, r, r.size, "alignment " + hexAddress(r.alignment) + " is not a power of two (-EINVAL)");
+            return false;
+        }
+        if (r.pageSize == 0 || !isPow2(r.pageSize)) {
+            fail(rp, r, r.size, "page size " + std::to_string(r.pageSize) + " is not a power of two");
+            return false;
+        }
+        rp.alignment = effectiveAlignment(platform, r);
+        // The kernel rounds CMA sizes to the alignment (docs/kernel-cma.md#reservation-at-boot); carve-outs are
+        // reserved page-aligned.
+        const auto rounded = alignUp(r.size, r.type == RegionType::Cma ? rp.alignment : r.pageSize);
+        if (!rounded) {
+            fail(rp, r, r.size, "size " + hexAddress(r.size) + " overflows when rounded up");
+            return false;
+        }
+        rp.size = *rounded;
+        return true;
+    };
+
+    const auto reserve = [&](std::size_t i, std::uint64_t base) {
+        Region& r = platform.regions[i];
+        RegionPlacement& rp = result.regions[i];
+        memory.reserve({ base, base + rp.size }, i);
+        r.placedBase = base;
+        rp.base = base;
+        rp.ok = true;
+        rp.message = (r.type == RegionType::Cma ? "cma: Reserved " : "Reserved memory: carve-out ") + mib(rp.size)
+            + " at " + hexAddress(base) + " (" + r.name + ")";
+        result.log.push_back(rp.message);
+    };
+
+    // Pass 1: fixed regions.
+    for (std::size_t i = 0; i < platform.regions.size(); ++i) {
+        if (platform.regions[i].placement != Placement::Fixed || !prepare(i)) {
+            continue;
+        }
+        Region& r = platform.regions[i];
+        RegionPlacement& rp = result.regions[i];
+        if (r.start % rp.alignment != 0) {
+            fail(rp, r, r.size,
+                "Region at " + hexAddress(r.start) + " must be aligned to " + hexAddress(rp.alignment) + " bytes");
+            continue;
+        }
+        if (rp.size > kMax - r.start) {
+            fail(rp, r, r.size, "start " + hexAddress(r.start) + " + size " + hexAddress(rp.size) + " overflows");
+            continue;
+        }
+        if (r.limit != 0 && r.start + rp.size > r.limit) {
+            fail(rp, r, r.size,
+                "Size (" + hexAddress(rp.size) + ") of region at " + hexAddress(r.start) + " exceeds limit ("
+                    + hexAddress(r.limit) + ")");
+            continue;
+        }
+        const Span span { r.start, r.start + rp.size };
+        if (!memory.inMemory(span)) {
+            fail(rp, r, r.size,
+                "[" + hexAddress(span.lo) + ", " + hexAddress(span.hi) + ") is not inside any memory bank");
+            continue;
+        }
+        if (const auto other = memory.overlapping(span)) {
+            const RegionPlacement& o = result.regions[*other];
+            fail(rp, r, r.size,
+                "[" + hexAddress(span.lo) + ", " + hexAddress(span.hi) + ") is already reserved by '" + o.name
+                    + "' at [" + hexAddress(*o.base) + ", " + hexAddress(*o.base + o.size) + ") (-EBUSY)");
+            continue;
+        }
+        reserve(i, r.start);
+    }
+
+    // Pass 2: dynamic regions.
+    constexpr std::uint64_t four_g = 4 * GiB;
+    for (std::size_t i = 0; i < platform.regions.size(); ++i) {
+        if (platform.regions[i].placement != Placement::Dynamic || !prepare(i)) {
+            continue;
+        }
+        Region& r = platform.regions[i];
+        RegionPlacement& rp = result.regions[i];
+        // limit &= ~(alignment - 1); 0 or beyond memory = memblock end (docs/kernel-cma.md).
+        std::uint64_t limit = r.limit ? alignDown(r.limit, rp.alignment) : 0;
+        if (limit == 0 || limit > memEnd) {
+            limit = memEnd;
+        }
+        std::optional<std::uint64_t> base;
+        std::string why;
+        if (!r.allocRanges.empty()) {
+            for (const AddressRange& ar : r.allocRanges) {
+                const std::uint64_t hi = ar.size > kMax - ar.base ? kMax : ar.base + ar.size;
+                base = memory.findTopDown(ar.base, std::min(hi, limit), rp.size, rp.alignment);
+                if (base) {
+                    break;
+                }
+            }
+            if (!base) {
+                why = "no free " + hexAddress(rp.alignment) + "-aligned " + hexAddress(rp.size) + " bytes in its "
+                    + std::to_string(r.allocRanges.size()) + " alloc-range(s)";
+            }
+        } else {
+            if (options.bottomUpAbove4G && limit >= four_g && limit - four_g >= rp.size) {
+                base = memory.findBottomUp(four_g, limit, rp.size, rp.alignment);
+            }
+            if (!base) {
+                base = memory.findTopDown(0, limit, rp.size, rp.alignment);
+            }
+            if (!base) {
+                why = "no free " + hexAddress(rp.alignment) + "-aligned " + hexAddress(rp.size) + " bytes below "
+                    + hexAddress(limit);
+            }
+        }
+        if (!base) {
+            fail(rp, r, r.size, why);
+            continue;
+        }
+        reserve(i, *base);
+    }
+    return result;
+}
+
+} // namespace cmascope

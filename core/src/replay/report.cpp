@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The replay's JSON report (the `cmascope-cli replay --report` contract) and request explanations.
+#include <cmascope/replay/replay.h>
+#include <cmascope/util/units.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+namespace cmascope {
+
+namespace {
+
+/// Largest free window starting at a PFN aligned to 2^align (absolute), in pages.
+std::uint64_t largestAlignedFree(const KernelBitmapPolicy& st, std::uint64_t basePfn, unsigned align)
+{
+    const unsigned opb = st.orderPerBit();
+    const std::uint64_t a = std::uint64_t { 1 } << align;
+    std::uint64_t best = 0;
+    for (std::uint64_t b = 0; b < st.maxno();) {
+        if (st.testBit(b)) {
+            ++b;
+            continue;
+        }
+        std::uint64_t e = b;
+        while (e < st.maxno() && !st.testBit(e))
+            ++e;
+        const std::uint64_t s = basePfn + (b << opb);
+        const std::uint64_t end = basePfn + (e << opb);
+        const auto aligned = alignUp(s, a);
+        if (aligned && *aligned < end)
+            best = std::max(best, end - *aligned);
+        b = e;
+    }
+    return best;
+}
+
+} // namespace
+
+std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
+{
+    using nlohmann::json;
+    json j;
+    j["trace"] = std::string(traceName);
+    j["lines"] = r.lines;
+    j["events"] = r.events;
+    j["skipped_lines"] = r.skippedLines;
+    j["error_count"] = r.errorCount;
+    json errors = json::array();
+    for (const auto& e : r.errors)
+        errors.push_back({ { "line", e.line }, { "message", e.message } });
+    j["errors"] = errors;
+    j["lost_events"] = r.lostEvents;
+    j["allocations"] = { { "requested", r.requested }, { "succeeded", r.succeeded }, { "failed", r.failed },
+        { "busy_retries", r.busyRetries }, { "incomplete", r.incomplete } };
+    j["releases"] = r.releases;
+    json div = json::array();
+    for (const auto& d : r.divergences) {
+        json x = { { "line", d.line }, { "area", d.area }, { "task", d.task }, { "count", d.count },
+            { "align", d.align }, { "recorded_pfn", d.recordedOk ? json(hexText(d.recordedPfn)) : json(nullptr) },
+            { "predicted_pfn", d.predictedOk ? json(hexText(d.predictedPfn)) : json(nullptr) }, { "text", d.text } };
+        div.push_back(std::move(x));
+    }
+    j["fidelity"] = { { "compared", r.compared }, { "matched", r.matched }, { "divergence_count", r.divergenceCount },
+        { "divergences", div }, { "concurrent_groups", r.concurrentGroups }, { "reordered", r.reordered } };
+    json markers = json::array();
+    for (const auto& m : r.markers)
+        markers.push_back({ { "text", m.text }, { "line", m.line } });
+    j["markers"] = markers;
+    if (r.stoppedAtMarker)
+        j["stopped_at_line"] = r.stopLine;
+    json areas = json::array();
+    for (const auto& a : r.areas) {
+        std::string bitmap = a.state.debugfsBitmapText();
+        if (!bitmap.empty() && bitmap.back() == '\n')
+            bitmap.pop_back();
+        areas.push_back({ { "name", a.area.name }, { "base_pfn", a.area.basePfn }, { "count", a.area.pages },
+            { "order_per_bit", a.area.orderPerBit }, { "source", std::string(areaSourceName(a.area.source)) },
+            { "origin", a.area.origin }, { "seeded_from", a.area.initialBitmapOrigin },
+            { "used_pages", a.state.usedPages() }, { "used_bit_pages", a.state.usedBitPages() },
+            { "maxchunk_pages", a.state.maxchunkPages() }, { "requested", a.requested }, { "succeeded", a.succeeded },
+            { "failed", a.failed }, { "releases", a.releases }, { "unknown_release_pages", a.unknownReleasePages },
+            { "bitmap", bitmap } });
+    }
+    j["areas"] = areas;
+    j["notes"] = r.notes;
+    json warnings = json::array();
+    for (const auto& w : r.warnings)
+        warnings.push_back({ { "line", w.line }, { "message", w.message } });
+    j["warning_count"] = r.warningCount;
+    j["warnings"] = warnings;
+    if (!r.error.empty())
+        j["error"] = r.error;
+    return j.dump(2) + "\n";
+}
+
+std::string ReplayResult::explainRequest(std::size_t index) const
+{
+    if (index >= requests.size())
+        return "no request " + std::to_string(index);
+    const ReplayRequest& q = requests[index];
+    if (q.area >= areas.size())
+        return "request " + std::to_string(index) + ": unknown area";
+    const ReplayArea& area = areas[q.area].area;
+    // Rebuild the area's state just before the request from the timeline.
+    PolicyParams params;
+    params.orderPerBit = area.orderPerBit;
+    params.maxAlignOrder = std::nullopt;
+    KernelBitmapPolicy st(params);
+    if (auto err = st.reset(RegionGeometry { area.basePfn, area.pages }))
+        return *err;
+    bool found = false;
+    for (std::size_t i = 0; i < timeline.size() && i < scenario.steps.size(); ++i) {
+        const TimelineEntry& t = timeline[i];
+        if (t.kind == TimelineEntry::Request && t.index == index) {
+            found = true;
+            break;
+        }
+        const Step& s = scenario.steps[i];
+        if (s.region != q.area || t.kind == TimelineEntry::Marker)
+            continue;
+        if (s.type == StepType::Place)
+            st.reserve(s.offset, s.size);
+        else if (s.type == StepType::Release)
+            st.release(s.offset, s.size);
+    }
+    if (!found)
+        return "request " + std::to_string(index) + " is not on the timeline";
+    const std::string who = q.task < tasks.size() ? tasks[q.task] : std::string("?");
+    std::string out = who + " asked " + area.name + " for " + std::to_string(q.count) + " pages aligned to 2^"
+        + std::to_string(q.align) + " pages (line " + std::to_string(q.finishLine) + "); the kernel "
+        + (q.succeeded ? "placed it at " + hexText(q.pfn) : std::string("refused it")) + ".\n";
+    out += "Before it: " + std::to_string(st.availableCount()) + " of " + std::to_string(area.pages)
+        + " pages free, largest free run " + std::to_string(st.maxchunkPages()) + " pages, largest free window at "
+        + "that alignment " + std::to_string(largestAlignedFree(st, area.basePfn, q.align)) + " pages";
+    if (q.busyRetries)
+        out += "; " + std::to_string(q.busyRetries) + " windows were busy (cma_alloc_busy_retry)";
+    out += ".\n";
+    auto probe = st;
+    const PolicyResult pr = probe.allocate(PolicyRequest { q.count, q.align }, nullptr);
+    if (pr.ok)
+        out += "The kernel policy finds a window at " + hexText(area.basePfn + pr.offset) + ".\n";
+    else
+        out += "The kernel policy refuses it: " + std::string(refusalName(pr.refusal)) + ".\n";
+    out += st.showAreasText();
+    if (!out.empty() && out.back() != '\n')
+        out += '\n';
+    return out;
+}
+
+Project replayProject(const ReplayResult& result, std::string name)
+{
+    Project project;
+    project.platform = result.platform;
+    project.platform.name = std::move(name);
+    if (project.platform.banks.empty())
+        for (const auto& r : project.platform.regions)
+            project.platform.banks.push_back({ r.name, r.placedBase.value_or(r.start), r.size, 0 });
+    project.scenarios.push_back(result.scenario);
+    return project;
+}
+
+} // namespace cmascope

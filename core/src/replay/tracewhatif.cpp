@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What-if: the recorded requests and releases of a replay, run again under another policy,
+// area size or order_per_bit.
+#include <cmascope/replay/replay.h>
+#include <cmascope/util/memparse.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+namespace cmascope {
+
+std::variant<WhatIfSpec, std::string> parseWhatIfSpec(std::string_view text, std::uint32_t pageSize)
+{
+    WhatIfSpec spec;
+    const std::string what = "--what-if " + std::string(text) + ": ";
+    if (text.empty())
+        return what + "expected policy=ID,size=SIZE,pages=N,order_per_bit=N,area=NAME (any of them)";
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const std::string_view item = text.substr(0, comma);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+        const auto eq = item.find('=');
+        if (eq == std::string_view::npos)
+            return what + "'" + std::string(item) + "' is not KEY=VALUE";
+        const std::string_view key = item.substr(0, eq);
+        const std::string_view value = item.substr(eq + 1);
+        if (key == "policy") {
+            spec.policy = policyFromId(value);
+            if (!spec.policy) {
+                std::string ids;
+                for (const auto k : allPolicies())
+                    ids += (ids.empty() ? "" : ", ") + std::string(policyId(k));
+                return what + "policy '" + std::string(value) + "' is unknown (one of: " + ids + ")";
+            }
+        } else if (key == "size") {
+            const auto m = memparse(value);
+            if (!m.ok() || m.end != value.size() || m.value == 0 || m.value % pageSize != 0)
+                return what + "size '" + std::string(value) + "' must be a non-zero multiple of the page size ("
+                    + std::to_string(pageSize) + " bytes), e.g. 32M";
+            spec.pages = m.value / pageSize;
+        } else if (key == "pages") {
+            const auto n = parseReplayNumber(value);
+            if (!n || *n == 0)
+                return what + "pages '" + std::string(value) + "' must be a positive number";
+            spec.pages = *n;
+        } else if (key == "order_per_bit") {
+            const auto n = parseReplayNumber(value);
+            if (!n || *n > 20)
+                return what + "order_per_bit '" + std::string(value) + "' must be a number from 0 to 20";
+            spec.orderPerBit = static_cast<unsigned>(*n);
+        } else if (key == "area") {
+            if (value.empty())
+                return what + "area needs a name";
+            spec.area = std::string(value);
+        } else {
+            return what + "unknown key '" + std::string(key) + "' (policy, size, pages, order_per_bit, area)";
+        }
+    }
+    return spec;
+}
+
+WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const Progress& progress)
+{
+    WhatIfResult out;
+    if (replay.timeline.size() != replay.scenario.steps.size() || replay.requests.empty()) {
+        if (replay.requests.empty()) {
+            out.notes.push_back("the replay recorded no request");
+            return out;
+        }
+        out.error = "the replay has no timeline (ReplayOptions::buildTimeline)";
+        return out;
+    }
+    struct Allocation
+    {
+        std::uint64_t count = 0; // recorded pages
+        std::uint64_t remaining = 0; // recorded pages not given back yet
+        std::uint64_t newOffset = 0;
+        bool placed = false;
+        bool partial = false; // some part was given back on its own
+        bool deferred = false; // the policy cannot release parts: give it back whole at the end
+    };
+    struct Piece
+    {
+        std::uint64_t pages = 0;
+        std::uint32_t allocation = 0;
+        std::uint64_t delta = 0; // offset of the piece inside its allocation
+    };
+    struct AreaRun
+    {
+        std::unique_ptr<AllocationPolicy> policy;
+        std::uint64_t pages = 0;
+        std::map<std::uint64_t, Piece> live; // recorded offset -> live piece of an allocation
+    };
+    std::vector<Allocation> allocations;
+    std::vector<AreaRun> runs(replay.areas.size());
+    if (spec.area && !replay.findArea(*spec.area)) {
+        std::string names;
+        for (const auto& a : replay.areas)
+            names += (names.empty() ? "" : ", ") + a.area.name;
+        out.error = "no area named " + *spec.area + " in the trace (areas: " + names + ")";
+        return out;
+    }
+    for (std::size_t i = 0; i < replay.areas.size(); ++i) {
+        const auto& a = replay.areas[i].area;
+        const bool changed = !spec.area || *spec.area == a.name;
+        PolicyParams params;
+        params.orderPerBit = changed ? spec.orderPerBit.value_or(a.orderPerBit) : a.orderPerBit;
+        params.maxAlignOrder = std::nullopt;
+        runs[i].pages = changed ? spec.pages.value_or(a.pages) : a.pages;
+        runs[i].policy = makePolicy(changed ? spec.policy.value_or(PolicyKind::Kernel) : PolicyKind::Kernel, params);
+        if (auto err = runs[i].policy->reset(RegionGeometry { a.basePfn, runs[i].pages })) {
+            out.error = "area " + a.name + ": " + *err;
+            return out;
+        }
+    }
+    out.notes.push_back("requests that failed in the trace and succeed here are given back at once (the trace has "
+                        "no release for them)");
+    std::uint64_t seedLost = 0;
+    for (std::size_t i = 0; i < replay.timeline.size(); ++i) {
+        if ((i & 0x3FFF) == 0 && !progress(i, replay.timeline.size())) {
+            out.cancelled = true;
+            out.error = "cancelled";
+            return out;
+        }
+        const TimelineEntry& t = replay.timeline[i];
+        const Step& s = replay.scenario.steps[i];
+        switch (t.kind) {
+        case TimelineEntry::Seed: {
+            auto& run = runs[s.region];
+            if (s.offset + s.size <= run.pages && run.policy->reserve(s.offset, s.size)) {
+                run.live[s.offset] = { s.size, static_cast<std::uint32_t>(allocations.size()), 0 };
+                allocations.push_back({ s.size, s.size, s.offset, true, false, false });
+            } else
+                seedLost += s.size;
+            break;
+        }
+        case TimelineEntry::Request: {
+            const ReplayRequest& q = replay.requests[t.index];
+            if (q.area >= runs.size())
+                break;
+            auto& run = runs[q.area];
+            ++out.requests;
+            const PolicyResult pr = run.policy->allocate(PolicyRequest { q.count, q.align }, nullptr);
+            if (pr.ok)
+                ++out.succeeded;
+            else
+                ++out.failed;
+            if (pr.ok != q.succeeded) {
+                WhatIfChange c;
+                c.request = t.index;
+                c.recordedOk = q.succeeded;
+                c.whatIfOk = pr.ok;
+                c.whatIfPfn = pr.ok ? replay.areas[q.area].area.basePfn + pr.offset : 0;
+                c.refusal = pr.refusal;
+                out.changes.push_back(c);
+                ++(pr.ok ? out.nowSucceed : out.nowFail);
+            }
+            if (q.succeeded) {
+                const std::uint64_t recordedOffset = q.pfn - replay.areas[q.area].area.basePfn;
+                run.live[recordedOffset] = { q.count, static_cast<std::uint32_t>(allocations.size()), 0 };
+                allocations.push_back({ q.count, q.count, pr.offset, pr.ok, false, false });
+            } else if (pr.ok) {
+                run.policy->release(pr.offset, q.count);
+            }
+            break;
+        }
+        case TimelineEntry::Release: {
+            // One release may span several recorded allocations (cma_release clears whatever it covers):
+            // each live piece it overlaps gives back its part.
+            auto& run = runs[s.region];
+            const std::uint64_t end = s.offset + s.size;
+            auto it = run.live.upper_bound(s.offset);
+            if (it != run.live.begin() && std::prev(it)->first + std::prev(it)->second.pages > s.offset)
+                --it;
+            std::vector<std::uint64_t> starts;
+            for (; it != run.live.end() && it->first < end; ++it)
+                starts.push_back(it->first);
+            for (const std::uint64_t pieceStart : starts) {
+                const Piece piece = run.live.at(pieceStart);
+                const std::uint64_t lo = std::max(s.offset, pieceStart);
+                const std::uint64_t hi = std::min(end, pieceStart + piece.pages);
+                Allocation& a = allocations[piece.allocation];
+                const std::uint64_t delta = piece.delta + (lo - pieceStart);
+                if (a.placed) {
+                    if (!a.partial && delta == 0 && hi - lo == a.count) {
+                        run.policy->release(a.newOffset, a.count);
+                    } else {
+                        a.partial = true;
+                        if (!a.deferred && !run.policy->release(a.newOffset + delta, hi - lo))
+                            a.deferred = true;
+                    }
+                }
+                a.remaining -= std::min(a.remaining, hi - lo);
+                if (a.remaining == 0 && a.placed && a.deferred)
+                    run.policy->release(a.newOffset, a.count);
+                // split the piece around the released range
+                run.live.erase(pieceStart);
+                if (lo > pieceStart)
+                    run.live[pieceStart] = { lo - pieceStart, piece.allocation, piece.delta };
+                if (hi < pieceStart + piece.pages)
+                    run.live[hi] = { pieceStart + piece.pages - hi, piece.allocation, piece.delta + (hi - pieceStart) };
+            }
+            break;
+        }
+        case TimelineEntry::Marker:
+            break;
+        }
+    }
+    if (seedLost)
+        out.notes.push_back(std::to_string(seedLost)
+            + " pages in use when tracing started do not fit the new geometry and were left out");
+    return out;
+}
+
+} // namespace cmascope

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The demo projects shipped with the app: each loads, places, validates and runs, and tells the story
+// its description promises.
+#include <cmascope/model/project.h>
+#include <cmascope/plan/placement.h>
+#include <cmascope/sim/simulator.h>
+#include <cmascope/validation/validation.h>
+
+#include <QDir>
+#include <QTest>
+
+using namespace cmascope;
+
+class TestDemos : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void everyDemoRuns_data();
+    void everyDemoRuns();
+    void cameraVideoSharesRegions();
+    void graphicsFragmentation();
+    void modernBoardHasNoFallback();
+
+private:
+    static Simulation run(const char* file);
+};
+
+Simulation TestDemos::run(const char* file)
+{
+    auto loaded = loadProjectFile(std::string(CMASCOPE_SOURCE_DIR "/resources/demos/") + file);
+    if (!loaded.ok())
+        qFatal("%s", loaded.errorText().c_str());
+    Platform pf = loaded.project->platform;
+    placeRegions(pf);
+    auto created = Simulation::create(pf, loaded.project->scenarios.at(0));
+    if (auto* err = std::get_if<std::string>(&created))
+        qFatal("%s", err->c_str());
+    auto sim = std::move(std::get<Simulation>(created));
+    sim.run();
+    return sim;
+}
+
+void TestDemos::everyDemoRuns_data()
+{
+    QTest::addColumn<QString>("file");
+    const QDir dir(QStringLiteral(CMASCOPE_SOURCE_DIR "/resources/demos"));
+    const auto files = dir.entryList({ QStringLiteral("*.json") }, QDir::Files, QDir::Name);
+    QVERIFY(files.size() >= 3);
+    for (const auto& f : files)
+        QTest::newRow(qPrintable(f)) << dir.filePath(f);
+}
+
+void TestDemos::everyDemoRuns()
+{
+    QFETCH(QString, file);
+    auto loaded = loadProjectFile(file.toStdString());
+    QVERIFY2(loaded.ok(), loaded.errorText().c_str());
+    QVERIFY(loaded.messages.empty()); // not even a warning in a shipped demo
+    const Project& p = *loaded.project;
+    QVERIFY(!p.platform.description.empty());
+    QVERIFY(!p.scenarios.empty());
+    Platform pf = p.platform;
+    const auto placement = placeRegions(pf);
+    QVERIFY(placement.ok());
+    for (const auto& d : validate(pf))
+        QVERIFY2(d.severity != Severity::Error, (d.path + ": " + d.message).c_str());
+    auto created = Simulation::create(pf, p.scenarios[0]);
+    QVERIFY(std::holds_alternative<Simulation>(created));
+    auto& sim = std::get<Simulation>(created);
+    QVERIFY(sim.run());
+    // No free of an unknown label: the scenarios are consistent.
+    for (const auto& r : sim.records())
+        QVERIFY(r.outcome != Outcome::FreeUnknown);
+}
+
+void TestDemos::cameraVideoSharesRegions()
+{
+    // One HD decode, then a video conference in the same regions: both phases fit.
+    const Simulation sim = run("camera-video-2010.json");
+    QCOMPARE(sim.summary().failures, std::uint64_t(0));
+    const auto s = sim.summary();
+    const auto b2 =
+        std::size_t(std::find_if(sim.platform().regions.begin(), sim.platform().regions.end(), [](const Region& r) {
+            return r.name == "b2";
+        }) - sim.platform().regions.begin());
+    QVERIFY(s.regions[b2].peakUsedPages > 3000); // the HD frames filled most of b2's 4096 pages
+}
+
+void TestDemos::graphicsFragmentation()
+{
+    const Simulation sim = run("gfx-fragmentation.json");
+    // The game's 4 MiB textures fail although more than 4 MiB is free: fragmentation.
+    std::size_t fragmented = 0;
+    for (std::size_t i = 0; i < sim.stepCount(); ++i) {
+        const auto& r = sim.records()[i];
+        if (r.outcome != Outcome::Failed || r.refusal != Refusal::Fragmented)
+            continue;
+        ++fragmented;
+        const auto dg = sim.diagnose(i);
+        QVERIFY(dg.attempts.at(0).freePages >= 1024);
+        QVERIFY(dg.attempts[0].largestAligned < 1024);
+        QVERIFY(dg.attempts[0].extfragIndex > 500); // the kernel would call it fragmentation
+    }
+    QVERIFY(fragmented >= 3);
+}
+
+void TestDemos::modernBoardHasNoFallback()
+{
+    const Simulation sim = run("rzg2l-smarc-dt.json");
+    bool sawFailure = false;
+    for (std::size_t i = 0; i < sim.stepCount(); ++i) {
+        if (sim.records()[i].outcome != Outcome::Failed)
+            continue;
+        sawFailure = true;
+        const auto dg = sim.diagnose(i);
+        QCOMPARE(dg.device, std::string("vcodec"));
+        QCOMPARE(dg.attempts.size(), std::size_t(1)); // its own area only
+        QCOMPARE(dg.attempts[0].region, std::string("linux,multimedia"));
+        QVERIFY2(QString::fromStdString(dg.mapSummary).contains(QStringLiteral("no fallback")), dg.mapSummary.c_str());
+        // ...while the default area had plenty of room.
+        const SimState st = sim.stateAt(i);
+        QVERIFY(st.regions[0].occupancy.freePages() > 16384);
+    }
+    QVERIFY(sawFailure);
+}
+
+QTEST_GUILESS_MAIN(TestDemos)
+#include "tst_demos.moc"

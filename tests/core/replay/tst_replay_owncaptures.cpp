@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Replay of the captures made by traces/capture/capture.sh (traces/kernel/k612-*; see
+// traces/README.md, "Captures made with traces/capture"): several areas with order_per_bit 0 and
+// 9, cma_alloc_busy_retry under pinned movable pages, tracing started after boot, and areas from
+// device-tree reserved-memory nodes and per NUMA node. For every
+// capture, every recorded outcome is predicted by the kernel policy and, at every CHECKPOINT
+// marker, each area's replayed bitmap, used and maxchunk equal the kernel's snapshot byte for byte.
+#include "support/captures.h"
+
+#include <cmascope/replay/replay.h>
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+using namespace cmascope;
+using namespace cmascope::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The area directories of one snapshot (those with a `bitmap` file), by name.
+std::vector<std::string> snapshotAreas(const fs::path& snap)
+{
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(snap))
+        if (e.is_directory() && fs::exists(e.path() / "bitmap"))
+            names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+/// Seeded from the capture's first snapshot (taken right after tracing was switched on).
+ReplayInputs seededInputs(const fs::path& dir)
+{
+    ReplayInputs in;
+    const auto snap = readDebugfsAreas(dir / "snapshots" / checkpoints(dir).at(0).dir);
+    if (!snap.error.empty())
+        qFatal("%s", snap.error.c_str());
+    in.debugfs = snap.snapshots;
+    in.debugfsOrigins = snap.origins;
+    return in;
+}
+
+/// An area at a marker, as 6.12's mm/cma_debug.c shows it: `used` is the bitmap weight <<
+/// order_per_bit (usedBitPages(); newer kernels show count - available_count, usedPages()).
+struct AreaState
+{
+    std::string bitmap;
+    std::uint64_t used = 0, maxchunk = 0;
+};
+using MarkerStates = std::map<std::uint32_t, std::map<std::string, AreaState>>; // marker line -> area -> state
+
+ReplayResult replayWithStates(const TraceData& data, const ReplayInputs& in, MarkerStates& states)
+{
+    ReplayOptions opt;
+    opt.onMarker = [&](const ReplayMarker& m, std::span<const ReplayAreaResult> areas) {
+        for (const auto& a : areas)
+            states[m.line][a.area.name] = { a.state.debugfsBitmapText(), a.state.usedBitPages(),
+                a.state.maxchunkPages() };
+    };
+    return replayTrace(data, in, opt);
+}
+
+bool allZero(const std::string& bitmapText)
+{
+    return bitmapText.find_first_not_of("0 \n") == std::string::npos;
+}
+
+} // namespace
+
+class TestReplayOwnCaptures : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void captures_data()
+    {
+        QTest::addColumn<QByteArray>("capture");
+        QTest::addColumn<bool>("lateStart"); // no trace_event= at boot: replay seeded from snapshots/00-start
+        QTest::addColumn<QByteArray>("areas"); // the areas the trace uses, separated by spaces
+        QTest::newRow("k612-hugetlb-opb9")
+            << QByteArray("k612-hugetlb-opb9") << false << QByteArray("hugetlb0 reserved");
+        QTest::newRow("k612-busy-retry") << QByteArray("k612-busy-retry") << false << QByteArray("reserved");
+        QTest::newRow("k612-nvme-late") << QByteArray("k612-nvme-late") << true << QByteArray("reserved");
+        QTest::newRow("k612-dt-numa") << QByteArray("k612-dt-numa") << false
+                                      << QByteArray("camera@70000000 hugetlb0 hugetlb1 linux,cma");
+    }
+
+    // Every prediction matches and every checkpoint equals the kernel's snapshot, for every area.
+    void fidelityAndCheckpoints_data() { captures_data(); }
+    void fidelityAndCheckpoints()
+    {
+        QFETCH(QByteArray, capture);
+        QFETCH(bool, lateStart);
+        QFETCH(QByteArray, areas);
+        std::set<std::string> names;
+        for (const auto& a : areas.split(' '))
+            names.insert(a.toStdString());
+        const fs::path dir = captureDir(capture);
+        const TraceData data = loadTrace(traceFile(dir));
+        const auto cps = checkpoints(dir);
+        QVERIFY(cps.size() >= 3);
+        MarkerStates states;
+        const ReplayResult r = replayWithStates(data, lateStart ? seededInputs(dir) : bootInputs(dir), states);
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        QCOMPARE(r.areas.size(), names.size());
+        for (const auto& a : r.areas) {
+            QVERIFY2(names.count(a.area.name) == 1, a.area.name.c_str());
+            QCOMPARE(a.area.source, lateStart ? AreaSource::Debugfs : AreaSource::BootLog);
+        }
+        QCOMPARE(r.requested, data.count(EventType::AllocFinish));
+        QCOMPARE(r.releases, data.count(EventType::Release));
+        QCOMPARE(r.busyRetries, data.count(EventType::BusyRetry));
+        QCOMPARE(r.compared, r.requested);
+        for (const auto& d : r.divergences)
+            qWarning("divergence line %u: %s", d.line, d.text.c_str());
+        QCOMPARE(r.divergenceCount, std::uint64_t(0));
+        QCOMPARE(r.matched, r.compared);
+        QCOMPARE(r.incomplete, std::uint64_t(0));
+        for (const auto& w : r.warnings)
+            qWarning("warning line %u: %s", w.line, w.message.c_str());
+        QCOMPARE(r.warningCount, std::uint64_t(0));
+
+        std::size_t compared = 0;
+        for (const auto& cp : cps) {
+            const fs::path snap = dir / "snapshots" / cp.dir;
+            const auto it = states.find(cp.beginLine);
+            for (const auto& name : snapshotAreas(snap)) {
+                const fs::path s = snap / name;
+                if (it == states.end() || !it->second.contains(name)) {
+                    // The replay reports an area from its first event on. Before that, the area is
+                    // the seed (the late-start capture's first snapshot) or untouched, i.e. empty.
+                    if (!(lateStart && cp.dir == cps.front().dir))
+                        QVERIFY2(allZero(slurp(s / "bitmap")), (cp.dir + "/" + name).c_str());
+                    continue;
+                }
+                const AreaState& state = it->second.at(name);
+                const ReplayAreaResult* ar = r.findArea(name);
+                QVERIFY(ar);
+                QCOMPARE(std::to_string(ar->area.basePfn) + "\n", slurp(s / "base_pfn"));
+                QCOMPARE(std::to_string(ar->area.pages) + "\n", slurp(s / "count"));
+                QCOMPARE(std::to_string(ar->area.orderPerBit) + "\n", slurp(s / "order_per_bit"));
+                QCOMPARE(state.bitmap, slurp(s / "bitmap")); // byte for byte
+                QCOMPARE(std::to_string(state.used) + "\n", slurp(s / "used"));
+                QCOMPARE(std::to_string(state.maxchunk) + "\n", slurp(s / "maxchunk"));
+                ++compared;
+            }
+        }
+        QVERIFY(compared >= cps.size() - 1);
+    }
+
+    // hugetlb_cma's area has order_per_bit = HUGETLB_PAGE_ORDER (9): requests are rounded up to
+    // whole 512-page bits, alignment orders up to 9 add nothing, and the gigantic pages
+    // (32 MiB: 8192 pages at align 13, 1 GiB: 262144 pages at align 18) come from it.
+    void orderPerBitArea()
+    {
+        const fs::path dir = captureDir("k612-hugetlb-opb9");
+        const TraceData data = loadTrace(traceFile(dir));
+        MarkerStates states;
+        const ReplayResult r = replayWithStates(data, bootInputs(dir), states);
+        const ReplayAreaResult* huge = r.findArea("hugetlb0");
+        QVERIFY(huge);
+        QCOMPARE(huge->area.orderPerBit, 9u);
+        QCOMPARE(huge->area.pages, std::uint64_t(262144)); // hugetlb_cma=1G, rounded to the 1 GiB gigantic page
+        QCOMPARE(huge->area.basePfn % 262144, std::uint64_t(0));
+        const ReplayAreaResult* def = r.findArea("reserved");
+        QVERIFY(def);
+        QCOMPARE(def->area.orderPerBit, 0u);
+        bool oddSize = false, gigantic32M = false, gigantic1G = false;
+        for (const auto& q : r.requests) {
+            if (q.area != static_cast<std::uint32_t>(huge - r.areas.data()) || !q.succeeded)
+                continue;
+            QCOMPARE((q.pfn - huge->area.basePfn) % 512, std::uint64_t(0)); // a bit is 512 pages
+            oddSize = oddSize || q.count % 512 != 0;
+            gigantic32M = gigantic32M || (q.count == 8192 && q.align == 13);
+            gigantic1G = gigantic1G || (q.count == 262144 && q.align == 18);
+        }
+        QVERIFY(oddSize);
+        QVERIFY(gigantic32M);
+        QVERIFY(gigantic1G);
+        for (const auto& [line, areas] : states) {
+            const auto it = areas.find("hugetlb0");
+            if (it != areas.end())
+                QCOMPARE(it->second.used % 512, std::uint64_t(0)); // used = bitmap weight << 9
+        }
+        QVERIFY(huge->releases > 0);
+        QVERIFY(huge->succeeded > 0);
+        QVERIFY(huge->failed > 0);
+        // The report gives both spellings of debugfs `used`: 6.12's (set bits << 9) and the newer one.
+        const auto report = nlohmann::json::parse(replayReportJson(r, "trace.txt"));
+        bool seen = false;
+        for (const auto& a : report.at("areas")) {
+            if (a.at("name") != "hugetlb0")
+                continue;
+            seen = true;
+            QCOMPARE(a.at("used_bit_pages").get<std::uint64_t>(), huge->state.usedBitPages());
+            QCOMPARE(a.at("used_pages").get<std::uint64_t>(), huge->state.usedPages());
+            QCOMPARE(a.at("used_bit_pages").get<std::uint64_t>() % 512, std::uint64_t(0));
+        }
+        QVERIFY(seen);
+    }
+
+    // Areas from device-tree reserved-memory shared-dma-pool nodes (named after the node: the
+    // default `linux,cma` placed by the kernel, `camera@70000000` at its fixed `reg`) and one
+    // hugetlb_cma area per NUMA node: all four come from the boot log alone.
+    void deviceTreeAndNumaAreas()
+    {
+        const fs::path dir = captureDir("k612-dt-numa");
+        const TraceData data = loadTrace(traceFile(dir));
+        const ReplayResult r = replayTrace(data, bootInputs(dir));
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        struct Want
+        {
+            const char* name;
+            std::uint64_t basePfn, pages;
+            unsigned orderPerBit;
+        };
+        for (const Want& w : { Want { "linux,cma", 0x17f000, 4096, 0 }, Want { "camera@70000000", 0x70000, 2048, 0 },
+                 Want { "hugetlb0", 0x80000, 262144, 9 }, Want { "hugetlb1", 0x100000, 262144, 9 } }) {
+            const ReplayAreaResult* a = r.findArea(w.name);
+            QVERIFY2(a, w.name);
+            QCOMPARE(a->area.source, AreaSource::BootLog);
+            QCOMPARE(a->area.basePfn, w.basePfn);
+            QCOMPARE(a->area.pages, w.pages);
+            QCOMPARE(a->area.orderPerBit, w.orderPerBit);
+            QVERIFY2(a->succeeded > 0 && a->releases > 0, w.name);
+        }
+        // the boot-time DMA atomic pools come from the device tree's default area
+        const ReplayAreaResult* def = r.findArea("linux,cma");
+        bool bootPool = false;
+        for (const auto& q : r.requests)
+            bootPool = bootPool
+                || (q.area == static_cast<std::uint32_t>(def - r.areas.data()) && q.succeeded
+                    && q.finishLine < checkpoints(dir).at(0).beginLine);
+        QVERIFY(bootPool);
+        QCOMPARE(r.divergenceCount, std::uint64_t(0));
+    }
+
+    // Pinned movable pages inside the area: cma_alloc() retries the next aligned window on -EBUSY.
+    void busyRetries()
+    {
+        const fs::path dir = captureDir("k612-busy-retry");
+        const TraceData data = loadTrace(traceFile(dir));
+        const ReplayResult r = replayTrace(data, bootInputs(dir));
+        QVERIFY(r.busyRetries > 0);
+        QCOMPARE(r.divergenceCount, std::uint64_t(0));
+        std::uint64_t failedAfterRetries = 0, succeededAfterRetries = 0, perRequest = 0;
+        for (const auto& q : r.requests) {
+            perRequest += q.busyRetries;
+            if (q.busyRetries > 0)
+                (q.succeeded ? succeededAfterRetries : failedAfterRetries) += 1;
+        }
+        QCOMPARE(perRequest, r.busyRetries);
+        QVERIFY(failedAfterRetries > 0); // every window busy: the request fails (-EBUSY)
+        QVERIFY(succeededAfterRetries > 0); // a later window had no pinned page
+        // the kernel's errorno of the failures after retries is -EBUSY
+        bool ebusy = false;
+        for (const auto& e : data.events)
+            ebusy = ebusy || (e.type == EventType::AllocFinish && e.failed() && e.errorno == -16);
+        QVERIFY(ebusy);
+    }
+
+    // Tracing started after boot: seeded from snapshots/00-start the replay is exact (see
+    // fidelityAndCheckpoints); unseeded it does not know the earlier allocations.
+    void lateStartUnseeded()
+    {
+        const fs::path dir = captureDir("k612-nvme-late");
+        const TraceData data = loadTrace(traceFile(dir));
+        QVERIFY(slurp(dir / "cmdline.txt").find("trace_event=") == std::string::npos);
+        const auto cps = checkpoints(dir);
+        QCOMPARE(cps.at(0).name, std::string("start"));
+        // nothing before the first checkpoint: tracing began there
+        for (const auto& e : data.events)
+            if (e.type != EventType::Marker)
+                QVERIFY(e.line > cps.at(0).beginLine);
+        // the area was not empty when tracing started
+        QVERIFY(!allZero(slurp(dir / "snapshots" / cps.at(0).dir / "reserved" / "bitmap")));
+
+        MarkerStates states;
+        const ReplayResult unseeded = replayWithStates(data, bootInputs(dir), states);
+        QVERIFY(unseeded.error.empty());
+        QCOMPARE(unseeded.areas.at(0).area.source, AreaSource::BootLog);
+        QVERIFY(unseeded.warningCount > 0);
+        QVERIFY(unseeded.areas.at(0).unknownReleasePages > 0);
+        bool mentions = false;
+        for (const auto& w : unseeded.warnings)
+            mentions = mentions || w.message.find("not known to be allocated") != std::string::npos;
+        QVERIFY(mentions);
+        // placed into pages it believes free, the kernel policy cannot predict the driver's PFNs
+        QVERIFY(unseeded.divergenceCount > 0);
+        QVERIFY(unseeded.matched < unseeded.compared);
+        // and its state differs from the kernel's at the next checkpoint
+        const auto& next = states.at(cps.at(1).beginLine).at("reserved");
+        QVERIFY(next.bitmap != slurp(dir / "snapshots" / cps.at(1).dir / "reserved" / "bitmap"));
+
+        const ReplayResult seeded = replayTrace(data, seededInputs(dir));
+        QCOMPARE(seeded.areas.at(0).area.source, AreaSource::Debugfs);
+        QCOMPARE(seeded.divergenceCount, std::uint64_t(0));
+        QCOMPARE(seeded.warningCount, std::uint64_t(0));
+        QCOMPARE(seeded.areas.at(0).unknownReleasePages, std::uint64_t(0));
+        QCOMPARE(seeded.areas.at(0).state.debugfsBitmapText(),
+            slurp(dir / "snapshots" / cps.back().dir / "reserved" / "bitmap"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestReplayOwnCaptures)
+#include "tst_replay_owncaptures.moc"

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "common/document.h"
+
+#include <QCoreApplication>
+#include <QPromise>
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+namespace cmascope::views {
+
+/// One platform edit: the platform before and after. Platforms are small, so whole copies keep every
+/// edit (add, remove, change a cell, reorder rules) trivially undoable.
+class PlatformEditCommand : public QUndoCommand
+{
+public:
+    PlatformEditCommand(Document* doc, Platform before, Platform after, const QString& text)
+        : QUndoCommand(text)
+        , m_doc(doc)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+    { }
+    void undo() override { m_doc->applyPlatform(m_before); }
+    void redo() override { m_doc->applyPlatform(m_after); }
+
+private:
+    Document* m_doc;
+    Platform m_before;
+    Platform m_after;
+};
+
+Document::Document(QObject* parent)
+    : QObject(parent)
+    , m_undo(new QUndoStack(this))
+{
+    connect(m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
+    connect(&m_watcher, &QFutureWatcherBase::finished, this, &Document::onRunFinished);
+    connect(&m_watcher, &QFutureWatcherBase::progressValueChanged, this,
+        [this](int value) { Q_EMIT runProgress(value, m_watcher.progressMaximum()); });
+}
+
+Document::~Document()
+{
+    Q_EMIT runAboutToStart();
+    cancelRun();
+    m_watcher.waitForFinished();
+}
+
+QString stepPositionText(std::size_t position, std::size_t count)
+{
+    if (count == 0)
+        return QCoreApplication::translate("cmascope::views::Document", "no steps");
+    if (const auto step = stepAtPosition(position))
+        return QCoreApplication::translate("cmascope::views::Document", "step %1 of %2").arg(*step).arg(count);
+    return QCoreApplication::translate("cmascope::views::Document", "before step 0 of %1").arg(count);
+}
+
+void Document::setProject(Project project, const QString& path, StartAt start)
+{
+    m_undo->clear();
+    m_project = std::move(project);
+    m_scenarioIndex = 0;
+    m_selectedChunk = kNoChunk;
+    setPath(path);
+    applyPlatform(m_project.platform);
+    // Not an edit: the old run's position means nothing here (set after startRun(), which keeps it for edits).
+    m_next = start == StartAt::FirstFailure ? NextPosition::FirstFailure
+        : start == StartAt::LastStep        ? NextPosition::LastStep
+                                            : NextPosition::FirstStep;
+    Q_EMIT modifiedChanged(false);
+    Q_EMIT projectReplaced();
+}
+
+void Document::setPath(const QString& path)
+{
+    if (path == m_path)
+        return;
+    m_path = path;
+    Q_EMIT pathChanged();
+}
+
+bool Document::isModified() const
+{
+    return !m_undo->isClean();
+}
+
+void Document::setSaved()
+{
+    m_undo->setClean();
+}
+
+void Document::editPlatform(const Platform& platform, const QString& what)
+{
+    if (platform == m_project.platform)
+        return;
+    m_undo->push(new PlatformEditCommand(this, m_project.platform, platform, what));
+}
+
+void Document::applyPlatform(const Platform& platform)
+{
+    m_project.platform = platform;
+    m_placed = platform;
+    m_placement = placeRegions(m_placed);
+    Q_EMIT projectChanged();
+    startRun();
+}
+
+void Document::setScenarioIndex(int index)
+{
+    if (index == m_scenarioIndex || index < 0 || index >= int(m_project.scenarios.size()))
+        return;
+    m_scenarioIndex = index;
+    startRun();
+    m_next = NextPosition::FirstStep; // other steps: start over
+}
+
+void Document::startRun()
+{
+    if (m_watcher.isRunning()) {
+        // Let the running job notice the cancel; a new run starts when it has finished.
+        m_restartRun = true;
+        m_watcher.cancel();
+        return;
+    }
+    m_restartRun = false;
+    Q_EMIT runAboutToStart();
+    // A rerun of the same project (an edit, undo/redo) stays at the current step; where a run was pending
+    // or failed, the position it should have shown is kept.
+    if (m_sim) {
+        m_next = NextPosition::Position;
+        m_nextPosition = m_position;
+    }
+    m_sim.reset();
+    m_failures = 0;
+    m_runError.clear();
+    m_state = SimState();
+    m_position = 0;
+    Scenario scenario = m_scenarioIndex < int(m_project.scenarios.size())
+        ? m_project.scenarios[std::size_t(m_scenarioIndex)]
+        : Scenario {};
+    auto created = Simulation::create(m_placed, std::move(scenario));
+    if (auto* err = std::get_if<std::string>(&created)) {
+        m_runError = QString::fromStdString(*err);
+        Q_EMIT runFinished();
+        return;
+    }
+    auto sim = std::make_shared<Simulation>(std::move(std::get<Simulation>(created)));
+    m_runPending = true;
+    Q_EMIT runStarted();
+    m_watcher.setFuture(QtConcurrent::run([sim](QPromise<std::shared_ptr<Simulation>>& promise) {
+        promise.setProgressRange(0, 1000);
+        const bool done = sim->run([&promise](std::size_t doneSteps, std::size_t total) {
+            promise.setProgressValue(total ? int(doneSteps * 1000 / total) : 1000);
+            return !promise.isCanceled();
+        });
+        if (done)
+            promise.addResult(sim);
+    }));
+}
+
+void Document::onRunFinished()
+{
+    m_runPending = false;
+    const auto future = m_watcher.future();
+    if (m_restartRun) {
+        startRun();
+        return;
+    }
+    if (future.isCanceled() || future.resultCount() == 0) {
+        if (m_runError.isEmpty())
+            m_runError = tr("The run was cancelled.");
+        Q_EMIT runFinished();
+        return;
+    }
+    // The shared_ptr is the only owner left once the job has ended: take the simulation out of it.
+    m_sim = std::make_unique<Simulation>(std::move(*future.result()));
+    m_failures = 0;
+    for (const auto& r : m_sim->records())
+        m_failures += r.outcome == Outcome::Failed;
+    const std::size_t steps = m_sim->stepCount();
+    switch (m_next) {
+    case NextPosition::FirstStep:
+        m_position = std::min<std::size_t>(positionAfterStep(0), steps);
+        break;
+    case NextPosition::FirstFailure: {
+        const auto& records = m_sim->records();
+        const auto failed = std::find_if(
+            records.begin(), records.end(), [](const StepRecord& r) { return r.outcome == Outcome::Failed; });
+        m_position = std::min<std::size_t>(
+            positionAfterStep(failed == records.end() ? 0 : std::size_t(failed - records.begin())), steps);
+        break;
+    }
+    case NextPosition::LastStep:
+        m_position = steps;
+        break;
+    case NextPosition::Position:
+        m_position = std::min(m_nextPosition, steps);
+        break;
+    }
+    m_next = NextPosition::Position;
+    m_nextPosition = m_position;
+    m_state = m_sim->stateAt(m_position);
+    Q_EMIT runFinished();
+    Q_EMIT positionChanged(m_position);
+}
+
+void Document::cancelRun()
+{
+    m_restartRun = false;
+    if (m_watcher.isRunning())
+        m_watcher.cancel();
+}
+
+void Document::waitForRun()
+{
+    // The watcher reports the end through a queued event: process events until onRunFinished() ran
+    // (and any restart it started has finished too).
+    while (m_runPending) {
+        m_watcher.waitForFinished();
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+}
+
+void Document::setPosition(std::size_t position)
+{
+    if (!m_sim)
+        return;
+    position = std::min(position, m_sim->stepCount());
+    if (position == m_position)
+        return;
+    if (position > m_position && position - m_position < 4096)
+        m_sim->advance(m_state, position); // short step forward: cheaper than a checkpoint jump
+    else
+        m_state = m_sim->stateAt(position);
+    m_position = position;
+    Q_EMIT positionChanged(m_position);
+}
+
+void Document::showPositionWhenRun(std::size_t position)
+{
+    if (m_runPending || !m_sim) {
+        m_next = NextPosition::Position;
+        m_nextPosition = position;
+        return;
+    }
+    setPosition(position);
+}
+
+void Document::setSelectedChunk(std::uint32_t chunk)
+{
+    if (chunk == m_selectedChunk)
+        return;
+    m_selectedChunk = chunk;
+    Q_EMIT selectionChanged(chunk);
+}
+
+} // namespace cmascope::views

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The open project as the views see it: the project, its regions placed like the kernel does at boot,
+// the run of the selected scenario (computed off the GUI thread, with progress and cancel), the
+// current step every view follows, the selected chunk, and the undo stack of edits.
+#pragma once
+
+#include <cmascope/model/project.h>
+#include <cmascope/plan/placement.h>
+#include <cmascope/sim/simulator.h>
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+class QUndoStack;
+
+namespace cmascope::views {
+
+// ---- Step numbering: one for every view --------------------------------------------------------------------
+// Steps are numbered from 0, as the event log's rows are. The document's position is the number of steps
+// executed (0 = before step 0, stepCount() = after the last step); the *current step* is the last one
+// executed, i.e. position - 1. The event log selects it, the inspector explains it, the timeline, the
+// status bar and the charts name it, and the map shows the state right after it.
+
+/// The current step at @p position (nullopt before the first step).
+constexpr std::optional<std::size_t> stepAtPosition(std::size_t position)
+{
+    return position > 0 ? std::optional<std::size_t>(position - 1) : std::nullopt;
+}
+/// The position that makes @p step the current step (the state right after it).
+constexpr std::size_t positionAfterStep(std::size_t step)
+{
+    return step + 1;
+}
+/// "step 60 of 99" (the current step at @p position of @p count steps), "before step 0 of 99", "no steps".
+QString stepPositionText(std::size_t position, std::size_t count);
+
+class Document : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Document(QObject* parent = nullptr);
+    ~Document() override;
+
+    /// Where a new project's run is shown once it has finished.
+    enum class StartAt {
+        FirstStep, ///< step 0 is the current step (before step 0 when the run has no steps)
+        FirstFailure, ///< the first failed request, else step 0 (kernel traces)
+        LastStep, ///< the end state
+    };
+    /// Replaces the whole project (open, new, import). Clears the undo stack and reruns the scenario; the
+    /// finished run is shown at @p start (unless showPositionWhenRun() asks for another position).
+    void setProject(Project project, const QString& path = {}, StartAt start = StartAt::FirstStep);
+    const Project& project() const { return m_project; }
+    /// The platform with every region placed (Region::placedBase), as simulated and drawn.
+    const Platform& placedPlatform() const { return m_placed; }
+    const PlacementResult& placement() const { return m_placement; }
+    QString path() const { return m_path; }
+    void setPath(const QString& path);
+    bool isModified() const;
+    /// Marks the current state as saved.
+    void setSaved();
+
+    /// Replaces the view state kept in the project file (not an edit: nothing to undo, not "modified").
+    void setViewJson(std::string json) { m_project.viewJson = std::move(json); }
+
+    /// Replaces the platform as one undoable edit named @p what; reruns the scenario.
+    void editPlatform(const Platform& platform, const QString& what);
+    QUndoStack* undoStack() const { return m_undo; }
+
+    int scenarioIndex() const { return m_scenarioIndex; }
+    void setScenarioIndex(int index);
+
+    /// The finished run, or null while it runs (or if it could not start; see runError()).
+    const Simulation* simulation() const { return m_sim.get(); }
+    QString runError() const { return m_runError; }
+    /// Failed requests in the finished run (counted once when it finishes).
+    std::size_t failureCount() const { return m_failures; }
+    bool isRunning() const { return m_watcher.isRunning(); }
+    void cancelRun();
+    /// Blocks until the current run has finished (tests, headless rendering).
+    void waitForRun();
+
+    /// Number of steps executed in the state shown (0 = before the first step).
+    std::size_t position() const { return m_position; }
+    std::size_t stepCount() const { return m_sim ? m_sim->stepCount() : 0; }
+    void setPosition(std::size_t position);
+    /// Like setPosition(), but when a run is under way, the position its result is shown at (clamped).
+    void showPositionWhenRun(std::size_t position);
+    /// The last step executed (stepAtPosition(position())), nullopt before step 0 or without a run.
+    std::optional<std::size_t> currentStep() const { return m_sim ? stepAtPosition(m_position) : std::nullopt; }
+    /// Makes @p step the current step (clamped to the run).
+    void setCurrentStep(std::size_t step) { setPosition(positionAfterStep(step)); }
+    /// stepPositionText() of the position shown.
+    QString stepText() const { return stepPositionText(m_position, stepCount()); }
+    /// The state at position(); valid while simulation() is not null.
+    const SimState& state() const { return m_state; }
+
+    /// The selected chunk id, or kNoChunk.
+    std::uint32_t selectedChunk() const { return m_selectedChunk; }
+    void setSelectedChunk(std::uint32_t chunk);
+
+Q_SIGNALS:
+    void projectChanged();
+    /// A whole new project replaced the old one (setProject(); after projectChanged() and runStarted()):
+    /// views reset what belonged to the old one, e.g. the map's address window.
+    void projectReplaced();
+    void pathChanged();
+    void modifiedChanged(bool modified);
+    /// The current simulation is about to be destroyed (a new run starts, or the document goes away):
+    /// anything reading it from another thread must stop now. Emitted before runStarted().
+    void runAboutToStart();
+    void runStarted();
+    void runProgress(int done, int total);
+    /// A run finished (simulation() set) or failed (runError() set) or was cancelled.
+    void runFinished();
+    void positionChanged(std::size_t position);
+    void selectionChanged(std::uint32_t chunk);
+
+private:
+    friend class PlatformEditCommand;
+    void applyPlatform(const Platform& platform);
+    void startRun();
+    void onRunFinished();
+
+    Project m_project;
+    Platform m_placed;
+    PlacementResult m_placement;
+    QString m_path;
+    QUndoStack* m_undo = nullptr;
+    int m_scenarioIndex = 0;
+    std::unique_ptr<Simulation> m_sim;
+    QString m_runError;
+    QFutureWatcher<std::shared_ptr<Simulation>> m_watcher;
+    bool m_restartRun = false;
+    bool m_runPending = false; ///< a run was started and onRunFinished() has not handled it yet
+    std::size_t m_position = 0;
+    /// Where the next finished run is shown: a project's start, or the position (Position) kept across a
+    /// rerun after an edit (clamped to the new step count).
+    enum class NextPosition { FirstStep, FirstFailure, LastStep, Position } m_next = NextPosition::FirstStep;
+    std::size_t m_nextPosition = 0;
+    SimState m_state;
+    std::uint32_t m_selectedChunk = kNoChunk;
+    std::size_t m_failures = 0;
+};
+
+} // namespace cmascope::views

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "inspector/failureinspector.h"
+
+#include "common/document.h"
+#include "common/textformat.h"
+
+#include <QHBoxLayout>
+#include <QPalette>
+#include <QProgressBar>
+#include <QPromise>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <climits>
+
+namespace cmascope::views {
+
+namespace {
+/// Verdict colours readable on the view's background: dark shades on a light base, light ones on a dark base.
+struct VerdictColours
+{
+    QString ok, failed, muted;
+};
+
+VerdictColours verdictColours(const QPalette& palette)
+{
+    if (palette.color(QPalette::Base).lightness() < 128)
+        return { QStringLiteral("#81c784"), QStringLiteral("#ef9a9a"),
+            palette.color(QPalette::PlaceholderText).name() };
+    return { QStringLiteral("#2e7d32"), QStringLiteral("#c62828"), QStringLiteral("#616161") };
+}
+
+QString esc(const std::string& s)
+{
+    return QString::fromStdString(s).toHtmlEscaped();
+}
+
+QString pagesText(std::uint64_t pages, std::uint64_t pageSize)
+{
+    const auto bytes = checkedMul(pages, pageSize);
+    return QStringLiteral("%1 pages (%2)")
+        .arg(pages)
+        .arg(bytes ? sizeString(*bytes) : QStringLiteral("more than 16 EiB"));
+}
+} // namespace
+
+FailureInspector::FailureInspector(Document* document, QWidget* parent)
+    : QWidget(parent)
+    , m_doc(document)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_view = new QTextBrowser(this);
+    m_view->setOpenLinks(false);
+    layout->addWidget(m_view);
+
+    auto* fitRow = new QHBoxLayout;
+    fitRow->setContentsMargins(4, 0, 4, 4);
+    m_fitButton = new QPushButton(tr("What would have fit?"), this);
+    m_fitButton->setObjectName(QStringLiteral("whatFitButton"));
+    m_fitButton->setToolTip(tr("Re-run the history up to this request with every other policy on the regions it "
+                               "tried, and find the smallest size of the first region that serves it"));
+    m_fitProgress = new QProgressBar(this);
+    m_fitProgress->setObjectName(QStringLiteral("whatFitProgress"));
+    m_fitProgress->setRange(0, 1000);
+    m_fitProgress->setTextVisible(false);
+    m_fitCancel = new QPushButton(tr("Cancel"), this);
+    m_fitCancel->setObjectName(QStringLiteral("whatFitCancel"));
+    fitRow->addWidget(m_fitButton);
+    fitRow->addWidget(m_fitProgress, 1);
+    fitRow->addWidget(m_fitCancel);
+    fitRow->addStretch();
+    layout->addLayout(fitRow);
+    connect(m_fitButton, &QPushButton::clicked, this, &FailureInspector::findWhatWouldHaveFit);
+    connect(m_fitCancel, &QPushButton::clicked, this, &FailureInspector::cancelWhatWouldHaveFit);
+    connect(&m_fitWatcher, &QFutureWatcherBase::finished, this, &FailureInspector::onWouldFitFinished);
+    connect(&m_fitWatcher, &QFutureWatcherBase::progressValueChanged, m_fitProgress, &QProgressBar::setValue);
+
+    connect(m_doc, &Document::positionChanged, this, &FailureInspector::followPosition);
+    // A new run (another platform or scenario) makes any answer stale.
+    connect(m_doc, &Document::runAboutToStart, this, &FailureInspector::discardWouldFit);
+    connect(m_doc, &Document::runStarted, this, [this] {
+        discardWouldFit();
+        m_step.reset();
+        m_stepFailed = false;
+        m_html = tr("<p><i>Running the scenario…</i></p>");
+        render();
+    });
+    connect(m_doc, &Document::runFinished, this, [this] {
+        discardWouldFit();
+        m_step.reset();
+        m_stepFailed = false;
+        if (!m_doc->simulation()) {
+            m_html = QStringLiteral("<p>%1</p>").arg(m_doc->runError().toHtmlEscaped());
+        } else {
+            const std::size_t failures = m_doc->failureCount();
+            m_html = tr("<p>%n request(s) failed in this run.</p>", nullptr, int(failures))
+                + tr("<p><i>Select a request in the event log, or step to a failure (F3).</i></p>");
+        }
+        render();
+    });
+    m_html = tr("<p><i>Select a request in the event log, or step to a failure (F3).</i></p>");
+    render();
+}
+
+FailureInspector::~FailureInspector()
+{
+    // The job owns copies of what it reads; stop it so it does not outlive the application.
+    discardWouldFit();
+    m_fitWatcher.waitForFinished();
+}
+
+QString FailureInspector::plainText() const
+{
+    return m_view->toPlainText();
+}
+
+void FailureInspector::followPosition()
+{
+    // The inspector explains the current step (the last one executed), whatever it is.
+    const Simulation* sim = m_doc->simulation();
+    if (!sim)
+        return;
+    if (const auto step = m_doc->currentStep()) {
+        inspect(*step);
+        return;
+    }
+    discardWouldFit();
+    m_step.reset();
+    m_stepFailed = false;
+    m_html = tr("<p>Before step 0: nothing has run yet.</p>")
+        + tr("<p>%n request(s) failed in this run.</p>", nullptr, int(m_doc->failureCount()))
+        + tr("<p><i>Select a request in the event log, or step to a failure (F3).</i></p>");
+    render();
+}
+
+void FailureInspector::inspect(std::size_t step)
+{
+    const Simulation* sim = m_doc->simulation();
+    if (!sim || step >= sim->stepCount())
+        return;
+    // Inspecting the same request again keeps its answer (or the search under way).
+    if (m_step != step)
+        discardWouldFit();
+    m_step = step;
+    const Step& s = sim->scenario().steps[step];
+    if (s.type != StepType::Allocate && s.type != StepType::Refused) {
+        m_stepFailed = false;
+        m_html = tr("<p>Step %1 is a <b>%2</b> step, not an allocation request.</p>")
+                     .arg(step)
+                     .arg(QString::fromUtf8(stepTypeName(s.type).data()));
+        render();
+        return;
+    }
+    m_stepFailed = sim->records()[step].outcome == Outcome::Failed;
+    const Diagnosis dg = sim->diagnose(step);
+    QString html;
+    html += QStringLiteral("<h3>%1 %2</h3>")
+                .arg(dg.succeeded ? tr("Request at step %1").arg(step) : tr("Failed request at step %1").arg(step),
+                    dg.succeeded ? QString() : QStringLiteral("&#10007;"));
+    html += QStringLiteral("<p>%1</p>").arg(esc(dg.summary));
+    html += tr("<h4>Map</h4>") + QStringLiteral("<p>%1</p>").arg(esc(dg.mapSummary));
+    if (!dg.mapTrail.empty()) {
+        html += QStringLiteral("<ul>");
+        for (const auto& line : dg.mapTrail)
+            html += QStringLiteral("<li>%1</li>").arg(esc(line));
+        html += QStringLiteral("</ul>");
+    }
+    if (!dg.attempts.empty()) {
+        // One block per region (a narrow dock reads lists better than a wide table).
+        html += tr("<h4>Regions tried, in order</h4>");
+        int n = 0;
+        const VerdictColours vc = verdictColours(m_view->palette());
+        for (const auto& a : dg.attempts) {
+            const Region* r = sim->platform().findRegion(a.region);
+            const std::uint64_t ps = r ? (r->pageSize ? r->pageSize : sim->platform().pageSize) : 4096;
+            const bool numbers = a.exists && !a.fallbackRegion && r && r->type == RegionType::Cma;
+            const QString verdictColour = a.result.ok ? vc.ok : vc.failed;
+            html += QStringLiteral("<p><b>%1. %2</b> — <span style='color:%3'>%4</span></p>")
+                        .arg(++n)
+                        .arg(esc(a.region), verdictColour, esc(std::string(refusalVerdict(a.result.refusal))));
+            if (numbers) {
+                html += QStringLiteral("<ul>");
+                html += tr("<li>needed: %1</li>").arg(pagesText(a.neededPages, ps));
+                html += tr("<li>free: %1</li>").arg(pagesText(a.freePages, ps));
+                html += tr("<li>largest free run: %1</li>").arg(pagesText(a.largestFree, ps));
+                html += tr("<li>largest hole at the request's alignment: %1</li>").arg(pagesText(a.largestAligned, ps));
+                if (a.pinnedPages)
+                    html += tr("<li>pinned pages in the region: %1</li>").arg(a.pinnedPages);
+                // The number only: what it means for this request is in the verdict below (extfragText()).
+                if (a.extfragIndex >= 0)
+                    html += tr("<li>kernel extfrag index: %1</li>").arg(a.extfragIndex / 1000.0, 0, 'f', 3);
+                html += QStringLiteral("</ul>");
+            }
+            html += QStringLiteral("<p style='margin-left:12px'>%1</p>").arg(esc(a.verdict));
+        }
+        html += tr("<p><small>extfrag: the kernel's fragmentation index for the request's order "
+                   "(towards 0: not enough memory; towards 1: fragmentation). It is not shown when a free block "
+                   "of that order exists.</small></p>");
+    }
+    m_html = html;
+    render();
+    if (m_stepFailed && !m_fitRunning && !m_fitResult && !m_fitCancelled && step < m_autoSearchSteps)
+        findWhatWouldHaveFit();
+}
+
+bool FailureInspector::findWhatWouldHaveFit()
+{
+    const Simulation* sim = m_doc->simulation();
+    if (!sim || !m_step || !m_stepFailed || *m_step >= sim->stepCount())
+        return false;
+    if (m_fitRunning)
+        return true;
+    // The job gets its own copies: the simulation goes away when the next run starts. Only the steps
+    // up to the request matter.
+    struct Inputs
+    {
+        Platform platform;
+        Scenario scenario;
+    };
+    auto inputs = std::make_shared<Inputs>();
+    inputs->platform = sim->platform();
+    const Scenario& sc = sim->scenario();
+    inputs->scenario.name = sc.name;
+    inputs->scenario.symbols = sc.symbols;
+    inputs->scenario.steps.assign(sc.steps.begin(), sc.steps.begin() + std::ptrdiff_t(*m_step) + 1);
+    const std::size_t step = *m_step;
+    auto flag = std::make_shared<std::atomic<bool>>(false);
+    m_fitCancelFlag = flag;
+    m_fitRunning = true;
+    m_fitCancelled = false;
+    m_fitResult.reset();
+    m_fitProgress->setValue(0);
+    render();
+    updateFitControls();
+    m_fitWatcher.setFuture(QtConcurrent::run([inputs, flag, step](QPromise<WouldFitResult>& promise) {
+        promise.setProgressRange(0, 1000);
+        int shown = 0;
+        WouldFitOptions opt;
+        opt.cancel = flag.get();
+        opt.progress = [&](std::uint64_t done, std::uint64_t total) {
+            // The total is an estimate that grows: never move the bar backwards.
+            const int value = total ? int(std::min<std::uint64_t>(done * 1000 / total, 1000)) : 0;
+            if (value > shown) {
+                shown = value;
+                promise.setProgressValue(value);
+            }
+            return !promise.isCanceled();
+        };
+        WouldFitResult r = whatWouldHaveFit(inputs->platform, inputs->scenario, step, opt);
+        if (!r.cancelled)
+            promise.addResult(std::move(r));
+    }));
+    return true;
+}
+
+void FailureInspector::cancelWhatWouldHaveFit()
+{
+    if (!m_fitRunning)
+        return;
+    m_fitCancelled = true;
+    if (m_fitCancelFlag)
+        m_fitCancelFlag->store(true);
+    m_fitWatcher.cancel();
+    // onWouldFitFinished() shows "Cancelled" when the job has stopped.
+}
+
+void FailureInspector::discardWouldFit()
+{
+    if (m_fitCancelFlag)
+        m_fitCancelFlag->store(true);
+    m_fitCancelFlag.reset();
+    if (m_fitRunning)
+        m_fitWatcher.cancel(); // its end is ignored: m_fitRunning is false from here on
+    m_fitRunning = false;
+    m_fitCancelled = false;
+    m_fitResult.reset();
+    updateFitControls();
+}
+
+void FailureInspector::onWouldFitFinished()
+{
+    // A stale end (a discarded job) is ignored: nothing is running, or the watcher follows a newer job.
+    if (!m_fitRunning || !m_fitWatcher.isFinished())
+        return;
+    m_fitRunning = false;
+    const QFuture<WouldFitResult> f = m_fitWatcher.future();
+    if (!m_fitCancelled && !f.isCanceled() && f.resultCount() > 0)
+        m_fitResult = f.result();
+    else
+        m_fitCancelled = true;
+    render();
+    updateFitControls();
+    Q_EMIT whatFitFinished();
+}
+
+void FailureInspector::updateFitControls()
+{
+    m_fitButton->setVisible(m_stepFailed);
+    m_fitButton->setEnabled(m_stepFailed && !m_fitRunning && !m_fitResult);
+    m_fitProgress->setVisible(m_fitRunning);
+    m_fitCancel->setVisible(m_fitRunning);
+}
+
+void FailureInspector::render()
+{
+    // Keep the reader's place when the answer arrives under the explanation.
+    const int scroll = m_view->verticalScrollBar()->value();
+    m_view->setHtml(m_html + whatFitHtml());
+    m_view->verticalScrollBar()->setValue(scroll);
+    updateFitControls();
+}
+
+QString FailureInspector::whatFitHtml() const
+{
+    if (!m_stepFailed)
+        return {};
+    QString html = tr("<h4>What would have fit</h4>");
+    if (m_fitRunning)
+        return html + tr("<p><i>Re-running the history up to this request…</i></p>");
+    if (m_fitCancelled)
+        return html + tr("<p><i>Cancelled.</i></p>");
+    if (!m_fitResult)
+        return html
+            + tr("<p><i>“What would have fit?” re-runs the history up to this request with the other policies "
+                 "and with larger sizes of the first region it tried.</i></p>");
+    const WouldFitResult& r = *m_fitResult;
+    if (!r.error.empty())
+        return html + QStringLiteral("<p>%1</p>").arg(esc(r.error));
+    if (!r.summary.empty())
+        html += QStringLiteral("<p>%1</p>").arg(esc(r.summary));
+    if (!r.policies.empty()) {
+        QString regions;
+        for (const auto& name : r.triedRegions)
+            regions += (regions.isEmpty() ? QString() : QStringLiteral(", ")) + esc(name);
+        html += tr("<p>Policies on %1, the history re-run from step 0:</p>").arg(regions) + QStringLiteral("<ul>");
+        const VerdictColours vc = verdictColours(m_view->palette());
+        for (const auto& row : r.policies) {
+            const QString colour = row.run.succeeds ? vc.ok : row.current ? vc.muted : vc.failed;
+            html += QStringLiteral("<li><span style='color:%1'>%2</span></li>").arg(colour, esc(row.text));
+        }
+        html += QStringLiteral("</ul>");
+    }
+    html += tr("<p><small>%n re-run(s), ", nullptr, int(r.runs))
+        + tr("%n steps simulated.</small></p>", nullptr, int(std::min<std::uint64_t>(r.simulatedSteps, INT_MAX)));
+    return html;
+}
+
+} // namespace cmascope::views

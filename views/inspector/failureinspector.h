@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Explains one allocation request: which map rule matched, which regions were tried in which order,
+// and for each why it refused (needed, free, largest aligned hole, pinned pages, extfrag verdict).
+// For a failed request it can also find what would have fit (another policy, a larger first region),
+// re-running the history off the GUI thread (wouldfit.h).
+#pragma once
+
+#include <cmascope/plan/wouldfit.h>
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTextBrowser;
+
+namespace cmascope::views {
+
+class Document;
+
+class FailureInspector : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit FailureInspector(Document* document, QWidget* parent = nullptr);
+    ~FailureInspector() override;
+
+    /// Shows the explanation of step @p step (an allocation request).
+    void inspect(std::size_t step);
+    std::optional<std::size_t> inspectedStep() const { return m_step; }
+    /// The text shown, as plain text (tests, copy).
+    QString plainText() const;
+
+    /// Starts the "what would have fit" search for the inspected failed request (what the button does).
+    /// Returns false when there is nothing to search (no failed request inspected).
+    bool findWhatWouldHaveFit();
+    /// Stops the running search; "Cancelled" is shown.
+    void cancelWhatWouldHaveFit();
+    bool isSearching() const { return m_fitRunning; }
+    /// The last answer shown, for the inspected request (null: none yet, or discarded).
+    const WouldFitResult* whatFitResult() const { return m_fitResult ? &*m_fitResult : nullptr; }
+    /// Failed requests with at most this many steps before them are searched as soon as they are inspected
+    /// (0 = only with the button). Default 5000.
+    void setAutoSearchLimit(std::size_t steps) { m_autoSearchSteps = steps; }
+
+Q_SIGNALS:
+    /// A search ended (answered or cancelled) and its outcome is shown.
+    void whatFitFinished();
+
+private:
+    void followPosition();
+    void discardWouldFit();
+    void onWouldFitFinished();
+    void render();
+    void updateFitControls();
+    QString whatFitHtml() const;
+
+    Document* m_doc;
+    QTextBrowser* m_view = nullptr;
+    QPushButton* m_fitButton = nullptr;
+    QPushButton* m_fitCancel = nullptr;
+    QProgressBar* m_fitProgress = nullptr;
+    std::optional<std::size_t> m_step;
+    bool m_stepFailed = false; ///< the inspected step is a failed request
+    QString m_html; ///< the explanation; the what-would-have-fit section follows it
+    QFutureWatcher<WouldFitResult> m_fitWatcher;
+    std::shared_ptr<std::atomic<bool>> m_fitCancelFlag;
+    bool m_fitRunning = false;
+    bool m_fitCancelled = false;
+    std::optional<WouldFitResult> m_fitResult;
+    std::size_t m_autoSearchSteps = 5000;
+};
+
+} // namespace cmascope::views

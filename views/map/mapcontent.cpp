@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "map/mapcontent.h"
+
+#include <cmascope/util/units.h>
+
+#include <QHash>
+#include <QObject>
+
+#include <algorithm>
+#include <limits>
+
+namespace cmascope::views {
+
+namespace {
+QString fromView(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+} // namespace
+
+std::uint64_t MapContent::lowestAddress() const
+{
+    std::uint64_t lo = std::numeric_limits<std::uint64_t>::max();
+    for (const auto& b : banks)
+        lo = std::min(lo, b.base);
+    if (banks.isEmpty())
+        for (const auto& r : regions)
+            lo = std::min(lo, r.base);
+    return lo == std::numeric_limits<std::uint64_t>::max() ? 0 : lo;
+}
+
+std::uint64_t MapContent::highestAddress() const
+{
+    std::uint64_t hi = 0;
+    for (const auto& b : banks)
+        hi = std::max(hi, b.base + b.size);
+    if (banks.isEmpty())
+        for (const auto& r : regions)
+            hi = std::max(hi, r.base + r.size);
+    return hi;
+}
+
+MapContent MapContent::fromPlatform(const Platform& platform)
+{
+    MapContent c;
+    c.pageSize = platform.pageSize;
+    for (const auto& b : platform.banks)
+        c.banks.push_back({ QString::fromStdString(b.name), b.base, b.size });
+    for (const auto& r : platform.regions) {
+        std::uint64_t base = 0;
+        if (r.placedBase)
+            base = *r.placedBase;
+        else if (r.placement == Placement::Fixed && r.size && r.placementFailure.empty())
+            base = r.start;
+        else {
+            c.unplaced.push_back(QString::fromStdString(r.name));
+            continue;
+        }
+        MapRegion mr;
+        mr.name = QString::fromStdString(r.name);
+        mr.base = base;
+        mr.size = r.size;
+        mr.pageSize = r.pageSize ? r.pageSize : platform.pageSize;
+        mr.carveout = r.type == RegionType::Carveout;
+        mr.policy = fromView(policyId(r.policy));
+        for (int i = 0; i < c.banks.size(); ++i) {
+            const auto& b = c.banks[i];
+            if (base >= b.base && base - b.base < b.size) {
+                mr.bank = i;
+                break;
+            }
+        }
+        c.regions.push_back(mr);
+    }
+    return c;
+}
+
+MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& state)
+{
+    const Platform& pf = sim.platform();
+    MapContent c = fromPlatform(pf);
+    QVector<int> regionIndex(int(pf.regions.size()), -1);
+    for (int i = 0, ci = 0; i < int(pf.regions.size()); ++i) {
+        if (ci < c.regions.size() && c.regions[ci].name == QString::fromStdString(pf.regions[std::size_t(i)].name))
+            regionIndex[i] = ci++;
+    }
+    const Scenario& sc = sim.scenario();
+    QHash<std::uint32_t, int> ownerOf, kindOf;
+    for (const auto& d : pf.devices) {
+        ownerOf.insert(sc.symbols.find(d.name), int(c.owners.size()));
+        c.owners.push_back(QString::fromStdString(d.name));
+    }
+    for (const auto& k : pf.kinds) {
+        kindOf.insert(sc.symbols.find(k.name), int(c.kinds.size()));
+        c.kinds.push_back(QString::fromStdString(k.name));
+    }
+    auto indexOf = [&](QHash<std::uint32_t, int>& map, QVector<QString>& names, std::uint32_t sym) {
+        auto it = map.find(sym);
+        if (it == map.end()) {
+            it = map.insert(sym, int(names.size()));
+            names.push_back(fromView(sc.symbols.name(sym)));
+        }
+        return *it;
+    };
+    std::size_t total = 0;
+    for (const auto& rt : state.regions)
+        total += rt.live.size();
+    c.chunks.reserve(qsizetype(total));
+    for (const auto& rt : state.regions) {
+        const int ci = regionIndex.value(rt.index, -1);
+        if (ci < 0)
+            continue;
+        MapRegion& region = c.regions[ci];
+        region.firstChunk = int(c.chunks.size());
+        for (const auto& [offset, id] : rt.live) {
+            const ChunkInfo& chunk = sim.chunks()[id];
+            MapChunk mc;
+            mc.base = (rt.basePfn + offset) * rt.pageSize;
+            mc.size = std::uint64_t(chunk.pages) * rt.pageSize;
+            mc.region = ci;
+            if (chunk.originStep < sc.steps.size()) {
+                const Step& origin = sc.steps[chunk.originStep];
+                mc.owner = indexOf(ownerOf, c.owners, origin.device);
+                mc.kind = indexOf(kindOf, c.kinds, origin.kind);
+            }
+            mc.id = id;
+            c.chunks.push_back(mc);
+        }
+        region.chunkCount = int(c.chunks.size()) - region.firstChunk;
+        for (const auto& [offset, pages] : rt.pinned)
+            c.pinned.push_back({ (rt.basePfn + offset) * rt.pageSize, pages * rt.pageSize, ci });
+    }
+
+    // The ghost of the request that just failed: as many pages as it needed, laid at the start of the
+    // largest free run of the last region tried, so it visibly overhangs the hole it did not fit.
+    if (state.position > 0 && state.position <= sim.stepCount()) {
+        const StepRecord& rec = sim.records()[state.position - 1];
+        const Step& step = sc.steps[state.position - 1];
+        const bool request = step.type == StepType::Allocate || step.type == StepType::Refused;
+        if (rec.outcome == Outcome::Failed && request && rec.region < state.regions.size()) {
+            const auto& rt = state.regions[rec.region];
+            const int ci = regionIndex.value(rec.region, -1);
+            if (ci >= 0 && !rt.fallback && !rt.carveout) {
+                std::uint64_t bestStart = 0, bestLen = 0;
+                for (const auto& [offset, length] : rt.occupancy.runs())
+                    if (length > bestLen) {
+                        bestStart = offset;
+                        bestLen = length;
+                    }
+                // Allocate asks for bytes; a refused request from a trace counts pages.
+                const std::uint64_t needed =
+                    step.type == StepType::Refused ? step.size : pagesFor(step.size, rt.pageSize);
+                const std::uint64_t base = (rt.basePfn + bestStart) * rt.pageSize;
+                // An absurd request (near 2^64 bytes) is drawn to the end of the address space, never wrapped.
+                const std::uint64_t ghostBytes =
+                    std::min(checkedMul(needed, rt.pageSize).value_or(kU64Max), kU64Max - base);
+                c.ghost = MapRange { base, ghostBytes, ci };
+                if (bestLen)
+                    c.largestHole = MapRange { base, bestLen * rt.pageSize, ci };
+                c.ghostText = QObject::tr("failed (%3): %1 pages needed, largest hole %2 pages")
+                                  .arg(needed)
+                                  .arg(bestLen)
+                                  .arg(fromView(refusalVerdict(rec.refusal)));
+            }
+        }
+    }
+
+    const Simulation* simPtr = &sim;
+    c.describeChunk = [simPtr](quint32 id) -> QString {
+        if (id >= simPtr->chunks().size())
+            return {};
+        const ChunkInfo& ch = simPtr->chunks()[id];
+        const Scenario& s = simPtr->scenario();
+        if (ch.originStep >= s.steps.size())
+            return {};
+        const Step& origin = s.steps[ch.originStep];
+        const QString kind = origin.kind ? QStringLiteral("/") + fromView(s.symbols.name(origin.kind)) : QString();
+        const QString label = origin.label
+            ? QStringLiteral(" '") + fromView(s.symbols.name(origin.label)) + QLatin1Char('\'')
+            : QString();
+        return QObject::tr("%1%2%3, allocated at step %4")
+            .arg(fromView(s.symbols.name(origin.device)), kind, label)
+            .arg(ch.originStep);
+    };
+    return c;
+}
+
+} // namespace cmascope::views

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What the memory map shows: banks, regions, chunks, pinned pages and the ghost of a failed request,
+// in physical addresses. A plain value built from the core's platform and simulation state.
+#pragma once
+
+#include <cmascope/model/platform.h>
+#include <cmascope/sim/simulator.h>
+
+#include <QString>
+#include <QVector>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace cmascope::views {
+
+struct MapBank
+{
+    QString name;
+    std::uint64_t base = 0;
+    std::uint64_t size = 0;
+};
+
+struct MapRegion
+{
+    QString name;
+    std::uint64_t base = 0;
+    std::uint64_t size = 0;
+    std::uint64_t pageSize = 4096;
+    int bank = -1; ///< index into MapContent::banks, -1 = outside every bank
+    bool carveout = false;
+    QString policy;
+    int firstChunk = 0; ///< this region's chunks are chunks[firstChunk, firstChunk + chunkCount), by address
+    int chunkCount = 0;
+};
+
+/// An allocated chunk. Deliberately small (no strings): a map may hold 100 000 of them.
+struct MapChunk
+{
+    std::uint64_t base = 0;
+    std::uint64_t size = 0;
+    int region = -1;
+    int owner = 0; ///< device index into MapContent::owners
+    int kind = 0; ///< kind index into MapContent::kinds
+    quint32 id = 0xFFFFFFFF; ///< the simulator's chunk id
+};
+
+/// A physical range inside a region (pinned pages, the ghost, the largest hole).
+struct MapRange
+{
+    std::uint64_t base = 0;
+    std::uint64_t size = 0;
+    int region = -1;
+};
+
+struct MapContent
+{
+    QVector<MapBank> banks;
+    QVector<MapRegion> regions;
+    QVector<MapChunk> chunks;
+    QVector<QString> owners; ///< device names, for the legend and tooltips
+    QVector<QString> kinds; ///< kind names ("" = no kind)
+    QVector<QString> unplaced; ///< regions that have no address (size 0, or placement failed)
+    QVector<MapRange> pinned;
+    /// The request that just failed, drawn where it would have needed to go (at the largest hole).
+    std::optional<MapRange> ghost;
+    std::optional<MapRange> largestHole;
+    QString ghostText;
+    std::uint64_t pageSize = 4096; ///< the platform's page size (PFNs on the ruler)
+    /// Tooltip text for a chunk id (device, kind, label, size, step allocated). May be empty.
+    std::function<QString(quint32)> describeChunk;
+
+    /// Lowest bank base and highest bank end (or region extent if there are no banks).
+    std::uint64_t lowestAddress() const;
+    std::uint64_t highestAddress() const;
+
+    /// Builds the content of a platform whose regions have been placed (Region::placedBase), or are
+    /// fixed. Regions without an address are listed in `unplaced`.
+    static MapContent fromPlatform(const Platform& platform);
+
+    /// The platform of @p sim plus what is live in @p state. The ghost shows when the step just executed
+    /// (state.position - 1) is a failed request. @p sim must outlive the content (describeChunk uses it).
+    static MapContent fromSimulation(const Simulation& sim, const SimState& state);
+};
+
+} // namespace cmascope::views

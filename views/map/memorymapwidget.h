@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The memory map: banks as tracks over one physical address axis, regions inside them, allocated
+// chunks coloured by device or kind; or a block grid (rows of pages, like a bitmap) for teaching.
+// Custom-painted with a level-of-detail model: when chunks are narrower than a few pixels, every pixel
+// column is aggregated (dominant owner, share used), so the cost follows the pixels, not the chunks.
+#pragma once
+
+#include "map/addressaxis.h"
+#include "map/mapcontent.h"
+
+#include <QImage>
+#include <QWidget>
+
+class QRubberBand;
+
+namespace cmascope::views {
+
+class Document;
+struct MapStyle;
+
+class MemoryMapWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Layout { Linear, Grid };
+    enum class ColourBy { Device, Kind };
+
+    explicit MemoryMapWidget(QWidget* parent = nullptr);
+    ~MemoryMapWidget() override;
+
+    /// Follows @p document: the state at its current step, its selected chunk. The zoom is kept while
+    /// stepping and reset when the platform changes.
+    void setDocument(Document* document);
+    void setContent(MapContent content);
+    const MapContent& content() const { return m_content; }
+    const AddressAxis& axis() const { return m_axis; }
+
+    void setLayoutMode(Layout layout);
+    Layout layoutMode() const { return m_layout; }
+    void setColourBy(ColourBy by);
+    ColourBy colourBy() const { return m_colourBy; }
+    /// Names and colours of what the chunks are coloured by (for a legend).
+    QVector<QPair<QString, QColor>> legend() const;
+
+    /// Chunk id highlighted as selected (0xFFFFFFFF = none).
+    void setSelectedChunk(quint32 id);
+    quint32 selectedChunk() const { return m_selected; }
+
+    /// Linear layout: the rectangle (widget coordinates) of the track of bank @p index.
+    QRectF trackRect(int bankIndex) const;
+    /// Grid layout: the rectangle of region @p index's grid, and pages per row / per cell.
+    QRectF gridRect(int regionIndex) const;
+    /// The address under a widget position (linear: x only; grid: the page cell), or nullopt.
+    std::optional<std::uint64_t> addressAtPos(QPointF pos) const;
+    /// Linear layout: the address under a widget x coordinate.
+    std::uint64_t addressAt(double x) const;
+    /// Index of the region drawn under @p pos, or -1.
+    int regionAt(QPointF pos) const;
+    /// Index (into content().chunks) of the chunk drawn under @p pos, or -1.
+    int chunkAt(QPointF pos) const;
+
+    /// Writes what the map shows now to @p path: SVG for ".svg", otherwise a raster image by suffix.
+    /// @p size defaults to the widget's size. False (with nothing written) when the file cannot be written.
+    bool exportImage(const QString& path, QSize size = {});
+
+    QSize sizeHint() const override { return { 900, 320 }; }
+    QSize minimumSizeHint() const override { return { 240, 120 }; }
+
+public Q_SLOTS:
+    void zoomIn();
+    void zoomOut();
+    void fitAll();
+    /// Shows the hull of all placed regions with a margin (the initial view).
+    void zoomToRegions();
+    void zoomToRegion(int regionIndex);
+    /// Shows bank @p bankIndex whole (double-click its label): its regions may be slivers on the shared axis.
+    void zoomToBank(int bankIndex);
+    /// The bank whose label (left of the tracks) is at @p pos, or -1.
+    int bankLabelAt(QPointF pos) const;
+    /// The bank's name as its label shows it: elided in the middle to the margin's width.
+    QString bankLabelText(int bankIndex) const;
+    /// The label's tooltip: the full name and the bank's range.
+    QString bankToolTip(int bankIndex) const;
+    /// What the map says instead of drawing when the platform has no bank (why, and what to do); empty
+    /// when there is something to draw.
+    QString emptyMessage() const;
+    /// Shows the physical range [begin, end) (clamped to the banks).
+    void setView(quint64 begin, quint64 end);
+
+Q_SIGNALS:
+    /// The address under the mouse changed (for the status bar).
+    void hoveredAddressChanged(quint64 address, const QString& description);
+    void viewChanged();
+    /// What is drawn changed (new content, layout or colouring): the legend follows this.
+    void contentChanged();
+    /// The user clicked a chunk (or empty space: 0xFFFFFFFF).
+    void chunkClicked(quint32 id);
+    /// The user Ctrl+dragged across a bank: a new region is wanted at [base, base + size).
+    void regionDrawn(quint64 base, quint64 size);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    struct GridGeometry
+    {
+        QRectF rect; ///< the cells' area
+        std::uint64_t pagesPerCell = 1;
+        int columns = 1;
+        int rows = 1;
+        double cell = 1.0; ///< cell edge in logical pixels
+    };
+
+    QRectF plotRect() const;
+    double trackHeight() const;
+    void updateAxisWidth();
+    void refreshFromDocument(bool resetView);
+    void layoutGrid();
+    QString describe(QPointF pos) const;
+    int colourKey(const MapChunk& c) const { return m_colourBy == ColourBy::Device ? c.owner : c.kind; }
+    void paintRuler(QPainter& p, const MapStyle& style);
+    void paintLinear(QPainter& p, const MapStyle& style);
+    void paintRegionChunks(QPainter& p, const MapStyle& style, const MapRegion& r, const QRectF& area);
+    void paintGrid(QPainter& p, const MapStyle& style);
+    void paintOverlays(QPainter& p, const MapStyle& style, const MapRange& range, const QRectF& area);
+
+    MapContent m_content;
+    AddressAxis m_axis;
+    Layout m_layout = Layout::Linear;
+    ColourBy m_colourBy = ColourBy::Device;
+    QVector<GridGeometry> m_grid; ///< per region, for the grid layout
+    bool m_dragging = false;
+    bool m_dragMoved = false;
+    bool m_rubberBanding = false;
+    bool m_drawingRegion = false; ///< the rubber band draws a new region (Ctrl+drag) instead of zooming
+    QPointF m_lastDragPos;
+    QPointF m_pressPos;
+    QRubberBand* m_rubberBand = nullptr;
+    Document* m_doc = nullptr;
+    quint32 m_selected = 0xFFFFFFFF;
+    mutable QImage m_scanline; ///< reused LOD buffer
+};
+
+} // namespace cmascope::views

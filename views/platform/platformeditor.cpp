@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "platform/platformeditor.h"
+
+#include "common/document.h"
+#include "platform/platformmodels.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolTip>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace cmascope::views {
+
+using EditorKind = PlatformTableModel::EditorKind;
+
+// ---- delegate ------------------------------------------------------------------------------------------
+
+QWidget* PlatformItemDelegate::createEditor(
+    QWidget* parent, const QStyleOptionViewItem& option, const QModelIndex& index) const
+{
+    const auto kind = EditorKind(index.data(PlatformTableModel::EditorRole).toInt());
+    switch (kind) {
+    case EditorKind::Choice: {
+        auto* combo = new QComboBox(parent);
+        combo->addItems(index.data(PlatformTableModel::ChoicesRole).toStringList());
+        // A choice is complete when it is made: commit at once rather than on focus loss.
+        auto* self = const_cast<PlatformItemDelegate*>(this);
+        connect(combo, &QComboBox::activated, self, [self, combo] {
+            Q_EMIT self->commitData(combo);
+            Q_EMIT self->closeEditor(combo);
+        });
+        return combo;
+    }
+    case EditorKind::Integer: {
+        auto* spin = new QSpinBox(parent);
+        spin->setRange(
+            index.data(PlatformTableModel::MinimumRole).toInt(), index.data(PlatformTableModel::MaximumRole).toInt());
+        spin->setSpecialValueText(index.data(PlatformTableModel::NoneTextRole).toString());
+        spin->setAlignment(Qt::AlignRight);
+        return spin;
+    }
+    case EditorKind::Text:
+    case EditorKind::Size:
+    case EditorKind::Address: {
+        QWidget* editor = QStyledItemDelegate::createEditor(parent, option, index);
+        if (auto* line = qobject_cast<QLineEdit*>(editor)) {
+            line->setPlaceholderText(index.data(PlatformTableModel::PlaceholderRole).toString());
+            if (kind != EditorKind::Text)
+                line->setAlignment(Qt::AlignRight);
+        }
+        return editor;
+    }
+    case EditorKind::None:
+    case EditorKind::Check:
+        break;
+    }
+    return nullptr;
+}
+
+void PlatformItemDelegate::setEditorData(QWidget* editor, const QModelIndex& index) const
+{
+    if (auto* combo = qobject_cast<QComboBox*>(editor)) {
+        const QString text = index.data(Qt::EditRole).toString();
+        int i = combo->findText(text);
+        if (i < 0) { // a value the choices do not offer (an unknown owner): keep it selectable
+            combo->insertItem(0, text);
+            i = 0;
+        }
+        combo->setCurrentIndex(i);
+        return;
+    }
+    if (auto* spin = qobject_cast<QSpinBox*>(editor)) {
+        spin->setValue(index.data(Qt::EditRole).toInt());
+        return;
+    }
+    QStyledItemDelegate::setEditorData(editor, index);
+}
+
+void PlatformItemDelegate::setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const
+{
+    if (auto* combo = qobject_cast<QComboBox*>(editor)) {
+        model->setData(index, combo->currentText(), Qt::EditRole);
+        return;
+    }
+    if (auto* spin = qobject_cast<QSpinBox*>(editor)) {
+        spin->interpretText();
+        model->setData(index, spin->value(), Qt::EditRole);
+        return;
+    }
+    QStyledItemDelegate::setModelData(editor, model, index);
+}
+
+// ---- editor --------------------------------------------------------------------------------------------
+
+namespace {
+constexpr int kTabCount = 5;
+
+int tabIndex(PlatformEditor::Tab tab)
+{
+    return int(tab);
+}
+
+std::optional<PlatformEditor::Tab> tabForCollection(const QString& collection)
+{
+    static const char* const names[kTabCount] = { "banks", "regions", "devices", "kinds", "rules" };
+    for (int i = 0; i < kTabCount; ++i) {
+        if (collection == QLatin1String(names[i]))
+            return PlatformEditor::Tab(i);
+    }
+    return std::nullopt;
+}
+} // namespace
+
+PlatformEditor::PlatformEditor(Document* document, QWidget* parent)
+    : QWidget(parent)
+    , m_doc(document)
+{
+    // The diagnostics first: the tables read their marks when they refresh.
+    m_diagnostics = new PlatformDiagnostics(m_doc, this);
+    m_models[tabIndex(Tab::Banks)] = new BankTableModel(m_doc, m_diagnostics, this);
+    m_models[tabIndex(Tab::Regions)] = new RegionTableModel(m_doc, m_diagnostics, this);
+    m_models[tabIndex(Tab::Devices)] = new DeviceTableModel(m_doc, m_diagnostics, this);
+    m_models[tabIndex(Tab::Kinds)] = new KindTableModel(m_doc, m_diagnostics, this);
+    m_models[tabIndex(Tab::Map)] = new RuleTableModel(m_doc, m_diagnostics, this);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    layout->addWidget(splitter);
+
+    auto* top = new QWidget(splitter);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    m_tabs = new QTabWidget(top);
+    m_tabs->setDocumentMode(true);
+    topLayout->addWidget(m_tabs);
+
+    for (int i = 0; i < kTabCount; ++i) {
+        auto* view = new QTableView(m_tabs);
+        view->setModel(m_models[std::size_t(i)]);
+        view->setItemDelegate(new PlatformItemDelegate(view)); // one per view: views share no delegate
+        view->setSelectionMode(QAbstractItemView::SingleSelection);
+        view->setSelectionBehavior(QAbstractItemView::SelectItems);
+        view->setEditTriggers(
+            QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
+        view->setAlternatingRowColors(true);
+        view->setWordWrap(false);
+        view->horizontalHeader()->setStretchLastSection(true);
+        view->horizontalHeader()->setHighlightSections(false);
+        view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+        view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+        // Never less than the header and three rows, however long the message below the table gets.
+        view->setMinimumHeight(view->horizontalHeader()->sizeHint().height()
+            + 3 * view->verticalHeader()->defaultSectionSize() + 2 * view->frameWidth());
+        m_views[std::size_t(i)] = view;
+        connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this, &PlatformEditor::updateButtons);
+        connect(m_models[std::size_t(i)], &PlatformTableModel::editRejected, this,
+            [this, view](const QModelIndex& index, const QString& reason) {
+                showMessage(reason);
+                if (index.isValid() && view->isVisible()) {
+                    const QRect cell = view->visualRect(index);
+                    QToolTip::showText(view->viewport()->mapToGlobal(cell.bottomLeft()), reason, view, cell);
+                }
+            });
+    }
+    m_tabs->addTab(m_views[0], tr("Banks"));
+    m_tabs->addTab(m_views[1], tr("Regions"));
+    m_tabs->addTab(m_views[2], tr("Devices"));
+    m_tabs->addTab(m_views[3], tr("Kinds"));
+    m_tabs->addTab(m_views[4], tr("Map"));
+    m_tabs->setCurrentIndex(tabIndex(Tab::Regions));
+    connect(m_tabs, &QTabWidget::currentChanged, this, &PlatformEditor::updateButtons);
+    connect(view(Tab::Regions)->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex& current) { Q_EMIT regionSelected(current.isValid() ? current.row() : -1); });
+
+    auto* buttons = new QHBoxLayout;
+    m_add = new QPushButton(tr("&Add"), top);
+    m_remove = new QPushButton(tr("&Remove"), top);
+    m_up = new QPushButton(tr("&Up"), top);
+    m_down = new QPushButton(tr("Do&wn"), top);
+    m_add->setToolTip(tr("Add an item after the current one (Insert)"));
+    m_remove->setToolTip(tr("Remove the current item (Delete)"));
+    m_up->setToolTip(tr("Move the current item up: regions and rules are tried in order (Alt+Up)"));
+    m_down->setToolTip(tr("Move the current item down (Alt+Down)"));
+    for (QPushButton* b : { m_add, m_remove, m_up, m_down }) {
+        b->setAutoDefault(false);
+        buttons->addWidget(b);
+    }
+    buttons->addStretch(1);
+    topLayout->addLayout(buttons);
+    connect(m_add, &QPushButton::clicked, this, &PlatformEditor::addItem);
+    connect(m_remove, &QPushButton::clicked, this, &PlatformEditor::removeItem);
+    connect(m_up, &QPushButton::clicked, this, &PlatformEditor::moveUp);
+    connect(m_down, &QPushButton::clicked, this, &PlatformEditor::moveDown);
+
+    // Keyboard: only while focus is in the editor, so they never clash with the main window's shortcuts.
+    const auto shortcut = [this](const QKeySequence& key, void (PlatformEditor::*slot)()) {
+        auto* action = new QAction(this);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+    };
+    shortcut(QKeySequence(Qt::Key_Insert), &PlatformEditor::addItem);
+    shortcut(QKeySequence(QKeySequence::Delete), &PlatformEditor::removeItem);
+    shortcut(QKeySequence(Qt::ALT | Qt::Key_Up), &PlatformEditor::moveUp);
+    shortcut(QKeySequence(Qt::ALT | Qt::Key_Down), &PlatformEditor::moveDown);
+
+    m_message = new QLabel(top);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette pal = m_message->palette();
+    pal.setColor(QPalette::WindowText, QColor(0xd0, 0x30, 0x30));
+    m_message->setPalette(pal);
+    m_message->hide();
+    topLayout->addWidget(m_message);
+
+    auto* bottom = new QWidget(splitter);
+    auto* bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 0, 0, 0);
+    m_summary = new QLabel(bottom);
+    bottomLayout->addWidget(m_summary);
+    m_problems = new QListView(bottom);
+    m_problems->setModel(m_diagnostics);
+    m_problems->setWordWrap(true);
+    m_problems->setUniformItemSizes(false);
+    m_problems->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_problems->setToolTip(tr("Double-click a message to select the cell it is about"));
+    bottomLayout->addWidget(m_problems);
+    connect(m_problems, &QListView::activated, this, [this](const QModelIndex& index) { showDiagnostic(index.row()); });
+
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    splitter->setCollapsible(0, false);
+
+    connect(m_diagnostics, &PlatformDiagnostics::refreshed, this, [this] {
+        // A new project (open, demo, import) starts with an empty undo stack: fit the columns to it.
+        if (m_doc->undoStack()->count() == 0)
+            fitColumns();
+        showMessage({});
+        updateProblems();
+        updateButtons();
+    });
+    fitColumns();
+    updateProblems();
+    updateButtons();
+}
+
+PlatformEditor::~PlatformEditor()
+{
+    // Deleting the children can still signal (an open cell editor commits on focus loss, selections
+    // change): nothing may reach this half-destroyed widget.
+    m_diagnostics->disconnect(this);
+    for (std::size_t i = 0; i < m_views.size(); ++i) {
+        m_models[i]->disconnect(this);
+        m_views[i]->selectionModel()->disconnect(this);
+    }
+    m_tabs->disconnect(this);
+    m_problems->disconnect(this);
+}
+
+QAbstractItemModel* PlatformEditor::model(Tab tab) const
+{
+    return m_models[std::size_t(tabIndex(tab))];
+}
+
+PlatformTableModel* PlatformEditor::tableModel(Tab tab) const
+{
+    return m_models[std::size_t(tabIndex(tab))];
+}
+
+QTableView* PlatformEditor::view(Tab tab) const
+{
+    return m_views[std::size_t(tabIndex(tab))];
+}
+
+PlatformEditor::Tab PlatformEditor::currentTab() const
+{
+    return Tab(m_tabs->currentIndex());
+}
+
+void PlatformEditor::setCurrentTab(Tab tab)
+{
+    m_tabs->setCurrentIndex(tabIndex(tab));
+}
+
+QString PlatformEditor::message() const
+{
+    return m_message->text();
+}
+
+void PlatformEditor::fitColumns()
+{
+    // Room for a validation mark (icon) that may appear in any cell later.
+    const int markRoom = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this) + 6;
+    for (QTableView* v : m_views) {
+        v->resizeColumnsToContents();
+        for (int c = 0; c + 1 < v->model()->columnCount(); ++c)
+            v->setColumnWidth(c, v->columnWidth(c) + markRoom);
+    }
+}
+
+void PlatformEditor::showMessage(const QString& text)
+{
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+}
+
+int PlatformEditor::currentRow() const
+{
+    const QModelIndex current = view(currentTab())->currentIndex();
+    return current.isValid() ? current.row() : -1;
+}
+
+void PlatformEditor::updateButtons()
+{
+    const PlatformTableModel* m = tableModel(currentTab());
+    const int row = currentRow();
+    const int rows = m->rowCount();
+    m_remove->setEnabled(row >= 0 && row < rows);
+    m_up->setVisible(m->isOrdered());
+    m_down->setVisible(m->isOrdered());
+    m_up->setEnabled(m->isOrdered() && row > 0 && row < rows);
+    m_down->setEnabled(m->isOrdered() && row >= 0 && row + 1 < rows);
+}
+
+void PlatformEditor::updateProblems()
+{
+    const int errors = m_diagnostics->count(Severity::Error);
+    const int warnings = m_diagnostics->count(Severity::Warning) + m_diagnostics->count(Severity::Info);
+    m_summary->setText(tr("<b>Problems:</b> %1").arg(m_diagnostics->summary().toHtmlEscaped()));
+
+    // Tab titles: the item count, and an icon when a cell of the tab is marked.
+    static const char* const titles[kTabCount] = { QT_TR_NOOP("Banks"), QT_TR_NOOP("Regions"), QT_TR_NOOP("Devices"),
+        QT_TR_NOOP("Kinds"), QT_TR_NOOP("Map") };
+    std::array<int, kTabCount> worst;
+    worst.fill(-1);
+    for (const auto& e : m_diagnostics->entries()) {
+        for (const auto& t : e.targets) {
+            if (const auto tab = tabForCollection(t.collection)) {
+                int& w = worst[std::size_t(tabIndex(*tab))];
+                w = w < 0 ? int(e.diagnostic.severity) : std::min(w, int(e.diagnostic.severity));
+            }
+        }
+    }
+    QStyle* st = style();
+    for (int i = 0; i < kTabCount; ++i) {
+        m_tabs->setTabText(i, tr("%1 (%2)").arg(tr(titles[i])).arg(m_models[std::size_t(i)]->rowCount()));
+        QIcon icon;
+        if (worst[std::size_t(i)] == int(Severity::Error))
+            icon = st->standardIcon(QStyle::SP_MessageBoxCritical);
+        else if (worst[std::size_t(i)] == int(Severity::Warning))
+            icon = st->standardIcon(QStyle::SP_MessageBoxWarning);
+        m_tabs->setTabIcon(i, icon);
+    }
+    m_summary->setToolTip(errors + warnings > 0 ? tr("Double-click a message to select the cell it is about")
+                                                : tr("validate() of the core finds nothing wrong with this platform"));
+}
+
+void PlatformEditor::selectItem(Tab tab, int row, int column)
+{
+    PlatformTableModel* m = tableModel(tab);
+    const QModelIndex index = m->index(row, std::max(0, column));
+    if (!index.isValid())
+        return;
+    setCurrentTab(tab);
+    QTableView* v = view(tab);
+    v->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+    v->scrollTo(index);
+    v->setFocus(Qt::OtherFocusReason);
+}
+
+bool PlatformEditor::showDiagnostic(int row)
+{
+    const auto& entries = m_diagnostics->entries();
+    if (row < 0 || row >= int(entries.size()))
+        return false;
+    const auto& e = entries[std::size_t(row)];
+    if (e.targets.empty()) {
+        // "banks" (the collection as a whole): show its tab at least.
+        if (const auto tab = tabForCollection(QString::fromStdString(e.diagnostic.path)))
+            setCurrentTab(*tab);
+        return false;
+    }
+    const auto& t = e.targets.front();
+    const auto tab = tabForCollection(t.collection);
+    if (!tab || t.row < 0 || t.row >= tableModel(*tab)->rowCount())
+        return false;
+    selectItem(*tab, t.row, tableModel(*tab)->columnForField(t.row, t.field));
+    return true;
+}
+
+int PlatformEditor::addRegionAt(quint64 base, quint64 size)
+{
+    auto* regions = static_cast<RegionTableModel*>(tableModel(Tab::Regions));
+    const int row = regions->addFixedRegion(base, size);
+    if (row >= 0)
+        selectItem(Tab::Regions, row, RegionTableModel::Name);
+    return row;
+}
+
+void PlatformEditor::addItem()
+{
+    const Tab tab = currentTab();
+    const int current = currentRow();
+    const int row = tableModel(tab)->addItem(current >= 0 ? current + 1 : -1);
+    if (row >= 0)
+        selectItem(tab, row, 0);
+}
+
+void PlatformEditor::removeItem()
+{
+    const Tab tab = currentTab();
+    const int row = currentRow();
+    const int column = std::max(0, view(tab)->currentIndex().column());
+    PlatformTableModel* m = tableModel(tab);
+    if (!m->removeItem(row))
+        return;
+    if (m->rowCount() > 0)
+        selectItem(tab, std::min(row, m->rowCount() - 1), column);
+}
+
+void PlatformEditor::moveUp()
+{
+    moveCurrent(-1);
+}
+
+void PlatformEditor::moveDown()
+{
+    moveCurrent(+1);
+}
+
+void PlatformEditor::moveCurrent(int delta)
+{
+    const Tab tab = currentTab();
+    const QModelIndex current = view(tab)->currentIndex();
+    if (!tableModel(tab)->moveItem(current.isValid() ? current.row() : -1, delta))
+        return;
+    // The model moved the row (rowsMoved): the current index followed it. Make sure it stays visible.
+    view(tab)->scrollTo(view(tab)->currentIndex());
+    updateButtons();
+}
+
+} // namespace cmascope::views
