@@ -30,7 +30,8 @@ def functions(path):
                 end += 1
             name = " ".join(l.strip() for l in lines[start:i])
             m = re.search(r"([\w:~<>=!+\-*/\[\]]+)\s*\(", name)
-            yield (m.group(1) if m else name[:60]), start + 1, end - start + 1
+            if not re.match(r"(template\s*<.*>\s*)?(class|struct|union|enum|namespace)\b", name):
+                yield (m.group(1) if m else name[:60]), start + 1, end - start + 1
             i = end
         i += 1
 
