@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mainwindow.h"
 
-#include "backgroundjob.h"
 #include "charts/chartspanel.h"
 #include "common/document.h"
 #include "demos.h"
@@ -41,7 +40,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QPromise>
 #include <QScopedValueRollback>
 #include <QSettings>
 #include <QStackedWidget>
@@ -98,21 +96,24 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_summaryLabel);
+    // One progress bar and Cancel button for the run and the window's file jobs (open, save, import, replay,
+    // export): both are JobTrackers (views/common/jobtracker.h).
+    m_fileJobs = new views::JobTracker(this);
     connect(m_cancel, &QToolButton::clicked, m_doc, &views::Document::cancelRun);
-    m_jobs = new BackgroundJob(m_progress, m_cancel, m_summaryLabel, this);
+    connect(m_cancel, &QToolButton::clicked, m_fileJobs, &views::JobTracker::cancel);
+    connect(m_fileJobs, &views::JobTracker::progressChanged, this, &MainWindow::showProgress);
+    connect(m_fileJobs, &views::JobTracker::runningChanged, this, &MainWindow::updateBusy);
     connect(m_map, &views::MemoryMapWidget::hoveredAddressChanged, this, [this](quint64, const QString& description) {
         m_hoverLabel->setText(description.section(QLatin1Char('\n'), 0, 0));
     });
     connect(m_doc, &views::Document::runStarted, this, [this] {
-        m_progress->setValue(0);
-        m_progress->setVisible(true);
-        m_cancel->setVisible(true);
+        showProgress(0, 1000);
+        updateBusy();
         m_summaryLabel->setText(tr("Running…"));
     });
-    connect(m_doc, &views::Document::runProgress, this, [this](int done, int) { m_progress->setValue(done); });
+    connect(m_doc, &views::Document::runProgress, this, &MainWindow::showProgress);
     connect(m_doc, &views::Document::runFinished, this, [this] {
-        m_progress->setVisible(false);
-        m_cancel->setVisible(false);
+        updateBusy();
         updateSummary();
         rebuildFilterChoices();
         // Only kernel traces carry times: no empty Time column for projects.
@@ -523,20 +524,45 @@ void MainWindow::createActions()
 template <typename T, typename Work>
 bool MainWindow::runJob(const QString& text, Work work, std::optional<T>& result, bool quiet, const QString& title)
 {
-    if (!m_jobs->start<T>(text, std::move(work), [&result](std::optional<T> r) { result = std::move(r); })) {
+    if (m_fileJobs->isRunning()) {
         m_lastError = tr("Another file is being opened or saved; wait for it or cancel it.");
         if (!quiet)
             QMessageBox::information(this, title, m_lastError);
         return false;
     }
-    m_jobs->wait();
+    m_summaryLabel->setText(text);
+    QString error;
+    m_fileJobs->start(std::move(work), [&result, &error](views::JobResult<T> r) {
+        result = std::move(r.value);
+        error = r.error;
+    });
+    m_fileJobs->waitForIdle(); // the event loop runs meanwhile: the window paints, Cancel works
     updateSummary();
+    if (!error.isEmpty()) {
+        m_lastError = tr("%1: %2").arg(title, error);
+        if (!quiet)
+            QMessageBox::critical(this, title, error);
+        return false;
+    }
     if (!result) {
         m_lastError = tr("Cancelled.");
         statusBar()->showMessage(tr("%1: cancelled").arg(title), 8000);
         return false;
     }
     return true;
+}
+
+void MainWindow::showProgress(int done, int total)
+{
+    m_progress->setRange(0, total);
+    m_progress->setValue(done);
+}
+
+void MainWindow::updateBusy()
+{
+    const bool busy = m_doc->isRunning() || m_fileJobs->isRunning();
+    m_progress->setVisible(busy);
+    m_cancel->setVisible(busy);
 }
 
 bool MainWindow::openProject(const QString& path, bool quiet)
@@ -551,25 +577,23 @@ bool MainWindow::openProject(const QString& path, bool quiet)
     const QString name = QFileInfo(path).fileName();
     if (!runJob<Loaded>(
             tr("Opening %1…").arg(name),
-            [path](QPromise<Loaded>& promise) {
+            [path](const Progress& progress) {
                 Loaded l;
                 QFile f(path);
                 QByteArray data;
                 if (!f.open(QIODevice::ReadOnly)) {
                     l.ioError = QStringLiteral("%1: %2").arg(path, f.errorString());
-                } else {
-                    const qint64 size = f.size();
-                    promise.setProgressRange(0, 1000);
-                    while (!f.atEnd() && !promise.isCanceled()) {
-                        data += f.read(1 << 20);
-                        promise.setProgressValue(size > 0 ? int(qint64(data.size()) * 1000 / size) : 0);
-                    }
-                    promise.setProgressRange(0, 0); // parsing: busy
-                    if (!promise.isCanceled())
-                        l.result = parseProject(std::string_view(data.constData(), std::size_t(data.size())));
+                    return l;
                 }
-                if (!promise.isCanceled())
-                    promise.addResult(std::move(l));
+                const auto size = std::uint64_t(std::max<qint64>(f.size(), 0));
+                while (!f.atEnd()) {
+                    data += f.read(1 << 20);
+                    if (!progress(std::uint64_t(data.size()), size))
+                        return l; // cancelled: the tracker drops it
+                }
+                if (progress(0, 0)) // parsing: busy
+                    l.result = parseProject(std::string_view(data.constData(), std::size_t(data.size())));
+                return l;
             },
             loaded, quiet, tr("Cannot open project")))
         return false;
@@ -621,7 +645,7 @@ bool MainWindow::saveProjectAs(const QString& path, bool quiet)
     if (!runJob<std::optional<std::string>>(
             tr("Saving %1…").arg(QFileInfo(path).fileName()),
             [file = path.toStdString(), project = m_doc->project()](
-                QPromise<std::optional<std::string>>& promise) { promise.addResult(saveProjectFile(file, project)); },
+                const Progress&) { return saveProjectFile(file, project); },
             error, quiet, tr("Cannot save project")))
         return false;
     if (*error) {
@@ -670,7 +694,7 @@ bool MainWindow::maybeSave()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (m_jobs->isBusy()) { // the window waits for it: stop it first
+    if (m_fileJobs->isRunning()) { // the window waits for it: stop it first
         m_cancel->click();
         statusBar()->showMessage(tr("Cancelling… close again when it has stopped"), 5000);
         event->ignore();
@@ -762,7 +786,7 @@ void MainWindow::openTraceDialog()
 
 void MainWindow::openTrace(const QString& path, bool wait)
 {
-    if (m_jobs->isBusy())
+    if (m_fileJobs->isRunning())
         return;
     ReplayInputs inputs;
     // A boot log beside the trace gives the areas' exact geometry (cma: Reserved ... at ...).
@@ -777,13 +801,19 @@ void MainWindow::openTrace(const QString& path, bool wait)
             break;
         }
     }
-    auto done = [this, path](std::optional<ReplayFileResult> loaded) {
-        if (!loaded) {
+    auto done = [this, path](views::JobResult<ReplayFileResult> loaded) {
+        if (loaded.failed()) {
+            m_lastError = loaded.error;
+            QMessageBox::critical(this, tr("Cannot replay trace"), loaded.error);
+            updateSummary();
+            return;
+        }
+        if (!loaded.ok()) {
             statusBar()->showMessage(tr("Loading %1 was cancelled").arg(QFileInfo(path).fileName()), 8000);
             updateSummary();
             return;
         }
-        ReplayFileResult r = std::move(*loaded);
+        ReplayFileResult r = std::move(*loaded.value);
         const QString error = QString::fromStdString(r.error.empty() ? r.result.error : r.error);
         if (!r.ok() || !error.isEmpty()) {
             m_lastError = error;
@@ -810,21 +840,12 @@ void MainWindow::openTrace(const QString& path, bool wait)
         statusBar()->showMessage(message, 20000);
     };
     const std::string file = path.toStdString();
-    auto work = [file, inputs](QPromise<ReplayFileResult>& promise) {
-        promise.setProgressRange(0, 1000);
-        ReplayFileResult r =
-            replayTraceFile(file, inputs, ReplayOptions {}, [&promise](std::uint64_t done, std::uint64_t total) {
-                promise.setProgressValue(total ? int(done * 1000 / total) : 0);
-                return !promise.isCanceled();
-            });
-        if (!promise.isCanceled())
-            promise.addResult(std::move(r));
-    };
-    // The window's one job pattern (BackgroundJob): progress bar, Cancel, result back on the GUI thread.
-    const bool started = m_jobs->start<ReplayFileResult>(
-        tr("Reading %1…").arg(QFileInfo(path).fileName()), std::move(work), std::move(done));
-    if (started && wait)
-        m_jobs->wait();
+    auto work = [file, inputs](
+                    const Progress& progress) { return replayTraceFile(file, inputs, ReplayOptions {}, progress); };
+    m_summaryLabel->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
+    m_fileJobs->start(std::move(work), std::move(done));
+    if (wait)
+        m_fileJobs->waitForIdle();
 }
 
 void MainWindow::importDialog(bool ontoCurrentBoard)
@@ -854,31 +875,28 @@ bool MainWindow::importConfiguration(
         base = m_doc->project().platform;
     if (!runJob<Imported>(
             tr("Importing %1…").arg(QFileInfo(path).fileName()),
-            [path, base, memory](QPromise<Imported>& promise) {
+            [path, base, memory](const Progress& progress) {
                 Imported r;
                 QFile f(path);
                 if (!f.open(QIODevice::ReadOnly)) {
                     r.error = QStringLiteral("%1: %2").arg(path, f.errorString());
-                    promise.addResult(std::move(r));
-                    return;
+                    return r;
                 }
                 const QByteArray data = f.readAll();
                 const std::string_view content(data.constData(), std::size_t(data.size()));
                 const auto format = guessConfigFormat(QFileInfo(path).fileName().toStdString(), content);
                 if (!format) {
                     r.error = tr("%1: not a configuration cmascope can read").arg(path);
-                    promise.addResult(std::move(r));
-                    return;
+                    return r;
                 }
                 ImportOptions options;
                 options.sourceName = QFileInfo(path).fileName().toStdString();
                 if (base)
                     options.base = &*base;
                 options.memory = memory;
-                options.cancelled = [&promise] { return promise.isCanceled(); };
+                options.cancelled = [&progress] { return !progress(0, 0); };
                 r.result = importConfig(content, *format, options);
-                if (!promise.isCanceled())
-                    promise.addResult(std::move(r));
+                return r;
             },
             imported, quiet, tr("Cannot import")))
         return false;
@@ -1013,26 +1031,25 @@ QString MainWindow::writeEventLogCsv(const QString& path)
     std::vector<int> rows(std::size_t(m_stepProxy->rowCount()));
     for (int r = 0; r < m_stepProxy->rowCount(); ++r)
         rows[std::size_t(r)] = m_stepProxy->mapToSource(m_stepProxy->index(r, 0)).row();
-    const auto guard = connect(m_doc, &views::Document::runAboutToStart, m_jobs, &BackgroundJob::cancelAndWait);
+    const auto guard = connect(m_doc, &views::Document::runAboutToStart, m_fileJobs, [this] {
+        m_fileJobs->cancel();
+        m_fileJobs->waitForIdle();
+    });
     std::optional<QString> error;
     const bool done = runJob<QString>(
         tr("Exporting the event log…"),
         [csv = std::move(csv), rows = std::move(rows), model = static_cast<const QAbstractItemModel*>(m_stepModel),
-            appendRecord, file = path.toStdString()](QPromise<QString>& promise) mutable {
-            promise.setProgressRange(0, 1000);
+            appendRecord, file = path.toStdString()](const Progress& progress) mutable {
             for (std::size_t i = 0; i < rows.size(); ++i) {
-                if (i % 4096 == 0) {
-                    if (promise.isCanceled())
-                        return;
-                    promise.setProgressValue(int(i * 1000 / rows.size()));
-                }
+                if (i % 4096 == 0 && !progress(i, rows.size()))
+                    return QString();
                 QStringList row;
                 for (int c = 0; c < model->columnCount(); ++c)
                     row << model->index(rows[i], c).data().toString();
                 appendRecord(csv, row);
             }
             const auto err = writeFileAtomically(file, csv);
-            promise.addResult(err ? QString::fromStdString(*err) : QString());
+            return err ? QString::fromStdString(*err) : QString();
         },
         error, true, tr("Cannot export"));
     disconnect(guard);

@@ -25,6 +25,7 @@ struct ReplayResult;
 namespace cmascope::views {
 class ChartsPanel;
 class Document;
+class JobTracker;
 class PlatformEditor;
 class FailureInspector;
 class MemoryMapWidget;
@@ -36,7 +37,6 @@ class WhatIfPanel;
 
 namespace cmascope::app {
 
-class BackgroundJob;
 class StartPage;
 
 class MainWindow : public QMainWindow
@@ -129,10 +129,13 @@ private:
 
     /// Restores the layout, colouring, map window, scenario and step saved in a project's "view".
     void applyViewState(const QString& json);
-    /// Runs @p work off the GUI thread as a BackgroundJob and waits for it with the event loop running;
-    /// false (m_lastError set; a message box titled @p title unless @p quiet) when busy or cancelled.
+    /// Runs @p work (work(const Progress&) -> T) off the GUI thread as a file job and waits for it with the
+    /// event loop running; false (m_lastError set; a message box titled @p title unless @p quiet) when busy,
+    /// cancelled or failed.
     template <typename T, typename Work>
     bool runJob(const QString& text, Work work, std::optional<T>& result, bool quiet, const QString& title);
+    void showProgress(int done, int total);
+    void updateBusy(); ///< the progress bar and Cancel show while the run or a file job runs
 
     views::Document* m_doc = nullptr;
     QString m_lastError;
@@ -145,7 +148,7 @@ private:
     bool m_layoutRestored = false; ///< the saved dock layout was restored
     bool m_defaultDockSizes = false; ///< applyDefaultDockSizes() ran
     bool m_followingStep = false; ///< followCurrentStep() is moving the event log's selection
-    BackgroundJob* m_jobs = nullptr;
+    views::JobTracker* m_fileJobs = nullptr; ///< open, save, import, replay, export: one at a time
     QStackedWidget* m_central = nullptr;
     StartPage* m_startPage = nullptr;
     views::TimelineWidget* m_timeline = nullptr;

@@ -2,6 +2,7 @@
 #include "charts/chartspanel.h"
 
 #include "common/document.h"
+#include "common/jobtracker.h"
 #include "common/textformat.h"
 
 #include <QApplication>
@@ -15,7 +16,6 @@
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QPromise>
 #include <QRubberBand>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -34,7 +34,6 @@
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -252,6 +251,7 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
     : QWidget(parent)
     , m_doc(document)
     , d(std::make_unique<Charts>())
+    , m_jobs(new JobTracker(this))
 {
     // Controls: region, order (fragmentation), grouping (usage), whole run, status.
     m_regionBox = new QComboBox(this);
@@ -426,9 +426,10 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
     m_tabs->addTab(d->views[FreeExtentSizes], tr("Free extent sizes"));
     m_tabs->addTab(d->views[UsageByOwner], tr("Usage by owner"));
 
-    connect(&m_watcher, &QFutureWatcherBase::finished, this, &ChartsPanel::onSeriesFinished);
-    connect(&m_watcher, &QFutureWatcherBase::progressValueChanged, this,
-        [this](int v) { m_status->setText(tr("Computing… %1%").arg(v / 10)); });
+    connect(m_jobs, &JobTracker::progressChanged, this, [this](int done, int total) {
+        if (total > 0)
+            m_status->setText(tr("Computing… %1%").arg(done * 100 / total));
+    });
     connect(m_regionBox, &QComboBox::currentIndexChanged, this, [this](int i) {
         if (i < 0)
             return;
@@ -446,11 +447,8 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
         [this](int i) { setGrouping(i == 1 ? Grouping::ByKind : Grouping::ByDevice); });
     connect(m_wholeRun, &QToolButton::clicked, this, &ChartsPanel::resetStepRange);
     connect(m_tabs, &QTabWidget::currentChanged, this, &ChartsPanel::onTabChanged);
-    // A new project or platform edit replaces the simulation right after projectChanged: the series job
-    // must have stopped reading it by then.
-    connect(m_doc, &Document::projectChanged, this, &ChartsPanel::cancelAndWait);
-    // ...and so does any new run (scenario switch, rerun): stop reading the simulation before it goes.
-    connect(m_doc, &Document::runAboutToStart, this, &ChartsPanel::cancelAndWait);
+    // The series job keeps the simulation it reads alive (Document::sharedSimulation()); a new run makes
+    // its result out of date, so it is cancelled (and its result dropped) when the run starts.
     connect(m_doc, &Document::runStarted, this, &ChartsPanel::onRunStarted);
     connect(m_doc, &Document::runFinished, this, &ChartsPanel::onRunFinished);
     connect(m_doc, &Document::positionChanged, this, [this] {
@@ -467,10 +465,7 @@ ChartsPanel::ChartsPanel(Document* document, QWidget* parent)
         onRunStarted();
 }
 
-ChartsPanel::~ChartsPanel()
-{
-    cancelAndWait();
-}
+ChartsPanel::~ChartsPanel() = default;
 
 ChartsPanel::Chart ChartsPanel::currentChart() const
 {
@@ -525,27 +520,17 @@ std::size_t ChartsPanel::rangeLast() const
 
 bool ChartsPanel::isComputing() const
 {
-    return m_pending;
+    return m_jobs->isRunning();
 }
 
 void ChartsPanel::waitForSeries()
 {
-    while (m_pending) {
-        m_watcher.waitForFinished();
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
-}
-
-void ChartsPanel::cancelAndWait()
-{
-    m_restart = false;
-    m_watcher.cancel();
-    m_watcher.waitForFinished();
+    m_jobs->waitForIdle();
 }
 
 void ChartsPanel::onRunStarted()
 {
-    cancelAndWait();
+    m_jobs->cancel();
     m_series.reset();
     m_zoomed = false;
     showSeries();
@@ -607,54 +592,35 @@ void ChartsPanel::rebuildRegions()
 
 void ChartsPanel::recompute()
 {
-    const Simulation* sim = m_doc->simulation();
+    std::shared_ptr<const Simulation> sim = m_doc->sharedSimulation();
     const std::uint16_t r = region();
     if (!sim || r == kNoRegion) {
-        cancelAndWait();
+        m_jobs->cancel();
         m_series.reset();
         showSeries();
         return;
     }
-    if (m_watcher.isRunning()) {
-        m_restart = true; // started again when the running job has noticed the cancel
-        m_watcher.cancel();
-        return;
-    }
-    m_restart = false;
-    m_pending = true;
     MetricSeriesOptions opt;
     opt.first = m_zoomed ? m_rangeFirst : 0;
     opt.last = m_zoomed ? m_rangeLast : sim->stepCount();
     opt.maxPoints = kMaxPoints;
     opt.order = order();
     m_status->setText(tr("Computing…"));
-    m_watcher.setFuture(QtConcurrent::run([sim, r, opt](QPromise<MetricSeries>& promise) {
-        promise.setProgressRange(0, 1000);
-        auto series = computeMetricSeries(*sim, r, opt, [&promise](std::size_t done, std::size_t total) {
-            promise.setProgressValue(total ? int(done * 1000 / total) : 1000);
-            return !promise.isCanceled();
+    // A series still being computed is cancelled and its result dropped (JobTracker).
+    m_jobs->start([sim = std::move(sim), r, opt](
+                      const Progress& progress) { return computeMetricSeries(*sim, r, opt, progress); },
+        [this](JobResult<std::optional<MetricSeries>> result) {
+            if (result.ok() && *result.value) {
+                m_series = std::move(**result.value);
+                m_status->clear();
+            } else {
+                m_series.reset();
+                if (result.failed())
+                    m_status->setText(tr("The charts could not be computed: %1").arg(result.error));
+            }
+            showSeries();
+            Q_EMIT seriesUpdated();
         });
-        if (series)
-            promise.addResult(std::move(*series));
-    }));
-}
-
-void ChartsPanel::onSeriesFinished()
-{
-    m_pending = false;
-    if (m_restart) {
-        recompute();
-        return;
-    }
-    const QFuture<MetricSeries> f = m_watcher.future();
-    if (!f.isCanceled() && f.resultCount() > 0) {
-        m_series = f.result();
-        m_status->clear();
-    } else {
-        m_series.reset();
-    }
-    showSeries();
-    Q_EMIT seriesUpdated();
 }
 
 QList<QPointF> ChartsPanel::plotPoints(Plot plot) const

@@ -11,7 +11,6 @@
 
 #include <cmascope/sim/metricseries.h>
 
-#include <QFutureWatcher>
 #include <QList>
 #include <QPointF>
 #include <QStringList>
@@ -29,6 +28,7 @@ class QToolButton;
 namespace cmascope::views {
 
 class Document;
+class JobTracker;
 
 class ChartsPanel : public QWidget
 {
@@ -113,8 +113,6 @@ private:
     void onRunFinished();
     void rebuildRegions();
     void recompute();
-    void onSeriesFinished();
-    void cancelAndWait();
     void showSeries();
     void updateCursor();
     void onTabChanged();
@@ -128,6 +126,7 @@ private:
 
     Document* m_doc;
     std::unique_ptr<Charts> d;
+    JobTracker* m_jobs = nullptr; ///< the metric series of the charted region
     QComboBox* m_regionBox = nullptr;
     QSpinBox* m_orderBox = nullptr;
     QLabel* m_orderSize = nullptr;
@@ -141,9 +140,6 @@ private:
     std::size_t m_rangeLast = 0;
     bool m_zoomed = false;
     std::optional<MetricSeries> m_series;
-    QFutureWatcher<MetricSeries> m_watcher;
-    bool m_restart = false;
-    bool m_pending = false;
     bool m_histogramDirty = true; ///< the at-step charts are brought up to date when shown
     bool m_usageDirty = true;
     std::string m_regionName; ///< kept across runs: the user's choice survives an edit

@@ -2,10 +2,8 @@
 #include "common/document.h"
 
 #include <QCoreApplication>
-#include <QPromise>
 #include <QUndoCommand>
 #include <QUndoStack>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -34,18 +32,15 @@ private:
 Document::Document(QObject* parent)
     : QObject(parent)
     , m_undo(new QUndoStack(this))
+    , m_jobs(new JobTracker(this))
 {
     connect(m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
-    connect(&m_watcher, &QFutureWatcherBase::finished, this, &Document::onRunFinished);
-    connect(&m_watcher, &QFutureWatcherBase::progressValueChanged, this,
-        [this](int value) { Q_EMIT runProgress(value, m_watcher.progressMaximum()); });
+    connect(m_jobs, &JobTracker::progressChanged, this, &Document::runProgress);
 }
 
 Document::~Document()
 {
     Q_EMIT runAboutToStart();
-    cancelRun();
-    m_watcher.waitForFinished();
 }
 
 QString stepPositionText(std::size_t position, std::size_t count)
@@ -118,13 +113,7 @@ void Document::setScenarioIndex(int index)
 
 void Document::startRun()
 {
-    if (m_watcher.isRunning()) {
-        // Let the running job notice the cancel; a new run starts when it has finished.
-        m_restartRun = true;
-        m_watcher.cancel();
-        return;
-    }
-    m_restartRun = false;
+    // A run still under way is cancelled and its result dropped (JobTracker): the new one replaces it.
     Q_EMIT runAboutToStart();
     // A rerun of the same project (an edit, undo/redo) stays at the current step; where a run was pending
     // or failed, the position it should have shown is kept.
@@ -142,63 +131,35 @@ void Document::startRun()
         : Scenario {};
     auto created = Simulation::create(m_placed, std::move(scenario));
     if (auto* err = std::get_if<std::string>(&created)) {
+        m_jobs->cancel();
         m_runError = QString::fromStdString(*err);
         Q_EMIT runFinished();
         return;
     }
+    // The worker owns the simulation until it has run; then it is shared, read-only, with every view and
+    // worker that asks (sharedSimulation()).
     auto sim = std::make_shared<Simulation>(std::move(std::get<Simulation>(created)));
-    m_runPending = true;
+    m_jobs->start(
+        [sim](const Progress& progress) {
+            sim->run(progress);
+            return std::shared_ptr<const Simulation>(sim);
+        },
+        [this](JobResult<std::shared_ptr<const Simulation>> result) { onRunFinished(std::move(result)); });
     Q_EMIT runStarted();
-    m_watcher.setFuture(QtConcurrent::run([sim](QPromise<std::shared_ptr<Simulation>>& promise) {
-        promise.setProgressRange(0, 1000);
-        const bool done = sim->run([&promise](std::size_t doneSteps, std::size_t total) {
-            promise.setProgressValue(total ? int(doneSteps * 1000 / total) : 1000);
-            return !promise.isCanceled();
-        });
-        if (done)
-            promise.addResult(sim);
-    }));
 }
 
-void Document::onRunFinished()
+void Document::onRunFinished(JobResult<std::shared_ptr<const Simulation>> result)
 {
-    m_runPending = false;
-    const auto future = m_watcher.future();
-    if (m_restartRun) {
-        startRun();
-        return;
-    }
-    if (future.isCanceled() || future.resultCount() == 0) {
-        if (m_runError.isEmpty())
-            m_runError = tr("The run was cancelled.");
+    if (!result.ok()) {
+        m_runError = result.failed() ? tr("The run failed: %1").arg(result.error) : tr("The run was cancelled.");
         Q_EMIT runFinished();
         return;
     }
-    // The shared_ptr is the only owner left once the job has ended: take the simulation out of it.
-    m_sim = std::make_unique<Simulation>(std::move(*future.result()));
+    m_sim = std::move(*result.value);
     m_failures = 0;
     for (const auto& r : m_sim->records())
         m_failures += r.outcome == Outcome::Failed;
-    const std::size_t steps = m_sim->stepCount();
-    switch (m_next) {
-    case NextPosition::FirstStep:
-        m_position = std::min<std::size_t>(positionAfterStep(0), steps);
-        break;
-    case NextPosition::FirstFailure: {
-        const auto& records = m_sim->records();
-        const auto failed = std::find_if(
-            records.begin(), records.end(), [](const StepRecord& r) { return r.outcome == Outcome::Failed; });
-        m_position = std::min<std::size_t>(
-            positionAfterStep(failed == records.end() ? 0 : std::size_t(failed - records.begin())), steps);
-        break;
-    }
-    case NextPosition::LastStep:
-        m_position = steps;
-        break;
-    case NextPosition::Position:
-        m_position = std::min(m_nextPosition, steps);
-        break;
-    }
+    m_position = firstPosition();
     m_next = NextPosition::Position;
     m_nextPosition = m_position;
     m_state = m_sim->stateAt(m_position);
@@ -206,21 +167,40 @@ void Document::onRunFinished()
     Q_EMIT positionChanged(m_position);
 }
 
+std::size_t Document::firstPosition() const
+{
+    const std::size_t steps = m_sim->stepCount();
+    switch (m_next) {
+    case NextPosition::FirstStep:
+        return std::min<std::size_t>(positionAfterStep(0), steps);
+    case NextPosition::FirstFailure: {
+        const auto& records = m_sim->records();
+        const auto failed = std::find_if(
+            records.begin(), records.end(), [](const StepRecord& r) { return r.outcome == Outcome::Failed; });
+        return std::min<std::size_t>(
+            positionAfterStep(failed == records.end() ? 0 : std::size_t(failed - records.begin())), steps);
+    }
+    case NextPosition::LastStep:
+        return steps;
+    case NextPosition::Position:
+        break;
+    }
+    return std::min(m_nextPosition, steps);
+}
+
+bool Document::isRunning() const
+{
+    return m_jobs->isRunning();
+}
+
 void Document::cancelRun()
 {
-    m_restartRun = false;
-    if (m_watcher.isRunning())
-        m_watcher.cancel();
+    m_jobs->cancel();
 }
 
 void Document::waitForRun()
 {
-    // The watcher reports the end through a queued event: process events until onRunFinished() ran
-    // (and any restart it started has finished too).
-    while (m_runPending) {
-        m_watcher.waitForFinished();
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
+    m_jobs->waitForIdle();
 }
 
 void Document::setPosition(std::size_t position)
@@ -240,7 +220,7 @@ void Document::setPosition(std::size_t position)
 
 void Document::showPositionWhenRun(std::size_t position)
 {
-    if (m_runPending || !m_sim) {
+    if (isRunning() || !m_sim) {
         m_next = NextPosition::Position;
         m_nextPosition = position;
         return;

@@ -4,11 +4,12 @@
 // current step every view follows, the selected chunk, and the undo stack of edits.
 #pragma once
 
+#include "common/jobtracker.h"
+
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/sim/simulator.h>
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
@@ -76,10 +77,12 @@ public:
 
     /// The finished run, or null while it runs (or if it could not start; see runError()).
     const Simulation* simulation() const { return m_sim.get(); }
+    /// The same, shared: a worker keeps it alive and reads it (a run simulation is immutable; simulator.h).
+    std::shared_ptr<const Simulation> sharedSimulation() const { return m_sim; }
     QString runError() const { return m_runError; }
     /// Failed requests in the finished run (counted once when it finishes).
     std::size_t failureCount() const { return m_failures; }
-    bool isRunning() const { return m_watcher.isRunning(); }
+    bool isRunning() const;
     void cancelRun();
     /// Blocks until the current run has finished (tests, headless rendering).
     void waitForRun();
@@ -110,8 +113,9 @@ Q_SIGNALS:
     void projectReplaced();
     void pathChanged();
     void modifiedChanged(bool modified);
-    /// The current simulation is about to be destroyed (a new run starts, or the document goes away):
-    /// anything reading it from another thread must stop now. Emitted before runStarted().
+    /// The current simulation is about to be replaced (a new run starts, or the document goes away): work
+    /// computed from it is out of date. Workers keep their sharedSimulation() alive, so nothing has to wait
+    /// for them. Emitted before runStarted().
     void runAboutToStart();
     void runStarted();
     void runProgress(int done, int total);
@@ -124,7 +128,9 @@ private:
     friend class PlatformEditCommand;
     void applyPlatform(const Platform& platform);
     void startRun();
-    void onRunFinished();
+    void onRunFinished(JobResult<std::shared_ptr<const Simulation>> result);
+    /// Where a finished run is shown first (m_next).
+    std::size_t firstPosition() const;
 
     Project m_project;
     Platform m_placed;
@@ -132,11 +138,9 @@ private:
     QString m_path;
     QUndoStack* m_undo = nullptr;
     int m_scenarioIndex = 0;
-    std::unique_ptr<Simulation> m_sim;
+    std::shared_ptr<const Simulation> m_sim;
     QString m_runError;
-    QFutureWatcher<std::shared_ptr<Simulation>> m_watcher;
-    bool m_restartRun = false;
-    bool m_runPending = false; ///< a run was started and onRunFinished() has not handled it yet
+    JobTracker* m_jobs = nullptr; ///< the run
     std::size_t m_position = 0;
     /// Where the next finished run is shown: a project's start, or the position (Position) kept across a
     /// rerun after an edit (clamped to the new step count).

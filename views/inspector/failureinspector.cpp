@@ -2,17 +2,16 @@
 #include "inspector/failureinspector.h"
 
 #include "common/document.h"
+#include "common/jobtracker.h"
 #include "common/textformat.h"
 
 #include <QHBoxLayout>
 #include <QPalette>
 #include <QProgressBar>
-#include <QPromise>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <climits>
 
@@ -50,6 +49,7 @@ QString pagesText(std::uint64_t pages, std::uint64_t pageSize)
 FailureInspector::FailureInspector(Document* document, QWidget* parent)
     : QWidget(parent)
     , m_doc(document)
+    , m_fitJobs(new JobTracker(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -76,8 +76,7 @@ FailureInspector::FailureInspector(Document* document, QWidget* parent)
     layout->addLayout(fitRow);
     connect(m_fitButton, &QPushButton::clicked, this, &FailureInspector::findWhatWouldHaveFit);
     connect(m_fitCancel, &QPushButton::clicked, this, &FailureInspector::cancelWhatWouldHaveFit);
-    connect(&m_fitWatcher, &QFutureWatcherBase::finished, this, &FailureInspector::onWouldFitFinished);
-    connect(&m_fitWatcher, &QFutureWatcherBase::progressValueChanged, m_fitProgress, &QProgressBar::setValue);
+    connect(m_fitJobs, &JobTracker::progressChanged, m_fitProgress, &QProgressBar::setValue);
 
     connect(m_doc, &Document::positionChanged, this, &FailureInspector::followPosition);
     // A new run (another platform or scenario) makes any answer stale.
@@ -106,12 +105,7 @@ FailureInspector::FailureInspector(Document* document, QWidget* parent)
     render();
 }
 
-FailureInspector::~FailureInspector()
-{
-    // The job owns copies of what it reads; stop it so it does not outlive the application.
-    discardWouldFit();
-    m_fitWatcher.waitForFinished();
-}
+FailureInspector::~FailureInspector() = default;
 
 QString FailureInspector::plainText() const
 {
@@ -214,46 +208,40 @@ bool FailureInspector::findWhatWouldHaveFit()
         return false;
     if (m_fitRunning)
         return true;
-    // The job gets its own copies: the simulation goes away when the next run starts. Only the steps
-    // up to the request matter.
-    struct Inputs
-    {
-        Platform platform;
-        Scenario scenario;
-    };
-    auto inputs = std::make_shared<Inputs>();
-    inputs->platform = sim->platform();
-    const Scenario& sc = sim->scenario();
-    inputs->scenario.name = sc.name;
-    inputs->scenario.symbols = sc.symbols;
-    inputs->scenario.steps.assign(sc.steps.begin(), sc.steps.begin() + std::ptrdiff_t(*m_step) + 1);
-    const std::size_t step = *m_step;
-    auto flag = std::make_shared<std::atomic<bool>>(false);
-    m_fitCancelFlag = flag;
+    // The job keeps the simulation it reads alive and copies, on its own thread, the steps up to the
+    // request: only they matter.
     m_fitRunning = true;
     m_fitCancelled = false;
+    m_fitError.clear();
     m_fitResult.reset();
     m_fitProgress->setValue(0);
     render();
     updateFitControls();
-    m_fitWatcher.setFuture(QtConcurrent::run([inputs, flag, step](QPromise<WouldFitResult>& promise) {
-        promise.setProgressRange(0, 1000);
-        int shown = 0;
+    auto work = [sim = m_doc->sharedSimulation(), step = *m_step](const Progress& progress) {
+        Scenario prefix;
+        prefix.name = sim->scenario().name;
+        prefix.symbols = sim->scenario().symbols;
+        prefix.steps.assign(sim->scenario().steps.begin(), sim->scenario().steps.begin() + std::ptrdiff_t(step) + 1);
         WouldFitOptions opt;
-        opt.cancel = flag.get();
-        opt.progress = [&](std::uint64_t done, std::uint64_t total) {
-            // The total is an estimate that grows: never move the bar backwards.
-            const int value = total ? int(std::min<std::uint64_t>(done * 1000 / total, 1000)) : 0;
-            if (value > shown) {
-                shown = value;
-                promise.setProgressValue(value);
-            }
-            return !promise.isCanceled();
+        // The total is an estimate that grows: never move the bar backwards.
+        opt.progress = [&progress, shown = std::uint64_t(0)](std::uint64_t done, std::uint64_t total) mutable {
+            shown = std::max(shown, total ? std::min<std::uint64_t>(done * 1000 / total, 1000) : 0);
+            return progress(shown, 1000);
         };
-        WouldFitResult r = whatWouldHaveFit(inputs->platform, inputs->scenario, step, opt);
-        if (!r.cancelled)
-            promise.addResult(std::move(r));
-    }));
+        return whatWouldHaveFit(sim->platform(), prefix, step, opt);
+    };
+    m_fitJobs->start(std::move(work), [this](JobResult<WouldFitResult> result) {
+        m_fitRunning = false;
+        if (result.ok() && !result.value->cancelled)
+            m_fitResult = std::move(*result.value);
+        else if (result.failed())
+            m_fitError = result.error;
+        else
+            m_fitCancelled = true;
+        render();
+        updateFitControls();
+        Q_EMIT whatFitFinished();
+    });
     return true;
 }
 
@@ -261,40 +249,18 @@ void FailureInspector::cancelWhatWouldHaveFit()
 {
     if (!m_fitRunning)
         return;
-    m_fitCancelled = true;
-    if (m_fitCancelFlag)
-        m_fitCancelFlag->store(true);
-    m_fitWatcher.cancel();
-    // onWouldFitFinished() shows "Cancelled" when the job has stopped.
+    m_fitJobs->cancel(); // the handler shows "Cancelled" when the job has stopped
 }
 
 void FailureInspector::discardWouldFit()
 {
-    if (m_fitCancelFlag)
-        m_fitCancelFlag->store(true);
-    m_fitCancelFlag.reset();
-    if (m_fitRunning)
-        m_fitWatcher.cancel(); // its end is ignored: m_fitRunning is false from here on
+    // Another step or a new run makes the answer stale: the running search is dropped unseen.
+    m_fitJobs->discard();
     m_fitRunning = false;
     m_fitCancelled = false;
+    m_fitError.clear();
     m_fitResult.reset();
     updateFitControls();
-}
-
-void FailureInspector::onWouldFitFinished()
-{
-    // A stale end (a discarded job) is ignored: nothing is running, or the watcher follows a newer job.
-    if (!m_fitRunning || !m_fitWatcher.isFinished())
-        return;
-    m_fitRunning = false;
-    const QFuture<WouldFitResult> f = m_fitWatcher.future();
-    if (!m_fitCancelled && !f.isCanceled() && f.resultCount() > 0)
-        m_fitResult = f.result();
-    else
-        m_fitCancelled = true;
-    render();
-    updateFitControls();
-    Q_EMIT whatFitFinished();
 }
 
 void FailureInspector::updateFitControls()
@@ -323,6 +289,8 @@ QString FailureInspector::whatFitHtml() const
         return html + tr("<p><i>Re-running the history up to this request…</i></p>");
     if (m_fitCancelled)
         return html + tr("<p><i>Cancelled.</i></p>");
+    if (!m_fitError.isEmpty())
+        return html + tr("<p>The search failed: %1</p>").arg(esc(m_fitError.toStdString()));
     if (!m_fitResult)
         return html
             + tr("<p><i>“What would have fit?” re-runs the history up to this request with the other policies "

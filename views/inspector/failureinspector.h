@@ -7,10 +7,8 @@
 
 #include <cmascope/plan/wouldfit.h>
 
-#include <QFutureWatcher>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -22,6 +20,7 @@ class QTextBrowser;
 namespace cmascope::views {
 
 class Document;
+class JobTracker;
 
 class FailureInspector : public QWidget
 {
@@ -55,7 +54,6 @@ Q_SIGNALS:
 private:
     void followPosition();
     void discardWouldFit();
-    void onWouldFitFinished();
     void render();
     void updateFitControls();
     QString whatFitHtml() const;
@@ -68,10 +66,10 @@ private:
     std::optional<std::size_t> m_step;
     bool m_stepFailed = false; ///< the inspected step is a failed request
     QString m_html; ///< the explanation; the what-would-have-fit section follows it
-    QFutureWatcher<WouldFitResult> m_fitWatcher;
-    std::shared_ptr<std::atomic<bool>> m_fitCancelFlag;
+    JobTracker* m_fitJobs = nullptr; ///< the would-fit search
     bool m_fitRunning = false;
     bool m_fitCancelled = false;
+    QString m_fitError; ///< the search threw: its text
     std::optional<WouldFitResult> m_fitResult;
     std::size_t m_autoSearchSteps = 5000;
 };

@@ -21,7 +21,6 @@
 #include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -45,11 +44,11 @@ QString refusalText(Refusal r)
 }
 
 /// Project mode, on a worker thread: the scenario on the variant platform, compared with the original run.
-WhatIfOutcome runProjectWhatIf(const Platform& variantPf, const Scenario& scenario,
-    const std::vector<StepRecord>& baseline, const QString& title, const std::atomic<bool>& cancel,
-    QPromise<WhatIfOutcome>& promise)
+WhatIfOutcome runProjectWhatIf(
+    const Platform& variantPf, const Simulation& base, const QString& title, const Progress& progress)
 {
     WhatIfOutcome out;
+    const Scenario& scenario = base.scenario();
     auto created = Simulation::create(variantPf, scenario);
     if (auto* err = std::get_if<std::string>(&created)) {
         out.error = QCoreApplication::translate("WhatIfPanel", "The variant cannot be simulated: %1")
@@ -57,15 +56,9 @@ WhatIfOutcome runProjectWhatIf(const Platform& variantPf, const Scenario& scenar
         return out;
     }
     Simulation& sim = std::get<Simulation>(created);
-    const bool done = sim.run([&](std::size_t doneSteps, std::size_t total) {
-        promise.setProgressValue(total ? int(doneSteps * 1000 / total) : 1000);
-        return !cancel.load() && !promise.isCanceled();
-    });
-    if (!done) {
-        out.error = QCoreApplication::translate("WhatIfPanel", "Cancelled.");
-        return out;
-    }
-    const RunComparison c = compareRuns(baseline, sim.records(), variantPf.regions.size());
+    if (!sim.run(progress))
+        return out; // cancelled: the tracker reports it
+    const RunComparison c = compareRuns(base.records(), sim.records(), variantPf.regions.size());
     auto regionName = [&](std::uint16_t r) {
         return r < variantPf.regions.size() ? QString::fromStdString(variantPf.regions[r].name) : QString();
     };
@@ -116,18 +109,13 @@ WhatIfOutcome runProjectWhatIf(const Platform& variantPf, const Scenario& scenar
 }
 
 /// Trace mode, on a worker thread: the recorded requests and releases under the spec.
-WhatIfOutcome runTraceWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const QString& title,
-    const std::atomic<bool>& cancel, QPromise<WhatIfOutcome>& promise)
+WhatIfOutcome runTraceWhatIf(
+    const ReplayResult& replay, const WhatIfSpec& spec, const QString& title, const Progress& progress)
 {
     WhatIfOutcome out;
-    const WhatIfResult w = runWhatIf(replay, spec, [&](std::uint64_t done, std::uint64_t total) {
-        promise.setProgressValue(total ? int(done * 1000 / total) : 1000);
-        return !cancel.load() && !promise.isCanceled();
-    });
-    if (w.cancelled) {
-        out.error = QCoreApplication::translate("WhatIfPanel", "Cancelled.");
-        return out;
-    }
+    const WhatIfResult w = runWhatIf(replay, spec, progress);
+    if (w.cancelled)
+        return out; // the tracker reports it
     if (!w.error.empty()) {
         out.error = QString::fromStdString(w.error);
         return out;
@@ -264,6 +252,7 @@ QVariant WhatIfModel::headerData(int section, Qt::Orientation orientation, int r
 WhatIfPanel::WhatIfPanel(Document* doc, QWidget* parent)
     : QWidget(parent)
     , m_doc(doc)
+    , m_jobs(new JobTracker(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -332,8 +321,7 @@ WhatIfPanel::WhatIfPanel(Document* doc, QWidget* parent)
     connect(m_size, &QLineEdit::returnPressed, this, [this] { run(); });
     connect(m_cancelButton, &QPushButton::clicked, this, &WhatIfPanel::cancel);
     connect(m_applyButton, &QPushButton::clicked, this, [this] { applyToProject(); });
-    connect(&m_watcher, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
-    connect(&m_watcher, &QFutureWatcherBase::finished, this, &WhatIfPanel::onFinished);
+    connect(m_jobs, &JobTracker::progressChanged, m_progress, &QProgressBar::setValue);
     // Selecting a row makes that request the current step of every view.
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& idx) {
         if (!idx.isValid())
@@ -351,13 +339,7 @@ WhatIfPanel::WhatIfPanel(Document* doc, QWidget* parent)
     updateButtons();
 }
 
-WhatIfPanel::~WhatIfPanel()
-{
-    if (m_cancelFlag)
-        m_cancelFlag->store(true);
-    m_watcher.cancel();
-    m_watcher.waitForFinished();
-}
+WhatIfPanel::~WhatIfPanel() = default;
 
 void WhatIfPanel::setReplay(std::shared_ptr<const ReplayResult> replay)
 {
@@ -443,13 +425,12 @@ std::optional<WhatIfSpec> WhatIfPanel::traceSpec(QString* error) const
 
 bool WhatIfPanel::run()
 {
-    if (m_watcher.isRunning())
+    if (m_jobs->isRunning())
         return false;
     m_error.clear();
     m_lastVariant.reset();
     m_model->setRows({});
     QString error;
-    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
     m_runGeneration = m_generation;
     m_progress->setValue(0);
 
@@ -468,13 +449,11 @@ bool WhatIfPanel::run()
             title += tr(", order_per_bit %1").arg(*spec->orderPerBit);
         if (!spec->policy && !spec->pages && !spec->orderPerBit)
             title += tr(", kernel policy as recorded");
-        m_watcher.setFuture(QtConcurrent::run(
-            [replay = m_replay, spec = *spec, title, cancel = m_cancelFlag](QPromise<WhatIfOutcome>& promise) {
-                promise.setProgressRange(0, 1000);
-                promise.addResult(runTraceWhatIf(*replay, spec, title, *cancel, promise));
-            }));
+        m_jobs->start([replay = m_replay, spec = *spec, title](
+                          const Progress& progress) { return runTraceWhatIf(*replay, spec, title, progress); },
+            [this](JobResult<WhatIfOutcome> result) { onFinished(std::move(result)); });
     } else {
-        const Simulation* sim = m_doc->simulation();
+        std::shared_ptr<const Simulation> sim = m_doc->sharedSimulation();
         if (!sim) {
             showError(m_doc->isRunning() ? tr("The scenario is still running; compare when it has finished.")
                                          : tr("There is no run to compare with: %1").arg(m_doc->runError()));
@@ -506,48 +485,47 @@ bool WhatIfPanel::run()
         }
         m_lastVariant = *variant;
         const QString title = QString::fromStdString(describeVariant(m_doc->project().platform, *variant));
-        m_watcher.setFuture(
-            QtConcurrent::run([pf = std::move(pf), scenario = sim->scenario(), baseline = sim->records(), title,
-                                  cancel = m_cancelFlag](QPromise<WhatIfOutcome>& promise) {
-                promise.setProgressRange(0, 1000);
-                promise.addResult(runProjectWhatIf(pf, scenario, baseline, title, *cancel, promise));
-            }));
+        m_jobs->start([pf = std::move(pf), sim = std::move(sim), title](
+                          const Progress& progress) { return runProjectWhatIf(pf, *sim, title, progress); },
+            [this](JobResult<WhatIfOutcome> result) { onFinished(std::move(result)); });
     }
-    m_pending = true;
     m_summary->setText(tr("Comparing…"));
     updateButtons();
     return true;
 }
 
+bool WhatIfPanel::isRunning() const
+{
+    return m_jobs->isRunning();
+}
+
 void WhatIfPanel::cancel()
 {
-    if (m_cancelFlag)
-        m_cancelFlag->store(true);
-    m_watcher.cancel();
+    m_jobs->cancel();
 }
 
 void WhatIfPanel::waitForRun()
 {
-    while (m_pending) {
-        m_watcher.waitForFinished();
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
+    m_jobs->waitForIdle();
 }
 
-void WhatIfPanel::onFinished()
+void WhatIfPanel::onFinished(JobResult<WhatIfOutcome> result)
 {
-    const auto future = m_watcher.future();
-    m_pending = false;
     updateButtons();
     if (m_runGeneration != m_generation)
         return; // the document changed meanwhile: invalidate() has cleared the panel
-    if (future.isCanceled() || future.resultCount() == 0 || (m_cancelFlag && m_cancelFlag->load())) {
+    if (result.failed()) {
+        m_lastVariant.reset();
+        showError(result.error);
+        return;
+    }
+    if (!result.ok() || (result.value->error.isEmpty() && result.value->summary.isEmpty())) {
         m_lastVariant.reset();
         m_summary->setText(tr("Cancelled."));
         updateButtons();
         return;
     }
-    const WhatIfOutcome out = future.result();
+    const WhatIfOutcome& out = *result.value;
     if (!out.error.isEmpty()) {
         m_lastVariant.reset();
         showError(out.error);
@@ -575,7 +553,7 @@ void WhatIfPanel::showError(const QString& error)
 
 bool WhatIfPanel::applyToProject()
 {
-    if (m_replay || !m_lastVariant || m_watcher.isRunning())
+    if (m_replay || !m_lastVariant || m_jobs->isRunning())
         return false;
     auto applied = applyVariant(m_doc->project().platform, *m_lastVariant);
     if (auto* err = std::get_if<std::string>(&applied)) {
@@ -591,7 +569,7 @@ bool WhatIfPanel::applyToProject()
 void WhatIfPanel::invalidate()
 {
     ++m_generation;
-    if (m_watcher.isRunning())
+    if (m_jobs->isRunning())
         cancel();
     m_lastVariant.reset();
     m_error.clear();
@@ -602,7 +580,7 @@ void WhatIfPanel::invalidate()
 
 void WhatIfPanel::updateButtons()
 {
-    const bool running = m_watcher.isRunning();
+    const bool running = m_jobs->isRunning();
     m_runButton->setEnabled(!running);
     m_cancelButton->setVisible(running);
     m_progress->setVisible(running);

@@ -5,15 +5,15 @@
 // variant can be applied as an undoable edit (region planning).
 #pragma once
 
+#include "common/jobtracker.h"
+
 #include <cmascope/plan/whatif.h>
 #include <cmascope/replay/replay.h>
 
 #include <QAbstractTableModel>
-#include <QFutureWatcher>
 #include <QVector>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -95,7 +95,7 @@ public:
     /// Starts a run with the current controls. Returns false (and shows why) if the inputs are unusable.
     bool run();
     void cancel();
-    bool isRunning() const { return m_watcher.isRunning(); }
+    bool isRunning() const;
     /// Blocks until a running what-if has finished and its result is shown (tests).
     void waitForRun();
     /// Applies the last compared variant to the project as one undoable edit (projects only).
@@ -113,7 +113,7 @@ Q_SIGNALS:
 private:
     void rebuildTargets();
     void invalidate();
-    void onFinished();
+    void onFinished(JobResult<WhatIfOutcome> result);
     void showError(const QString& error);
     void updateButtons();
     std::optional<PlatformVariant> projectVariant(QString* error) const;
@@ -134,12 +134,10 @@ private:
     WhatIfModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     QString m_error;
-    QFutureWatcher<WhatIfOutcome> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    JobTracker* m_jobs = nullptr; ///< the comparison
     std::optional<PlatformVariant> m_lastVariant; ///< the variant whose result is shown (projects)
     quint64 m_generation = 0; ///< bumped when the document changes: older results are dropped
     quint64 m_runGeneration = 0;
-    bool m_pending = false; ///< a run was started and onFinished() has not handled it yet
 };
 
 } // namespace cmascope::views
