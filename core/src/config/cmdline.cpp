@@ -140,7 +140,7 @@ NodeSizes parseNodeList(const KernelParam& p, Messages& msg, bool hugetlb)
     return out;
 }
 
-/// cma=SIZE[@BASE[-LIMIT]] as early_cma() reads it.
+/// cma=SIZE[@BASE[-LIMIT]] as the kernel reads it (docs/kernel-cma.md#the-command-line).
 struct CmaValue
 {
     std::uint64_t size = 0;
@@ -279,7 +279,7 @@ std::optional<std::map<int, std::uint64_t>> readPernuma(const KernelParam& p, co
     return sizes;
 }
 
-/// hugetlb_cma=: sizes per node, or one size spread over the nodes as hugetlb_cma_reserve() does.
+/// hugetlb_cma=: sizes per node, or one size spread over the nodes as the kernel spreads it.
 std::map<int, std::uint64_t> readHugetlb(const KernelParam& p, const Platform& pf, Messages& msg)
 {
     const auto ns = parseNodeList(p, msg, true);

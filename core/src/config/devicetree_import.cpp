@@ -268,7 +268,7 @@ void readMemreserve(const void* fdt, Platform& pf)
     }
 }
 
-/// Reads the children of /reserved-memory as of_reserved_mem.c does, messages included.
+/// Reads the children of /reserved-memory as the kernel does, messages included (docs/device-tree.md).
 class ReservedMemoryReader
 {
 public:
@@ -287,7 +287,7 @@ private:
     bool fixedPlacement(const NodeRef& n, const Prop& reg, bool hasSize, Region& r);
     bool dynamicPlacement(const NodeRef& n, const Prop& size, Region& r);
     void classify(const NodeRef& n, Region& r);
-    /// of_reserved_mem.c's "invalid <property> property in '<node>', skipping node." with @p detail appended.
+    /// The kernel's "invalid <property> property in '<node>', skipping node." with @p detail appended.
     void reject(const NodeRef& n, const std::string& property, const std::string& detail)
     {
         m_msg.error(n.path + ": " + property, n.name,

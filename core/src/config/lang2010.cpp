@@ -206,7 +206,7 @@ void writeCmdline(const std::vector<const Region*>& regions, const std::string& 
 
 // ---- import helpers --------------------------------------------------------------------------------------
 
-/// The region list of cma=, read as cma_param_parse_entry() (v1) and its v3/v4 successor read it.
+/// The region list of cma=, read as the v1 and v3/v4 kernels read it (docs/cma-2010.md#the-region-language).
 struct RegionParser
 {
     std::string_view v;
