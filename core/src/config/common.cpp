@@ -377,6 +377,16 @@ Platform startPlatform(const ImportOptions& options, bool keepRules, bool keepRe
     return p;
 }
 
+Platform beginImport(ImportResult& result, const ImportOptions& options, MapMode mode, std::string_view defaultName)
+{
+    result.source = sourceName(options);
+    Platform pf = startPlatform(options);
+    pf.mapMode = mode;
+    if (pf.name.empty())
+        pf.name = std::string(defaultName);
+    return pf;
+}
+
 void finish(ImportResult& result, Platform platform)
 {
     Messages m(result);

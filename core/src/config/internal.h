@@ -41,6 +41,9 @@ private:
 
 /// The base platform of an import (options.base or an empty one), its regions (and rules) removed unless kept.
 Platform startPlatform(const ImportOptions& options, bool keepRules = false, bool keepRegions = false);
+/// The opening of an import that builds on the base platform: sets result.source and returns startPlatform()
+/// with @p mode, named @p defaultName when the base has no name.
+Platform beginImport(ImportResult& result, const ImportOptions& options, MapMode mode, std::string_view defaultName);
 /// Moves @p platform into result.project when no error was recorded.
 void finish(ImportResult& result, Platform platform);
 std::string sourceName(const ImportOptions& options);

@@ -58,15 +58,12 @@ bool isCatchAll(const MapRule& rule)
         rule.patterns.begin(), rule.patterns.end(), [](const std::string& p) { return p == "*" || p == "*/*"; });
 }
 
-} // namespace
+// ---- export helpers --------------------------------------------------------------------------------------
 
-// ---- export ----------------------------------------------------------------------------------------------
-
-ExportResult export2010(const Platform& platform, Lang2010Form form)
+/// The regions @p form can write (a note for each one left out or changed); out.error when a name cannot be
+/// written or there are more than the parser takes.
+std::vector<const Region*> regions2010(const Platform& platform, Lang2010Form form, ExportResult& out)
 {
-    ExportResult out;
-    const bool code = form == Lang2010Form::PlatformCode;
-    const bool hasAsterisk = code || form == Lang2010Form::V3;
     std::vector<const Region*> regions;
     for (const auto& r : platform.regions) {
         if (r.type != RegionType::Cma) {
@@ -81,7 +78,7 @@ ExportResult export2010(const Platform& platform, Lang2010Form form)
         if (nameBreaksParser(r.name) || (form == Lang2010Form::V3 && r.name.front() == '-')) {
             out.error = "region name '" + r.name + "' cannot be written: the 2010 parser splits at '=', ';' and blanks"
                 + std::string(form == Lang2010Form::V3 ? " and reads a leading '-' as 'not asterisk'" : "");
-            return out;
+            return regions;
         }
         regions.push_back(&r);
         if (r.placement == Placement::Fixed && r.start == 0)
@@ -96,17 +93,22 @@ ExportResult export2010(const Platform& platform, Lang2010Form form)
         if (r.isDefault || r.numaNode >= 0)
             out.notes.push_back("mainline attributes of '" + r.name + "' (default area, NUMA node) are not held");
     }
-    if (!code && regions.size() > maxRegions(form)) {
+    if (form != Lang2010Form::PlatformCode && regions.size() > maxRegions(form)) {
         out.error = std::to_string(regions.size()) + " regions: the " + std::string(lang2010FormId(form))
             + " parser takes at most " + std::to_string(maxRegions(form)) + " (\"param: too many "
             + (form == Lang2010Form::V1 ? "regions" : "early regions") + "\")";
-        return out;
     }
+    return regions;
+}
 
-    // The map: '*' region lists exist only in v2/v3 (and the board code, v3 style).
-    const auto stars = asteriskRegions(platform);
+/// The map rules as @p form writes them. '*' region lists exist only in v2/v3 (and the board code, v3 style):
+/// v1 and v4 get them expanded to the asterisk regions @p stars, and the implicit asterisk rule written out.
+/// out.error when a pattern cannot be written on a command line.
+std::vector<MapRule> rules2010(
+    const Platform& platform, Lang2010Form form, const std::vector<std::string>& stars, ExportResult& out)
+{
     std::vector<MapRule> rules = platform.rules;
-    if (!hasAsterisk) {
+    if (form != Lang2010Form::PlatformCode && form != Lang2010Form::V3) {
         for (auto& rule : rules) {
             std::vector<std::string> expanded;
             for (const auto& name : rule.regions) {
@@ -134,40 +136,46 @@ ExportResult export2010(const Platform& platform, Lang2010Form form)
             if (std::any_of(p.begin(), p.end(), [](char c) { return c <= ' ' || c == '"' || c == ';' || c == '='; })) {
                 out.error =
                     "pattern '" + p + "' of rule '" + formatRule(rule) + "' cannot be written on a command line";
-                return out;
+                return rules;
             }
         }
     }
-    const std::string map = formatMap(rules);
+    return rules;
+}
 
-    if (code) {
-        std::ostringstream s;
-        s << "/* Written by cmascope from the platform \"" << platform.name << "\".\n"
-          << " * Board code for the CMA patch series v3 (Nazarewicz, August 2010, cma_set_defaults()): the\n"
-          << " * regions reserved at boot and the default map,\n"
-          << " * both overridable by cma= / cma.map= when CONFIG_CMA_CMDLINE is set. */\n"
-          << "#include <linux/cma.h>\n#include <linux/init.h>\n\n"
-          << "static struct cma_region regions[] = {\n";
-        for (const Region* r : regions) {
-            s << "\t{ .name = " << cString(r->name) << ", .size = " << cSize(r->size);
-            if (r->placement == Placement::Fixed && r->start)
-                s << ", .start = " << hexText(r->start);
-            if (r->alignment)
-                s << ", { .alignment = " << cSize(r->alignment) << " }";
-            s << ", .alloc_name = " << cString(policyId(r->policy));
-            if (r->asterisk)
-                s << ", .asterisk = 1";
-            s << ", },\n";
-        }
-        s << "\t{ }\n};\n\n"
-          << "static const char map[] __initconst = " << cString(map) << ";\n\n"
-          << "static void __init board_reserve(void)\n{\n"
-          << "\tcma_set_defaults(regions, map);\n"
-          << "\tcma_early_regions_reserve(NULL);\n}\n";
-        out.text = s.str();
-        return out;
+/// The v3/v4 board code: the regions[] array and the map, handed to cma_set_defaults().
+std::string boardCode(const Platform& platform, const std::vector<const Region*>& regions, const std::string& map)
+{
+    std::ostringstream s;
+    s << "/* Written by cmascope from the platform \"" << platform.name << "\".\n"
+      << " * Board code for the CMA patch series v3 (Nazarewicz, August 2010, cma_set_defaults()): the\n"
+      << " * regions reserved at boot and the default map,\n"
+      << " * both overridable by cma= / cma.map= when CONFIG_CMA_CMDLINE is set. */\n"
+      << "#include <linux/cma.h>\n#include <linux/init.h>\n\n"
+      << "static struct cma_region regions[] = {\n";
+    for (const Region* r : regions) {
+        s << "\t{ .name = " << cString(r->name) << ", .size = " << cSize(r->size);
+        if (r->placement == Placement::Fixed && r->start)
+            s << ", .start = " << hexText(r->start);
+        if (r->alignment)
+            s << ", { .alignment = " << cSize(r->alignment) << " }";
+        s << ", .alloc_name = " << cString(policyId(r->policy));
+        if (r->asterisk)
+            s << ", .asterisk = 1";
+        s << ", },\n";
     }
+    s << "\t{ }\n};\n\n"
+      << "static const char map[] __initconst = " << cString(map) << ";\n\n"
+      << "static void __init board_reserve(void)\n{\n"
+      << "\tcma_set_defaults(regions, map);\n"
+      << "\tcma_early_regions_reserve(NULL);\n}\n";
+    return s.str();
+}
 
+/// out.text = `cma=` (regions) and `cma_map=` (v1) or `cma.map=` (v3/v4); @p hasStars: there are asterisk regions.
+void writeCmdline(const std::vector<const Region*>& regions, const std::string& map, Lang2010Form form, bool hasStars,
+    ExportResult& out)
+{
     std::string cma;
     for (const Region* r : regions) {
         std::string e;
@@ -189,18 +197,16 @@ ExportResult export2010(const Platform& platform, Lang2010Form form)
         params.push_back("cma=" + cma);
     if (!map.empty())
         params.push_back(std::string(form == Lang2010Form::V1 ? "cma_map=" : "cma.map=") + map);
-    if (form == Lang2010Form::V1 && !stars.empty())
+    if (form == Lang2010Form::V1 && hasStars)
         out.notes.push_back("v1 has no asterisk regions: the flag is not held");
     for (const auto& p : params)
         out.text += (out.text.empty() ? "" : " ") + p;
     out.text += '\n';
-    return out;
 }
 
-// ---- import ----------------------------------------------------------------------------------------------
+// ---- import helpers --------------------------------------------------------------------------------------
 
-namespace {
-
+/// The region list of cma=, read as the v1 and v3/v4 kernels read it (docs/cma-2010.md#the-region-language).
 struct RegionParser
 {
     std::string_view v;
@@ -231,6 +237,7 @@ struct RegionParser
         return r.value;
     }
 
+    /// Every region (at most maxRegions(form)); empty after an error.
     std::vector<Region> parse()
     {
         std::vector<Region> out;
@@ -243,189 +250,207 @@ struct RegionParser
                     "kernel-rejects");
                 return {};
             }
-            const std::size_t entry = pos;
-            const auto eq = v.find('=', pos);
-            const auto semi = v.find(';', pos);
-            if (eq == std::string_view::npos || (semi != std::string_view::npos && semi < eq)) {
-                kernelError(pos, "expecting '='");
+            auto r = entry(pos);
+            if (!r)
                 return {};
-            }
-            Region r;
-            std::string_view name = v.substr(pos, eq - pos);
-            r.asterisk = form == Lang2010Form::V3;
-            if (form == Lang2010Form::V3 && name.starts_with("-")) {
-                r.asterisk = false;
-                name.remove_prefix(1);
-            }
-            if (name.empty()) {
-                kernelError(pos, "empty region name");
-                return {};
-            }
-            r.name = std::string(name);
-            pos = eq + 1;
-            const auto size = memparse(v, pos);
-            if (size.value == 0 || size.overflow) {
-                kernelError(pos, "invalid size");
-                return {};
-            }
-            r.size = size.value;
-            pos = size.end;
-            std::uint64_t start = 0, alignment = 0;
-            if (pos < v.size() && v[pos] == '@') {
-                ++pos;
-                const auto s = number(pos, "start");
-                if (!s)
-                    return {};
-                start = *s;
-            }
-            if (pos < v.size() && v[pos] == '/') {
-                const std::size_t apos = ++pos;
-                const auto a = number(pos, "alignment");
-                if (!a)
-                    return {};
-                if (*a & (*a - 1)) {
-                    kernelError(apos, "invalid alignment");
-                    return {};
-                }
-                alignment = *a;
-            }
-            r.policy = PolicyKind::BestFit2010; // "the first available allocator": bf, the only one of 2010
-            if (pos < v.size() && v[pos] == ':') {
-                ++pos;
-                std::size_t endName = pos;
-                while (endName < v.size() && v[endName] != ';' && (form != Lang2010Form::V1 || v[endName] != '('))
-                    ++endName;
-                const std::string alloc(v.substr(pos, endName - pos));
-                pos = endName;
-                if (form == Lang2010Form::V1 && pos < v.size() && v[pos] == '(') {
-                    const auto close = v.find(')', pos);
-                    if (close == std::string_view::npos) {
-                        kernelError(pos, "expecting ')'");
-                        return {};
-                    }
-                    msg.warning(at(pos), r.name,
-                        "allocator parameters " + std::string(v.substr(pos, close + 1 - pos))
-                            + " are not modelled: ignored",
-                        "note");
-                    pos = close + 1;
-                }
-                if (!alloc.empty()) {
-                    if (const auto k = policyFromId(alloc))
-                        r.policy = *k;
-                    else
-                        msg.warning(at(pos - alloc.size()), r.name,
-                            "no allocator named '" + alloc + "' in cmascope: the region uses bf (best fit, 2010)",
-                            "unknown-allocator");
-                }
-            }
-            if (pos < v.size() && v[pos] != ';') {
-                kernelError(pos,
-                    v[pos] == ',' ? "expecting ';' or end of parameter (regions are separated by ';', not ',' as the "
-                                    "v1 examples show)"
-                                  : "expecting ';' or end of parameter");
-                return {};
-            }
-            if (pos < v.size())
-                ++pos;
-            // normalisation (docs/cma-2010.md#the-region-language):
-            // alignment = PAGE_ALIGN or PAGE_SIZE, start = ALIGN(start, alignment), size = PAGE_ALIGN
-            const std::uint64_t page = pageSize;
-            // The 2010 code's ALIGN() would wrap for values near 2^64; refuse them instead.
-            const auto rounded = [&](std::uint64_t x, std::uint64_t a,
-                                     const char* what) -> std::optional<std::uint64_t> {
-                const auto aligned = alignUp(x, a);
-                if (!aligned)
-                    msg.error(at(entry), r.name,
-                        std::string(what) + " " + hexText(x) + " passes 2^64 when rounded up to " + sizeText(a));
-                return aligned;
-            };
-            if (alignment && alignment % page) {
-                const auto raised = rounded(alignment, page, "alignment");
-                if (!raised)
-                    return {};
-                msg.warning(at(entry), r.name,
-                    "alignment " + formatSize(alignment) + " is raised to the page size " + formatSize(page),
-                    "normalised");
-                alignment = *raised;
-            }
-            r.alignment = alignment;
-            const std::uint64_t a = alignment ? alignment : page;
-            if (start % a) {
-                const auto aligned = rounded(start, a, "start");
-                if (!aligned)
-                    return {};
-                msg.warning(at(entry), r.name,
-                    "start " + hexText(start) + " is rounded up to " + hexText(*aligned) + " (ALIGN(start, alignment))",
-                    "normalised");
-                start = *aligned;
-            }
-            if (r.size % page) {
-                const auto aligned = rounded(r.size, page, "size");
-                if (!aligned)
-                    return {};
-                msg.warning(at(entry), r.name,
-                    "size " + std::to_string(r.size) + " is rounded up to " + std::to_string(*aligned)
-                        + " (PAGE_ALIGN)",
-                    "normalised");
-                r.size = *aligned;
-            }
-            if (start) {
-                r.placement = Placement::Fixed;
-                r.start = start;
-            }
-            r.pageSize = pageSize;
-            out.push_back(std::move(r));
+            out.push_back(std::move(*r));
         }
         return out;
     }
+
+    /// One `[-]name=size[@start][/alignment][:alloc[(params)]]` entry and the ';' after it; nullopt after an error.
+    std::optional<Region> entry(std::size_t& pos)
+    {
+        const std::size_t entryPos = pos;
+        const auto eq = v.find('=', pos);
+        const auto semi = v.find(';', pos);
+        if (eq == std::string_view::npos || (semi != std::string_view::npos && semi < eq)) {
+            kernelError(pos, "expecting '='");
+            return std::nullopt;
+        }
+        Region r;
+        std::string_view name = v.substr(pos, eq - pos);
+        r.asterisk = form == Lang2010Form::V3;
+        if (form == Lang2010Form::V3 && name.starts_with("-")) {
+            r.asterisk = false;
+            name.remove_prefix(1);
+        }
+        if (name.empty()) {
+            kernelError(pos, "empty region name");
+            return std::nullopt;
+        }
+        r.name = std::string(name);
+        pos = eq + 1;
+        const auto size = memparse(v, pos);
+        if (size.value == 0 || size.overflow) {
+            kernelError(pos, "invalid size");
+            return std::nullopt;
+        }
+        r.size = size.value;
+        pos = size.end;
+        std::uint64_t start = 0, alignment = 0;
+        if (pos < v.size() && v[pos] == '@') {
+            ++pos;
+            const auto s = number(pos, "start");
+            if (!s)
+                return std::nullopt;
+            start = *s;
+        }
+        if (pos < v.size() && v[pos] == '/') {
+            const std::size_t apos = ++pos;
+            const auto a = number(pos, "alignment");
+            if (!a)
+                return std::nullopt;
+            if (*a & (*a - 1)) {
+                kernelError(apos, "invalid alignment");
+                return std::nullopt;
+            }
+            alignment = *a;
+        }
+        r.policy = PolicyKind::BestFit2010; // "the first available allocator": bf, the only one of 2010
+        if (pos < v.size() && v[pos] == ':') {
+            ++pos;
+            if (!allocator(pos, r))
+                return std::nullopt;
+        }
+        if (pos < v.size() && v[pos] != ';') {
+            kernelError(pos,
+                v[pos] == ',' ? "expecting ';' or end of parameter (regions are separated by ';', not ',' as the "
+                                "v1 examples show)"
+                              : "expecting ';' or end of parameter");
+            return std::nullopt;
+        }
+        if (pos < v.size())
+            ++pos;
+        if (!normalise(entryPos, r, start, alignment))
+            return std::nullopt;
+        return r;
+    }
+
+    /// The allocator name after ':' (and, in v1, its "(params)"); false after an error.
+    bool allocator(std::size_t& pos, Region& r)
+    {
+        std::size_t endName = pos;
+        while (endName < v.size() && v[endName] != ';' && (form != Lang2010Form::V1 || v[endName] != '('))
+            ++endName;
+        const std::string alloc(v.substr(pos, endName - pos));
+        pos = endName;
+        if (form == Lang2010Form::V1 && pos < v.size() && v[pos] == '(') {
+            const auto close = v.find(')', pos);
+            if (close == std::string_view::npos) {
+                kernelError(pos, "expecting ')'");
+                return false;
+            }
+            msg.warning(at(pos), r.name,
+                "allocator parameters " + std::string(v.substr(pos, close + 1 - pos)) + " are not modelled: ignored",
+                "note");
+            pos = close + 1;
+        }
+        if (!alloc.empty()) {
+            if (const auto k = policyFromId(alloc))
+                r.policy = *k;
+            else
+                msg.warning(at(pos - alloc.size()), r.name,
+                    "no allocator named '" + alloc + "' in cmascope: the region uses bf (best fit, 2010)",
+                    "unknown-allocator");
+        }
+        return true;
+    }
+
+    /// ALIGN(@p x, @p a). The 2010 code's ALIGN() would wrap for values near 2^64; this refuses them instead.
+    std::optional<std::uint64_t> rounded(
+        std::size_t entryPos, const Region& r, std::uint64_t x, std::uint64_t a, const char* what)
+    {
+        const auto aligned = alignUp(x, a);
+        if (!aligned)
+            msg.error(at(entryPos), r.name,
+                std::string(what) + " " + hexText(x) + " passes 2^64 when rounded up to " + sizeText(a));
+        return aligned;
+    }
+
+    /// Normalisation (docs/cma-2010.md#the-region-language): alignment = PAGE_ALIGN or PAGE_SIZE,
+    /// start = ALIGN(start, alignment), size = PAGE_ALIGN; then a start makes the region fixed. False when a value
+    /// would pass 2^64.
+    bool normalise(std::size_t entryPos, Region& r, std::uint64_t start, std::uint64_t alignment)
+    {
+        const std::uint64_t page = pageSize;
+        if (alignment && alignment % page) {
+            const auto raised = rounded(entryPos, r, alignment, page, "alignment");
+            if (!raised)
+                return false;
+            msg.warning(at(entryPos), r.name,
+                "alignment " + formatSize(alignment) + " is raised to the page size " + formatSize(page), "normalised");
+            alignment = *raised;
+        }
+        r.alignment = alignment;
+        const std::uint64_t a = alignment ? alignment : page;
+        if (start % a) {
+            const auto aligned = rounded(entryPos, r, start, a, "start");
+            if (!aligned)
+                return false;
+            msg.warning(at(entryPos), r.name,
+                "start " + hexText(start) + " is rounded up to " + hexText(*aligned) + " (ALIGN(start, alignment))",
+                "normalised");
+            start = *aligned;
+        }
+        if (r.size % page) {
+            const auto aligned = rounded(entryPos, r, r.size, page, "size");
+            if (!aligned)
+                return false;
+            msg.warning(at(entryPos), r.name,
+                "size " + std::to_string(r.size) + " is rounded up to " + std::to_string(*aligned) + " (PAGE_ALIGN)",
+                "normalised");
+            r.size = *aligned;
+        }
+        if (start) {
+            r.placement = Placement::Fixed;
+            r.start = start;
+        }
+        r.pageSize = pageSize;
+        return true;
+    }
 };
 
-} // namespace
-
-ImportResult import2010(std::string_view text, const ImportOptions& options)
+/// The 2010 parameters of a command line: the last cma= and the last cma_map=/cma.map=.
+struct Params2010
 {
-    ImportResult result;
-    result.source = sourceName(options);
-    Messages msg(result);
-    Platform pf = startPlatform(options);
-    pf.mapMode = MapMode::Map2010;
-    if (pf.name.empty())
-        pf.name = "2010 CMA command line";
-
-    const auto params = splitKernelCmdline(text);
     const KernelParam* cma = nullptr;
     const KernelParam* map = nullptr;
+};
+
+Params2010 findParams(const std::vector<KernelParam>& params, Messages& msg)
+{
+    Params2010 found;
     for (const auto& p : params) {
         if (p.name == "cma") {
-            if (cma)
+            if (found.cma)
                 msg.warning(column("cma=", p.valueOffset), "cma", "cma= given more than once: the last one is used",
                     "kernel-ignores");
-            cma = &p;
+            found.cma = &p;
         } else if (p.name == "cma_map" || p.name == "cma.map") {
-            if (map && map->name != p.name)
+            if (found.map && found.map->name != p.name)
                 msg.warning(column(p.name + "=", p.valueOffset), p.name,
                     "both cma_map= (v1) and cma.map= (v3/v4) are given: no 2010 kernel reads both; the last one is "
                     "used",
                     "mixed-forms");
-            map = &p;
+            found.map = &p;
         }
     }
-    if (!cma && !map) {
-        msg.error("", "", "no 2010 CMA parameter (cma=name=size..., cma_map= or cma.map=) found");
-        return result;
-    }
-    if (cma && !cma->value.empty() && cma->value.find('=') == std::string::npos) {
-        msg.error(column("cma=", cma->valueOffset), "cma",
-            "cma=" + cma->value + " is the mainline form (cma=nn[MG]@...): import it as cmdline", "wrong-format");
-        return result;
-    }
+    return found;
+}
+
+/// options.form2010, else from the text: cma_map= is v1, a region with the '-' prefix v3, otherwise v4. Warns
+/// when the map parameter is not the one the form reads.
+Lang2010Form chooseForm(const Params2010& found, const ImportOptions& options, Messages& msg)
+{
+    const KernelParam* map = found.map;
     Lang2010Form form = Lang2010Form::V4;
     if (options.form2010 && *options.form2010 != Lang2010Form::PlatformCode) {
         form = *options.form2010;
     } else if (map && map->name == "cma_map") {
         form = Lang2010Form::V1;
-    } else if (cma) {
-        const std::string& v = cma->value;
+    } else if (found.cma) {
+        const std::string& v = found.cma->value;
         if (v.starts_with("-") || v.find(";-") != std::string::npos)
             form = Lang2010Form::V3;
     }
@@ -435,6 +460,73 @@ ImportResult import2010(std::string_view text, const ImportOptions& options)
     if (map && form != Lang2010Form::V1 && map->name != "cma.map")
         msg.warning(column(map->name + "=", map->valueOffset), map->name, "v3/v4 read cma.map= (v2 removed cma_map=)",
             "mixed-forms");
+    return form;
+}
+
+/// The map rules of @p map into pf.rules, with the map parser's errors and warnings.
+void readMap(const KernelParam& map, Lang2010Form form, Platform& pf, Messages& msg)
+{
+    const auto parsed = parseMap(map.value);
+    const std::string param = map.name + "=";
+    for (const auto& e : parsed.errors)
+        msg.error(column(param, map.valueOffset + e.position), map.name, "cma: " + e.message, "kernel-rejects");
+    for (const auto& w : parsed.warnings)
+        msg.warning(column(param, map.valueOffset + w.position), map.name, w.message, "map");
+    pf.rules = parsed.rules;
+    if (form != Lang2010Form::V1 && form != Lang2010Form::V4)
+        return;
+    for (const auto& rule : pf.rules) {
+        if (std::find(rule.regions.begin(), rule.regions.end(), "*") != rule.regions.end())
+            msg.warning(column(param, map.valueOffset), map.name,
+                "rule '" + formatRule(rule)
+                    + "' names the region '*', which only v2/v3 expand to the "
+                      "asterisk regions",
+                "map");
+    }
+}
+
+} // namespace
+
+// ---- export ----------------------------------------------------------------------------------------------
+
+ExportResult export2010(const Platform& platform, Lang2010Form form)
+{
+    ExportResult out;
+    const auto regions = regions2010(platform, form, out);
+    if (!out.ok())
+        return out;
+    const auto stars = asteriskRegions(platform);
+    const auto rules = rules2010(platform, form, stars, out);
+    if (!out.ok())
+        return out;
+    const std::string map = formatMap(rules);
+    if (form == Lang2010Form::PlatformCode)
+        out.text = boardCode(platform, regions, map);
+    else
+        writeCmdline(regions, map, form, !stars.empty(), out);
+    return out;
+}
+
+// ---- import ----------------------------------------------------------------------------------------------
+
+ImportResult import2010(std::string_view text, const ImportOptions& options)
+{
+    ImportResult result;
+    Messages msg(result);
+    Platform pf = beginImport(result, options, MapMode::Map2010, "2010 CMA command line");
+
+    const auto params = splitKernelCmdline(text);
+    const auto [cma, map] = findParams(params, msg);
+    if (!cma && !map) {
+        msg.error("", "", "no 2010 CMA parameter (cma=name=size..., cma_map= or cma.map=) found");
+        return result;
+    }
+    if (cma && !cma->value.empty() && cma->value.find('=') == std::string::npos) {
+        msg.error(column("cma=", cma->valueOffset), "cma",
+            "cma=" + cma->value + " is the mainline form (cma=nn[MG]@...): import it as cmdline", "wrong-format");
+        return result;
+    }
+    const Lang2010Form form = chooseForm({ cma, map }, options, msg);
     msg.info("", "", "read as the " + std::string(lang2010FormId(form)) + " form", "form");
 
     if (cma) {
@@ -446,25 +538,8 @@ ImportResult import2010(std::string_view text, const ImportOptions& options)
         RegionParser parser { cma->value, cma->valueOffset, form, pf.pageSize ? pf.pageSize : 4096u, msg };
         pf.regions = parser.parse();
     }
-    if (map) {
-        const auto parsed = parseMap(map->value);
-        const std::string param = map->name + "=";
-        for (const auto& e : parsed.errors)
-            msg.error(column(param, map->valueOffset + e.position), map->name, "cma: " + e.message, "kernel-rejects");
-        for (const auto& w : parsed.warnings)
-            msg.warning(column(param, map->valueOffset + w.position), map->name, w.message, "map");
-        pf.rules = parsed.rules;
-        if (form == Lang2010Form::V1 || form == Lang2010Form::V4) {
-            for (const auto& rule : pf.rules) {
-                if (std::find(rule.regions.begin(), rule.regions.end(), "*") != rule.regions.end())
-                    msg.warning(column(param, map->valueOffset), map->name,
-                        "rule '" + formatRule(rule)
-                            + "' names the region '*', which only v2/v3 expand to the "
-                              "asterisk regions",
-                        "map");
-            }
-        }
-    }
+    if (map)
+        readMap(*map, form, pf, msg);
     finish(result, std::move(pf));
     return result;
 }

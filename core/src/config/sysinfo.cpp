@@ -85,12 +85,8 @@ ImportResult importIomem(std::string_view text, const ImportOptions& options)
 ImportResult importDmesg(std::string_view text, const ImportOptions& options)
 {
     ImportResult result;
-    result.source = sourceName(options);
     Messages msg(result);
-    Platform pf = startPlatform(options);
-    pf.mapMode = MapMode::Modern;
-    if (pf.name.empty())
-        pf.name = "boot log";
+    Platform pf = beginImport(result, options, MapMode::Modern, "boot log");
 
     const auto areas = parseBootLog(text);
     std::optional<std::uint64_t> total;
