@@ -56,6 +56,17 @@ public:
             each((*it)[i], index(p, i));
     }
 
+    /// Calls @p read(value, path) for the object at @p key, if present (reporting one that is not an object).
+    template <typename F> void object(const json& obj, const std::string& path, const char* key, F&& read)
+    {
+        const auto it = obj.find(key);
+        if (it == obj.end())
+            return;
+        const auto p = join(path, key);
+        if (isObject(*it, p))
+            read(*it, p);
+    }
+
     void string(const json& obj, const std::string& path, const char* key, std::string& out, bool required = false);
     void boolean(const json& obj, const std::string& path, const char* key, bool& out);
 

@@ -60,57 +60,39 @@ void readRegionGeometry(Reader& r, const json& v, const std::string& p, Region& 
         r.error(Reader::join(p, "alignment"), "must be a power of two, not " + hexText(reg.alignment));
 }
 
-/// A region's policy and its "params" object.
-void readRegionPolicy(Reader& r, const json& v, const std::string& p, Region& reg)
+/// A region's "params" object @p o (at @p pp): the policy's tuning.
+void readRegionParams(Reader& r, const json& o, const std::string& pp, Region& reg)
 {
-    std::string policy = std::string(policyId(reg.policy));
-    r.string(v, p, "policy", policy);
-    if (const auto k = policyFromId(policy))
-        reg.policy = *k;
-    else
-        r.error(Reader::join(p, "policy"), "unknown policy \"" + policy + "\"");
-    const auto it = v.find("params");
-    if (it == v.end())
-        return;
-    const auto pp = Reader::join(p, "params");
-    if (!r.isObject(*it, pp))
-        return;
-    r.checkKeys(*it, pp, { "order_per_bit", "max_align_order", "tlsf_sl_log2" });
-    r.integer(*it, pp, "order_per_bit", reg.params.orderPerBit, 0, 20);
-    if (const auto m = it->find("max_align_order"); m != it->end() && m->is_null()) {
+    r.checkKeys(o, pp, { "order_per_bit", "max_align_order", "tlsf_sl_log2" });
+    r.integer(o, pp, "order_per_bit", reg.params.orderPerBit, 0, 20);
+    if (const auto m = o.find("max_align_order"); m != o.end() && m->is_null()) {
         reg.params.maxAlignOrder.reset();
     } else {
         unsigned cap = reg.params.maxAlignOrder.value_or(8);
-        r.integer(*it, pp, "max_align_order", cap, 0, 40);
+        r.integer(o, pp, "max_align_order", cap, 0, 40);
         reg.params.maxAlignOrder = cap;
     }
-    r.integer(*it, pp, "tlsf_sl_log2", reg.params.tlsfSecondLevelLog2, 0, 6);
+    r.integer(o, pp, "tlsf_sl_log2", reg.params.tlsfSecondLevelLog2, 0, 6);
 }
 
-/// A region's "dt" object: what its device tree node says beyond the region itself.
-void readRegionDt(Reader& r, const json& v, const std::string& p, Region& reg)
+/// A region's "dt" object @p o (at @p dp): what its device tree node says beyond the region itself.
+void readRegionDt(Reader& r, const json& o, const std::string& dp, Region& reg)
 {
-    const auto it = v.find("dt");
-    if (it == v.end())
-        return;
-    const auto dp = Reader::join(p, "dt");
-    if (!r.isObject(*it, dp))
-        return;
-    r.checkKeys(*it, dp, { "compatible", "no_map", "reusable", "more_reg" });
-    r.array(*it, dp, "compatible", [&](const json& cv, const std::string& cp) {
+    r.checkKeys(o, dp, { "compatible", "no_map", "reusable", "more_reg" });
+    r.array(o, dp, "compatible", [&](const json& cv, const std::string& cp) {
         if (!cv.is_string())
             r.error(cp, "must be a string");
         else
             reg.dt.compatible.push_back(cv.get<std::string>());
     });
     for (const auto& [key, flag] : { std::pair { "no_map", &reg.dt.noMap }, { "reusable", &reg.dt.reusable } }) {
-        if (it->contains(key)) {
+        if (o.contains(key)) {
             bool b = false;
-            r.boolean(*it, dp, key, b);
+            r.boolean(o, dp, key, b);
             *flag = b;
         }
     }
-    readRanges(r, *it, dp, "more_reg", reg.dt.moreReg);
+    readRanges(r, o, dp, "more_reg", reg.dt.moreReg);
 }
 
 void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
@@ -127,14 +109,20 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
     r.integer(v, p, "page_size", reg.pageSize, 4096, 65536);
     if (v.contains("page_size") && reg.pageSize != 4096 && reg.pageSize != 16384 && reg.pageSize != 65536)
         r.error(Reader::join(p, "page_size"), "must be 4096, 16384 or 65536");
-    readRegionPolicy(r, v, p, reg);
+    std::string policy = std::string(policyId(reg.policy));
+    r.string(v, p, "policy", policy);
+    if (const auto k = policyFromId(policy))
+        reg.policy = *k;
+    else
+        r.error(Reader::join(p, "policy"), "unknown policy \"" + policy + "\"");
+    r.object(v, p, "params", [&](const json& o, const std::string& op) { readRegionParams(r, o, op, reg); });
     r.boolean(v, p, "default", reg.isDefault);
     r.boolean(v, p, "asterisk", reg.asterisk);
     r.string(v, p, "private_to", reg.privateTo);
     r.integer(v, p, "numa_node", reg.numaNode, -1, 1023);
     r.size(v, p, "fallback_max_contiguous", reg.fallbackMaxContiguous);
     r.string(v, p, "label", reg.label);
-    readRegionDt(r, v, p, reg);
+    r.object(v, p, "dt", [&](const json& o, const std::string& op) { readRegionDt(r, o, op, reg); });
 }
 
 void readDevice(Reader& r, const json& v, const std::string& p, Device& d)

@@ -67,6 +67,10 @@ private:
     };
 
     bool checkBounds();
+    enum class GrowthProbe { Serves, Fails, Stopped };
+    /// Re-runs at @p pages while growing: serving sets the upper bound, failing the lower; Stopped when
+    /// cancelled or out of re-runs.
+    GrowthProbe growthProbe(std::uint64_t pages);
     bool grow();
     bool growToPlacementLimit(std::uint64_t bad, std::string why);
     bool narrow();
@@ -133,6 +137,19 @@ bool SizeSearch::checkBounds()
     return true;
 }
 
+SizeSearch::GrowthProbe SizeSearch::growthProbe(std::uint64_t pages)
+{
+    const auto* p = probe(pages);
+    if (!p)
+        return GrowthProbe::Stopped;
+    if (p->run.succeeds) {
+        m_hi = pages;
+        return GrowthProbe::Serves;
+    }
+    m_lastFail = pages;
+    return GrowthProbe::Fails;
+}
+
 /// Exponential phase: grow by g, 2g, 4g, ... until a size serves the request.
 bool SizeSearch::grow()
 {
@@ -146,14 +163,8 @@ bool SizeSearch::grow()
         const Placed pl = place(cand);
         if (!pl.ok)
             return growToPlacementLimit(cand, pl.why);
-        const auto* p = probe(cand);
-        if (!p)
-            return false;
-        if (p->run.succeeds) {
-            m_hi = cand;
-            return true;
-        }
-        m_lastFail = cand;
+        if (const GrowthProbe g = growthProbe(cand); g != GrowthProbe::Fails)
+            return g == GrowthProbe::Serves;
     }
 }
 
@@ -174,14 +185,8 @@ bool SizeSearch::growToPlacementLimit(std::uint64_t bad, std::string why)
     }
     m_out.limitPages = lo;
     if (lo > m_lastFail) {
-        const auto* p = probe(lo);
-        if (!p)
-            return false;
-        if (p->run.succeeds) {
-            m_hi = lo;
-            return true;
-        }
-        m_lastFail = lo;
+        if (const GrowthProbe g = growthProbe(lo); g != GrowthProbe::Fails)
+            return g == GrowthProbe::Serves;
     }
     m_out.status = WouldFitSizeStatus::CannotGrow;
     m_out.reason = quotedName() + " cannot grow beyond " + pagesText(lo, m_ps)
