@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+// Running a simulation: creating it, recording every step with checkpoints, jumping to any step, the run
+// summary. One step is in stepexecutor.cpp, explaining a request in diagnose.cpp.
 #include "internal.h"
 
 #include <cmascope/model/maplang.h>
