@@ -108,6 +108,58 @@ std::string_view devicePart(std::string_view p)
     return slash == std::string_view::npos ? p : p.substr(0, slash);
 }
 
+/// The pattern list [pos, eq) of rule @p ruleNumber (starting at @p rulePos) into @p rule; false on an error.
+bool parsePatterns(std::string_view text, std::size_t pos, std::size_t eq, std::size_t rulePos, std::size_t ruleNumber,
+    MapRule& rule, MapParseResult& result)
+{
+    if (trimToken(text, pos, eq).text.empty()) {
+        result.errors.push_back(
+            { rulePos, "map: empty pattern list in rule " + std::to_string(ruleNumber) + " " + near(text, rulePos) });
+        return false;
+    }
+    for (const Token& t : splitTokens(text, pos, eq)) {
+        if (t.trimmed && !t.text.empty()) {
+            result.warnings.push_back(
+                { t.pos, "map: blanks around pattern " + quoted(t.text) + " ignored (the kernel would compare them)" });
+        }
+        rule.patterns.emplace_back(t.text);
+    }
+    return true;
+}
+
+/// The region list after the '=' at @p eq, up to @p end, into @p rule; false on an error.
+bool parseRegionList(std::string_view text, std::size_t eq, std::size_t end, std::size_t ruleNumber, MapRule& rule,
+    MapParseResult& result)
+{
+    const std::size_t secondEq = text.find('=', eq + 1);
+    if (secondEq != std::string_view::npos && secondEq < end) {
+        result.errors.push_back({ secondEq,
+            "map: unexpected '=' in the region list of rule " + std::to_string(ruleNumber) + " "
+                + near(text, secondEq) });
+        return false;
+    }
+    if (trimToken(text, eq + 1, end).text.empty()) {
+        result.errors.push_back({ eq + 1,
+            "map: expecting region name after '=' in rule " + std::to_string(ruleNumber) + " " + near(text, eq) });
+        return false;
+    }
+    bool ok = true;
+    for (const Token& t : splitTokens(text, eq + 1, end)) {
+        if (t.text.empty()) {
+            result.errors.push_back(
+                { t.pos, "map: empty region name in rule " + std::to_string(ruleNumber) + " " + near(text, t.pos) });
+            ok = false;
+            continue;
+        }
+        if (t.trimmed) {
+            result.warnings.push_back({ t.pos,
+                "map: blanks around region name " + quoted(t.text) + " ignored (the kernel would compare them)" });
+        }
+        rule.regions.emplace_back(t.text);
+    }
+    return ok;
+}
+
 } // namespace
 
 // ---- parsing ---------------------------------------------------------------------------------------------
@@ -142,50 +194,11 @@ MapParseResult parseMap(std::string_view text)
             continue;
         }
         const std::size_t eq = pos + eqRel;
-        bool ruleOk = true;
         MapRule rule;
 
-        const Token patternsWhole = trimToken(text, pos, eq);
-        if (patternsWhole.text.empty()) {
-            result.errors.push_back({ whole.pos,
-                "map: empty pattern list in rule " + std::to_string(ruleNumber) + " " + near(text, whole.pos) });
-            ruleOk = false;
-        } else {
-            for (const Token& t : splitTokens(text, pos, eq)) {
-                if (t.trimmed && !t.text.empty()) {
-                    result.warnings.push_back({ t.pos,
-                        "map: blanks around pattern " + quoted(t.text) + " ignored (the kernel would compare them)" });
-                }
-                rule.patterns.emplace_back(t.text);
-            }
-        }
-
-        const std::size_t secondEq = text.find('=', eq + 1);
-        if (secondEq != std::string_view::npos && secondEq < end) {
-            result.errors.push_back({ secondEq,
-                "map: unexpected '=' in the region list of rule " + std::to_string(ruleNumber) + " "
-                    + near(text, secondEq) });
-            ruleOk = false;
-        } else if (trimToken(text, eq + 1, end).text.empty()) {
-            result.errors.push_back({ eq + 1,
-                "map: expecting region name after '=' in rule " + std::to_string(ruleNumber) + " " + near(text, eq) });
-            ruleOk = false;
-        } else {
-            for (const Token& t : splitTokens(text, eq + 1, end)) {
-                if (t.text.empty()) {
-                    result.errors.push_back({ t.pos,
-                        "map: empty region name in rule " + std::to_string(ruleNumber) + " " + near(text, t.pos) });
-                    ruleOk = false;
-                    continue;
-                }
-                if (t.trimmed) {
-                    result.warnings.push_back({ t.pos,
-                        "map: blanks around region name " + quoted(t.text)
-                            + " ignored (the kernel would compare them)" });
-                }
-                rule.regions.emplace_back(t.text);
-            }
-        }
+        const bool patternsOk = parsePatterns(text, pos, eq, whole.pos, ruleNumber, rule, result);
+        const bool regionsOk = parseRegionList(text, eq, end, ruleNumber, rule, result);
+        const bool ruleOk = patternsOk && regionsOk;
 
         if (ruleOk) {
             if (result.rules.size() == kV1MaxMappings) {

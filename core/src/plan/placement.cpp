@@ -140,6 +140,172 @@ private:
     std::vector<std::pair<Span, std::size_t>> m_reserved;
 };
 
+/// Reserves a platform's regions the way the kernel does at boot, logging as it goes.
+class Placer
+{
+public:
+    Placer(Platform& platform, const PlacementOptions& options)
+        : m_platform(platform)
+        , m_options(options)
+        , m_memory(platform.banks)
+    {
+        m_result.regions.resize(platform.regions.size());
+    }
+
+    /// Fixed regions first, then dynamic ones, each in declaration order.
+    PlacementResult run() &&
+    {
+        for (std::size_t i = 0; i < m_platform.regions.size(); ++i)
+            if (m_platform.regions[i].placement == Placement::Fixed && prepare(i))
+                placeFixed(i);
+        for (std::size_t i = 0; i < m_platform.regions.size(); ++i)
+            if (m_platform.regions[i].placement == Placement::Dynamic && prepare(i))
+                placeDynamic(i);
+        return std::move(m_result);
+    }
+
+private:
+    void fail(std::size_t i, const std::string& why);
+    bool prepare(std::size_t i);
+    void reserve(std::size_t i, std::uint64_t base);
+    void placeFixed(std::size_t i);
+    /// Why fixed region @p i cannot be reserved at its start, or empty.
+    std::string fixedProblem(std::size_t i) const;
+    void placeDynamic(std::size_t i);
+
+    Platform& m_platform;
+    const PlacementOptions& m_options;
+    FreeMap m_memory;
+    PlacementResult m_result;
+};
+
+void Placer::fail(std::size_t i, const std::string& why)
+{
+    Region& r = m_platform.regions[i];
+    RegionPlacement& rp = m_result.regions[i];
+    rp.ok = false;
+    rp.message = "cma: Failed to reserve " + mib(r.size) + " (" + r.name + ": " + why + ")";
+    r.placementFailure = rp.message;
+    m_result.log.push_back(rp.message);
+}
+
+/// Validity shared by both passes; returns false (and reports) when the region cannot be handled.
+bool Placer::prepare(std::size_t i)
+{
+    Region& r = m_platform.regions[i];
+    RegionPlacement& rp = m_result.regions[i];
+    r.placedBase.reset();
+    r.placementFailure.clear();
+    rp.regionIndex = i;
+    rp.name = r.name;
+    rp.size = r.size;
+    if (r.size == 0) {
+        rp.ok = true;
+        rp.message = r.name + ": size 0, nothing reserved";
+        return false;
+    }
+    if (r.alignment != 0 && !isPow2(r.alignment)) {
+        fail(i, "alignment " + hexAddress(r.alignment) + " is not a power of two (-EINVAL)");
+        return false;
+    }
+    if (r.pageSize == 0 || !isPow2(r.pageSize)) {
+        fail(i, "page size " + std::to_string(r.pageSize) + " is not a power of two");
+        return false;
+    }
+    rp.alignment = effectiveAlignment(m_platform, r);
+    // The kernel rounds CMA sizes to the alignment (docs/kernel-cma.md#reservation-at-boot); carve-outs are
+    // reserved page-aligned.
+    const auto rounded = alignUp(r.size, r.type == RegionType::Cma ? rp.alignment : r.pageSize);
+    if (!rounded) {
+        fail(i, "size " + hexAddress(r.size) + " overflows when rounded up");
+        return false;
+    }
+    rp.size = *rounded;
+    return true;
+}
+
+void Placer::reserve(std::size_t i, std::uint64_t base)
+{
+    Region& r = m_platform.regions[i];
+    RegionPlacement& rp = m_result.regions[i];
+    m_memory.reserve({ base, base + rp.size }, i);
+    r.placedBase = base;
+    rp.base = base;
+    rp.ok = true;
+    rp.message = (r.type == RegionType::Cma ? "cma: Reserved " : "Reserved memory: carve-out ") + mib(rp.size) + " at "
+        + hexAddress(base) + " (" + r.name + ")";
+    m_result.log.push_back(rp.message);
+}
+
+std::string Placer::fixedProblem(std::size_t i) const
+{
+    const Region& r = m_platform.regions[i];
+    const RegionPlacement& rp = m_result.regions[i];
+    if (r.start % rp.alignment != 0)
+        return "Region at " + hexAddress(r.start) + " must be aligned to " + hexAddress(rp.alignment) + " bytes";
+    if (rp.size > kMax - r.start)
+        return "start " + hexAddress(r.start) + " + size " + hexAddress(rp.size) + " overflows";
+    if (r.limit != 0 && r.start + rp.size > r.limit)
+        return "Size (" + hexAddress(rp.size) + ") of region at " + hexAddress(r.start) + " exceeds limit ("
+            + hexAddress(r.limit) + ")";
+    const Span span { r.start, r.start + rp.size };
+    if (!m_memory.inMemory(span))
+        return "[" + hexAddress(span.lo) + ", " + hexAddress(span.hi) + ") is not inside any memory bank";
+    if (const auto other = m_memory.overlapping(span)) {
+        const RegionPlacement& o = m_result.regions[*other];
+        return "[" + hexAddress(span.lo) + ", " + hexAddress(span.hi) + ") is already reserved by '" + o.name + "' at ["
+            + hexAddress(*o.base) + ", " + hexAddress(*o.base + o.size) + ") (-EBUSY)";
+    }
+    return {};
+}
+
+void Placer::placeFixed(std::size_t i)
+{
+    if (const std::string why = fixedProblem(i); !why.empty())
+        fail(i, why);
+    else
+        reserve(i, m_platform.regions[i].start);
+}
+
+void Placer::placeDynamic(std::size_t i)
+{
+    constexpr std::uint64_t four_g = 4 * GiB;
+    const Region& r = m_platform.regions[i];
+    const RegionPlacement& rp = m_result.regions[i];
+    // limit &= ~(alignment - 1); 0 or beyond memory = memblock end (docs/kernel-cma.md).
+    const std::uint64_t memEnd = m_memory.memoryEnd();
+    std::uint64_t limit = r.limit ? alignDown(r.limit, rp.alignment) : 0;
+    if (limit == 0 || limit > memEnd) {
+        limit = memEnd;
+    }
+    std::optional<std::uint64_t> base;
+    std::string why;
+    if (!r.allocRanges.empty()) {
+        for (const AddressRange& ar : r.allocRanges) {
+            const std::uint64_t hi = ar.size > kMax - ar.base ? kMax : ar.base + ar.size;
+            base = m_memory.findTopDown(ar.base, std::min(hi, limit), rp.size, rp.alignment);
+            if (base) {
+                break;
+            }
+        }
+        why = "no free " + hexAddress(rp.alignment) + "-aligned " + hexAddress(rp.size) + " bytes in its "
+            + std::to_string(r.allocRanges.size()) + " alloc-range(s)";
+    } else {
+        if (m_options.bottomUpAbove4G && limit >= four_g && limit - four_g >= rp.size) {
+            base = m_memory.findBottomUp(four_g, limit, rp.size, rp.alignment);
+        }
+        if (!base) {
+            base = m_memory.findTopDown(0, limit, rp.size, rp.alignment);
+        }
+        why = "no free " + hexAddress(rp.alignment) + "-aligned " + hexAddress(rp.size) + " bytes below "
+            + hexAddress(limit);
+    }
+    if (base)
+        reserve(i, *base);
+    else
+        fail(i, why);
+}
+
 } // namespace
 
 bool PlacementResult::ok() const noexcept
@@ -156,148 +322,7 @@ const RegionPlacement* PlacementResult::find(std::string_view name) const
 
 PlacementResult placeRegions(Platform& platform, const PlacementOptions& options)
 {
-    PlacementResult result;
-    FreeMap memory(platform.banks);
-    const std::uint64_t memEnd = memory.memoryEnd();
-    result.regions.resize(platform.regions.size());
-
-    const auto fail = [&](RegionPlacement& rp, Region& r, std::uint64_t size, const std::string& why) {
-        rp.ok = false;
-        rp.message = "cma: Failed to reserve " + mib(size) + " (" + r.name + ": " + why + ")";
-        r.placementFailure = rp.message;
-        result.log.push_back(rp.message);
-    };
-
-    // Validity shared by both passes; returns false (and reports) when the region cannot be handled.
-    const auto prepare = [&](std::size_t i) -> bool {
-        Region& r = platform.regions[i];
-        RegionPlacement& rp = result.regions[i];
-        r.placedBase.reset();
-        r.placementFailure.clear();
-        rp.regionIndex = i;
-        rp.name = r.name;
-        rp.size = r.size;
-        if (r.size == 0) {
-            rp.ok = true;
-            rp.message = r.name + ": size 0, nothing reserved";
-            return false;
-        }
-        if (r.alignment != 0 && !isPow2(r.alignment)) {
-            fail(rp, r, r.size, "alignment " + hexAddress(r.alignment) + " is not a power of two (-EINVAL)");
-            return false;
-        }
-        if (r.pageSize == 0 || !isPow2(r.pageSize)) {
-            fail(rp, r, r.size, "page size " + std::to_string(r.pageSize) + " is not a power of two");
-            return false;
-        }
-        rp.alignment = effectiveAlignment(platform, r);
-        // The kernel rounds CMA sizes to the alignment (docs/kernel-cma.md#reservation-at-boot); carve-outs are
-        // reserved page-aligned.
-        const auto rounded = alignUp(r.size, r.type == RegionType::Cma ? rp.alignment : r.pageSize);
-        if (!rounded) {
-            fail(rp, r, r.size, "size " + hexAddress(r.size) + " overflows when rounded up");
-            return false;
-        }
-        rp.size = *rounded;
-        return true;
-    };
-
-    const auto reserve = [&](std::size_t i, std::uint64_t base) {
-        Region& r = platform.regions[i];
-        RegionPlacement& rp = result.regions[i];
-        memory.reserve({ base, base + rp.size }, i);
-        r.placedBase = base;
-        rp.base = base;
-        rp.ok = true;
-        rp.message = (r.type == RegionType::Cma ? "cma: Reserved " : "Reserved memory: carve-out ") + mib(rp.size)
-            + " at " + hexAddress(base) + " (" + r.name + ")";
-        result.log.push_back(rp.message);
-    };
-
-    // Pass 1: fixed regions.
-    for (std::size_t i = 0; i < platform.regions.size(); ++i) {
-        if (platform.regions[i].placement != Placement::Fixed || !prepare(i)) {
-            continue;
-        }
-        Region& r = platform.regions[i];
-        RegionPlacement& rp = result.regions[i];
-        if (r.start % rp.alignment != 0) {
-            fail(rp, r, r.size,
-                "Region at " + hexAddress(r.start) + " must be aligned to " + hexAddress(rp.alignment) + " bytes");
-            continue;
-        }
-        if (rp.size > kMax - r.start) {
-            fail(rp, r, r.size, "start " + hexAddress(r.start) + " + size " + hexAddress(rp.size) + " overflows");
-            continue;
-        }
-        if (r.limit != 0 && r.start + rp.size > r.limit) {
-            fail(rp, r, r.size,
-                "Size (" + hexAddress(rp.size) + ") of region at " + hexAddress(r.start) + " exceeds limit ("
-                    + hexAddress(r.limit) + ")");
-            continue;
-        }
-        const Span span { r.start, r.start + rp.size };
-        if (!memory.inMemory(span)) {
-            fail(rp, r, r.size,
-                "[" + hexAddress(span.lo) + ", " + hexAddress(span.hi) + ") is not inside any memory bank");
-            continue;
-        }
-        if (const auto other = memory.overlapping(span)) {
-            const RegionPlacement& o = result.regions[*other];
-            fail(rp, r, r.size,
-                "[" + hexAddress(span.lo) + ", " + hexAddress(span.hi) + ") is already reserved by '" + o.name
-                    + "' at [" + hexAddress(*o.base) + ", " + hexAddress(*o.base + o.size) + ") (-EBUSY)");
-            continue;
-        }
-        reserve(i, r.start);
-    }
-
-    // Pass 2: dynamic regions.
-    constexpr std::uint64_t four_g = 4 * GiB;
-    for (std::size_t i = 0; i < platform.regions.size(); ++i) {
-        if (platform.regions[i].placement != Placement::Dynamic || !prepare(i)) {
-            continue;
-        }
-        Region& r = platform.regions[i];
-        RegionPlacement& rp = result.regions[i];
-        // limit &= ~(alignment - 1); 0 or beyond memory = memblock end (docs/kernel-cma.md).
-        std::uint64_t limit = r.limit ? alignDown(r.limit, rp.alignment) : 0;
-        if (limit == 0 || limit > memEnd) {
-            limit = memEnd;
-        }
-        std::optional<std::uint64_t> base;
-        std::string why;
-        if (!r.allocRanges.empty()) {
-            for (const AddressRange& ar : r.allocRanges) {
-                const std::uint64_t hi = ar.size > kMax - ar.base ? kMax : ar.base + ar.size;
-                base = memory.findTopDown(ar.base, std::min(hi, limit), rp.size, rp.alignment);
-                if (base) {
-                    break;
-                }
-            }
-            if (!base) {
-                why = "no free " + hexAddress(rp.alignment) + "-aligned " + hexAddress(rp.size) + " bytes in its "
-                    + std::to_string(r.allocRanges.size()) + " alloc-range(s)";
-            }
-        } else {
-            if (options.bottomUpAbove4G && limit >= four_g && limit - four_g >= rp.size) {
-                base = memory.findBottomUp(four_g, limit, rp.size, rp.alignment);
-            }
-            if (!base) {
-                base = memory.findTopDown(0, limit, rp.size, rp.alignment);
-            }
-            if (!base) {
-                why = "no free " + hexAddress(rp.alignment) + "-aligned " + hexAddress(rp.size) + " bytes below "
-                    + hexAddress(limit);
-            }
-        }
-        if (!base) {
-            fail(rp, r, r.size, why);
-            continue;
-        }
-        reserve(i, *base);
-    }
-    return result;
+    return Placer(platform, options).run();
 }
 
 } // namespace cmascope

@@ -18,10 +18,30 @@ constexpr std::uint64_t maskFrom(unsigned lo) noexcept
 {
     return kAllOnes << lo;
 }
+
 /// Bits [0, hi) of a word, hi in [1, 64].
 constexpr std::uint64_t maskBelow(unsigned hi) noexcept
 {
     return kAllOnes >> (64U - hi);
+}
+
+/// find_next_bit() / find_next_zero_bit(): the first bit at or after @p start (below @p size) that is set in
+/// @p words XOR @p flip (flip all ones: the first zero bit); @p size when there is none.
+std::uint64_t findNextMatching(
+    const std::vector<std::uint64_t>& words, std::uint64_t start, std::uint64_t size, std::uint64_t flip) noexcept
+{
+    if (start >= size)
+        return size;
+    std::uint64_t i = start / 64;
+    std::uint64_t w = (words[i] ^ flip) & maskFrom(static_cast<unsigned>(start % 64));
+    for (;;) {
+        if (w != 0)
+            return std::min(size, i * 64 + static_cast<std::uint64_t>(std::countr_zero(w)));
+        ++i;
+        if (i * 64 >= size)
+            return size;
+        w = words[i] ^ flip;
+    }
 }
 } // namespace
 
@@ -79,34 +99,12 @@ KernelBitmapPolicy::SearchParams KernelBitmapPolicy::searchParams(const PolicyRe
 
 std::uint64_t KernelBitmapPolicy::findNextZeroBit(std::uint64_t start, std::uint64_t size) const noexcept
 {
-    if (start >= size)
-        return size;
-    std::uint64_t i = start / 64;
-    std::uint64_t w = ~m_words[i] & maskFrom(static_cast<unsigned>(start % 64));
-    for (;;) {
-        if (w != 0)
-            return std::min(size, i * 64 + static_cast<std::uint64_t>(std::countr_zero(w)));
-        ++i;
-        if (i * 64 >= size)
-            return size;
-        w = ~m_words[i];
-    }
+    return findNextMatching(m_words, start, size, kAllOnes);
 }
 
 std::uint64_t KernelBitmapPolicy::findNextBit(std::uint64_t start, std::uint64_t size) const noexcept
 {
-    if (start >= size)
-        return size;
-    std::uint64_t i = start / 64;
-    std::uint64_t w = m_words[i] & maskFrom(static_cast<unsigned>(start % 64));
-    for (;;) {
-        if (w != 0)
-            return std::min(size, i * 64 + static_cast<std::uint64_t>(std::countr_zero(w)));
-        ++i;
-        if (i * 64 >= size)
-            return size;
-        w = m_words[i];
-    }
+    return findNextMatching(m_words, start, size, 0);
 }
 
 std::uint64_t KernelBitmapPolicy::findNextZeroArea(

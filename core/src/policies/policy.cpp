@@ -11,6 +11,8 @@
 
 namespace cmascope {
 
+// refusalName() and refusalVerdict() look alike but map to different words; each switch lists every value so
+// the compiler flags one added to the enum.
 std::string_view refusalName(Refusal r) noexcept
 {
     switch (r) {

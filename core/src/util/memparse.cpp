@@ -26,6 +26,48 @@ bool isXDigit(char c) noexcept
     return digitValue(c) < 16;
 }
 
+/// The size suffixes of memparse(), largest first: each letter is a further << 10.
+constexpr struct
+{
+    unsigned shift;
+    char suffix;
+} kSuffixes[] = { { 60, 'E' }, { 50, 'P' }, { 40, 'T' }, { 30, 'G' }, { 20, 'M' }, { 10, 'K' } };
+
+/// The shift a suffix letter (either case) stands for; 0 for any other character.
+unsigned suffixShift(char c) noexcept
+{
+    const char upper = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    for (const auto& u : kSuffixes) {
+        if (u.suffix == upper) {
+            return u.shift;
+        }
+    }
+    return 0;
+}
+
+/// _parse_integer(): consumes the digits valid in @p base from @p i on. On overflow the digits are still
+/// consumed and @p overflow is set.
+std::uint64_t parseDigits(std::string_view text, std::size_t& i, unsigned base, bool& overflow) noexcept
+{
+    constexpr auto max = std::numeric_limits<std::uint64_t>::max();
+    std::uint64_t value = 0;
+    while (i < text.size()) {
+        const int d = digitValue(text[i]);
+        if (d >= static_cast<int>(base)) {
+            break;
+        }
+        if (!overflow) {
+            if (value > (max - static_cast<std::uint64_t>(d)) / base) {
+                overflow = true;
+            } else {
+                value = value * base + static_cast<std::uint64_t>(d);
+            }
+        }
+        ++i;
+    }
+    return value;
+}
+
 } // namespace
 
 MemparseResult memparse(std::string_view text, std::size_t pos) noexcept
@@ -46,59 +88,16 @@ MemparseResult memparse(std::string_view text, std::size_t pos) noexcept
         }
     }
 
-    // _parse_integer(): consume digits valid in the base.
-    std::uint64_t value = 0;
     bool overflow = false;
     const std::size_t digitsStart = i;
-    while (i < text.size()) {
-        const int d = digitValue(text[i]);
-        if (d >= static_cast<int>(base)) {
-            break;
-        }
-        if (!overflow) {
-            if (value > (max - static_cast<std::uint64_t>(d)) / base) {
-                overflow = true;
-            } else {
-                value = value * base + static_cast<std::uint64_t>(d);
-            }
-        }
-        ++i;
-    }
+    std::uint64_t value = parseDigits(text, i, base, overflow);
     r.digits = i > digitsStart;
     if (!r.digits) {
         i = pos; // simple_strtoull leaves *endp at the start when nothing was parsed
     }
 
     // memparse(): suffix.
-    unsigned shift = 0;
-    switch (at(i)) {
-    case 'E':
-    case 'e':
-        shift = 60;
-        break;
-    case 'P':
-    case 'p':
-        shift = 50;
-        break;
-    case 'T':
-    case 't':
-        shift = 40;
-        break;
-    case 'G':
-    case 'g':
-        shift = 30;
-        break;
-    case 'M':
-    case 'm':
-        shift = 20;
-        break;
-    case 'K':
-    case 'k':
-        shift = 10;
-        break;
-    default:
-        break;
-    }
+    const unsigned shift = suffixShift(at(i));
     if (shift != 0) {
         ++i;
         if (!overflow && value > (max >> shift)) {
@@ -128,13 +127,8 @@ std::string nearText(std::string_view text, std::size_t pos, std::size_t maxChar
 
 std::string formatSize(std::uint64_t bytes)
 {
-    static constexpr struct
-    {
-        unsigned shift;
-        char suffix;
-    } units[] = { { 60, 'E' }, { 50, 'P' }, { 40, 'T' }, { 30, 'G' }, { 20, 'M' }, { 10, 'K' } };
     if (bytes != 0) {
-        for (const auto& u : units) {
+        for (const auto& u : kSuffixes) {
             const std::uint64_t mask = (std::uint64_t { 1 } << u.shift) - 1;
             if ((bytes & mask) == 0) {
                 return std::to_string(bytes >> u.shift) + u.suffix;

@@ -7,7 +7,11 @@
 
 #include <QTest>
 
+#include <atomic>
+#include <latch>
+#include <memory>
 #include <random>
+#include <thread>
 
 using namespace cmascope;
 using cmascope::test::onePool;
@@ -21,6 +25,35 @@ Simulation make(const Platform& pf, Scenario sc, SimulationOptions opt = {})
     if (auto* err = std::get_if<std::string>(&v))
         qFatal("%s", err->c_str());
     return std::move(std::get<Simulation>(v));
+}
+
+/// Everything stateAt() reconstructs, compared field by field.
+bool sameState(const SimState& a, const SimState& b)
+{
+    if (a.position != b.position || a.chunksCreated != b.chunksCreated || a.liveByLabel != b.liveByLabel
+        || a.regions.size() != b.regions.size())
+        return false;
+    for (std::size_t i = 0; i < a.regions.size(); ++i) {
+        const auto& x = a.regions[i];
+        const auto& y = b.regions[i];
+        if (!(x.occupancy == y.occupancy) || x.live != y.live || x.pinned != y.pinned || x.liveBytes != y.liveBytes
+            || x.livePages != y.livePages)
+            return false;
+    }
+    return true;
+}
+
+/// A diagnosis as one text: the summary, the map's words and every attempt's answer and verdict.
+std::string diagnosisText(const Diagnosis& dg)
+{
+    std::string text = dg.summary + "|" + dg.mapSummary + "|" + std::to_string(dg.bytes);
+    for (const auto& line : dg.mapTrail)
+        text += "|" + line;
+    for (const auto& a : dg.attempts)
+        text += "|" + a.region + ":" + std::to_string(a.result.ok) + ":" + std::to_string(a.result.offset) + ":"
+            + std::to_string(int(a.result.refusal)) + ":" + std::to_string(a.freePages) + ":"
+            + std::to_string(a.largestAligned) + ":" + std::to_string(a.extfragIndex) + ":" + a.verdict;
+    return text;
 }
 
 } // namespace
@@ -48,6 +81,7 @@ private Q_SLOTS:
     void regionThatFailedToReserveDoesNotExist();
     void absurdRequestSizeDoesNotWrap();
     void extfragWordsAgreeWithTheVerdict();
+    void constMembersAreSafeFromManyThreads();
 };
 
 void TestSimulator::handComputedKernelRun()
@@ -489,6 +523,91 @@ void TestSimulator::extfragWordsAgreeWithTheVerdict()
     QCOMPARE(extfragText(930, Refusal::Fragmented),
         std::string("kernel extfrag index 0.930, which the kernel too reads as fragmentation"));
     QCOMPARE(extfragText(-1000, Refusal::Fragmented), std::string());
+}
+
+void TestSimulator::constMembersAreSafeFromManyThreads()
+{
+    // Three request keys (two rules, one unmatched device), pins and failures: every const path has work.
+    Platform pf = onePool(256);
+    pf.rules.push_back({ { "camera" }, { "gone", "r" } });
+    std::mt19937 rng(7);
+    Scenario sc;
+    std::vector<std::string> live;
+    const char* devices[] = { "video", "camera", "dsp" };
+    for (int i = 0; i < 3000; ++i) {
+        const auto roll = rng() % 100;
+        if (roll < 55 || live.empty()) {
+            const std::string label = "c" + std::to_string(i);
+            sc.allocate(devices[rng() % 3], "", (1 + rng() % 32) * 4096, label, roll < 10 ? 64 * KiB : 0);
+            live.push_back(label);
+        } else if (roll < 96) {
+            const std::size_t k = rng() % live.size();
+            sc.free(live[k]);
+            live.erase(live.begin() + long(k));
+        } else if (roll < 99) {
+            sc.pin(0, rng() % 250, 1 + rng() % 4);
+        } else {
+            sc.unpin(0, 0, 256);
+        }
+    }
+    SimulationOptions opt;
+    opt.minCheckpointInterval = 50;
+    opt.maxCheckpointInterval = 200;
+    auto owned = make(pf, sc, opt);
+    QVERIFY(owned.run());
+    const std::shared_ptr<const Simulation> sim = std::make_shared<const Simulation>(std::move(owned));
+
+    // Single-threaded references: states at probe positions, the diagnosis of every request, the summary.
+    std::vector<std::size_t> probes;
+    for (int i = 0; i < 60; ++i)
+        probes.push_back(rng() % (sc.steps.size() + 1));
+    std::sort(probes.begin(), probes.end());
+    std::vector<SimState> states;
+    for (const std::size_t p : probes)
+        states.push_back(sim->stateAt(p));
+    std::vector<std::size_t> requests;
+    std::vector<std::string> diagnoses;
+    std::size_t failures = 0;
+    for (std::size_t i = 0; i < sc.steps.size(); ++i)
+        if (sc.steps[i].type == StepType::Allocate) {
+            requests.push_back(i);
+            diagnoses.push_back(diagnosisText(sim->diagnose(i)));
+            failures += sim->records()[i].outcome == Outcome::Failed;
+        }
+    QVERIFY(failures > 100); // the unmatched device alone fails a third of the requests
+    const RunSummary summary = sim->summary();
+
+    // The same questions from several threads at once, each in its own order, released together.
+    constexpr int kThreads = 4;
+    std::atomic<int> mismatches { 0 };
+    std::atomic<int> answers { 0 };
+    std::latch start(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            start.arrive_and_wait();
+            SimState walk = sim->stateAt(0);
+            for (std::size_t i = 0; i < probes.size(); ++i) {
+                const std::size_t k = (i + std::size_t(t) * 15) % probes.size(); // a rotated order per thread
+                mismatches += !sameState(sim->stateAt(probes[k]), states[k]);
+                sim->advance(walk, probes[i]); // forward walk in sorted order
+                mismatches += !sameState(walk, states[i]);
+                answers += 2;
+            }
+            for (std::size_t i = 0; i < requests.size(); i += std::size_t(kThreads - t)) {
+                mismatches += diagnosisText(sim->diagnose(requests[i])) != diagnoses[i];
+                ++answers;
+            }
+            const RunSummary again = sim->summary();
+            mismatches += again.failures != summary.failures || again.allocations != summary.allocations
+                || again.regions[0].peakUsedPages != summary.regions[0].peakUsedPages
+                || again.regions[0].peakLiveBytes != summary.regions[0].peakLiveBytes;
+            ++answers;
+        });
+    for (auto& th : threads)
+        th.join();
+    QVERIFY(answers > kThreads * 120);
+    QCOMPARE(mismatches.load(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)

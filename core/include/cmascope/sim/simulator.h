@@ -185,6 +185,10 @@ struct SimulationOptions
     std::uint32_t maxCheckpointInterval = 16384;
 };
 
+/// Thread safety: create() and run() need the object to themselves. After run() returns, const members
+/// (stateAt(), advance() on a caller-owned state, diagnose(), summary(), the accessors) may be called from
+/// any number of threads at once, e.g. through a std::shared_ptr<const Simulation>: they only read what
+/// run() recorded and write nothing but the SimState or result they return.
 class Simulation
 {
 public:

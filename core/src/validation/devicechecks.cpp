@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Validation checks of default areas and of the regions devices are given (ownership, DMA limits).
+#include "internal.h"
+
+#include <cmascope/model/maplang.h>
+
+#include <algorithm>
+#include <set>
+
+namespace cmascope::validationchecks {
+
+void checkDefaultAreas(const Ctx& c, Out& out)
+{
+    std::optional<std::size_t> first;
+    for (std::size_t i = 0; i < c.p.regions.size(); ++i) {
+        const Region& r = c.p.regions[i];
+        if (!r.isDefault) {
+            continue;
+        }
+        if (r.type == RegionType::Carveout) {
+            add(out, Severity::Error, idx("regions", i) + ".isDefault", r.name,
+                "region " + quote(r.name) + " is a carve-out and cannot be the default CMA area");
+        }
+        if (first) {
+            add(out, Severity::Warning, idx("regions", i) + ".isDefault", r.name,
+                "region " + quote(r.name) + " is a second default area; only " + quote(c.p.regions[*first].name)
+                    + " (the first) is used");
+        } else {
+            first = i;
+        }
+    }
+}
+
+void checkPrivateOwner(const Ctx& c, Out& out)
+{
+    for (std::size_t i = 0; i < c.p.regions.size(); ++i) {
+        const Region& r = c.p.regions[i];
+        if (!r.privateTo.empty() && !c.p.findDevice(r.privateTo)) {
+            add(out, Severity::Error, idx("regions", i) + ".privateTo", r.name,
+                "region " + quote(r.name) + " is private to " + quote(r.privateTo)
+                    + ", which is not a declared device; nobody can use it");
+        }
+    }
+}
+
+void checkMemoryRegions(const Ctx& c, Out& out)
+{
+    for (std::size_t i = 0; i < c.p.devices.size(); ++i) {
+        const Device& d = c.p.devices[i];
+        for (std::size_t j = 0; j < d.memoryRegions.size(); ++j) {
+            if (!c.p.findRegion(d.memoryRegions[j])) {
+                add(out, Severity::Error, idx("devices", i) + "." + idx("memoryRegions", j), d.name,
+                    "device " + quote(d.name) + ": memory-region " + std::to_string(j) + " names unknown region "
+                        + quote(d.memoryRegions[j]));
+            }
+        }
+        if (!d.memoryRegionNames.empty() && d.memoryRegionNames.size() != d.memoryRegions.size()) {
+            add(out, Severity::Warning, idx("devices", i) + ".memoryRegionNames", d.name,
+                "device " + quote(d.name) + ": " + std::to_string(d.memoryRegionNames.size())
+                    + " memory-region-names for " + std::to_string(d.memoryRegions.size()) + " memory-region entries");
+        }
+    }
+}
+
+namespace {
+
+/// Highest address a dynamic, not yet placed region could end at, if bounded.
+std::optional<std::uint64_t> highestPossibleEnd(const Platform& p, const Region& r)
+{
+    std::uint64_t end = 0;
+    if (!r.allocRanges.empty()) {
+        for (const AddressRange& a : r.allocRanges) {
+            if (overflows(a.base, a.size)) {
+                return std::nullopt;
+            }
+            end = std::max(end, a.base + a.size);
+        }
+    } else {
+        for (const Bank& b : p.banks) {
+            if (!overflows(b.base, b.size)) {
+                end = std::max(end, b.base + b.size);
+            }
+        }
+        if (p.banks.empty()) {
+            return std::nullopt;
+        }
+    }
+    if (r.limit) {
+        end = std::min(end, r.limit);
+    }
+    return end;
+}
+} // namespace
+
+void checkDmaLimit(const Ctx& c, Out& out)
+{
+    const MapOptions mo = MapOptions::forDialect(c.o.dialect);
+    for (std::size_t di = 0; di < c.p.devices.size(); ++di) {
+        const Device& d = c.p.devices[di];
+        if (d.dmaBits >= 64 || d.dmaBits == 0) {
+            continue;
+        }
+        const std::uint64_t limit = std::uint64_t { 1 } << d.dmaBits;
+        struct Binding
+        {
+            std::string region, path, how;
+        };
+        std::vector<Binding> bindings;
+        for (std::size_t j = 0; j < d.memoryRegions.size(); ++j) {
+            bindings.push_back({ d.memoryRegions[j], idx("devices", di) + "." + idx("memoryRegions", j),
+                "memory-region " + std::to_string(j) });
+        }
+        std::vector<std::string> kinds { std::string() };
+        for (const Kind& k : c.p.kinds) {
+            kinds.push_back(k.name);
+        }
+        for (const std::string& kind : kinds) {
+            const MapResolution res = resolveRegions(c.p, d.name, kind, 2 * std::uint64_t { c.p.pageSize }, mo);
+            for (const std::string& name : res.regions) {
+                std::string path;
+                std::string how;
+                if (c.p.mapMode == MapMode::Map2010 && res.ruleIndex) {
+                    path = idx("rules", *res.ruleIndex);
+                    how = "map rule #" + std::to_string(*res.ruleIndex + 1) + " '" + res.ruleText + "'";
+                } else if (c.p.mapMode == MapMode::Map2010) {
+                    path = idx("devices", di) + ".dmaBits";
+                    how = "the asterisk rule";
+                } else {
+                    path = idx("devices", di) + ".dmaBits";
+                    how = "dma_alloc_contiguous";
+                }
+                if (!kind.empty()) {
+                    how += " (kind " + quote(kind) + ")";
+                }
+                bindings.push_back({ name, path, how });
+            }
+        }
+        std::set<std::string> reported;
+        for (const Binding& b : bindings) {
+            const Region* r = c.p.findRegion(b.region);
+            if (!r || r->size == 0 || !reported.insert(b.region).second) {
+                continue;
+            }
+            const auto k = knownRange(*r);
+            const std::string intro = "device " + quote(d.name) + " (" + std::to_string(d.dmaBits) + "-bit DMA, limit "
+                + hexText(limit) + " = " + sizeText(limit) + ") uses region " + quote(r->name) + " via " + b.how;
+            if (k) {
+                if (overflows(k->base, k->size) || k->base + k->size > limit) {
+                    add(out, Severity::Error, b.path, d.name,
+                        intro + ", which ends at " + hexText(k->base + k->size) + ", above the limit");
+                }
+            } else if (const auto end = highestPossibleEnd(c.p, *r); end && *end > limit) {
+                add(out, Severity::Warning, b.path, d.name,
+                    intro + ", which is not placed yet and may end as high as " + hexText(*end)
+                        + "; restrict it with a limit or alloc-ranges");
+            }
+        }
+    }
+}
+
+} // namespace cmascope::validationchecks
