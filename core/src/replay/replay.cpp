@@ -11,6 +11,7 @@
 // setting bits elsewhere (a placement that does not overlap the recorded window) never changes a
 // prediction that already matches. A request still unmatched at its finish is a divergence.
 #include <cmascope/replay/replay.h>
+#include <cmascope/trace/reader.h>
 #include <cmascope/util/units.h>
 
 #include <algorithm>
@@ -946,6 +947,18 @@ const ReplayAreaResult* ReplayResult::findArea(std::string_view name) const
         if (a.area.name == name)
             return &a;
     return nullptr;
+}
+
+Project replayProject(const ReplayResult& result, std::string name)
+{
+    Project project;
+    project.platform = result.platform;
+    project.platform.name = std::move(name);
+    if (project.platform.banks.empty())
+        for (const auto& r : project.platform.regions)
+            project.platform.banks.push_back({ r.name, r.placedBase.value_or(r.start), r.size, 0 });
+    project.scenarios.push_back(result.scenario);
+    return project;
 }
 
 } // namespace cmascope

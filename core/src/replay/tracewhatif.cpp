@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What-if: the recorded requests and releases of a replay, run again under another policy,
 // area size or order_per_bit.
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/replay/tracewhatif.h>
 #include <cmascope/util/memparse.h>
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // CMA reservation messages of the boot log (mm/cma.c, kernel/dma/contiguous.c,
 // drivers/of/of_reserved_mem.c, mm/hugetlb.c, mm/mm_init.c).
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/bootlog.h>
 #include <cmascope/util/units.h>
 
 #include <charconv>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Streaming trace reader: plain text, gzip (zlib inflate, windowBits 15+32) or zstd (streaming API),
 // detected by magic bytes. Text is parsed block by block; only parsed events are kept.
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/parser.h>
+#include <cmascope/trace/reader.h>
 #include <cmascope/trace/tracedat.h>
 
 #include <algorithm>
