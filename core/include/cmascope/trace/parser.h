@@ -25,6 +25,13 @@ public:
 
 private:
     void addError(std::uint32_t line, std::string message);
+    /// A non-cma event: kept if it is a marker, else skipped.
+    void feedMarker(std::string_view task, std::string_view name, std::string_view info, TraceEvent& ev);
+    /// A cma_* event of a known type (set in @p ev): its fields checked and copied, or an error.
+    void feedCmaEvent(std::string_view task, std::string_view name, std::string_view info, TraceEvent& ev);
+    /// Task and area ids, through the one-entry caches.
+    std::uint32_t internTask(std::string_view task);
+    std::uint32_t internArea(std::string_view area);
     TraceData& m_out;
     std::size_t m_maxErrors;
     std::uint64_t m_lineNo = 0;
