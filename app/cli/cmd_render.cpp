@@ -7,6 +7,7 @@
 
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
 #include <cmascope/sim/simulator.h>
 

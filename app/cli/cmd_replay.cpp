@@ -7,7 +7,12 @@
 
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/replay/report.h>
+#include <cmascope/replay/tracewhatif.h>
+#include <cmascope/trace/bootlog.h>
+#include <cmascope/trace/reader.h>
 
 #include <QCommandLineParser>
 

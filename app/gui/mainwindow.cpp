@@ -14,7 +14,9 @@
 #include "whatif/whatifpanel.h"
 
 #include <cmascope/config/configio.h>
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/trace/bootlog.h>
 #include <cmascope/util/csv.h>
 #include <cmascope/version.h>
 

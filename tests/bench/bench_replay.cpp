@@ -4,6 +4,7 @@
 // The trace is made by the kernel policy itself, so it is consistent (every prediction must match).
 #include "benchutil.h"
 
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
 
 #include <chrono>

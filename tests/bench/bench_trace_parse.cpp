@@ -3,7 +3,8 @@
 // Prints events/s, seconds, bytes per stored event, peak RSS growth and the time of `wc -l`.
 #include "benchutil.h"
 
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/events.h>
+#include <cmascope/trace/reader.h>
 
 #include <chrono>
 #include <cstdio>

@@ -3,6 +3,8 @@
 // no slower). Arguments: trace.dat files (plain or .gz); default: every traces/kernel/*/trace.dat.gz.
 // Each figure is the best of several runs (both sides start cold only once). `trace-cmd report`'s time
 // includes printing every event to /dev/null, ours includes building TraceData (events, tasks, markers).
+#include <cmascope/trace/events.h>
+#include <cmascope/trace/reader.h>
 #include <cmascope/trace/tracedat.h>
 
 #include <algorithm>

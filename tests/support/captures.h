@@ -3,8 +3,10 @@
 // traces/README.md): where a capture is, its files, its checkpoints.tsv, its trace and boot log.
 #pragma once
 
-#include <cmascope/replay/replay.h>
-#include <cmascope/trace/trace.h>
+#include <cmascope/replay/areas.h>
+#include <cmascope/trace/bootlog.h>
+#include <cmascope/trace/events.h>
+#include <cmascope/trace/reader.h>
 
 #include <QByteArray>
 #include <QtGlobal>

@@ -9,6 +9,7 @@
 
 #include <cmascope/plan/whatif.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/replay/tracewhatif.h>
 
 #include <QAbstractTableModel>
 #include <QVector>

@@ -2,7 +2,7 @@
 // What a running board tells: /proc/iomem "System RAM" lines as banks, boot-log CMA messages as regions.
 #include "internal.h"
 
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/bootlog.h>
 
 #include <algorithm>
 #include <charconv>

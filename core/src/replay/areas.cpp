@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Replay inputs: --area specs, numbers, debugfs area directories.
-#include <cmascope/replay/replay.h>
+#include <cmascope/replay/areas.h>
 
+#include <algorithm>
 #include <charconv>
 #include <system_error>
 

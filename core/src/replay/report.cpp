@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The replay's JSON report (the `cmascope-cli replay --report` contract) and request explanations.
+// The replay's JSON report (the `cmascope-cli replay --report` contract) and request explanations
+// (ReplayResult::explainRequest).
 #include <cmascope/replay/replay.h>
+#include <cmascope/replay/report.h>
 #include <cmascope/util/units.h>
 
 #include <nlohmann/json.hpp>
@@ -148,18 +150,6 @@ std::string ReplayResult::explainRequest(std::size_t index) const
     if (!out.empty() && out.back() != '\n')
         out += '\n';
     return out;
-}
-
-Project replayProject(const ReplayResult& result, std::string name)
-{
-    Project project;
-    project.platform = result.platform;
-    project.platform.name = std::move(name);
-    if (project.platform.banks.empty())
-        for (const auto& r : project.platform.regions)
-            project.platform.banks.push_back({ r.name, r.placedBase.value_or(r.start), r.size, 0 });
-    project.scenarios.push_back(result.scenario);
-    return project;
 }
 
 } // namespace cmascope

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What-if: the recorded requests and releases of a replay, run again under another policy,
 // area size or order_per_bit.
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/replay/tracewhatif.h>
 #include <cmascope/util/memparse.h>
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <vector>
 
 namespace cmascope {
@@ -60,6 +63,170 @@ std::variant<WhatIfSpec, std::string> parseWhatIfSpec(std::string_view text, std
     return spec;
 }
 
+namespace {
+
+/// A recorded allocation as the what-if placed it.
+struct Allocation
+{
+    std::uint64_t count = 0; // recorded pages
+    std::uint64_t remaining = 0; // recorded pages not given back yet
+    std::uint64_t newOffset = 0;
+    bool placed = false;
+    bool partial = false; // some part was given back on its own
+    bool deferred = false; // the policy cannot release parts: give it back whole at the end
+};
+
+/// A live part of an allocation, keyed by its recorded offset.
+struct Piece
+{
+    std::uint64_t pages = 0;
+    std::uint32_t allocation = 0;
+    std::uint64_t delta = 0; // offset of the piece inside its allocation
+};
+
+/// One area under the what-if geometry and policy.
+struct AreaRun
+{
+    std::unique_ptr<AllocationPolicy> policy;
+    std::uint64_t pages = 0;
+    std::map<std::uint64_t, Piece> live; // recorded offset -> live piece of an allocation
+};
+
+/// The state of a what-if run: every area and the recorded allocations it holds.
+class WhatIfRun
+{
+public:
+    WhatIfRun(const ReplayResult& replay, WhatIfResult& out)
+        : m_replay(replay)
+        , m_out(out)
+        , m_runs(replay.areas.size())
+    { }
+    /// Sets each area up under @p spec. False (with out.error) when a geometry or policy cannot be used.
+    bool setUp(const WhatIfSpec& spec);
+    /// A run of bits set when tracing started.
+    void seed(const Step& s);
+    /// Recorded request @p index asks again.
+    void request(std::uint32_t index);
+    /// A recorded release gives back its part of each live piece it overlaps.
+    void release(const Step& s);
+    std::uint64_t seedLost() const { return m_seedLost; }
+
+private:
+    void releasePiece(AreaRun& run, std::uint64_t pieceStart, const Step& s);
+
+    const ReplayResult& m_replay;
+    WhatIfResult& m_out;
+    std::vector<Allocation> m_allocations;
+    std::vector<AreaRun> m_runs;
+    std::uint64_t m_seedLost = 0;
+};
+
+bool WhatIfRun::setUp(const WhatIfSpec& spec)
+{
+    for (std::size_t i = 0; i < m_replay.areas.size(); ++i) {
+        const auto& a = m_replay.areas[i].area;
+        const bool changed = !spec.area || *spec.area == a.name;
+        PolicyParams params;
+        params.orderPerBit = changed ? spec.orderPerBit.value_or(a.orderPerBit) : a.orderPerBit;
+        params.maxAlignOrder = std::nullopt;
+        m_runs[i].pages = changed ? spec.pages.value_or(a.pages) : a.pages;
+        m_runs[i].policy = makePolicy(changed ? spec.policy.value_or(PolicyKind::Kernel) : PolicyKind::Kernel, params);
+        if (auto err = m_runs[i].policy->reset(RegionGeometry { a.basePfn, m_runs[i].pages })) {
+            m_out.error = "area " + a.name + ": " + *err;
+            return false;
+        }
+    }
+    return true;
+}
+
+void WhatIfRun::seed(const Step& s)
+{
+    auto& run = m_runs[s.region];
+    if (s.offset + s.size <= run.pages && run.policy->reserve(s.offset, s.size)) {
+        run.live[s.offset] = { s.size, static_cast<std::uint32_t>(m_allocations.size()), 0 };
+        m_allocations.push_back({ s.size, s.size, s.offset, true, false, false });
+    } else
+        m_seedLost += s.size;
+}
+
+void WhatIfRun::request(std::uint32_t index)
+{
+    const ReplayRequest& q = m_replay.requests[index];
+    if (q.area >= m_runs.size())
+        return;
+    auto& run = m_runs[q.area];
+    ++m_out.requests;
+    const PolicyResult pr = run.policy->allocate(PolicyRequest { q.count, q.align }, nullptr);
+    if (pr.ok)
+        ++m_out.succeeded;
+    else
+        ++m_out.failed;
+    if (pr.ok != q.succeeded) {
+        WhatIfChange c;
+        c.request = index;
+        c.recordedOk = q.succeeded;
+        c.whatIfOk = pr.ok;
+        c.whatIfPfn = pr.ok ? m_replay.areas[q.area].area.basePfn + pr.offset : 0;
+        c.refusal = pr.refusal;
+        m_out.changes.push_back(c);
+        ++(pr.ok ? m_out.nowSucceed : m_out.nowFail);
+    }
+    if (q.succeeded) {
+        const std::uint64_t recordedOffset = q.pfn - m_replay.areas[q.area].area.basePfn;
+        run.live[recordedOffset] = { q.count, static_cast<std::uint32_t>(m_allocations.size()), 0 };
+        m_allocations.push_back({ q.count, q.count, pr.offset, pr.ok, false, false });
+    } else if (pr.ok) {
+        run.policy->release(pr.offset, q.count);
+    }
+}
+
+void WhatIfRun::release(const Step& s)
+{
+    // One release may span several recorded allocations (cma_release clears whatever it covers):
+    // each live piece it overlaps gives back its part.
+    auto& run = m_runs[s.region];
+    const std::uint64_t end = s.offset + s.size;
+    auto it = run.live.upper_bound(s.offset);
+    if (it != run.live.begin() && std::prev(it)->first + std::prev(it)->second.pages > s.offset)
+        --it;
+    std::vector<std::uint64_t> starts;
+    for (; it != run.live.end() && it->first < end; ++it)
+        starts.push_back(it->first);
+    for (const std::uint64_t pieceStart : starts)
+        releasePiece(run, pieceStart, s);
+}
+
+/// Gives back the part of the live piece at @p pieceStart that release @p s covers, and splits the piece
+/// around it.
+void WhatIfRun::releasePiece(AreaRun& run, std::uint64_t pieceStart, const Step& s)
+{
+    const Piece piece = run.live.at(pieceStart);
+    const std::uint64_t lo = std::max(s.offset, pieceStart);
+    const std::uint64_t hi = std::min(s.offset + s.size, pieceStart + piece.pages);
+    Allocation& a = m_allocations[piece.allocation];
+    const std::uint64_t delta = piece.delta + (lo - pieceStart);
+    if (a.placed) {
+        if (!a.partial && delta == 0 && hi - lo == a.count) {
+            run.policy->release(a.newOffset, a.count);
+        } else {
+            a.partial = true;
+            if (!a.deferred && !run.policy->release(a.newOffset + delta, hi - lo))
+                a.deferred = true;
+        }
+    }
+    a.remaining -= std::min(a.remaining, hi - lo);
+    if (a.remaining == 0 && a.placed && a.deferred)
+        run.policy->release(a.newOffset, a.count);
+    // split the piece around the released range
+    run.live.erase(pieceStart);
+    if (lo > pieceStart)
+        run.live[pieceStart] = { lo - pieceStart, piece.allocation, piece.delta };
+    if (hi < pieceStart + piece.pages)
+        run.live[hi] = { pieceStart + piece.pages - hi, piece.allocation, piece.delta + (hi - pieceStart) };
+}
+
+} // namespace
+
 WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const Progress& progress)
 {
     WhatIfResult out;
@@ -71,29 +238,6 @@ WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const
         out.error = "the replay has no timeline (ReplayOptions::buildTimeline)";
         return out;
     }
-    struct Allocation
-    {
-        std::uint64_t count = 0; // recorded pages
-        std::uint64_t remaining = 0; // recorded pages not given back yet
-        std::uint64_t newOffset = 0;
-        bool placed = false;
-        bool partial = false; // some part was given back on its own
-        bool deferred = false; // the policy cannot release parts: give it back whole at the end
-    };
-    struct Piece
-    {
-        std::uint64_t pages = 0;
-        std::uint32_t allocation = 0;
-        std::uint64_t delta = 0; // offset of the piece inside its allocation
-    };
-    struct AreaRun
-    {
-        std::unique_ptr<AllocationPolicy> policy;
-        std::uint64_t pages = 0;
-        std::map<std::uint64_t, Piece> live; // recorded offset -> live piece of an allocation
-    };
-    std::vector<Allocation> allocations;
-    std::vector<AreaRun> runs(replay.areas.size());
     if (spec.area && !replay.findArea(*spec.area)) {
         std::string names;
         for (const auto& a : replay.areas)
@@ -101,22 +245,11 @@ WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const
         out.error = "no area named " + *spec.area + " in the trace (areas: " + names + ")";
         return out;
     }
-    for (std::size_t i = 0; i < replay.areas.size(); ++i) {
-        const auto& a = replay.areas[i].area;
-        const bool changed = !spec.area || *spec.area == a.name;
-        PolicyParams params;
-        params.orderPerBit = changed ? spec.orderPerBit.value_or(a.orderPerBit) : a.orderPerBit;
-        params.maxAlignOrder = std::nullopt;
-        runs[i].pages = changed ? spec.pages.value_or(a.pages) : a.pages;
-        runs[i].policy = makePolicy(changed ? spec.policy.value_or(PolicyKind::Kernel) : PolicyKind::Kernel, params);
-        if (auto err = runs[i].policy->reset(RegionGeometry { a.basePfn, runs[i].pages })) {
-            out.error = "area " + a.name + ": " + *err;
-            return out;
-        }
-    }
+    WhatIfRun run(replay, out);
+    if (!run.setUp(spec))
+        return out;
     out.notes.push_back("requests that failed in the trace and succeed here are given back at once (the trace has "
                         "no release for them)");
-    std::uint64_t seedLost = 0;
     for (std::size_t i = 0; i < replay.timeline.size(); ++i) {
         if ((i & 0x3FFF) == 0 && !progress(i, replay.timeline.size())) {
             out.cancelled = true;
@@ -126,89 +259,21 @@ WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const
         const TimelineEntry& t = replay.timeline[i];
         const Step& s = replay.scenario.steps[i];
         switch (t.kind) {
-        case TimelineEntry::Seed: {
-            auto& run = runs[s.region];
-            if (s.offset + s.size <= run.pages && run.policy->reserve(s.offset, s.size)) {
-                run.live[s.offset] = { s.size, static_cast<std::uint32_t>(allocations.size()), 0 };
-                allocations.push_back({ s.size, s.size, s.offset, true, false, false });
-            } else
-                seedLost += s.size;
+        case TimelineEntry::Seed:
+            run.seed(s);
             break;
-        }
-        case TimelineEntry::Request: {
-            const ReplayRequest& q = replay.requests[t.index];
-            if (q.area >= runs.size())
-                break;
-            auto& run = runs[q.area];
-            ++out.requests;
-            const PolicyResult pr = run.policy->allocate(PolicyRequest { q.count, q.align }, nullptr);
-            if (pr.ok)
-                ++out.succeeded;
-            else
-                ++out.failed;
-            if (pr.ok != q.succeeded) {
-                WhatIfChange c;
-                c.request = t.index;
-                c.recordedOk = q.succeeded;
-                c.whatIfOk = pr.ok;
-                c.whatIfPfn = pr.ok ? replay.areas[q.area].area.basePfn + pr.offset : 0;
-                c.refusal = pr.refusal;
-                out.changes.push_back(c);
-                ++(pr.ok ? out.nowSucceed : out.nowFail);
-            }
-            if (q.succeeded) {
-                const std::uint64_t recordedOffset = q.pfn - replay.areas[q.area].area.basePfn;
-                run.live[recordedOffset] = { q.count, static_cast<std::uint32_t>(allocations.size()), 0 };
-                allocations.push_back({ q.count, q.count, pr.offset, pr.ok, false, false });
-            } else if (pr.ok) {
-                run.policy->release(pr.offset, q.count);
-            }
+        case TimelineEntry::Request:
+            run.request(t.index);
             break;
-        }
-        case TimelineEntry::Release: {
-            // One release may span several recorded allocations (cma_release clears whatever it covers):
-            // each live piece it overlaps gives back its part.
-            auto& run = runs[s.region];
-            const std::uint64_t end = s.offset + s.size;
-            auto it = run.live.upper_bound(s.offset);
-            if (it != run.live.begin() && std::prev(it)->first + std::prev(it)->second.pages > s.offset)
-                --it;
-            std::vector<std::uint64_t> starts;
-            for (; it != run.live.end() && it->first < end; ++it)
-                starts.push_back(it->first);
-            for (const std::uint64_t pieceStart : starts) {
-                const Piece piece = run.live.at(pieceStart);
-                const std::uint64_t lo = std::max(s.offset, pieceStart);
-                const std::uint64_t hi = std::min(end, pieceStart + piece.pages);
-                Allocation& a = allocations[piece.allocation];
-                const std::uint64_t delta = piece.delta + (lo - pieceStart);
-                if (a.placed) {
-                    if (!a.partial && delta == 0 && hi - lo == a.count) {
-                        run.policy->release(a.newOffset, a.count);
-                    } else {
-                        a.partial = true;
-                        if (!a.deferred && !run.policy->release(a.newOffset + delta, hi - lo))
-                            a.deferred = true;
-                    }
-                }
-                a.remaining -= std::min(a.remaining, hi - lo);
-                if (a.remaining == 0 && a.placed && a.deferred)
-                    run.policy->release(a.newOffset, a.count);
-                // split the piece around the released range
-                run.live.erase(pieceStart);
-                if (lo > pieceStart)
-                    run.live[pieceStart] = { lo - pieceStart, piece.allocation, piece.delta };
-                if (hi < pieceStart + piece.pages)
-                    run.live[hi] = { pieceStart + piece.pages - hi, piece.allocation, piece.delta + (hi - pieceStart) };
-            }
+        case TimelineEntry::Release:
+            run.release(s);
             break;
-        }
         case TimelineEntry::Marker:
             break;
         }
     }
-    if (seedLost)
-        out.notes.push_back(std::to_string(seedLost)
+    if (run.seedLost())
+        out.notes.push_back(std::to_string(run.seedLost())
             + " pages in use when tracing started do not fit the new geometry and were left out");
     return out;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // CMA reservation messages of the boot log (mm/cma.c, kernel/dma/contiguous.c,
 // drivers/of/of_reserved_mem.c, mm/hugetlb.c, mm/mm_init.c).
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/bootlog.h>
 #include <cmascope/util/units.h>
 
 #include <charconv>
@@ -116,109 +116,128 @@ bool contains(std::string_view text, std::string_view key)
     return text.find(key) != std::string_view::npos;
 }
 
-} // namespace
-
-std::vector<BootLogArea> parseBootLog(std::string_view text)
+/// "cma: Reserved <size> at <base>[ on node <n>]" or "cma: Reserved <size> in <n> range(s)".
+bool parseCmaReserved(std::string_view reserved, BootLogArea& a)
 {
-    std::vector<BootLogArea> out;
-    std::uint32_t lineNo = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const auto nl = text.find('\n', pos);
-        const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-        const std::string_view msg = stripPrefix(text.substr(pos, end - pos));
-        pos = end + 1;
-        ++lineNo;
-
-        BootLogArea a;
-        a.line = lineNo;
-        a.text = std::string(msg);
-        bool found = false;
-
-        if (std::string_view reserved = after(msg, "cma: Reserved "); !reserved.empty()) {
-            std::uint64_t size = 0;
-            if (takeSize(reserved, size)) {
-                a.size = size;
-                std::uint64_t base = 0;
-                if (take(reserved, "at") && takeNumber(reserved, base)) {
-                    a.kind = BootLogKind::CmaReserved;
-                    a.base = base;
-                    int node = -1;
-                    if (take(reserved, "on node") && takeInt(reserved, node))
-                        a.node = node;
-                    found = true;
-                } else if (take(reserved, "in")) {
-                    int ranges = 0;
-                    if (takeInt(reserved, ranges) && take(reserved, "range")) {
-                        a.kind = BootLogKind::CmaReservedRanges;
-                        found = true;
-                    }
-                }
-            }
-        } else if (std::string_view pool = after(msg, "Reserved memory: created CMA memory pool at "); !pool.empty()) {
-            std::uint64_t base = 0, size = 0;
-            if (takeNumber(pool, base) && take(pool, ",") && take(pool, "size") && takeSize(pool, size)) {
-                a.kind = BootLogKind::DtPoolCreated;
-                a.base = base;
-                a.size = size;
-                found = true;
-            }
-        } else if (std::string_view initialized = after(msg, "OF: reserved mem: initialized node ");
-                   !initialized.empty()) {
-            // "initialized node NAME, compatible id shared-dma-pool"
-            const auto comma = initialized.find(", compatible id ");
-            if (comma != std::string_view::npos && contains(initialized.substr(comma), "shared-dma-pool")) {
-                a.kind = BootLogKind::DtNodeInitialized;
-                a.name = std::string(initialized.substr(0, comma));
-                found = true;
-            }
-        } else if (std::string_view range = after(msg, "OF: reserved mem: ");
-                   !range.empty() && range.starts_with("0x")) {
-            // "0x<base>..0x<end> (N KiB) map reusable NAME"  (also "-" and "( N KB )")
-            std::uint64_t base = 0, last = 0, size = 0;
-            if (takeNumber(range, base) && (take(range, "..") || take(range, "-")) && takeNumber(range, last)
-                && take(range, "(") && takeSize(range, size) && take(range, ")")) {
-                range = skipSpaces(range);
-                const bool nomap = range.starts_with("nomap");
-                range.remove_prefix(nomap ? 5 : (range.starts_with("map") ? 3 : 0));
-                if (take(range, "reusable")) { // CMA areas are reusable; carve-outs are not
-                    a.kind = BootLogKind::DtReservedRange;
-                    a.base = base;
-                    a.size = size;
-                    a.name = std::string(skipSpaces(range));
-                    found = true;
-                }
-            }
-        } else if (std::string_view hugetlb = after(msg, "hugetlb_cma: reserved "); !hugetlb.empty()) {
-            std::uint64_t size = 0;
-            int node = -1;
-            if (takeSize(hugetlb, size)) {
-                a.kind = BootLogKind::HugetlbCma;
-                a.size = size;
-                if (take(hugetlb, "on node") && takeInt(hugetlb, node))
-                    a.node = node;
-                a.name = a.node >= 0 ? "hugetlb" + std::to_string(a.node) : std::string();
-                found = true;
-            }
-        } else if (msg.starts_with("Memory: ") && contains(msg, "K cma-reserved")) {
-            const auto k = msg.find("K cma-reserved");
-            std::size_t b = k;
-            while (b > 0 && isDigit(msg[b - 1]))
-                --b;
-            std::uint64_t kib = 0;
-            auto [p, ec] = std::from_chars(msg.data() + b, msg.data() + k, kib, 10);
-            const auto bytes = checkedMul(kib, 1024);
-            if (b < k && ec == std::errc() && p == msg.data() + k && bytes) {
-                a.kind = BootLogKind::MemoryCmaReserved;
-                a.size = *bytes;
-                found = true;
-            }
-        }
-        if (found)
-            out.push_back(std::move(a));
+    std::uint64_t size = 0;
+    if (!takeSize(reserved, size))
+        return false;
+    a.size = size;
+    std::uint64_t base = 0;
+    if (take(reserved, "at") && takeNumber(reserved, base)) {
+        a.kind = BootLogKind::CmaReserved;
+        a.base = base;
+        int node = -1;
+        if (take(reserved, "on node") && takeInt(reserved, node))
+            a.node = node;
+        return true;
     }
+    if (take(reserved, "in")) {
+        int ranges = 0;
+        if (takeInt(reserved, ranges) && take(reserved, "range")) {
+            a.kind = BootLogKind::CmaReservedRanges;
+            return true;
+        }
+    }
+    return false;
+}
 
-    // Names from context.
+/// "Reserved memory: created CMA memory pool at <base>, size <size>".
+bool parseDtPoolCreated(std::string_view pool, BootLogArea& a)
+{
+    std::uint64_t base = 0, size = 0;
+    if (!(takeNumber(pool, base) && take(pool, ",") && take(pool, "size") && takeSize(pool, size)))
+        return false;
+    a.kind = BootLogKind::DtPoolCreated;
+    a.base = base;
+    a.size = size;
+    return true;
+}
+
+/// "OF: reserved mem: initialized node NAME, compatible id shared-dma-pool".
+bool parseDtNodeInitialized(std::string_view initialized, BootLogArea& a)
+{
+    const auto comma = initialized.find(", compatible id ");
+    if (comma == std::string_view::npos || !contains(initialized.substr(comma), "shared-dma-pool"))
+        return false;
+    a.kind = BootLogKind::DtNodeInitialized;
+    a.name = std::string(initialized.substr(0, comma));
+    return true;
+}
+
+/// "OF: reserved mem: 0x<base>..0x<end> (N KiB) map reusable NAME" (also "-" and "( N KB )").
+bool parseDtReservedRange(std::string_view range, BootLogArea& a)
+{
+    std::uint64_t base = 0, last = 0, size = 0;
+    if (!(takeNumber(range, base) && (take(range, "..") || take(range, "-")) && takeNumber(range, last)
+            && take(range, "(") && takeSize(range, size) && take(range, ")")))
+        return false;
+    range = skipSpaces(range);
+    const bool nomap = range.starts_with("nomap");
+    range.remove_prefix(nomap ? 5 : (range.starts_with("map") ? 3 : 0));
+    if (!take(range, "reusable")) // CMA areas are reusable; carve-outs are not
+        return false;
+    a.kind = BootLogKind::DtReservedRange;
+    a.base = base;
+    a.size = size;
+    a.name = std::string(skipSpaces(range));
+    return true;
+}
+
+/// "hugetlb_cma: reserved <size>[ on node <n>]": named "hugetlbN".
+bool parseHugetlbCma(std::string_view hugetlb, BootLogArea& a)
+{
+    std::uint64_t size = 0;
+    int node = -1;
+    if (!takeSize(hugetlb, size))
+        return false;
+    a.kind = BootLogKind::HugetlbCma;
+    a.size = size;
+    if (take(hugetlb, "on node") && takeInt(hugetlb, node))
+        a.node = node;
+    a.name = a.node >= 0 ? "hugetlb" + std::to_string(a.node) : std::string();
+    return true;
+}
+
+/// "Memory: ... <n>K cma-reserved ...": the total of all areas.
+bool parseMemoryCmaReserved(std::string_view msg, BootLogArea& a)
+{
+    const auto k = msg.find("K cma-reserved");
+    std::size_t b = k;
+    while (b > 0 && isDigit(msg[b - 1]))
+        --b;
+    std::uint64_t kib = 0;
+    auto [p, ec] = std::from_chars(msg.data() + b, msg.data() + k, kib, 10);
+    const auto bytes = checkedMul(kib, 1024);
+    if (!(b < k && ec == std::errc() && p == msg.data() + k && bytes))
+        return false;
+    a.kind = BootLogKind::MemoryCmaReserved;
+    a.size = *bytes;
+    return true;
+}
+
+/// One message (without its prefix): the first kind whose words it holds decides; true if it parses as that.
+bool parseMessage(std::string_view msg, BootLogArea& a)
+{
+    if (std::string_view reserved = after(msg, "cma: Reserved "); !reserved.empty())
+        return parseCmaReserved(reserved, a);
+    if (std::string_view pool = after(msg, "Reserved memory: created CMA memory pool at "); !pool.empty())
+        return parseDtPoolCreated(pool, a);
+    if (std::string_view initialized = after(msg, "OF: reserved mem: initialized node "); !initialized.empty())
+        return parseDtNodeInitialized(initialized, a);
+    if (std::string_view range = after(msg, "OF: reserved mem: "); !range.empty() && range.starts_with("0x"))
+        return parseDtReservedRange(range, a);
+    if (std::string_view hugetlb = after(msg, "hugetlb_cma: reserved "); !hugetlb.empty())
+        return parseHugetlbCma(hugetlb, a);
+    if (msg.starts_with("Memory: ") && contains(msg, "K cma-reserved"))
+        return parseMemoryCmaReserved(msg, a);
+    return false;
+}
+
+/// Names from context: a `cma: Reserved` line followed by hugetlb_cma's, or without node (the global area);
+/// a DT pool followed by its "initialized node NAME" line.
+void nameFromContext(std::vector<BootLogArea>& out)
+{
     for (std::size_t i = 0; i < out.size(); ++i) {
         BootLogArea& a = out[i];
         if (a.kind == BootLogKind::CmaReserved && a.name.empty()) {
@@ -244,6 +263,29 @@ std::vector<BootLogArea> parseBootLog(std::string_view text)
             }
         }
     }
+}
+
+} // namespace
+
+std::vector<BootLogArea> parseBootLog(std::string_view text)
+{
+    std::vector<BootLogArea> out;
+    std::uint32_t lineNo = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto nl = text.find('\n', pos);
+        const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+        const std::string_view msg = stripPrefix(text.substr(pos, end - pos));
+        pos = end + 1;
+        ++lineNo;
+
+        BootLogArea a;
+        a.line = lineNo;
+        a.text = std::string(msg);
+        if (parseMessage(msg, a))
+            out.push_back(std::move(a));
+    }
+    nameFromContext(out);
     return out;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // mm/cma_debug.c debugfs files: numbers as "%llu\n", bitmap as u32 words "%u" separated by ' '.
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/debugfs.h>
 
 #include <bit>
 #include <charconv>

@@ -3,7 +3,9 @@
 //   trace / trace_pipe:  "%16s-%-7d " ["(%7d) "] "[%03d] " [flags " "] "%5lu.%06lu: " event ": " info
 //   trace-cmd report:    "%16s-%-5d [%03d]" [" " flags] " %5llu.%06llu: " event ":" padded to 20 " " info
 // Hand-written with string_view/from_chars: this runs over millions of lines.
-#include <cmascope/trace/trace.h>
+#include "requiredfields.h"
+
+#include <cmascope/trace/parser.h>
 
 #include <charconv>
 #include <cstring>
@@ -115,16 +117,38 @@ struct LineHeader
     bool truncatedEvent = false;
 };
 
-/// Finds "comm-pid [ (tgid) ] [cpu]" and the timestamp. False if the line is not an event line.
-bool parseHeader(std::string_view line, LineHeader& h)
+/// Before @p k (just past the pid): an optional "(  tgid)" column, where tgid may print as "-------" when
+/// unknown. Returns where the pid ends (@p k itself when there is no such column), or npos if malformed.
+std::size_t skipTgidColumn(std::string_view line, std::size_t start, std::size_t k)
+{
+    if (line[k - 1] != ')')
+        return k;
+    std::size_t lp = k - 1;
+    while (lp > start && line[lp - 1] != '(')
+        --lp;
+    if (lp <= start)
+        return std::string_view::npos;
+    const std::string_view inner = line.substr(lp, k - 1 - lp);
+    bool ok = !inner.empty();
+    for (char c : inner)
+        ok = ok && (isDigit(c) || c == ' ' || c == '-');
+    if (!ok)
+        return std::string_view::npos;
+    k = lp - 1; // at '('
+    while (k > start && line[k - 1] == ' ')
+        --k;
+    return k;
+}
+
+/// Finds "comm-pid [ (tgid) ] [cpu]": sets task and cpu, returns the position after ']' (npos if none).
+std::size_t parseTaskAndCpu(std::string_view line, LineHeader& h)
 {
     const std::size_t start = skipSpaces(line, 0);
     std::size_t searchFrom = start;
-    std::size_t afterCpu = std::string_view::npos;
     while (true) {
         const std::size_t open = line.find('[', searchFrom);
         if (open == std::string_view::npos)
-            return false;
+            return std::string_view::npos;
         searchFrom = open + 1;
         // "[digits]"
         std::size_t i = open + 1;
@@ -143,23 +167,9 @@ bool parseHeader(std::string_view line, LineHeader& h)
             --k;
         if (k == open || k <= start)
             continue;
-        // optional "(  tgid)" column; tgid may print as "-------" when unknown
-        if (line[k - 1] == ')') {
-            std::size_t lp = k - 1;
-            while (lp > start && line[lp - 1] != '(')
-                --lp;
-            if (lp <= start)
-                continue;
-            const std::string_view inner = line.substr(lp, k - 1 - lp);
-            bool ok = !inner.empty();
-            for (char c : inner)
-                ok = ok && (isDigit(c) || c == ' ' || c == '-');
-            if (!ok)
-                continue;
-            k = lp - 1; // at '('
-            while (k > start && line[k - 1] == ' ')
-                --k;
-        }
+        k = skipTgidColumn(line, start, k);
+        if (k == std::string_view::npos)
+            continue;
         // pid digits preceded by '-'
         const std::size_t pidEnd = k;
         while (k > start && isDigit(line[k - 1]))
@@ -168,12 +178,14 @@ bool parseHeader(std::string_view line, LineHeader& h)
             continue;
         h.task = line.substr(start, pidEnd - start);
         h.cpu = cpu;
-        afterCpu = i + 1;
-        break;
+        return i + 1;
     }
+}
 
-    // [flags] timestamp:
-    std::size_t p = skipSpaces(line, afterCpu);
+/// From @p p (after the cpu): "[flags] timestamp: event: info". False if the line is not an event line.
+bool parseTimestampAndEvent(std::string_view line, std::size_t p, LineHeader& h)
+{
+    p = skipSpaces(line, p);
     for (int field = 0; field < 2; ++field) {
         std::size_t e = p;
         while (e < line.size() && !isSpace(line[e]))
@@ -208,6 +220,13 @@ bool parseHeader(std::string_view line, LineHeader& h)
         p = skipSpaces(line, e);
     }
     return false;
+}
+
+/// Finds "comm-pid [ (tgid) ] [cpu]" and the timestamp. False if the line is not an event line.
+bool parseHeader(std::string_view line, LineHeader& h)
+{
+    const std::size_t afterCpu = parseTaskAndCpu(line, h);
+    return afterCpu != std::string_view::npos && parseTimestampAndEvent(line, afterCpu, h);
 }
 
 struct Fields
@@ -299,117 +318,22 @@ std::string missing(std::string_view event, const char* field)
     return std::string(event) + ": missing " + field + " (truncated or malformed line)";
 }
 
-} // namespace
-
-std::string_view eventTypeName(EventType type)
+/// Lines that hold no event: blank lines and comments ("# tracer:" tells the format), trace-cmd's "cpus=N"
+/// and "CPU:N [LOST M EVENTS]". True if @p line is one of them (counted as skipped).
+bool skipNonEventLine(std::string_view line, TraceData& out)
 {
-    switch (type) {
-    case EventType::AllocStart:
-        return "cma_alloc_start";
-    case EventType::AllocFinish:
-        return "cma_alloc_finish";
-    case EventType::BusyRetry:
-        return "cma_alloc_busy_retry";
-    case EventType::Release:
-        return "cma_release";
-    case EventType::LegacyAlloc:
-        return "cma_alloc";
-    case EventType::Marker:
-        return "tracing_mark_write";
-    }
-    return "?";
-}
-
-std::uint32_t StringTable::intern(std::string_view text)
-{
-    if (auto it = m_index.find(text); it != m_index.end())
-        return it->second;
-    const auto id = static_cast<std::uint32_t>(m_strings.size());
-    m_strings.emplace_back(text);
-    m_index.emplace(std::string(text), id);
-    return id;
-}
-
-std::uint32_t StringTable::find(std::string_view text) const
-{
-    auto it = m_index.find(text);
-    return it == m_index.end() ? TraceEvent::kNoId : it->second;
-}
-
-std::size_t StringTable::memoryBytes() const
-{
-    std::size_t bytes = m_strings.capacity() * sizeof(std::string);
-    for (const auto& s : m_strings)
-        bytes += (s.capacity() > 15 ? s.capacity() + 1 : 0) * 2; // text and index key
-    bytes += m_index.size() * (sizeof(std::string) + sizeof(std::uint32_t) + 2 * sizeof(void*));
-    bytes += m_index.bucket_count() * sizeof(void*);
-    return bytes;
-}
-
-std::string_view TraceData::areaName(const TraceEvent& e) const
-{
-    return e.areaId == TraceEvent::kNoId ? std::string_view() : std::string_view(areas[e.areaId]);
-}
-
-std::string_view TraceData::markerText(const TraceEvent& e) const
-{
-    return e.markerId == TraceEvent::kNoId ? std::string_view() : std::string_view(markers[e.markerId]);
-}
-
-std::size_t TraceData::memoryBytes() const
-{
-    return events.capacity() * sizeof(TraceEvent) + tasks.memoryBytes() + areas.memoryBytes() + markers.memoryBytes()
-        + errors.capacity() * sizeof(TraceError);
-}
-
-std::string formatTraceError(const TraceData& data, const TraceError& error)
-{
-    std::string out = data.source.empty() ? std::string("line ") : data.source + ":";
-    out += std::to_string(error.line);
-    out += ": ";
-    out += error.message;
-    return out;
-}
-
-TraceLineParser::TraceLineParser(TraceData& out, std::size_t maxErrors)
-    : m_out(out)
-    , m_maxErrors(maxErrors)
-{ }
-
-void TraceLineParser::addError(std::uint32_t line, std::string message)
-{
-    ++m_out.errorCount;
-    if (m_out.errors.size() < m_maxErrors)
-        m_out.errors.push_back({ line, std::move(message) });
-}
-
-void TraceLineParser::rejectLine(std::string message)
-{
-    ++m_lineNo;
-    ++m_out.lines;
-    addError(static_cast<std::uint32_t>(m_lineNo), std::move(message));
-}
-
-void TraceLineParser::feedLine(std::string_view line)
-{
-    ++m_lineNo;
-    ++m_out.lines;
-    const auto lineNo = static_cast<std::uint32_t>(m_lineNo);
-    if (!line.empty() && line.back() == '\r')
-        line.remove_suffix(1);
-
     const std::size_t first = skipSpaces(line, 0);
     if (first >= line.size() || line[first] == '#') {
-        if (m_out.format == TraceFormat::Unknown && line.starts_with("# tracer:"))
-            m_out.format = TraceFormat::TraceFile;
-        ++m_out.skippedLines;
-        return;
+        if (out.format == TraceFormat::Unknown && line.starts_with("# tracer:"))
+            out.format = TraceFormat::TraceFile;
+        ++out.skippedLines;
+        return true;
     }
     if (line.starts_with("cpus=")) {
-        if (m_out.format == TraceFormat::Unknown)
-            m_out.format = TraceFormat::TraceCmdReport;
-        ++m_out.skippedLines;
-        return;
+        if (out.format == TraceFormat::Unknown)
+            out.format = TraceFormat::TraceCmdReport;
+        ++out.skippedLines;
+        return true;
     }
     if (line.starts_with("CPU:")) { // "CPU:1 [LOST 42 EVENTS]"
         const auto lost = line.find("[LOST ");
@@ -418,115 +342,64 @@ void TraceLineParser::feedLine(std::string_view line)
             std::uint64_t n = 0;
             auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
             if (ec == std::errc())
-                m_out.lostEvents += n;
+                out.lostEvents += n;
         }
-        ++m_out.skippedLines;
-        return;
+        ++out.skippedLines;
+        return true;
     }
+    return false;
+}
 
-    LineHeader h;
-    if (!parseHeader(line, h)) {
-        ++m_out.skippedLines;
-        return;
+/// The text of a marker event (tracing_mark_write, or trace-cmd's "print: tracing_mark_write: text");
+/// false for any other event.
+bool markerText(std::string_view name, std::string_view info, std::string_view& text)
+{
+    if (name == "tracing_mark_write") {
+        text = info;
+        return true;
     }
-    if (m_out.format == TraceFormat::Unknown)
-        m_out.format = TraceFormat::TracePipe;
-
-    TraceEvent ev;
-    ev.line = lineNo;
-    ev.timestampNs = h.timestampNs;
-    ev.cpu = static_cast<std::int16_t>(h.cpu > 32767 ? 32767 : h.cpu);
-
-    const std::string_view name = h.event;
-    const bool isCma = name.starts_with("cma_");
-    if (h.truncatedEvent) {
-        if (isCma)
-            addError(lineNo, "truncated line: event name '" + std::string(name) + "' without ':'");
-        else
-            ++m_out.skippedLines;
-        return;
+    if (name == "print") {
+        text = info;
+        if (text.starts_with("tracing_mark_write:"))
+            text = text.substr(skipSpaces(text, sizeof("tracing_mark_write:") - 1));
+        return true;
     }
+    return false;
+}
 
-    auto internTask = [&]() {
-        if (m_lastTaskId == TraceEvent::kNoId || h.task != m_lastTask) {
-            m_lastTaskId = m_out.tasks.intern(h.task);
-            m_lastTask.assign(h.task);
-        }
-        return m_lastTaskId;
-    };
-
-    if (!isCma) {
-        std::string_view text;
-        if (name == "tracing_mark_write") {
-            text = h.info;
-        } else if (name == "print") { // trace-cmd: "print: tracing_mark_write: text"
-            text = h.info;
-            if (text.starts_with("tracing_mark_write:"))
-                text = text.substr(skipSpaces(text, sizeof("tracing_mark_write:") - 1));
-        } else {
-            ++m_out.skippedLines;
-            return;
-        }
-        ev.type = EventType::Marker;
-        ev.taskId = internTask();
-        ev.markerId = m_out.markers.intern(text);
-        m_out.events.push_back(ev);
-        ++m_out.perType[static_cast<std::size_t>(EventType::Marker)];
-        return;
-    }
-
+/// The type of a cma_* event; false for others (cma_alloc_at_start, future events...).
+bool cmaEventType(std::string_view name, EventType& type)
+{
     if (name == "cma_alloc_start")
-        ev.type = EventType::AllocStart;
+        type = EventType::AllocStart;
     else if (name == "cma_alloc_finish")
-        ev.type = EventType::AllocFinish;
+        type = EventType::AllocFinish;
     else if (name == "cma_release")
-        ev.type = EventType::Release;
+        type = EventType::Release;
     else if (name == "cma_alloc_busy_retry")
-        ev.type = EventType::BusyRetry;
+        type = EventType::BusyRetry;
     else if (name == "cma_alloc")
-        ev.type = EventType::LegacyAlloc;
-    else { // cma_alloc_at_start, future events...
-        ++m_out.skippedLines;
-        return;
-    }
+        type = EventType::LegacyAlloc;
+    else
+        return false;
+    return true;
+}
 
-    if (h.info.empty()) {
-        addError(lineNo, std::string(name) + ": no fields (truncated line)");
-        return;
-    }
-    Fields f;
-    if (std::string err = parseFields(h.info, f); !err.empty()) {
-        addError(lineNo, std::string(name) + ": " + err);
-        return;
-    }
+/// The first field an event of @p type needs that @p f lacks, or nullptr.
+const char* missingField(EventType type, const Fields& f)
+{
+    return missingCmaField(type,
+        { .count = f.hasCount,
+            .align = f.hasAlign,
+            .available = f.hasAvailable,
+            .total = f.hasTotal,
+            .pfn = f.hasPfn,
+            .page = f.hasPage });
+}
 
-    // required fields per event
-    switch (ev.type) {
-    case EventType::AllocStart:
-        if (!f.hasCount)
-            return addError(lineNo, missing(name, "count"));
-        if (!f.hasAlign)
-            return addError(lineNo, missing(name, "align"));
-        if (f.hasAvailable != f.hasTotal)
-            return addError(lineNo, missing(name, f.hasAvailable ? "total_count" : "available_count"));
-        break;
-    case EventType::AllocFinish:
-    case EventType::BusyRetry:
-    case EventType::Release:
-    case EventType::LegacyAlloc:
-        if (!f.hasPfn)
-            return addError(lineNo, missing(name, "pfn"));
-        if (!f.hasPage)
-            return addError(lineNo, missing(name, "page"));
-        if (!f.hasCount)
-            return addError(lineNo, missing(name, "count"));
-        if (!f.hasAlign && (ev.type == EventType::AllocFinish || ev.type == EventType::BusyRetry))
-            return addError(lineNo, missing(name, "align"));
-        break;
-    case EventType::Marker:
-        break;
-    }
-
+/// Copies the fields into @p ev (of its type already) and sets its flags.
+void applyFields(const Fields& f, TraceEvent& ev)
+{
     ev.pfn = f.pfn;
     ev.count = f.count;
     if (f.hasAlign) {
@@ -552,14 +425,118 @@ void TraceLineParser::feedLine(std::string_view line)
         if ((f.hasErrno && f.errorno != 0) || nullPage || f.pfn == ~0ull)
             ev.flags |= TraceEvent::Failed;
     }
+}
 
-    ev.taskId = internTask();
-    const std::string_view area = f.hasName ? f.name : kUnnamedArea;
+} // namespace
+
+TraceLineParser::TraceLineParser(TraceData& out, std::size_t maxErrors)
+    : m_out(out)
+    , m_maxErrors(maxErrors)
+{ }
+
+void TraceLineParser::addError(std::uint32_t line, std::string message)
+{
+    ++m_out.errorCount;
+    if (m_out.errors.size() < m_maxErrors)
+        m_out.errors.push_back({ line, std::move(message) });
+}
+
+void TraceLineParser::rejectLine(std::string message)
+{
+    ++m_lineNo;
+    ++m_out.lines;
+    addError(static_cast<std::uint32_t>(m_lineNo), std::move(message));
+}
+
+std::uint32_t TraceLineParser::internTask(std::string_view task)
+{
+    if (m_lastTaskId == TraceEvent::kNoId || task != m_lastTask) {
+        m_lastTaskId = m_out.tasks.intern(task);
+        m_lastTask.assign(task);
+    }
+    return m_lastTaskId;
+}
+
+std::uint32_t TraceLineParser::internArea(std::string_view area)
+{
     if (m_lastAreaId == TraceEvent::kNoId || area != m_lastArea) {
         m_lastAreaId = m_out.areas.intern(area);
         m_lastArea.assign(area);
     }
-    ev.areaId = m_lastAreaId;
+    return m_lastAreaId;
+}
+
+void TraceLineParser::feedLine(std::string_view line)
+{
+    ++m_lineNo;
+    ++m_out.lines;
+    const auto lineNo = static_cast<std::uint32_t>(m_lineNo);
+    if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+    if (skipNonEventLine(line, m_out))
+        return;
+
+    LineHeader h;
+    if (!parseHeader(line, h)) {
+        ++m_out.skippedLines;
+        return;
+    }
+    if (m_out.format == TraceFormat::Unknown)
+        m_out.format = TraceFormat::TracePipe;
+
+    TraceEvent ev;
+    ev.line = lineNo;
+    ev.timestampNs = h.timestampNs;
+    ev.cpu = static_cast<std::int16_t>(h.cpu > 32767 ? 32767 : h.cpu);
+
+    const std::string_view name = h.event;
+    const bool isCma = name.starts_with("cma_");
+    if (h.truncatedEvent) {
+        if (isCma)
+            addError(lineNo, "truncated line: event name '" + std::string(name) + "' without ':'");
+        else
+            ++m_out.skippedLines;
+        return;
+    }
+    if (!isCma)
+        return feedMarker(h.task, name, h.info, ev);
+    if (!cmaEventType(name, ev.type)) {
+        ++m_out.skippedLines;
+        return;
+    }
+    feedCmaEvent(h.task, name, h.info, ev);
+}
+
+void TraceLineParser::feedMarker(std::string_view task, std::string_view name, std::string_view info, TraceEvent& ev)
+{
+    std::string_view text;
+    if (!markerText(name, info, text)) {
+        ++m_out.skippedLines;
+        return;
+    }
+    ev.type = EventType::Marker;
+    ev.taskId = internTask(task);
+    ev.markerId = m_out.markers.intern(text);
+    m_out.events.push_back(ev);
+    ++m_out.perType[static_cast<std::size_t>(EventType::Marker)];
+}
+
+void TraceLineParser::feedCmaEvent(std::string_view task, std::string_view name, std::string_view info, TraceEvent& ev)
+{
+    if (info.empty()) {
+        addError(ev.line, std::string(name) + ": no fields (truncated line)");
+        return;
+    }
+    Fields f;
+    if (std::string err = parseFields(info, f); !err.empty()) {
+        addError(ev.line, std::string(name) + ": " + err);
+        return;
+    }
+    if (const char* field = missingField(ev.type, f))
+        return addError(ev.line, missing(name, field));
+    applyFields(f, ev);
+    ev.taskId = internTask(task);
+    ev.areaId = internArea(f.hasName ? f.name : kUnnamedArea);
     m_out.events.push_back(ev);
     ++m_out.perType[static_cast<std::size_t>(ev.type)];
 }

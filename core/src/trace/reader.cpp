@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Streaming trace reader: plain text, gzip (zlib inflate, windowBits 15+32) or zstd (streaming API),
 // detected by magic bytes. Text is parsed block by block; only parsed events are kept.
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/parser.h>
+#include <cmascope/trace/reader.h>
 #include <cmascope/trace/tracedat.h>
 
 #include <algorithm>
@@ -212,6 +213,107 @@ bool startsWith(std::string_view s, std::initializer_list<unsigned char> magic)
     return true;
 }
 
+/// The decoder the magic bytes at the start of @p in ask for (gzip, zstd, else plain text). Null if @p in
+/// cannot be read.
+std::unique_ptr<Source> openSource(std::istream& in)
+{
+    std::string head(4, '\0');
+    in.read(head.data(), 4);
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.bad())
+        return nullptr;
+    if (startsWith(head, { 0x1f, 0x8b }))
+        return std::make_unique<GzipSource>(in, std::move(head));
+    if (startsWith(head, { 0x28, 0xb5, 0x2f, 0xfd }))
+        return std::make_unique<ZstdSource>(in, std::move(head));
+    return std::make_unique<PlainSource>(in, std::move(head));
+}
+
+/// Why the first block of text is no text trace, or empty.
+std::string rejectFirstBlock(std::string_view text)
+{
+    if (text.starts_with(std::string_view("\x17\x08\x44tracing", 10)))
+        return "binary trace-cmd data (trace.dat); convert it with `trace-cmd report`";
+    if (std::memchr(text.data(), '\0', std::min<std::size_t>(text.size(), 4096)))
+        return "not a text trace (binary data)";
+    return {};
+}
+
+/// Input of known size: reserves the events from the density of cma events in the first block (after it
+/// is parsed), so that the vector need not grow by doubling. (Compressed input: both sizes are compressed
+/// bytes; the cap below keeps it small.)
+void reserveEvents(TraceData& data, std::uint64_t done, std::uint64_t totalBytes)
+{
+    const std::uint64_t events = data.events.size();
+    if (done > 0 && done < totalBytes && events > 0) {
+        // an event line is at least ~50 bytes: never reserve more than that allows
+        const std::uint64_t estimate = std::min(events * totalBytes / done + events / 32 + 16, totalBytes / 48 + 16);
+        data.events.reserve(static_cast<std::size_t>(estimate));
+    }
+}
+
+/// Cuts blocks of text into lines for the parser: a partial line is carried over to the next block, an
+/// over-long one is rejected and dropped up to its '\n'.
+class LineSplitter
+{
+public:
+    LineSplitter(TraceLineParser& parser, std::size_t block, std::size_t maxLine)
+        : m_parser(parser)
+        , m_maxLine(maxLine)
+        , m_buf(block + maxLine + 1) // room for one block plus a partial line carried over
+    { }
+    /// Where the next block goes and how many bytes fit there (at most @p block).
+    char* space() { return m_buf.data() + m_used; }
+    std::size_t room(std::size_t block) const { return std::min(block, m_buf.size() - m_used); }
+    /// Parses the lines completed by @p n new bytes written at space().
+    void feed(std::size_t n);
+    /// The last line, if the text does not end with '\n'.
+    void finish()
+    {
+        if (m_used && !m_discarding)
+            m_parser.feedLine(std::string_view(m_buf.data(), m_used));
+    }
+
+private:
+    TraceLineParser& m_parser;
+    std::size_t m_maxLine;
+    std::vector<char> m_buf;
+    std::size_t m_used = 0;
+    bool m_discarding = false; // inside an over-long line: drop bytes up to the next '\n'
+};
+
+void LineSplitter::feed(std::size_t n)
+{
+    char* const buf = m_buf.data();
+    const std::size_t end = m_used + n;
+    std::size_t pos = 0;
+    if (m_discarding) {
+        const void* nl = std::memchr(buf, '\n', end);
+        if (!nl) {
+            m_used = 0;
+            return;
+        }
+        m_discarding = false;
+        pos = static_cast<std::size_t>(static_cast<const char*>(nl) - buf) + 1;
+    }
+    while (pos < end) {
+        const void* nl = std::memchr(buf + pos, '\n', end - pos);
+        if (!nl)
+            break;
+        const auto e = static_cast<std::size_t>(static_cast<const char*>(nl) - buf);
+        m_parser.feedLine(std::string_view(buf + pos, e - pos));
+        pos = e + 1;
+    }
+    m_used = end - pos;
+    if (m_used > m_maxLine) {
+        m_parser.rejectLine("line longer than " + std::to_string(m_maxLine) + " bytes (not a trace line)");
+        m_discarding = true;
+        m_used = 0;
+    } else if (m_used) {
+        std::memmove(buf, buf + pos, m_used);
+    }
+}
+
 } // namespace
 
 TraceReadResult readTrace(std::istream& in, std::string_view sourceName, const TraceReadOptions& options,
@@ -224,111 +326,44 @@ TraceReadResult readTrace(std::istream& in, std::string_view sourceName, const T
         result.error = name + ": " + std::move(message);
         return std::move(result);
     };
+    auto cancel = [&]() {
+        result.status = ReadStatus::Cancelled;
+        return std::move(result);
+    };
 
-    // Magic bytes decide the decoder.
-    std::string head(4, '\0');
-    in.read(head.data(), 4);
-    head.resize(static_cast<std::size_t>(in.gcount()));
-    if (in.bad())
+    std::unique_ptr<Source> src = openSource(in);
+    if (!src)
         return fail("read error");
-    std::unique_ptr<Source> src;
-    if (startsWith(head, { 0x1f, 0x8b }))
-        src = std::make_unique<GzipSource>(in, std::move(head));
-    else if (startsWith(head, { 0x28, 0xb5, 0x2f, 0xfd }))
-        src = std::make_unique<ZstdSource>(in, std::move(head));
-    else
-        src = std::make_unique<PlainSource>(in, std::move(head));
     if (!src->error().empty())
         return fail(src->error());
 
     const std::size_t block = std::max<std::size_t>(options.blockSize, 4096);
-    const std::size_t maxLine = std::max<std::size_t>(options.maxLineLength, 256);
-    // Room for one block plus a partial line carried over.
-    std::vector<char> buf(block + maxLine + 1);
-    std::size_t used = 0;
-    bool discarding = false; // inside an over-long line: drop bytes up to the next '\n'
-    bool firstBlock = true;
-    bool reserveAfterFirst = false;
-
     result.data.source = name;
     TraceLineParser parser(result.data, options.maxErrors);
-    if (progress && !progress(0, totalBytes)) {
-        result.status = ReadStatus::Cancelled;
-        return result;
-    }
+    LineSplitter lines(parser, block, std::max<std::size_t>(options.maxLineLength, 256));
+    if (progress && !progress(0, totalBytes))
+        return cancel();
 
-    while (true) {
-        const std::size_t want = std::min(block, buf.size() - used);
-        const std::size_t n = src->read(buf.data() + used, want);
+    for (bool firstBlock = true;; firstBlock = false) {
+        const std::size_t n = src->read(lines.space(), lines.room(block));
         if (n == 0) {
             if (!src->error().empty())
                 return fail(src->error());
             break;
         }
-        if (firstBlock) {
-            firstBlock = false;
-            const std::string_view text(buf.data(), n);
-            if (text.starts_with(std::string_view("\x17\x08\x44tracing", 10)))
-                return fail("binary trace-cmd data (trace.dat); convert it with `trace-cmd report`");
-            if (std::memchr(buf.data(), '\0', std::min<std::size_t>(n, 4096)))
-                return fail("not a text trace (binary data)");
-            // Input of known size: reserve the events from the density of cma events
-            // in the first block (after it is parsed), so that the vector need not grow by doubling.
-            // (Compressed input: both sizes are compressed bytes; the cap below keeps it small.)
-            reserveAfterFirst = totalBytes > 0 && !options.consumer; // a streaming consumer drains the events
-        }
-        const std::size_t end = used + n;
-        std::size_t pos = 0;
-        if (discarding) {
-            const void* nl = std::memchr(buf.data(), '\n', end);
-            if (!nl) {
-                used = 0;
-            } else {
-                discarding = false;
-                pos = static_cast<std::size_t>(static_cast<const char*>(nl) - buf.data()) + 1;
-            }
-        }
-        if (!discarding) {
-            while (pos < end) {
-                const void* nl = std::memchr(buf.data() + pos, '\n', end - pos);
-                if (!nl)
-                    break;
-                const auto e = static_cast<std::size_t>(static_cast<const char*>(nl) - buf.data());
-                parser.feedLine(std::string_view(buf.data() + pos, e - pos));
-                pos = e + 1;
-            }
-            used = end - pos;
-            if (used > maxLine) {
-                parser.rejectLine("line longer than " + std::to_string(maxLine) + " bytes (not a trace line)");
-                discarding = true;
-                used = 0;
-            } else if (used) {
-                std::memmove(buf.data(), buf.data() + pos, used);
-            }
-        }
-        if (reserveAfterFirst) {
-            reserveAfterFirst = false;
-            const std::uint64_t done = src->consumed();
-            const std::uint64_t events = result.data.events.size();
-            if (done > 0 && done < totalBytes && events > 0) {
-                // an event line is at least ~50 bytes: never reserve more than that allows
-                const std::uint64_t estimate =
-                    std::min(events * totalBytes / done + events / 32 + 16, totalBytes / 48 + 16);
-                result.data.events.reserve(static_cast<std::size_t>(estimate));
-            }
-        }
-        if (options.consumer && !options.consumer(result.data)) { // streaming consumer (replay.h)
-            result.status = ReadStatus::Cancelled;
-            return result;
-        }
-        if (progress && !progress(src->consumed(), totalBytes)) {
-            result.status = ReadStatus::Cancelled;
-            return result;
-        }
+        if (firstBlock)
+            if (std::string why = rejectFirstBlock(std::string_view(lines.space(), n)); !why.empty())
+                return fail(std::move(why));
+        lines.feed(n);
+        if (firstBlock && totalBytes > 0 && !options.consumer) // a streaming consumer drains the events
+            reserveEvents(result.data, src->consumed(), totalBytes);
+        if (options.consumer && !options.consumer(result.data)) // streaming consumer (reader.h)
+            return cancel();
+        if (progress && !progress(src->consumed(), totalBytes))
+            return cancel();
     }
-    if (used && !discarding)
-        parser.feedLine(std::string_view(buf.data(), used));
-    if (options.consumer && !options.consumer(result.data)) // streaming consumer (replay.h): the last line
+    lines.finish();
+    if (options.consumer && !options.consumer(result.data)) // streaming consumer (reader.h): the last line
         result.status = ReadStatus::Cancelled;
     if (progress)
         progress(src->consumed(), totalBytes);

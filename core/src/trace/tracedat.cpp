@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // trace.dat through libtracecmd (file, CPU buffers, merge by timestamp) and libtraceevent (event formats,
 // fields, saved comms). Nothing of the binary layout is decoded here. See tracedat.h for what the result holds.
+#include "requiredfields.h"
+
 #include <cmascope/trace/tracedat.h>
 
 // trace-cmd.h includes tracefs.h, whose inline tracefs_hist_start() passes an int as an enum: not valid C++.
@@ -200,6 +202,95 @@ std::string missing(std::string_view event, const char* field)
     return std::string(event) + ": missing " + field + " (no such field in the event format)";
 }
 
+/// The recognised events of this file's formats: the cma:* events and ftrace `print`.
+std::vector<EventDesc> findEventDescs(tep_handle* tep)
+{
+    static constexpr std::array<std::pair<const char*, EventType>, 5> kCma { {
+        { "cma_alloc_start", EventType::AllocStart },
+        { "cma_alloc_finish", EventType::AllocFinish },
+        { "cma_alloc_busy_retry", EventType::BusyRetry },
+        { "cma_release", EventType::Release },
+        { "cma_alloc", EventType::LegacyAlloc },
+    } };
+    std::vector<EventDesc> descs;
+    for (const auto& [name, type] : kCma) {
+        tep_event* ev = tep_find_event_by_name(tep, "cma", name);
+        if (!ev)
+            continue;
+        EventDesc d;
+        d.id = ev->id;
+        d.type = type;
+        d.kernelName = name;
+        d.event = ev;
+        d.name = tep_find_field(ev, "name");
+        d.pfn = tep_find_field(ev, "pfn");
+        d.page = tep_find_field(ev, "page");
+        d.count = tep_find_field(ev, "count");
+        if (!d.count)
+            d.count = tep_find_field(ev, "request_count");
+        d.available = tep_find_field(ev, "available_count");
+        d.total = tep_find_field(ev, "total_count");
+        d.align = tep_find_field(ev, "align");
+        d.errorno = tep_find_field(ev, "errorno");
+        descs.push_back(d);
+    }
+    if (tep_event* ev = tep_find_event_by_name(tep, "ftrace", "print")) {
+        EventDesc d;
+        d.id = ev->id;
+        d.type = EventType::Marker;
+        d.kernelName = "print";
+        d.event = ev;
+        d.buf = tep_find_field(ev, "buf");
+        descs.push_back(d);
+    }
+    return descs;
+}
+
+/// The number fields of one cma:* record (nullopt: absent from the format or unreadable).
+struct RecordFields
+{
+    std::optional<std::uint64_t> count, align, pfn, page, available, total, errorno;
+};
+
+/// The first field an event of @p type needs that @p f lacks (as the text parser requires them), or nullptr.
+const char* missingField(EventType type, const RecordFields& f)
+{
+    return missingCmaField(type,
+        { .count = f.count.has_value(),
+            .align = f.align.has_value(),
+            .available = f.available.has_value(),
+            .total = f.total.has_value(),
+            .pfn = f.pfn.has_value(),
+            .page = f.page.has_value() });
+}
+
+/// Copies the fields into @p ev (of its type already) and sets its flags.
+void applyFields(const RecordFields& f, TraceEvent& ev)
+{
+    ev.pfn = f.pfn.value_or(0);
+    ev.count = f.count.value_or(0);
+    if (f.align) {
+        ev.align = static_cast<std::uint8_t>(std::min<std::uint64_t>(*f.align, 255));
+        ev.flags |= TraceEvent::HasAlign;
+    }
+    if (f.errorno) {
+        ev.errorno = static_cast<std::int32_t>(static_cast<std::int64_t>(*f.errorno));
+        ev.flags |= TraceEvent::HasErrno;
+    }
+    if (f.available && f.total) {
+        ev.availableCount = static_cast<std::uint32_t>(*f.available);
+        ev.totalCount = static_cast<std::uint32_t>(*f.total);
+        ev.flags |= TraceEvent::HasAvailable;
+    }
+    const bool nullPage = f.page && *f.page == 0;
+    if (nullPage)
+        ev.flags |= TraceEvent::NullPage;
+    if (ev.type == EventType::AllocFinish || ev.type == EventType::LegacyAlloc) {
+        if ((f.errorno && ev.errorno != 0) || nullPage || ev.pfn == ~0ull)
+            ev.flags |= TraceEvent::Failed;
+    }
+}
+
 /// The state of one read, shared with the libtracecmd callback.
 class Reader
 {
@@ -213,45 +304,8 @@ public:
         , m_progressBase(progressBase)
         , m_progressTotal(progressTotal)
         , m_datSize(datSize)
-    {
-        static constexpr std::array<std::pair<const char*, EventType>, 5> kCma { {
-            { "cma_alloc_start", EventType::AllocStart },
-            { "cma_alloc_finish", EventType::AllocFinish },
-            { "cma_alloc_busy_retry", EventType::BusyRetry },
-            { "cma_release", EventType::Release },
-            { "cma_alloc", EventType::LegacyAlloc },
-        } };
-        for (const auto& [name, type] : kCma) {
-            tep_event* ev = tep_find_event_by_name(tep, "cma", name);
-            if (!ev)
-                continue;
-            EventDesc d;
-            d.id = ev->id;
-            d.type = type;
-            d.kernelName = name;
-            d.event = ev;
-            d.name = tep_find_field(ev, "name");
-            d.pfn = tep_find_field(ev, "pfn");
-            d.page = tep_find_field(ev, "page");
-            d.count = tep_find_field(ev, "count");
-            if (!d.count)
-                d.count = tep_find_field(ev, "request_count");
-            d.available = tep_find_field(ev, "available_count");
-            d.total = tep_find_field(ev, "total_count");
-            d.align = tep_find_field(ev, "align");
-            d.errorno = tep_find_field(ev, "errorno");
-            m_descs.push_back(d);
-        }
-        if (tep_event* ev = tep_find_event_by_name(tep, "ftrace", "print")) {
-            EventDesc d;
-            d.id = ev->id;
-            d.type = EventType::Marker;
-            d.kernelName = "print";
-            d.event = ev;
-            d.buf = tep_find_field(ev, "buf");
-            m_descs.push_back(d);
-        }
-    }
+        , m_descs(findEventDescs(tep))
+    { }
 
     /// libtracecmd callback: nonzero stops the iteration.
     static int callback(tracecmd_input*, tep_record* rec, int, void* self)
@@ -260,177 +314,17 @@ public:
     }
 
     /// The consumer and progress after a block / at the end. False = cancel.
-    bool report(bool atEnd)
-    {
-        if (m_options.consumer && !m_options.consumer(m_data))
-            return false;
-        if (!m_progress)
-            return true;
-        if (atEnd) { // as for text: the last call cannot cancel any more
-            m_progress(m_progressTotal, m_progressTotal);
-            return true;
-        }
-        // record offsets are positions in the (uncompressed) file: scale them to the progress range
-        const std::uint64_t span = m_progressTotal - m_progressBase;
-        const std::uint64_t off = std::min(m_lastOffset, m_datSize);
-        const std::uint64_t done = m_datSize ? m_progressBase + span * off / m_datSize : m_progressBase;
-        m_lastProgress = std::max(done, m_lastProgress);
-        return m_progress(m_lastProgress, m_progressTotal);
-    }
-
+    bool report(bool atEnd);
     bool cancelled() const { return m_cancelled; }
 
 private:
-    void addError(std::uint32_t line, std::string message)
-    {
-        ++m_data.errorCount;
-        if (m_data.errors.size() < m_options.maxErrors)
-            m_data.errors.push_back({ line, std::move(message) });
-    }
-
-    std::uint32_t taskId(tep_record* rec)
-    {
-        const int pid = tep_data_pid(m_tep, rec);
-        if (auto it = m_taskByPid.find(pid); it != m_taskByPid.end())
-            return it->second;
-        const char* comm = tep_data_comm_from_pid(m_tep, pid);
-        const std::string task = std::string(comm ? comm : "<...>") + "-" + std::to_string(pid);
-        const std::uint32_t id = m_data.tasks.intern(task);
-        m_taskByPid.emplace(pid, id);
-        return id;
-    }
-
-    const EventDesc* find(int id)
-    {
-        if (m_last && m_last->id == id)
-            return m_last;
-        for (const auto& d : m_descs)
-            if (d.id == id)
-                return m_last = &d;
-        return nullptr;
-    }
-
-    bool onRecord(tep_record* rec)
-    {
-        if (rec->missed_events != 0) { // the report prints "CPU:N [[M ]EVENTS DROPPED]" first
-            ++m_line;
-            ++m_data.lines;
-            ++m_data.skippedLines;
-            if (rec->missed_events > 0)
-                m_data.lostEvents += static_cast<std::uint64_t>(rec->missed_events);
-        }
-        ++m_line;
-        ++m_data.lines;
-        m_lastOffset = rec->offset;
-        handle(rec);
-        if (++m_sinceReport >= kRecordsPerBlock) {
-            m_sinceReport = 0;
-            if (!report(false)) {
-                m_cancelled = true;
-                return false;
-            }
-        }
-        return true;
-    }
-
-    void handle(tep_record* rec)
-    {
-        const auto lineNo = static_cast<std::uint32_t>(std::min<std::uint64_t>(m_line, 0xffffffffu));
-        const EventDesc* d = find(tep_data_type(m_tep, rec));
-        if (!d) {
-            ++m_data.skippedLines;
-            return;
-        }
-        TraceEvent ev;
-        ev.line = lineNo;
-        ev.timestampNs = rec->ts;
-        ev.cpu = static_cast<std::int16_t>(std::clamp(rec->cpu, -1, 32767));
-        ev.type = d->type;
-
-        if (d->type == EventType::Marker) {
-            std::string_view text = readString(d->buf, rec).value_or(std::string_view());
-            while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-                text.remove_prefix(1);
-            while (!text.empty()
-                && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r'))
-                text.remove_suffix(1);
-            ev.taskId = taskId(rec);
-            ev.markerId = m_data.markers.intern(text);
-            m_data.events.push_back(ev);
-            ++m_data.perType[static_cast<std::size_t>(EventType::Marker)];
-            return;
-        }
-
-        // the fields each event needs (as the text parser requires them)
-        const std::string_view name = d->kernelName;
-        const auto count = readNumber(d->count, rec);
-        const auto align = readNumber(d->align, rec);
-        const auto pfn = readNumber(d->pfn, rec);
-        const auto page = readNumber(d->page, rec);
-        const auto available = readNumber(d->available, rec);
-        const auto total = readNumber(d->total, rec);
-        const auto errorno = readNumber(d->errorno, rec);
-        switch (d->type) {
-        case EventType::AllocStart:
-            if (!count)
-                return addError(lineNo, missing(name, "count"));
-            if (!align)
-                return addError(lineNo, missing(name, "align"));
-            if (available.has_value() != total.has_value())
-                return addError(lineNo, missing(name, available ? "total_count" : "available_count"));
-            break;
-        case EventType::AllocFinish:
-        case EventType::BusyRetry:
-        case EventType::Release:
-        case EventType::LegacyAlloc:
-            if (!pfn)
-                return addError(lineNo, missing(name, "pfn"));
-            if (!page)
-                return addError(lineNo, missing(name, "page"));
-            if (!count)
-                return addError(lineNo, missing(name, "count"));
-            if (!align && (d->type == EventType::AllocFinish || d->type == EventType::BusyRetry))
-                return addError(lineNo, missing(name, "align"));
-            break;
-        case EventType::Marker:
-            break;
-        }
-
-        ev.pfn = pfn.value_or(0);
-        ev.count = count.value_or(0);
-        if (align) {
-            ev.align = static_cast<std::uint8_t>(std::min<std::uint64_t>(*align, 255));
-            ev.flags |= TraceEvent::HasAlign;
-        }
-        if (errorno) {
-            ev.errorno = static_cast<std::int32_t>(static_cast<std::int64_t>(*errorno));
-            ev.flags |= TraceEvent::HasErrno;
-        }
-        if (available && total) {
-            ev.availableCount = static_cast<std::uint32_t>(*available);
-            ev.totalCount = static_cast<std::uint32_t>(*total);
-            ev.flags |= TraceEvent::HasAvailable;
-        }
-        const bool nullPage = page && *page == 0;
-        if (nullPage)
-            ev.flags |= TraceEvent::NullPage;
-        if (ev.type == EventType::AllocFinish || ev.type == EventType::LegacyAlloc) {
-            if ((errorno && ev.errorno != 0) || nullPage || ev.pfn == ~0ull)
-                ev.flags |= TraceEvent::Failed;
-        }
-
-        ev.taskId = taskId(rec);
-        std::string_view area = kUnnamedArea;
-        if (d->name)
-            area = readString(d->name, rec).value_or(kUnnamedArea);
-        if (m_lastAreaId == TraceEvent::kNoId || area != m_lastArea) {
-            m_lastAreaId = m_data.areas.intern(area);
-            m_lastArea.assign(area);
-        }
-        ev.areaId = m_lastAreaId;
-        m_data.events.push_back(ev);
-        ++m_data.perType[static_cast<std::size_t>(ev.type)];
-    }
+    void addError(std::uint32_t line, std::string message);
+    std::uint32_t taskId(tep_record* rec);
+    const EventDesc* find(int id);
+    bool onRecord(tep_record* rec);
+    void handle(tep_record* rec);
+    void handleMarker(const EventDesc& d, tep_record* rec, TraceEvent& ev);
+    void handleCma(const EventDesc& d, tep_record* rec, TraceEvent& ev);
 
     TraceData& m_data;
     tep_handle* m_tep;
@@ -448,6 +342,140 @@ private:
     std::uint64_t m_sinceReport = 0;
     bool m_cancelled = false;
 };
+
+bool Reader::report(bool atEnd)
+{
+    if (m_options.consumer && !m_options.consumer(m_data))
+        return false;
+    if (!m_progress)
+        return true;
+    if (atEnd) { // as for text: the last call cannot cancel any more
+        m_progress(m_progressTotal, m_progressTotal);
+        return true;
+    }
+    // record offsets are positions in the (uncompressed) file: scale them to the progress range
+    const std::uint64_t span = m_progressTotal - m_progressBase;
+    const std::uint64_t off = std::min(m_lastOffset, m_datSize);
+    const std::uint64_t done = m_datSize ? m_progressBase + span * off / m_datSize : m_progressBase;
+    m_lastProgress = std::max(done, m_lastProgress);
+    return m_progress(m_lastProgress, m_progressTotal);
+}
+
+void Reader::addError(std::uint32_t line, std::string message)
+{
+    ++m_data.errorCount;
+    if (m_data.errors.size() < m_options.maxErrors)
+        m_data.errors.push_back({ line, std::move(message) });
+}
+
+/// "comm-pid" of the record's task (from the file's saved comms), interned once per pid.
+std::uint32_t Reader::taskId(tep_record* rec)
+{
+    const int pid = tep_data_pid(m_tep, rec);
+    if (auto it = m_taskByPid.find(pid); it != m_taskByPid.end())
+        return it->second;
+    const char* comm = tep_data_comm_from_pid(m_tep, pid);
+    const std::string task = std::string(comm ? comm : "<...>") + "-" + std::to_string(pid);
+    const std::uint32_t id = m_data.tasks.intern(task);
+    m_taskByPid.emplace(pid, id);
+    return id;
+}
+
+/// The recognised event of format @p id, or nullptr (one-entry cache in front).
+const EventDesc* Reader::find(int id)
+{
+    if (m_last && m_last->id == id)
+        return m_last;
+    for (const auto& d : m_descs)
+        if (d.id == id)
+            return m_last = &d;
+    return nullptr;
+}
+
+/// One record: counts the report lines it takes, handles it, and reports every kRecordsPerBlock records.
+bool Reader::onRecord(tep_record* rec)
+{
+    if (rec->missed_events != 0) { // the report prints "CPU:N [[M ]EVENTS DROPPED]" first
+        ++m_line;
+        ++m_data.lines;
+        ++m_data.skippedLines;
+        if (rec->missed_events > 0)
+            m_data.lostEvents += static_cast<std::uint64_t>(rec->missed_events);
+    }
+    ++m_line;
+    ++m_data.lines;
+    m_lastOffset = rec->offset;
+    handle(rec);
+    if (++m_sinceReport >= kRecordsPerBlock) {
+        m_sinceReport = 0;
+        if (!report(false)) {
+            m_cancelled = true;
+            return false;
+        }
+    }
+    return true;
+}
+
+void Reader::handle(tep_record* rec)
+{
+    const auto lineNo = static_cast<std::uint32_t>(std::min<std::uint64_t>(m_line, 0xffffffffu));
+    const EventDesc* d = find(tep_data_type(m_tep, rec));
+    if (!d) {
+        ++m_data.skippedLines;
+        return;
+    }
+    TraceEvent ev;
+    ev.line = lineNo;
+    ev.timestampNs = rec->ts;
+    ev.cpu = static_cast<std::int16_t>(std::clamp(rec->cpu, -1, 32767));
+    ev.type = d->type;
+    if (d->type == EventType::Marker)
+        handleMarker(*d, rec, ev);
+    else
+        handleCma(*d, rec, ev);
+}
+
+/// An ftrace `print`: its buf without leading blanks and trailing whitespace.
+void Reader::handleMarker(const EventDesc& d, tep_record* rec, TraceEvent& ev)
+{
+    std::string_view text = readString(d.buf, rec).value_or(std::string_view());
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r'))
+        text.remove_suffix(1);
+    ev.taskId = taskId(rec);
+    ev.markerId = m_data.markers.intern(text);
+    m_data.events.push_back(ev);
+    ++m_data.perType[static_cast<std::size_t>(EventType::Marker)];
+}
+
+/// A cma:* record: its fields checked and copied, or an error.
+void Reader::handleCma(const EventDesc& d, tep_record* rec, TraceEvent& ev)
+{
+    RecordFields f;
+    f.count = readNumber(d.count, rec);
+    f.align = readNumber(d.align, rec);
+    f.pfn = readNumber(d.pfn, rec);
+    f.page = readNumber(d.page, rec);
+    f.available = readNumber(d.available, rec);
+    f.total = readNumber(d.total, rec);
+    f.errorno = readNumber(d.errorno, rec);
+    if (const char* field = missingField(d.type, f))
+        return addError(ev.line, missing(d.kernelName, field));
+    applyFields(f, ev);
+
+    ev.taskId = taskId(rec);
+    std::string_view area = kUnnamedArea;
+    if (d.name)
+        area = readString(d.name, rec).value_or(kUnnamedArea);
+    if (m_lastAreaId == TraceEvent::kNoId || area != m_lastArea) {
+        m_lastAreaId = m_data.areas.intern(area);
+        m_lastArea.assign(area);
+    }
+    ev.areaId = m_lastAreaId;
+    m_data.events.push_back(ev);
+    ++m_data.perType[static_cast<std::size_t>(ev.type)];
+}
 
 struct InputCloser
 {

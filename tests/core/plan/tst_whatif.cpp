@@ -5,7 +5,11 @@
 #include "support/platforms.h"
 
 #include <cmascope/plan/whatif.h>
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/replay/tracewhatif.h>
+#include <cmascope/trace/events.h>
+#include <cmascope/trace/parser.h>
 
 #include <QTest>
 

@@ -6,8 +6,15 @@
 // timeline through the Simulation, and what-if runs.
 #include "support/captures.h"
 
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/replay/report.h>
+#include <cmascope/replay/tracewhatif.h>
 #include <cmascope/sim/simulator.h>
+#include <cmascope/trace/bootlog.h>
+#include <cmascope/trace/debugfs.h>
+#include <cmascope/trace/events.h>
+#include <cmascope/trace/parser.h>
 
 #include <QTest>
 

@@ -7,7 +7,10 @@
 // marker, each area's replayed bitmap, used and maxchunk equal the kernel's snapshot byte for byte.
 #include "support/captures.h"
 
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/replay/report.h>
+#include <cmascope/trace/events.h>
 
 #include <QTest>
 

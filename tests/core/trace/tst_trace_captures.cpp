@@ -5,7 +5,11 @@
 // and boot logs read back their files; plus the reader's streaming, cancellation and error paths.
 #include "support/captures.h"
 
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/bootlog.h>
+#include <cmascope/trace/debugfs.h>
+#include <cmascope/trace/events.h>
+#include <cmascope/trace/parser.h>
+#include <cmascope/trace/reader.h>
 
 #include <QTemporaryDir>
 #include <QTest>

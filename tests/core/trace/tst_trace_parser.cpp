@@ -2,7 +2,10 @@
 // The CMA trace line parser on synthetic lines written from the kernel's format strings
 // (include/trace/events/cma.h, every generation) and line layouts (trace_output.c, trace-cmd).
 // Also: boot-log messages and the debugfs bitmap text.
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/bootlog.h>
+#include <cmascope/trace/debugfs.h>
+#include <cmascope/trace/events.h>
+#include <cmascope/trace/parser.h>
 
 #include <QTemporaryDir>
 #include <QTest>

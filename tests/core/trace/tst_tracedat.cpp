@@ -4,7 +4,8 @@
 // the report of the same file. Plus streaming, cancellation and a truncated file.
 #include "support/captures.h"
 
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/events.h>
+#include <cmascope/trace/reader.h>
 #include <cmascope/trace/tracedat.h>
 
 #include <QElapsedTimer>

@@ -6,8 +6,9 @@
 #include "eventlog/steptablemodel.h"
 #include "support/platforms.h"
 
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/bootlog.h>
 
 #include <QAbstractItemModelTester>
 #include <QFile>

@@ -6,6 +6,7 @@
 #include "support/platforms.h"
 #include "whatif/whatifpanel.h"
 
+#include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
 
 #include <QAbstractItemModelTester>

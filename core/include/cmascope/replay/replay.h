@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Faithful replay of a kernel CMA trace (issue 5): area geometry from the best source available,
-// the kernel's bitmap state step by step, a fidelity check of every recorded placement against the
-// kernel policy (mm/cma.c, bit for bit), concurrent requests reordered the way the kernel must have
-// served them, a timeline (Platform + Scenario) the Simulation can step through, and what-if runs
-// of the same requests under another policy or geometry.
+// Faithful replay of a kernel CMA trace (issue 5): the kernel's bitmap state step by step, a fidelity
+// check of every recorded placement against the kernel policy (mm/cma.c, bit for bit), concurrent
+// requests reordered the way the kernel must have served them, and a timeline (Platform + Scenario)
+// the Simulation can step through. Areas: areas.h; the JSON report: report.h; what-if runs of the
+// same requests under another policy or geometry: tracewhatif.h.
 // Standard C++20, no Qt, no global state.
 #pragma once
 
@@ -11,85 +11,20 @@
 #include <cmascope/model/project.h>
 #include <cmascope/model/scenario.h>
 #include <cmascope/policies/kernelbitmap.h>
-#include <cmascope/trace/trace.h>
-#include <cmascope/util/progress.h>
+#include <cmascope/replay/areas.h>
+#include <cmascope/trace/events.h>
+#include <cmascope/trace/reader.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 namespace cmascope {
-
-// ---- areas ----
-
-/// Where an area's geometry came from, in order of preference.
-enum class AreaSource : std::uint8_t {
-    Project, ///< a region of the project's platform with the area's name
-    Debugfs, ///< a debugfs snapshot directory (base_pfn, count, order_per_bit; bitmap = initial state)
-    BootLog, ///< a boot log line ("cma: Reserved 16 MiB at 0x...", "created CMA memory pool at ...")
-    CommandLine, ///< an --area NAME=BASE_PFN+PAGES[/ORDER_PER_BIT] spec
-    Inferred, ///< nothing told: the smallest pageblock-aligned range holding every PFN the trace recorded
-};
-std::string_view areaSourceName(AreaSource s) noexcept; ///< "project", "debugfs", "boot log", ...
-
-/// An explicit area: the command line's `--area NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]`.
-struct AreaSpec
-{
-    std::string name;
-    std::uint64_t basePfn = 0;
-    std::uint64_t pages = 0;
-    unsigned orderPerBit = 0;
-};
-/// Parses "NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]" (numbers decimal or 0x hex). On error returns a
-/// message naming the field ("--area reserved=0x7dc00+abc: PAGES: not a number").
-std::variant<AreaSpec, std::string> parseAreaSpec(std::string_view text);
-/// Parses a decimal or 0x-hex unsigned number (the whole text); nullopt when malformed or overflowing.
-std::optional<std::uint64_t> parseReplayNumber(std::string_view text);
-
-/// One CMA area as the replay sees it.
-struct ReplayArea
-{
-    std::string name;
-    std::uint64_t basePfn = 0;
-    std::uint64_t pages = 0;
-    unsigned orderPerBit = 0;
-    AreaSource source = AreaSource::Inferred;
-    std::string origin; ///< human text: the file/line/spec it came from, or how it was inferred
-    /// debugfs `bitmap` words: the state when tracing started (empty = empty area at the start).
-    std::vector<std::uint32_t> initialBitmap;
-    std::string initialBitmapOrigin; ///< the file the initial bitmap came from
-};
-
-/// What the replay may use to find areas. Everything is optional.
-struct ReplayInputs
-{
-    const Platform* project = nullptr; ///< regions need placedBase (placeRegions()) or a Fixed start
-    std::vector<DebugfsSnapshot> debugfs; ///< one per area; `name` is the area name (a "cma-" prefix is ignored)
-    std::vector<std::string> debugfsOrigins; ///< parallel to `debugfs`: the directory each came from
-    std::vector<BootLogArea> bootLog;
-    std::string bootLogOrigin; ///< file name, for the report
-    std::vector<AreaSpec> areaSpecs;
-    std::uint32_t pageSize = 4096; ///< PAGE_SIZE of the traced machine (boot log sizes are in bytes)
-};
-
-/// Reads `dir` as one area's debugfs directory (it has a `count` file) or as a folder of them.
-/// Returns the snapshots with the directories they came from, or an error naming the file.
-struct DebugfsAreasResult
-{
-    std::vector<DebugfsSnapshot> snapshots;
-    std::vector<std::string> origins;
-    std::string error;
-};
-DebugfsAreasResult readDebugfsAreas(const std::filesystem::path& dir);
-
-// ---- replay ----
 
 /// A recorded request (cma_alloc_start -> cma_alloc_finish of one task on one area, or one legacy
 /// cma_alloc line). 48 bytes.
@@ -233,46 +168,5 @@ ReplayFileResult replayTraceFile(const std::filesystem::path& path, const Replay
 /// A project to step through a replay in the app or render it: the replay's platform (one kernel-policy
 /// region per area) with one bank per area (a trace knows no banks) and its timeline as the scenario.
 Project replayProject(const ReplayResult& result, std::string name);
-
-/// The JSON report of the `cmascope-cli replay` contract (lines, events, skipped_lines, errors,
-/// allocations, releases, fidelity, markers, areas with the debugfs bitmap text, ...).
-std::string replayReportJson(const ReplayResult& result, std::string_view traceName);
-
-// ---- what-if ----
-
-struct WhatIfSpec
-{
-    std::optional<PolicyKind> policy; ///< default: the kernel policy
-    std::optional<std::uint64_t> pages; ///< new area size in pages (default: unchanged)
-    std::optional<unsigned> orderPerBit;
-    std::optional<std::string> area; ///< only this area changes (default: every area)
-};
-/// Parses "policy=bf,size=32M,order_per_bit=2,area=reserved" (size: memparse syntax, or pages=N).
-std::variant<WhatIfSpec, std::string> parseWhatIfSpec(std::string_view text, std::uint32_t pageSize = 4096);
-
-struct WhatIfChange
-{
-    std::uint32_t request = 0; ///< index into ReplayResult::requests
-    bool recordedOk = false;
-    bool whatIfOk = false;
-    std::uint64_t whatIfPfn = 0;
-    Refusal refusal = Refusal::None;
-};
-
-struct WhatIfResult
-{
-    std::string error; ///< non-empty: the geometry/policy cannot be used, or the run was cancelled
-    bool cancelled = false; ///< the Progress asked to stop: the figures cover only part of the trace
-    std::uint64_t requests = 0, succeeded = 0, failed = 0;
-    std::uint64_t nowFail = 0, nowSucceed = 0;
-    std::vector<WhatIfChange> changes; ///< requests whose outcome differs from the recording
-    std::vector<std::string> notes;
-};
-/// Re-runs the recorded requests and releases of @p replay (needs keepRequests and buildTimeline)
-/// under @p spec: each recorded request asks again, each release gives back the same part of the
-/// allocation it belonged to (partial releases map to the same offsets inside the new placement; a release
-/// spanning several allocations gives back its part of each).
-/// @p progress gets (timeline entries done, total) every 16 Ki entries and may cancel.
-WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const Progress& progress = {});
 
 } // namespace cmascope

@@ -4,7 +4,7 @@
 // Standard C++20 interface; the libraries are a private dependency of cmascope_core.
 #pragma once
 
-#include <cmascope/trace/trace.h>
+#include <cmascope/trace/reader.h>
 
 #include <filesystem>
 #include <string_view>

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The CMA areas of a replay: where each area's geometry comes from (project, debugfs, boot log, --area, or
+// inferred from the trace), the inputs that may tell it, and the parsers of those inputs.
+// Standard C++20, no Qt, no global state.
+#pragma once
+
+#include <cmascope/trace/bootlog.h>
+#include <cmascope/trace/debugfs.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace cmascope {
+
+struct Platform;
+
+/// Where an area's geometry came from, in order of preference.
+enum class AreaSource : std::uint8_t {
+    Project, ///< a region of the project's platform with the area's name
+    Debugfs, ///< a debugfs snapshot directory (base_pfn, count, order_per_bit; bitmap = initial state)
+    BootLog, ///< a boot log line ("cma: Reserved 16 MiB at 0x...", "created CMA memory pool at ...")
+    CommandLine, ///< an --area NAME=BASE_PFN+PAGES[/ORDER_PER_BIT] spec
+    Inferred, ///< nothing told: the smallest pageblock-aligned range holding every PFN the trace recorded
+};
+std::string_view areaSourceName(AreaSource s) noexcept; ///< "project", "debugfs", "boot log", ...
+
+/// An explicit area: the command line's `--area NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]`.
+struct AreaSpec
+{
+    std::string name;
+    std::uint64_t basePfn = 0;
+    std::uint64_t pages = 0;
+    unsigned orderPerBit = 0;
+};
+/// Parses "NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]" (numbers decimal or 0x hex). On error returns a
+/// message naming the field ("--area reserved=0x7dc00+abc: PAGES: not a number").
+std::variant<AreaSpec, std::string> parseAreaSpec(std::string_view text);
+/// Parses a decimal or 0x-hex unsigned number (the whole text); nullopt when malformed or overflowing.
+std::optional<std::uint64_t> parseReplayNumber(std::string_view text);
+
+/// One CMA area as the replay sees it.
+struct ReplayArea
+{
+    std::string name;
+    std::uint64_t basePfn = 0;
+    std::uint64_t pages = 0;
+    unsigned orderPerBit = 0;
+    AreaSource source = AreaSource::Inferred;
+    std::string origin; ///< human text: the file/line/spec it came from, or how it was inferred
+    /// debugfs `bitmap` words: the state when tracing started (empty = empty area at the start).
+    std::vector<std::uint32_t> initialBitmap;
+    std::string initialBitmapOrigin; ///< the file the initial bitmap came from
+};
+
+/// What the replay may use to find areas. Everything is optional.
+struct ReplayInputs
+{
+    const Platform* project = nullptr; ///< regions need placedBase (placeRegions()) or a Fixed start
+    std::vector<DebugfsSnapshot> debugfs; ///< one per area; `name` is the area name (a "cma-" prefix is ignored)
+    std::vector<std::string> debugfsOrigins; ///< parallel to `debugfs`: the directory each came from
+    std::vector<BootLogArea> bootLog;
+    std::string bootLogOrigin; ///< file name, for the report
+    std::vector<AreaSpec> areaSpecs;
+    std::uint32_t pageSize = 4096; ///< PAGE_SIZE of the traced machine (boot log sizes are in bytes)
+};
+
+/// Reads `dir` as one area's debugfs directory (it has a `count` file) or as a folder of them.
+/// Returns the snapshots with the directories they came from, or an error naming the file.
+struct DebugfsAreasResult
+{
+    std::vector<DebugfsSnapshot> snapshots;
+    std::vector<std::string> origins;
+    std::string error;
+};
+DebugfsAreasResult readDebugfsAreas(const std::filesystem::path& dir);
+
+} // namespace cmascope

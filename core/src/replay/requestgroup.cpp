@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The replay engine, requests in flight together.
+//
+// Concurrent requests. cma_alloc() sets its bits (under cma->lock) at some moment between its
+// cma_alloc_start and cma_alloc_finish events; when several tasks are in flight, the trace does not
+// show in which order. Events are buffered while any request is in flight (a "group") and swept in
+// trace order; after every change of the state each in-flight request whose recorded placement is
+// what the kernel's first fit gives on the state so far is reserved at once. Reserving early is
+// always safe: the kernel's search returns the lowest free aligned window that is not busy, so
+// setting bits elsewhere (a placement that does not overlap the recorded window) never changes a
+// prediction that already matches. A request still unmatched at its finish is a divergence.
+#include "replayer.h"
+
+#include <cmascope/util/units.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace cmascope {
+
+namespace {
+
+/// Busy exactly for the windows the trace recorded (cma_alloc_busy_retry) for one request.
+class RecordedBusy final : public BusyOracle
+{
+public:
+    explicit RecordedBusy(const std::vector<std::uint64_t>& offsets)
+        : m_offsets(offsets)
+    { }
+    bool isBusy(std::uint64_t offset, std::uint64_t) const override
+    {
+        return std::find(m_offsets.begin(), m_offsets.end(), offset) != m_offsets.end();
+    }
+
+private:
+    const std::vector<std::uint64_t>& m_offsets;
+};
+
+} // namespace
+
+bool Replayer::attempt(GroupRequest& r, bool keepOnMatch, bool& predictedOk, std::uint64_t& predictedPfn)
+{
+    auto& ar = m_res.areas[r.area];
+    const RecordedBusy busy(r.busyOffsets);
+    const PolicyRequest req { r.finish.count, r.finish.align };
+    const PolicyResult pr = ar.state.allocate(req, r.busyOffsets.empty() ? nullptr : &busy);
+    predictedOk = pr.ok;
+    predictedPfn = pr.ok ? ar.area.basePfn + pr.offset : 0;
+    const bool recordedOk = !r.finish.failed();
+    const bool matched = recordedOk ? (pr.ok && predictedPfn == r.finish.pfn) : !pr.ok;
+    if (pr.ok && !(matched && keepOnMatch))
+        ar.state.release(pr.offset, req.pages); // undo the probe
+    return matched;
+}
+
+std::uint32_t Replayer::recordRequest(const TraceData& data, GroupRequest& r)
+{
+    if (r.resultIndex != kNone || !m_opt.keepRequests)
+        return r.resultIndex;
+    ReplayRequest q;
+    const TraceEvent& f = r.hasFinish ? r.finish : r.start;
+    q.pfn = r.hasFinish && !f.failed() ? f.pfn : 0;
+    q.count = f.count;
+    q.timestampNs = f.timestampNs;
+    q.startLine = r.hasStart ? r.start.line : 0;
+    q.finishLine = r.hasFinish ? r.finish.line : 0;
+    q.task = taskIndex(data, f.taskId);
+    q.area = r.area;
+    q.busyRetries = static_cast<std::uint32_t>(r.busyOffsets.size());
+    q.align = f.align;
+    q.succeeded = r.hasFinish && !f.failed();
+    q.complete = r.hasFinish;
+    r.resultIndex = static_cast<std::uint32_t>(m_res.requests.size());
+    m_res.requests.push_back(q);
+    return r.resultIndex;
+}
+
+void Replayer::reserveForced(const TraceData& data, GroupRequest& r)
+{
+    auto& ar = m_res.areas[r.area];
+    const auto& a = ar.area;
+    const TraceEvent& f = r.finish;
+    if (f.pfn < a.basePfn || f.pfn + f.count > a.basePfn + a.pages) {
+        warn(f.line,
+            "recorded placement " + hexText(f.pfn) + "+" + std::to_string(f.count) + " outside area " + a.name + " ("
+                + hexText(a.basePfn) + "+" + std::to_string(a.pages) + "): not applied");
+        return;
+    }
+    const std::uint64_t offset = f.pfn - a.basePfn;
+    if (!ar.state.reserve(offset, f.count)) {
+        // The kernel had those bits clear; whatever the replay thought was there is gone.
+        const unsigned opb = a.orderPerBit;
+        const std::uint64_t nbits = (f.count + (std::uint64_t { 1 } << opb) - 1) >> opb;
+        for (std::uint64_t b = offset >> opb; b < (offset >> opb) + nbits && b < ar.state.maxno(); ++b)
+            if (ar.state.testBit(b))
+                ar.state.release(b << opb, std::uint64_t { 1 } << opb);
+        warn(f.line,
+            "recorded placement " + hexText(f.pfn) + "+" + std::to_string(f.count)
+                + " overlaps pages the replay had as allocated: the trace misses their release");
+        if (!ar.state.reserve(offset, f.count)) {
+            warn(f.line, "recorded placement " + hexText(f.pfn) + " cannot be applied");
+            return;
+        }
+    }
+    const std::uint32_t idx = recordRequest(data, r);
+    pushOp({ TimelineEntry::Request, r.area, idx, offset, f.count });
+}
+
+void Replayer::settle(const TraceData& data, std::vector<std::uint32_t>& active)
+{
+    bool progress = true;
+    while (progress) {
+        progress = false;
+        for (std::size_t i = 0; i < active.size(); ++i) {
+            GroupRequest& r = m_reqs[active[i]];
+            bool pok = false;
+            std::uint64_t ppfn = 0;
+            if (!r.hasFinish) {
+                continue; // never finished (incomplete): unknown outcome, nothing to reserve
+            }
+            if (!m_opt.fidelity)
+                continue;
+            if (!attempt(r, true, pok, ppfn))
+                continue;
+            r.settled = true;
+            if (!r.finish.failed()) {
+                const std::uint32_t idx = recordRequest(data, r);
+                pushOp({ TimelineEntry::Request, r.area, idx, r.finish.pfn - m_res.areas[r.area].area.basePfn,
+                    r.finish.count });
+                progress = true; // the state changed: others may match now
+            }
+            active.erase(active.begin() + static_cast<std::ptrdiff_t>(i));
+            --i;
+        }
+    }
+}
+
+void Replayer::finalize(
+    const TraceData& data, GroupRequest& r, bool matched, bool predictedOk, std::uint64_t predictedPfn)
+{
+    auto& ar = m_res.areas[r.area];
+    const TraceEvent& f = r.finish;
+    ++m_res.requested;
+    ++ar.requested;
+    if (f.failed()) {
+        ++m_res.failed;
+        ++ar.failed;
+    } else {
+        ++m_res.succeeded;
+        ++ar.succeeded;
+    }
+    const std::uint32_t idx = recordRequest(data, r);
+    if (f.failed())
+        pushOp({ TimelineEntry::Request, r.area, idx, 0, f.count });
+    if (!m_opt.fidelity)
+        return;
+    ++m_res.compared;
+    if (matched) {
+        ++m_res.matched;
+        if (idx != kNone)
+            m_res.requests[idx].check = ReplayRequest::Matched;
+        return;
+    }
+    if (idx != kNone)
+        m_res.requests[idx].check = ReplayRequest::Diverged;
+    ++m_res.divergenceCount;
+    if (m_res.divergences.size() < m_opt.maxDivergences)
+        addDivergence(data, r, predictedOk, predictedPfn);
+}
+
+/// Keeps the divergence of request @p r (a ReplayDivergence with its one-sentence text).
+void Replayer::addDivergence(const TraceData& data, const GroupRequest& r, bool predictedOk, std::uint64_t predictedPfn)
+{
+    const TraceEvent& f = r.finish;
+    ReplayDivergence d;
+    d.line = f.line;
+    d.area = m_res.areas[r.area].area.name;
+    d.task = data.tasks[f.taskId];
+    d.count = f.count;
+    d.align = f.align;
+    d.recordedOk = !f.failed();
+    d.recordedPfn = f.failed() ? 0 : f.pfn;
+    d.predictedOk = predictedOk;
+    d.predictedPfn = predictedPfn;
+    d.text = d.task + " asked for " + std::to_string(f.count) + " pages (align " + std::to_string(f.align)
+        + "): the kernel " + (d.recordedOk ? "placed it at " + hexText(d.recordedPfn) : std::string("refused it"))
+        + ", the kernel policy " + (predictedOk ? "would place it at " + hexText(predictedPfn) : "refuses it")
+        + " on the replayed state";
+    m_res.divergences.push_back(std::move(d));
+}
+
+void Replayer::processGroup(const TraceData& data, bool atEnd)
+{
+    std::vector<std::uint32_t> active;
+    std::size_t requestsInGroup = 0;
+    std::vector<std::uint32_t> finishOrder;
+    for (std::size_t pos = 0; pos < m_group.size(); ++pos) {
+        const TraceEvent& e = m_group[pos];
+        const std::uint32_t ri = m_reqOfEvent[pos];
+        switch (e.type) {
+        case EventType::AllocStart:
+            if (m_reqs[ri].settled)
+                break; // superseded start (lost finish)
+            ++requestsInGroup;
+            active.push_back(ri);
+            settle(data, active);
+            break;
+        case EventType::AllocFinish:
+        case EventType::LegacyAlloc:
+            finishOrder.push_back(ri);
+            endRequest(data, ri, active);
+            break;
+        case EventType::Release:
+            applyRelease(e, m_areaOfTrace[e.areaId]);
+            settle(data, active);
+            break;
+        case EventType::Marker:
+            emitMarker(data, e);
+            break;
+        case EventType::BusyRetry:
+            break;
+        }
+    }
+    warnIncomplete(atEnd);
+    if (requestsInGroup > 1) {
+        ++m_res.concurrentGroups;
+        countReordered(finishOrder);
+    }
+    m_group.clear();
+    m_reqOfEvent.clear();
+    m_reqs.clear();
+    m_open.clear();
+}
+
+/// The finish of request @p ri: one still active (not settled early) is checked now and its recorded
+/// placement applied.
+void Replayer::endRequest(const TraceData& data, std::uint32_t ri, std::vector<std::uint32_t>& active)
+{
+    GroupRequest& r = m_reqs[ri];
+    bool pok = false;
+    std::uint64_t ppfn = 0;
+    const auto it = std::find(active.begin(), active.end(), ri);
+    const bool wasActive = it != active.end();
+    bool matched = !wasActive;
+    if (wasActive) {
+        active.erase(it);
+        if (m_opt.fidelity)
+            attempt(r, false, pok, ppfn); // what the policy says now (for the report)
+        if (!r.finish.failed())
+            reserveForced(data, r);
+        else if (!m_opt.fidelity)
+            matched = true;
+    }
+    finalize(data, r, matched && m_opt.fidelity, pok, ppfn);
+}
+
+/// Requests that never finished (end of trace, or the stop marker).
+void Replayer::warnIncomplete(bool atEnd)
+{
+    for (auto& r : m_reqs) {
+        if (r.hasStart && !r.hasFinish && !r.settled) {
+            ++m_res.incomplete;
+            ++m_res.areas[r.area].incomplete;
+            warn(r.start.line,
+                atEnd ? "cma_alloc_start without cma_alloc_finish before the end of the trace: outcome unknown"
+                      : "request in flight at the stop marker: outcome unknown");
+        }
+    }
+}
+
+/// Counts the requests reserved ahead of one that finished before them.
+void Replayer::countReordered(const std::vector<std::uint32_t>& finishOrder)
+{
+    std::vector<std::uint32_t> rank(m_reqs.size(), kNone);
+    std::uint32_t k = 0;
+    for (const std::uint32_t ri : finishOrder)
+        rank[ri] = k++;
+    // reservation order = order of resultIndex assignment for successes
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> byReservation;
+    for (std::uint32_t ri = 0; ri < m_reqs.size(); ++ri)
+        if (m_reqs[ri].resultIndex != kNone && rank[ri] != kNone && !m_reqs[ri].finish.failed())
+            byReservation.emplace_back(m_reqs[ri].resultIndex, rank[ri]);
+    std::sort(byReservation.begin(), byReservation.end());
+    std::uint32_t maxRank = 0;
+    bool any = false;
+    for (const auto& [res, fin] : byReservation) {
+        (void)res;
+        if (any && fin < maxRank)
+            ++m_res.reordered;
+        maxRank = any ? std::max(maxRank, fin) : fin;
+        any = true;
+    }
+}
+
+} // namespace cmascope
