@@ -89,7 +89,6 @@ QString BankTableModel::assign(Platform& p, int row, int column, const QVariant&
 QString BankTableModel::insertFresh(Platform& p, int row) const
 {
     Bank b;
-    b.name = uniqueName(p.banks, "bank");
     std::uint64_t end = 0;
     for (const Bank& other : p.banks)
         end = std::max(end, rangeEnd(other.base, other.size).value_or(kU64Max));
@@ -97,7 +96,7 @@ QString BankTableModel::insertFresh(Platform& p, int row) const
     const auto after = alignUp(end, 256 * MiB);
     b.base = p.banks.empty() || !after || !rangeEnd(*after, 256 * MiB) ? 0x80000000 : *after;
     b.size = 256 * MiB;
-    return insertItem(p, row, b);
+    return insertNamed(p, row, b, "bank");
 }
 
 } // namespace cmascope::views

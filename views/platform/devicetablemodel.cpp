@@ -114,9 +114,7 @@ QString DeviceTableModel::rename(Platform& p, int row, const QString& text, QStr
 
 QString DeviceTableModel::insertFresh(Platform& p, int row) const
 {
-    Device d;
-    d.name = uniqueName(p.devices, "device");
-    return insertItem(p, row, d);
+    return insertNamed(p, row, Device {}, "device");
 }
 
 } // namespace cmascope::views

@@ -46,9 +46,7 @@ QString KindTableModel::assign(Platform& p, int row, int column, const QVariant&
 
 QString KindTableModel::insertFresh(Platform& p, int row) const
 {
-    Kind k;
-    k.name = uniqueName(p.kinds, "kind");
-    return insertItem(p, row, k);
+    return insertNamed(p, row, Kind {}, "kind");
 }
 
 } // namespace cmascope::views

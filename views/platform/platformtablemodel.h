@@ -5,6 +5,8 @@
 // (insert, remove, move, change), so views keep their selection.
 #pragma once
 
+#include "platform/tablesupport.h"
+
 #include <cmascope/model/platform.h>
 
 #include <QAbstractTableModel>
@@ -158,6 +160,12 @@ protected:
             return QString::fromStdString(t.name);
         else
             return QString();
+    }
+    /// Inserts @p fresh at @p row of @p p under the first free name @p prefix1, @p prefix2, ...; returns its label.
+    QString insertNamed(Platform& p, int row, T fresh, const std::string& prefix) const
+    {
+        fresh.name = tablesupport::uniqueName(items(p), prefix);
+        return insertItem(p, row, fresh);
     }
     /// Inserts @p fresh at @p row of @p p; returns its label.
     QString insertItem(Platform& p, int row, const T& fresh) const
