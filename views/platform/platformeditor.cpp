@@ -107,6 +107,12 @@ void PlatformItemDelegate::setModelData(QWidget* editor, QAbstractItemModel* mod
 
 namespace {
 constexpr int kTabCount = 5;
+/// Tab titles, in Tab order (translated in the PlatformEditor context).
+const char* const kTabTitles[kTabCount] = { QT_TRANSLATE_NOOP("cmascope::views::PlatformEditor", "Banks"),
+    QT_TRANSLATE_NOOP("cmascope::views::PlatformEditor", "Regions"),
+    QT_TRANSLATE_NOOP("cmascope::views::PlatformEditor", "Devices"),
+    QT_TRANSLATE_NOOP("cmascope::views::PlatformEditor", "Kinds"),
+    QT_TRANSLATE_NOOP("cmascope::views::PlatformEditor", "Map") };
 
 int tabIndex(PlatformEditor::Tab tab)
 {
@@ -128,120 +134,13 @@ PlatformEditor::PlatformEditor(Document* document, QWidget* parent)
     : QWidget(parent)
     , m_doc(document)
 {
-    // The diagnostics first: the tables read their marks when they refresh.
-    m_diagnostics = new PlatformDiagnostics(m_doc, this);
-    m_models[tabIndex(Tab::Banks)] = new BankTableModel(m_doc, m_diagnostics, this);
-    m_models[tabIndex(Tab::Regions)] = new RegionTableModel(m_doc, m_diagnostics, this);
-    m_models[tabIndex(Tab::Devices)] = new DeviceTableModel(m_doc, m_diagnostics, this);
-    m_models[tabIndex(Tab::Kinds)] = new KindTableModel(m_doc, m_diagnostics, this);
-    m_models[tabIndex(Tab::Map)] = new RuleTableModel(m_doc, m_diagnostics, this);
-
+    createModels();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     layout->addWidget(splitter);
-
-    auto* top = new QWidget(splitter);
-    auto* topLayout = new QVBoxLayout(top);
-    topLayout->setContentsMargins(0, 0, 0, 0);
-    m_tabs = new QTabWidget(top);
-    m_tabs->setDocumentMode(true);
-    topLayout->addWidget(m_tabs);
-
-    for (int i = 0; i < kTabCount; ++i) {
-        auto* view = new QTableView(m_tabs);
-        view->setModel(m_models[std::size_t(i)]);
-        view->setItemDelegate(new PlatformItemDelegate(view)); // one per view: views share no delegate
-        view->setSelectionMode(QAbstractItemView::SingleSelection);
-        view->setSelectionBehavior(QAbstractItemView::SelectItems);
-        view->setEditTriggers(
-            QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
-        view->setAlternatingRowColors(true);
-        view->setWordWrap(false);
-        view->horizontalHeader()->setStretchLastSection(true);
-        view->horizontalHeader()->setHighlightSections(false);
-        view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-        view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-        // Never less than the header and three rows, however long the message below the table gets.
-        view->setMinimumHeight(view->horizontalHeader()->sizeHint().height()
-            + 3 * view->verticalHeader()->defaultSectionSize() + 2 * view->frameWidth());
-        m_views[std::size_t(i)] = view;
-        connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this, &PlatformEditor::updateButtons);
-        connect(m_models[std::size_t(i)], &PlatformTableModel::editRejected, this,
-            [this, view](const QModelIndex& index, const QString& reason) {
-                showMessage(reason);
-                if (index.isValid() && view->isVisible()) {
-                    const QRect cell = view->visualRect(index);
-                    QToolTip::showText(view->viewport()->mapToGlobal(cell.bottomLeft()), reason, view, cell);
-                }
-            });
-    }
-    m_tabs->addTab(m_views[0], tr("Banks"));
-    m_tabs->addTab(m_views[1], tr("Regions"));
-    m_tabs->addTab(m_views[2], tr("Devices"));
-    m_tabs->addTab(m_views[3], tr("Kinds"));
-    m_tabs->addTab(m_views[4], tr("Map"));
-    m_tabs->setCurrentIndex(tabIndex(Tab::Regions));
-    connect(m_tabs, &QTabWidget::currentChanged, this, &PlatformEditor::updateButtons);
-    connect(view(Tab::Regions)->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-        [this](const QModelIndex& current) { Q_EMIT regionSelected(current.isValid() ? current.row() : -1); });
-
-    auto* buttons = new QHBoxLayout;
-    m_add = new QPushButton(tr("&Add"), top);
-    m_remove = new QPushButton(tr("&Remove"), top);
-    m_up = new QPushButton(tr("&Up"), top);
-    m_down = new QPushButton(tr("Do&wn"), top);
-    m_add->setToolTip(tr("Add an item after the current one (Insert)"));
-    m_remove->setToolTip(tr("Remove the current item (Delete)"));
-    m_up->setToolTip(tr("Move the current item up: regions and rules are tried in order (Alt+Up)"));
-    m_down->setToolTip(tr("Move the current item down (Alt+Down)"));
-    for (QPushButton* b : { m_add, m_remove, m_up, m_down }) {
-        b->setAutoDefault(false);
-        buttons->addWidget(b);
-    }
-    buttons->addStretch(1);
-    topLayout->addLayout(buttons);
-    connect(m_add, &QPushButton::clicked, this, &PlatformEditor::addItem);
-    connect(m_remove, &QPushButton::clicked, this, &PlatformEditor::removeItem);
-    connect(m_up, &QPushButton::clicked, this, &PlatformEditor::moveUp);
-    connect(m_down, &QPushButton::clicked, this, &PlatformEditor::moveDown);
-
-    // Keyboard: only while focus is in the editor, so they never clash with the main window's shortcuts.
-    const auto shortcut = [this](const QKeySequence& key, void (PlatformEditor::*slot)()) {
-        auto* action = new QAction(this);
-        action->setShortcut(key);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        connect(action, &QAction::triggered, this, slot);
-        addAction(action);
-    };
-    shortcut(QKeySequence(Qt::Key_Insert), &PlatformEditor::addItem);
-    shortcut(QKeySequence(QKeySequence::Delete), &PlatformEditor::removeItem);
-    shortcut(QKeySequence(Qt::ALT | Qt::Key_Up), &PlatformEditor::moveUp);
-    shortcut(QKeySequence(Qt::ALT | Qt::Key_Down), &PlatformEditor::moveDown);
-
-    m_message = new QLabel(top);
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette pal = m_message->palette();
-    pal.setColor(QPalette::WindowText, QColor(0xd0, 0x30, 0x30));
-    m_message->setPalette(pal);
-    m_message->hide();
-    topLayout->addWidget(m_message);
-
-    auto* bottom = new QWidget(splitter);
-    auto* bottomLayout = new QVBoxLayout(bottom);
-    bottomLayout->setContentsMargins(0, 0, 0, 0);
-    m_summary = new QLabel(bottom);
-    bottomLayout->addWidget(m_summary);
-    m_problems = new QListView(bottom);
-    m_problems->setModel(m_diagnostics);
-    m_problems->setWordWrap(true);
-    m_problems->setUniformItemSizes(false);
-    m_problems->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_problems->setToolTip(tr("Double-click a message to select the cell it is about"));
-    bottomLayout->addWidget(m_problems);
-    connect(m_problems, &QListView::activated, this, [this](const QModelIndex& index) { showDiagnostic(index.row()); });
-
+    createTablesPane(splitter);
+    createProblemsPane(splitter);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     splitter->setCollapsible(0, false);
@@ -257,6 +156,134 @@ PlatformEditor::PlatformEditor(Document* document, QWidget* parent)
     fitColumns();
     updateProblems();
     updateButtons();
+}
+
+void PlatformEditor::createModels()
+{
+    // The diagnostics first: the tables read their marks when they refresh.
+    m_diagnostics = new PlatformDiagnostics(m_doc, this);
+    m_models[tabIndex(Tab::Banks)] = new BankTableModel(m_doc, m_diagnostics, this);
+    m_models[tabIndex(Tab::Regions)] = new RegionTableModel(m_doc, m_diagnostics, this);
+    m_models[tabIndex(Tab::Devices)] = new DeviceTableModel(m_doc, m_diagnostics, this);
+    m_models[tabIndex(Tab::Kinds)] = new KindTableModel(m_doc, m_diagnostics, this);
+    m_models[tabIndex(Tab::Map)] = new RuleTableModel(m_doc, m_diagnostics, this);
+}
+
+void PlatformEditor::createTablesPane(QWidget* parent)
+{
+    auto* top = new QWidget(parent);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    m_tabs = new QTabWidget(top);
+    m_tabs->setDocumentMode(true);
+    topLayout->addWidget(m_tabs);
+
+    for (int i = 0; i < kTabCount; ++i)
+        m_views[std::size_t(i)] = createTableView(i);
+    for (int i = 0; i < kTabCount; ++i)
+        m_tabs->addTab(m_views[std::size_t(i)], tr(kTabTitles[i]));
+    m_tabs->setCurrentIndex(tabIndex(Tab::Regions));
+    connect(m_tabs, &QTabWidget::currentChanged, this, &PlatformEditor::updateButtons);
+    connect(view(Tab::Regions)->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex& current) { Q_EMIT regionSelected(current.isValid() ? current.row() : -1); });
+
+    topLayout->addLayout(createButtons(top));
+    createShortcuts();
+
+    m_message = new QLabel(top);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette pal = m_message->palette();
+    pal.setColor(QPalette::WindowText, QColor(0xd0, 0x30, 0x30));
+    m_message->setPalette(pal);
+    m_message->hide();
+    topLayout->addWidget(m_message);
+}
+
+QTableView* PlatformEditor::createTableView(int tab)
+{
+    auto* view = new QTableView(m_tabs);
+    view->setModel(m_models[std::size_t(tab)]);
+    view->setItemDelegate(new PlatformItemDelegate(view)); // one per view: views share no delegate
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setSelectionBehavior(QAbstractItemView::SelectItems);
+    view->setEditTriggers(
+        QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    // Never less than the header and three rows, however long the message below the table gets.
+    view->setMinimumHeight(view->horizontalHeader()->sizeHint().height()
+        + 3 * view->verticalHeader()->defaultSectionSize() + 2 * view->frameWidth());
+    connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this, &PlatformEditor::updateButtons);
+    connect(m_models[std::size_t(tab)], &PlatformTableModel::editRejected, this,
+        [this, view](const QModelIndex& index, const QString& reason) {
+            showMessage(reason);
+            if (index.isValid() && view->isVisible()) {
+                const QRect cell = view->visualRect(index);
+                QToolTip::showText(view->viewport()->mapToGlobal(cell.bottomLeft()), reason, view, cell);
+            }
+        });
+    return view;
+}
+
+QHBoxLayout* PlatformEditor::createButtons(QWidget* parent)
+{
+    auto* buttons = new QHBoxLayout;
+    m_add = new QPushButton(tr("&Add"), parent);
+    m_remove = new QPushButton(tr("&Remove"), parent);
+    m_up = new QPushButton(tr("&Up"), parent);
+    m_down = new QPushButton(tr("Do&wn"), parent);
+    m_add->setToolTip(tr("Add an item after the current one (Insert)"));
+    m_remove->setToolTip(tr("Remove the current item (Delete)"));
+    m_up->setToolTip(tr("Move the current item up: regions and rules are tried in order (Alt+Up)"));
+    m_down->setToolTip(tr("Move the current item down (Alt+Down)"));
+    for (QPushButton* b : { m_add, m_remove, m_up, m_down }) {
+        b->setAutoDefault(false);
+        buttons->addWidget(b);
+    }
+    buttons->addStretch(1);
+    connect(m_add, &QPushButton::clicked, this, &PlatformEditor::addItem);
+    connect(m_remove, &QPushButton::clicked, this, &PlatformEditor::removeItem);
+    connect(m_up, &QPushButton::clicked, this, &PlatformEditor::moveUp);
+    connect(m_down, &QPushButton::clicked, this, &PlatformEditor::moveDown);
+    return buttons;
+}
+
+void PlatformEditor::createShortcuts()
+{
+    // Keyboard: only while focus is in the editor, so they never clash with the main window's shortcuts.
+    const auto shortcut = [this](const QKeySequence& key, void (PlatformEditor::*slot)()) {
+        auto* action = new QAction(this);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+    };
+    shortcut(QKeySequence(Qt::Key_Insert), &PlatformEditor::addItem);
+    shortcut(QKeySequence(QKeySequence::Delete), &PlatformEditor::removeItem);
+    shortcut(QKeySequence(Qt::ALT | Qt::Key_Up), &PlatformEditor::moveUp);
+    shortcut(QKeySequence(Qt::ALT | Qt::Key_Down), &PlatformEditor::moveDown);
+}
+
+void PlatformEditor::createProblemsPane(QWidget* parent)
+{
+    auto* bottom = new QWidget(parent);
+    auto* bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 0, 0, 0);
+    m_summary = new QLabel(bottom);
+    bottomLayout->addWidget(m_summary);
+    m_problems = new QListView(bottom);
+    m_problems->setModel(m_diagnostics);
+    m_problems->setWordWrap(true);
+    m_problems->setUniformItemSizes(false);
+    m_problems->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_problems->setToolTip(tr("Double-click a message to select the cell it is about"));
+    bottomLayout->addWidget(m_problems);
+    connect(m_problems, &QListView::activated, this, [this](const QModelIndex& index) { showDiagnostic(index.row()); });
 }
 
 PlatformEditor::~PlatformEditor()
@@ -344,8 +371,6 @@ void PlatformEditor::updateProblems()
     m_summary->setText(tr("<b>Problems:</b> %1").arg(m_diagnostics->summary().toHtmlEscaped()));
 
     // Tab titles: the item count, and an icon when a cell of the tab is marked.
-    static const char* const titles[kTabCount] = { QT_TR_NOOP("Banks"), QT_TR_NOOP("Regions"), QT_TR_NOOP("Devices"),
-        QT_TR_NOOP("Kinds"), QT_TR_NOOP("Map") };
     std::array<int, kTabCount> worst;
     worst.fill(-1);
     for (const auto& e : m_diagnostics->entries()) {
@@ -358,7 +383,7 @@ void PlatformEditor::updateProblems()
     }
     QStyle* st = style();
     for (int i = 0; i < kTabCount; ++i) {
-        m_tabs->setTabText(i, tr("%1 (%2)").arg(tr(titles[i])).arg(m_models[std::size_t(i)]->rowCount()));
+        m_tabs->setTabText(i, tr("%1 (%2)").arg(tr(kTabTitles[i])).arg(m_models[std::size_t(i)]->rowCount()));
         QIcon icon;
         if (worst[std::size_t(i)] == int(Severity::Error))
             icon = st->standardIcon(QStyle::SP_MessageBoxCritical);

@@ -10,6 +10,7 @@
 #include <array>
 #include <optional>
 
+class QHBoxLayout;
 class QLabel;
 class QListView;
 class QPushButton;
@@ -75,6 +76,20 @@ Q_SIGNALS:
     void regionSelected(int index);
 
 private:
+    // Building the UI, in the order the widgets are created (the focus chain follows it).
+    /// The diagnostics and the five table models.
+    void createModels();
+    /// The upper part of the splitter: the tabs of tables, Add / Remove / Up / Down, the refusal message.
+    void createTablesPane(QWidget* parent);
+    /// The table of tab @p tab, with the delegate, sizes and the connections to this editor.
+    QTableView* createTableView(int tab);
+    /// Add / Remove / Up / Down in a row, connected to their slots.
+    QHBoxLayout* createButtons(QWidget* parent);
+    /// Insert, Delete, Alt+Up, Alt+Down while focus is in the editor.
+    void createShortcuts();
+    /// The lower part of the splitter: the summary and the list of validation messages.
+    void createProblemsPane(QWidget* parent);
+
     void showMessage(const QString& text);
     void fitColumns();
     void updateButtons();

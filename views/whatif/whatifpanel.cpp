@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "whatif/whatifpanel.h"
 
+#include "common/columntitles.h"
 #include "common/document.h"
 #include "platform/platformmodels.h"
 
@@ -223,28 +224,10 @@ QVariant WhatIfModel::data(const QModelIndex& index, int role) const
 
 QVariant WhatIfModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case StepColumn:
-        return tr("Step");
-    case TimeColumn:
-        return tr("Time");
-    case WhoColumn:
-        return tr("Device / task");
-    case RegionColumn:
-        return tr("Region");
-    case SizeColumn:
-        return tr("Size");
-    case BeforeColumn:
-        return tr("Before");
-    case AfterColumn:
-        return tr("What-if");
-    case DetailColumn:
-        return tr("Why / where");
-    default:
-        return {};
-    }
+    static const char* const titles[ColumnCount] = { QT_TR_NOOP("Step"), QT_TR_NOOP("Time"),
+        QT_TR_NOOP("Device / task"), QT_TR_NOOP("Region"), QT_TR_NOOP("Size"), QT_TR_NOOP("Before"),
+        QT_TR_NOOP("What-if"), QT_TR_NOOP("Why / where") };
+    return columnTitleHeader(*this, titles, section, orientation, role);
 }
 
 // ---- panel ---------------------------------------------------------------------------------------------

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "platform/regiontablemodel.h"
+
+#include "common/document.h"
+#include "platform/cellinput.h"
+#include "platform/tablesupport.h"
+
+#include <cmascope/plan/placement.h>
+#include <cmascope/util/units.h>
+
+#include <QColor>
+
+#include <algorithm>
+#include <limits>
+
+namespace cmascope::views {
+
+using namespace cellinput;
+using namespace tablesupport;
+
+RegionTableModel::RegionTableModel(Document* document, PlatformDiagnostics* diagnostics, QObject* parent)
+    : RegionTableBase(document, diagnostics, parent)
+{
+    setColumns({
+        { tr("Name"), QStringLiteral("name"), EditorKind::Text, tr("Name used by map rules and memory-region") },
+        { tr("Type"), QStringLiteral("type"), EditorKind::Choice,
+            tr("cma: allocatable; carve-out: reserved, not allocatable (no-map)") },
+        { tr("Size"), QStringLiteral("size"), EditorKind::Size,
+            tr("Size in memparse syntax (64M); 0 = nothing reserved, requests fall back") },
+        { tr("Placement"), QStringLiteral("placement"), EditorKind::Choice,
+            tr("fixed: at Start exactly; dynamic: placed top-down at boot"), {}, { QStringLiteral("allocRanges") } },
+        { tr("Start"), QStringLiteral("start"), EditorKind::Address,
+            tr("Fixed placement: the physical start (typing an address makes the region fixed)") },
+        { tr("Alignment"), QStringLiteral("alignment"), EditorKind::Size,
+            tr("Requested alignment; empty = default (page size, raised to the CMA minimum)") },
+        { tr("Limit"), QStringLiteral("limit"), EditorKind::Address,
+            tr("Dynamic placement: highest end address; empty = none") },
+        { tr("Page size"), QStringLiteral("pageSize"), EditorKind::Choice, tr("4K, 16K or 64K") },
+        { tr("Policy"), QStringLiteral("policy"), EditorKind::Choice, tr("Allocation policy simulated") },
+        { tr("Order/bit"), QStringLiteral("orderPerBit"), EditorKind::Integer,
+            tr("Kernel policy: one bitmap bit covers 2^order_per_bit pages"), tr("order per bit"),
+            { QStringLiteral("params") } },
+        { tr("Default"), QStringLiteral("isDefault"), EditorKind::Check,
+            tr("The global default CMA area (linux,cma-default)"), tr("default flag") },
+        { tr("Asterisk"), QStringLiteral("asterisk"), EditorKind::Check,
+            tr("2010 v3: used by devices no map rule matches"), tr("asterisk flag") },
+        { tr("Private to"), QStringLiteral("privateTo"), EditorKind::Choice,
+            tr("Only this device may allocate here (empty = shared)"), tr("owner") },
+        { tr("NUMA node"), QStringLiteral("numaNode"), EditorKind::Integer,
+            tr("Per-NUMA area of this node (none = not a per-node area)"), tr("NUMA node") },
+        { tr("Placed at"), QStringLiteral("placedBase"), EditorKind::None,
+            tr("Where the region is reserved at boot, as the kernel places it") },
+    });
+    initialize();
+}
+
+int RegionTableModel::itemColumn(int row) const
+{
+    const auto& regions = platform().regions;
+    const bool fixed = row >= 0 && std::size_t(row) < regions.size()
+        && regions[std::size_t(row)].placement == cmascope::Placement::Fixed;
+    return fixed ? Start : PlacedAt;
+}
+
+int RegionTableModel::columnForField(int row, const QString& field) const
+{
+    // The placed base is shown where the region's address is: Start when fixed, else Placed at.
+    if (field == QLatin1String("placedBase"))
+        return itemColumn(row);
+    return RegionTableBase::columnForField(row, field);
+}
+
+// ---- cells ---------------------------------------------------------------------------------------------
+
+QVariant RegionTableModel::cellData(int row, int column, int role) const
+{
+    const Region& r = item(row);
+    if (role == Qt::TextAlignmentRole) {
+        switch (column) {
+        case Size:
+        case Start:
+        case Alignment:
+        case Limit:
+        case PageSize:
+        case OrderPerBit:
+        case NumaNode:
+        case PlacedAt:
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        default:
+            return {};
+        }
+    }
+    switch (column) {
+    case Name:
+    case Type:
+    case Size:
+        return kindCell(r, column, role);
+    case Placement:
+    case Start:
+    case Alignment:
+    case Limit:
+        return placementCell(r, column, role);
+    case PageSize:
+    case Policy:
+    case OrderPerBit:
+        return allocatorCell(r, column, role);
+    case Default:
+    case Asterisk:
+    case PrivateTo:
+    case NumaNode:
+        return usersCell(r, column, role);
+    case PlacedAt:
+        return placedAtCell(row, role);
+    default:
+        return {};
+    }
+}
+
+QVariant RegionTableModel::kindCell(const Region& r, int column, int role) const
+{
+    const bool text = role == Qt::DisplayRole || role == Qt::EditRole;
+    switch (column) {
+    case Name:
+        if (text)
+            return qs(r.name);
+        if (role == Qt::ToolTipRole && !r.label.empty())
+            return tr("Device-tree label: %1").arg(qs(r.label));
+        return {};
+    case Type:
+        if (text)
+            return regionTypeText(r.type);
+        if (role == ChoicesRole)
+            return QStringList { regionTypeText(RegionType::Cma), regionTypeText(RegionType::Carveout) };
+        return {};
+    default: // Size
+        if (role == Qt::ToolTipRole && !r.size)
+            return tr("0: nothing reserved; requests fall back to the system allocator");
+        return sizeCell(r.size, role);
+    }
+}
+
+QVariant RegionTableModel::placementCell(const Region& r, int column, int role) const
+{
+    const bool text = role == Qt::DisplayRole || role == Qt::EditRole;
+    const bool fixed = r.placement == cmascope::Placement::Fixed;
+    switch (column) {
+    case Placement:
+        if (text)
+            return placementText(r.placement);
+        if (role == ChoicesRole)
+            return QStringList { placementText(cmascope::Placement::Fixed),
+                placementText(cmascope::Placement::Dynamic) };
+        if (role == Qt::ToolTipRole && !r.allocRanges.empty()) {
+            QStringList ranges;
+            for (const auto& a : r.allocRanges)
+                ranges << tr("[%1, %2)").arg(addressText(a.base), addressText(a.base + a.size));
+            return tr("Alloc-ranges: %1").arg(ranges.join(QStringLiteral(", ")));
+        }
+        return {};
+    case Start:
+        if (text)
+            return fixed ? addressText(r.start) : QString();
+        if (role == Qt::ToolTipRole && !fixed)
+            return tr("Dynamic placement: no start. Type an address to fix the region there.");
+        if (role == Qt::ForegroundRole && !fixed)
+            return mutedBrush();
+        return {};
+    case Alignment:
+        if (role == Qt::DisplayRole)
+            return r.alignment ? humanSize(r.alignment)
+                               : tr("default (%1)").arg(humanSize(effectiveAlignment(platform(), r)));
+        if (role == Qt::EditRole)
+            return r.alignment ? sizeInput(r.alignment) : QString();
+        if (role == Qt::ForegroundRole && !r.alignment)
+            return mutedBrush();
+        if (role == Qt::ToolTipRole)
+            return tr("Reserved with alignment %1").arg(humanSize(effectiveAlignment(platform(), r)));
+        return {};
+    default: // Limit
+        if (role == Qt::DisplayRole)
+            return r.limit ? addressText(r.limit) : (fixed ? QString() : tr("none"));
+        if (role == Qt::EditRole)
+            return r.limit ? addressText(r.limit) : QString();
+        if (role == Qt::ForegroundRole && (fixed || !r.limit))
+            return mutedBrush();
+        return {};
+    }
+}
+
+QVariant RegionTableModel::allocatorCell(const Region& r, int column, int role) const
+{
+    const bool text = role == Qt::DisplayRole || role == Qt::EditRole;
+    switch (column) {
+    case PageSize:
+        if (text)
+            return sizeInput(r.pageSize);
+        if (role == ChoicesRole)
+            return QStringList { QStringLiteral("4K"), QStringLiteral("16K"), QStringLiteral("64K") };
+        return {};
+    case Policy:
+        if (text)
+            return qs(policyId(r.policy));
+        if (role == ChoicesRole) {
+            QStringList ids;
+            for (PolicyKind k : allPolicies())
+                ids << qs(policyId(k));
+            return ids;
+        }
+        if (role == Qt::ToolTipRole)
+            return qs(policyDisplayName(r.policy));
+        return {};
+    default: // OrderPerBit
+        if (role == Qt::ForegroundRole && r.policy != PolicyKind::Kernel)
+            return mutedBrush();
+        return integerCell(r.params.orderPerBit, 0, 20, role);
+    }
+}
+
+QVariant RegionTableModel::usersCell(const Region& r, int column, int role) const
+{
+    switch (column) {
+    case Default:
+        return checkCell(r.isDefault, role);
+    case Asterisk:
+        return checkCell(r.asterisk, role);
+    case PrivateTo:
+        if (role == Qt::DisplayRole || role == Qt::EditRole)
+            return qs(r.privateTo);
+        if (role == ChoicesRole) {
+            QStringList names { QString() };
+            for (const Device& d : platform().devices)
+                names << qs(d.name);
+            return names;
+        }
+        return {};
+    default: // NumaNode
+        if (role == Qt::DisplayRole)
+            return r.numaNode < 0 ? tr("none") : QString::number(r.numaNode);
+        if (role == NoneTextRole)
+            return tr("none");
+        if (role == Qt::ForegroundRole && r.numaNode < 0)
+            return mutedBrush();
+        return integerCell(r.numaNode, -1, kMaxNumaNode, role);
+    }
+}
+
+QVariant RegionTableModel::placedAtCell(int row, int role) const
+{
+    const auto& placed = document()->placedPlatform().regions;
+    const auto& placements = document()->placement().regions;
+    const Region* pr = std::size_t(row) < placed.size() ? &placed[std::size_t(row)] : nullptr;
+    const RegionPlacement* rp = std::size_t(row) < placements.size() ? &placements[std::size_t(row)] : nullptr;
+    if (role == Qt::DisplayRole || role == Qt::EditRole) {
+        if (pr && pr->placedBase)
+            return addressText(*pr->placedBase);
+        if (item(row).size == 0)
+            return tr("nothing");
+        return rp && !rp->ok ? tr("failed") : QString();
+    }
+    if (role == Qt::ToolTipRole && rp)
+        return qs(rp->message);
+    if (role == Qt::ForegroundRole && rp && !rp->ok)
+        return QBrush(QColor(0xd0, 0x30, 0x30));
+    return {};
+}
+
+// ---- edits ---------------------------------------------------------------------------------------------
+
+QString RegionTableModel::assign(Platform& p, int row, int column, const QVariant& value, QString& what) const
+{
+    Region& r = p.regions[std::size_t(row)];
+    const QString text = value.toString();
+    switch (column) {
+    case Name:
+        return rename(p, row, text, what);
+    case Type:
+    case Size:
+        return assignKind(r, column, text);
+    case Placement:
+    case Start:
+    case Alignment:
+    case Limit:
+        return assignPlacement(r, row, column, text, what);
+    case PageSize:
+    case Policy:
+    case OrderPerBit:
+        return assignAllocator(r, column, text);
+    case Default:
+    case Asterisk:
+    case PrivateTo:
+    case NumaNode:
+        return assignUsers(r, column, text, what);
+    default:
+        return tr("This column cannot be edited.");
+    }
+}
+
+QString RegionTableModel::rename(Platform& p, int row, const QString& text, QString& what) const
+{
+    Region& r = p.regions[std::size_t(row)];
+    const QString name = text.trimmed();
+    const QString error = checkName(name, p.regions, row, singular());
+    if (!error.isEmpty())
+        return error;
+    const std::string from = r.name;
+    const std::string to = ss(name);
+    what = tr("Rename region %1 to %2").arg(qs(from), name);
+    r.name = to;
+    // Keep references working: map rules and device memory-region lists name regions.
+    for (MapRule& rule : p.rules)
+        std::replace(rule.regions.begin(), rule.regions.end(), from, to);
+    for (Device& d : p.devices)
+        std::replace(d.memoryRegions.begin(), d.memoryRegions.end(), from, to);
+    return {};
+}
+
+QString RegionTableModel::assignKind(Region& r, int column, const QString& text) const
+{
+    if (column == Size) {
+        QString error;
+        if (auto v = parseSize(text, &error))
+            r.size = *v;
+        return error;
+    }
+    const QString t = text.trimmed().toLower();
+    if (t == QLatin1String("cma"))
+        r.type = RegionType::Cma;
+    else if (t == QLatin1String("carve-out") || t == QLatin1String("carveout") || t == QLatin1String("no-map"))
+        r.type = RegionType::Carveout;
+    else
+        return tr("%1 is not a region type; use cma or carve-out.").arg(quoted(text.trimmed()));
+    return {};
+}
+
+QString RegionTableModel::assignPlacement(Region& r, int row, int column, const QString& text, QString& what) const
+{
+    QString error;
+    switch (column) {
+    case Placement: {
+        const QString t = text.trimmed().toLower();
+        if (t == QLatin1String("fixed"))
+            r.placement = cmascope::Placement::Fixed;
+        else if (t == QLatin1String("dynamic"))
+            r.placement = cmascope::Placement::Dynamic;
+        else
+            return tr("%1 is not a placement; use fixed or dynamic.").arg(quoted(text.trimmed()));
+        // Fixing a region where it was placed keeps it there: the natural next step after a good boot.
+        const auto& placed = document()->placedPlatform().regions;
+        if (r.placement == cmascope::Placement::Fixed && r.start == 0 && std::size_t(row) < placed.size()
+            && placed[std::size_t(row)].placedBase)
+            r.start = *placed[std::size_t(row)].placedBase;
+        return {};
+    }
+    case Start:
+        if (auto v = parseAddress(text, &error)) {
+            if (r.placement != cmascope::Placement::Fixed)
+                what = tr("Fix region %1 at %2").arg(qs(r.name), addressText(*v));
+            r.start = *v;
+            r.placement = cmascope::Placement::Fixed;
+        }
+        return error;
+    case Alignment:
+        if (auto v = parseSize(text, &error, true)) {
+            if (*v & (*v - 1))
+                return tr("The alignment %1 is not a power of two.").arg(humanSize(*v));
+            r.alignment = *v;
+        }
+        return error;
+    default: // Limit
+        if (auto v = parseAddress(text, &error, true))
+            r.limit = *v;
+        return error;
+    }
+}
+
+QString RegionTableModel::assignAllocator(Region& r, int column, const QString& text) const
+{
+    QString error;
+    switch (column) {
+    case PageSize:
+        if (auto v = parsePageSize(text, &error))
+            r.pageSize = *v;
+        return error;
+    case Policy:
+        if (auto v = parsePolicy(text, &error))
+            r.policy = *v;
+        return error;
+    default: // OrderPerBit
+        if (auto v = parseInt(text, 0, 20, &error))
+            r.params.orderPerBit = unsigned(*v);
+        return error;
+    }
+}
+
+QString RegionTableModel::assignUsers(Region& r, int column, const QString& text, QString& what) const
+{
+    const QString label = qs(r.name);
+    QString error;
+    switch (column) {
+    case Default:
+        if (auto v = parseBool(text, &error)) {
+            r.isDefault = *v;
+            what = *v ? tr("Make region %1 the default area").arg(label)
+                      : tr("Clear default flag of region %1").arg(label);
+        }
+        return error;
+    case Asterisk:
+        if (auto v = parseBool(text, &error)) {
+            r.asterisk = *v;
+            what = *v ? tr("Add region %1 to the asterisk regions").arg(label)
+                      : tr("Remove region %1 from the asterisk regions").arg(label);
+        }
+        return error;
+    case PrivateTo:
+        r.privateTo = ss(text.trimmed());
+        return {};
+    default: // NumaNode
+        if (auto v = parseInt(text, -1, kMaxNumaNode, &error, -1))
+            r.numaNode = *v;
+        return error;
+    }
+}
+
+// ---- items ---------------------------------------------------------------------------------------------
+
+namespace {
+Region freshRegion(const Platform& p)
+{
+    Region r;
+    r.name = uniqueName(p.regions, "region");
+    r.pageSize = p.pageSize;
+    // Same policy as the platform's other regions: a 2010 board simulates the 2010 allocator.
+    if (!p.regions.empty())
+        r.policy = p.regions.front().policy;
+    return r;
+}
+} // namespace
+
+QString RegionTableModel::insertFresh(Platform& p, int row) const
+{
+    Region r = freshRegion(p);
+    r.size = 16 * MiB;
+    r.placement = cmascope::Placement::Dynamic;
+    return insertItem(p, row, r);
+}
+
+int RegionTableModel::addFixedRegion(quint64 base, quint64 size)
+{
+    const Platform& pf = platform();
+    if (size == 0) {
+        reject({}, tr("The range to add a region over is empty."));
+        return -1;
+    }
+    if (size > std::numeric_limits<quint64>::max() - base) {
+        reject({}, tr("The range %1 + %2 does not fit in 64 bits.").arg(addressText(base), humanSize(size)));
+        return -1;
+    }
+    Region r = freshRegion(pf);
+    r.placement = cmascope::Placement::Fixed;
+    const std::uint64_t align = effectiveAlignment(pf, r);
+    const std::uint64_t end = base + size;
+    const auto aligned = alignUp(base, align);
+    const std::uint64_t start = aligned.value_or(end);
+    const std::uint64_t last = alignDown(end, align);
+    if (!aligned || last <= start) {
+        reject({},
+            tr("[%1, %2) holds no %3-aligned block: a CMA region on this platform starts and ends on %3 "
+               "boundaries.")
+                .arg(addressText(base), addressText(end), humanSize(align)));
+        return -1;
+    }
+    r.start = start;
+    r.size = last - start;
+    Platform p = pf;
+    p.regions.push_back(r);
+    commit(p, tr("Add region %1 at %2").arg(qs(r.name), addressText(start)));
+    return int(p.regions.size()) - 1;
+}
+
+} // namespace cmascope::views
