@@ -40,6 +40,19 @@ std::uint64_t MapContent::highestAddress() const
     return hi;
 }
 
+std::optional<std::pair<std::uint64_t, std::uint64_t>> MapContent::regionsView() const
+{
+    std::uint64_t lo = std::numeric_limits<std::uint64_t>::max(), hi = 0;
+    for (const auto& r : regions) {
+        lo = std::min(lo, r.base);
+        hi = std::max(hi, r.base + r.size);
+    }
+    if (lo >= hi)
+        return std::nullopt;
+    const std::uint64_t margin = (hi - lo) / 20;
+    return std::pair { lo > margin ? lo - margin : 0, hi + margin };
+}
+
 MapContent MapContent::fromPlatform(const Platform& platform)
 {
     MapContent c;
