@@ -14,115 +14,162 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 
 namespace cmascope::cli {
 
-int runImport(const QStringList& args)
+namespace {
+/// The import command line: its options and the parser that has read them.
+struct ImportCommandLine
 {
     QCommandLineParser parser;
-    beginCommand(parser, "import",
-        QStringLiteral("Read a configuration into a project file: a mainline kernel command line (cmdline), a "
-                       "device tree source or blob (dts, dtb; e.g. /sys/firmware/fdt), /proc/iomem (iomem), a "
-                       "boot log (dmesg), the 2010 CMA language (cma2010), Hans Verkuil's memory-type form "
-                       "(verkuil) or a project (json). The result is validated; problems go to stderr."));
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Input file ('-' for stdin)."));
-    const QCommandLineOption formatOpt(QStringList { QStringLiteral("f"), QStringLiteral("format") },
+    const QCommandLineOption format { QStringList { QStringLiteral("f"), QStringLiteral("format") },
         QStringLiteral("cmdline, dts, dtb, iomem, dmesg, cma2010, verkuil or json (default: guessed from the name "
                        "and the content)."),
-        QStringLiteral("FORMAT"));
-    const QCommandLineOption outOpt(QStringList { QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("Project file to write (atomically); stdout when omitted."), QStringLiteral("PROJECT"));
-    const QCommandLineOption baseOpt(QStringLiteral("base"),
+        QStringLiteral("FORMAT") };
+    const QCommandLineOption out { QStringList { QStringLiteral("o"), QStringLiteral("output") },
+        QStringLiteral("Project file to write (atomically); stdout when omitted."), QStringLiteral("PROJECT") };
+    const QCommandLineOption base { QStringLiteral("base"),
         QStringLiteral("Take banks, devices and kinds from this project (for formats that carry no memory "
                        "layout: command lines, Verkuil, dmesg)."),
-        QStringLiteral("PROJECT"));
-    const QCommandLineOption dialectOpt(QStringLiteral("dialect"),
-        QStringLiteral("cma2010: v1, v3 or v4 (default: from the parameters)."), QStringLiteral("FORM"));
-    const QCommandLineOption dtcOpt(
-        QStringLiteral("dtc"), QStringLiteral("Device tree compiler (default: dtc)."), QStringLiteral("PATH"));
-    const QCommandLineOption strictOpt(
-        QStringLiteral("strict"), QStringLiteral("Exit with status 1 when validation finds errors."));
-    const QCommandLineOption memoryOpt(QStringLiteral("memory"),
+        QStringLiteral("PROJECT") };
+    const QCommandLineOption dialect { QStringLiteral("dialect"),
+        QStringLiteral("cma2010: v1, v3 or v4 (default: from the parameters)."), QStringLiteral("FORM") };
+    const QCommandLineOption dtc { QStringLiteral("dtc"), QStringLiteral("Device tree compiler (default: dtc)."),
+        QStringLiteral("PATH") };
+    const QCommandLineOption strict { QStringLiteral("strict"),
+        QStringLiteral("Exit with status 1 when validation finds errors.") };
+    const QCommandLineOption memory { QStringLiteral("memory"),
         QStringLiteral("dts, dtb: the board's DRAM as SIZE[@BASE][,SIZE@BASE...] (e.g. 4G or 2G@0x80000000), for "
                        "trees whose /memory the bootloader fills in (Raspberry Pi 4); replaces the tree's memory."),
-        QStringLiteral("SIZE[@BASE]"));
-    parser.addOptions({ formatOpt, outOpt, baseOpt, dialectOpt, dtcOpt, strictOpt, memoryOpt });
-    parser.process(args);
+        QStringLiteral("SIZE[@BASE]") };
 
-    if (operands(parser).size() != 1) {
-        std::cerr << "cmascope-cli import: expected exactly one input FILE\n";
-        return kExitUsage;
+    explicit ImportCommandLine(const QStringList& args)
+    {
+        beginCommand(parser, "import",
+            QStringLiteral("Read a configuration into a project file: a mainline kernel command line (cmdline), a "
+                           "device tree source or blob (dts, dtb; e.g. /sys/firmware/fdt), /proc/iomem (iomem), a "
+                           "boot log (dmesg), the 2010 CMA language (cma2010), Hans Verkuil's memory-type form "
+                           "(verkuil) or a project (json). The result is validated; problems go to stderr."));
+        parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Input file ('-' for stdin)."));
+        parser.addOptions({ format, out, base, dialect, dtc, strict, memory });
+        parser.process(args);
     }
-    const std::string path = operands(parser).first().toStdString();
-    std::string content;
-    if (path == "-") {
-        content.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            std::cerr << "cmascope-cli import: " << path << ": cannot open: " << std::strerror(errno) << '\n';
-            return kExitUsage;
-        }
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        content = ss.str();
-    }
+};
 
-    std::optional<ConfigFormat> format;
-    if (parser.isSet(formatOpt)) {
-        format = configFormatFromId(parser.value(formatOpt).toStdString());
-        if (!format) {
-            std::cerr << "cmascope-cli import: unknown format '" << parser.value(formatOpt).toStdString()
+/// The whole input: @p path, or stdin for "-". nullopt (with the message printed) when it cannot be opened.
+std::optional<std::string> readInput(const std::string& path)
+{
+    if (path == "-")
+        return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::cerr << "cmascope-cli import: " << path << ": cannot open: " << std::strerror(errno) << '\n';
+        return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+/// The format named by --format, or guessed from the name and content (and said on stderr); nullopt
+/// (with the message printed) when it is unknown.
+std::optional<ConfigFormat> chooseFormat(
+    const ImportCommandLine& cl, const std::string& path, const std::string& content)
+{
+    if (cl.parser.isSet(cl.format)) {
+        const auto format = configFormatFromId(cl.parser.value(cl.format).toStdString());
+        if (!format)
+            std::cerr << "cmascope-cli import: unknown format '" << cl.parser.value(cl.format).toStdString()
                       << "' (expected cmdline, dts, dtb, iomem, dmesg, cma2010, verkuil or json)\n";
-            return kExitUsage;
-        }
-    } else {
-        format = guessConfigFormat(path == "-" ? std::string() : path, content);
-        if (!format) {
-            std::cerr << "cmascope-cli import: " << path << ": cannot tell the format; give --format\n";
-            return kExitUsage;
-        }
-        std::cerr << "reading " << path << " as " << configFormatId(*format) << '\n';
+        return format;
     }
+    const auto format = guessConfigFormat(path == "-" ? std::string() : path, content);
+    if (!format) {
+        std::cerr << "cmascope-cli import: " << path << ": cannot tell the format; give --format\n";
+        return std::nullopt;
+    }
+    std::cerr << "reading " << path << " as " << configFormatId(*format) << '\n';
+    return format;
+}
 
-    ImportOptions options;
-    options.sourceName = path == "-" ? std::string("<stdin>") : path;
-    if (parser.isSet(dtcOpt))
-        options.dtcPath = parser.value(dtcOpt).toStdString();
-    if (parser.isSet(dialectOpt)) {
-        const auto form = lang2010FormFromId(parser.value(dialectOpt).toStdString());
+/// The importer's options from --dtc, --dialect, --memory and --base; false (with the message printed)
+/// when one cannot be used. @p base holds the --base project that @p options points to.
+bool readImportOptions(
+    const ImportCommandLine& cl, ConfigFormat format, ImportOptions& options, std::optional<Project>& base)
+{
+    if (cl.parser.isSet(cl.dtc))
+        options.dtcPath = cl.parser.value(cl.dtc).toStdString();
+    if (cl.parser.isSet(cl.dialect)) {
+        const auto form = lang2010FormFromId(cl.parser.value(cl.dialect).toStdString());
         if (!form || *form == Lang2010Form::PlatformCode) {
             std::cerr << "cmascope-cli import: --dialect must be v1, v3 or v4\n";
-            return kExitUsage;
+            return false;
         }
         options.form2010 = *form;
     }
-    if (parser.isSet(memoryOpt)) {
-        if (*format != ConfigFormat::Dts && *format != ConfigFormat::Dtb) {
-            std::cerr << "cmascope-cli import: --memory is for device trees (dts, dtb); " << configFormatId(*format)
+    if (cl.parser.isSet(cl.memory)) {
+        if (format != ConfigFormat::Dts && format != ConfigFormat::Dtb) {
+            std::cerr << "cmascope-cli import: --memory is for device trees (dts, dtb); " << configFormatId(format)
                       << " input takes its banks from --base\n";
-            return kExitUsage;
+            return false;
         }
-        auto banks = parseMemorySpec(parser.value(memoryOpt).toStdString());
+        auto banks = parseMemorySpec(cl.parser.value(cl.memory).toStdString());
         if (auto* err = std::get_if<std::string>(&banks)) {
             std::cerr << "cmascope-cli import: --memory: " << *err << '\n';
-            return kExitUsage;
+            return false;
         }
         options.memory = std::get<std::vector<Bank>>(std::move(banks));
     }
-    std::optional<Project> base;
-    if (parser.isSet(baseOpt)) {
-        const auto loaded = loadProjectFile(parser.value(baseOpt).toStdString());
+    if (cl.parser.isSet(cl.base)) {
+        const auto loaded = loadProjectFile(cl.parser.value(cl.base).toStdString());
         for (const auto& m : loaded.messages)
             std::cerr << m.toString() << '\n';
         if (!loaded.ok())
-            return kExitUsage;
+            return false;
         base = *loaded.project;
         options.base = &base->platform;
     }
+    return true;
+}
 
-    const auto result = importConfig(content, *format, options);
+/// Prints the validation's warnings and errors (not its infos) to stderr; true when there is an error.
+bool printValidation(const Platform& platform)
+{
+    bool errors = false;
+    for (const auto& d : validate(platform)) {
+        if (d.severity == Severity::Info)
+            continue;
+        errors = errors || d.severity == Severity::Error;
+        std::cerr << "validation: " << severityName(d.severity) << ": " << d.path << " [" << d.check
+                  << "]: " << d.message << '\n';
+    }
+    return errors;
+}
+} // namespace
+
+int runImport(const QStringList& args)
+{
+    const ImportCommandLine cl(args);
+    if (operands(cl.parser).size() != 1) {
+        std::cerr << "cmascope-cli import: expected exactly one input FILE\n";
+        return kExitUsage;
+    }
+    const std::string path = operands(cl.parser).first().toStdString();
+    const auto content = readInput(path);
+    if (!content)
+        return kExitUsage;
+    const auto format = chooseFormat(cl, path, *content);
+    if (!format)
+        return kExitUsage;
+    ImportOptions options;
+    options.sourceName = path == "-" ? std::string("<stdin>") : path;
+    std::optional<Project> base;
+    if (!readImportOptions(cl, *format, options, base))
+        return kExitUsage;
+
+    const auto result = importConfig(*content, *format, options);
     for (const auto& m : result.messages) {
         std::cerr << result.source << ": " << (m.path.empty() ? "" : m.path + ": ") << severityName(m.severity) << ": "
                   << m.message << '\n';
@@ -132,25 +179,17 @@ int runImport(const QStringList& args)
         return kExitUsage;
     }
     const Project& project = *result.project;
-    const auto diagnostics = validate(project.platform);
-    bool validationErrors = false;
-    for (const auto& d : diagnostics) {
-        if (d.severity == Severity::Info)
-            continue;
-        validationErrors = validationErrors || d.severity == Severity::Error;
-        std::cerr << "validation: " << severityName(d.severity) << ": " << d.path << " [" << d.check
-                  << "]: " << d.message << '\n';
-    }
+    const bool validationErrors = printValidation(project.platform);
     const std::string json = serializeProject(project);
-    if (parser.isSet(outOpt)) {
-        if (const auto err = writeFileAtomically(parser.value(outOpt).toStdString(), json)) {
+    if (cl.parser.isSet(cl.out)) {
+        if (const auto err = writeFileAtomically(cl.parser.value(cl.out).toStdString(), json)) {
             std::cerr << "cmascope-cli import: " << *err << '\n';
             return kExitUsage;
         }
     } else {
         std::cout << json << std::flush;
     }
-    return parser.isSet(strictOpt) && validationErrors ? kExitProblems : kExitOk;
+    return cl.parser.isSet(cl.strict) && validationErrors ? kExitProblems : kExitOk;
 }
 
 } // namespace cmascope::cli

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// cmascope-cli render PROJECT|TRACE: paints the app's memory-map widget offscreen to PNG or SVG, for
-// documentation, CI and bug reports. No display needed (the offscreen platform is used by default).
+// cmascope-cli render PROJECT|TRACE: paints the app's memory map offscreen to PNG or SVG, for
+// documentation, CI and bug reports. No display needed (the offscreen platform is used by default), and
+// no widgets: the map's painter (views/map/mappainter.h) needs Qt Gui only.
 #include "common.h"
 #include "map/mapcontent.h"
-#include "map/memorymapwidget.h"
+#include "map/mapgeometry.h"
+#include "map/mappainter.h"
+#include "map/mapstyle.h"
 
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
@@ -14,12 +17,27 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QPalette>
 
 #include <iostream>
+#include <optional>
 
 namespace cmascope::cli {
 
 namespace {
+/// What `render` was asked for, checked.
+struct RenderRequest
+{
+    QString input;
+    QString output;
+    std::optional<QString> step; ///< --step as given (checked once the run's length is known); nullopt: the end
+    QSize size;
+    views::MapLayout layout = views::MapLayout::Linear;
+    views::MapColourBy colourBy = views::MapColourBy::Device;
+    bool fitAll = false;
+};
+
 bool looksLikeProject(const QString& path)
 {
     QFile f(path);
@@ -28,9 +46,9 @@ bool looksLikeProject(const QString& path)
     const QByteArray head = f.peek(256).trimmed();
     return head.startsWith('{');
 }
-} // namespace
 
-int runRender(const QStringList& args)
+/// Parses and checks the options; nullopt (with the message printed) on a usage error.
+std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
 {
     QCommandLineParser parser;
     beginCommand(parser, "render",
@@ -56,41 +74,53 @@ int runRender(const QStringList& args)
     const QStringList inputs = operands(parser);
     if (inputs.size() != 1 || !parser.isSet(outOpt)) {
         std::cerr << "cmascope-cli render: expected one INPUT and -o FILE.png|FILE.svg\n";
-        return kExitUsage;
+        return std::nullopt;
     }
-    const QString input = inputs.first();
-    const QString output = parser.value(outOpt);
-    const QString suffix = QFileInfo(output).suffix().toLower();
+    RenderRequest request;
+    request.input = inputs.first();
+    request.output = parser.value(outOpt);
+    const QString suffix = QFileInfo(request.output).suffix().toLower();
     if (suffix != QLatin1String("png") && suffix != QLatin1String("svg")) {
-        std::cerr << output.toStdString() << ": the output must end in .png or .svg\n";
-        return kExitUsage;
+        std::cerr << request.output.toStdString() << ": the output must end in .png or .svg\n";
+        return std::nullopt;
     }
     bool okW = false, okH = false;
     const int width = parser.value(widthOpt).toInt(&okW);
     const int height = parser.value(heightOpt).toInt(&okH);
     if (!okW || !okH || width < 200 || height < 100 || width > 16384 || height > 16384) {
         std::cerr << "cmascope-cli render: --width must be 200..16384 and --height 100..16384\n";
-        return kExitUsage;
+        return std::nullopt;
     }
+    request.size = QSize(width, height);
     const QString layout = parser.value(layoutOpt);
     if (layout != QLatin1String("linear") && layout != QLatin1String("grid")) {
         std::cerr << "cmascope-cli render: --layout must be linear or grid, not '" << layout.toStdString() << "'\n";
-        return kExitUsage;
+        return std::nullopt;
     }
+    request.layout = layout == QLatin1String("grid") ? views::MapLayout::Grid : views::MapLayout::Linear;
     const QString colourBy = parser.value(colourOpt);
     if (colourBy != QLatin1String("device") && colourBy != QLatin1String("kind")) {
         std::cerr << "cmascope-cli render: --colour-by must be device or kind\n";
-        return kExitUsage;
+        return std::nullopt;
     }
+    request.colourBy = colourBy == QLatin1String("kind") ? views::MapColourBy::Kind : views::MapColourBy::Device;
+    request.fitAll = parser.isSet(fitOpt);
+    if (parser.isSet(stepOpt))
+        request.step = parser.value(stepOpt);
+    return request;
+}
 
-    // Build the run: a project's first scenario, or the replay of a trace.
+/// The run to show: a project's first scenario, or the replay of a trace. nullopt (with the message
+/// printed) when the input cannot be read.
+std::optional<Simulation> loadRun(const QString& input)
+{
     Platform platform;
     Scenario scenario;
     if (looksLikeProject(input)) {
         auto loaded = loadProjectFile(input.toStdString());
         if (!loaded.ok()) {
             std::cerr << loaded.errorText();
-            return kExitUsage;
+            return std::nullopt;
         }
         platform = loaded.project->platform;
         placeRegions(platform);
@@ -99,13 +129,13 @@ int runRender(const QStringList& args)
     } else {
         if (!QFileInfo::exists(input)) {
             std::cerr << input.toStdString() << ": no such file\n";
-            return kExitUsage;
+            return std::nullopt;
         }
         const auto replayed = replayTraceFile(input.toStdString(), ReplayInputs {});
         if (!replayed.ok() || !replayed.result.error.empty()) {
             std::cerr << input.toStdString() << ": "
                       << (replayed.error.empty() ? replayed.result.error : replayed.error) << '\n';
-            return kExitUsage;
+            return std::nullopt;
         }
         Project project = replayProject(replayed.result, input.toStdString());
         platform = std::move(project.platform);
@@ -114,33 +144,53 @@ int runRender(const QStringList& args)
     auto created = Simulation::create(platform, std::move(scenario));
     if (auto* err = std::get_if<std::string>(&created)) {
         std::cerr << input.toStdString() << ": " << *err << '\n';
-        return kExitUsage;
+        return std::nullopt;
     }
-    Simulation& sim = std::get<Simulation>(created);
+    return std::move(std::get<Simulation>(created));
+}
+
+/// Paints @p content as the app's map would show it at @p request's size and writes the file.
+bool writeMap(const views::MapContent& content, const RenderRequest& request)
+{
+    views::AddressAxis axis;
+    axis.setBounds(content.lowestAddress(), content.highestAddress());
+    axis.setPixelWidth(views::MapGeometry::plotRect(request.size).width());
+    // The app's initial view: the regions with a margin (setBounds() already shows everything).
+    if (!request.fitAll)
+        if (const auto view = content.regionsView())
+            axis.setView(view->first, view->second);
+    const views::MapGeometry geometry(content, axis, request.layout, request.size);
+    const views::MapStyle style(QGuiApplication::palette());
+    views::MapPainter painter(content, geometry, style, QGuiApplication::font());
+    painter.setColourBy(request.colourBy);
+    return painter.writeFile(request.output);
+}
+} // namespace
+
+int runRender(const QStringList& args)
+{
+    const auto request = parseRenderRequest(args);
+    if (!request)
+        return kExitUsage;
+    auto run = loadRun(request->input);
+    if (!run)
+        return kExitUsage;
+    Simulation& sim = *run;
     sim.run();
     std::size_t step = sim.stepCount();
-    if (parser.isSet(stepOpt)) {
+    if (request->step) {
         bool ok = false;
-        step = parser.value(stepOpt).toULongLong(&ok);
+        step = request->step->toULongLong(&ok);
         if (!ok || step > sim.stepCount()) {
             std::cerr << "cmascope-cli render: --step must be 0.." << sim.stepCount() << '\n';
             return kExitUsage;
         }
     }
-    views::MemoryMapWidget map;
-    map.resize(width, height);
-    map.setContent(views::MapContent::fromSimulation(sim, sim.stateAt(step)));
-    if (!parser.isSet(fitOpt))
-        map.zoomToRegions();
-    map.setLayoutMode(layout == QLatin1String("grid") ? views::MemoryMapWidget::Layout::Grid
-                                                      : views::MemoryMapWidget::Layout::Linear);
-    map.setColourBy(colourBy == QLatin1String("kind") ? views::MemoryMapWidget::ColourBy::Kind
-                                                      : views::MemoryMapWidget::ColourBy::Device);
-    if (!map.exportImage(output, QSize(width, height))) {
-        std::cerr << output.toStdString() << ": cannot write\n";
+    if (!writeMap(views::MapContent::fromSimulation(sim, sim.stateAt(step)), *request)) {
+        std::cerr << request->output.toStdString() << ": cannot write\n";
         return kExitUsage;
     }
-    std::cout << "wrote " << output.toStdString() << " (step " << step << " of " << sim.stepCount() << ")\n";
+    std::cout << "wrote " << request->output.toStdString() << " (step " << step << " of " << sim.stepCount() << ")\n";
     return kExitOk;
 }
 

@@ -18,122 +18,133 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace cmascope::cli {
 
-int runReplay(const QStringList& args)
+namespace {
+/// The replay command line: its options and the parser that has read them.
+struct ReplayCommandLine
 {
     QCommandLineParser parser;
-    beginCommand(parser, "replay",
-        QStringLiteral("Replay a kernel CMA trace (ftrace text, trace_pipe, trace-cmd report or trace.dat; gzip/zstd "
-                       "allowed) with the kernel's bitmap algorithm: check every recorded placement, print the "
-                       "areas' state, and optionally write a JSON report."));
-    parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
-    const QCommandLineOption dmesgOpt(
-        QStringLiteral("dmesg"), QStringLiteral("Boot log with the CMA reservation lines."), QStringLiteral("FILE"));
-    const QCommandLineOption debugfsOpt(QStringLiteral("debugfs"),
+    const QCommandLineOption dmesg { QStringLiteral("dmesg"),
+        QStringLiteral("Boot log with the CMA reservation lines."), QStringLiteral("FILE") };
+    const QCommandLineOption debugfs { QStringLiteral("debugfs"),
         QStringLiteral("A debugfs cma area directory (or a folder of them): geometry, and its bitmap as the state "
                        "when tracing started. May be repeated."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption projectOpt(QStringLiteral("project"),
-        QStringLiteral("Project file whose regions describe the areas."), QStringLiteral("FILE"));
-    const QCommandLineOption areaOpt(QStringLiteral("area"),
+        QStringLiteral("DIR") };
+    const QCommandLineOption project { QStringLiteral("project"),
+        QStringLiteral("Project file whose regions describe the areas."), QStringLiteral("FILE") };
+    const QCommandLineOption area { QStringLiteral("area"),
         QStringLiteral("An area: NAME=BASE_PFN+PAGES[/ORDER_PER_BIT] (decimal or 0x hex). May be repeated."),
-        QStringLiteral("SPEC"));
-    const QCommandLineOption untilOpt(QStringLiteral("until-marker"),
-        QStringLiteral("Stop right after the first marker line containing TEXT."), QStringLiteral("TEXT"));
-    const QCommandLineOption reportOpt(
-        QStringLiteral("report"), QStringLiteral("Write the JSON report to FILE."), QStringLiteral("FILE.json"));
-    const QCommandLineOption whatIfOpt(QStringLiteral("what-if"),
+        QStringLiteral("SPEC") };
+    const QCommandLineOption until { QStringLiteral("until-marker"),
+        QStringLiteral("Stop right after the first marker line containing TEXT."), QStringLiteral("TEXT") };
+    const QCommandLineOption report { QStringLiteral("report"), QStringLiteral("Write the JSON report to FILE."),
+        QStringLiteral("FILE.json") };
+    const QCommandLineOption whatIf { QStringLiteral("what-if"),
         QStringLiteral("Re-run the requests under another policy/geometry, e.g. policy=bf,size=32M,order_per_bit=2 "
                        "(add area=NAME to change one area only)."),
-        QStringLiteral("SPEC"));
-    parser.addOptions({ dmesgOpt, debugfsOpt, projectOpt, areaOpt, untilOpt, reportOpt, whatIfOpt });
-    parser.process(args);
-    if (operands(parser).size() != 1) {
-        std::cerr << "cmascope-cli replay: expected exactly one TRACE file\n";
-        return kExitUsage;
-    }
-    const std::string tracePath = operands(parser).first().toStdString();
+        QStringLiteral("SPEC") };
 
-    ReplayInputs inputs;
-    for (const QString& spec : parser.values(areaOpt)) {
+    explicit ReplayCommandLine(const QStringList& args)
+    {
+        beginCommand(parser, "replay",
+            QStringLiteral("Replay a kernel CMA trace (ftrace text, trace_pipe, trace-cmd report or trace.dat; "
+                           "gzip/zstd allowed) with the kernel's bitmap algorithm: check every recorded placement, "
+                           "print the areas' state, and optionally write a JSON report."));
+        parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
+        parser.addOptions({ dmesg, debugfs, project, area, until, report, whatIf });
+        parser.process(args);
+    }
+};
+
+/// What the trace is replayed with, read from the options: false (with the message printed) when one
+/// cannot be used. @p platform holds the --project platform that @p inputs points to.
+bool readReplayInputs(const ReplayCommandLine& cl, ReplayInputs& inputs, std::optional<WhatIfSpec>& whatIf,
+    std::optional<Platform>& platform)
+{
+    for (const QString& spec : cl.parser.values(cl.area)) {
         auto parsed = parseAreaSpec(spec.toStdString());
         if (auto* err = std::get_if<std::string>(&parsed)) {
             std::cerr << "cmascope-cli replay: " << *err << '\n';
-            return kExitUsage;
+            return false;
         }
         inputs.areaSpecs.push_back(std::get<AreaSpec>(parsed));
     }
-    std::optional<WhatIfSpec> whatIf;
-    if (parser.isSet(whatIfOpt)) {
-        auto parsed = parseWhatIfSpec(parser.value(whatIfOpt).toStdString());
+    if (cl.parser.isSet(cl.whatIf)) {
+        auto parsed = parseWhatIfSpec(cl.parser.value(cl.whatIf).toStdString());
         if (auto* err = std::get_if<std::string>(&parsed)) {
             std::cerr << "cmascope-cli replay: " << *err << '\n';
-            return kExitUsage;
+            return false;
         }
         whatIf = std::get<WhatIfSpec>(parsed);
     }
-    for (const QString& dir : parser.values(debugfsOpt)) {
+    for (const QString& dir : cl.parser.values(cl.debugfs)) {
         auto read = readDebugfsAreas(dir.toStdString());
         if (!read.error.empty()) {
             std::cerr << "cmascope-cli replay: --debugfs: " << read.error << '\n';
-            return kExitUsage;
+            return false;
         }
         for (std::size_t i = 0; i < read.snapshots.size(); ++i) {
             inputs.debugfs.push_back(std::move(read.snapshots[i]));
             inputs.debugfsOrigins.push_back(read.origins[i]);
         }
     }
-    if (parser.isSet(dmesgOpt)) {
-        const std::string path = parser.value(dmesgOpt).toStdString();
+    if (cl.parser.isSet(cl.dmesg)) {
+        const std::string path = cl.parser.value(cl.dmesg).toStdString();
         std::ifstream in(path, std::ios::binary);
         if (!in) {
             std::cerr << "cmascope-cli replay: --dmesg " << path << ": cannot open\n";
-            return kExitUsage;
+            return false;
         }
         std::ostringstream text;
         text << in.rdbuf();
         inputs.bootLog = parseBootLog(text.str());
         inputs.bootLogOrigin = path;
     }
-    std::optional<Platform> platform;
-    if (parser.isSet(projectOpt)) {
-        const std::string path = parser.value(projectOpt).toStdString();
+    if (cl.parser.isSet(cl.project)) {
+        const std::string path = cl.parser.value(cl.project).toStdString();
         auto loaded = loadProjectFile(path);
         for (const auto& m : loaded.messages)
             std::cerr << path << ": " << m.toString() << '\n';
         if (!loaded.ok())
-            return kExitUsage;
+            return false;
         platform = loaded.project->platform;
         placeRegions(*platform);
         inputs.project = &*platform;
         inputs.pageSize = platform->pageSize;
     }
+    return true;
+}
 
-    ReplayOptions options;
-    options.untilMarker = parser.value(untilOpt).toStdString();
-    options.buildTimeline = whatIf.has_value();
-    options.keepRequests = true;
-    auto file = replayTraceFile(tracePath, inputs, options);
+/// False (with the message printed) when the replay could not read the trace, or no CMA event in it.
+bool replaySucceeded(const ReplayFileResult& file, const std::string& tracePath)
+{
     if (file.status == ReadStatus::Failed) {
         std::cerr << "cmascope-cli replay: " << file.error << '\n';
-        return kExitUsage;
+        return false;
     }
     const ReplayResult& r = file.result;
     if (!r.error.empty()) {
         std::cerr << "cmascope-cli replay: " << r.error << '\n';
-        return kExitUsage;
+        return false;
     }
     if (r.events == 0 && r.errorCount > 0) {
         std::cerr << "cmascope-cli replay: " << tracePath << ": no CMA event could be read";
         if (!r.errors.empty())
             std::cerr << " (line " << r.errors.front().line << ": " << r.errors.front().message << ")";
         std::cerr << '\n';
-        return kExitUsage;
+        return false;
     }
+    return true;
+}
 
+/// The report: malformed lines (stderr), then counts, fidelity, divergences, notes, warnings, the areas'
+/// final state and the markers.
+void printReplay(const ReplayResult& r, const std::string& tracePath)
+{
     for (const auto& e : r.errors)
         std::cerr << tracePath << ':' << e.line << ": " << e.message << '\n';
     std::cout << tracePath << ": " << r.lines << " lines, " << r.events << " events, " << r.skippedLines << " skipped, "
@@ -164,29 +175,59 @@ int runReplay(const QStringList& args)
                   << "): used " << a.state.usedPages() << " pages, maxchunk " << a.state.maxchunkPages() << " pages\n";
     for (const auto& m : r.markers)
         std::cout << "marker, line " << m.line << ": " << m.text << '\n';
+}
 
-    if (whatIf) {
-        const WhatIfResult w = runWhatIf(r, *whatIf);
-        if (!w.error.empty()) {
-            std::cerr << "cmascope-cli replay: --what-if: " << w.error << '\n';
-            return kExitUsage;
-        }
-        std::cout << "what-if: " << w.succeeded << " of " << w.requests << " requests succeed (" << w.nowFail
-                  << " now fail, " << w.nowSucceed << " now succeed)\n";
-        for (const auto& c : w.changes) {
-            const auto& q = r.requests[c.request];
-            std::cout << "  line " << q.finishLine << ": " << r.tasks[q.task] << " " << q.count << " pages align "
-                      << unsigned(q.align) << ": "
-                      << (c.whatIfOk ? "now succeeds at " + hexText(c.whatIfPfn)
-                                     : "now fails: " + std::string(refusalVerdict(c.refusal)))
-                      << '\n';
-        }
-        for (const auto& n : w.notes)
-            std::cout << "  note: " << n << '\n';
+/// Re-runs the requests under @p spec and prints what changes; false (with the message) when it cannot.
+bool printWhatIf(const ReplayResult& r, const WhatIfSpec& spec)
+{
+    const WhatIfResult w = runWhatIf(r, spec);
+    if (!w.error.empty()) {
+        std::cerr << "cmascope-cli replay: --what-if: " << w.error << '\n';
+        return false;
     }
-    if (parser.isSet(reportOpt)) {
-        const std::string path = parser.value(reportOpt).toStdString();
-        if (auto err = writeFileAtomically(path, replayReportJson(r, tracePath))) {
+    std::cout << "what-if: " << w.succeeded << " of " << w.requests << " requests succeed (" << w.nowFail
+              << " now fail, " << w.nowSucceed << " now succeed)\n";
+    for (const auto& c : w.changes) {
+        const auto& q = r.requests[c.request];
+        std::cout << "  line " << q.finishLine << ": " << r.tasks[q.task] << " " << q.count << " pages align "
+                  << unsigned(q.align) << ": "
+                  << (c.whatIfOk ? "now succeeds at " + hexText(c.whatIfPfn)
+                                 : "now fails: " + std::string(refusalVerdict(c.refusal)))
+                  << '\n';
+    }
+    for (const auto& n : w.notes)
+        std::cout << "  note: " << n << '\n';
+    return true;
+}
+} // namespace
+
+int runReplay(const QStringList& args)
+{
+    const ReplayCommandLine cl(args);
+    if (operands(cl.parser).size() != 1) {
+        std::cerr << "cmascope-cli replay: expected exactly one TRACE file\n";
+        return kExitUsage;
+    }
+    const std::string tracePath = operands(cl.parser).first().toStdString();
+    ReplayInputs inputs;
+    std::optional<WhatIfSpec> whatIf;
+    std::optional<Platform> platform;
+    if (!readReplayInputs(cl, inputs, whatIf, platform))
+        return kExitUsage;
+
+    ReplayOptions options;
+    options.untilMarker = cl.parser.value(cl.until).toStdString();
+    options.buildTimeline = whatIf.has_value();
+    options.keepRequests = true;
+    const auto file = replayTraceFile(tracePath, inputs, options);
+    if (!replaySucceeded(file, tracePath))
+        return kExitUsage;
+    printReplay(file.result, tracePath);
+    if (whatIf && !printWhatIf(file.result, *whatIf))
+        return kExitUsage;
+    if (cl.parser.isSet(cl.report)) {
+        const std::string path = cl.parser.value(cl.report).toStdString();
+        if (auto err = writeFileAtomically(path, replayReportJson(file.result, tracePath))) {
             std::cerr << "cmascope-cli replay: --report " << path << ": " << *err << '\n';
             return kExitUsage;
         }

@@ -11,115 +11,110 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace cmascope::cli {
 
-int runSimulate(const QStringList& args)
+namespace {
+/// The simulate command line: its options and the parser that has read them.
+struct SimulateCommandLine
 {
     QCommandLineParser parser;
-    beginCommand(parser, "simulate",
-        QStringLiteral("Place the regions of a project like the kernel does at boot, run one of its scenarios and "
-                       "print every step. Failed requests are explained: map rules, regions tried, and why each "
-                       "refused. With --would-fit, each failed request also gets what would have fit: the history "
-                       "up to it re-run with every other policy on the regions it tried, and the smallest size of "
-                       "the first region it tried that serves it."));
-    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
-    const QCommandLineOption scenarioOpt(QStringLiteral("scenario"),
-        QStringLiteral("Scenario number (0-based) or name; default 0."), QStringLiteral("N"));
-    const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Print only failures and the summary."));
-    const QCommandLineOption strictOpt(
-        QStringLiteral("strict"), QStringLiteral("Exit with status 1 if any request failed (for CI)."));
-    const QCommandLineOption wouldFitOpt(QStringLiteral("would-fit"),
+    const QCommandLineOption scenario { QStringLiteral("scenario"),
+        QStringLiteral("Scenario number (0-based) or name; default 0."), QStringLiteral("N") };
+    const QCommandLineOption quiet { QStringLiteral("quiet"), QStringLiteral("Print only failures and the summary.") };
+    const QCommandLineOption strict { QStringLiteral("strict"),
+        QStringLiteral("Exit with status 1 if any request failed (for CI).") };
+    const QCommandLineOption wouldFit { QStringLiteral("would-fit"),
         QStringLiteral("For each failed request, also print what would have fit: the other policies that serve it "
                        "and the smallest size of the first region tried (re-runs the history up to the request a few "
-                       "dozen times: slow for long scenarios)."));
-    parser.addOptions({ scenarioOpt, quietOpt, strictOpt, wouldFitOpt });
-    parser.process(args);
-    if (operands(parser).size() != 1) {
-        std::cerr << "cmascope-cli simulate: expected exactly one PROJECT file\n";
-        return kExitUsage;
+                       "dozen times: slow for long scenarios).") };
+
+    explicit SimulateCommandLine(const QStringList& args)
+    {
+        beginCommand(parser, "simulate",
+            QStringLiteral("Place the regions of a project like the kernel does at boot, run one of its scenarios and "
+                           "print every step. Failed requests are explained: map rules, regions tried, and why each "
+                           "refused. With --would-fit, each failed request also gets what would have fit: the "
+                           "history up to it re-run with every other policy on the regions it tried, and the "
+                           "smallest size of the first region it tried that serves it."));
+        parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
+        parser.addOptions({ scenario, quiet, strict, wouldFit });
+        parser.process(args);
     }
-    const std::string path = operands(parser).first().toStdString();
-    auto loaded = cmascope::loadProjectFile(path);
-    for (const auto& m : loaded.messages)
-        std::cerr << m.toString() << '\n';
-    if (!loaded.ok())
-        return kExitUsage;
-    auto& project = *loaded.project;
-    if (project.scenarios.empty()) {
-        std::cerr << path << ": the project has no scenario to simulate\n";
-        return kExitUsage;
+};
+
+/// The scenario --scenario names (by number or name; default 0); nullopt (with the message printed)
+/// when the project has no such scenario.
+std::optional<std::size_t> chooseScenario(
+    const SimulateCommandLine& cl, const Project& project, const std::string& path)
+{
+    if (!cl.parser.isSet(cl.scenario))
+        return 0;
+    const QString value = cl.parser.value(cl.scenario);
+    bool isNumber = false;
+    std::size_t which = value.toULongLong(&isNumber);
+    if (!isNumber) {
+        which = project.scenarios.size();
+        for (std::size_t i = 0; i < project.scenarios.size(); ++i)
+            if (project.scenarios[i].name == value.toStdString())
+                which = i;
     }
-    std::size_t which = 0;
-    if (parser.isSet(scenarioOpt)) {
-        const QString value = parser.value(scenarioOpt);
-        bool isNumber = false;
-        which = value.toULongLong(&isNumber);
-        if (!isNumber) {
-            which = project.scenarios.size();
-            for (std::size_t i = 0; i < project.scenarios.size(); ++i)
-                if (project.scenarios[i].name == value.toStdString())
-                    which = i;
-        }
-        if (which >= project.scenarios.size()) {
-            std::cerr << path << ": no scenario '" << value.toStdString() << "' (the project has "
-                      << project.scenarios.size() << ")\n";
-            return kExitUsage;
-        }
+    if (which >= project.scenarios.size()) {
+        std::cerr << path << ": no scenario '" << value.toStdString() << "' (the project has "
+                  << project.scenarios.size() << ")\n";
+        return std::nullopt;
     }
-    cmascope::Platform placed = project.platform;
-    const auto placement = cmascope::placeRegions(placed);
-    for (const auto& line : placement.log)
-        std::cout << "boot: " << line << '\n';
-    auto created = cmascope::Simulation::create(placed, project.scenarios[which]);
-    if (auto* err = std::get_if<std::string>(&created)) {
-        std::cerr << path << ": " << *err << '\n';
-        return kExitUsage;
-    }
-    auto& sim = std::get<cmascope::Simulation>(created);
-    sim.run();
+    return which;
+}
+
+/// Step @p i on one line: what was asked and what came of it (where it was placed).
+void printStepLine(const Simulation& sim, const Platform& placed, std::size_t i)
+{
     const auto& sc = sim.scenario();
-    const bool quiet = parser.isSet(quietOpt);
-    for (std::size_t i = 0; i < sim.stepCount(); ++i) {
-        const auto& rec = sim.records()[i];
-        const auto& step = sc.steps[i];
-        const bool failed = rec.outcome == cmascope::Outcome::Failed;
-        if (quiet && !failed)
-            continue;
-        std::cout << "step " << i << ": ";
-        if (step.type == cmascope::StepType::Phase) {
-            std::cout << "== " << sc.symbols.name(step.label) << " ==\n";
-            continue;
-        }
-        std::cout << cmascope::stepTypeName(step.type);
-        if (step.type == cmascope::StepType::Allocate)
-            std::cout << ' ' << sc.symbols.name(step.device)
-                      << (step.kind ? "/" + std::string(sc.symbols.name(step.kind)) : std::string()) << ' '
-                      << sizeText(step.size);
-        if (step.label && step.type != cmascope::StepType::Phase)
-            std::cout << " '" << sc.symbols.name(step.label) << "'";
-        std::cout << " -> " << cmascope::outcomeName(rec.outcome);
-        if (rec.region != cmascope::kNoRegion && rec.outcome == cmascope::Outcome::Allocated) {
-            const auto& rt = placed.regions[rec.region];
-            const std::uint64_t base = rt.placedBase.value_or(rt.start) + std::uint64_t(rec.offset) * rt.pageSize;
-            std::cout << " in " << rt.name << " at " << hexText(base) << " (" << rec.pages << " pages)";
-        }
-        std::cout << '\n';
-        if (failed) {
-            const auto dg = sim.diagnose(i);
-            std::cout << "    " << dg.summary << '\n';
-            std::cout << "    map: " << dg.mapSummary << '\n';
-            for (const auto& a : dg.attempts)
-                std::cout << "    " << a.region << ": " << a.verdict << '\n';
-            if (parser.isSet(wouldFitOpt)) {
-                const auto fit = cmascope::whatWouldHaveFit(placed, sc, i);
-                std::cout << "    would fit: " << (fit.error.empty() ? fit.summary : fit.error) << '\n';
-                for (const auto& row : fit.policies)
-                    std::cout << "    policy " << row.text << '\n';
-            }
-        }
+    const auto& rec = sim.records()[i];
+    const auto& step = sc.steps[i];
+    std::cout << "step " << i << ": ";
+    if (step.type == StepType::Phase) {
+        std::cout << "== " << sc.symbols.name(step.label) << " ==\n";
+        return;
     }
-    const auto summary = sim.summary();
+    std::cout << stepTypeName(step.type);
+    if (step.type == StepType::Allocate)
+        std::cout << ' ' << sc.symbols.name(step.device)
+                  << (step.kind ? "/" + std::string(sc.symbols.name(step.kind)) : std::string()) << ' '
+                  << sizeText(step.size);
+    if (step.label && step.type != StepType::Phase)
+        std::cout << " '" << sc.symbols.name(step.label) << "'";
+    std::cout << " -> " << outcomeName(rec.outcome);
+    if (rec.region != kNoRegion && rec.outcome == Outcome::Allocated) {
+        const auto& rt = placed.regions[rec.region];
+        const std::uint64_t base = rt.placedBase.value_or(rt.start) + std::uint64_t(rec.offset) * rt.pageSize;
+        std::cout << " in " << rt.name << " at " << hexText(base) << " (" << rec.pages << " pages)";
+    }
+    std::cout << '\n';
+}
+
+/// Why failed step @p i failed: the map rules, each region tried and its verdict; with @p wouldFit,
+/// also what would have fit.
+void printFailure(const Simulation& sim, const Platform& placed, std::size_t i, bool wouldFit)
+{
+    const auto dg = sim.diagnose(i);
+    std::cout << "    " << dg.summary << '\n';
+    std::cout << "    map: " << dg.mapSummary << '\n';
+    for (const auto& a : dg.attempts)
+        std::cout << "    " << a.region << ": " << a.verdict << '\n';
+    if (wouldFit) {
+        const auto fit = whatWouldHaveFit(placed, sim.scenario(), i);
+        std::cout << "    would fit: " << (fit.error.empty() ? fit.summary : fit.error) << '\n';
+        for (const auto& row : fit.policies)
+            std::cout << "    policy " << row.text << '\n';
+    }
+}
+
+/// The run's totals and, per reserved region, its peak use and fragmentation.
+void printSummary(const RunSummary& summary, const Platform& placed)
+{
     std::cout << "summary: " << summary.steps << " steps, " << summary.allocations << " requests, " << summary.failures
               << " failed, " << summary.fallbacks << " served by the system allocator, " << summary.frees << " frees\n";
     for (std::size_t r = 0; r < summary.regions.size(); ++r) {
@@ -137,7 +132,52 @@ int runSimulate(const QStringList& args)
                   << sizeText(region.size) << ", peak live " << sizeText(pr.peakLiveBytes)
                   << ", Johnstone-Wilson fragmentation #4 " << jw << '\n';
     }
-    return parser.isSet(strictOpt) && summary.failures ? kExitProblems : kExitOk;
+}
+} // namespace
+
+int runSimulate(const QStringList& args)
+{
+    const SimulateCommandLine cl(args);
+    if (operands(cl.parser).size() != 1) {
+        std::cerr << "cmascope-cli simulate: expected exactly one PROJECT file\n";
+        return kExitUsage;
+    }
+    const std::string path = operands(cl.parser).first().toStdString();
+    auto loaded = loadProjectFile(path);
+    for (const auto& m : loaded.messages)
+        std::cerr << m.toString() << '\n';
+    if (!loaded.ok())
+        return kExitUsage;
+    auto& project = *loaded.project;
+    if (project.scenarios.empty()) {
+        std::cerr << path << ": the project has no scenario to simulate\n";
+        return kExitUsage;
+    }
+    const auto which = chooseScenario(cl, project, path);
+    if (!which)
+        return kExitUsage;
+    Platform placed = project.platform;
+    const auto placement = placeRegions(placed);
+    for (const auto& line : placement.log)
+        std::cout << "boot: " << line << '\n';
+    auto created = Simulation::create(placed, project.scenarios[*which]);
+    if (auto* err = std::get_if<std::string>(&created)) {
+        std::cerr << path << ": " << *err << '\n';
+        return kExitUsage;
+    }
+    auto& sim = std::get<Simulation>(created);
+    sim.run();
+    for (std::size_t i = 0; i < sim.stepCount(); ++i) {
+        const bool failed = sim.records()[i].outcome == Outcome::Failed;
+        if (cl.parser.isSet(cl.quiet) && !failed)
+            continue;
+        printStepLine(sim, placed, i);
+        if (failed && sim.scenario().steps[i].type != StepType::Phase)
+            printFailure(sim, placed, i, cl.parser.isSet(cl.wouldFit));
+    }
+    const auto summary = sim.summary();
+    printSummary(summary, placed);
+    return cl.parser.isSet(cl.strict) && summary.failures ? kExitProblems : kExitOk;
 }
 
 } // namespace cmascope::cli

@@ -40,7 +40,7 @@ using cmascope::sizeText;
 
 int runInfo(const QStringList& args);
 int runSimulate(const QStringList& args);
-int runRender(const QStringList& args); ///< needs a QApplication (main() creates one for it)
+int runRender(const QStringList& args); ///< needs a QGuiApplication (main() creates one for it)
 int runExport(const QStringList& args); // cmd_export.cpp
 int runImport(const QStringList& args); // cmd_import.cpp
 int runReplay(const QStringList& args); // cmd_replay.cpp (issue 5)

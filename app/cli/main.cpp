@@ -5,9 +5,9 @@
 
 #include <cmascope/version.h>
 
-#include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QGuiApplication>
 
 #include <iostream>
 #include <memory>
@@ -30,13 +30,13 @@ static std::string commandsHelp()
 
 int main(int argc, char* argv[])
 {
-    // Only `render` paints widgets: it gets a QApplication on the offscreen platform (no display needed);
-    // every other command runs on QCoreApplication.
+    // Only `render` paints: it gets a QGuiApplication (fonts, palette) on the offscreen platform (no display
+    // needed); every other command runs on QCoreApplication.
     const bool needsGui = argc > 1 && std::string_view(argv[1]) == "render";
     if (needsGui && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     std::unique_ptr<QCoreApplication> application =
-        needsGui ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
+        needsGui ? std::make_unique<QGuiApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("cmascope-cli"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(cmascope::kVersion));
 

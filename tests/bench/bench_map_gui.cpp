@@ -4,6 +4,8 @@
 // Runs offscreen (QT_QPA_PLATFORM=offscreen is set if no platform is given).
 #include "map/mapcontent.h"
 #include "map/memorymapwidget.h"
+#include "support/mapcontents.h"
+#include "support/offscreen.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -18,21 +20,14 @@ using namespace cmascope::views;
 
 int main(int argc, char** argv)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    test::preferOffscreenPlatform();
     QApplication app(argc, argv);
-    const int chunks = argc > 1 ? std::atoi(argv[1]) : 100000;
+    const int chunks = test::sizeArgument(argc, argv, 100000);
 
     // One 4 GiB bank, one 2 GiB region, `chunks` live chunks of 1..4 pages with gaps, 16 owners.
-    MapContent c;
-    c.banks.push_back({ QStringLiteral("ram"), 0x40000000, 4 * GiB });
-    MapRegion r;
-    r.name = QStringLiteral("cma");
-    r.base = 0x40000000;
-    r.size = 2 * GiB;
-    r.bank = 0;
-    r.policy = QStringLiteral("kernel");
-    c.regions.push_back(r);
+    MapContent c = test::oneRegionMap(4 * GiB, 2 * GiB);
+    c.regions[0].policy = QStringLiteral("kernel");
+    const MapRegion r = c.regions[0];
     std::mt19937 rng(1);
     std::uint64_t at = r.base;
     for (int i = 0; i < chunks && at < r.base + r.size; ++i) {

@@ -11,6 +11,7 @@
 #include "common/document.h"
 #include "map/mapcontent.h"
 #include "map/memorymapwidget.h"
+#include "support/offscreen.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -25,10 +26,9 @@ using namespace cmascope::views;
 
 int main(int argc, char** argv)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    test::preferOffscreenPlatform();
     QApplication app(argc, argv);
-    const int live = argc > 1 ? std::atoi(argv[1]) : 100000;
+    const int live = test::sizeArgument(argc, argv, 100000);
 
     Project p;
     p.platform = bench::benchBoard(2 * GiB);

@@ -16,6 +16,63 @@ QString fromView(std::string_view s)
 {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
+
+// The ghost of the request that just failed: as many pages as it needed, laid at the start of the
+// largest free run of the last region tried, so it visibly overhangs the hole it did not fit.
+void addGhost(MapContent& c, const Simulation& sim, const SimState& state, const QVector<int>& regionIndex)
+{
+    if (state.position == 0 || state.position > sim.stepCount())
+        return;
+    const StepRecord& rec = sim.records()[state.position - 1];
+    const Step& step = sim.scenario().steps[state.position - 1];
+    const bool request = step.type == StepType::Allocate || step.type == StepType::Refused;
+    if (rec.outcome != Outcome::Failed || !request || rec.region >= state.regions.size())
+        return;
+    const auto& rt = state.regions[rec.region];
+    const int ci = regionIndex.value(rec.region, -1);
+    if (ci < 0 || rt.fallback || rt.carveout)
+        return;
+    std::uint64_t bestStart = 0, bestLen = 0;
+    for (const auto& [offset, length] : rt.occupancy.runs())
+        if (length > bestLen) {
+            bestStart = offset;
+            bestLen = length;
+        }
+    // Allocate asks for bytes; a refused request from a trace counts pages.
+    const std::uint64_t needed = step.type == StepType::Refused ? step.size : pagesFor(step.size, rt.pageSize);
+    const std::uint64_t base = (rt.basePfn + bestStart) * rt.pageSize;
+    // An absurd request (near 2^64 bytes) is drawn to the end of the address space, never wrapped.
+    const std::uint64_t ghostBytes = std::min(checkedMul(needed, rt.pageSize).value_or(kU64Max), kU64Max - base);
+    c.ghost = MapRange { base, ghostBytes, ci };
+    if (bestLen)
+        c.largestHole = MapRange { base, bestLen * rt.pageSize, ci };
+    c.ghostText = QObject::tr("failed (%3): %1 pages needed, largest hole %2 pages")
+                      .arg(needed)
+                      .arg(bestLen)
+                      .arg(fromView(refusalVerdict(rec.refusal)));
+}
+
+/// Tooltip text for a chunk id of @p sim: device/kind 'label', allocated at step N.
+std::function<QString(quint32)> chunkDescriber(const Simulation& sim)
+{
+    const Simulation* simPtr = &sim;
+    return [simPtr](quint32 id) -> QString {
+        if (id >= simPtr->chunks().size())
+            return {};
+        const ChunkInfo& ch = simPtr->chunks()[id];
+        const Scenario& s = simPtr->scenario();
+        if (ch.originStep >= s.steps.size())
+            return {};
+        const Step& origin = s.steps[ch.originStep];
+        const QString kind = origin.kind ? QStringLiteral("/") + fromView(s.symbols.name(origin.kind)) : QString();
+        const QString label = origin.label
+            ? QStringLiteral(" '") + fromView(s.symbols.name(origin.label)) + QLatin1Char('\'')
+            : QString();
+        return QObject::tr("%1%2%3, allocated at step %4")
+            .arg(fromView(s.symbols.name(origin.device)), kind, label)
+            .arg(ch.originStep);
+    };
+}
 } // namespace
 
 std::uint64_t MapContent::lowestAddress() const
@@ -38,6 +95,19 @@ std::uint64_t MapContent::highestAddress() const
         for (const auto& r : regions)
             hi = std::max(hi, r.base + r.size);
     return hi;
+}
+
+std::optional<std::pair<std::uint64_t, std::uint64_t>> MapContent::regionsView() const
+{
+    std::uint64_t lo = std::numeric_limits<std::uint64_t>::max(), hi = 0;
+    for (const auto& r : regions) {
+        lo = std::min(lo, r.base);
+        hi = std::max(hi, r.base + r.size);
+    }
+    if (lo >= hi)
+        return std::nullopt;
+    const std::uint64_t margin = (hi - lo) / 20;
+    return std::pair { lo > margin ? lo - margin : 0, hi + margin };
 }
 
 MapContent MapContent::fromPlatform(const Platform& platform)
@@ -131,57 +201,8 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
             c.pinned.push_back({ (rt.basePfn + offset) * rt.pageSize, pages * rt.pageSize, ci });
     }
 
-    // The ghost of the request that just failed: as many pages as it needed, laid at the start of the
-    // largest free run of the last region tried, so it visibly overhangs the hole it did not fit.
-    if (state.position > 0 && state.position <= sim.stepCount()) {
-        const StepRecord& rec = sim.records()[state.position - 1];
-        const Step& step = sc.steps[state.position - 1];
-        const bool request = step.type == StepType::Allocate || step.type == StepType::Refused;
-        if (rec.outcome == Outcome::Failed && request && rec.region < state.regions.size()) {
-            const auto& rt = state.regions[rec.region];
-            const int ci = regionIndex.value(rec.region, -1);
-            if (ci >= 0 && !rt.fallback && !rt.carveout) {
-                std::uint64_t bestStart = 0, bestLen = 0;
-                for (const auto& [offset, length] : rt.occupancy.runs())
-                    if (length > bestLen) {
-                        bestStart = offset;
-                        bestLen = length;
-                    }
-                // Allocate asks for bytes; a refused request from a trace counts pages.
-                const std::uint64_t needed =
-                    step.type == StepType::Refused ? step.size : pagesFor(step.size, rt.pageSize);
-                const std::uint64_t base = (rt.basePfn + bestStart) * rt.pageSize;
-                // An absurd request (near 2^64 bytes) is drawn to the end of the address space, never wrapped.
-                const std::uint64_t ghostBytes =
-                    std::min(checkedMul(needed, rt.pageSize).value_or(kU64Max), kU64Max - base);
-                c.ghost = MapRange { base, ghostBytes, ci };
-                if (bestLen)
-                    c.largestHole = MapRange { base, bestLen * rt.pageSize, ci };
-                c.ghostText = QObject::tr("failed (%3): %1 pages needed, largest hole %2 pages")
-                                  .arg(needed)
-                                  .arg(bestLen)
-                                  .arg(fromView(refusalVerdict(rec.refusal)));
-            }
-        }
-    }
-
-    const Simulation* simPtr = &sim;
-    c.describeChunk = [simPtr](quint32 id) -> QString {
-        if (id >= simPtr->chunks().size())
-            return {};
-        const ChunkInfo& ch = simPtr->chunks()[id];
-        const Scenario& s = simPtr->scenario();
-        if (ch.originStep >= s.steps.size())
-            return {};
-        const Step& origin = s.steps[ch.originStep];
-        const QString kind = origin.kind ? QStringLiteral("/") + fromView(s.symbols.name(origin.kind)) : QString();
-        const QString label = origin.label
-            ? QStringLiteral(" '") + fromView(s.symbols.name(origin.label)) + QLatin1Char('\'')
-            : QString();
-        return QObject::tr("%1%2%3, allocated at step %4")
-            .arg(fromView(s.symbols.name(origin.device)), kind, label)
-            .arg(ch.originStep);
-    };
+    addGhost(c, sim, state, regionIndex);
+    c.describeChunk = chunkDescriber(sim);
     return c;
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <utility>
 
 namespace cmascope::views {
 
@@ -74,6 +75,9 @@ struct MapContent
     /// Lowest bank base and highest bank end (or region extent if there are no banks).
     std::uint64_t lowestAddress() const;
     std::uint64_t highestAddress() const;
+    /// The view [begin, end) showing the hull of all regions with a margin of a twentieth of it on
+    /// each side (the map's initial view), or nullopt when there is no region with a size.
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> regionsView() const;
 
     /// Builds the content of a platform whose regions have been placed (Region::placedBase), or are
     /// fixed. Regions without an address are listed in `unplaced`.

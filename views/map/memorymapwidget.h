@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The memory map: banks as tracks over one physical address axis, regions inside them, allocated
 // chunks coloured by device or kind; or a block grid (rows of pages, like a bitmap) for teaching.
-// Custom-painted with a level-of-detail model: when chunks are narrower than a few pixels, every pixel
-// column is aggregated (dominant owner, share used), so the cost follows the pixels, not the chunks.
+// The widget holds the view (zoom, pan, layout, selection) and handles input and tooltips; where things
+// are is MapGeometry's (views/map/mapgeometry.h) and the painting MapPainter's (views/map/mappainter.h).
 #pragma once
 
 #include "map/addressaxis.h"
 #include "map/mapcontent.h"
+#include "map/mapgeometry.h"
+#include "map/mappainter.h"
 
-#include <QImage>
 #include <QWidget>
 
 class QRubberBand;
@@ -22,8 +23,8 @@ class MemoryMapWidget : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Layout { Linear, Grid };
-    enum class ColourBy { Device, Kind };
+    using Layout = MapLayout;
+    using ColourBy = MapColourBy;
 
     explicit MemoryMapWidget(QWidget* parent = nullptr);
     ~MemoryMapWidget() override;
@@ -110,33 +111,18 @@ protected:
     bool event(QEvent* event) override;
 
 private:
-    struct GridGeometry
-    {
-        QRectF rect; ///< the cells' area
-        std::uint64_t pagesPerCell = 1;
-        int columns = 1;
-        int rows = 1;
-        double cell = 1.0; ///< cell edge in logical pixels
-    };
-
-    QRectF plotRect() const;
-    double trackHeight() const;
+    /// Where things are drawn, at the widget's size.
+    MapGeometry mapGeometry() const { return MapGeometry(m_content, m_axis, m_layout, size()); }
+    /// A painter of the content as the widget shows it (colours, selection, device pixel ratio).
+    MapPainter painterFor(const MapGeometry& geometry, const MapStyle& style) const;
     void updateAxisWidth();
     void refreshFromDocument(bool resetView);
-    void layoutGrid();
     QString describe(QPointF pos) const;
-    int colourKey(const MapChunk& c) const { return m_colourBy == ColourBy::Device ? c.owner : c.kind; }
-    void paintRuler(QPainter& p, const MapStyle& style);
-    void paintLinear(QPainter& p, const MapStyle& style);
-    void paintRegionChunks(QPainter& p, const MapStyle& style, const MapRegion& r, const QRectF& area);
-    void paintGrid(QPainter& p, const MapStyle& style);
-    void paintOverlays(QPainter& p, const MapStyle& style, const MapRange& range, const QRectF& area);
 
     MapContent m_content;
     AddressAxis m_axis;
     Layout m_layout = Layout::Linear;
     ColourBy m_colourBy = ColourBy::Device;
-    QVector<GridGeometry> m_grid; ///< per region, for the grid layout
     bool m_dragging = false;
     bool m_dragMoved = false;
     bool m_rubberBanding = false;
@@ -146,7 +132,6 @@ private:
     QRubberBand* m_rubberBand = nullptr;
     Document* m_doc = nullptr;
     quint32 m_selected = 0xFFFFFFFF;
-    mutable QImage m_scanline; ///< reused LOD buffer
 };
 
 } // namespace cmascope::views

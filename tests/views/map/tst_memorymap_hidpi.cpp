@@ -5,6 +5,7 @@
 // and hit testing stays in logical coordinates.
 #include "map/mapcontent.h"
 #include "map/memorymapwidget.h"
+#include "support/mapcontents.h"
 
 #include <QApplication>
 #include <QImage>
@@ -23,14 +24,8 @@ private Q_SLOTS:
 void TestMemoryMapHiDpi::devicePixelColumns()
 {
     // 4096 pages; every other page allocated (alternating owners).
-    MapContent c;
-    c.banks.push_back({ QStringLiteral("ram"), 0x40000000, 16 * MiB });
-    MapRegion r;
-    r.name = QStringLiteral("cma");
-    r.base = 0x40000000;
-    r.size = 16 * MiB;
-    r.bank = 0;
-    c.regions.push_back(r);
+    MapContent c = test::oneRegionMap(16 * MiB, 16 * MiB);
+    const MapRegion r = c.regions[0];
     for (int i = 0; i < 2048; ++i)
         c.chunks.push_back({ r.base + std::uint64_t(2 * i) * 4096, 4096, 0, 0, 0, quint32(i) });
     c.regions[0].chunkCount = int(c.chunks.size());

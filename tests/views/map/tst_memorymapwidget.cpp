@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "map/mapcontent.h"
 #include "map/memorymapwidget.h"
+#include "support/mapcontents.h"
 
 #include <QApplication>
 #include <QImage>
@@ -192,14 +193,8 @@ void TestMemoryMapWidget::levelOfDetail()
 {
     // 20 000 one-page chunks in the first half of a 1 GiB region, nothing in the second half: far more
     // chunks than pixel columns, so the widget aggregates per column.
-    MapContent c;
-    c.banks.push_back({ QStringLiteral("ram"), 0x40000000, 1 * GiB });
-    MapRegion r;
-    r.name = QStringLiteral("cma");
-    r.base = 0x40000000;
-    r.size = 1 * GiB;
-    r.bank = 0;
-    c.regions.push_back(r);
+    MapContent c = test::oneRegionMap(1 * GiB, 1 * GiB);
+    const MapRegion r = c.regions[0];
     const std::uint64_t half = 512 * MiB;
     const std::uint64_t stride = half / 20000;
     for (int i = 0; i < 20000; ++i)

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "map/mappainter.h"
+
+#include "common/textformat.h"
+#include "map/mapstyle.h"
+
+#include <QFontMetrics>
+#include <QGuiApplication>
+#include <QImage>
+#include <QPainter>
+#include <QScreen>
+#include <QSvgGenerator>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace cmascope::views {
+
+namespace {
+constexpr double kLeftMargin = MapGeometry::kLeftMargin;
+constexpr double kRightMargin = MapGeometry::kRightMargin;
+constexpr double kRulerHeight = MapGeometry::kRulerHeight;
+constexpr double kChunkTop = MapGeometry::kChunkTop;
+
+QColor blend(const QColor& a, const QColor& b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
+        float(a.greenF() + (b.greenF() - a.greenF()) * t), float(a.blueF() + (b.blueF() - a.blueF()) * t));
+}
+
+/// The smaller font of the ruler and of the bank sizes.
+QFont smallFont(QFont font)
+{
+    font.setPointSizeF(std::max(6.0, font.pointSizeF() * 0.85));
+    return font;
+}
+} // namespace
+
+MapPainter::MapPainter(const MapContent& content, const MapGeometry& geometry, const MapStyle& style, const QFont& font)
+    : m_content(content)
+    , m_geometry(geometry)
+    , m_style(style)
+    , m_font(font)
+    , m_small(smallFont(font))
+{ }
+
+QString MapPainter::emptyMessage(const MapContent& content)
+{
+    if (!content.banks.isEmpty())
+        return {};
+    if (!content.unplaced.isEmpty())
+        return tr("This board has no memory banks, so its %n region(s) cannot be placed.\n\n"
+                  "A device tree whose /memory node the bootloader fills in at boot (as on the Raspberry Pi 4) "
+                  "describes no memory. Import it again and give the board's DRAM size when asked "
+                  "(cmascope-cli import --memory SIZE[@BASE]), or add a bank in the Banks table.",
+            nullptr, int(content.unplaced.size()));
+    return tr("No memory banks defined: add a bank in the Banks table, or import a board.");
+}
+
+QString MapPainter::bankLabelText(const QString& name, const QFont& font)
+{
+    // Names like "memory@800000000" differ at their end: elide in the middle (the tooltip has the full name).
+    return QFontMetrics(font).elidedText(name, Qt::ElideMiddle, int(kLeftMargin - 12));
+}
+
+void MapPainter::paint(QPainter& p) const
+{
+    const QRect rect(QPoint(0, 0), m_geometry.size().toSize());
+    const double width = m_geometry.size().width();
+    const double height = m_geometry.size().height();
+    p.setFont(m_font);
+    p.fillRect(rect, m_style.background);
+    if (const QString empty = emptyMessage(m_content); !empty.isEmpty()) {
+        // Nothing to draw on an axis: say why and what to do instead of a ruler reading pfn 0x0.
+        p.setPen(m_style.text);
+        p.drawText(rect.adjusted(40, 40, -40, -40), Qt::AlignCenter | Qt::TextWordWrap, empty);
+        return;
+    }
+    if (m_geometry.layout() == MapLayout::Linear) {
+        paintRuler(p);
+        paintLinear(p);
+    } else {
+        paintGrid(p);
+    }
+    if (!m_content.ghostText.isEmpty()) {
+        p.setPen(m_style.failure);
+        p.drawText(QRectF(kLeftMargin, height - 22, width - kLeftMargin - kRightMargin, 20),
+            Qt::AlignLeft | Qt::AlignVCenter, m_content.ghostText);
+    }
+}
+
+bool MapPainter::writeFile(const QString& path) const
+{
+    const QSize size = m_geometry.size().toSize();
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
+        svg.setTitle(tr("cmascope memory map"));
+        // Text is laid out at the screen's resolution, as on screen and in a PNG (QSvgGenerator's own is
+        // 72 dpi: labels would be measured for a smaller font than the one they are drawn in).
+        if (const QScreen* screen = QGuiApplication::primaryScreen())
+            svg.setResolution(qRound(screen->logicalDotsPerInchY()));
+        QPainter painter;
+        if (!painter.begin(&svg))
+            return false;
+        paint(painter);
+        return painter.end();
+    }
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(m_style.background);
+    {
+        QPainter painter(&image);
+        paint(painter);
+    }
+    return image.save(path);
+}
+
+void MapPainter::paintRuler(QPainter& p) const
+{
+    const QRectF plot = m_geometry.plotRect();
+    const AddressAxis& axis = m_geometry.axis();
+    p.setFont(m_small);
+    const double bpp = axis.bytesPerPixel();
+    std::uint64_t step = 1;
+    while (step < bpp * 120 && step < (std::uint64_t(1) << 62))
+        step <<= 1;
+    const std::uint64_t first = (axis.viewBegin() + step - 1) / step * step;
+    p.setPen(m_style.grid);
+    p.drawLine(QPointF(plot.left(), kRulerHeight - 4), QPointF(plot.right(), kRulerHeight - 4));
+    const double lineHeight = p.fontMetrics().height();
+    for (std::uint64_t a = first; a < axis.viewEnd() && a >= first; a += step) {
+        const double x = m_geometry.xForAddress(a);
+        p.setPen(m_style.grid);
+        p.drawLine(QPointF(x, kRulerHeight - 8), QPointF(x, m_geometry.size().height()));
+        p.setPen(m_style.text);
+        p.drawText(QRectF(x - 70, 1, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop, hexString(a));
+        p.setPen(m_style.mutedText);
+        p.drawText(QRectF(x - 70, 1 + lineHeight, 140, lineHeight), Qt::AlignHCenter | Qt::AlignTop,
+            QStringLiteral("pfn %1").arg(hexString(a / std::max<std::uint64_t>(1, m_content.pageSize))));
+    }
+    p.setFont(m_font);
+}
+
+void MapPainter::paintLinear(QPainter& p) const
+{
+    const QRectF plot = m_geometry.plotRect();
+    p.save();
+    p.setClipRect(QRectF(plot.left(), 0, plot.width(), m_geometry.size().height()));
+    paintTracks(p);
+    for (const auto& r : m_content.regions)
+        if (r.bank >= 0)
+            paintRegion(p, r);
+    paintMarks(p);
+    p.restore();
+    paintBankLabels(p);
+}
+
+void MapPainter::paintTracks(QPainter& p) const
+{
+    for (int bi = 0; bi < m_content.banks.size(); ++bi) {
+        const QRectF track = m_geometry.trackRect(bi);
+        if (track.width() <= 0)
+            continue;
+        p.fillRect(track, m_style.freeMemory);
+        p.setPen(m_style.trackBorder);
+        p.drawRect(track.adjusted(0.5, 0.5, -0.5, -0.5));
+    }
+}
+
+// One region on its bank's track: its fill (hatched for a carve-out), its chunks, its border and name.
+void MapPainter::paintRegion(QPainter& p, const MapRegion& r) const
+{
+    const QRectF plot = m_geometry.plotRect();
+    const QRectF track = m_geometry.trackRect(r.bank);
+    const double x0 = m_geometry.xForAddress(r.base);
+    const double x1 = m_geometry.xForAddress(r.base + r.size);
+    QRectF rr(x0, track.top() + 4, std::max(1.0, x1 - x0), track.height() - 8);
+    rr = rr.intersected(QRectF(plot.left() - 2, rr.top(), plot.width() + 4, rr.height()));
+    if (rr.isEmpty())
+        return;
+    if (r.carveout)
+        p.fillRect(rr, QBrush(m_style.carveout, Qt::BDiagPattern));
+    else
+        p.fillRect(rr, m_style.regionFill);
+    const QRectF chunkArea(rr.left(), track.top() + kChunkTop, rr.width(), track.height() - kChunkTop - 6);
+    if (!r.carveout)
+        paintRegionChunks(p, r, chunkArea);
+    p.setPen(QPen(m_style.regionBorder, 1.5));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(rr);
+    if (rr.width() > 24) {
+        p.setPen(m_style.text);
+        p.drawText(rr.adjusted(4, 1, -4, -2), Qt::AlignLeft | Qt::AlignTop,
+            p.fontMetrics().elidedText(r.name, Qt::ElideRight, int(rr.width() - 8)));
+    }
+}
+
+void MapPainter::paintRegionChunks(QPainter& p, const MapRegion& r, const QRectF& area) const
+{
+    if (r.chunkCount == 0 || area.width() <= 0)
+        return;
+    const QRectF plot = m_geometry.plotRect();
+    const auto begin = m_content.chunks.cbegin() + r.firstChunk;
+    const auto end = begin + r.chunkCount;
+    // Visible chunks only: binary search the view window.
+    const std::uint64_t viewBegin = m_geometry.axis().viewBegin();
+    const std::uint64_t viewEnd = m_geometry.axis().viewEnd();
+    auto first = std::lower_bound(
+        begin, end, viewBegin, [](const MapChunk& c, std::uint64_t v) { return c.base + c.size <= v; });
+    auto last = std::lower_bound(first, end, viewEnd, [](const MapChunk& c, std::uint64_t v) { return c.base < v; });
+    const qsizetype visible = last - first;
+    if (visible == 0)
+        return;
+    const double left = std::max(area.left(), plot.left());
+    const double right = std::min(area.right(), plot.right());
+    if (right <= left)
+        return;
+    // Detailed drawing when chunks are few enough to be told apart.
+    if (double(visible) * 3.0 <= right - left)
+        paintChunksDetailed(p, first, last, area);
+    else
+        paintChunksAggregated(p, first, last, area, left, right);
+}
+
+// One rectangle per chunk, a separator line when it is wide enough, an outline when selected.
+void MapPainter::paintChunksDetailed(QPainter& p, ChunkIterator first, ChunkIterator last, const QRectF& area) const
+{
+    for (auto it = first; it != last; ++it) {
+        const double x0 = m_geometry.xForAddress(it->base);
+        const double x1 = m_geometry.xForAddress(it->base + it->size);
+        const QRectF cr(x0, area.top(), std::max(1.0, x1 - x0), area.height());
+        p.fillRect(cr, m_style.ownerColor(colourKey(*it)));
+        if (cr.width() >= 6) {
+            p.setPen(m_style.background);
+            p.drawLine(cr.topRight(), cr.bottomRight());
+        }
+        if (it->id == m_selected) {
+            p.setPen(QPen(m_style.text, 2.0));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(cr.adjusted(-1, -1, 1, 1));
+        }
+    }
+}
+
+// Level of detail: one device pixel column at a time. Each column gets the colour of the owner with
+// the largest single share in it, blended with free space by the share of the column in use (never
+// below 40%, so a single page stays visible in a column of megabytes).
+void MapPainter::paintChunksAggregated(
+    QPainter& p, ChunkIterator first, ChunkIterator last, const QRectF& area, double left, double right) const
+{
+    const double bpp = m_geometry.axis().bytesPerPixel();
+    const int columns = std::max(1, int(std::ceil((right - left) * m_dpr)));
+    thread_local QImage scanline; // reused between paints
+    if (scanline.width() < columns)
+        scanline = QImage(columns, 1, QImage::Format_ARGB32_Premultiplied);
+    auto* pixels = reinterpret_cast<QRgb*>(scanline.scanLine(0));
+    thread_local std::vector<double> used;
+    thread_local std::vector<double> bestShare;
+    thread_local std::vector<int> bestKey;
+    used.assign(std::size_t(columns), 0.0);
+    bestShare.assign(std::size_t(columns), 0.0);
+    bestKey.assign(std::size_t(columns), -1);
+    const double colBytes = bpp / m_dpr;
+    const double columnOrigin =
+        m_geometry.axis().viewBegin() + (left - m_geometry.plotRect().left()) * bpp; // address at column 0
+    int selectedFirst = -1, selectedLast = -1;
+    for (auto it = first; it != last; ++it) {
+        const double a0 = std::max(double(it->base), columnOrigin);
+        const double a1 = std::min(double(it->base + it->size), columnOrigin + columns * colBytes);
+        if (a1 <= a0)
+            continue;
+        int c0 = std::clamp(int((a0 - columnOrigin) / colBytes), 0, columns - 1);
+        const int c1 = std::clamp(int((a1 - columnOrigin) / colBytes), 0, columns - 1);
+        const int key = colourKey(*it);
+        for (int c = c0; c <= c1; ++c) {
+            const double cs = columnOrigin + c * colBytes;
+            const double share = std::min(a1, cs + colBytes) - std::max(a0, cs);
+            used[std::size_t(c)] += share;
+            if (share > bestShare[std::size_t(c)]) {
+                bestShare[std::size_t(c)] = share;
+                bestKey[std::size_t(c)] = key;
+            }
+        }
+        if (it->id == m_selected) {
+            selectedFirst = c0;
+            selectedLast = c1;
+        }
+    }
+    const QColor freeColour = m_style.regionFill;
+    for (int c = 0; c < columns; ++c) {
+        if (bestKey[std::size_t(c)] < 0) {
+            pixels[c] = freeColour.rgba();
+            continue;
+        }
+        const double fraction = std::clamp(used[std::size_t(c)] / colBytes, 0.0, 1.0);
+        pixels[c] = blend(freeColour, m_style.ownerColor(bestKey[std::size_t(c)]), 0.4 + 0.6 * fraction).rgba();
+    }
+    p.drawImage(QRectF(left, area.top(), right - left, area.height()), scanline, QRectF(0, 0, columns, 1));
+    if (selectedFirst >= 0) {
+        p.setPen(QPen(m_style.text, 2.0));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(QRectF(left + selectedFirst / m_dpr - 1, area.top() - 1,
+            (selectedLast - selectedFirst + 1) / m_dpr + 2, area.height() + 2));
+    }
+}
+
+// Pinned pages, the largest hole and the ghost of a failed request, on top of the regions.
+void MapPainter::paintMarks(QPainter& p) const
+{
+    for (const auto& pin : m_content.pinned) {
+        const auto& r = m_content.regions[pin.region];
+        const QRectF track = m_geometry.trackRect(r.bank);
+        const double x0 = m_geometry.xForAddress(pin.base);
+        const double x1 = m_geometry.xForAddress(pin.base + pin.size);
+        p.fillRect(
+            QRectF(x0, track.bottom() - 8, std::max(2.0, x1 - x0), 5), QBrush(m_style.failure, Qt::Dense4Pattern));
+    }
+    if (m_content.largestHole) {
+        const auto& h = *m_content.largestHole;
+        const auto& r = m_content.regions[h.region];
+        paintLargestHole(p, h, m_geometry.trackRect(r.bank));
+    }
+    if (m_content.ghost) {
+        const auto& g = *m_content.ghost;
+        const auto& r = m_content.regions[g.region];
+        const QRectF track = m_geometry.trackRect(r.bank);
+        const double x0 = m_geometry.xForAddress(g.base);
+        const double x1 = m_geometry.xForAddress(g.base + g.size);
+        const QRectF gr(x0, track.top() + kChunkTop - 6, std::max(3.0, x1 - x0), track.height() - kChunkTop);
+        QColor fill = m_style.failure;
+        fill.setAlphaF(0.25f);
+        p.fillRect(gr, fill);
+        p.setPen(QPen(m_style.failure, 2.0, Qt::DashLine));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(gr);
+    }
+}
+
+void MapPainter::paintLargestHole(QPainter& p, const MapRange& range, const QRectF& track) const
+{
+    const double x0 = m_geometry.xForAddress(range.base);
+    const double x1 = m_geometry.xForAddress(range.base + range.size);
+    p.setPen(QPen(m_style.highlight, 2.0));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(QRectF(x0, track.top() + kChunkTop - 2, std::max(2.0, x1 - x0), track.height() - kChunkTop - 2));
+}
+
+// Bank labels in the left margin: the (elided) name above the middle of the track, its size below.
+void MapPainter::paintBankLabels(QPainter& p) const
+{
+    for (int bi = 0; bi < m_content.banks.size(); ++bi) {
+        const auto& b = m_content.banks[bi];
+        const double th = m_geometry.trackHeight();
+        const double y = m_geometry.trackTop(bi);
+        p.setFont(m_font);
+        p.setPen(m_style.text);
+        p.drawText(
+            QRectF(6, y, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignBottom, bankLabelText(b.name, m_font));
+        p.setFont(m_small);
+        p.setPen(m_style.mutedText);
+        p.drawText(QRectF(6, y + th / 2, kLeftMargin - 12, th / 2), Qt::AlignLeft | Qt::AlignTop, sizeString(b.size));
+    }
+    p.setFont(m_font);
+}
+
+void MapPainter::paintGrid(QPainter& p) const
+{
+    for (int i = 0; i < m_geometry.grids().size() && i < m_content.regions.size(); ++i)
+        paintGridRegion(p, i);
+}
+
+// One region as a block of page cells: a title line, the cells coloured by owner (pinned pages in the
+// failure colour), cell borders when cells are big enough, the selected chunk and the ghost outlined.
+void MapPainter::paintGridRegion(QPainter& p, int regionIndex) const
+{
+    const auto& g = m_geometry.grids()[regionIndex];
+    const auto& r = m_content.regions[regionIndex];
+    p.setPen(m_style.text);
+    p.drawText(QRectF(6, g.rect.top() - 18, m_geometry.size().width() - 12, 16), Qt::AlignLeft | Qt::AlignVCenter,
+        tr("%1 — %2, %3 pages%4")
+            .arg(r.name, hexString(r.base))
+            .arg(r.size / r.pageSize)
+            .arg(g.pagesPerCell > 1 ? tr(", %1 pages per cell").arg(g.pagesPerCell) : QString()));
+    // One pixel per cell, then scaled up without smoothing: the cost follows the cells.
+    QImage cells(g.columns, g.rows, QImage::Format_ARGB32_Premultiplied);
+    const std::uint64_t pages = r.size / r.pageSize;
+    const std::uint64_t totalCells = (pages + g.pagesPerCell - 1) / g.pagesPerCell;
+    const std::uint64_t columns = std::uint64_t(g.columns);
+    // Cells as one linear array: row-major, so cell i is pixel i when the image has no row padding
+    // (32-bit pixels: bytesPerLine == 4 * width).
+    auto* px = reinterpret_cast<QRgb*>(cells.bits());
+    const std::uint64_t allCells = columns * std::uint64_t(g.rows);
+    std::fill(px, px + totalCells, (r.carveout ? m_style.carveout : m_style.freeMemory).rgba());
+    std::fill(px + totalCells, px + allCells, m_style.background.rgba());
+    auto paintPages = [&](std::uint64_t firstPage, std::uint64_t count, QRgb colour) {
+        const std::uint64_t c0 = std::min(firstPage / g.pagesPerCell, totalCells);
+        const std::uint64_t c1 = std::min((firstPage + count + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
+        std::fill(px + c0, px + std::max(c0, c1), colour);
+    };
+    for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci) {
+        const auto& c = m_content.chunks[ci];
+        paintPages((c.base - r.base) / r.pageSize, c.size / r.pageSize, m_style.ownerColor(colourKey(c)).rgba());
+    }
+    for (const auto& pin : m_content.pinned)
+        if (pin.region == regionIndex)
+            paintPages((pin.base - r.base) / r.pageSize, pin.size / r.pageSize, m_style.failure.rgba());
+    p.drawImage(g.rect, cells);
+    if (g.cell >= 6) {
+        p.setPen(m_style.background);
+        for (int col = 0; col <= g.columns; ++col)
+            p.drawLine(QPointF(g.rect.left() + col * g.cell, g.rect.top()),
+                QPointF(g.rect.left() + col * g.cell, g.rect.bottom()));
+        for (int row = 0; row <= g.rows; ++row)
+            p.drawLine(QPointF(g.rect.left(), g.rect.top() + row * g.cell),
+                QPointF(g.rect.right(), g.rect.top() + row * g.cell));
+    }
+    for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci)
+        if (m_content.chunks[ci].id == m_selected)
+            outlineGridCells(
+                p, regionIndex, m_content.chunks[ci].base, m_content.chunks[ci].size, QPen(m_style.text, 2.0));
+    if (m_content.ghost && m_content.ghost->region == regionIndex)
+        outlineGridCells(
+            p, regionIndex, m_content.ghost->base, m_content.ghost->size, QPen(m_style.failure, 2.0, Qt::DashLine));
+}
+
+// Outlines the cells of [base, base + size) in region @p regionIndex's grid, one rectangle per row.
+void MapPainter::outlineGridCells(
+    QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen) const
+{
+    const auto& g = m_geometry.grids()[regionIndex];
+    const auto& r = m_content.regions[regionIndex];
+    const std::uint64_t pages = r.size / r.pageSize;
+    const std::uint64_t totalCells = (pages + g.pagesPerCell - 1) / g.pagesPerCell;
+    const std::uint64_t c0 = std::min((base - r.base) / r.pageSize / g.pagesPerCell, totalCells);
+    const std::uint64_t c1 =
+        std::min(((base - r.base + size) / r.pageSize + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
+    p.setPen(pen);
+    p.setBrush(Qt::NoBrush);
+    for (std::uint64_t row = c0 / std::uint64_t(g.columns); row * std::uint64_t(g.columns) < c1; ++row) {
+        const std::uint64_t s = std::max(c0, row * std::uint64_t(g.columns));
+        const std::uint64_t e = std::min(c1, (row + 1) * std::uint64_t(g.columns));
+        p.drawRect(QRectF(g.rect.left() + double(s % std::uint64_t(g.columns)) * g.cell,
+            g.rect.top() + double(row) * g.cell, double(e - s) * g.cell, g.cell));
+    }
+}
+
+} // namespace cmascope::views
