@@ -896,7 +896,7 @@ bool MainWindow::importConfiguration(
                 if (base)
                     options.base = &*base;
                 options.memory = memory;
-                options.cancelled = [&progress] { return !progress(0, 0); };
+                options.progress = progress;
                 r.result = importConfig(content, *format, options);
                 return r;
             },

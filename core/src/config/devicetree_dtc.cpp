@@ -42,10 +42,10 @@ void replaceAll(std::string& s, const std::string& from, const std::string& to)
 }
 
 /// Runs @p argv with stdout to /dev/null and stderr to @p errFile, in a process group of its own; returns the
-/// exit status or an error text. The group is killed when @p timeout passes or @p cancelled says so; the
+/// exit status or an error text. The group is killed when @p timeout passes or @p progress says stop; the
 /// error then says which, and names @p what (the file being compiled).
 std::variant<int, std::string> run(const std::vector<std::string>& argv, const std::string& errFile,
-    std::chrono::milliseconds timeout, const std::function<bool()>& cancelled, const std::string& what)
+    std::chrono::milliseconds timeout, const Progress& progress, const std::string& what)
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -83,7 +83,7 @@ std::variant<int, std::string> run(const std::vector<std::string>& argv, const s
             reap(status);
             return "waiting for " + argv[0] + " failed: " + error;
         }
-        const bool stop = cancelled && cancelled();
+        const bool stop = !progress(0, 0);
         const auto elapsed = std::chrono::steady_clock::now() - start;
         if (stop || elapsed >= timeout) {
             ::kill(-pid, SIGKILL);
@@ -136,7 +136,7 @@ ImportResult importDeviceTreeSource(std::string_view dts, const ImportOptions& o
         argv.push_back(src.has_parent_path() ? src.parent_path().string() : std::string("."));
     }
     argv.push_back(in.string());
-    const auto status = run(argv, err.string(), options.dtcTimeout, options.cancelled, result.source);
+    const auto status = run(argv, err.string(), options.dtcTimeout, options.progress, result.source);
     std::string errText = readAll(err);
     replaceAll(errText, in.string(), result.source);
     std::string blob = readAll(outDtb);

@@ -32,6 +32,7 @@ public:
         , m_options(options)
     { }
 
+    /// Whether the caller's Progress asked to stop (it is asked again until it has).
     bool cancelled();
     /// Reports progress; false (and cancelled from then on) if the caller asked to stop.
     bool report(std::uint64_t done);
@@ -55,6 +56,7 @@ private:
     std::vector<Outcome> m_baseline; ///< outcomes of the original run (filled by the first run)
     std::uint64_t m_done = 0;
     std::uint64_t m_total = 0;
+    std::uint64_t m_reported = 0; ///< the last done figure reported
     std::uint64_t m_simulated = 0;
     std::uint32_t m_runs = 0;
     bool m_cancelled = false;

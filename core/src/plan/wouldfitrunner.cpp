@@ -30,7 +30,8 @@ bool isRequest(const Step& s)
 
 bool Runner::cancelled()
 {
-    if (!m_cancelled && m_options.cancel && m_options.cancel->load(std::memory_order_relaxed))
+    // Asked between and during re-runs (with the figures last reported): the caller's Progress decides.
+    if (!m_cancelled && m_options.progress && !m_options.progress(m_reported, m_total))
         m_cancelled = true;
     return m_cancelled;
 }
@@ -38,8 +39,7 @@ bool Runner::cancelled()
 bool Runner::report(std::uint64_t done)
 {
     m_total = std::max(m_total, done);
-    if (m_options.progress && !m_options.progress(done, m_total))
-        m_cancelled = true;
+    m_reported = done;
     return !cancelled();
 }
 

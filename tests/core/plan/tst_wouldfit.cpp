@@ -414,16 +414,13 @@ void TestWouldFit::notAFailedRequest()
 
 void TestWouldFit::cancellation_data()
 {
-    QTest::addColumn<bool>("viaFlag"); // the atomic flag, or the progress callback returning false
-    QTest::addColumn<int>("afterReports"); // cancel once this many progress reports came
-    QTest::newRow("flag set before") << true << 0;
-    QTest::newRow("flag set during") << true << 5; // in the second run
-    QTest::newRow("progress says stop") << false << 5;
+    QTest::addColumn<int>("afterReports"); // the Progress says stop once this many reports came
+    QTest::newRow("stopped before") << 0;
+    QTest::newRow("progress says stop") << 5; // in the second run
 }
 
 void TestWouldFit::cancellation()
 {
-    QFETCH(bool, viaFlag);
     QFETCH(int, afterReports);
     // A long history before a failure that bf and a larger region both fix.
     Scenario sc;
@@ -454,8 +451,6 @@ void TestWouldFit::cancellation()
     int reports = 0;
     std::uint64_t lastDone = 0, lastTotal = 0;
     WouldFitOptions opt;
-    if (viaFlag)
-        opt.cancel = &stop;
     bool doneWithinTotal = true;
     opt.progress = [&](std::uint64_t done, std::uint64_t total) -> bool {
         doneWithinTotal = doneWithinTotal && done <= total;
@@ -463,7 +458,7 @@ void TestWouldFit::cancellation()
         lastTotal = total;
         if (++reports >= afterReports)
             stop = true;
-        return viaFlag || !stop;
+        return !stop;
     };
     if (afterReports == 0)
         stop = true;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cmascope/model/project.h>
+#include <cmascope/util/progress.h>
 #include <cmascope/validation/validation.h>
 
 #include <chrono>
@@ -102,8 +103,9 @@ struct ImportOptions
     std::string dtcPath = "dtc"; ///< device tree compiler for DTS input (searched in PATH)
     /// DTS input: dtc (with anything it started) is killed after this long, and the import fails saying so.
     std::chrono::milliseconds dtcTimeout { 60000 };
-    /// DTS input: polled while dtc runs; returning true kills it and fails the import as cancelled.
-    std::function<bool()> cancelled;
+    /// DTS input: asked (with no figures: 0, 0) while dtc runs; returning false kills it and fails the import
+    /// as cancelled (util/progress.h).
+    Progress progress;
     /// For Cma2010: which posting's rules to apply. nullopt = from the text: cma_map= is v1, cma.map= is v4
     /// unless a region has the v3 '-' prefix.
     std::optional<Lang2010Form> form2010;

@@ -12,7 +12,6 @@
 #include <cmascope/policies/policy.h>
 #include <cmascope/util/progress.h>
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -25,9 +24,8 @@ struct WouldFitOptions
 {
     bool tryPolicies = true; ///< one re-run per other policy
     bool searchSize = true; ///< the smallest size of the first region tried
-    /// Polled between and during re-runs; set it (from any thread) to stop. May be null.
-    const std::atomic<bool>* cancel = nullptr;
-    /// (done, total) in simulated steps; total is an estimate that may grow. Return false to cancel.
+    /// (done, total) in simulated steps; total is an estimate that may grow. Also asked between re-runs;
+    /// return false to cancel (util/progress.h).
     Progress progress;
     /// How the regions are placed again when the first one is given another size.
     PlacementOptions placement;
