@@ -74,4 +74,11 @@ std::string hexText(std::uint64_t value)
     return buf;
 }
 
+std::string hexAddress(std::uint64_t value)
+{
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%016" PRIx64, value);
+    return buf;
+}
+
 } // namespace cmascope

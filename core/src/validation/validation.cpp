@@ -145,13 +145,6 @@ std::uint64_t effectiveAlignment(const Platform& platform, const Region& region)
     return region.type == RegionType::Cma ? std::max(requested, cmaMinAlignment(platform, region)) : requested;
 }
 
-std::string hexAddress(std::uint64_t value)
-{
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(value));
-    return buf;
-}
-
 const std::vector<ValidationCheck>& validationChecks()
 {
     static const std::vector<ValidationCheck> checks = [] {

@@ -75,6 +75,8 @@ void TestUnits::hexText()
     QCOMPARE(QString::fromStdString(cmascope::hexText(0)), QStringLiteral("0x0"));
     QCOMPARE(QString::fromStdString(cmascope::hexText(0x40000000)), QStringLiteral("0x40000000"));
     QCOMPARE(QString::fromStdString(cmascope::hexText(~0ull)), QStringLiteral("0xffffffffffffffff"));
+    // The kernel's %pa spelling, for messages that quote it (moved here from tst_validation with hexAddress).
+    QCOMPARE(QByteArray::fromStdString(cmascope::hexAddress(0xfb000000)), QByteArray("0x00000000fb000000"));
 }
 
 void TestUnits::alignUp_data()

@@ -75,4 +75,8 @@ std::string approxSizeText(double bytes);
 /// How every address, PFN or other hexadecimal number is shown: "0x40000000" (lower case, no padding).
 std::string hexText(std::uint64_t value);
 
+/// Addresses as the kernel prints them with %pa on 64-bit, for messages that quote the kernel:
+/// "0x0000000040000000" (16 digits).
+std::string hexAddress(std::uint64_t value);
+
 } // namespace cmascope

@@ -58,7 +58,4 @@ std::uint64_t cmaMinAlignment(const Platform& platform, const Region& region) no
 /// cmaMinAlignment() for CMA regions (carve-outs keep their own).
 std::uint64_t effectiveAlignment(const Platform& platform, const Region& region) noexcept;
 
-/// "0x0000000040000000"-style hex like the kernel's %pa on 64-bit.
-std::string hexAddress(std::uint64_t value);
-
 } // namespace cmascope
