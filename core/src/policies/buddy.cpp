@@ -7,7 +7,6 @@
 namespace cmascope {
 
 namespace {
-constexpr std::uint64_t kMaxPages = std::uint64_t { 1 } << 48;
 constexpr unsigned kMaxAlignOrder = 59;
 constexpr std::uint64_t pow2(unsigned k) noexcept
 {
@@ -22,10 +21,8 @@ unsigned BuddyPolicy::orderFor(std::uint64_t pages) noexcept
 
 std::optional<std::string> BuddyPolicy::reset(const RegionGeometry& g)
 {
-    if (g.pages == 0)
-        return std::string("the region has no pages");
-    if (g.pages >= kMaxPages || g.basePfn >= kMaxPages)
-        return std::string("the region is beyond 2^48 pages");
+    if (auto error = checkGeometry(g))
+        return error;
     m_geometry = g;
     m_maxOrder = static_cast<unsigned>(std::bit_width(g.pages)) - 1;
     m_freeLists.assign(m_maxOrder + 1, {});

@@ -7,16 +7,13 @@
 namespace cmascope {
 
 namespace {
-constexpr std::uint64_t kMaxPages = std::uint64_t { 1 } << 48;
 constexpr unsigned kMaxAlignOrder = 59;
 } // namespace
 
 std::optional<std::string> HoleListPolicy::reset(const RegionGeometry& g)
 {
-    if (g.pages == 0)
-        return std::string("the region has no pages");
-    if (g.pages >= kMaxPages || g.basePfn >= kMaxPages)
-        return std::string("the region is beyond 2^48 pages");
+    if (auto error = checkGeometry(g))
+        return error;
     m_geometry = g;
     m_holes.clear();
     m_free = 0;

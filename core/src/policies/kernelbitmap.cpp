@@ -9,7 +9,6 @@ namespace cmascope {
 
 namespace {
 constexpr std::uint64_t kAllOnes = ~std::uint64_t { 0 };
-constexpr std::uint64_t kMaxPages = std::uint64_t { 1 } << 48;
 /// Alignment orders from here on would overflow the 64-bit __ALIGN_MASK arithmetic.
 constexpr unsigned kMaxSupportedAlignOrder = 59;
 
@@ -57,7 +56,7 @@ std::optional<std::string> KernelBitmapPolicy::reset(const RegionGeometry& g)
     const std::uint64_t unit = std::uint64_t { 1 } << opb;
     if (g.pages == 0)
         return std::string("the region has no pages");
-    if (g.pages >= kMaxPages)
+    if (g.pages >= kMaxPolicyPages)
         return std::string("the region is too large (2^48 pages or more)");
     if (g.pages % unit != 0)
         return "the region size (" + std::to_string(g.pages) + " pages) is not a multiple of 2^order_per_bit ("

@@ -11,6 +11,15 @@
 
 namespace cmascope {
 
+std::optional<std::string> checkGeometry(const RegionGeometry& g)
+{
+    if (g.pages == 0)
+        return std::string("the region has no pages");
+    if (g.pages >= kMaxPolicyPages || g.basePfn >= kMaxPolicyPages)
+        return std::string("the region is beyond 2^48 pages");
+    return std::nullopt;
+}
+
 // refusalName() and refusalVerdict() look alike but map to different words; each switch lists every value so
 // the compiler flags one added to the enum.
 std::string_view refusalName(Refusal r) noexcept

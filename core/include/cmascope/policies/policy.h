@@ -18,6 +18,13 @@ struct RegionGeometry
     std::uint64_t pages = 0; ///< size of the region in pages
 };
 
+/// Policies address at most 2^48 pages (and PFNs below 2^48): every page count and offset fits with room to
+/// spare in 64 bits.
+inline constexpr std::uint64_t kMaxPolicyPages = std::uint64_t { 1 } << 48;
+
+/// The geometry check the free-list policies make on reset(): nullopt when usable, else why not.
+std::optional<std::string> checkGeometry(const RegionGeometry& g);
+
 /// Tunables of the policies. Each policy reads the fields that concern it and ignores the rest.
 struct PolicyParams
 {
