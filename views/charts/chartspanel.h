@@ -4,9 +4,11 @@
 // unusable index for a chosen order); the histogram of free extent sizes at the current step; the
 // usage per device or kind at the current step.
 //
-// Qt Charts is deprecated from Qt 6.10 (Qt 6.10 release notes): it is used only in chartspanel.cpp, and this
+// Qt Charts is deprecated from Qt 6.10 (Qt 6.10 release notes): it is used only in views/charts/, and this
 // header shows none of it, so the panel can move to another chart library without touching its users.
-// The over-steps series come from the core (metricseries.h), computed off the GUI thread.
+// Each chart has its class (usagechart.h, fragmentationchart.h, freeextentchart.h, ownerchart.h; what they
+// share is in chartsupport.h); the panel keeps the controls and computes the over-steps series from the core
+// (metricseries.h) off the GUI thread.
 #pragma once
 
 #include <cmascope/sim/metricseries.h>
@@ -21,6 +23,7 @@
 
 class QComboBox;
 class QLabel;
+class QLayout;
 class QSpinBox;
 class QTabWidget;
 class QToolButton;
@@ -109,6 +112,13 @@ protected:
 
 private:
     struct Charts;
+    /// The row of controls above the tabs.
+    QLayout* buildControls();
+    /// The charts, each in its tab.
+    void buildTabs();
+    void connectControls();
+    void connectDocument();
+    void onRegionChosen(int index);
     void onRunStarted();
     void onRunFinished();
     void rebuildRegions();
