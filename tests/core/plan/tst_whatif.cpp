@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What-if: a project's scenario on a platform variant (whatif.h), compared step by step with the
-// original run; and the replay what-if (replay.h) limited to one area, with releases spanning
+// original run; and the replay what-if (replay/tracewhatif.h) limited to one area, with releases spanning
 // several recorded allocations.
 #include "support/platforms.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What-if for projects: the same scenario run on a variant of the platform (one region, or every
 // region, with another policy, size or order_per_bit), and the requests whose outcome changed.
-// Kernel traces have their own what-if (replay.h, runWhatIf): their timeline holds recorded
+// Kernel traces have their own what-if (replay/tracewhatif.h, runWhatIf): their timeline holds recorded
 // placements, not requests a policy could place differently.
 // Not to be confused with wouldfit.h, which searches what would have served one failed request.
 #pragma once
