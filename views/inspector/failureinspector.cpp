@@ -60,15 +60,15 @@ FailureInspector::FailureInspector(Document* document, QWidget* parent)
     auto* fitRow = new QHBoxLayout;
     fitRow->setContentsMargins(4, 0, 4, 4);
     m_fitButton = new QPushButton(tr("What would have fit?"), this);
-    m_fitButton->setObjectName(QStringLiteral("whatFitButton"));
+    m_fitButton->setObjectName(QStringLiteral("wouldFitButton"));
     m_fitButton->setToolTip(tr("Re-run the history up to this request with every other policy on the regions it "
                                "tried, and find the smallest size of the first region that serves it"));
     m_fitProgress = new QProgressBar(this);
-    m_fitProgress->setObjectName(QStringLiteral("whatFitProgress"));
+    m_fitProgress->setObjectName(QStringLiteral("wouldFitProgress"));
     m_fitProgress->setRange(0, 1000);
     m_fitProgress->setTextVisible(false);
     m_fitCancel = new QPushButton(tr("Cancel"), this);
-    m_fitCancel->setObjectName(QStringLiteral("whatFitCancel"));
+    m_fitCancel->setObjectName(QStringLiteral("wouldFitCancel"));
     fitRow->addWidget(m_fitButton);
     fitRow->addWidget(m_fitProgress, 1);
     fitRow->addWidget(m_fitCancel);
@@ -240,7 +240,7 @@ bool FailureInspector::findWhatWouldHaveFit()
             m_fitCancelled = true;
         render();
         updateFitControls();
-        Q_EMIT whatFitFinished();
+        Q_EMIT wouldFitFinished();
     });
     return true;
 }
@@ -275,12 +275,12 @@ void FailureInspector::render()
 {
     // Keep the reader's place when the answer arrives under the explanation.
     const int scroll = m_view->verticalScrollBar()->value();
-    m_view->setHtml(m_html + whatFitHtml());
+    m_view->setHtml(m_html + wouldFitHtml());
     m_view->verticalScrollBar()->setValue(scroll);
     updateFitControls();
 }
 
-QString FailureInspector::whatFitHtml() const
+QString FailureInspector::wouldFitHtml() const
 {
     if (!m_stepFailed)
         return {};

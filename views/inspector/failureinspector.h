@@ -42,21 +42,21 @@ public:
     void cancelWhatWouldHaveFit();
     bool isSearching() const { return m_fitRunning; }
     /// The last answer shown, for the inspected request (null: none yet, or discarded).
-    const WouldFitResult* whatFitResult() const { return m_fitResult ? &*m_fitResult : nullptr; }
+    const WouldFitResult* wouldFitResult() const { return m_fitResult ? &*m_fitResult : nullptr; }
     /// Failed requests with at most this many steps before them are searched as soon as they are inspected
     /// (0 = only with the button). Default 5000.
     void setAutoSearchLimit(std::size_t steps) { m_autoSearchSteps = steps; }
 
 Q_SIGNALS:
     /// A search ended (answered or cancelled) and its outcome is shown.
-    void whatFitFinished();
+    void wouldFitFinished();
 
 private:
     void followPosition();
     void discardWouldFit();
     void render();
     void updateFitControls();
-    QString whatFitHtml() const;
+    QString wouldFitHtml() const;
 
     Document* m_doc;
     QTextBrowser* m_view = nullptr;

@@ -9,7 +9,7 @@
 
 namespace cmascope {
 
-std::string_view whatFitSizeStatusName(WouldFitSizeStatus s) noexcept
+std::string_view wouldFitSizeStatusName(WouldFitSizeStatus s) noexcept
 {
     switch (s) {
     case WouldFitSizeStatus::NotSearched:

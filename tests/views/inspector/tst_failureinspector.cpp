@@ -76,18 +76,18 @@ void TestFailureInspector::searchShowsPoliciesAndSize()
     doc.waitForRun();
     ins.inspect(7);
     QVERIFY(!ins.isSearching());
-    QPushButton* find = button(ins, "whatFitButton");
+    QPushButton* find = button(ins, "wouldFitButton");
     QVERIFY(find->isVisible());
     QVERIFY(find->isEnabled());
     QVERIFY(ins.plainText().contains(QStringLiteral("What would have fit")));
-    QSignalSpy finished(&ins, &FailureInspector::whatFitFinished);
+    QSignalSpy finished(&ins, &FailureInspector::wouldFitFinished);
     QTest::mouseClick(find, Qt::LeftButton);
     QVERIFY(ins.isSearching() || finished.count() == 1);
     QVERIFY(finished.count() == 1 || finished.wait(10000));
     QVERIFY(!ins.isSearching());
-    QVERIFY(ins.whatFitResult());
+    QVERIFY(ins.wouldFitResult());
     QVERIFY(!find->isEnabled()); // the answer is shown
-    QVERIFY(!ins.findChild<QProgressBar*>(QStringLiteral("whatFitProgress"))->isVisible());
+    QVERIFY(!ins.findChild<QProgressBar*>(QStringLiteral("wouldFitProgress"))->isVisible());
     const QString text = ins.plainText();
     QVERIFY2(text.contains(QStringLiteral("Failed request at step 7")), qPrintable(text)); // the explanation stays
     QVERIFY2(text.contains(QStringLiteral("With bf, buddy or tlsf on 'r' the request would have been served.")),
@@ -106,7 +106,7 @@ void TestFailureInspector::automaticForSmallHistories()
 {
     Document doc;
     FailureInspector ins(&doc);
-    QSignalSpy finished(&ins, &FailureInspector::whatFitFinished);
+    QSignalSpy finished(&ins, &FailureInspector::wouldFitFinished);
     doc.setProject(bestFitWins(), {}, Document::StartAt::FirstFailure);
     doc.waitForRun(); // shown at the failed request: the inspector follows it and searches at once
     QCOMPARE(ins.inspectedStep(), std::optional<std::size_t>(7));
@@ -124,18 +124,18 @@ void TestFailureInspector::cancel()
     doc.setProject(bestFitWins(300000)); // 600 000 steps before the request: seconds of re-runs
     doc.waitForRun();
     ins.inspect(600007);
-    QSignalSpy finished(&ins, &FailureInspector::whatFitFinished);
+    QSignalSpy finished(&ins, &FailureInspector::wouldFitFinished);
     QVERIFY(ins.findWhatWouldHaveFit());
     QVERIFY(ins.isSearching());
-    QVERIFY(button(ins, "whatFitCancel")->isVisible());
-    QVERIFY(ins.findChild<QProgressBar*>(QStringLiteral("whatFitProgress"))->isVisible());
+    QVERIFY(button(ins, "wouldFitCancel")->isVisible());
+    QVERIFY(ins.findChild<QProgressBar*>(QStringLiteral("wouldFitProgress"))->isVisible());
     QVERIFY(ins.plainText().contains(QStringLiteral("Re-running the history")));
-    QTest::mouseClick(button(ins, "whatFitCancel"), Qt::LeftButton);
+    QTest::mouseClick(button(ins, "wouldFitCancel"), Qt::LeftButton);
     QVERIFY(finished.wait(10000));
     QVERIFY(!ins.isSearching());
-    QVERIFY(!ins.whatFitResult());
+    QVERIFY(!ins.wouldFitResult());
     QVERIFY2(ins.plainText().contains(QStringLiteral("Cancelled.")), qPrintable(ins.plainText()));
-    QVERIFY(!button(ins, "whatFitCancel")->isVisible());
+    QVERIFY(!button(ins, "wouldFitCancel")->isVisible());
 }
 
 void TestFailureInspector::discardedWhenSelectionChanges()
@@ -146,18 +146,18 @@ void TestFailureInspector::discardedWhenSelectionChanges()
     doc.setProject(bestFitWins(300000));
     doc.waitForRun();
     ins.inspect(600007);
-    QSignalSpy finished(&ins, &FailureInspector::whatFitFinished);
+    QSignalSpy finished(&ins, &FailureInspector::wouldFitFinished);
     QVERIFY(ins.findWhatWouldHaveFit());
     ins.inspect(600006); // a served request: the search is dropped, nothing of it is shown
     QVERIFY(!ins.isSearching());
     QVERIFY(!finished.wait(300));
-    QVERIFY(!ins.whatFitResult());
+    QVERIFY(!ins.wouldFitResult());
     QVERIFY(!ins.plainText().contains(QStringLiteral("What would have fit")));
     // Back to the failure: nothing was kept, the search starts from scratch.
     ins.inspect(600007);
-    QVERIFY(!ins.whatFitResult());
+    QVERIFY(!ins.wouldFitResult());
     QVERIFY(!ins.isSearching());
-    QVERIFY(button(ins, "whatFitButton")->isEnabled());
+    QVERIFY(button(ins, "wouldFitButton")->isEnabled());
 }
 
 void TestFailureInspector::discardedWhenProjectChanges()
@@ -168,7 +168,7 @@ void TestFailureInspector::discardedWhenProjectChanges()
     doc.setProject(bestFitWins(300000));
     doc.waitForRun();
     ins.inspect(600007);
-    QSignalSpy finished(&ins, &FailureInspector::whatFitFinished);
+    QSignalSpy finished(&ins, &FailureInspector::wouldFitFinished);
     QVERIFY(ins.findWhatWouldHaveFit());
     Project other = bestFitWins();
     other.platform.regions[0].size = 32 * 4096; // nothing fails any more
@@ -176,7 +176,7 @@ void TestFailureInspector::discardedWhenProjectChanges()
     doc.waitForRun();
     QVERIFY(!ins.isSearching());
     QVERIFY(!finished.wait(300));
-    QVERIFY(!ins.whatFitResult());
+    QVERIFY(!ins.wouldFitResult());
     QVERIFY(!ins.plainText().contains(QStringLiteral("What would have fit")));
 }
 
@@ -188,7 +188,7 @@ void TestFailureInspector::noButtonForServedRequests()
     doc.setProject(bestFitWins());
     doc.waitForRun();
     ins.inspect(6);
-    QVERIFY(!button(ins, "whatFitButton")->isVisible());
+    QVERIFY(!button(ins, "wouldFitButton")->isVisible());
     QVERIFY(!ins.findWhatWouldHaveFit());
     QVERIFY(!ins.plainText().contains(QStringLiteral("What would have fit")));
 }

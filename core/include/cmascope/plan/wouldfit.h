@@ -120,6 +120,6 @@ struct WouldFitResult
 WouldFitResult whatWouldHaveFit(
     const Platform& platform, const Scenario& scenario, std::size_t step, const WouldFitOptions& options = {});
 
-std::string_view whatFitSizeStatusName(WouldFitSizeStatus s) noexcept; ///< "found", "cannot-grow", ...
+std::string_view wouldFitSizeStatusName(WouldFitSizeStatus s) noexcept; ///< "found", "cannot-grow", ...
 
 } // namespace cmascope
