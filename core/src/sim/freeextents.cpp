@@ -56,15 +56,25 @@ void FreeExtents::removeRun(std::map<std::uint64_t, std::uint64_t>::iterator it)
     m_runs.erase(it);
 }
 
+namespace {
+/// The free run of @p runs (offset -> length) that holds all of [offset, offset + pages), or runs.end().
+/// Never computes offset + pages, so a range that would pass 2^64 is simply not held.
+template <typename Runs> auto runHolding(Runs& runs, std::uint64_t offset, std::uint64_t pages)
+{
+    auto it = runs.upper_bound(offset);
+    if (it == runs.begin())
+        return runs.end();
+    --it; // it->first <= offset
+    const std::uint64_t runEnd = it->first + it->second; // within the region: no overflow
+    if (offset >= runEnd || pages > runEnd - offset)
+        return runs.end();
+    return it;
+}
+} // namespace
+
 bool FreeExtents::isFree(std::uint64_t offset, std::uint64_t pages) const
 {
-    if (pages == 0)
-        return true;
-    auto it = m_runs.upper_bound(offset);
-    if (it == m_runs.begin())
-        return false;
-    --it;
-    return it->first <= offset && offset + pages <= it->first + it->second;
+    return pages == 0 || runHolding(m_runs, offset, pages) != m_runs.end();
 }
 
 bool FreeExtents::isUsed(std::uint64_t offset, std::uint64_t pages) const
@@ -85,13 +95,10 @@ bool FreeExtents::take(std::uint64_t offset, std::uint64_t pages)
 {
     if (pages == 0)
         return true;
-    auto it = m_runs.upper_bound(offset);
-    if (it == m_runs.begin())
+    const auto it = runHolding(m_runs, offset, pages);
+    if (it == m_runs.end())
         return false;
-    --it;
     const auto [runStart, runLength] = *it;
-    if (offset + pages > runStart + runLength || offset < runStart)
-        return false;
     removeRun(it);
     if (offset > runStart)
         addRun(runStart, offset - runStart);

@@ -113,6 +113,14 @@ void TestFreeExtents::rejectsInvalid()
     QVERIFY(!fe.give(3, 2)); // half free
     QCOMPARE(fe.usedPages(), std::uint64_t(4));
     QCOMPARE(fe.runCount(), std::size_t(2));
+    // A range whose end would pass 2^64 is never free (offset + pages once wrapped to a small end).
+    const std::uint64_t top = ~std::uint64_t { 0 };
+    QVERIFY(!fe.isFree(top, 2));
+    QVERIFY(!fe.isFree(9, top));
+    QVERIFY(!fe.take(top, 2));
+    QVERIFY(!fe.take(9, top));
+    QCOMPARE(fe.usedPages(), std::uint64_t(4));
+    QCOMPARE(fe.runCount(), std::size_t(2));
 }
 
 void TestFreeExtents::randomisedAgainstPageVector()
