@@ -1028,33 +1028,33 @@ QString MainWindow::writeEventLogCsv(const QString& path)
     for (int c = 0; c < m->columnCount(); ++c)
         header << m->headerData(c, Qt::Horizontal).toString();
     appendRecord(csv, header);
-    // The cells are formatted and written off the GUI thread (a million steps take seconds): the rows in
-    // view order are taken here, and a new run waits for the job to stop before it replaces this one.
-    std::vector<int> rows(std::size_t(m_stepProxy->rowCount()));
+    // The cells are formatted and written off the GUI thread (a million steps take seconds), never through
+    // the item model (GUI thread only): the rows in view order and the columns are taken here, and the worker
+    // formats them with StepTableModel::cellText() from the run itself, which it shares (a run is immutable:
+    // a new run replaces it in the document and leaves this one alone).
+    std::vector<std::size_t> rows(std::size_t(m_stepProxy->rowCount()));
     for (int r = 0; r < m_stepProxy->rowCount(); ++r)
-        rows[std::size_t(r)] = m_stepProxy->mapToSource(m_stepProxy->index(r, 0)).row();
-    const auto guard = connect(m_doc, &views::Document::runAboutToStart, m_fileJobs, [this] {
-        m_fileJobs->cancel();
-        m_fileJobs->waitForIdle();
-    });
+        rows[std::size_t(r)] = std::size_t(m_stepProxy->mapToSource(m_stepProxy->index(r, 0)).row());
+    std::vector<int> columns;
+    for (int c = 0; c < m_stepModel->columnCount(); ++c)
+        columns.push_back(c);
     std::optional<QString> error;
     const bool done = runJob<QString>(
         tr("Exporting the event log…"),
-        [csv = std::move(csv), rows = std::move(rows), model = static_cast<const QAbstractItemModel*>(m_stepModel),
+        [csv = std::move(csv), rows = std::move(rows), columns = std::move(columns), sim = m_doc->sharedSimulation(),
             appendRecord, file = path.toStdString()](const Progress& progress) mutable {
             for (std::size_t i = 0; i < rows.size(); ++i) {
                 if (i % 4096 == 0 && !progress(i, rows.size()))
                     return QString();
                 QStringList row;
-                for (int c = 0; c < model->columnCount(); ++c)
-                    row << model->index(rows[i], c).data().toString();
+                for (const int c : columns)
+                    row << views::StepTableModel::cellText(*sim, rows[i], c);
                 appendRecord(csv, row);
             }
             const auto err = writeFileAtomically(file, csv);
             return err ? QString::fromStdString(*err) : QString();
         },
         error, true, tr("Cannot export"));
-    disconnect(guard);
     return done ? *error : m_lastError;
 }
 
