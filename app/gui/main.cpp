@@ -12,14 +12,23 @@
 #include <QPalette>
 #include <QTimer>
 
-int main(int argc, char* argv[])
-{
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("cmascope"));
-    QApplication::setOrganizationName(QStringLiteral("cmascope"));
-    QApplication::setApplicationVersion(QString::fromLatin1(cmascope::kVersion));
-    QApplication::setDesktopFileName(QStringLiteral("io.github.cmascope"));
+#include <optional>
 
+namespace {
+
+/// The command line; QCommandLineParser has answered --help and --version, and errors, by then.
+struct Options
+{
+    bool demo = false;
+    bool dark = false;
+    std::optional<qulonglong> step; ///< --step N: the state after N steps
+    std::optional<QString> screenshot; ///< --screenshot FILE: save pictures of the window and quit
+    std::optional<QString> size; ///< --size WxH
+    std::optional<QString> file; ///< the project, trace or configuration to open
+};
+
+Options parseOptions(const QApplication& app)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Plan, replay and explain Linux CMA regions."));
     parser.addHelpOption();
@@ -38,67 +47,105 @@ int main(int argc, char* argv[])
         QStringLiteral("Project, kernel trace or configuration (device tree, command line, ...) to open."));
     parser.process(app);
 
-    if (parser.isSet(dark)) {
-        QApplication::setStyle(QStringLiteral("Fusion"));
-        QPalette p;
-        p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
-        p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
-        p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
-        p.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2c));
-        p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
-        p.setColor(QPalette::Button, QColor(0x33, 0x35, 0x3a));
-        p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
-        p.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xd6));
-        p.setColor(QPalette::HighlightedText, Qt::white);
-        p.setColor(QPalette::ToolTipBase, QColor(0x33, 0x35, 0x3a));
-        p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
-        p.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xff));
-        p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x8d, 0x93));
-        for (const auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
-            p.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7c, 0x80));
-        QApplication::setPalette(p);
-    }
+    Options options;
+    options.demo = parser.isSet(demo);
+    options.dark = parser.isSet(dark);
+    if (parser.isSet(step))
+        options.step = parser.value(step).toULongLong();
+    if (parser.isSet(screenshot))
+        options.screenshot = parser.value(screenshot);
+    if (parser.isSet(size))
+        options.size = parser.value(size);
+    if (const QStringList args = parser.positionalArguments(); !args.isEmpty())
+        options.file = args.first();
+    return options;
+}
 
-    cmascope::app::MainWindow window;
-    if (parser.isSet(size)) {
-        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+/// --dark: the Fusion style with a dark palette.
+void useDarkPalette()
+{
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
+    p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+    p.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2c));
+    p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Button, QColor(0x33, 0x35, 0x3a));
+    p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xd6));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::ToolTipBase, QColor(0x33, 0x35, 0x3a));
+    p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
+    p.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xff));
+    p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x8d, 0x93));
+    for (const auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
+        p.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7c, 0x80));
+    QApplication::setPalette(p);
+}
+
+/// Shows the window and opens what the command line asks for (the start page when nothing).
+void start(cmascope::app::MainWindow& window, const Options& options)
+{
+    if (options.size) {
+        const QStringList wh = options.size->split(QLatin1Char('x'));
         if (wh.size() == 2)
             window.resize(wh[0].toInt(), wh[1].toInt());
     }
     // The window first, then the file: its progress shows in the window, and a question the import asks
     // (a board's DRAM) has the window behind it.
     window.show();
-    const QStringList args = parser.positionalArguments();
-    if (!args.isEmpty())
-        window.openAny(args.first(), parser.isSet(step)); // a project, a trace or a configuration
-    else if (parser.isSet(demo))
+    if (options.file)
+        window.openAny(*options.file, options.step.has_value()); // a project, a trace or a configuration
+    else if (options.demo)
         window.openProject(cmascope::app::defaultDemoPath());
     else
         window.showStartPage();
-    if (parser.isSet(step)) {
+    if (options.step) {
         window.document()->waitForRun();
-        window.document()->setPosition(parser.value(step).toULongLong());
+        window.document()->setPosition(*options.step);
     }
-    if (parser.isSet(screenshot)) {
-        const QString file = parser.value(screenshot);
-        // FILE shows the window as it opens; FILE-charts and FILE-platform with those docks raised.
-        QTimer::singleShot(1500, &window, [&window, file] {
-            window.document()->waitForRun();
-            QCoreApplication::processEvents();
-            bool ok = window.grab().save(file);
-            const QString base = file.left(file.lastIndexOf(QLatin1Char('.')));
-            for (const char* dock : { "chartsDock", "platformDock" }) {
-                if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock))) {
-                    d->raise();
-                    QEventLoop wait; // charts are computed off the GUI thread
-                    QTimer::singleShot(800, &wait, &QEventLoop::quit);
-                    wait.exec();
-                    const QString name = QString::fromLatin1(dock).remove(QStringLiteral("Dock"));
-                    ok = window.grab().save(base + QLatin1Char('-') + name + QStringLiteral(".png")) && ok;
-                }
+}
+
+/// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
+/// FILE-charts.png, FILE-platform.png with those docks raised, then quits (1 when a picture failed).
+void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
+{
+    QTimer::singleShot(1500, &window, [&window, file] {
+        window.document()->waitForRun();
+        QCoreApplication::processEvents();
+        bool ok = window.grab().save(file);
+        const QString base = file.left(file.lastIndexOf(QLatin1Char('.')));
+        for (const char* dock : { "chartsDock", "platformDock" }) {
+            if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock))) {
+                d->raise();
+                QEventLoop wait; // charts are computed off the GUI thread
+                QTimer::singleShot(800, &wait, &QEventLoop::quit);
+                wait.exec();
+                const QString name = QString::fromLatin1(dock).remove(QStringLiteral("Dock"));
+                ok = window.grab().save(base + QLatin1Char('-') + name + QStringLiteral(".png")) && ok;
             }
-            QCoreApplication::exit(ok ? 0 : 1);
-        });
-    }
+        }
+        QCoreApplication::exit(ok ? 0 : 1);
+    });
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("cmascope"));
+    QApplication::setOrganizationName(QStringLiteral("cmascope"));
+    QApplication::setApplicationVersion(QString::fromLatin1(cmascope::kVersion));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.cmascope"));
+
+    const Options options = parseOptions(app);
+    if (options.dark)
+        useDarkPalette();
+    cmascope::app::MainWindow window;
+    start(window, options);
+    if (options.screenshot)
+        takeScreenshotsAndQuit(window, *options.screenshot);
     return app.exec();
 }

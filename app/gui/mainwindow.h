@@ -10,6 +10,7 @@
 
 class QComboBox;
 class QDockWidget;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -19,10 +20,12 @@ class QTableView;
 class QToolButton;
 
 namespace cmascope {
+struct ReplayFileResult;
 struct ReplayResult;
-}
+} // namespace cmascope
 
 namespace cmascope::views {
+template <typename T> struct JobResult;
 class ChartsPanel;
 class Document;
 class JobTracker;
@@ -110,8 +113,30 @@ private Q_SLOTS:
 private:
     /// Asks for the DRAM of a board whose device tree describes none; nullopt when the user cancels.
     std::optional<std::vector<Bank>> askBoardMemory(const QString& path);
-    void createActions();
+    // Construction (mainwindow.cpp): the map and the start page, the status bar, the document's signals.
+    void createCentralPages();
+    void createStatusBar();
+    void connectDocument();
+    // The docks (mainwindow_docks.cpp, the event log's in mainwindow_eventlog.cpp).
     void createDocks();
+    QDockWidget* createTimelineDock();
+    QDockWidget* createEventLogDock();
+    /// The event log's filter bar: text, outcome, device and region.
+    QHBoxLayout* createFilterBar(QWidget* pane);
+    /// The event log follows its filters and shares the current step with every view.
+    void connectEventLog();
+    /// Charts and what-if, tabbed with the event log.
+    void createAnalysisDocks();
+    /// Legend, failure inspector and platform editor, on the right.
+    void createSideDocks();
+    // The menus (mainwindow_actions.cpp).
+    void createActions();
+    void createFileMenu();
+    void addDemoMenu(QMenu* file);
+    void addExportMenu(QMenu* file);
+    void createEditMenu();
+    void createViewMenu();
+    void createSimulationMenu();
     void updateTitle();
     void updateSummary();
     void rememberRecent(const QString& path);
@@ -129,6 +154,10 @@ private:
 
     /// Restores the layout, colouring, map window, scenario and step saved in a project's "view".
     void applyViewState(const QString& json);
+    /// The view state saveProjectAs() keeps with the project: where the user was and how the map looked.
+    std::string viewStateJson() const;
+    /// Shows a replayed trace (or says why not): the end of openTrace()'s job.
+    void showReplayedTrace(const QString& path, views::JobResult<ReplayFileResult> loaded);
     /// Runs @p work (work(const Progress&) -> T) off the GUI thread as a file job and waits for it with the
     /// event loop running; false (m_lastError set; a message box titled @p title unless @p quiet) when busy,
     /// cancelled or failed.

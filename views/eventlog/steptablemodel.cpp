@@ -100,9 +100,16 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
     if (!sim || !index.isValid() || index.row() >= m_rows)
         return {};
     const std::size_t row = std::size_t(index.row());
-    if (role == Qt::DisplayRole || role == SortRole || role == Qt::ToolTipRole)
-        return cellValue(*sim, row, index.column(), role == SortRole);
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
+        return cellText(*sim, row, index.column());
+    if (role == SortRole)
+        return cellValue(*sim, row, index.column(), true);
     return stateData(*sim, row, index.column(), role);
+}
+
+QString StepTableModel::cellText(const Simulation& sim, std::size_t row, int column)
+{
+    return cellValue(sim, row, column, false).toString();
 }
 
 QVariant StepTableModel::stateData(const Simulation& sim, std::size_t row, int column, int role) const
@@ -133,7 +140,7 @@ QVariant StepTableModel::stateData(const Simulation& sim, std::size_t row, int c
     }
 }
 
-QVariant StepTableModel::cellValue(const Simulation& sim, std::size_t row, int column, bool sort) const
+QVariant StepTableModel::cellValue(const Simulation& sim, std::size_t row, int column, bool sort)
 {
     const StepRecord& rec = sim.records()[row];
     const Step& step = sim.scenario().steps[row];

@@ -70,11 +70,14 @@ public:
     {
         return type == StepType::Allocate || type == StepType::Place || type == StepType::Refused;
     }
+    /// The text data() shows in a cell (Qt::DisplayRole). Pure and thread-safe: a worker formats the log
+    /// from a sharedSimulation() with it (the model itself is for the GUI thread only).
+    static QString cellText(const Simulation& sim, std::size_t row, int column);
 
 private:
     void reset();
-    /// Display, SortRole and ToolTip values of a cell.
-    QVariant cellValue(const Simulation& sim, std::size_t row, int column, bool sort) const;
+    /// A cell's sort key (SortRole) or, with !@p sort, its text (cellText()).
+    static QVariant cellValue(const Simulation& sim, std::size_t row, int column, bool sort);
     /// The roles that do not depend on the column's text: state roles, colour, alignment.
     QVariant stateData(const Simulation& sim, std::size_t row, int column, int role) const;
     /// The Alignment cell: the alignment asked (a refused request's page order in bytes), or empty.

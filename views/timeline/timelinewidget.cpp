@@ -61,15 +61,52 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    auto* first = button(this, transportIcon(TransportGlyph::First), tr("Start, before step 0 (Home)"));
-    auto* back = button(this, transportIcon(TransportGlyph::Back), tr("Step back (Left)"));
+    // Created in the Tab order (transport and failures, speed and slider, step and phases, markers); the row
+    // shows them in another: the transport, speed, slider, step, failures, phases, markers.
+    const Transport transport = createTransport();
+    createStepControls();
+    const Markers markers = createMarkers();
+    for (QWidget* w : std::initializer_list<QWidget*> {
+             transport.first, transport.back, m_play, transport.forward, transport.last, m_speed })
+        layout->addWidget(w);
+    layout->addWidget(m_slider, 1);
+    layout->addWidget(m_wholeRun);
+    for (QWidget* w : std::initializer_list<QWidget*> {
+             m_position, transport.previousFailure, transport.nextFailure, m_phases, markers.a, markers.b, m_ab })
+        layout->addWidget(w);
+
+    m_timer = new QTimer(this);
+    connect(m_timer, &QTimer::timeout, this, &TimelineWidget::onTick);
+    connect(m_doc, &Document::runFinished, this, &TimelineWidget::rebuild);
+    connect(m_doc, &Document::runStarted, this, &TimelineWidget::rebuild);
+    connect(m_doc, &Document::positionChanged, this, &TimelineWidget::sync);
+    rebuild();
+}
+
+TimelineWidget::Transport TimelineWidget::createTransport()
+{
+    Transport t;
+    t.first = button(this, transportIcon(TransportGlyph::First), tr("Start, before step 0 (Home)"));
+    t.back = button(this, transportIcon(TransportGlyph::Back), tr("Step back (Left)"));
     m_play = button(this, transportIcon(TransportGlyph::Play), tr("Play / pause (Space)"));
-    auto* forward = button(this, transportIcon(TransportGlyph::Forward), tr("Step forward (Right)"));
-    auto* last = button(this, transportIcon(TransportGlyph::Last), tr("Last step (End)"));
-    auto* prevFail = button(this, style()->standardIcon(QStyle::SP_ArrowUp), tr("Previous failure (Shift+F3)"));
-    auto* nextFail = button(this, style()->standardIcon(QStyle::SP_ArrowDown), tr("Next failure (F3)"));
-    prevFail->setText(tr("Fail"));
-    nextFail->setText(tr("Fail"));
+    t.forward = button(this, transportIcon(TransportGlyph::Forward), tr("Step forward (Right)"));
+    t.last = button(this, transportIcon(TransportGlyph::Last), tr("Last step (End)"));
+    t.previousFailure = button(this, style()->standardIcon(QStyle::SP_ArrowUp), tr("Previous failure (Shift+F3)"));
+    t.nextFailure = button(this, style()->standardIcon(QStyle::SP_ArrowDown), tr("Next failure (F3)"));
+    t.previousFailure->setText(tr("Fail"));
+    t.nextFailure->setText(tr("Fail"));
+    connect(t.first, &QToolButton::clicked, this, &TimelineWidget::goFirst);
+    connect(t.back, &QToolButton::clicked, this, &TimelineWidget::stepBack);
+    connect(m_play, &QToolButton::clicked, this, &TimelineWidget::togglePlay);
+    connect(t.forward, &QToolButton::clicked, this, &TimelineWidget::stepForward);
+    connect(t.last, &QToolButton::clicked, this, &TimelineWidget::goLast);
+    connect(t.previousFailure, &QToolButton::clicked, this, &TimelineWidget::previousFailure);
+    connect(t.nextFailure, &QToolButton::clicked, this, &TimelineWidget::nextFailure);
+    return t;
+}
+
+void TimelineWidget::createStepControls()
+{
     m_speed = new QComboBox(this);
     m_speed->setToolTip(tr("Playback speed"));
     for (int stepsPerSecond : { 1, 4, 16, 64, 256, 1024 })
@@ -86,38 +123,6 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
     m_phases->setToolTip(tr("Jump to a phase marker"));
     m_phases->setMinimumContentsLength(14);
     m_phases->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    auto* setA = new QToolButton(this);
-    setA->setText(QStringLiteral("A"));
-    setA->setToolTip(tr("Set marker A at the current step"));
-    auto* setB = new QToolButton(this);
-    setB->setText(QStringLiteral("B"));
-    setB->setToolTip(tr("Set marker B at the current step"));
-    m_wholeRun = new QToolButton(this);
-    m_wholeRun->setText(tr("Whole run"));
-    m_wholeRun->setToolTip(tr("The slider covers only a range of steps; click to show the whole run"));
-    m_wholeRun->setVisible(false);
-    m_ab = new QLabel(this);
-    m_ab->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
-    for (QWidget* w : std::initializer_list<QWidget*> { first, back, m_play, forward, last, m_speed })
-        layout->addWidget(w);
-    layout->addWidget(m_slider, 1);
-    layout->addWidget(m_wholeRun);
-    for (QWidget* w : std::initializer_list<QWidget*> { m_position, prevFail, nextFail, m_phases, setA, setB, m_ab })
-        layout->addWidget(w);
-
-    m_timer = new QTimer(this);
-    connect(m_timer, &QTimer::timeout, this, &TimelineWidget::onTick);
-    connect(m_wholeRun, &QToolButton::clicked, this, &TimelineWidget::resetStepRange);
-    connect(first, &QToolButton::clicked, this, &TimelineWidget::goFirst);
-    connect(back, &QToolButton::clicked, this, &TimelineWidget::stepBack);
-    connect(m_play, &QToolButton::clicked, this, &TimelineWidget::togglePlay);
-    connect(forward, &QToolButton::clicked, this, &TimelineWidget::stepForward);
-    connect(last, &QToolButton::clicked, this, &TimelineWidget::goLast);
-    connect(prevFail, &QToolButton::clicked, this, &TimelineWidget::previousFailure);
-    connect(nextFail, &QToolButton::clicked, this, &TimelineWidget::nextFailure);
-    connect(setA, &QToolButton::clicked, this, &TimelineWidget::setMarkerA);
-    connect(setB, &QToolButton::clicked, this, &TimelineWidget::setMarkerB);
     connect(m_slider, &QSlider::valueChanged, this, [this](int v) { m_doc->setPosition(std::size_t(v)); });
     connect(m_phases, &QComboBox::activated, this, [this](int i) {
         const QVariant v = m_phases->itemData(i);
@@ -128,10 +133,27 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
         if (m_timer->isActive())
             m_timer->start(std::max(1, 1000 / m_speed->currentData().toInt()));
     });
-    connect(m_doc, &Document::runFinished, this, &TimelineWidget::rebuild);
-    connect(m_doc, &Document::runStarted, this, &TimelineWidget::rebuild);
-    connect(m_doc, &Document::positionChanged, this, &TimelineWidget::sync);
-    rebuild();
+}
+
+TimelineWidget::Markers TimelineWidget::createMarkers()
+{
+    Markers m;
+    m.a = new QToolButton(this);
+    m.a->setText(QStringLiteral("A"));
+    m.a->setToolTip(tr("Set marker A at the current step"));
+    m.b = new QToolButton(this);
+    m.b->setText(QStringLiteral("B"));
+    m.b->setToolTip(tr("Set marker B at the current step"));
+    m_wholeRun = new QToolButton(this);
+    m_wholeRun->setText(tr("Whole run"));
+    m_wholeRun->setToolTip(tr("The slider covers only a range of steps; click to show the whole run"));
+    m_wholeRun->setVisible(false);
+    m_ab = new QLabel(this);
+    m_ab->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connect(m.a, &QToolButton::clicked, this, &TimelineWidget::setMarkerA);
+    connect(m.b, &QToolButton::clicked, this, &TimelineWidget::setMarkerB);
+    connect(m_wholeRun, &QToolButton::clicked, this, &TimelineWidget::resetStepRange);
+    return m;
 }
 
 bool TimelineWidget::isPlaying() const

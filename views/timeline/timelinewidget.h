@@ -57,6 +57,21 @@ public Q_SLOTS:
     void resetStepRange();
 
 private:
+    /// The buttons that move through the run (Play is m_play).
+    struct Transport
+    {
+        QToolButton *first, *back, *forward, *last, *previousFailure, *nextFailure;
+    };
+    /// The buttons that set markers A and B.
+    struct Markers
+    {
+        QToolButton *a, *b;
+    };
+    // The row's parts: the transport and failure buttons; speed, slider, step and phases; the markers
+    // (with the Whole run button and the A/B difference).
+    Transport createTransport();
+    void createStepControls();
+    Markers createMarkers();
     void rebuild();
     void sync();
     void onTick();

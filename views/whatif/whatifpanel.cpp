@@ -239,6 +239,20 @@ WhatIfPanel::WhatIfPanel(Document* doc, QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(createVariantControls());
+    layout->addLayout(createRunControls());
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_summary);
+    layout->addWidget(createTable(), 1);
+    connectControls();
+    rebuildTargets();
+    updateButtons();
+}
+
+QHBoxLayout* WhatIfPanel::createVariantControls()
+{
     auto* controls = new QHBoxLayout;
     m_target = new QComboBox(this);
     m_target->setToolTip(tr("The region (or trace area) to change"));
@@ -260,8 +274,11 @@ WhatIfPanel::WhatIfPanel(Document* doc, QWidget* parent)
     controls->addWidget(m_policy, 1);
     controls->addWidget(m_size, 1);
     controls->addWidget(m_orderPerBit);
-    layout->addLayout(controls);
+    return controls;
+}
 
+QHBoxLayout* WhatIfPanel::createRunControls()
+{
     auto* actions = new QHBoxLayout;
     m_runButton = new QPushButton(tr("Compare"), this);
     m_runButton->setToolTip(tr("Run the same requests with the change and list those whose outcome differs"));
@@ -277,13 +294,11 @@ WhatIfPanel::WhatIfPanel(Document* doc, QWidget* parent)
     actions->addWidget(m_progress, 1);
     actions->addStretch();
     actions->addWidget(m_applyButton);
-    layout->addLayout(actions);
+    return actions;
+}
 
-    m_summary = new QLabel(this);
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_summary);
-
+QTableView* WhatIfPanel::createTable()
+{
     m_model = new WhatIfModel(this);
     m_proxy = new QSortFilterProxyModel(this);
     m_proxy->setSourceModel(m_model);
@@ -298,8 +313,11 @@ WhatIfPanel::WhatIfPanel(Document* doc, QWidget* parent)
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
-    layout->addWidget(m_table, 1);
+    return m_table;
+}
 
+void WhatIfPanel::connectControls()
+{
     connect(m_runButton, &QPushButton::clicked, this, [this] { run(); });
     connect(m_size, &QLineEdit::returnPressed, this, [this] { run(); });
     connect(m_cancelButton, &QPushButton::clicked, this, &WhatIfPanel::cancel);
@@ -318,8 +336,6 @@ WhatIfPanel::WhatIfPanel(Document* doc, QWidget* parent)
         rebuildTargets();
     });
     connect(m_doc, &Document::runAboutToStart, this, &WhatIfPanel::invalidate);
-    rebuildTargets();
-    updateButtons();
 }
 
 WhatIfPanel::~WhatIfPanel() = default;

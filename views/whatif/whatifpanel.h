@@ -19,6 +19,7 @@
 #include <optional>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -112,6 +113,11 @@ Q_SIGNALS:
     void finished();
 
 private:
+    // The panel's parts, top to bottom: the change to make, Compare/Cancel/Apply, the differing requests.
+    QHBoxLayout* createVariantControls();
+    QHBoxLayout* createRunControls();
+    QTableView* createTable();
+    void connectControls();
     void rebuildTargets();
     void invalidate();
     void onFinished(JobResult<WhatIfOutcome> result);

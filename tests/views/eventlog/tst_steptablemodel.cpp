@@ -17,6 +17,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <thread>
 
 using namespace cmascope;
 using namespace cmascope::views;
@@ -141,6 +142,8 @@ private Q_SLOTS:
     void filterKeepsCurrentStep_data();
     void filterKeepsCurrentStep();
     void followsNewRuns();
+    void cellTextIsTheDisplayText_data();
+    void cellTextIsTheDisplayText();
 };
 
 void TestStepTableModel::sameRowsAsMatchingTheCells_data()
@@ -329,6 +332,42 @@ void TestStepTableModel::followsNewRuns()
     QCOMPARE(proxyRows(proxy), referenceRows(model, f, StepTableModel::LabelColumn, Qt::DescendingOrder));
     proxy.sort(-1);
     QCOMPARE(proxyRows(proxy), referenceRows(model, f, -1, Qt::AscendingOrder));
+}
+
+void TestStepTableModel::cellTextIsTheDisplayText_data()
+{
+    QTest::addColumn<QString>("project");
+    for (const char* project : { "demo", "fragmented", "k612-busy-retry", "k612-reserved-mixed" })
+        QTest::newRow(project) << QString::fromLatin1(project);
+}
+
+void TestStepTableModel::cellTextIsTheDisplayText()
+{
+    // cellText() is what a worker formats the log with (the CSV export): the same text as data() shows, for
+    // every column, also when it runs on another thread on the shared simulation.
+    QFETCH(QString, project);
+    Document doc;
+    StepTableModel model(&doc);
+    doc.setProject(projectNamed(project));
+    doc.waitForRun();
+    const int rows = model.rowCount();
+    QVERIFY(rows > 0);
+    std::vector<std::size_t> sample;
+    for (int i = 0; i < std::min(rows, 40); ++i)
+        sample.push_back(std::size_t(qint64(i) * (rows - 1) / std::max(1, std::min(rows, 40) - 1)));
+    const std::shared_ptr<const Simulation> sim = doc.sharedSimulation();
+    std::vector<QStringList> worker(sample.size());
+    std::thread([&] {
+        for (std::size_t i = 0; i < sample.size(); ++i)
+            for (int c = 0; c < StepTableModel::ColumnCount; ++c)
+                worker[i] << StepTableModel::cellText(*sim, sample[i], c);
+    }).join();
+    for (std::size_t i = 0; i < sample.size(); ++i)
+        for (int c = 0; c < StepTableModel::ColumnCount; ++c) {
+            const QString shown = model.index(int(sample[i]), c).data(Qt::DisplayRole).toString();
+            QCOMPARE(StepTableModel::cellText(*sim, sample[i], c), shown);
+            QCOMPARE(worker[i][c], shown);
+        }
 }
 
 QTEST_MAIN(TestStepTableModel)
