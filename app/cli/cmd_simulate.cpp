@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include <cmascope/model/project.h>
+#include <cmascope/model/scenariotext.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/plan/wouldfit.h>
 #include <cmascope/sim/simulator.h>
@@ -10,8 +11,10 @@
 #include <QCommandLineParser>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 namespace cmascope::cli {
 
@@ -22,6 +25,10 @@ struct SimulateCommandLine
     QCommandLineParser parser;
     const QCommandLineOption scenario { QStringLiteral("scenario"),
         QStringLiteral("Scenario number (0-based) or name; default 0."), QStringLiteral("N") };
+    const QCommandLineOption scenarioFile { QStringLiteral("scenario-file"),
+        QStringLiteral("Run the scenarios of this text file (docs/scenario-text.md: one step per line, e.g. "
+                       "'alloc mfc/a 6M align=128K as hd0') instead of the project's."),
+        QStringLiteral("STEPS.txt") };
     const QCommandLineOption quiet { QStringLiteral("quiet"), QStringLiteral("Print only failures and the summary.") };
     const QCommandLineOption strict { QStringLiteral("strict"),
         QStringLiteral("Exit with status 1 if any request failed (for CI).") };
@@ -39,10 +46,33 @@ struct SimulateCommandLine
                            "history up to it re-run with every other policy on the regions it tried, and the "
                            "smallest size of the first region it tried that serves it."));
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
-        parser.addOptions({ scenario, quiet, strict, wouldFit });
+        parser.addOptions({ scenario, scenarioFile, quiet, strict, wouldFit });
         parser.process(args);
     }
 };
+
+/// The scenarios of the --scenario-file text, read against the placed platform (its region names and
+/// addresses); nullopt (with every error printed as FILE:LINE:COLUMN) when the file cannot be used.
+std::optional<std::vector<Scenario>> readScenarioFile(const std::string& file, const Platform& placed)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << file << ": cannot open\n";
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parsed = parseScenarioText(text.str(), { &placed });
+    if (!parsed.ok()) {
+        std::cerr << parsed.errorText(file);
+        return std::nullopt;
+    }
+    if (parsed.scenarios.empty()) {
+        std::cerr << file << ": no steps\n";
+        return std::nullopt;
+    }
+    return std::move(parsed.scenarios);
+}
 
 /// The scenario --scenario names (by number or name; default 0); nullopt (with the message printed)
 /// when the project has no such scenario.
@@ -149,6 +179,14 @@ int runSimulate(const QStringList& args)
     if (!loaded.ok())
         return kExitUsage;
     auto& project = *loaded.project;
+    Platform placed = project.platform;
+    const auto placement = placeRegions(placed);
+    if (cl.parser.isSet(cl.scenarioFile)) {
+        auto fromFile = readScenarioFile(cl.parser.value(cl.scenarioFile).toStdString(), placed);
+        if (!fromFile)
+            return kExitUsage;
+        project.scenarios = std::move(*fromFile);
+    }
     if (project.scenarios.empty()) {
         std::cerr << path << ": the project has no scenario to simulate\n";
         return kExitUsage;
@@ -156,8 +194,6 @@ int runSimulate(const QStringList& args)
     const auto which = chooseScenario(cl, project, path);
     if (!which)
         return kExitUsage;
-    Platform placed = project.platform;
-    const auto placement = placeRegions(placed);
     for (const auto& line : placement.log)
         std::cout << "boot: " << line << '\n';
     auto created = Simulation::create(placed, project.scenarios[*which]);
