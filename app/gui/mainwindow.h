@@ -30,6 +30,7 @@ class ChartsPanel;
 class Document;
 class JobTracker;
 class PlatformEditor;
+class ScenarioPanel;
 class FailureInspector;
 class MemoryMapWidget;
 class StepFilterProxy;
@@ -87,6 +88,7 @@ public:
     QString writeEventLogCsv(const QString& path);
     views::ChartsPanel* charts() const { return m_charts; }
     views::PlatformEditor* platformEditor() const { return m_editor; }
+    views::ScenarioPanel* scenarioPanel() const { return m_scenarios; }
     views::WhatIfPanel* whatIfPanel() const { return m_whatIf; }
 
     /// Recently opened files, most recent first (QSettings "recentFiles").
@@ -171,6 +173,7 @@ private:
     views::MemoryMapWidget* m_map = nullptr;
     views::ChartsPanel* m_charts = nullptr;
     views::PlatformEditor* m_editor = nullptr;
+    views::ScenarioPanel* m_scenarios = nullptr;
     QDockWidget* m_logDock = nullptr;
     QDockWidget* m_rightDock = nullptr; ///< the failure inspector, tabbed with the platform editor
     QDockWidget* m_legendDock = nullptr;

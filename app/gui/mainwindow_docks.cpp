@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // MainWindow's docks: the timeline above the event log (mainwindow_eventlog.cpp), charts and what-if tabbed
-// with it, and the legend, failure inspector and platform editor on the right; their sizes on first show.
+// with it, and the legend, failure inspector, platform editor and scenarios on the right; their sizes on
+// first show.
 #include "charts/chartspanel.h"
 #include "common/document.h"
 #include "inspector/failureinspector.h"
@@ -8,6 +9,7 @@
 #include "map/legendwidget.h"
 #include "map/memorymapwidget.h"
 #include "platform/platformeditor.h"
+#include "scenario/scenariopanel.h"
 #include "timeline/timelinewidget.h"
 #include "whatif/whatifpanel.h"
 
@@ -80,6 +82,13 @@ void MainWindow::createSideDocks()
     editorDock->setWidget(m_editor);
     addDockWidget(Qt::RightDockWidgetArea, editorDock);
     tabifyDockWidget(m_rightDock, editorDock);
+
+    m_scenarios = new views::ScenarioPanel(m_doc, this);
+    auto* scenarioDock = new QDockWidget(tr("Scenarios"), this);
+    scenarioDock->setObjectName(QStringLiteral("scenarioDock"));
+    scenarioDock->setWidget(m_scenarios);
+    addDockWidget(Qt::RightDockWidgetArea, scenarioDock);
+    tabifyDockWidget(editorDock, scenarioDock);
     m_rightDock->raise();
     // Ctrl+drag on a bank in the map adds a region there (rounded to what the kernel accepts; undoable).
     connect(m_map, &views::MemoryMapWidget::regionDrawn, this, [this, editorDock](quint64 base, quint64 size) {

@@ -29,6 +29,31 @@ private:
     Platform m_after;
 };
 
+/// One edit of the scenarios (steps, names, order, additions, removals): the whole list before and after, and
+/// which scenario runs. A million-step trace scenario costs its steps twice; projects are small.
+class ScenarioEditCommand : public QUndoCommand
+{
+public:
+    struct Side
+    {
+        std::vector<Scenario> scenarios;
+        int index = 0;
+    };
+    ScenarioEditCommand(Document* doc, Side before, Side after, const QString& text)
+        : QUndoCommand(text)
+        , m_doc(doc)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+    { }
+    void undo() override { m_doc->applyScenarios(m_before.scenarios, m_before.index); }
+    void redo() override { m_doc->applyScenarios(m_after.scenarios, m_after.index); }
+
+private:
+    Document* m_doc;
+    Side m_before;
+    Side m_after;
+};
+
 Document::Document(QObject* parent)
     : QObject(parent)
     , m_undo(new QUndoStack(this))
@@ -59,6 +84,7 @@ void Document::setProject(Project project, const QString& path, StartAt start)
     m_scenarioIndex = 0;
     m_selectedChunk = kNoChunk;
     setPath(path);
+    Q_EMIT scenariosChanged();
     applyPlatform(m_project.platform);
     // Not an edit: the old run's position means nothing here (set after startRun(), which keeps it for edits).
     m_next = start == StartAt::FirstFailure ? NextPosition::FirstFailure
@@ -93,6 +119,20 @@ void Document::editPlatform(const Platform& platform, const QString& what)
     m_undo->push(new PlatformEditCommand(this, m_project.platform, platform, what));
 }
 
+void Document::editScenarios(std::vector<Scenario> scenarios, int current, const QString& what)
+{
+    m_undo->push(new ScenarioEditCommand(
+        this, { m_project.scenarios, m_scenarioIndex }, { std::move(scenarios), current }, what));
+}
+
+void Document::applyScenarios(const std::vector<Scenario>& scenarios, int current)
+{
+    m_project.scenarios = scenarios;
+    m_scenarioIndex = std::clamp(current, 0, std::max(0, int(m_project.scenarios.size()) - 1));
+    Q_EMIT scenariosChanged();
+    startRun();
+}
+
 void Document::applyPlatform(const Platform& platform)
 {
     m_project.platform = platform;
@@ -107,6 +147,7 @@ void Document::setScenarioIndex(int index)
     if (index == m_scenarioIndex || index < 0 || index >= int(m_project.scenarios.size()))
         return;
     m_scenarioIndex = index;
+    Q_EMIT scenariosChanged();
     startRun();
     m_next = NextPosition::FirstStep; // other steps: start over
 }

@@ -72,6 +72,10 @@ public:
     void editPlatform(const Platform& platform, const QString& what);
     QUndoStack* undoStack() const { return m_undo; }
 
+    /// Replaces the scenarios as one undoable edit named @p what, running scenario @p current (clamped);
+    /// reruns it.
+    void editScenarios(std::vector<Scenario> scenarios, int current, const QString& what);
+
     int scenarioIndex() const { return m_scenarioIndex; }
     void setScenarioIndex(int index);
 
@@ -108,6 +112,8 @@ public:
 
 Q_SIGNALS:
     void projectChanged();
+    /// The scenarios were edited or another one was chosen to run (scenarioIndex()).
+    void scenariosChanged();
     /// A whole new project replaced the old one (setProject(); after projectChanged() and runStarted()):
     /// views reset what belonged to the old one, e.g. the map's address window.
     void projectReplaced();
@@ -126,6 +132,8 @@ Q_SIGNALS:
 
 private:
     friend class PlatformEditCommand;
+    friend class ScenarioEditCommand;
+    void applyScenarios(const std::vector<Scenario>& scenarios, int current);
     void applyPlatform(const Platform& platform);
     void startRun();
     void onRunFinished(JobResult<std::shared_ptr<const Simulation>> result);
