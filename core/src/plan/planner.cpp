@@ -432,12 +432,19 @@ std::string Planner::noPlanText(const Verdict& v, const std::vector<std::uint64_
 {
     if (!v.placed)
         return "the regions cannot be simulated: " + v.why;
-    std::string text = "even at the largest sizes the banks and placement allow (";
-    for (std::size_t i = 0; i < m_resizable.size(); ++i)
-        text +=
-            (i ? ", " : "") + m_project.platform.regions[m_resizable[i]].name + " " + sizeText(sizes[m_resizable[i]]);
-    text += m_resizable.empty() ? "no region can be resized" : "";
-    text += "), " + verdictText(v);
+    const auto tried = triedRegions(v);
+    const bool anyResized = std::any_of(tried.begin(), tried.end(),
+        [&](std::size_t r) { return std::find(m_resizable.begin(), m_resizable.end(), r) != m_resizable.end(); });
+    std::string text;
+    if (!anyResized) {
+        text = verdictText(v) + " whatever the sizes: it tries no region the planner sizes";
+    } else {
+        text = "even at the largest sizes the banks and placement allow (";
+        for (std::size_t i = 0; i < m_resizable.size(); ++i)
+            text += (i ? ", " : "") + m_project.platform.regions[m_resizable[i]].name + " "
+                + sizeText(sizes[m_resizable[i]]);
+        text += "), " + verdictText(v);
+    }
     Platform pf = withSizes(sizes);
     placeRegions(pf, m_options.placement);
     auto created = Simulation::create(pf, m_project.scenarios[v.scenario]);

@@ -247,7 +247,9 @@ private Q_SLOTS:
         QTest::addColumn<quint64>("bytes");
         QTest::addColumn<QString>("reason");
         QTest::newRow("larger than the bank") << "video" << quint64(128 * MiB) << "largest stretch of memory";
-        QTest::newRow("no region") << "nobody" << quint64(MiB) << "even at the largest sizes";
+        QTest::newRow("no region") << "nobody" << quint64(MiB) << "whatever the sizes: it tries no region";
+        QTest::newRow("both regions cannot fit in the bank")
+            << "cam" << quint64(60 * MiB) << "even at the largest sizes";
     }
 
     /// No sizes serve the request: no plan, and why.
