@@ -44,5 +44,6 @@ int runRender(const QStringList& args); ///< needs a QGuiApplication (main() cre
 int runExport(const QStringList& args); // cmd_export.cpp
 int runImport(const QStringList& args); // cmd_import.cpp
 int runReplay(const QStringList& args); // cmd_replay.cpp (issue 5)
+int runPlan(const QStringList& args); // cmd_plan.cpp (issue 12)
 
 } // namespace cmascope::cli
