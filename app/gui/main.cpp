@@ -108,8 +108,8 @@ void start(cmascope::app::MainWindow& window, const Options& options)
 }
 
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
-/// FILE-charts.png, FILE-platform.png, FILE-scenario.png with those docks raised, then quits (1 when a
-/// picture failed).
+/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised, then quits (1 when
+/// a picture failed).
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
     QTimer::singleShot(1500, &window, [&window, file] {
@@ -117,7 +117,7 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
         QCoreApplication::processEvents();
         bool ok = window.grab().save(file);
         const QString base = file.left(file.lastIndexOf(QLatin1Char('.')));
-        for (const char* dock : { "chartsDock", "platformDock", "scenarioDock" }) {
+        for (const char* dock : { "chartsDock", "platformDock", "scenarioDock", "plannerDock" }) {
             if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock))) {
                 d->raise();
                 QEventLoop wait; // charts are computed off the GUI thread

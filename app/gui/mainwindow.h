@@ -30,6 +30,7 @@ class ChartsPanel;
 class Document;
 class JobTracker;
 class PlatformEditor;
+class PlannerPanel;
 class ScenarioPanel;
 class FailureInspector;
 class MemoryMapWidget;
@@ -89,6 +90,7 @@ public:
     views::ChartsPanel* charts() const { return m_charts; }
     views::PlatformEditor* platformEditor() const { return m_editor; }
     views::ScenarioPanel* scenarioPanel() const { return m_scenarios; }
+    views::PlannerPanel* plannerPanel() const { return m_planner; }
     views::WhatIfPanel* whatIfPanel() const { return m_whatIf; }
 
     /// Recently opened files, most recent first (QSettings "recentFiles").
@@ -174,6 +176,7 @@ private:
     views::ChartsPanel* m_charts = nullptr;
     views::PlatformEditor* m_editor = nullptr;
     views::ScenarioPanel* m_scenarios = nullptr;
+    views::PlannerPanel* m_planner = nullptr;
     QDockWidget* m_logDock = nullptr;
     QDockWidget* m_rightDock = nullptr; ///< the failure inspector, tabbed with the platform editor
     QDockWidget* m_legendDock = nullptr;

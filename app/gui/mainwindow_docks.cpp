@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #include "map/legendwidget.h"
 #include "map/memorymapwidget.h"
+#include "plan/plannerpanel.h"
 #include "platform/platformeditor.h"
 #include "scenario/scenariopanel.h"
 #include "timeline/timelinewidget.h"
@@ -59,6 +60,12 @@ void MainWindow::createAnalysisDocks()
     m_whatIfDock->setWidget(m_whatIf);
     addDockWidget(Qt::BottomDockWidgetArea, m_whatIfDock);
     tabifyDockWidget(chartsDock, m_whatIfDock);
+    m_planner = new views::PlannerPanel(m_doc, this);
+    auto* plannerDock = new QDockWidget(tr("Planner"), this);
+    plannerDock->setObjectName(QStringLiteral("plannerDock"));
+    plannerDock->setWidget(m_planner);
+    addDockWidget(Qt::BottomDockWidgetArea, plannerDock);
+    tabifyDockWidget(m_whatIfDock, plannerDock);
     m_logDock->raise();
     connect(m_charts, &views::ChartsPanel::stepRangeSelected, m_timeline, &views::TimelineWidget::setStepRange);
 }

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "plan/plannerpanel.h"
+
+#include "common/document.h"
+#include "common/jobtracker.h"
+#include "common/textformat.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace cmascope::views {
+
+PlannerPanel::PlannerPanel(Document* document, QWidget* parent)
+    : QWidget(parent)
+    , m_doc(document)
+    , m_jobs(new JobTracker(this))
+{
+    createWidgets();
+    connect(m_plan, &QPushButton::clicked, this, &PlannerPanel::plan);
+    connect(m_cancel, &QPushButton::clicked, this, &PlannerPanel::cancel);
+    connect(m_apply, &QPushButton::clicked, this, &PlannerPanel::applyPlan);
+    connect(m_jobs, &JobTracker::progressChanged, m_progress, [this](int done, int total) {
+        m_progress->setRange(0, total);
+        m_progress->setValue(done);
+    });
+    connect(m_jobs, &JobTracker::runningChanged, this, &PlannerPanel::updateButtons);
+    // Any edit of the platform or the scenarios makes a plan stale.
+    connect(m_doc, &Document::projectChanged, this, &PlannerPanel::invalidate);
+    connect(m_doc, &Document::scenariosChanged, this, [this] {
+        rebuildScenarios();
+        invalidate();
+    });
+    rebuildScenarios();
+    updateButtons();
+}
+
+void PlannerPanel::createWidgets()
+{
+    m_scenarios = new QListWidget(this);
+    m_scenarios->setObjectName(QStringLiteral("planScenarios"));
+    m_scenarios->setToolTip(tr("The use cases every region must serve; exclusive use cases are separate scenarios"));
+    m_scenarios->setMaximumWidth(320);
+    m_plan = new QPushButton(tr("Plan region sizes"), this);
+    m_plan->setToolTip(tr("Find the smallest size of every region such that every checked scenario succeeds"));
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_apply = new QPushButton(tr("Apply to the project"), this);
+    m_progress = new QProgressBar(this);
+    m_progress->setTextVisible(false);
+    m_summary = new QLabel(tr("Check the use cases, then plan."), this);
+    m_summary->setWordWrap(true);
+    m_table = new QTableWidget(0, ColumnCount, this);
+    m_table->setObjectName(QStringLiteral("planTable"));
+    m_table->setHorizontalHeaderLabels(
+        { tr("Region"), tr("Role"), tr("Size now"), tr("Planned"), tr("Start"), tr("Binding constraint") });
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_plan);
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_progress, 1);
+    buttons->addStretch(); // idle: the buttons keep their size
+    buttons->addWidget(m_apply);
+    auto* right = new QVBoxLayout;
+    right->addLayout(buttons);
+    right->addWidget(m_summary);
+    right->addWidget(m_table, 1);
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_scenarios);
+    layout->addLayout(right, 1);
+}
+
+void PlannerPanel::rebuildScenarios()
+{
+    m_scenarios->clear();
+    const auto& scenarios = m_doc->project().scenarios;
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        const QString name =
+            scenarios[i].name.empty() ? tr("(unnamed %1)").arg(i) : QString::fromStdString(scenarios[i].name);
+        auto* item = new QListWidgetItem(name, m_scenarios);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Checked);
+    }
+}
+
+void PlannerPanel::setScenarioChecked(int index, bool checked)
+{
+    if (auto* item = m_scenarios->item(index))
+        item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+}
+
+bool PlannerPanel::plan()
+{
+    PlannerOptions options;
+    for (int i = 0; i < m_scenarios->count(); ++i)
+        if (m_scenarios->item(i)->checkState() == Qt::Checked)
+            options.scenarios.push_back(std::size_t(i));
+    if (options.scenarios.empty()) {
+        m_summary->setText(tr("Check at least one scenario to plan for."));
+        return false;
+    }
+    m_result.reset();
+    m_table->setRowCount(0);
+    m_summary->setText(tr("Planning…"));
+    // The worker plans on its own copy of the project (a project is its platform and its scenarios).
+    m_jobs->start(
+        [project = m_doc->project(), options](const Progress& progress) mutable {
+            options.progress = progress;
+            return planRegions(project, options);
+        },
+        [this](JobResult<PlanResult> result) {
+            if (result.failed())
+                m_summary->setText(tr("The planner failed: %1").arg(result.error));
+            else if (!result.ok() || result.value->cancelled)
+                m_summary->setText(tr("Cancelled."));
+            else
+                m_result = std::move(*result.value);
+            showResult();
+            updateButtons();
+            Q_EMIT planFinished();
+        });
+    updateButtons();
+    return true;
+}
+
+void PlannerPanel::cancel()
+{
+    m_jobs->cancel();
+}
+
+bool PlannerPanel::isPlanning() const
+{
+    return m_jobs->isRunning();
+}
+
+void PlannerPanel::waitForPlan()
+{
+    m_jobs->waitForIdle();
+}
+
+void PlannerPanel::invalidate()
+{
+    m_jobs->discard();
+    m_result.reset();
+    m_table->setRowCount(0);
+    m_summary->setText(tr("Check the use cases, then plan."));
+    updateButtons();
+}
+
+void PlannerPanel::showResult()
+{
+    m_table->setRowCount(0);
+    if (!m_result)
+        return;
+    const PlanResult& r = *m_result;
+    if (!r.ok) {
+        m_summary->setText(tr("<b>No plan:</b> %1").arg(QString::fromStdString(r.reason).toHtmlEscaped()));
+        return;
+    }
+    std::uint64_t before = 0, after = 0;
+    m_table->setRowCount(int(r.regions.size()));
+    for (std::size_t i = 0; i < r.regions.size(); ++i) {
+        const PlannedRegion& p = r.regions[i];
+        before += p.sizeBefore;
+        after += p.size;
+        const QStringList cells = { QString::fromStdString(p.name), QString::fromUtf8(planRoleName(p.role)),
+            sizeString(p.sizeBefore), sizeString(p.size), p.start ? hexString(*p.start) : QString(),
+            QString::fromStdString(p.binding) };
+        for (int c = 0; c < ColumnCount; ++c) {
+            auto* cell = new QTableWidgetItem(cells[c]);
+            if (c == BeforeColumn || c == PlannedColumn)
+                cell->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(int(i), c, cell);
+        }
+    }
+    m_table->resizeColumnsToContents();
+    m_summary->setText(tr("Every checked scenario succeeds with these sizes: %1 reserved in all (now %2). Each "
+                          "resized region is the smallest that works given the others (one granule less fails "
+                          "its binding scenario). %3 runs in %n round(s).",
+        nullptr, int(r.rounds))
+                           .arg(sizeString(after), sizeString(before))
+                           .arg(r.runs));
+}
+
+bool PlannerPanel::applyPlan()
+{
+    if (!m_result || !m_result->ok || m_jobs->isRunning())
+        return false;
+    // Only the sizes change (and a fixed region keeps its start): the Document places the regions again.
+    Platform platform = m_doc->project().platform;
+    for (const PlannedRegion& p : m_result->regions)
+        if (p.index < platform.regions.size())
+            platform.regions[p.index].size = p.size;
+    m_doc->editPlatform(platform, tr("Plan region sizes"));
+    m_summary->setText(tr("Applied to the project. Undo with Ctrl+Z."));
+    return true;
+}
+
+void PlannerPanel::updateButtons()
+{
+    const bool running = m_jobs->isRunning();
+    m_plan->setEnabled(!running && m_scenarios->count() > 0);
+    m_cancel->setVisible(running);
+    m_progress->setVisible(running);
+    m_apply->setEnabled(!running && m_result && m_result->ok);
+}
+
+QString PlannerPanel::summaryText() const
+{
+    return m_summary->text();
+}
+
+} // namespace cmascope::views
