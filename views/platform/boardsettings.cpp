@@ -77,6 +77,17 @@ QString mapModeExplanation(const Platform& p)
         + map2010Tail(p).toHtmlEscaped();
 }
 
+QString rulesBannerText(const Platform& p, const QString& boardLink)
+{
+    if (p.mapMode == MapMode::Map2010)
+        return tr("Rules are tried in order and the first pattern that matches wins; requests no rule matches go "
+                  "to the asterisk regions. Map mode: 2010 (%1).")
+            .arg(boardLink);
+    return tr("<b>Not used:</b> the map mode is modern, so requests go to the device's memory-region, the per-node "
+              "areas or the default area and these rules are only kept. Switch to the 2010 rules on the %1.")
+        .arg(boardLink);
+}
+
 QString minimumAlignmentText(const Platform& p)
 {
     if (p.mapMode == MapMode::Map2010)

@@ -20,6 +20,8 @@ class Document;
 /// What a map mode means, for the Board tab and the Map tab: how requests find their regions and which
 /// region flags and tabs the mode reads (docs/cma-2010.md#the-map-language, docs/kernel-cma.md).
 QString mapModeExplanation(const Platform& platform);
+/// The banner of the Map tab (rich text): whether the rules are used, with @p boardLink to change the mode.
+QString rulesBannerText(const Platform& platform, const QString& boardLink);
 /// The minimum alignment of a CMA region on @p platform, with how it comes about ("2 MiB (4 KiB × 2^9)"),
 /// or why the pageblock order does not matter (2010 mode).
 QString minimumAlignmentText(const Platform& platform);

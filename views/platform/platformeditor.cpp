@@ -8,6 +8,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -17,6 +18,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolTip>
@@ -207,6 +209,7 @@ void PlatformEditor::createTablesPane(QWidget* parent)
         m_tabs->addTab(Tab(i) == Tab::Map ? createRulesPage(v) : v, tr(kTabTitles[i]));
     }
     m_tabs->setCurrentIndex(pageOf(Tab::Regions));
+    m_tabs->installEventFilter(this);
     connect(m_tabs, &QTabWidget::currentChanged, this, &PlatformEditor::updateButtons);
     connect(view(Tab::Regions)->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex& current) { Q_EMIT regionSelected(current.isValid() ? current.row() : -1); });
@@ -285,17 +288,7 @@ void PlatformEditor::updateRulesBanner()
     pal.setColor(QPalette::Window, used ? pal.color(QPalette::AlternateBase) : QColor(0xff, 0xf0, 0xc0));
     pal.setColor(QPalette::WindowText, used ? palette().color(QPalette::WindowText) : QColor(0x40, 0x30, 0x00));
     m_rulesBanner->setPalette(pal);
-    const QString link = tr("<a href=\"board\">Board tab</a>");
-    if (used) {
-        m_rulesBanner->setText(tr("Rules are tried in order and the first pattern that matches wins; requests no "
-                                  "rule matches go to the asterisk regions. Map mode: 2010 (%1).")
-                                   .arg(link));
-    } else {
-        m_rulesBanner->setText(tr("<b>Not used:</b> the map mode is modern, so requests go to the device's "
-                                  "memory-region, the per-node areas or the default area and these rules are only "
-                                  "kept. Switch to the 2010 rules on the %1.")
-                                   .arg(link));
-    }
+    m_rulesBanner->setText(rulesBannerText(p, tr("<a href=\"board\">Board tab</a>")));
 }
 
 QHBoxLayout* PlatformEditor::createButtons(QWidget* parent)
@@ -364,6 +357,7 @@ PlatformEditor::~PlatformEditor()
         m_views[i]->selectionModel()->disconnect(this);
     }
     m_tabs->disconnect(this);
+    m_tabs->removeEventFilter(this);
     m_problems->disconnect(this);
 }
 
@@ -466,9 +460,6 @@ void PlatformEditor::updateProblems()
     QStyle* st = style();
     for (int i = 0; i <= kTabCount; ++i) {
         const Tab tab = i < kTabCount ? Tab(i) : Tab::Board;
-        if (i < kTabCount)
-            m_tabs->setTabText(
-                pageOf(tab), tr("%1 (%2)").arg(tr(kTabTitles[i])).arg(m_models[std::size_t(i)]->rowCount()));
         QIcon icon;
         if (worst[std::size_t(i)] == int(Severity::Error))
             icon = st->standardIcon(QStyle::SP_MessageBoxCritical);
@@ -476,8 +467,32 @@ void PlatformEditor::updateProblems()
             icon = st->standardIcon(QStyle::SP_MessageBoxWarning);
         m_tabs->setTabIcon(pageOf(tab), icon);
     }
+    updateTabTitles();
     m_summary->setToolTip(errors + warnings > 0 ? tr("Double-click a message to select the cell it is about")
                                                 : tr("validate() of the core finds nothing wrong with this platform"));
+}
+
+void PlatformEditor::updateTabTitles()
+{
+    // With the item counts when every title fits the tab bar, else the names alone: no tab hides behind the
+    // scroll arrows in a narrow dock. The counts stay in the tooltips.
+    for (const bool counts : { true, false }) {
+        for (int i = 0; i < kTabCount; ++i) {
+            const int n = m_models[std::size_t(i)]->rowCount();
+            const QString title = tr(kTabTitles[i]);
+            m_tabs->setTabText(pageOf(Tab(i)), counts ? tr("%1 (%2)").arg(title).arg(n) : title);
+            m_tabs->setTabToolTip(pageOf(Tab(i)), tr("%1: %2").arg(title).arg(n));
+        }
+        if (!counts || m_tabs->tabBar()->sizeHint().width() <= m_tabs->width())
+            break;
+    }
+}
+
+bool PlatformEditor::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_tabs && event->type() == QEvent::Resize)
+        updateTabTitles();
+    return QWidget::eventFilter(watched, event);
 }
 
 void PlatformEditor::selectItem(Tab tab, int row, int column)

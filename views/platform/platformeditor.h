@@ -105,6 +105,8 @@ private:
     void updateButtons();
     void updateProblems();
     void updateRulesBanner();
+    void updateTabTitles();
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void moveCurrent(int delta);
     int currentRow() const;
 

@@ -27,10 +27,6 @@ RegionTableModel::RegionTableModel(Document* document, PlatformDiagnostics* diag
             tr("cma: allocatable; carve-out: reserved, not allocatable (no-map)") },
         { tr("Size"), QStringLiteral("size"), EditorKind::Size,
             tr("Size in memparse syntax (64M); 0 = nothing reserved, requests fall back") },
-        { tr("Fallback max"), QStringLiteral("fallbackMaxContiguous"), EditorKind::Size,
-            tr("Size 0 only: the largest contiguous allocation the system allocator makes for requests that "
-               "fall back (kmalloc / alloc_pages)"),
-            tr("fallback maximum") },
         { tr("Placement"), QStringLiteral("placement"), EditorKind::Choice,
             tr("fixed: at Start exactly; dynamic: placed top-down at boot"), {}, { QStringLiteral("allocRanges") } },
         { tr("Start"), QStringLiteral("start"), EditorKind::Address,
@@ -52,6 +48,10 @@ RegionTableModel::RegionTableModel(Document* document, PlatformDiagnostics* diag
             tr("Only this device may allocate here (empty = shared)"), tr("owner") },
         { tr("NUMA node"), QStringLiteral("numaNode"), EditorKind::Integer,
             tr("Per-NUMA area of this node (none = not a per-node area)"), tr("NUMA node") },
+        { tr("Fallback max"), QStringLiteral("fallbackMaxContiguous"), EditorKind::Size,
+            tr("Size 0 only: the largest contiguous allocation the system allocator makes for requests that "
+               "fall back (kmalloc / alloc_pages)"),
+            tr("fallback maximum") },
         { tr("Placed at"), QStringLiteral("placedBase"), EditorKind::None,
             tr("Where the region is reserved at boot, as the kernel places it") },
     });

@@ -17,7 +17,6 @@ public:
         Name,
         Type,
         Size,
-        FallbackMax,
         Placement,
         Start,
         Alignment,
@@ -29,6 +28,7 @@ public:
         Asterisk,
         PrivateTo,
         NumaNode,
+        FallbackMax,
         PlacedAt,
         ColumnCount
     };

@@ -19,6 +19,8 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTest>
 #include <QUndoStack>
 
@@ -391,6 +393,10 @@ void TestPlatformSettings::screenshots()
             if (l->isVisible() && !l->wordWrap())
                 QVERIFY2(l->sizeHint().width() <= l->width() + 1, qPrintable(l->text()));
         }
+        // Every tab is in view: the titles drop their counts rather than hide tabs behind scroll arrows.
+        auto* tabs = editor.findChild<QTabWidget*>();
+        QVERIFY(tabs->tabBar()->sizeHint().width() <= tabs->width());
+        QCOMPARE(tabs->tabText(tabs->count() - 1).contains(QLatin1Char('(')), size.width() > 500);
     }
     QVERIFY(editor.boardSettings()->setMapMode(MapMode::Modern));
     editor.setCurrentTab(Tab::Map);
