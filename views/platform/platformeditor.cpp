@@ -2,11 +2,13 @@
 #include "platform/platformeditor.h"
 
 #include "common/document.h"
+#include "platform/boardsettings.h"
 #include "platform/platformmodels.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,6 +18,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolTip>
@@ -114,9 +117,25 @@ const char* const kTabTitles[kTabCount] = { QT_TRANSLATE_NOOP("cmascope::views::
     QT_TRANSLATE_NOOP("cmascope::views::PlatformEditor", "Kinds"),
     QT_TRANSLATE_NOOP("cmascope::views::PlatformEditor", "Map") };
 
+/// The index of a table tab into the editor's arrays of models and views.
 int tabIndex(PlatformEditor::Tab tab)
 {
     return int(tab);
+}
+
+bool isTable(PlatformEditor::Tab tab)
+{
+    return tab != PlatformEditor::Tab::Board;
+}
+
+/// Validation paths of the platform's own settings, shown on the Board tab.
+bool isBoardPath(const std::string& path)
+{
+    for (const char* field : { "name", "mapMode", "pageSize", "pageblockOrder", "cmaAlignmentOrder" }) {
+        if (path == field)
+            return true;
+    }
+    return false;
 }
 
 std::optional<PlatformEditor::Tab> tabForCollection(const QString& collection)
@@ -151,10 +170,12 @@ PlatformEditor::PlatformEditor(Document* document, QWidget* parent)
             fitColumns();
         showMessage({});
         updateProblems();
+        updateRulesBanner();
         updateButtons();
     });
     fitColumns();
     updateProblems();
+    updateRulesBanner();
     updateButtons();
 }
 
@@ -178,11 +199,17 @@ void PlatformEditor::createTablesPane(QWidget* parent)
     m_tabs->setDocumentMode(true);
     topLayout->addWidget(m_tabs);
 
+    // The board's own settings first, as a BSP's defconfig and board file start with them.
+    m_board = new BoardSettings(m_doc, m_tabs);
+    m_tabs->addTab(m_board, tr("Board"));
     for (int i = 0; i < kTabCount; ++i)
         m_views[std::size_t(i)] = createTableView(i);
-    for (int i = 0; i < kTabCount; ++i)
-        m_tabs->addTab(m_views[std::size_t(i)], tr(kTabTitles[i]));
-    m_tabs->setCurrentIndex(tabIndex(Tab::Regions));
+    for (int i = 0; i < kTabCount; ++i) {
+        QTableView* v = m_views[std::size_t(i)];
+        m_tabs->addTab(Tab(i) == Tab::Map ? createRulesPage(v) : v, tr(kTabTitles[i]));
+    }
+    m_tabs->setCurrentIndex(pageOf(Tab::Regions));
+    m_tabs->installEventFilter(this);
     connect(m_tabs, &QTabWidget::currentChanged, this, &PlatformEditor::updateButtons);
     connect(view(Tab::Regions)->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex& current) { Q_EMIT regionSelected(current.isValid() ? current.row() : -1); });
@@ -228,6 +255,40 @@ QTableView* PlatformEditor::createTableView(int tab)
             }
         });
     return view;
+}
+
+QWidget* PlatformEditor::createRulesPage(QTableView* rules)
+{
+    auto* page = new QWidget(m_tabs);
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    m_rulesBanner = new QLabel(page);
+    m_rulesBanner->setWordWrap(true);
+    m_rulesBanner->setTextFormat(Qt::RichText);
+    m_rulesBanner->setMargin(4);
+    m_rulesBanner->setAutoFillBackground(true);
+    connect(m_rulesBanner, &QLabel::linkActivated, this, [this] { setCurrentTab(Tab::Board); });
+    layout->addWidget(m_rulesBanner);
+    rules->setParent(page);
+    layout->addWidget(rules, 1);
+    return page;
+}
+
+int PlatformEditor::pageOf(Tab tab) const
+{
+    return isTable(tab) ? m_tabs->indexOf(m_board) + 1 + tabIndex(tab) : m_tabs->indexOf(m_board);
+}
+
+void PlatformEditor::updateRulesBanner()
+{
+    const Platform& p = m_doc->project().platform;
+    const bool used = p.mapMode == MapMode::Map2010;
+    QPalette pal = m_rulesBanner->palette();
+    pal.setColor(QPalette::Window, used ? pal.color(QPalette::AlternateBase) : QColor(0xff, 0xf0, 0xc0));
+    pal.setColor(QPalette::WindowText, used ? palette().color(QPalette::WindowText) : QColor(0x40, 0x30, 0x00));
+    m_rulesBanner->setPalette(pal);
+    m_rulesBanner->setText(rulesBannerText(p, tr("<a href=\"board\">Board tab</a>")));
 }
 
 QHBoxLayout* PlatformEditor::createButtons(QWidget* parent)
@@ -296,32 +357,34 @@ PlatformEditor::~PlatformEditor()
         m_views[i]->selectionModel()->disconnect(this);
     }
     m_tabs->disconnect(this);
+    m_tabs->removeEventFilter(this);
     m_problems->disconnect(this);
 }
 
 QAbstractItemModel* PlatformEditor::model(Tab tab) const
 {
-    return m_models[std::size_t(tabIndex(tab))];
+    return tableModel(tab);
 }
 
 PlatformTableModel* PlatformEditor::tableModel(Tab tab) const
 {
-    return m_models[std::size_t(tabIndex(tab))];
+    return isTable(tab) ? m_models[std::size_t(tabIndex(tab))] : nullptr;
 }
 
 QTableView* PlatformEditor::view(Tab tab) const
 {
-    return m_views[std::size_t(tabIndex(tab))];
+    return isTable(tab) ? m_views[std::size_t(tabIndex(tab))] : nullptr;
 }
 
 PlatformEditor::Tab PlatformEditor::currentTab() const
 {
-    return Tab(m_tabs->currentIndex());
+    const int table = m_tabs->currentIndex() - pageOf(Tab::Banks);
+    return table >= 0 && table < kTabCount ? Tab(table) : Tab::Board;
 }
 
 void PlatformEditor::setCurrentTab(Tab tab)
 {
-    m_tabs->setCurrentIndex(tabIndex(tab));
+    m_tabs->setCurrentIndex(pageOf(tab));
 }
 
 QString PlatformEditor::message() const
@@ -348,6 +411,8 @@ void PlatformEditor::showMessage(const QString& text)
 
 int PlatformEditor::currentRow() const
 {
+    if (!isTable(currentTab()))
+        return -1;
     const QModelIndex current = view(currentTab())->currentIndex();
     return current.isValid() ? current.row() : -1;
 }
@@ -355,6 +420,13 @@ int PlatformEditor::currentRow() const
 void PlatformEditor::updateButtons()
 {
     const PlatformTableModel* m = tableModel(currentTab());
+    m_add->setVisible(m != nullptr);
+    m_remove->setVisible(m != nullptr);
+    if (!m) { // the Board tab: settings, not a list
+        m_up->hide();
+        m_down->hide();
+        return;
+    }
     const int row = currentRow();
     const int rows = m->rowCount();
     m_remove->setEnabled(row >= 0 && row < rows);
@@ -371,9 +443,13 @@ void PlatformEditor::updateProblems()
     m_summary->setText(tr("<b>Problems:</b> %1").arg(m_diagnostics->summary().toHtmlEscaped()));
 
     // Tab titles: the item count, and an icon when a cell of the tab is marked.
-    std::array<int, kTabCount> worst;
+    std::array<int, kTabCount + 1> worst; // the table tabs, then Board
     worst.fill(-1);
     for (const auto& e : m_diagnostics->entries()) {
+        if (isBoardPath(e.diagnostic.path)) {
+            int& w = worst[kTabCount];
+            w = w < 0 ? int(e.diagnostic.severity) : std::min(w, int(e.diagnostic.severity));
+        }
         for (const auto& t : e.targets) {
             if (const auto tab = tabForCollection(t.collection)) {
                 int& w = worst[std::size_t(tabIndex(*tab))];
@@ -382,21 +458,49 @@ void PlatformEditor::updateProblems()
         }
     }
     QStyle* st = style();
-    for (int i = 0; i < kTabCount; ++i) {
-        m_tabs->setTabText(i, tr("%1 (%2)").arg(tr(kTabTitles[i])).arg(m_models[std::size_t(i)]->rowCount()));
+    for (int i = 0; i <= kTabCount; ++i) {
+        const Tab tab = i < kTabCount ? Tab(i) : Tab::Board;
         QIcon icon;
         if (worst[std::size_t(i)] == int(Severity::Error))
             icon = st->standardIcon(QStyle::SP_MessageBoxCritical);
         else if (worst[std::size_t(i)] == int(Severity::Warning))
             icon = st->standardIcon(QStyle::SP_MessageBoxWarning);
-        m_tabs->setTabIcon(i, icon);
+        m_tabs->setTabIcon(pageOf(tab), icon);
     }
+    updateTabTitles();
     m_summary->setToolTip(errors + warnings > 0 ? tr("Double-click a message to select the cell it is about")
                                                 : tr("validate() of the core finds nothing wrong with this platform"));
 }
 
+void PlatformEditor::updateTabTitles()
+{
+    // With the item counts when every title fits the tab bar, else the names alone: no tab hides behind the
+    // scroll arrows in a narrow dock. The counts stay in the tooltips.
+    for (const bool counts : { true, false }) {
+        for (int i = 0; i < kTabCount; ++i) {
+            const int n = m_models[std::size_t(i)]->rowCount();
+            const QString title = tr(kTabTitles[i]);
+            m_tabs->setTabText(pageOf(Tab(i)), counts ? tr("%1 (%2)").arg(title).arg(n) : title);
+            m_tabs->setTabToolTip(pageOf(Tab(i)), tr("%1: %2").arg(title).arg(n));
+        }
+        if (!counts || m_tabs->tabBar()->sizeHint().width() <= m_tabs->width())
+            break;
+    }
+}
+
+bool PlatformEditor::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_tabs && event->type() == QEvent::Resize)
+        updateTabTitles();
+    return QWidget::eventFilter(watched, event);
+}
+
 void PlatformEditor::selectItem(Tab tab, int row, int column)
 {
+    if (!isTable(tab)) {
+        setCurrentTab(tab);
+        return;
+    }
     PlatformTableModel* m = tableModel(tab);
     const QModelIndex index = m->index(row, std::max(0, column));
     if (!index.isValid())
@@ -414,6 +518,10 @@ bool PlatformEditor::showDiagnostic(int row)
     if (row < 0 || row >= int(entries.size()))
         return false;
     const auto& e = entries[std::size_t(row)];
+    if (e.targets.empty() && isBoardPath(e.diagnostic.path)) {
+        setCurrentTab(Tab::Board); // the page size, the pageblock order: settings of the board
+        return true;
+    }
     if (e.targets.empty()) {
         // "banks" (the collection as a whole): show its tab at least.
         if (const auto tab = tabForCollection(QString::fromStdString(e.diagnostic.path)))
@@ -440,6 +548,8 @@ int PlatformEditor::addRegionAt(quint64 base, quint64 size)
 void PlatformEditor::addItem()
 {
     const Tab tab = currentTab();
+    if (!isTable(tab))
+        return;
     const int current = currentRow();
     const int row = tableModel(tab)->addItem(current >= 0 ? current + 1 : -1);
     if (row >= 0)
@@ -449,6 +559,8 @@ void PlatformEditor::addItem()
 void PlatformEditor::removeItem()
 {
     const Tab tab = currentTab();
+    if (!isTable(tab))
+        return;
     const int row = currentRow();
     const int column = std::max(0, view(tab)->currentIndex().column());
     PlatformTableModel* m = tableModel(tab);
@@ -471,6 +583,8 @@ void PlatformEditor::moveDown()
 void PlatformEditor::moveCurrent(int delta)
 {
     const Tab tab = currentTab();
+    if (!isTable(tab))
+        return;
     const QModelIndex current = view(tab)->currentIndex();
     if (!tableModel(tab)->moveItem(current.isValid() ? current.row() : -1, delta))
         return;

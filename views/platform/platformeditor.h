@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The platform editor: tabs of editable tables (banks, regions, devices, kinds, map rules) over the
-// document's platform, Add / Remove / Up / Down, the validation messages of the core listed underneath and
-// marked in the cells. Every edit is one entry of Document::undoStack().
+// The platform editor: a Board tab with the platform's own settings (boardsettings.h), then tabs of editable
+// tables (banks, regions, devices, kinds, map rules) over the document's platform, Add / Remove / Up / Down, the
+// validation messages of the core listed underneath and marked in the cells. Every edit is one entry of
+// Document::undoStack().
 #pragma once
 
 #include <QStyledItemDelegate>
@@ -19,6 +20,7 @@ class QTableView;
 
 namespace cmascope::views {
 
+class BoardSettings;
 class Document;
 class PlatformDiagnostics;
 class PlatformTableModel;
@@ -40,7 +42,8 @@ class PlatformEditor : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Tab { Banks, Regions, Devices, Kinds, Map };
+    /// The table tabs, then Board (shown first, but no table: model(), tableModel() and view() are null).
+    enum class Tab { Banks, Regions, Devices, Kinds, Map, Board };
 
     explicit PlatformEditor(Document* document, QWidget* parent = nullptr);
     ~PlatformEditor() override;
@@ -50,6 +53,9 @@ public:
     PlatformDiagnostics* diagnostics() const { return m_diagnostics; }
     QTableView* view(Tab tab) const;
     QListView* diagnosticsView() const { return m_problems; }
+    BoardSettings* boardSettings() const { return m_board; }
+    /// The note above the map rules: what the map mode does with them.
+    QLabel* rulesBanner() const { return m_rulesBanner; }
 
     Tab currentTab() const;
     void setCurrentTab(Tab tab);
@@ -83,6 +89,10 @@ private:
     void createTablesPane(QWidget* parent);
     /// The table of tab @p tab, with the delegate, sizes and the connections to this editor.
     QTableView* createTableView(int tab);
+    /// The page of the Map tab: the banner saying whether the rules are used, over the rules' table.
+    QWidget* createRulesPage(QTableView* rules);
+    /// The page index of @p tab in the tab widget.
+    int pageOf(Tab tab) const;
     /// Add / Remove / Up / Down in a row, connected to their slots.
     QHBoxLayout* createButtons(QWidget* parent);
     /// Insert, Delete, Alt+Up, Alt+Down while focus is in the editor.
@@ -94,6 +104,9 @@ private:
     void fitColumns();
     void updateButtons();
     void updateProblems();
+    void updateRulesBanner();
+    void updateTabTitles();
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void moveCurrent(int delta);
     int currentRow() const;
 
@@ -102,6 +115,8 @@ private:
     std::array<PlatformTableModel*, 5> m_models {};
     std::array<QTableView*, 5> m_views {};
     QTabWidget* m_tabs = nullptr;
+    BoardSettings* m_board = nullptr;
+    QLabel* m_rulesBanner = nullptr;
     QPushButton* m_add = nullptr;
     QPushButton* m_remove = nullptr;
     QPushButton* m_up = nullptr;

@@ -48,6 +48,10 @@ RegionTableModel::RegionTableModel(Document* document, PlatformDiagnostics* diag
             tr("Only this device may allocate here (empty = shared)"), tr("owner") },
         { tr("NUMA node"), QStringLiteral("numaNode"), EditorKind::Integer,
             tr("Per-NUMA area of this node (none = not a per-node area)"), tr("NUMA node") },
+        { tr("Fallback max"), QStringLiteral("fallbackMaxContiguous"), EditorKind::Size,
+            tr("Size 0 only: the largest contiguous allocation the system allocator makes for requests that "
+               "fall back (kmalloc / alloc_pages)"),
+            tr("fallback maximum") },
         { tr("Placed at"), QStringLiteral("placedBase"), EditorKind::None,
             tr("Where the region is reserved at boot, as the kernel places it") },
     });
@@ -78,6 +82,7 @@ QVariant RegionTableModel::cellData(int row, int column, int role) const
     if (role == Qt::TextAlignmentRole) {
         switch (column) {
         case Size:
+        case FallbackMax:
         case Start:
         case Alignment:
         case Limit:
@@ -94,6 +99,7 @@ QVariant RegionTableModel::cellData(int row, int column, int role) const
     case Name:
     case Type:
     case Size:
+    case FallbackMax:
         return kindCell(r, column, role);
     case Placement:
     case Start:
@@ -132,10 +138,19 @@ QVariant RegionTableModel::kindCell(const Region& r, int column, int role) const
         if (role == ChoicesRole)
             return QStringList { regionTypeText(RegionType::Cma), regionTypeText(RegionType::Carveout) };
         return {};
-    default: // Size
+    case Size:
         if (role == Qt::ToolTipRole && !r.size)
-            return tr("0: nothing reserved; requests fall back to the system allocator");
+            return tr("0: nothing reserved; requests fall back to the system allocator, up to %1 contiguous")
+                .arg(humanSize(r.fallbackMaxContiguous));
         return sizeCell(r.size, role);
+    default: // FallbackMax
+        if (r.size && role == Qt::ForegroundRole)
+            return mutedBrush();
+        if (r.size && role == Qt::ToolTipRole)
+            return tr("Not used: the region reserves %1. Requests fall back to the system allocator only when "
+                      "Size is 0.")
+                .arg(humanSize(r.size));
+        return sizeCell(r.fallbackMaxContiguous, role);
     }
 }
 
@@ -218,6 +233,14 @@ QVariant RegionTableModel::allocatorCell(const Region& r, int column, int role) 
 
 QVariant RegionTableModel::usersCell(const Region& r, int column, int role) const
 {
+    // Each map mode reads its own flags (boardsettings.h, mapModeExplanation()): mute the others.
+    const bool modern = platform().mapMode == MapMode::Modern;
+    const bool used = (column == Default || column == NumaNode) == modern;
+    if (!used && role == Qt::ForegroundRole)
+        return mutedBrush();
+    if (!used && role == Qt::ToolTipRole)
+        return modern ? tr("Not used in the modern map mode (only the 2010 map rules read it)")
+                      : tr("Not used in the 2010 map mode (only the modern area chain reads it)");
     switch (column) {
     case Default:
         return checkCell(r.isDefault, role);
@@ -275,6 +298,7 @@ QString RegionTableModel::assign(Platform& p, int row, int column, const QVarian
         return rename(p, row, text, what);
     case Type:
     case Size:
+    case FallbackMax:
         return assignKind(r, column, text);
     case Placement:
     case Start:
@@ -316,10 +340,14 @@ QString RegionTableModel::rename(Platform& p, int row, const QString& text, QStr
 
 QString RegionTableModel::assignKind(Region& r, int column, const QString& text) const
 {
-    if (column == Size) {
+    if (column == Size || column == FallbackMax) {
         QString error;
-        if (auto v = parseSize(text, &error))
-            r.size = *v;
+        const auto v = parseSize(text, &error);
+        if (v && column == FallbackMax && *v < r.pageSize)
+            return tr("The fallback's largest allocation must be at least a page (%1), not %2.")
+                .arg(humanSize(r.pageSize), humanSize(*v));
+        if (v)
+            (column == Size ? r.size : r.fallbackMaxContiguous) = *v;
         return error;
     }
     const QString t = text.trimmed().toLower();

@@ -28,6 +28,7 @@ public:
         Asterisk,
         PrivateTo,
         NumaNode,
+        FallbackMax,
         PlacedAt,
         ColumnCount
     };
@@ -52,7 +53,7 @@ protected:
 
 private:
     // Cells by column group; each answers the roles it knows and returns an invalid QVariant for the others.
-    /// Name, Type, Size: what the region is.
+    /// Name, Type, Size, FallbackMax: what the region is.
     QVariant kindCell(const Region& r, int column, int role) const;
     /// Placement, Start, Alignment, Limit: where it is reserved.
     QVariant placementCell(const Region& r, int column, int role) const;
