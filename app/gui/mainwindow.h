@@ -129,6 +129,7 @@ private:
     QHBoxLayout* createFilterBar(QWidget* pane);
     /// The event log follows its filters and shares the current step with every view.
     void connectEventLog();
+    void rebuildScenarioChooser();
     /// Charts and what-if, tabbed with the event log.
     void createAnalysisDocks();
     /// Legend, failure inspector and platform editor, on the right.
@@ -197,6 +198,7 @@ private:
     QComboBox* m_filterOutcome = nullptr;
     QComboBox* m_filterDevice = nullptr;
     QComboBox* m_filterRegion = nullptr;
+    QComboBox* m_scenarioChooser = nullptr; ///< in the event log's filter bar
     QLabel* m_summaryLabel = nullptr;
     QLabel* m_hoverLabel = nullptr;
     QProgressBar* m_progress = nullptr;

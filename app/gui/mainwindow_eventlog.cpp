@@ -17,6 +17,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QScopedValueRollback>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTableView>
@@ -56,6 +57,11 @@ QDockWidget* MainWindow::createEventLogDock()
 QHBoxLayout* MainWindow::createFilterBar(QWidget* pane)
 {
     auto* filters = new QHBoxLayout;
+    // The run shown is one scenario of the project: it is chosen here (and in the Scenarios pane).
+    m_scenarioChooser = new QComboBox(pane);
+    m_scenarioChooser->setObjectName(QStringLiteral("scenarioChooser"));
+    m_scenarioChooser->setToolTip(tr("The scenario that runs"));
+    filters->addWidget(m_scenarioChooser);
     m_filterText = new QLineEdit(pane);
     m_filterText->setPlaceholderText(tr("Filter text…"));
     m_filterText->setClearButtonEnabled(true);
@@ -72,7 +78,7 @@ QHBoxLayout* MainWindow::createFilterBar(QWidget* pane)
     filters->addWidget(m_filterDevice);
     filters->addWidget(m_filterRegion);
     // The combos show their longest choice; a long one is cut at the combo's width, the tooltip has it whole.
-    for (QComboBox* combo : { m_filterOutcome, m_filterDevice, m_filterRegion }) {
+    for (QComboBox* combo : { m_scenarioChooser, m_filterOutcome, m_filterDevice, m_filterRegion }) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
         combo->setMaximumWidth(combo->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 24);
         connect(
@@ -81,8 +87,23 @@ QHBoxLayout* MainWindow::createFilterBar(QWidget* pane)
     return filters;
 }
 
+void MainWindow::rebuildScenarioChooser()
+{
+    const QSignalBlocker block(m_scenarioChooser);
+    m_scenarioChooser->clear();
+    const auto& scenarios = m_doc->project().scenarios;
+    for (std::size_t i = 0; i < scenarios.size(); ++i)
+        m_scenarioChooser->addItem(
+            scenarios[i].name.empty() ? tr("(unnamed %1)").arg(i) : QString::fromStdString(scenarios[i].name));
+    m_scenarioChooser->setCurrentIndex(m_doc->scenarioIndex());
+    m_scenarioChooser->setVisible(scenarios.size() > 1); // one scenario: nothing to choose
+}
+
 void MainWindow::connectEventLog()
 {
+    connect(m_scenarioChooser, &QComboBox::activated, m_doc, &views::Document::setScenarioIndex);
+    connect(m_doc, &views::Document::scenariosChanged, this, &MainWindow::rebuildScenarioChooser);
+    rebuildScenarioChooser();
     connect(m_filterText, &QLineEdit::textChanged, m_stepProxy, &views::StepFilterProxy::setTextFilter);
     connect(m_filterOutcome, &QComboBox::currentIndexChanged, this, [this] {
         m_stepProxy->setOutcomeFilter(views::StepFilterProxy::OutcomeFilter(m_filterOutcome->currentData().toInt()));

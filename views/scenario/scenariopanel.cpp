@@ -110,9 +110,11 @@ void ScenarioPanel::connectWidgets()
     // Both rebuild the list: queued, so that the list is not cleared inside its own signal.
     connect(
         m_list, &QListWidget::currentRowChanged, this,
-        [this](int row) {
-            if (!m_filling && row >= 0)
-                m_doc->setScenarioIndex(row);
+        [this] {
+            // The row the list shows now, not the one the signal carried: a change queued before the
+            // document chose another scenario must not choose the old one again.
+            if (!m_filling && m_list->currentRow() >= 0)
+                m_doc->setScenarioIndex(m_list->currentRow());
         },
         Qt::QueuedConnection);
     connect(m_list, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {

@@ -7,6 +7,7 @@
 #include "map/memorymapwidget.h"
 #include "platform/platformeditor.h"
 #include "platform/platformmodels.h"
+#include "scenario/scenariopanel.h"
 #include "startpage.h"
 #include "support/platforms.h"
 #include "timeline/timelinewidget.h"
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // keep the user's settings untouched
     void demosAreBuiltIn();
     void opensDefaultDemo();
+    void scenarioChooserChoosesTheRun();
     void badProjectKeepsCurrent();
     void eventLogDrivesStepAndInspector();
     void saveAndReopen();
@@ -170,6 +172,25 @@ void TestMainWindow::opensDefaultDemo()
     QVERIFY(!w.memoryMap()->content().chunks.isEmpty()); // the end state of the scenario
     QCOMPARE(w.eventLog()->model()->rowCount(), int(w.project().scenarios[0].steps.size()));
     QVERIFY(w.projectPath().isEmpty()); // a demo opens as an untitled copy
+}
+
+void TestMainWindow::scenarioChooserChoosesTheRun()
+{
+    app::MainWindow w;
+    QVERIFY(w.openProject(app::defaultDemoPath(), true));
+    auto* chooser = w.findChild<QComboBox*>(QStringLiteral("scenarioChooser"));
+    QVERIFY(chooser);
+    QVERIFY(chooser->isHidden()); // one scenario: nothing to choose
+    // A second scenario (the Scenarios pane's Duplicate): the chooser offers both and runs the one chosen.
+    w.scenarioPanel()->duplicateScenario();
+    QCOMPARE(chooser->count(), 2);
+    QVERIFY(!chooser->isHidden());
+    QCOMPARE(chooser->currentIndex(), 1);
+    chooser->setCurrentIndex(0);
+    Q_EMIT chooser->activated(0);
+    QCOMPARE(w.document()->scenarioIndex(), 0);
+    w.document()->waitForRun();
+    QCOMPARE(w.eventLog()->model()->rowCount(), int(w.project().scenarios[0].steps.size()));
 }
 
 void TestMainWindow::badProjectKeepsCurrent()

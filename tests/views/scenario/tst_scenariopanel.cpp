@@ -156,6 +156,16 @@ void TestScenarioPanel::listChoosesTheRun()
     doc.waitForRun();
     QCOMPARE(doc.stepCount(), std::size_t(1));
     QCOMPARE(panel.text().toStdString(), formatScenarioText(second, doc.project().platform));
+    // Another view chooses twice in a row: the list follows and never chooses a stale scenario again (the
+    // list's queued changes once made the two choices alternate for ever).
+    doc.setScenarioIndex(0);
+    doc.setScenarioIndex(1);
+    doc.setScenarioIndex(0);
+    QTest::qWait(50);
+    QCOMPARE(doc.scenarioIndex(), 0);
+    QCOMPARE(list->currentRow(), 0);
+    doc.waitForRun();
+    QCOMPARE(doc.scenarioIndex(), 0);
 }
 
 void TestScenarioPanel::longScenariosAreNotShownAsText()
