@@ -67,13 +67,11 @@ int runExport(const QStringList& args)
     }
 
     const std::string path = operands(parser).first().toStdString();
-    const auto loaded = loadProjectFile(path);
-    for (const auto& m : loaded.messages)
-        std::cerr << m.toString() << '\n';
-    if (!loaded.ok())
+    const auto loaded = loadProject(path);
+    if (!loaded)
         return kExitUsage;
 
-    const auto result = exportConfig(*loaded.project, *format, options);
+    const auto result = exportConfig(*loaded, *format, options);
     if (!result.ok()) {
         std::cerr << "cmascope-cli export: " << path << ": " << result.error << '\n';
         return kExitProblems;

@@ -59,20 +59,10 @@ std::optional<std::vector<std::size_t>> chooseScenarios(
 {
     std::vector<std::size_t> chosen;
     for (const QString& value : cl.parser.values(cl.scenario)) {
-        bool isNumber = false;
-        std::size_t which = value.toULongLong(&isNumber);
-        if (!isNumber) {
-            which = project.scenarios.size();
-            for (std::size_t i = 0; i < project.scenarios.size(); ++i)
-                if (project.scenarios[i].name == value.toStdString())
-                    which = i;
-        }
-        if (which >= project.scenarios.size()) {
-            std::cerr << path << ": no scenario '" << value.toStdString() << "' (the project has "
-                      << project.scenarios.size() << ")\n";
+        const auto which = findScenario(project, value, path);
+        if (!which)
             return std::nullopt;
-        }
-        chosen.push_back(which);
+        chosen.push_back(*which);
     }
     return chosen;
 }
@@ -106,8 +96,7 @@ bool writeOutputs(const PlanCommandLine& cl, const Project& project, const PlanR
     }
     if (plan.ok && cl.parser.isSet(cl.output)) {
         Project planned = project;
-        for (const PlannedRegion& p : plan.regions)
-            planned.platform.regions[p.index].size = p.size;
+        planned.platform = withPlannedSizes(project.platform, plan);
         const std::string path = cl.parser.value(cl.output).toStdString();
         if (auto err = saveProjectFile(path, planned)) {
             std::cerr << "cmascope-cli plan: -o " << path << ": " << *err << '\n';
@@ -126,12 +115,10 @@ int runPlan(const QStringList& args)
         return kExitUsage;
     }
     const std::string path = operands(cl.parser).first().toStdString();
-    auto loaded = loadProjectFile(path);
-    for (const auto& m : loaded.messages)
-        std::cerr << m.toString() << '\n';
-    if (!loaded.ok())
+    const auto loaded = loadProject(path);
+    if (!loaded)
         return kExitUsage;
-    const Project& project = *loaded.project;
+    const Project& project = *loaded;
     PlannerOptions options;
     const auto chosen = chooseScenarios(cl, project, path);
     if (!chosen)

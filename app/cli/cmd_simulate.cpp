@@ -81,21 +81,7 @@ std::optional<std::size_t> chooseScenario(
 {
     if (!cl.parser.isSet(cl.scenario))
         return 0;
-    const QString value = cl.parser.value(cl.scenario);
-    bool isNumber = false;
-    std::size_t which = value.toULongLong(&isNumber);
-    if (!isNumber) {
-        which = project.scenarios.size();
-        for (std::size_t i = 0; i < project.scenarios.size(); ++i)
-            if (project.scenarios[i].name == value.toStdString())
-                which = i;
-    }
-    if (which >= project.scenarios.size()) {
-        std::cerr << path << ": no scenario '" << value.toStdString() << "' (the project has "
-                  << project.scenarios.size() << ")\n";
-        return std::nullopt;
-    }
-    return which;
+    return findScenario(project, cl.parser.value(cl.scenario), path);
 }
 
 /// Step @p i on one line: what was asked and what came of it (where it was placed).
@@ -173,12 +159,10 @@ int runSimulate(const QStringList& args)
         return kExitUsage;
     }
     const std::string path = operands(cl.parser).first().toStdString();
-    auto loaded = loadProjectFile(path);
-    for (const auto& m : loaded.messages)
-        std::cerr << m.toString() << '\n';
-    if (!loaded.ok())
+    auto loaded = loadProject(path);
+    if (!loaded)
         return kExitUsage;
-    auto& project = *loaded.project;
+    auto& project = *loaded;
     Platform placed = project.platform;
     const auto placement = placeRegions(placed);
     if (cl.parser.isSet(cl.scenarioFile)) {

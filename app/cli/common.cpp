@@ -4,6 +4,7 @@
 #include <cmascope/model/platform.h>
 
 #include <cstdio>
+#include <iostream>
 
 namespace cmascope::cli {
 
@@ -20,6 +21,34 @@ QStringList operands(const QCommandLineParser& parser)
     if (!args.isEmpty())
         args.removeFirst();
     return args;
+}
+
+std::optional<Project> loadProject(const std::string& path)
+{
+    auto loaded = loadProjectFile(path);
+    for (const auto& m : loaded.messages)
+        std::cerr << m.toString() << '\n';
+    if (!loaded.ok())
+        return std::nullopt;
+    return std::move(*loaded.project);
+}
+
+std::optional<std::size_t> findScenario(const Project& project, const QString& value, const std::string& path)
+{
+    bool isNumber = false;
+    std::size_t which = value.toULongLong(&isNumber);
+    if (!isNumber) {
+        which = project.scenarios.size();
+        for (std::size_t i = 0; i < project.scenarios.size(); ++i)
+            if (project.scenarios[i].name == value.toStdString())
+                which = i;
+    }
+    if (which >= project.scenarios.size()) {
+        std::cerr << path << ": no scenario '" << value.toStdString() << "' (the project has "
+                  << project.scenarios.size() << ")\n";
+        return std::nullopt;
+    }
+    return which;
 }
 
 } // namespace cmascope::cli

@@ -2,12 +2,14 @@
 // Shared pieces of the cmascope-cli commands.
 #pragma once
 
+#include <cmascope/model/project.h>
 #include <cmascope/util/units.h>
 
 #include <QCommandLineParser>
 #include <QStringList>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace cmascope::cli {
@@ -34,6 +36,12 @@ const Command* commands(std::size_t* count);
 void beginCommand(QCommandLineParser& parser, const char* name, const QString& description);
 /// The positional arguments after the command name.
 QStringList operands(const QCommandLineParser& parser);
+
+/// Reads the project file @p path, printing its messages on stderr; nullopt when it cannot be used.
+std::optional<Project> loadProject(const std::string& path);
+/// The scenario @p value names in @p project (a number, 0-based, or a name); nullopt, with the message printed
+/// (naming @p path), when the project has no such scenario.
+std::optional<std::size_t> findScenario(const Project& project, const QString& value, const std::string& path);
 
 using cmascope::hexText; ///< one spelling of addresses everywhere (core/include/cmascope/util/units.h)
 using cmascope::sizeText;

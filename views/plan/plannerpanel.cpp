@@ -196,11 +196,7 @@ bool PlannerPanel::applyPlan()
     if (!m_result || !m_result->ok || m_jobs->isRunning())
         return false;
     // Only the sizes change (and a fixed region keeps its start): the Document places the regions again.
-    Platform platform = m_doc->project().platform;
-    for (const PlannedRegion& p : m_result->regions)
-        if (p.index < platform.regions.size())
-            platform.regions[p.index].size = p.size;
-    m_doc->editPlatform(platform, tr("Plan region sizes"));
+    m_doc->editPlatform(withPlannedSizes(m_doc->project().platform, *m_result), tr("Plan region sizes"));
     m_summary->setText(tr("Applied to the project. Undo with Ctrl+Z."));
     return true;
 }

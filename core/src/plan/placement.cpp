@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace cmascope {
 
@@ -323,6 +326,25 @@ const RegionPlacement* PlacementResult::find(std::string_view name) const
 PlacementResult placeRegions(Platform& platform, const PlacementOptions& options)
 {
     return Placer(platform, options).run();
+}
+
+std::uint64_t largestMemorySpan(const std::vector<Bank>& banks)
+{
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
+    for (const Bank& b : banks)
+        if (b.size && b.size <= kU64Max - b.base)
+            spans.emplace_back(b.base, b.base + b.size);
+    std::sort(spans.begin(), spans.end());
+    std::uint64_t best = 0;
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> cur;
+    for (const auto& s : spans) {
+        if (cur && s.first <= cur->second)
+            cur->second = std::max(cur->second, s.second);
+        else
+            cur = s;
+        best = std::max(best, cur->second - cur->first);
+    }
+    return best;
 }
 
 } // namespace cmascope

@@ -174,7 +174,7 @@ bool Planner::classifyRegions()
         m_sizes.push_back(r.size);
         m_out.regions.push_back(std::move(p));
     }
-    m_span = planner::largestMemorySpan(pf.banks);
+    m_span = largestMemorySpan(pf.banks);
     return true;
 }
 
@@ -500,6 +500,14 @@ PlanResult planRegions(const Project& project, const PlannerOptions& options)
     if (out.cancelled)
         out.reason = "cancelled";
     return out;
+}
+
+Platform withPlannedSizes(Platform platform, const PlanResult& plan)
+{
+    for (const PlannedRegion& p : plan.regions)
+        if (p.index < platform.regions.size())
+            platform.regions[p.index].size = p.size;
+    return platform;
 }
 
 } // namespace cmascope

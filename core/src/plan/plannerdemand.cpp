@@ -20,25 +20,6 @@ std::uint64_t saturatingAdd(std::uint64_t a, std::uint64_t b) noexcept
     return checkedAdd(a, b).value_or(kU64Max);
 }
 
-std::uint64_t largestMemorySpan(const std::vector<Bank>& banks)
-{
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
-    for (const Bank& b : banks)
-        if (b.size && b.size <= kU64Max - b.base)
-            spans.emplace_back(b.base, b.base + b.size);
-    std::sort(spans.begin(), spans.end());
-    std::uint64_t best = 0;
-    std::optional<std::pair<std::uint64_t, std::uint64_t>> cur;
-    for (const auto& s : spans) {
-        if (cur && s.first <= cur->second)
-            cur->second = std::max(cur->second, s.second);
-        else
-            cur = s;
-        best = std::max(best, cur->second - cur->first);
-    }
-    return best;
-}
-
 namespace {
 
 /// A live request of the demand sweep: the regions it may land in and its padded bytes.

@@ -15,9 +15,6 @@ namespace cmascope::planner {
 /// a + b, or the largest value instead of wrapping.
 std::uint64_t saturatingAdd(std::uint64_t a, std::uint64_t b) noexcept;
 
-/// The largest stretch of memory the banks give (adjacent banks merge, as memblock sees them).
-std::uint64_t largestMemorySpan(const std::vector<Bank>& banks);
-
 /// Per region of @p platform, in bytes: the most any one of @p scenarios could ask of it at once. Every live
 /// request counts, padded (its pages rounded up to a power of two, plus its alignment), in every region of its
 /// map list, as if each of them served it; Place, Pin, Unpin, Release and Refused steps count the end of their

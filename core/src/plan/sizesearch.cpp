@@ -14,26 +14,6 @@ namespace cmascope::wouldfit {
 
 namespace {
 
-/// The largest stretch of memory the banks give (adjacent banks merge, as memblock sees them).
-std::uint64_t largestMemorySpan(const std::vector<Bank>& banks)
-{
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
-    for (const Bank& b : banks)
-        if (b.size && b.base + b.size > b.base)
-            spans.emplace_back(b.base, b.base + b.size);
-    std::sort(spans.begin(), spans.end());
-    std::uint64_t best = 0;
-    std::optional<std::pair<std::uint64_t, std::uint64_t>> cur;
-    for (const auto& s : spans) {
-        if (cur && s.first <= cur->second)
-            cur->second = std::max(cur->second, s.second);
-        else
-            cur = s;
-        best = std::max(best, cur->second - cur->first);
-    }
-    return best;
-}
-
 /// The size search on region @p t. Each phase returns false when the search ends there (status set, or
 /// cancelled).
 class SizeSearch

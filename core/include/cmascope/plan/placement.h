@@ -50,4 +50,8 @@ struct PlacementResult
 /// `limit`. Failures are reported as "cma: Failed to reserve %ld MiB" plus the reason.
 PlacementResult placeRegions(Platform& platform, const PlacementOptions& options = {});
 
+/// The largest stretch of memory the banks give, in bytes (adjacent or overlapping banks merge, as memblock
+/// sees them; a bank whose end would pass 2^64 is left out): no region can be larger.
+std::uint64_t largestMemorySpan(const std::vector<Bank>& banks);
+
 } // namespace cmascope

@@ -85,6 +85,10 @@ struct PlanResult
 /// (docs/planner.md). Does no I/O; safe to call from any thread with its own copy of the project.
 PlanResult planRegions(const Project& project, const PlannerOptions& options = {});
 
+/// @p platform (the project's, unplaced) with the sizes of @p plan: what applying the plan means. Everything
+/// else, placement included, stays as the user wrote it.
+Platform withPlannedSizes(Platform platform, const PlanResult& plan);
+
 /// The granule of @p region: the alignment the kernel rounds its size to (placement.h: the page size, the
 /// region's alignment and, for modern platforms, the pageblock) and, for the kernel policy, 2^order_per_bit
 /// pages.
