@@ -505,4 +505,37 @@ MapResolution resolveRegions(const Platform& platform, std::string_view device, 
     return res;
 }
 
+std::vector<DeviceRegionUse> regionsOfDevice(
+    const Platform& platform, std::size_t deviceIndex, const MapOptions& options)
+{
+    std::vector<DeviceRegionUse> uses;
+    if (deviceIndex >= platform.devices.size())
+        return uses;
+    const Device& d = platform.devices[deviceIndex];
+    for (std::size_t j = 0; j < d.memoryRegions.size(); ++j) {
+        DeviceRegionUse u;
+        u.region = d.memoryRegions[j];
+        u.memoryRegionIndex = j;
+        uses.push_back(std::move(u));
+    }
+    std::vector<std::string> kinds { std::string() };
+    for (const Kind& k : platform.kinds)
+        kinds.push_back(k.name);
+    for (const std::string& kind : kinds) {
+        const MapResolution res =
+            resolveRegions(platform, d.name, kind, 2 * std::uint64_t { platform.pageSize }, options);
+        for (const std::string& name : res.regions) {
+            DeviceRegionUse u;
+            u.region = name;
+            u.kind = kind;
+            if (platform.mapMode == MapMode::Map2010 && res.ruleIndex) {
+                u.ruleIndex = res.ruleIndex;
+                u.ruleText = res.ruleText;
+            }
+            uses.push_back(std::move(u));
+        }
+    }
+    return uses;
+}
+
 } // namespace cmascope

@@ -6,6 +6,7 @@
 #include "plannerinternal.h"
 
 #include <cmascope/model/maplang.h>
+#include <cmascope/plan/dmareach.h>
 #include <cmascope/plan/planner.h>
 #include <cmascope/sim/simulator.h>
 #include <cmascope/util/units.h>
@@ -64,6 +65,7 @@ public:
         : m_project(project)
         , m_options(options)
         , m_out(out)
+        , m_base(project.platform)
     { }
 
     void run()
@@ -75,6 +77,8 @@ public:
 private:
     bool chooseScenarios();
     bool classifyRegions();
+    /// Lowers the limit of every dynamic region below the reach of the devices that can be given it.
+    void applyDmaLimits();
     bool checkRequests();
     bool findStart();
     /// Shrinks every resizable region that cannot be placed at its size in @p sizes to the largest size
@@ -107,6 +111,7 @@ private:
     const Project& m_project;
     const PlannerOptions& m_options;
     PlanResult& m_out;
+    Platform m_base; ///< the project's platform, with the DMA limits applied (applyDmaLimits())
     std::vector<const Scenario*> m_scenarios;
     std::vector<std::size_t> m_resizable; ///< region indexes, declaration order
     std::vector<std::uint64_t> m_granule; ///< per region
@@ -175,7 +180,24 @@ bool Planner::classifyRegions()
         m_out.regions.push_back(std::move(p));
     }
     m_span = largestMemorySpan(pf.banks);
+    if (m_options.dmaLimits)
+        applyDmaLimits();
     return true;
+}
+
+void Planner::applyDmaLimits()
+{
+    const auto reach = regionDmaReach(m_base);
+    for (std::size_t i = 0; i < m_base.regions.size(); ++i) {
+        Region& r = m_base.regions[i];
+        if (!reach[i] || r.type != RegionType::Cma || r.size == 0 || r.placement != Placement::Dynamic)
+            continue;
+        if (r.limit != 0 && r.limit <= reach[i]->limit)
+            continue;
+        r.limit = reach[i]->limit;
+        m_out.regions[i].dmaLimit = reach[i]->limit;
+        m_out.regions[i].dmaDevice = reach[i]->device;
+    }
 }
 
 /// Requests no size can serve: larger than any stretch of memory, or mapped to no region at all.
@@ -194,7 +216,7 @@ bool Planner::checkRequests()
 
 Platform Planner::withSizes(const std::vector<std::uint64_t>& sizes) const
 {
-    Platform pf = m_project.platform;
+    Platform pf = m_base;
     for (std::size_t i = 0; i < sizes.size(); ++i)
         pf.regions[i].size = sizes[i];
     return pf;
@@ -504,9 +526,13 @@ PlanResult planRegions(const Project& project, const PlannerOptions& options)
 
 Platform withPlannedSizes(Platform platform, const PlanResult& plan)
 {
-    for (const PlannedRegion& p : plan.regions)
-        if (p.index < platform.regions.size())
-            platform.regions[p.index].size = p.size;
+    for (const PlannedRegion& p : plan.regions) {
+        if (p.index >= platform.regions.size())
+            continue;
+        platform.regions[p.index].size = p.size;
+        if (p.dmaLimit)
+            platform.regions[p.index].limit = *p.dmaLimit;
+    }
     return platform;
 }
 

@@ -32,6 +32,8 @@ std::string planReportJson(const Project& project, const PlanResult& plan)
             p.bindingScenario ? nlohmann::ordered_json(*p.bindingScenario) : nlohmann::ordered_json();
         r["binding_step"] = p.bindingStep ? nlohmann::ordered_json(*p.bindingStep) : nlohmann::ordered_json();
         r["binding"] = p.binding;
+        r["dma_limit"] = p.dmaLimit ? nlohmann::ordered_json(*p.dmaLimit) : nlohmann::ordered_json();
+        r["dma_device"] = p.dmaLimit ? nlohmann::ordered_json(p.dmaDevice) : nlohmann::ordered_json();
         regions.push_back(std::move(r));
     }
     j["rounds"] = plan.rounds;

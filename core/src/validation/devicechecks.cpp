@@ -106,34 +106,20 @@ void checkDmaLimit(const Ctx& c, Out& out)
             std::string region, path, how;
         };
         std::vector<Binding> bindings;
-        for (std::size_t j = 0; j < d.memoryRegions.size(); ++j) {
-            bindings.push_back({ d.memoryRegions[j], idx("devices", di) + "." + idx("memoryRegions", j),
-                "memory-region " + std::to_string(j) });
-        }
-        std::vector<std::string> kinds { std::string() };
-        for (const Kind& k : c.p.kinds) {
-            kinds.push_back(k.name);
-        }
-        for (const std::string& kind : kinds) {
-            const MapResolution res = resolveRegions(c.p, d.name, kind, 2 * std::uint64_t { c.p.pageSize }, mo);
-            for (const std::string& name : res.regions) {
-                std::string path;
-                std::string how;
-                if (c.p.mapMode == MapMode::Map2010 && res.ruleIndex) {
-                    path = idx("rules", *res.ruleIndex);
-                    how = "map rule #" + std::to_string(*res.ruleIndex + 1) + " '" + res.ruleText + "'";
-                } else if (c.p.mapMode == MapMode::Map2010) {
-                    path = idx("devices", di) + ".dmaBits";
-                    how = "the asterisk rule";
-                } else {
-                    path = idx("devices", di) + ".dmaBits";
-                    how = "dma_alloc_contiguous";
-                }
-                if (!kind.empty()) {
-                    how += " (kind " + quote(kind) + ")";
-                }
-                bindings.push_back({ name, path, how });
+        for (const DeviceRegionUse& u : regionsOfDevice(c.p, di, mo)) {
+            Binding b { u.region, idx("devices", di) + ".dmaBits", {} };
+            if (u.memoryRegionIndex) {
+                b.path = idx("devices", di) + "." + idx("memoryRegions", *u.memoryRegionIndex);
+                b.how = "memory-region " + std::to_string(*u.memoryRegionIndex);
+            } else if (u.ruleIndex) {
+                b.path = idx("rules", *u.ruleIndex);
+                b.how = "map rule #" + std::to_string(*u.ruleIndex + 1) + " '" + u.ruleText + "'";
+            } else {
+                b.how = c.p.mapMode == MapMode::Map2010 ? "the asterisk rule" : "dma_alloc_contiguous";
             }
+            if (!u.kind.empty())
+                b.how += " (kind " + quote(u.kind) + ")";
+            bindings.push_back(std::move(b));
         }
         std::set<std::string> reported;
         for (const Binding& b : bindings) {

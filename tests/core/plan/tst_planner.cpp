@@ -2,11 +2,14 @@
 // The planner (docs/planner.md), checked by independent re-simulation: every planned size serves every chosen
 // scenario, and every resized region one granule smaller fails its binding scenario at its binding step. Also a
 // 2010 fallback list, plans that cannot exist, banks at the top of the address space, cancellation.
+#include "support/captures.h"
 #include "support/platforms.h"
 
+#include <cmascope/config/configio.h>
 #include <cmascope/plan/planner.h>
 #include <cmascope/sim/simulator.h>
 #include <cmascope/util/units.h>
+#include <cmascope/validation/validation.h>
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -25,10 +28,12 @@ struct Rerun
     std::vector<StepRecord> records;
 };
 
-Rerun rerun(const Project& project, const std::vector<std::uint64_t>& sizes, std::size_t scenario)
+/// @p base: the project's platform, or the plan applied to it (withPlannedSizes(): the limits it set).
+Rerun rerun(const Project& project, const std::vector<std::uint64_t>& sizes, std::size_t scenario,
+    const Platform* base = nullptr)
 {
     Rerun out;
-    Platform pf = project.platform;
+    Platform pf = base ? *base : project.platform;
     for (std::size_t i = 0; i < sizes.size(); ++i)
         pf.regions[i].size = sizes[i];
     placeRegions(pf);
@@ -70,8 +75,9 @@ void verifyPlan(const Project& project, const PlanResult& plan)
 {
     QVERIFY2(plan.ok, plan.reason.c_str());
     const auto sizes = plannedSizes(plan);
+    const Platform applied = withPlannedSizes(project.platform, plan);
     for (const std::size_t s : plan.scenarios) {
-        const Rerun r = rerun(project, sizes, s);
+        const Rerun r = rerun(project, sizes, s, &applied);
         QVERIFY(r.placed);
         QVERIFY2(!r.firstFailure,
             qPrintable(QStringLiteral("scenario %1 fails at step %2").arg(s).arg(r.firstFailure.value_or(0))));
@@ -93,11 +99,11 @@ void verifyPlan(const Project& project, const PlanResult& plan)
         smaller[p.index] -= p.granuleBytes;
         if (!p.bindingScenario) { // one granule less cannot be placed
             QVERIFY(!p.bindingStep);
-            QVERIFY2(!rerun(project, smaller, plan.scenarios.front()).placed, p.binding.c_str());
+            QVERIFY2(!rerun(project, smaller, plan.scenarios.front(), &applied).placed, p.binding.c_str());
             continue;
         }
         QVERIFY(p.bindingStep.has_value());
-        const Rerun r = rerun(project, smaller, *p.bindingScenario);
+        const Rerun r = rerun(project, smaller, *p.bindingScenario, &applied);
         QVERIFY2(r.placed, p.name.c_str());
         QVERIFY2(r.firstFailure == p.bindingStep,
             qPrintable(QString::fromStdString(p.name + ": " + p.binding)
@@ -141,6 +147,45 @@ const PlannedRegion& named(const PlanResult& plan, const std::string& name)
         if (p.name == name)
             return p;
     qFatal("no region %s", name.c_str());
+}
+
+/// A use case for a board that came with none: every device of the board, and one driver without a
+/// memory-region (the default area), each with buffers of 2, 6 and 1 MiB live, then the 6 MiB one freed and 4 and
+/// 3 MiB allocated (a hole the larger one does not fit).
+Scenario importedUseCase(const Platform& platform)
+{
+    Scenario sc;
+    sc.name = "every device";
+    std::vector<std::string> devices { "driver" };
+    for (const Device& d : platform.devices)
+        devices.push_back(d.name);
+    for (const std::string& d : devices) {
+        sc.allocate(d, "", 2 * MiB, d + "-a");
+        sc.allocate(d, "", 6 * MiB, d + "-b");
+        sc.allocate(d, "", 1 * MiB, d + "-c");
+        sc.free(d + "-b");
+        sc.allocate(d, "", 4 * MiB, d + "-d");
+        sc.allocate(d, "", 3 * MiB, d + "-e");
+    }
+    return sc;
+}
+
+/// A board imported as a user would, with importedUseCase() added.
+Project importedBoard(const QString& file, const QString& memory)
+{
+    const std::string path = std::string(CMASCOPE_SOURCE_DIR) + "/" + file.toStdString();
+    ImportOptions options;
+    options.sourceName = path;
+    if (!memory.isEmpty())
+        options.memory = std::get<std::vector<Bank>>(parseMemorySpec(memory.toStdString()));
+    const std::string text = test::slurp(path);
+    ImportResult imported =
+        path.ends_with(".dts") ? importDeviceTreeSource(text, options) : importCmdline(text, options);
+    if (!imported.ok())
+        qFatal("%s", imported.errorText().c_str());
+    Project project = std::move(*imported.project);
+    project.scenarios.push_back(importedUseCase(project.platform));
+    return project;
 }
 
 } // namespace
@@ -291,6 +336,67 @@ private Q_SLOTS:
         const PlanResult none = planRegions(project);
         QVERIFY(!none.ok);
         QVERIFY2(none.reason.find("largest stretch of memory") != std::string::npos, none.reason.c_str());
+    }
+
+    /// Boards as users import them (device trees of real captures and of a Raspberry Pi 4), each with a use
+    /// case of every device: the plan passes the same independent re-simulation as the demos'.
+    void importedBoards_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("memory");
+        QTest::newRow("qemu numa device tree") << "traces/kernel/k612-dt-numa/device-tree.dts" << QString();
+        QTest::newRow("rpi4 device tree, DRAM given") << "tests/data/rpi4-firmware-memory.dts"
+                                                      << "1G@0,3G@0x40000000";
+    }
+
+    void importedBoards()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, memory);
+        const Project project = importedBoard(file, memory);
+        const PlanResult plan = planRegions(project);
+        verifyPlan(project, plan);
+        for (const PlannedRegion& p : plan.regions)
+            if (p.role == PlanRole::Resized)
+                QVERIFY2(p.size < 64 * MiB, p.name.c_str()); // what 14 MiB of live buffers per device needs
+    }
+
+    /// A 32-bit device that uses the default area: the plan places the area below 4 GiB (its limit lowered),
+    /// where without the device it goes to the top of memory; validation finds no DMA problem in the plan.
+    void dmaLimits()
+    {
+        Project project = importedBoard(QStringLiteral("traces/kernel/k612-dt-numa/device-tree.dts"), {});
+        const PlanResult free64 = planRegions(project);
+        verifyPlan(project, free64);
+        QVERIFY(!named(free64, "linux,cma").dmaLimit);
+        QVERIFY(*named(free64, "linux,cma").start >= 4 * GiB);
+
+        Device vpu;
+        vpu.name = "vpu";
+        vpu.dmaBits = 32;
+        project.platform.devices.push_back(vpu);
+        project.scenarios[0] = importedUseCase(project.platform);
+        const PlanResult plan = planRegions(project);
+        verifyPlan(project, plan);
+        const PlannedRegion& cma = named(plan, "linux,cma");
+        QCOMPARE(cma.dmaLimit, std::optional<std::uint64_t>(4 * GiB));
+        QCOMPARE(cma.dmaDevice, std::string("vpu"));
+        QVERIFY(*cma.start + cma.size <= 4 * GiB);
+        const Platform applied = withPlannedSizes(project.platform, plan);
+        QCOMPARE(applied.findRegion("linux,cma")->limit, 4 * GiB);
+        Platform placed = applied;
+        placeRegions(placed);
+        for (const Diagnostic& d : validate(placed))
+            QVERIFY2(d.check != "dma-limit", d.message.c_str());
+        QVERIFY(planReportJson(project, plan).find("\"dma_device\": \"vpu\"") != std::string::npos);
+        const ExportResult dts = exportDeviceTree(applied);
+        QVERIFY2(dts.text.find("alloc-ranges") != std::string::npos, dts.text.c_str());
+
+        PlannerOptions off;
+        off.dmaLimits = false;
+        const PlanResult unlimited = planRegions(project, off);
+        QVERIFY(!named(unlimited, "linux,cma").dmaLimit);
+        QVERIFY(*named(unlimited, "linux,cma").start >= 4 * GiB);
     }
 
     void badInput()

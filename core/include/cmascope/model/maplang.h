@@ -127,4 +127,21 @@ struct MapResolution
 MapResolution resolveRegions(const Platform& platform, std::string_view device, std::string_view kind,
     std::uint64_t sizeBytes, const MapOptions& options = {});
 
+/// One way a device can be given a region.
+struct DeviceRegionUse
+{
+    std::string region;
+    std::optional<std::size_t> memoryRegionIndex; ///< set: the device's DT memory-region entry of this index
+    std::string kind; ///< otherwise: resolveRegions() for this kind ("" = no kind) gives it ...
+    std::optional<std::size_t> ruleIndex; ///< ... through this 2010 map rule (Map2010; unset: asterisk rule or
+                                          ///< the modern area chain)
+    std::string ruleText; ///< that rule, formatted
+};
+
+/// Every region device @p deviceIndex of @p platform can be given: its memory-region entries, then, for no
+/// kind and for each of the platform's kinds, the regions resolveRegions() lists for a request of two pages
+/// (large enough that the modern chain offers CMA). A region appears once per way it is reached.
+std::vector<DeviceRegionUse> regionsOfDevice(
+    const Platform& platform, std::size_t deviceIndex, const MapOptions& options = {});
+
 } // namespace cmascope

@@ -28,6 +28,9 @@ struct PlannerOptions
     bool resizeFixed = true;
     /// How the regions are placed (the same options every candidate is placed with).
     PlacementOptions placement;
+    /// Dynamic regions a DMA-limited device can be given are placed below its reach (dmareach.h): their limit
+    /// is lowered to it, in the plan and in the platform withPlannedSizes() gives (docs/planner.md#dma-limits).
+    bool dmaLimits = true;
     /// (done, total) in simulated steps; total is an estimate that may grow. Return false to cancel
     /// (util/progress.h).
     Progress progress;
@@ -60,6 +63,9 @@ struct PlannedRegion
     /// ... at this step (its first failed request); unset when one granule less cannot be placed instead.
     std::optional<std::uint32_t> bindingStep;
     std::string binding; ///< in words: the binding constraint, or why there is none
+    /// PlannerOptions::dmaLimits lowered the region's limit to this address (2^bits of dmaDevice).
+    std::optional<std::uint64_t> dmaLimit;
+    std::string dmaDevice;
 };
 
 struct PlanResult
@@ -85,8 +91,8 @@ struct PlanResult
 /// (docs/planner.md). Does no I/O; safe to call from any thread with its own copy of the project.
 PlanResult planRegions(const Project& project, const PlannerOptions& options = {});
 
-/// @p platform (the project's, unplaced) with the sizes of @p plan: what applying the plan means. Everything
-/// else, placement included, stays as the user wrote it.
+/// @p platform (the project's, unplaced) with the sizes of @p plan, and the limits its DMA reach set
+/// (PlannedRegion::dmaLimit): what applying the plan means. Everything else stays as the user wrote it.
 Platform withPlannedSizes(Platform platform, const PlanResult& plan);
 
 /// The granule of @p region: the alignment the kernel rounds its size to (placement.h: the page size, the
