@@ -78,6 +78,8 @@ void printPlan(const Project& project, const PlanResult& plan, qint64 ms)
         std::cout << "  " << p.name << ": " << sizeText(p.sizeBefore) << " -> " << sizeText(p.size);
         if (p.start)
             std::cout << " at " << hexText(*p.start);
+        if (p.dmaLimit)
+            std::cout << " below " << hexText(*p.dmaLimit) << " (DMA limit of " << p.dmaDevice << ")";
         std::cout << " [" << planRoleName(p.role) << "]\n      " << p.binding << '\n';
     }
     for (const std::string& line : plan.placementLog)

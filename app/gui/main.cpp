@@ -2,6 +2,7 @@
 #include "common/document.h"
 #include "demos.h"
 #include "mainwindow.h"
+#include "plan/plannerpanel.h"
 
 #include <cmascope/version.h>
 
@@ -120,6 +121,8 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
         for (const char* dock : { "chartsDock", "platformDock", "scenarioDock", "plannerDock" }) {
             if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock))) {
                 d->raise();
+                if (qstrcmp(dock, "plannerDock") == 0 && window.plannerPanel()->plan())
+                    window.plannerPanel()->waitForPlan(); // the planner shown with its plan
                 QEventLoop wait; // charts are computed off the GUI thread
                 QTimer::singleShot(800, &wait, &QEventLoop::quit);
                 wait.exec();

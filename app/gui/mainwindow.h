@@ -107,6 +107,8 @@ private Q_SLOTS:
     void openTraceDialog();
     void importDialog(bool ontoCurrentBoard);
     void exportConfigurationDialog(int format);
+    /// Exports @p project (the open one, or the planner's plan) in @p format to a file the user picks.
+    void exportProjectDialog(const Project& project, int format, const QString& title);
     void exportMapImage();
     void exportChartImage();
     void exportEventLogCsv();

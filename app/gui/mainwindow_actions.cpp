@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // MainWindow's menus (File, Edit, View, Simulation, Help) and the recently opened files.
 #include "common/document.h"
+#include "common/exportformats.h"
 #include "demos.h"
 #include "mainwindow.h"
 #include "map/memorymapwidget.h"
@@ -82,14 +83,7 @@ void MainWindow::addDemoMenu(QMenu* file)
 void MainWindow::addExportMenu(QMenu* file)
 {
     QMenu* exportMenu = file->addMenu(tr("&Export"));
-    const std::pair<ConfigFormat, QString> formats[] = {
-        { ConfigFormat::Cmdline, tr("Kernel &Command Line (cma=)…") },
-        { ConfigFormat::Dts, tr("&Device Tree Source (reserved-memory)…") },
-        { ConfigFormat::Cma2010, tr("&2010 cma= / cma.map=…") },
-        { ConfigFormat::Verkuil, tr("&Verkuil Memory Types…") },
-        { ConfigFormat::Json, tr("Project &JSON…") },
-    };
-    for (const auto& [format, text] : formats) {
+    for (const auto& [format, text] : views::configExportFormats()) {
         const int f = int(format);
         exportMenu->addAction(text, this, [this, f] { exportConfigurationDialog(f); });
     }

@@ -61,6 +61,10 @@ void MainWindow::createAnalysisDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_whatIfDock);
     tabifyDockWidget(chartsDock, m_whatIfDock);
     m_planner = new views::PlannerPanel(m_doc, this);
+    connect(m_planner, &views::PlannerPanel::exportRequested, this, [this](int format) {
+        if (const auto planned = m_planner->plannedProject())
+            exportProjectDialog(*planned, format, tr("Export the plan"));
+    });
     auto* plannerDock = new QDockWidget(tr("Planner"), this);
     plannerDock->setObjectName(QStringLiteral("plannerDock"));
     plannerDock->setWidget(m_planner);

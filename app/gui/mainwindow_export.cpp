@@ -17,8 +17,13 @@ namespace cmascope::app {
 
 void MainWindow::exportConfigurationDialog(int formatValue)
 {
+    exportProjectDialog(m_doc->project(), formatValue, tr("Export"));
+}
+
+void MainWindow::exportProjectDialog(const Project& project, int formatValue, const QString& title)
+{
     const auto format = ConfigFormat(formatValue);
-    const ExportResult r = exportConfig(m_doc->project(), format);
+    const ExportResult r = exportConfig(project, format);
     if (!r.ok()) {
         QMessageBox::warning(this, tr("Cannot export"), QString::fromStdString(r.error));
         return;
@@ -26,8 +31,8 @@ void MainWindow::exportConfigurationDialog(int formatValue)
     const QString suffix = format == ConfigFormat::Dts ? QStringLiteral(".dts")
         : format == ConfigFormat::Json                 ? QStringLiteral(".json")
                                                        : QStringLiteral(".txt");
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export"),
-        QString::fromStdString(m_doc->project().platform.name).replace(QLatin1Char(' '), QLatin1Char('-')) + suffix);
+    const QString path = QFileDialog::getSaveFileName(this, title,
+        QString::fromStdString(project.platform.name).replace(QLatin1Char(' '), QLatin1Char('-')) + suffix);
     if (path.isEmpty())
         return;
     if (const auto err = writeFileAtomically(path.toStdString(), r.text)) {

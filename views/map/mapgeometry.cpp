@@ -6,11 +6,6 @@
 
 namespace cmascope::views {
 
-namespace {
-constexpr double kMinTrackHeight = 48.0;
-constexpr double kMaxTrackHeight = 120.0;
-} // namespace
-
 MapGeometry::MapGeometry(const MapContent& content, const AddressAxis& axis, MapLayout layout, QSizeF size)
     : m_content(&content)
     , m_axis(&axis)

@@ -28,6 +28,8 @@ public:
     static constexpr double kRulerHeight = 40.0;
     static constexpr double kTrackGap = 18.0;
     static constexpr double kChunkTop = 20.0; ///< chunks start below the region's name
+    static constexpr double kMinTrackHeight = 48.0; ///< a bank's track, however many banks share the height
+    static constexpr double kMaxTrackHeight = 120.0;
 
     /// Grid layout: one region's block of cells.
     struct Grid

@@ -2,16 +2,22 @@
 #include "plan/plannerpanel.h"
 
 #include "common/document.h"
+#include "common/exportformats.h"
 #include "common/jobtracker.h"
 #include "common/textformat.h"
+#include "plan/planlayoutview.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace cmascope::views {
@@ -56,12 +62,17 @@ void PlannerPanel::createWidgets()
     m_summary->setWordWrap(true);
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("planTable"));
-    m_table->setHorizontalHeaderLabels(
-        { tr("Region"), tr("Role"), tr("Size now"), tr("Planned"), tr("Start"), tr("Binding constraint") });
+    m_table->setHorizontalHeaderLabels({ tr("Region"), tr("Role"), tr("Size now"), tr("Planned"), tr("Start"),
+        tr("Placed below"), tr("Binding constraint") });
+    m_table->horizontalHeaderItem(LimitColumn)
+        ->setToolTip(tr("A device with a DMA limit can be given this region: the plan keeps it below that limit"));
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->setVisible(false);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+
+    m_layout = new PlanLayoutView(this);
+    createExportMenu();
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_plan);
@@ -69,14 +80,42 @@ void PlannerPanel::createWidgets()
     buttons->addWidget(m_progress, 1);
     buttons->addStretch(); // idle: the buttons keep their size
     buttons->addWidget(m_apply);
+    buttons->addWidget(m_export);
+    m_table->setWordWrap(false); // the binding constraint in full is its tooltip
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->addWidget(m_table);
+    auto* scroll = new QScrollArea(this); // a short dock scrolls the map rather than squeezing its tracks
+    scroll->setWidget(m_layout);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_split->addWidget(scroll);
+    m_split->setStretchFactor(0, 1);
+    m_split->setStretchFactor(1, 2);
+    m_split->setChildrenCollapsible(false);
     auto* right = new QVBoxLayout;
     right->addLayout(buttons);
     right->addWidget(m_summary);
-    right->addWidget(m_table, 1);
+    right->addWidget(m_split, 1);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_scenarios);
     layout->addLayout(right, 1);
+}
+
+void PlannerPanel::createExportMenu()
+{
+    m_export = new QToolButton(this);
+    m_export->setText(tr("Export plan"));
+    m_export->setToolTip(tr("Write the planned configuration (cma=, device tree, the 2010 forms) to a file"));
+    m_export->setPopupMode(QToolButton::InstantPopup);
+    m_export->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_exportMenu = new QMenu(m_export);
+    for (const auto& [format, text] : configExportFormats()) {
+        QAction* action = m_exportMenu->addAction(text);
+        action->setData(int(format));
+        connect(action, &QAction::triggered, this, [this, f = int(format)] { Q_EMIT exportRequested(f); });
+    }
+    m_export->setMenu(m_exportMenu);
 }
 
 void PlannerPanel::rebuildScenarios()
@@ -110,6 +149,7 @@ bool PlannerPanel::plan()
     }
     m_result.reset();
     m_table->setRowCount(0);
+    m_layout->clear();
     m_summary->setText(tr("Planning…"));
     // The worker plans on its own copy of the project (a project is its platform and its scenarios).
     m_jobs->start(
@@ -152,6 +192,7 @@ void PlannerPanel::invalidate()
     m_jobs->discard();
     m_result.reset();
     m_table->setRowCount(0);
+    m_layout->clear();
     m_summary->setText(tr("Check the use cases, then plan."));
     updateButtons();
 }
@@ -169,26 +210,55 @@ void PlannerPanel::showResult()
     std::uint64_t before = 0, after = 0;
     m_table->setRowCount(int(r.regions.size()));
     for (std::size_t i = 0; i < r.regions.size(); ++i) {
-        const PlannedRegion& p = r.regions[i];
-        before += p.sizeBefore;
-        after += p.size;
-        const QStringList cells = { QString::fromStdString(p.name), QString::fromUtf8(planRoleName(p.role)),
-            sizeString(p.sizeBefore), sizeString(p.size), p.start ? hexString(*p.start) : QString(),
-            QString::fromStdString(p.binding) };
-        for (int c = 0; c < ColumnCount; ++c) {
-            auto* cell = new QTableWidgetItem(cells[c]);
-            if (c == BeforeColumn || c == PlannedColumn)
-                cell->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            m_table->setItem(int(i), c, cell);
-        }
+        before += r.regions[i].sizeBefore;
+        after += r.regions[i].size;
+        fillRow(int(i), r.regions[i]);
     }
-    m_table->resizeColumnsToContents();
+    m_table->resizeRowsToContents();
+    m_layout->setLayouts(m_doc->placedPlatform(), r.platform);
+    // The table as tall as its rows (a few regions), the map below it the rest.
+    const int rows =
+        m_table->horizontalHeader()->height() + 2 * m_table->frameWidth() + m_table->verticalHeader()->length() + 2;
+    const int total = m_split->height();
+    if (total > 0)
+        m_split->setSizes({ std::min(rows, total / 2), std::max(total - rows, total / 2) });
+    for (int c = 0; c < BindingColumn; ++c) // the last column takes the rest; its full text is the tooltip
+        m_table->resizeColumnToContents(c);
     m_summary->setText(tr("Every checked scenario succeeds with these sizes: %1 reserved in all (now %2). Each "
                           "resized region is the smallest that works given the others (one granule less fails "
                           "its binding scenario). %3 runs in %n round(s).",
         nullptr, int(r.rounds))
                            .arg(sizeString(after), sizeString(before))
                            .arg(r.runs));
+}
+
+void PlannerPanel::fillRow(int row, const PlannedRegion& p)
+{
+    const QString limit =
+        p.dmaLimit ? tr("%1 (%2)").arg(hexString(*p.dmaLimit), QString::fromStdString(p.dmaDevice)) : QString();
+    const QStringList cells = { QString::fromStdString(p.name), QString::fromUtf8(planRoleName(p.role)),
+        sizeString(p.sizeBefore), sizeString(p.size), p.start ? hexString(*p.start) : QString(), limit,
+        QString::fromStdString(p.binding) };
+    for (int c = 0; c < ColumnCount; ++c) {
+        auto* cell = new QTableWidgetItem(cells[c]);
+        if (c == BeforeColumn || c == PlannedColumn)
+            cell->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        if (c == LimitColumn && p.dmaLimit)
+            cell->setToolTip(tr("%1 addresses only the memory below %2: the plan limits this region to it")
+                                 .arg(QString::fromStdString(p.dmaDevice), hexString(*p.dmaLimit)));
+        if (c == BindingColumn)
+            cell->setToolTip(cells[c]);
+        m_table->setItem(row, c, cell);
+    }
+}
+
+std::optional<Project> PlannerPanel::plannedProject() const
+{
+    if (!m_result || !m_result->ok)
+        return std::nullopt;
+    Project project = m_doc->project();
+    project.platform = withPlannedSizes(std::move(project.platform), *m_result);
+    return project;
 }
 
 bool PlannerPanel::applyPlan()
@@ -208,6 +278,7 @@ void PlannerPanel::updateButtons()
     m_cancel->setVisible(running);
     m_progress->setVisible(running);
     m_apply->setEnabled(!running && m_result && m_result->ok);
+    m_export->setEnabled(!running && m_result && m_result->ok);
 }
 
 QString PlannerPanel::summaryText() const

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The planner pane: choose the use cases (scenarios), let the planner find the smallest size of every
 // region that makes them all succeed and where the regions go (plan/planner.h, docs/planner.md), see each
-// region before and after with its binding constraint, and apply the plan as one undoable edit.
+// region before and after with its binding constraint and on the map (PlanLayoutView), apply the plan as one
+// undoable edit, or export it straight to a kernel configuration.
 #pragma once
 
 #include <cmascope/plan/planner.h>
@@ -11,8 +12,11 @@
 #include <optional>
 
 class QLabel;
+class QMenu;
+class QToolButton;
 class QListWidget;
 class QProgressBar;
+class QSplitter;
 class QPushButton;
 class QTableWidget;
 
@@ -20,12 +24,22 @@ namespace cmascope::views {
 
 class Document;
 class JobTracker;
+class PlanLayoutView;
 
 class PlannerPanel : public QWidget
 {
     Q_OBJECT
 public:
-    enum Column { RegionColumn, RoleColumn, BeforeColumn, PlannedColumn, StartColumn, BindingColumn, ColumnCount };
+    enum Column {
+        RegionColumn,
+        RoleColumn,
+        BeforeColumn,
+        PlannedColumn,
+        StartColumn,
+        LimitColumn,
+        BindingColumn,
+        ColumnCount
+    };
 
     explicit PlannerPanel(Document* document, QWidget* parent = nullptr);
 
@@ -42,12 +56,22 @@ public:
     /// Checks or unchecks scenario @p index.
     void setScenarioChecked(int index, bool checked);
     QString summaryText() const;
+    /// The project as the plan would make it (withPlannedSizes()); nullopt without a current plan.
+    std::optional<Project> plannedProject() const;
+    PlanLayoutView* layoutView() const { return m_layout; }
+    /// The Export plan menu: one action per configuration format (exportformats.h), data() = the ConfigFormat.
+    QMenu* exportMenu() const { return m_exportMenu; }
 
 Q_SIGNALS:
     void planFinished();
+    /// The user asked to export the plan in this ConfigFormat (the main window asks where to write it).
+    void exportRequested(int format);
 
 private:
     void createWidgets();
+    void createExportMenu();
+    /// Fills row @p row of the table with region @p p of the plan.
+    void fillRow(int row, const PlannedRegion& p);
     void rebuildScenarios();
     void invalidate();
     void showResult();
@@ -59,6 +83,10 @@ private:
     QPushButton* m_plan = nullptr;
     QPushButton* m_cancel = nullptr;
     QPushButton* m_apply = nullptr;
+    QToolButton* m_export = nullptr;
+    QMenu* m_exportMenu = nullptr;
+    PlanLayoutView* m_layout = nullptr;
+    QSplitter* m_split = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_summary = nullptr;
     QTableWidget* m_table = nullptr;

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The planner pane: plans off the GUI thread for the checked scenarios, shows each region before and after,
 // applies the sizes as one undoable edit after which every scenario succeeds, and drops a plan that an edit
-// made stale.
+// made stale; the plan on the map (now and planned, on one axis), the DMA limit it sets, and Export plan.
 #include "common/document.h"
+#include "plan/planlayoutview.h"
 #include "plan/plannerpanel.h"
 #include "support/platforms.h"
 
+#include <cmascope/config/configio.h>
 #include <cmascope/util/units.h>
 
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
@@ -23,6 +26,8 @@ private Q_SLOTS:
     void planAndApply();
     void noScenarioChecked();
     void editsMakeThePlanStale();
+    void layoutShowsNowAndPlanned();
+    void dmaLimitAndExport();
 };
 
 void TestPlannerPanel::planAndApply()
@@ -81,6 +86,92 @@ void TestPlannerPanel::editsMakeThePlanStale()
     QVERIFY(!panel.isPlanning()); // dropped unseen
     QVERIFY(!panel.result());
     QVERIFY(!panel.applyPlan());
+}
+
+/// Every bank twice, "now" then "planned"; each track holds its layout's regions at their addresses.
+void TestPlannerPanel::layoutShowsNowAndPlanned()
+{
+    Document doc;
+    doc.setProject(test::loadDemo("rzg2l-smarc-dt.json"));
+    doc.waitForRun();
+    PlannerPanel panel(&doc);
+    QVERIFY(!panel.layoutView()->hasLayouts());
+    QVERIFY(panel.plan());
+    panel.waitForPlan();
+    QVERIFY(panel.result() && panel.result()->ok);
+    const PlanLayoutView* view = panel.layoutView();
+    QVERIFY(view->hasLayouts());
+    const MapContent& content = *view->content();
+    const auto banks = doc.placedPlatform().banks.size();
+    QCOMPARE(std::size_t(content.banks.size()), 2 * banks);
+    QVERIFY(content.banks[0].name.startsWith(QStringLiteral("now")));
+    QVERIFY(content.banks[int(banks)].name.startsWith(QStringLiteral("planned")));
+    const PlanResult& plan = *panel.result();
+    int planned = 0;
+    for (const MapRegion& r : content.regions) {
+        if (r.bank < int(banks))
+            continue;
+        const PlannedRegion& p = plan.regions[std::size_t(planned++)];
+        QCOMPARE(r.name.toStdString(), p.name);
+        QCOMPARE(r.size, p.size);
+        QCOMPARE(r.base, *p.start);
+    }
+    QCOMPARE(std::size_t(planned), plan.regions.size());
+    QVERIFY(view->caption().contains(QStringLiteral("384 MiB")));
+    const auto [begin, end] = view->addressWindow();
+    for (const MapRegion& r : content.regions)
+        QVERIFY(r.base >= begin && r.base + r.size <= end);
+    Platform renamed = doc.project().platform;
+    renamed.name += " (edited)";
+    doc.editPlatform(renamed, QStringLiteral("rename")); // any edit: the plan is stale
+    QVERIFY(!panel.layoutView()->hasLayouts());
+}
+
+/// A 32-bit device on the default area: the table says where the plan keeps the area, and Export plan offers
+/// every format and exports the planned project (its limit as alloc-ranges).
+void TestPlannerPanel::dmaLimitAndExport()
+{
+    Project project = test::loadDemo("rzg2l-smarc-dt.json");
+    Device dev;
+    dev.name = "isp32";
+    dev.dmaBits = 31; // below 2 GiB: lower than where the demo's banks end
+    project.platform.devices.push_back(dev);
+    Scenario& sc = project.scenarios[0];
+    sc.allocate("isp32", "", 4 * MiB, "isp-buffer");
+    for (Region& r : project.platform.regions)
+        r.placement = Placement::Dynamic; // the plan may move them
+    Document doc;
+    doc.setProject(project);
+    doc.waitForRun();
+    PlannerPanel panel(&doc);
+    QVERIFY(panel.plan());
+    panel.waitForPlan();
+    QVERIFY2(panel.result() && panel.result()->ok, panel.result() ? panel.result()->reason.c_str() : "");
+    auto* table = panel.findChild<QTableWidget*>(QStringLiteral("planTable"));
+    int limited = 0;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        const PlannedRegion& p = panel.result()->regions[std::size_t(row)];
+        const QString cell = table->item(row, PlannerPanel::LimitColumn)->text();
+        QCOMPARE(cell.contains(QStringLiteral("isp32")), p.dmaLimit.has_value());
+        if (p.dmaLimit) {
+            ++limited;
+            QVERIFY(*p.start + p.size <= 2 * GiB);
+        }
+    }
+    QCOMPARE(limited, 1); // the default area, the one isp32 (no memory-region) is given
+
+    QCOMPARE(panel.exportMenu()->actions().size(), 5);
+    QSignalSpy requested(&panel, &PlannerPanel::exportRequested);
+    for (QAction* a : panel.exportMenu()->actions())
+        if (a->data().toInt() == int(ConfigFormat::Dts))
+            a->trigger();
+    QCOMPARE(requested.count(), 1);
+    QCOMPARE(requested.first().first().toInt(), int(ConfigFormat::Dts));
+    const auto planned = panel.plannedProject();
+    QVERIFY(planned);
+    const ExportResult dts = exportConfig(*planned, ConfigFormat::Dts);
+    QVERIFY2(dts.ok(), dts.error.c_str());
+    QVERIFY2(dts.text.find("alloc-ranges") != std::string::npos, dts.text.c_str());
 }
 
 QTEST_MAIN(TestPlannerPanel)

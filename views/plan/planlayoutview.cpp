@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "plan/planlayoutview.h"
+
+#include "common/textformat.h"
+#include "map/addressaxis.h"
+#include "map/mapgeometry.h"
+#include "map/mappainter.h"
+#include "map/mapstyle.h"
+
+#include <QPainter>
+
+#include <algorithm>
+
+namespace cmascope::views {
+
+namespace {
+
+/// "Now: 384 MiB in 2 regions" — what a layout reserves.
+QString captionFor(const QString& title, const Platform& platform)
+{
+    std::uint64_t bytes = 0;
+    int regions = 0;
+    for (const Region& r : platform.regions) {
+        if (r.size == 0 || r.type != RegionType::Cma)
+            continue;
+        bytes += r.size;
+        ++regions;
+    }
+    return PlanLayoutView::tr("%1: %2 of CMA in %n region(s)", nullptr, regions).arg(title, sizeString(bytes));
+}
+
+constexpr double kCaptionHeight = 20.0;
+
+} // namespace
+
+PlanLayoutView::PlanLayoutView(QWidget* parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("planLayout"));
+    setToolTip(tr("Where the regions are now (top) and where the plan puts them (bottom), on one address axis"));
+}
+
+void PlanLayoutView::setLayouts(const Platform& now, const Platform& planned)
+{
+    MapContent content = MapContent::fromPlatform(now);
+    const MapContent after = MapContent::fromPlatform(planned);
+    const auto banks = content.banks.size();
+    for (MapBank& b : content.banks)
+        b.name = tr("now · %1").arg(b.name);
+    for (MapBank b : after.banks) {
+        b.name = tr("planned · %1").arg(b.name);
+        content.banks.push_back(b);
+    }
+    for (MapRegion r : after.regions) {
+        if (r.bank >= 0)
+            r.bank += int(banks);
+        r.firstChunk = r.chunkCount = 0;
+        content.regions.push_back(r);
+    }
+    for (const QString& name : after.unplaced)
+        if (!content.unplaced.contains(name))
+            content.unplaced.push_back(tr("%1 (planned)").arg(name));
+    // The hull of both layouts' regions: the regions are what changes, not the empty memory around them.
+    const auto view = content.regionsView();
+    m_window = view ? *view : std::pair { content.lowestAddress(), content.highestAddress() };
+    m_content = std::move(content);
+    m_caption = captionFor(tr("Now"), now) + QStringLiteral("   →   ") + captionFor(tr("planned"), planned);
+    updateGeometry(); // the minimum height grows with the banks
+    update();
+}
+
+void PlanLayoutView::clear()
+{
+    m_content.reset();
+    m_window = { 0, 0 };
+    m_caption.clear();
+    update();
+}
+
+QSize PlanLayoutView::minimumSizeHint() const
+{
+    // Room for every track at its smallest height (mapgeometry.cpp: a track gets 0.6 of its share).
+    const int tracks = m_content ? std::max<int>(1, int(m_content->banks.size())) : 2;
+    const double share = MapGeometry::kMinTrackHeight / 0.6 + MapGeometry::kTrackGap;
+    return { 320, int(kCaptionHeight + MapGeometry::kRulerHeight + 24.0 + tracks * share) + 1 };
+}
+
+QSize PlanLayoutView::sizeHint() const
+{
+    return { 640, int(kCaptionHeight + MapGeometry::kRulerHeight + 2 * (MapGeometry::kTrackGap + 70)) };
+}
+
+void PlanLayoutView::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.fillRect(rect(), palette().base());
+    if (!m_content) {
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        p.drawText(rect(), Qt::AlignCenter, tr("Plan, and the regions are shown here as they are and as planned."));
+        return;
+    }
+    p.setPen(palette().color(QPalette::Text));
+    QFont bold = font();
+    bold.setBold(true);
+    p.setFont(bold);
+    p.drawText(QRectF(6, 0, width() - 12, kCaptionHeight), Qt::AlignLeft | Qt::AlignVCenter, m_caption);
+    p.setFont(font());
+    const QSizeF size(width(), std::max(1.0, height() - kCaptionHeight));
+    AddressAxis axis;
+    axis.setBounds(m_content->lowestAddress(), m_content->highestAddress());
+    axis.setPixelWidth(MapGeometry::plotRect(size).width());
+    if (m_window.second > m_window.first)
+        axis.setView(m_window.first, m_window.second);
+    const MapGeometry geometry(*m_content, axis, MapLayout::Linear, size);
+    const MapStyle style(palette());
+    MapPainter painter(*m_content, geometry, style, font());
+    p.translate(0, kCaptionHeight);
+    painter.paint(p);
+}
+
+} // namespace cmascope::views
