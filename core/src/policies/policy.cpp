@@ -41,6 +41,8 @@ std::string_view refusalName(Refusal r) noexcept
         return "unsupported";
     case Refusal::NotReserved:
         return "not-reserved";
+    case Refusal::Alignment:
+        return "alignment";
     }
     return "unknown";
 }
@@ -64,6 +66,8 @@ std::string_view refusalVerdict(Refusal r) noexcept
         return "the policy cannot serve it";
     case Refusal::NotReserved:
         return "not reserved at boot";
+    case Refusal::Alignment:
+        return "no aligned window in the region";
     }
     return "unknown";
 }

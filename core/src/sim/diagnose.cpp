@@ -95,6 +95,16 @@ std::string policyVerdict(const Attempt& a, const Region& region, const SimState
             + " pinned in the region): migration would fail (-EBUSY)";
     case Refusal::Unsupported:
         return "policy " + std::string(policyId) + " cannot serve " + need;
+    case Refusal::Alignment: {
+        const std::uint64_t align = std::uint64_t(1) << std::min(a.alignOrder, 63u);
+        const std::uint64_t first = rt.occupancy.basePfn() % align == 0
+            ? rt.occupancy.basePfn()
+            : rt.occupancy.basePfn() + (align - rt.occupancy.basePfn() % align);
+        return "needs " + need + "; the region (PFN " + hexText(rt.occupancy.basePfn()) + ", "
+            + std::to_string(rt.occupancy.pages()) + " pages) has no such window even when empty: its first PFN "
+            + "aligned to " + std::to_string(align) + " pages is " + hexText(first)
+            + ": the alignment, not fragmentation, refuses it";
+    }
     case Refusal::NotReserved: // not from a policy
         break;
     }
@@ -113,6 +123,9 @@ void probePolicy(Attempt& a, const Step& s, bool recorded, const Region& region,
     auto probe = rt.policy->clone();
     const PinnedOracle busy(rt.pinned);
     a.result = probe->allocate(PolicyRequest { a.neededPages, a.alignOrder }, rt.pinned.empty() ? nullptr : &busy);
+    if (!a.result.ok)
+        a.result.refusal =
+            siminternal::trueRefusal(a.result.refusal, region, rt.occupancy, a.neededPages, a.alignOrder);
     const std::uint64_t ps = rt.pageSize;
     // Pages * page size passes 2^64 only for requests within a page of 2^64: show the bytes asked then.
     const std::uint64_t needBytes = checkedMul(a.neededPages, ps).value_or(recorded ? kU64Max : s.size);

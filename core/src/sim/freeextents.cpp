@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <limits>
 
 namespace cmascope {
 
@@ -140,6 +141,8 @@ std::uint64_t FreeExtents::largestAligned(unsigned order) const
         if (length <= best)
             continue;
         const std::uint64_t pfn = m_basePfn + offset;
+        if (pfn > std::numeric_limits<std::uint64_t>::max() - mask)
+            continue; // no aligned PFN at or above it
         const std::uint64_t aligned = (pfn + mask) & ~mask;
         const std::uint64_t end = pfn + length;
         if (aligned < end)
@@ -148,13 +151,27 @@ std::uint64_t FreeExtents::largestAligned(unsigned order) const
     return best;
 }
 
+bool FreeExtents::admitsAligned(std::uint64_t pages, unsigned order) const
+{
+    if (order >= 64)
+        return pages == 0 && m_basePfn == 0;
+    const std::uint64_t mask = (std::uint64_t(1) << order) - 1;
+    if (m_basePfn > std::numeric_limits<std::uint64_t>::max() - mask)
+        return false; // no aligned PFN at or above the start
+    const std::uint64_t skip = ((m_basePfn + mask) & ~mask) - m_basePfn;
+    return skip <= m_pages && pages <= m_pages - skip;
+}
+
 std::optional<std::uint64_t> FreeExtents::firstFit(std::uint64_t pages, unsigned order) const
 {
     const std::uint64_t mask = (std::uint64_t(1) << order) - 1;
     for (const auto& [offset, length] : m_runs) {
         const std::uint64_t pfn = m_basePfn + offset;
+        if (pfn > std::numeric_limits<std::uint64_t>::max() - mask)
+            continue; // no aligned PFN at or above it
         const std::uint64_t aligned = (pfn + mask) & ~mask;
-        if (aligned + pages <= pfn + length)
+        const std::uint64_t end = pfn + length;
+        if (aligned <= end && pages <= end - aligned)
             return aligned - m_basePfn;
     }
     return std::nullopt;

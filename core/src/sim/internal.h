@@ -58,6 +58,12 @@ struct ResolveKeyHash
 };
 using ResolveCache = std::unordered_map<ResolveKey, std::vector<std::uint16_t>, ResolveKeyHash>;
 
+/// A policy's refusal of @p pages at @p alignOrder in @p region, made true: when the region could not hold such
+/// a window even empty (FreeExtents::admitsAligned(); the kernel bitmap in whole 2^order_per_bit bits), the cause
+/// is Refusal::Alignment, whatever the occupancy says.
+Refusal trueRefusal(
+    Refusal refusal, const Region& region, const FreeExtents& occupancy, std::uint64_t pages, unsigned alignOrder);
+
 } // namespace cmascope::siminternal
 
 namespace cmascope {
@@ -87,6 +93,12 @@ struct Simulation::Impl
     /// into @p scratch. Never writes the cache.
     const std::vector<std::uint16_t>& candidates(const Step& s, std::vector<std::uint16_t>& scratch) const;
     unsigned alignOrderFor(const Step& s, const SimState::RegionRuntime& rt, std::uint64_t pages) const;
+    /// siminternal::trueRefusal() for region @p ri.
+    Refusal trueRefusal(Refusal refusal, std::uint16_t ri, const SimState::RegionRuntime& rt, std::uint64_t pages,
+        unsigned alignOrder) const
+    {
+        return siminternal::trueRefusal(refusal, platform.regions[ri], rt.occupancy, pages, alignOrder);
+    }
     std::uint64_t chunkBytes(const ChunkInfo& c) const;
     /// Executes the step at @p st's position on @p st, appending to the chunk table and filling @p rec.
     void record(SimState& st, StepRecord& rec);

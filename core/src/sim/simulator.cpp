@@ -153,6 +153,23 @@ const std::vector<std::uint16_t>& Simulation::Impl::candidates(const Step& s, st
     return scratch;
 }
 
+Refusal siminternal::trueRefusal(
+    Refusal refusal, const Region& region, const FreeExtents& occupancy, std::uint64_t pages, unsigned alignOrder)
+{
+    if (refusal != Refusal::Fragmented && refusal != Refusal::NotEnoughFree)
+        return refusal;
+    // The kernel bitmap caps the alignment at CONFIG_CMA_ALIGNMENT (when asked to) and holds whole bits:
+    // 2^order_per_bit pages, aligned to a bit at least.
+    if (region.policy == PolicyKind::Kernel && region.params.maxAlignOrder)
+        alignOrder = std::min(alignOrder, *region.params.maxAlignOrder);
+    if (region.policy == PolicyKind::Kernel && region.params.orderPerBit < 32) {
+        const std::uint64_t bit = std::uint64_t(1) << region.params.orderPerBit;
+        pages = pages > UINT64_MAX - (bit - 1) ? UINT64_MAX : (pages + bit - 1) & ~(bit - 1);
+        alignOrder = std::max(alignOrder, unsigned(region.params.orderPerBit));
+    }
+    return occupancy.admitsAligned(pages, alignOrder) ? refusal : Refusal::Alignment;
+}
+
 unsigned Simulation::Impl::alignOrderFor(const Step& s, const SimState::RegionRuntime& rt, std::uint64_t pages) const
 {
     if (s.alignLog2 != kDefaultAlign) {

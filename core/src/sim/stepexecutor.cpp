@@ -204,11 +204,11 @@ bool Simulation::Impl::StepExecutor::tryAllocate(std::uint16_t ri)
         return true;
     }
     const PinnedOracle busy(rt.pinned);
-    PolicyResult r = rt.policy->allocate(
-        PolicyRequest { pages, m.alignOrderFor(s, rt, pages) }, rt.pinned.empty() ? nullptr : &busy);
+    const unsigned alignOrder = m.alignOrderFor(s, rt, pages);
+    PolicyResult r = rt.policy->allocate(PolicyRequest { pages, alignOrder }, rt.pinned.empty() ? nullptr : &busy);
     rec.busyRetries += static_cast<std::uint32_t>(r.busyOffsets.size());
     if (!r.ok) {
-        rec.refusal = r.refusal;
+        rec.refusal = m.trueRefusal(r.refusal, ri, rt, pages, alignOrder);
         return false;
     }
     if (!rt.occupancy.take(r.offset, r.reservedPages))
@@ -335,6 +335,7 @@ void Simulation::Impl::StepExecutor::refused()
         rec.refusal = Refusal::Busy; // a window existed: the kernel found it busy
     else
         rec.refusal = Refusal::Fragmented;
+    rec.refusal = m.trueRefusal(rec.refusal, s.region, st.regions[s.region], s.size, s.alignLog2);
 }
 
 void Simulation::Impl::StepExecutor::pinOrUnpin()

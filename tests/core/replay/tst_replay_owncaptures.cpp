@@ -10,6 +10,7 @@
 #include <cmascope/replay/areas.h>
 #include <cmascope/replay/replay.h>
 #include <cmascope/replay/report.h>
+#include <cmascope/sim/simulator.h>
 #include <cmascope/trace/events.h>
 
 #include <QTest>
@@ -211,6 +212,53 @@ private Q_SLOTS:
             QCOMPARE(a.at("used_bit_pages").get<std::uint64_t>() % 512, std::uint64_t(0));
         }
         QVERIFY(seen);
+    }
+
+    // Gigantic pages the kernel refused, replayed: each refusal's cause is the alignment exactly when the
+    // empty area has no window of that size at that alignment, and fragmentation (or lack of memory) is never
+    // blamed for it.
+    void alignmentRefusals_data()
+    {
+        QTest::addColumn<QByteArray>("capture");
+        QTest::newRow("k612-hugetlb-opb9") << QByteArray("k612-hugetlb-opb9");
+        QTest::newRow("k612-dt-numa") << QByteArray("k612-dt-numa");
+    }
+    void alignmentRefusals()
+    {
+        QFETCH(QByteArray, capture);
+        const fs::path dir = captureDir(capture);
+        const ReplayResult r = replayTrace(loadTrace(traceFile(dir)), bootInputs(dir));
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        auto created = Simulation::create(r.platform, r.scenario);
+        QVERIFY(std::holds_alternative<Simulation>(created));
+        auto& sim = std::get<Simulation>(created);
+        QVERIFY(sim.run());
+        std::size_t refused = 0;
+        for (std::size_t i = 0; i < sim.stepCount(); ++i) {
+            const Step& s = r.scenario.steps[i];
+            if (s.type != StepType::Refused)
+                continue;
+            ++refused;
+            const Region& region = r.platform.regions[s.region];
+            const std::uint64_t pages = region.size / region.pageSize;
+            const std::uint64_t align = std::uint64_t(1) << s.alignLog2;
+            const std::uint64_t base = *region.placedBase / region.pageSize;
+            const std::uint64_t skip = (align - base % align) % align;
+            const bool impossible = skip > pages || s.size > pages - skip;
+            const Refusal refusal = sim.records()[i].refusal;
+            qInfo("step %zu: %llu pages at order %u in %s (%llu pages at PFN 0x%llx): %s", i,
+                static_cast<unsigned long long>(s.size), unsigned(s.alignLog2), region.name.c_str(),
+                static_cast<unsigned long long>(pages), static_cast<unsigned long long>(base),
+                std::string(refusalName(refusal)).c_str());
+            QCOMPARE(refusal == Refusal::Alignment, impossible);
+            if (impossible) {
+                const Diagnosis dg = sim.diagnose(i);
+                QCOMPARE(dg.attempts.at(0).result.refusal, Refusal::Alignment);
+                QVERIFY2(dg.attempts[0].verdict.find("not fragmentation") != std::string::npos,
+                    dg.attempts[0].verdict.c_str());
+            }
+        }
+        QVERIFY(refused > 0);
     }
 
     // Areas from device-tree reserved-memory shared-dma-pool nodes (named after the node: the

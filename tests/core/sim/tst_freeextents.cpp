@@ -4,6 +4,7 @@
 #include <QTest>
 
 #include <array>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -16,6 +17,8 @@ private Q_SLOTS:
     void handComputedIndices_data();
     void handComputedIndices();
     void alignedQueries();
+    void admitsAligned_data();
+    void admitsAligned();
     void takeGiveMerge();
     void rejectsInvalid();
     void randomisedAgainstPageVector();
@@ -31,6 +34,45 @@ FreeExtents TestFreeExtents::comb(std::uint64_t basePfn)
     for (std::uint64_t p : { 1, 5, 9, 13 })
         fe.take(p, 1);
     return fe;
+}
+
+void TestFreeExtents::admitsAligned_data()
+{
+    QTest::addColumn<quint64>("basePfn");
+    QTest::addColumn<quint64>("pages");
+    QTest::addColumn<quint64>("request");
+    QTest::addColumn<unsigned>("order");
+    QTest::addColumn<bool>("admits");
+    // A 1 GiB gigantic page (2^18 pages at order 18) in a 1 GiB area.
+    QTest::newRow("1 GiB area at 2 GiB") << quint64(0x80000) << quint64(262144) << quint64(262144) << 18u << true;
+    QTest::newRow("1 GiB area 2 MiB off") << quint64(0x80200) << quint64(262144) << quint64(262144) << 18u << false;
+    QTest::newRow("one page less fits nowhere either")
+        << quint64(0x80200) << quint64(262144) << quint64(261632) << 18u << false; // skip 261632 leaves 512
+    QTest::newRow("the rest after the first aligned PFN")
+        << quint64(0x80200) << quint64(262144 + 261632) << quint64(262144) << 18u << true;
+    QTest::newRow("16 MiB cma=16M at 0x7dc00000, 16 MiB aligned")
+        << quint64(0x7dc00) << quint64(4096) << quint64(4096) << 12u << false;
+    QTest::newRow("12 MiB of it is") << quint64(0x7dc00) << quint64(4096) << quint64(3072) << 12u << true;
+    QTest::newRow("order 0 fits when the size does") << quint64(3) << quint64(5) << quint64(5) << 0u << true;
+    QTest::newRow("larger than the region") << quint64(0) << quint64(5) << quint64(6) << 0u << false;
+    QTest::newRow("no aligned PFN below 2^64")
+        << quint64(std::numeric_limits<std::uint64_t>::max() - 10) << quint64(5) << quint64(1) << 4u << false;
+    QTest::newRow("order 64") << quint64(16) << quint64(16) << quint64(1) << 64u << false;
+}
+
+void TestFreeExtents::admitsAligned()
+{
+    QFETCH(quint64, basePfn);
+    QFETCH(quint64, pages);
+    QFETCH(quint64, request);
+    QFETCH(unsigned, order);
+    QFETCH(bool, admits);
+    FreeExtents fe(basePfn, pages);
+    QCOMPARE(fe.admitsAligned(request, order), admits);
+    if (order < 64) // the occupancy does not matter: a full region admits what an empty one does
+        QCOMPARE(fe.firstFit(request, order).has_value(), admits);
+    fe.take(0, pages);
+    QCOMPARE(fe.admitsAligned(request, order), admits);
 }
 
 void TestFreeExtents::handComputedIndices_data()

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void resetFreesEverything();
     void unknownFree();
     void refusedRequestFromATrace();
+    void alignmentIsNotFragmentation();
     void stateAtMatchesSteppingFromZero_data();
     void stateAtMatchesSteppingFromZero();
     void summaryFigures();
@@ -332,6 +333,39 @@ void TestSimulator::refusedRequestFromATrace()
     QCOMPARE(s.type, StepType::Refused);
     QCOMPARE(s.size, std::uint64_t(8));
     QCOMPARE(int(s.alignLog2), 3);
+}
+
+/// A 4 MiB region at 0x1100000 (aligned to 1 MiB, not 4 MiB): 4 MiB at 4 MiB alignment fits nowhere in it, even
+/// empty. The cause is the alignment, for a request and for a refusal a trace recorded, and the diagnosis says
+/// so with the numbers; 1 MiB at 1 MiB alignment fits.
+void TestSimulator::alignmentIsNotFragmentation()
+{
+    Platform pf = onePool(1024);
+    pf.regions[0].start = 0x1100000;
+    pf.regions[0].params.maxAlignOrder.reset(); // cma_alloc() itself: no CONFIG_CMA_ALIGNMENT cap
+    Scenario sc;
+    sc.allocate("video", "", 4 * MiB, "whole", 4 * MiB);
+    sc.allocate("video", "", 1 * MiB, "one", 1 * MiB);
+    sc.refused(0, 1024, 10, "kworker/0:1-7");
+    sc.allocate("video", "", 4 * MiB, "again"); // the default alignment (order 8, 1 MiB) fits the empty region
+    auto sim = make(pf, sc);
+    QVERIFY(sim.run());
+    const auto& rec = sim.records();
+    QCOMPARE(rec[0].outcome, Outcome::Failed);
+    QCOMPARE(rec[0].refusal, Refusal::Alignment);
+    QCOMPARE(rec[1].outcome, Outcome::Allocated);
+    QCOMPARE(rec[2].refusal, Refusal::Alignment);
+    QCOMPARE(rec[3].outcome, Outcome::Failed); // 1 MiB is taken: not enough free, alignment is not the cause
+    QCOMPARE(rec[3].refusal, Refusal::NotEnoughFree);
+    for (const std::size_t step : { 0, 2 }) {
+        const Diagnosis dg = sim.diagnose(step);
+        QCOMPARE(dg.attempts.size(), std::size_t(1));
+        QCOMPARE(dg.attempts[0].result.refusal, Refusal::Alignment);
+        QVERIFY2(dg.attempts[0].verdict.find("the alignment, not fragmentation") != std::string::npos,
+            dg.attempts[0].verdict.c_str());
+        QVERIFY2(dg.attempts[0].verdict.find("0x1400") != std::string::npos, dg.attempts[0].verdict.c_str());
+    }
+    QCOMPARE(refusalName(Refusal::Alignment), std::string_view("alignment"));
 }
 
 void TestSimulator::stateAtMatchesSteppingFromZero_data()

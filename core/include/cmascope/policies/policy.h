@@ -66,6 +66,10 @@ enum class Refusal : std::uint8_t {
     Busy, ///< windows existed but every one was busy (pinned pages); kernel returns -EBUSY
     Unsupported, ///< the policy cannot express the request (e.g. buddy order beyond the region)
     NotReserved, ///< the region failed to reserve at boot: it does not exist at run time
+    /// No window of that size at that alignment exists in the region even when it is empty (the region is too
+    /// small, or starts too far from an aligned address): not fragmentation. Set by the simulator, which
+    /// knows the region's physical start (FreeExtents::admitsAligned()).
+    Alignment,
 };
 
 std::string_view refusalName(Refusal r) noexcept; ///< an id: "not-enough-free"

@@ -48,6 +48,9 @@ public:
 
     /// Largest free window whose absolute start PFN is a multiple of 2^order.
     std::uint64_t largestAligned(unsigned order) const;
+    /// Whether the region, were it all free, would hold a window of @p pages pages whose absolute start PFN is a
+    /// multiple of 2^order: false means the alignment, not the occupancy, refuses such a request.
+    bool admitsAligned(std::uint64_t pages, unsigned order) const;
     /// The first window of @p pages free pages aligned to 2^order on the absolute PFN (first fit), if any.
     std::optional<std::uint64_t> firstFit(std::uint64_t pages, unsigned order) const;
 
