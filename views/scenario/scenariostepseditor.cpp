@@ -47,6 +47,7 @@ ScenarioStepsEditor::ScenarioStepsEditor(Document* document, QWidget* parent)
     createShortcuts();
     connectDocument();
     updateButtons();
+    fitColumns();
     followCurrentStep();
 }
 
@@ -148,7 +149,10 @@ void ScenarioStepsEditor::connectDocument()
         showMessage({});
         updateButtons();
     });
-    connect(m_model, &ScenarioStepsModel::modelReset, this, &ScenarioStepsEditor::updateButtons);
+    connect(m_model, &ScenarioStepsModel::modelReset, this, [this] {
+        updateButtons();
+        fitColumns();
+    });
     connect(m_model, &ScenarioStepsModel::editRejected, this, [this](const QModelIndex& index, const QString& reason) {
         showMessage(reason);
         if (index.isValid() && m_view->isVisible()) {
@@ -156,6 +160,17 @@ void ScenarioStepsEditor::connectDocument()
             QToolTip::showText(m_view->viewport()->mapToGlobal(cell.bottomLeft()), reason, m_view, cell);
         }
     });
+}
+
+void ScenarioStepsEditor::fitColumns()
+{
+    // As wide as the header and the cells (Qt samples at most the header's resizeContentsPrecision() rows, so a
+    // million-step trace costs no more than a demo), within bounds: the pane is often a narrow dock.
+    m_view->horizontalHeader()->setResizeContentsPrecision(256);
+    m_view->resizeColumnsToContents();
+    const int most = m_view->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 20;
+    for (int c = 0; c + 1 < m_model->columnCount(); ++c)
+        m_view->setColumnWidth(c, std::min(m_view->columnWidth(c) + 8, most));
 }
 
 void ScenarioStepsEditor::followCurrentStep()

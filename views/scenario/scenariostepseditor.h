@@ -53,6 +53,8 @@ private:
     void connectDocument();
     /// Selects the document's current step's row (when it is not the current row already).
     void followCurrentStep();
+    /// Fits the columns to the header and the rows (a sample of them), none wider than 20 characters.
+    void fitColumns();
     void updateButtons();
     void showMessage(const QString& text);
     /// The row new steps go after: the current row, else the last one.

@@ -82,16 +82,16 @@ int ScenarioStepsModel::columnCount(const QModelIndex& parent) const
 
 QVariant ScenarioStepsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    static const char* const titles[ColumnCount] = { QT_TR_NOOP("Step"), QT_TR_NOOP("Type"), QT_TR_NOOP("Device"),
-        QT_TR_NOOP("Kind"), QT_TR_NOOP("Size"), QT_TR_NOOP("Alignment"), QT_TR_NOOP("Label / text"),
-        QT_TR_NOOP("Region"), QT_TR_NOOP("Offset"), QT_TR_NOOP("Outcome") };
+    static const char* const titles[ColumnCount] = { QT_TR_NOOP("Step"), QT_TR_NOOP("Type"), QT_TR_NOOP("Label / text"),
+        QT_TR_NOOP("Device"), QT_TR_NOOP("Kind"), QT_TR_NOOP("Size"), QT_TR_NOOP("Alignment"), QT_TR_NOOP("Region"),
+        QT_TR_NOOP("Offset"), QT_TR_NOOP("Outcome") };
     static const char* const tips[ColumnCount] = { QT_TR_NOOP("The step's number, from 0 as in the event log"),
-        QT_TR_NOOP("alloc, free, phase, pin, unpin or reset"), QT_TR_NOOP("The device that asks for memory"),
-        QT_TR_NOOP("The kind of memory it asks for (empty: none)"),
-        QT_TR_NOOP("Bytes, typed like the kernel's memparse(): 6M, 128K, 0x1000; pin/unpin: whole pages"),
-        QT_TR_NOOP("A power of two (128K); empty: none asked"),
+        QT_TR_NOOP("alloc, free, phase, pin, unpin or reset"),
         QT_TR_NOOP("alloc: the chunk's label; free: the label to free; phase: its text"),
-        QT_TR_NOOP("pin/unpin: the region"), QT_TR_NOOP("pin/unpin: bytes from the region's start, whole pages"),
+        QT_TR_NOOP("The device that asks for memory"), QT_TR_NOOP("The kind of memory it asks for (empty: none)"),
+        QT_TR_NOOP("Bytes, typed like the kernel's memparse(): 6M, 128K, 0x1000; pin/unpin: whole pages"),
+        QT_TR_NOOP("A power of two (128K); empty: none asked"), QT_TR_NOOP("pin/unpin: the region"),
+        QT_TR_NOOP("pin/unpin: bytes from the region's start, whole pages"),
         QT_TR_NOOP("What the run did with the step") };
     if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section >= 0 && section < ColumnCount)
         return tr(tips[section]);

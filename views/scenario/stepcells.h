@@ -18,11 +18,11 @@ namespace cmascope::views::stepcells {
 enum Column {
     StepColumn, ///< the step's number, from 0 as in the event log
     TypeColumn, ///< alloc, free, phase, pin, unpin, reset (place, release, refused: recorded, read-only)
+    LabelColumn, ///< alloc/free: the chunk's label; phase: its text (early: it names the step in a narrow pane)
     DeviceColumn,
     KindColumn,
     SizeColumn, ///< bytes; region steps: whole pages of the region
     AlignColumn, ///< alloc: a power of two, empty = none asked
-    LabelColumn, ///< alloc/free: the chunk's label; phase: its text
     RegionColumn, ///< pin/unpin: the region
     OffsetColumn, ///< pin/unpin: bytes from the region's start, whole pages
     OutcomeColumn, ///< from the run: not a step field
