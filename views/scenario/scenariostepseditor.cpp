@@ -114,11 +114,12 @@ void ScenarioStepsEditor::createWidgets()
 
 void ScenarioStepsEditor::createShortcuts()
 {
-    // Only while focus is in the table, so they never clash with the main window's shortcuts.
+    // Only while the table itself has the focus: never the main window's shortcuts, and never while a cell's
+    // editor takes keys (Delete in a line edit deletes a character, not the step).
     const auto shortcut = [this](const QKeySequence& key, auto slot) {
         auto* action = new QAction(m_view);
         action->setShortcut(key);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        action->setShortcutContext(Qt::WidgetShortcut);
         connect(action, &QAction::triggered, this, slot);
         m_view->addAction(action);
     };

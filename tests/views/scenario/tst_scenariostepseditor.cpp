@@ -33,6 +33,7 @@ private Q_SLOTS:
     void addAfterTheSelectedStep();
     void deleteAndMoveKeepASelection();
     void editThroughTheDelegate();
+    void keyboardShortcuts();
     void refusedEditsSayWhy();
     void tableEditsShowInTheText();
     void unappliedTextIsKept();
@@ -160,6 +161,33 @@ void TestScenarioStepsEditor::editThroughTheDelegate()
     Q_EMIT combo->activated(combo->currentIndex());
     QCOMPARE(editor.model()->index(1, C::TypeColumn).data().toString(), QStringLiteral("phase"));
     QCOMPARE(doc.undoStack()->count(), 2);
+}
+
+void TestScenarioStepsEditor::keyboardShortcuts()
+{
+    Document doc;
+    load(doc);
+    ScenarioStepsEditor editor(&doc);
+    editor.resize(900, 400);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    QTableView* view = editor.view();
+    view->setFocus();
+    editor.selectRows({ 2 }, 2);
+    const QString second = line(doc, 2);
+    QTest::keyClick(view, Qt::Key_D, Qt::ControlModifier); // duplicate
+    QCOMPARE(editor.model()->rowCount(), 9);
+    QCOMPARE(line(doc, 3), second);
+    QCOMPARE(editor.selectedRows(), QList<int>({ 3 }));
+    QTest::keyClick(view, Qt::Key_Up, Qt::AltModifier); // move up
+    QCOMPARE(editor.selectedRows(), QList<int>({ 2 }));
+    QTest::keyClick(view, Qt::Key_Insert); // one like the current step, after it
+    QCOMPARE(editor.model()->rowCount(), 10);
+    QCOMPARE(editor.model()->index(3, C::TypeColumn).data().toString(),
+        editor.model()->index(2, C::TypeColumn).data().toString());
+    QTest::keyClick(view, Qt::Key_Delete);
+    QCOMPARE(editor.model()->rowCount(), 9);
+    QCOMPARE(doc.undoStack()->count(), 4);
 }
 
 void TestScenarioStepsEditor::refusedEditsSayWhy()
