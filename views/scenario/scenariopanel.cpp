@@ -2,6 +2,7 @@
 #include "scenario/scenariopanel.h"
 
 #include "common/document.h"
+#include "scenario/scenariostepseditor.h"
 
 #include <cmascope/model/scenariotext.h>
 
@@ -14,6 +15,7 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTextBlock>
 #include <QVBoxLayout>
 
@@ -84,9 +86,18 @@ void ScenarioPanel::createWidgets()
     rightLayout->addLayout(textButtons);
     rightLayout->addWidget(m_errors, 1);
 
+    // The chosen scenario's steps, two views of one scenario: the table first, the text form beside it.
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_steps = new ScenarioStepsEditor(m_doc, m_tabs);
+    m_tabs->addTab(m_steps, tr("Steps"));
+    m_tabs->addTab(right, tr("Text"));
+    m_tabs->setTabToolTip(0, tr("The steps as a table: edit a cell, add, duplicate, delete or move steps"));
+    m_tabs->setTabToolTip(1, tr("The steps in the text form (docs/scenario-text.md), applied as one edit"));
+
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(left);
-    splitter->addWidget(right);
+    splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 4);
     m_list->setMinimumHeight(m_list->fontMetrics().height() * 3);
@@ -126,6 +137,7 @@ void ScenarioPanel::connectWidgets()
             this, [this, row, name] { renameScenario(row, name); }, Qt::QueuedConnection);
     });
     connect(m_text, &QPlainTextEdit::modificationChanged, this, &ScenarioPanel::updateButtons);
+    connect(m_text, &QPlainTextEdit::modificationChanged, this, &ScenarioPanel::showTextModified);
     connect(m_errors, &QListWidget::itemActivated, this, &ScenarioPanel::jumpToError);
     connect(m_errors, &QListWidget::itemClicked, this, &ScenarioPanel::jumpToError);
     connect(m_doc, &Document::scenariosChanged, this, [this] {
@@ -135,6 +147,7 @@ void ScenarioPanel::connectWidgets()
             showCurrentText();
         else
             m_status->setText(tr("The scenarios changed; Revert shows the chosen one."));
+        showTextModified();
     });
     connect(m_doc, &Document::positionChanged, this, &ScenarioPanel::showCurrentStep);
     // Region names and addresses in the text belong to the platform: reread it after a platform edit.
@@ -205,6 +218,15 @@ void ScenarioPanel::showCurrentStep()
         }
     }
     m_text->setExtraSelections(marks);
+}
+
+void ScenarioPanel::showTextModified()
+{
+    const bool modified = m_text->document()->isModified();
+    m_tabs->setTabText(m_tabs->indexOf(m_steps) + 1, modified ? tr("Text (not applied)") : tr("Text"));
+    m_steps->setNotice(modified ? tr("The Text tab has edits that are not applied: changes made here do not "
+                                     "replace them there. Apply or Revert them on the Text tab.")
+                                : QString());
 }
 
 void ScenarioPanel::updateButtons()

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The scenario pane: the project's scenarios (choose the one that runs; add, duplicate, rename, delete,
-// reorder) and the chosen one's steps in the text form (docs/scenario-text.md), edited and applied as one
-// undoable edit. The event log shows the same steps with their outcomes.
+// reorder) and the chosen one's steps in two tabs: "Steps", a table edited cell by cell (scenariostepseditor.h),
+// and "Text", the text form (docs/scenario-text.md) applied as one undoable edit. Both show every edit; text
+// the user has not applied is never overwritten (the Steps tab warns instead). The event log shows the same
+// steps with their outcomes.
 #pragma once
 
 #include <QWidget>
@@ -11,10 +13,12 @@ class QListWidget;
 class QListWidgetItem;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 
 namespace cmascope::views {
 
 class Document;
+class ScenarioStepsEditor;
 
 class ScenarioPanel : public QWidget
 {
@@ -43,6 +47,11 @@ public:
     void moveScenario(int delta);
     void renameScenario(int index, const QString& name);
 
+    /// The "Steps" tab: the step table.
+    ScenarioStepsEditor* stepsEditor() const { return m_steps; }
+    /// The "Steps" and "Text" tabs.
+    QTabWidget* tabs() const { return m_tabs; }
+
 private:
     void createWidgets();
     void connectWidgets();
@@ -52,6 +61,8 @@ private:
     void showCurrentStep();
     void updateButtons();
     void jumpToError(QListWidgetItem* item);
+    /// Marks the Text tab, and warns on the Steps tab, while the text has edits not applied.
+    void showTextModified();
 
     Document* m_doc;
     QListWidget* m_list = nullptr;
@@ -60,6 +71,8 @@ private:
     QPushButton* m_delete = nullptr;
     QPushButton* m_up = nullptr;
     QPushButton* m_down = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    ScenarioStepsEditor* m_steps = nullptr;
     QPlainTextEdit* m_text = nullptr;
     QPushButton* m_apply = nullptr;
     QPushButton* m_revert = nullptr;

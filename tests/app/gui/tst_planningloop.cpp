@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Issue 12's loop, end to end in the real main window: import a board's device tree blob, describe two
-// exclusive use cases in the scenario pane's text form, plan the region sizes, apply the plan, check that
-// both use cases now succeed, and export a device tree that dtc compiles without a warning and that holds
-// the planned sizes.
+// exclusive use cases in the scenario pane (one in its text form, one in its step table), plan the region
+// sizes, apply the plan, check that both use cases now succeed, and export a device tree that dtc compiles
+// without a warning and that holds the planned sizes.
 #include "common/document.h"
 #include "mainwindow.h"
 #include "plan/plannerpanel.h"
 #include "scenario/scenariopanel.h"
+#include "scenario/scenariostepseditor.h"
+#include "scenario/scenariostepsmodel.h"
 #include "support/platforms.h"
 
 #include <cmascope/config/configio.h>
@@ -44,6 +46,32 @@ private:
             qWarning("dtc warned: %s", warnings.constData());
         return warnings.isEmpty();
     }
+    struct Alloc
+    {
+        const char* device;
+        const char* size;
+        const char* label;
+    };
+    /// Adds an alloc step per entry of @p allocs to the chosen scenario through the step table's Add and cells.
+    static bool buildInTable(views::ScenarioStepsEditor& steps, std::initializer_list<Alloc> allocs)
+    {
+        views::ScenarioStepsModel* model = steps.model();
+        for (const Alloc& a : allocs) {
+            const int row = steps.addStep(StepType::Allocate);
+            if (row < 0)
+                return false;
+            const std::pair<int, const char*> cells[] = { { views::stepcells::DeviceColumn, a.device },
+                { views::stepcells::KindColumn, "" }, { views::stepcells::SizeColumn, a.size },
+                { views::stepcells::LabelColumn, a.label } };
+            for (const auto& [column, text] : cells) {
+                if (!model->setData(model->index(row, column), QString::fromUtf8(text))) {
+                    qWarning("step %d: %s", row, qPrintable(model->lastError()));
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
     static bool write(const QString& path, const std::string& text)
     {
         QFile f(path);
@@ -67,16 +95,23 @@ void TestPlanningLoop::importDescribePlanApplyExport()
     QVERIFY2(w.importConfiguration(boardDtb, true), qPrintable(w.lastError()));
     QCOMPARE(w.project().platform.regions.size(), std::size_t(2));
 
-    // Two exclusive use cases, typed as text in the scenario pane (the second one added with Add).
+    // Two exclusive use cases in the scenario pane: the first typed in its text form, the second added with
+    // Add, named in the list and built step by step in the step table.
     auto* scenarios = w.scenarioPanel();
     scenarios->setText(QStringLiteral("scenario \"4K decode\"\nalloc vcodec 96M as v0\nalloc gpu 64M as g0\n"));
     QVERIFY2(scenarios->apply(), qPrintable(scenarios->errors().join(QLatin1Char('\n'))));
     scenarios->addScenario();
-    scenarios->setText(QStringLiteral(
-        "scenario \"two HD decodes\"\nalloc vcodec 40M as a\nalloc vcodec 40M as b\nalloc gpu 16M as g\n"));
-    QVERIFY2(scenarios->apply(), qPrintable(scenarios->errors().join(QLatin1Char('\n'))));
+    scenarios->renameScenario(1, QStringLiteral("two HD decodes"));
+    QVERIFY(buildInTable(
+        *scenarios->stepsEditor(), { { "vcodec", "40M", "a" }, { "vcodec", "40M", "b" }, { "gpu", "16M", "g" } }));
     QCOMPARE(w.project().scenarios.size(), std::size_t(2));
     QCOMPARE(w.project().scenarios[1].name, std::string("two HD decodes"));
+    // The Text tab shows what the table built.
+    QCOMPARE(scenarios->text(),
+        QStringLiteral(
+            "scenario \"two HD decodes\"\nalloc vcodec 40M as a\nalloc vcodec 40M as b\nalloc gpu 16M as g\n"));
+    w.document()->waitForRun();
+    QCOMPARE(w.document()->stepCount(), std::size_t(3));
 
     // Plan for both, apply.
     auto* planner = w.plannerPanel();
