@@ -11,6 +11,7 @@
 #include <QEventLoop>
 #include <QPalette>
 #include <QTimer>
+#include <QToolBar>
 
 #include <optional>
 
@@ -108,7 +109,8 @@ void start(cmascope::app::MainWindow& window, const Options& options)
 }
 
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
-/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised, then quits (1 when
+/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised and
+/// FILE-sandbox.png with the sandbox bar shown, then quits (1 when
 /// a picture failed).
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
@@ -126,6 +128,11 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
                 const QString name = QString::fromLatin1(dock).remove(QStringLiteral("Dock"));
                 ok = window.grab().save(base + QLatin1Char('-') + name + QStringLiteral(".png")) && ok;
             }
+        }
+        if (auto* sandbox = window.findChild<QToolBar*>(QStringLiteral("sandboxToolBar"))) {
+            sandbox->show(); // the sandbox's request bar over the map, even when it is off
+            QCoreApplication::processEvents();
+            ok = window.grab().save(base + QStringLiteral("-sandbox.png")) && ok;
         }
         QCoreApplication::exit(ok ? 0 : 1);
     });

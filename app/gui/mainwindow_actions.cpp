@@ -16,6 +16,7 @@
 #include <QKeySequence>
 #include <QMenuBar>
 #include <QSettings>
+#include <QToolBar>
 #include <QUndoStack>
 
 namespace cmascope::app {
@@ -148,6 +149,7 @@ void MainWindow::createViewMenu()
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
+    view->addAction(m_sandboxToolBar->toggleViewAction());
 }
 
 void MainWindow::createSimulationMenu()
@@ -177,6 +179,7 @@ void MainWindow::createSimulationMenu()
         m_whatIfDock->show();
         m_whatIfDock->raise();
     });
+    sim->addAction(m_sandboxToolBar->toggleViewAction());
 }
 
 QStringList MainWindow::recentFiles()

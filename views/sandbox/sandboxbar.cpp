@@ -30,6 +30,12 @@ SandboxBar::SandboxBar(Document* document, MemoryMapWidget* map, QWidget* parent
     buildButtons();
     connect(m_doc, &Document::projectChanged, this, &SandboxBar::rebuildChoices);
     connect(m_doc, &Document::runFinished, this, &SandboxBar::reportInsertedStep);
+    connect(m_doc, &Document::runFinished, this, [this] {
+        // Once per run, not per step: it reads every step of the scenario.
+        const Simulation* sim = m_doc->simulation();
+        m_label->setPlaceholderText(
+            sim ? tr("auto: %1").arg(QString::fromStdString(freshLabel(sim->scenario()))) : QString());
+    });
     for (auto signal : { &Document::runStarted, &Document::runFinished, &Document::scenariosChanged })
         connect(m_doc, signal, this, &SandboxBar::updateEnabled);
     connect(m_doc, &Document::positionChanged, this, &SandboxBar::updateEnabled);
@@ -175,8 +181,6 @@ void SandboxBar::updateEnabled()
         w->setEnabled(ok);
     const Simulation* sim = m_doc->simulation();
     m_free->setEnabled(ok && freeRequestFor(*sim, m_doc->state(), m_doc->selectedChunk()).has_value());
-    if (sim && ok)
-        m_label->setPlaceholderText(tr("auto: %1").arg(QString::fromStdString(freshLabel(sim->scenario()))));
     if (!ok && !m_doc->isRunning()) {
         setMessage(reason);
         m_showingReason = true;
