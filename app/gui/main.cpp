@@ -2,6 +2,7 @@
 #include "common/document.h"
 #include "demos.h"
 #include "mainwindow.h"
+#include "sandbox/sandboxbar.h"
 
 #include <cmascope/version.h>
 
@@ -110,7 +111,7 @@ void start(cmascope::app::MainWindow& window, const Options& options)
 
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
 /// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised and
-/// FILE-sandbox.png with the sandbox bar shown, then quits (1 when
+/// FILE-sandbox.png with the sandbox bar shown after one request from it, then quits (1 when
 /// a picture failed).
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
@@ -130,7 +131,9 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
             }
         }
         if (auto* sandbox = window.findChild<QToolBar*>(QStringLiteral("sandboxToolBar"))) {
-            sandbox->show(); // the sandbox's request bar over the map, even when it is off
+            sandbox->show(); // the sandbox's request bar over the map, even when it is off, with one request made
+            window.sandboxBar()->allocate();
+            window.document()->waitForRun();
             QCoreApplication::processEvents();
             ok = window.grab().save(base + QStringLiteral("-sandbox.png")) && ok;
         }

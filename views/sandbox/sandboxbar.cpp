@@ -84,7 +84,8 @@ void SandboxBar::buildInputs()
     connect(m_label, &QLineEdit::returnPressed, this, &SandboxBar::allocate);
     m_message = new QLabel(this);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->setMinimumWidth(1); // long messages must not widen the window
+    m_message->setWordWrap(true); // long messages must not widen the window
+    m_message->setVisible(false); // no empty line above the map
     column->addWidget(m_message);
 }
 
@@ -152,7 +153,7 @@ void SandboxBar::setMessage(const QString& text, bool error)
         pal.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
     m_message->setPalette(pal);
     m_message->setText(text);
-    m_message->setToolTip(text);
+    m_message->setVisible(!text.isEmpty());
     Q_EMIT messageChanged(text);
 }
 
