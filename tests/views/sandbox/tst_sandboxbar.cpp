@@ -84,6 +84,7 @@ private Q_SLOTS:
     void invalidSizeChangesNothing_data();
     void invalidSizeChangesNothing();
     void phaseMarker();
+    void aProjectWithoutScenarioGetsOne();
     void replayedTraceIsNotEdited();
 };
 
@@ -300,6 +301,25 @@ void TestSandboxBar::phaseMarker()
     QCOMPARE(s.scenario().steps[1].type, StepType::Phase);
     QCOMPARE(s.scenario().symbols.name(s.scenario().steps[1].label), std::string_view("try"));
     QCOMPARE(s.doc.currentStep(), std::optional<std::size_t>(1));
+}
+
+void TestSandboxBar::aProjectWithoutScenarioGetsOne()
+{
+    Project p = sandboxProject();
+    p.scenarios.clear();
+    Sandbox s(std::move(p));
+    QCOMPARE(s.doc.stepCount(), std::size_t(0));
+    s.bar->sizeEdit()->setText(QStringLiteral("8K"));
+    QVERIFY(s.bar->allocate());
+    s.doc.waitForRun();
+    QCOMPARE(s.doc.project().scenarios.size(), std::size_t(1));
+    QCOMPARE(s.scenario().name, std::string("Sandbox"));
+    QCOMPARE(s.scenario().steps.size(), std::size_t(1));
+    QCOMPARE(s.doc.currentStep(), std::optional<std::size_t>(0));
+    QCOMPARE(s.doc.simulation()->records()[0].outcome, Outcome::Allocated);
+    s.doc.undoStack()->undo();
+    s.doc.waitForRun();
+    QVERIFY(s.doc.project().scenarios.empty());
 }
 
 void TestSandboxBar::replayedTraceIsNotEdited()
