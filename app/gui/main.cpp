@@ -3,6 +3,7 @@
 #include "demos.h"
 #include "mainwindow.h"
 #include "plan/plannerpanel.h"
+#include "sandbox/sandboxbar.h"
 
 #include <cmascope/version.h>
 
@@ -12,6 +13,7 @@
 #include <QEventLoop>
 #include <QPalette>
 #include <QTimer>
+#include <QToolBar>
 
 #include <optional>
 
@@ -109,7 +111,8 @@ void start(cmascope::app::MainWindow& window, const Options& options)
 }
 
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
-/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised, then quits (1 when
+/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised and
+/// FILE-sandbox.png with the sandbox bar shown after one request from it, then quits (1 when
 /// a picture failed).
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
@@ -129,6 +132,13 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
                 const QString name = QString::fromLatin1(dock).remove(QStringLiteral("Dock"));
                 ok = window.grab().save(base + QLatin1Char('-') + name + QStringLiteral(".png")) && ok;
             }
+        }
+        if (auto* sandbox = window.findChild<QToolBar*>(QStringLiteral("sandboxToolBar"))) {
+            sandbox->show(); // the sandbox's request bar over the map, even when it is off, with one request made
+            window.sandboxBar()->allocate();
+            window.document()->waitForRun();
+            QCoreApplication::processEvents();
+            ok = window.grab().save(base + QStringLiteral("-sandbox.png")) && ok;
         }
         QCoreApplication::exit(ok ? 0 : 1);
     });

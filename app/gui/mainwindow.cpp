@@ -43,6 +43,7 @@ MainWindow::MainWindow(QWidget* parent)
     createStatusBar();
     connectDocument();
     createDocks();
+    createSandbox();
     createActions();
     resize(1280, 800);
     QSettings settings;

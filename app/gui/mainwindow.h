@@ -17,6 +17,7 @@ class QMenu;
 class QProgressBar;
 class QStackedWidget;
 class QTableView;
+class QToolBar;
 class QToolButton;
 
 namespace cmascope {
@@ -31,6 +32,7 @@ class Document;
 class JobTracker;
 class PlatformEditor;
 class PlannerPanel;
+class SandboxBar;
 class ScenarioPanel;
 class FailureInspector;
 class MemoryMapWidget;
@@ -92,6 +94,9 @@ public:
     views::ScenarioPanel* scenarioPanel() const { return m_scenarios; }
     views::PlannerPanel* plannerPanel() const { return m_planner; }
     views::WhatIfPanel* whatIfPanel() const { return m_whatIf; }
+    views::SandboxBar* sandboxBar() const { return m_sandbox; }
+    /// The toolbar holding the sandbox bar; its toggleViewAction() is Simulation › Sandbox.
+    QToolBar* sandboxToolBar() const { return m_sandboxToolBar; }
 
     /// Recently opened files, most recent first (QSettings "recentFiles").
     static QStringList recentFiles();
@@ -136,6 +141,10 @@ private:
     void createAnalysisDocks();
     /// Legend, failure inspector and platform editor, on the right.
     void createSideDocks();
+    // The sandbox's request bar above the map (mainwindow_sandbox.cpp).
+    void createSandbox();
+    /// Shown for a project (unless turned off), hidden for a replayed trace (@p trace).
+    void showSandboxFor(bool trace);
     // The menus (mainwindow_actions.cpp).
     void createActions();
     void createFileMenu();
@@ -207,6 +216,9 @@ private:
     QToolButton* m_cancel = nullptr;
     QMenu* m_demoMenu = nullptr;
     QMenu* m_recentMenu = nullptr;
+    views::SandboxBar* m_sandbox = nullptr;
+    QToolBar* m_sandboxToolBar = nullptr;
+    bool m_sandboxHiddenForTrace = false; ///< a trace hid the sandbox: not the user's choice to remember
 };
 
 } // namespace cmascope::app

@@ -17,6 +17,7 @@
 #include <QKeySequence>
 #include <QMenuBar>
 #include <QSettings>
+#include <QToolBar>
 #include <QUndoStack>
 
 namespace cmascope::app {
@@ -142,6 +143,7 @@ void MainWindow::createViewMenu()
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
+    view->addAction(m_sandboxToolBar->toggleViewAction());
 }
 
 void MainWindow::createSimulationMenu()
@@ -171,6 +173,7 @@ void MainWindow::createSimulationMenu()
         m_whatIfDock->show();
         m_whatIfDock->raise();
     });
+    sim->addAction(m_sandboxToolBar->toggleViewAction());
 }
 
 QStringList MainWindow::recentFiles()

@@ -429,6 +429,7 @@ void MainWindow::showProject(Project project, const QString& path, std::shared_p
 {
     // A trace opens at its first failure (step 0 when none), anything else at step 0.
     const auto start = replay ? views::Document::StartAt::FirstFailure : views::Document::StartAt::FirstStep;
+    showSandboxFor(replay != nullptr);
     m_whatIf->setReplay(std::move(replay));
     m_doc->setProject(std::move(project), path, start);
 }

@@ -38,6 +38,7 @@ public:
     {
         std::vector<Scenario> scenarios;
         int index = 0;
+        std::optional<std::size_t> position; ///< where the rerun is shown; unset: the current step is kept
     };
     ScenarioEditCommand(Document* doc, Side before, Side after, const QString& text)
         : QUndoCommand(text)
@@ -45,8 +46,8 @@ public:
         , m_before(std::move(before))
         , m_after(std::move(after))
     { }
-    void undo() override { m_doc->applyScenarios(m_before.scenarios, m_before.index); }
-    void redo() override { m_doc->applyScenarios(m_after.scenarios, m_after.index); }
+    void undo() override { m_doc->applyScenarios(m_before.scenarios, m_before.index, m_before.position); }
+    void redo() override { m_doc->applyScenarios(m_after.scenarios, m_after.index, m_after.position); }
 
 private:
     Document* m_doc;
@@ -122,15 +123,25 @@ void Document::editPlatform(const Platform& platform, const QString& what)
 void Document::editScenarios(std::vector<Scenario> scenarios, int current, const QString& what)
 {
     m_undo->push(new ScenarioEditCommand(
-        this, { m_project.scenarios, m_scenarioIndex }, { std::move(scenarios), current }, what));
+        this, { m_project.scenarios, m_scenarioIndex, {} }, { std::move(scenarios), current, {} }, what));
 }
 
-void Document::applyScenarios(const std::vector<Scenario>& scenarios, int current)
+void Document::editScenariosAt(std::vector<Scenario> scenarios, int current, const QString& what, std::size_t position)
+{
+    // While a run is under way, the position it is to be shown at is the one before the edit.
+    const std::size_t before = m_sim ? m_position : m_nextPosition;
+    m_undo->push(new ScenarioEditCommand(
+        this, { m_project.scenarios, m_scenarioIndex, before }, { std::move(scenarios), current, position }, what));
+}
+
+void Document::applyScenarios(const std::vector<Scenario>& scenarios, int current, std::optional<std::size_t> position)
 {
     m_project.scenarios = scenarios;
     m_scenarioIndex = std::clamp(current, 0, std::max(0, int(m_project.scenarios.size()) - 1));
     Q_EMIT scenariosChanged();
     startRun();
+    if (position)
+        showPositionWhenRun(*position);
 }
 
 void Document::applyPlatform(const Platform& platform)

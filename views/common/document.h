@@ -75,6 +75,9 @@ public:
     /// Replaces the scenarios as one undoable edit named @p what, running scenario @p current (clamped);
     /// reruns it.
     void editScenarios(std::vector<Scenario> scenarios, int current, const QString& what);
+    /// Like editScenarios(), and the rerun is shown at @p position (showPositionWhenRun()); undoing it shows the
+    /// position before the edit again, redoing it @p position (the sandbox's inserted steps, docs/sandbox.md).
+    void editScenariosAt(std::vector<Scenario> scenarios, int current, const QString& what, std::size_t position);
 
     int scenarioIndex() const { return m_scenarioIndex; }
     void setScenarioIndex(int index);
@@ -133,7 +136,7 @@ Q_SIGNALS:
 private:
     friend class PlatformEditCommand;
     friend class ScenarioEditCommand;
-    void applyScenarios(const std::vector<Scenario>& scenarios, int current);
+    void applyScenarios(const std::vector<Scenario>& scenarios, int current, std::optional<std::size_t> position);
     void applyPlatform(const Platform& platform);
     void startRun();
     void onRunFinished(JobResult<std::shared_ptr<const Simulation>> result);

@@ -7,6 +7,7 @@
 
 #include <QHelpEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QRubberBand>
@@ -296,6 +297,8 @@ QString MemoryMapWidget::describe(QPointF pos) const
                             sizeString(c.size), hexString(c.base / r.pageSize),
                             hexString((c.base + c.size) / r.pageSize - 1));
         }
+        if (!m_hint.isEmpty())
+            text += QLatin1Char('\n') + m_hint;
     }
     return text;
 }
@@ -379,29 +382,15 @@ void MemoryMapWidget::mouseReleaseEvent(QMouseEvent* event)
     if (m_rubberBanding) {
         m_rubberBanding = false;
         m_rubberBand->hide();
-        const double x0 = std::min(m_pressPos.x(), event->position().x());
-        const double x1 = std::max(m_pressPos.x(), event->position().x());
-        if (x1 - x0 < 4)
-            return;
-        const std::uint64_t a0 = addressAt(x0);
-        const std::uint64_t a1 = addressAt(x1);
-        if (m_drawingRegion) {
-            // Only inside the bank under the press: clamp the range to it.
-            for (int bi = 0; bi < m_content.banks.size(); ++bi) {
-                const QRectF track = trackRect(bi);
-                if (m_pressPos.y() < track.top() || m_pressPos.y() > track.bottom())
-                    continue;
-                const auto& b = m_content.banks[bi];
-                const std::uint64_t lo = std::max<std::uint64_t>(a0, b.base);
-                const std::uint64_t hi = std::min<std::uint64_t>(a1, b.base + b.size);
-                if (hi > lo)
-                    Q_EMIT regionDrawn(lo, hi - lo);
-            }
+        if (event->button() == Qt::RightButton && std::abs(event->position().x() - m_pressPos.x()) < 4) {
+            // A right click, not a drag: the context menu.
+            QMenu* menu = createContextMenu(event->position());
+            if (!menu->isEmpty())
+                menu->exec(event->globalPosition().toPoint());
+            delete menu;
             return;
         }
-        m_axis.setView(a0, a1);
-        update();
-        Q_EMIT viewChanged();
+        finishRubberBand(event->position());
         return;
     }
     if (event->button() == Qt::LeftButton && m_dragging) {
@@ -415,6 +404,51 @@ void MemoryMapWidget::mouseReleaseEvent(QMouseEvent* event)
             Q_EMIT chunkClicked(id);
         }
     }
+}
+
+void MemoryMapWidget::finishRubberBand(QPointF pos)
+{
+    const double x0 = std::min(m_pressPos.x(), pos.x());
+    const double x1 = std::max(m_pressPos.x(), pos.x());
+    if (x1 - x0 < 4)
+        return;
+    const std::uint64_t a0 = addressAt(x0);
+    const std::uint64_t a1 = addressAt(x1);
+    if (m_drawingRegion) {
+        // With the sandbox on, a drag that starts inside a region picks a range of it (docs/sandbox.md).
+        if (const int ri = regionAt(m_pressPos); m_regionDragEnabled && ri >= 0) {
+            const auto& r = m_content.regions[ri];
+            const std::uint64_t lo = std::max<std::uint64_t>(a0, r.base);
+            const std::uint64_t hi = std::min<std::uint64_t>(a1, r.base + r.size);
+            if (hi > lo)
+                Q_EMIT regionRangeDragged(ri, lo, hi);
+            return;
+        }
+        // Only inside the bank under the press: clamp the range to it.
+        for (int bi = 0; bi < m_content.banks.size(); ++bi) {
+            const QRectF track = trackRect(bi);
+            if (m_pressPos.y() < track.top() || m_pressPos.y() > track.bottom())
+                continue;
+            const auto& b = m_content.banks[bi];
+            const std::uint64_t lo = std::max<std::uint64_t>(a0, b.base);
+            const std::uint64_t hi = std::min<std::uint64_t>(a1, b.base + b.size);
+            if (hi > lo)
+                Q_EMIT regionDrawn(lo, hi - lo);
+        }
+        return;
+    }
+    m_axis.setView(a0, a1);
+    update();
+    Q_EMIT viewChanged();
+}
+
+QMenu* MemoryMapWidget::createContextMenu(QPointF pos)
+{
+    auto* menu = new QMenu(this);
+    const int ci = chunkAt(pos);
+    Q_EMIT contextMenuRequested(
+        menu, ci >= 0 ? m_content.chunks[ci].id : kNone, regionAt(pos), addressAtPos(pos).value_or(0));
+    return menu;
 }
 
 void MemoryMapWidget::mouseDoubleClickEvent(QMouseEvent* event)

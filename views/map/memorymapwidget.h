@@ -12,6 +12,7 @@
 
 #include <QWidget>
 
+class QMenu;
 class QRubberBand;
 
 namespace cmascope::views {
@@ -60,6 +61,17 @@ public:
     /// Index (into content().chunks) of the chunk drawn under @p pos, or -1.
     int chunkAt(QPointF pos) const;
 
+    /// Ctrl+drag starting inside a region picks a range of it (regionRangeDragged()) instead of drawing a new
+    /// region; the sandbox turns this on (docs/sandbox.md).
+    void setRegionDragEnabled(bool enabled) { m_regionDragEnabled = enabled; }
+    bool regionDragEnabled() const { return m_regionDragEnabled; }
+    /// A line added to the tooltip over regions (what the mouse can do there), empty for none.
+    void setInteractionHint(const QString& hint) { m_hint = hint; }
+    QString interactionHint() const { return m_hint; }
+    /// The context menu for @p pos (widget coordinates), filled by contextMenuRequested()'s receivers; the
+    /// caller owns it. A right click without a drag shows it when it is not empty.
+    QMenu* createContextMenu(QPointF pos);
+
     /// Writes what the map shows now to @p path: SVG for ".svg", otherwise a raster image by suffix.
     /// @p size defaults to the widget's size. False (with nothing written) when the file cannot be written.
     bool exportImage(const QString& path, QSize size = {});
@@ -98,6 +110,12 @@ Q_SIGNALS:
     void chunkClicked(quint32 id);
     /// The user Ctrl+dragged across a bank: a new region is wanted at [base, base + size).
     void regionDrawn(quint64 base, quint64 size);
+    /// With regionDragEnabled(): the user Ctrl+dragged over region @p regionIndex (into content().regions);
+    /// [begin, end) is the dragged range clamped to the region.
+    void regionRangeDragged(int regionIndex, quint64 begin, quint64 end);
+    /// A context menu is being built for a right click: add actions to @p menu (connect directly). @p chunkId is
+    /// the chunk under the click (0xFFFFFFFF: none), @p regionIndex the region (-1: none), @p address the address.
+    void contextMenuRequested(QMenu* menu, quint32 chunkId, int regionIndex, quint64 address);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -118,6 +136,8 @@ private:
     void updateAxisWidth();
     void refreshFromDocument(bool resetView);
     QString describe(QPointF pos) const;
+    /// The end of a rubber-band drag released at @p pos: zoom, draw a region or pick a region's range.
+    void finishRubberBand(QPointF pos);
 
     MapContent m_content;
     AddressAxis m_axis;
@@ -127,6 +147,8 @@ private:
     bool m_dragMoved = false;
     bool m_rubberBanding = false;
     bool m_drawingRegion = false; ///< the rubber band draws a new region (Ctrl+drag) instead of zooming
+    bool m_regionDragEnabled = false;
+    QString m_hint;
     QPointF m_lastDragPos;
     QPointF m_pressPos;
     QRubberBand* m_rubberBand = nullptr;

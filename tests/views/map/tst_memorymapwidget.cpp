@@ -5,9 +5,12 @@
 
 #include <QApplication>
 #include <QImage>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTest>
 #include <QWheelEvent>
+
+#include <memory>
 
 using namespace cmascope;
 using namespace cmascope::views;
@@ -26,6 +29,8 @@ private Q_SLOTS:
     void levelOfDetail();
     void gridLayoutCells();
     void ctrlDragDrawsRegion();
+    void ctrlDragInRegionPicksRange();
+    void rightClickAsksForAContextMenu();
     void doubleClickBankLabel();
     void longBankLabelsElideInTheMiddle();
 
@@ -284,6 +289,66 @@ void TestMemoryMapWidget::ctrlDragDrawsRegion()
     QVERIFY(std::abs(double(base) - double(0x4c000000)) <= tolerance);
     QVERIFY(std::abs(double(base + size) - double(0x4e000000)) <= tolerance);
     QCOMPARE(w.axis().viewBegin(), viewBegin); // drawing a region does not zoom
+}
+
+void TestMemoryMapWidget::ctrlDragInRegionPicksRange()
+{
+    // With the sandbox's region drag on, a Ctrl+drag that starts inside a region picks a range of it (clamped to
+    // the region) instead of drawing a new region; outside every region it still draws one.
+    MemoryMapWidget w;
+    w.resize(900, 200);
+    w.setContent(sample());
+    w.setRegionDragEnabled(true);
+    w.setView(0x43000000, 0x49000000);
+    QSignalSpy picked(&w, &MemoryMapWidget::regionRangeDragged);
+    QSignalSpy drawn(&w, &MemoryMapWidget::regionDrawn);
+    const QRectF track = w.trackRect(0);
+    const int y = int(track.bottom() - 4);
+    const auto x = [&](quint64 a) { return int(track.left() + w.axis().xForAddress(a)); };
+    QTest::mousePress(&w, Qt::LeftButton, Qt::ControlModifier, QPoint(x(0x46000000), y));
+    QTest::mouseMove(&w, QPoint(x(0x48800000), y));
+    QTest::mouseRelease(&w, Qt::LeftButton, Qt::ControlModifier, QPoint(x(0x48800000), y));
+    QCOMPARE(picked.count(), 1);
+    QCOMPARE(drawn.count(), 0);
+    QCOMPARE(picked.at(0).at(0).toInt(), 0);
+    const double tolerance = w.axis().bytesPerPixel() + 1;
+    QVERIFY(std::abs(double(picked.at(0).at(1).toULongLong()) - double(0x46000000)) <= tolerance);
+    QCOMPARE(picked.at(0).at(2).toULongLong(), quint64(0x48000000)); // the region's end
+    // Starting left of the region: a new region, as before.
+    QTest::mousePress(&w, Qt::LeftButton, Qt::ControlModifier, QPoint(x(0x43400000), y));
+    QTest::mouseMove(&w, QPoint(x(0x43c00000), y));
+    QTest::mouseRelease(&w, Qt::LeftButton, Qt::ControlModifier, QPoint(x(0x43c00000), y));
+    QCOMPARE(picked.count(), 1);
+    QCOMPARE(drawn.count(), 1);
+}
+
+void TestMemoryMapWidget::rightClickAsksForAContextMenu()
+{
+    MemoryMapWidget w;
+    w.resize(900, 200);
+    w.setContent(sample());
+    w.setView(0x43000000, 0x49000000);
+    QList<QVariantList> asked;
+    connect(
+        &w, &MemoryMapWidget::contextMenuRequested, this, [&](QMenu* menu, quint32 chunk, int region, quint64 address) {
+            QVERIFY(menu);
+            asked.push_back({ chunk, region, address });
+        });
+    const QRectF track = w.trackRect(0);
+    const int y = int(track.bottom() - 4);
+    std::unique_ptr<QMenu> menu(w.createContextMenu(QPointF(track.left() + w.axis().xForAddress(0x44400000), y)));
+    QVERIFY(menu->isEmpty()); // nobody added anything
+    QCOMPARE(asked.size(), 1);
+    QCOMPARE(asked[0][0].toUInt(), 7u); // the chunk under the click
+    QCOMPARE(asked[0][1].toInt(), 0);
+    menu.reset(w.createContextMenu(QPointF(track.left() + w.axis().xForAddress(0x46000000), y)));
+    QCOMPARE(asked[1][0].toUInt(), 0xFFFFFFFFu); // empty space in the region
+    QCOMPARE(asked[1][1].toInt(), 0);
+    // A right click (no drag) builds it; the menu is empty here, so nothing is shown and the view stays.
+    const quint64 begin = w.axis().viewBegin();
+    QTest::mouseClick(&w, Qt::RightButton, {}, QPoint(int(track.left() + w.axis().xForAddress(0x46000000)), y));
+    QCOMPARE(asked.size(), 3);
+    QCOMPARE(w.axis().viewBegin(), begin);
 }
 
 void TestMemoryMapWidget::doubleClickBankLabel()
