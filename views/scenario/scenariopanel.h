@@ -42,6 +42,8 @@ public:
     /// Moves the chosen scenario @p delta places up (-1) or down (+1).
     void moveScenario(int delta);
     void renameScenario(int index, const QString& name);
+    /// Opens "Generate workload…" (workloaddialog.h); OK adds the generated scenario.
+    void generateWorkload();
 
 private:
     void createWidgets();
@@ -60,6 +62,7 @@ private:
     QPushButton* m_delete = nullptr;
     QPushButton* m_up = nullptr;
     QPushButton* m_down = nullptr;
+    QPushButton* m_generate = nullptr;
     QPlainTextEdit* m_text = nullptr;
     QPushButton* m_apply = nullptr;
     QPushButton* m_revert = nullptr;
