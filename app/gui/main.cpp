@@ -2,6 +2,8 @@
 #include "common/document.h"
 #include "demos.h"
 #include "mainwindow.h"
+#include "scenario/scenariopanel.h"
+#include "scenario/workloaddialog.h"
 
 #include <cmascope/version.h>
 
@@ -107,8 +109,24 @@ void start(cmascope::app::MainWindow& window, const Options& options)
     }
 }
 
+/// FILE-workload.png: the scenario pane's "Generate workload…" dialog on the project, once its preview is ready.
+bool grabWorkloadDialog(cmascope::app::MainWindow& window, const QString& file)
+{
+    auto* panel = window.scenarioPanel();
+    panel->generateWorkload();
+    auto* dialog = panel->findChild<cmascope::views::WorkloadDialog*>();
+    if (!dialog)
+        return false;
+    dialog->waitForPreview();
+    QCoreApplication::processEvents();
+    const bool ok = dialog->grab().save(file);
+    dialog->reject();
+    return ok;
+}
+
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
-/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised, then quits (1 when
+/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised and
+/// FILE-workload.png (the "Generate workload…" dialog), then quits (1 when
 /// a picture failed).
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
@@ -127,6 +145,7 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
                 ok = window.grab().save(base + QLatin1Char('-') + name + QStringLiteral(".png")) && ok;
             }
         }
+        ok = grabWorkloadDialog(window, base + QStringLiteral("-workload.png")) && ok;
         QCoreApplication::exit(ok ? 0 : 1);
     });
 }
