@@ -4,6 +4,7 @@
 
 #include <cmascope/model/project.h>
 #include <cmascope/model/scenariotext.h>
+#include <cmascope/model/workload.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/plan/wouldfit.h>
 #include <cmascope/sim/simulator.h>
@@ -29,6 +30,12 @@ struct SimulateCommandLine
         QStringLiteral("Run the scenarios of this text file (docs/scenario-text.md: one step per line, e.g. "
                        "'alloc mfc/a 6M align=128K as hd0') instead of the project's."),
         QStringLiteral("STEPS.txt") };
+    const QCommandLineOption workload { QStringLiteral("workload"),
+        QStringLiteral("Run the scenario generated from this workload spec (docs/workload.md) instead of the "
+                       "project's."),
+        QStringLiteral("SPEC.json") };
+    const QCommandLineOption seed { QStringLiteral("seed"),
+        QStringLiteral("With --workload: generate with this seed instead of the spec's."), QStringLiteral("N") };
     const QCommandLineOption quiet { QStringLiteral("quiet"), QStringLiteral("Print only failures and the summary.") };
     const QCommandLineOption strict { QStringLiteral("strict"),
         QStringLiteral("Exit with status 1 if any request failed (for CI).") };
@@ -46,7 +53,7 @@ struct SimulateCommandLine
                            "history up to it re-run with every other policy on the regions it tried, and the "
                            "smallest size of the first region it tried that serves it."));
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
-        parser.addOptions({ scenario, scenarioFile, quiet, strict, wouldFit });
+        parser.addOptions({ scenario, scenarioFile, workload, seed, quiet, strict, wouldFit });
         parser.process(args);
     }
 };
@@ -72,6 +79,34 @@ std::optional<std::vector<Scenario>> readScenarioFile(const std::string& file, c
         return std::nullopt;
     }
     return std::move(parsed.scenarios);
+}
+
+/// The scenario generated from the --workload spec (with the --seed, if given) for @p platform; nullopt (with
+/// every error printed, naming the file and the field) when the spec cannot be used.
+std::optional<Scenario> generateFromSpec(const SimulateCommandLine& cl, const Platform& platform)
+{
+    const std::string file = cl.parser.value(cl.workload).toStdString();
+    auto loaded = loadWorkloadFile(file);
+    if (!loaded.ok()) {
+        std::cerr << loaded.errorText();
+        return std::nullopt;
+    }
+    if (cl.parser.isSet(cl.seed)) {
+        bool ok = false;
+        loaded.spec->seed = cl.parser.value(cl.seed).toULongLong(&ok);
+        if (!ok) {
+            std::cerr << "--seed: '" << cl.parser.value(cl.seed).toStdString()
+                      << "' is not a number from 0 to 2^64 - 1\n";
+            return std::nullopt;
+        }
+    }
+    auto generated = generateWorkload(*loaded.spec, platform);
+    if (!generated.ok()) {
+        for (const auto& m : generated.errors)
+            std::cerr << file << ": " << m.toString() << '\n';
+        return std::nullopt;
+    }
+    return std::move(generated.scenario);
 }
 
 /// The scenario --scenario names (by number or name; default 0); nullopt (with the message printed)
@@ -170,6 +205,12 @@ int runSimulate(const QStringList& args)
         if (!fromFile)
             return kExitUsage;
         project.scenarios = std::move(*fromFile);
+    }
+    if (cl.parser.isSet(cl.workload)) {
+        auto generated = generateFromSpec(cl, placed);
+        if (!generated)
+            return kExitUsage;
+        project.scenarios = { std::move(*generated) };
     }
     if (project.scenarios.empty()) {
         std::cerr << path << ": the project has no scenario to simulate\n";

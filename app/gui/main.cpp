@@ -4,6 +4,8 @@
 #include "mainwindow.h"
 #include "plan/plannerpanel.h"
 #include "sandbox/sandboxbar.h"
+#include "scenario/scenariopanel.h"
+#include "scenario/workloaddialog.h"
 
 #include <cmascope/version.h>
 
@@ -110,9 +112,25 @@ void start(cmascope::app::MainWindow& window, const Options& options)
     }
 }
 
+/// FILE-workload.png: the scenario pane's "Generate workload…" dialog on the project, once its preview is ready.
+bool grabWorkloadDialog(cmascope::app::MainWindow& window, const QString& file)
+{
+    auto* panel = window.scenarioPanel();
+    panel->generateWorkload();
+    auto* dialog = panel->findChild<cmascope::views::WorkloadDialog*>();
+    if (!dialog)
+        return false;
+    dialog->waitForPreview();
+    QCoreApplication::processEvents();
+    const bool ok = dialog->grab().save(file);
+    dialog->reject();
+    return ok;
+}
+
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
 /// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised and
-/// FILE-sandbox.png with the sandbox bar shown after one request from it, then quits (1 when
+/// FILE-sandbox.png with the sandbox bar shown after one request from it, FILE-workload.png (the "Generate
+/// workload…" dialog), then quits (1 when
 /// a picture failed).
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
@@ -140,6 +158,7 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
             QCoreApplication::processEvents();
             ok = window.grab().save(base + QStringLiteral("-sandbox.png")) && ok;
         }
+        ok = grabWorkloadDialog(window, base + QStringLiteral("-workload.png")) && ok;
         QCoreApplication::exit(ok ? 0 : 1);
     });
 }

@@ -3,6 +3,7 @@
 
 #include "common/document.h"
 #include "scenario/scenariostepseditor.h"
+#include "scenario/workloaddialog.h"
 
 #include <cmascope/model/scenariotext.h>
 
@@ -52,8 +53,12 @@ void ScenarioPanel::createWidgets()
     m_delete = new QPushButton(tr("Delete"), this);
     m_up = new QPushButton(tr("Up"), this);
     m_down = new QPushButton(tr("Down"), this);
+    m_generate = new QPushButton(tr("Generate…"), this);
+    m_generate->setObjectName(QStringLiteral("generateWorkload"));
+    m_generate->setToolTip(
+        tr("Generate a workload: phases, sizes and lifetimes per device, a seed (docs/workload.md)"));
     auto* listButtons = new QHBoxLayout;
-    for (QPushButton* b : { m_add, m_duplicate, m_delete, m_up, m_down })
+    for (QPushButton* b : { m_add, m_duplicate, m_delete, m_up, m_down, m_generate })
         listButtons->addWidget(b);
     listButtons->addStretch();
     auto* left = new QWidget(this);
@@ -113,6 +118,7 @@ void ScenarioPanel::connectWidgets()
     connect(m_delete, &QPushButton::clicked, this, &ScenarioPanel::deleteScenario);
     connect(m_up, &QPushButton::clicked, this, [this] { moveScenario(-1); });
     connect(m_down, &QPushButton::clicked, this, [this] { moveScenario(+1); });
+    connect(m_generate, &QPushButton::clicked, this, &ScenarioPanel::generateWorkload);
     connect(m_apply, &QPushButton::clicked, this, &ScenarioPanel::apply);
     connect(m_revert, &QPushButton::clicked, this, &ScenarioPanel::showCurrentText);
     auto* applyKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_text);
@@ -361,6 +367,13 @@ void ScenarioPanel::renameScenario(int index, const QString& name)
         return;
     scenarios[std::size_t(index)].name = name.toStdString();
     m_doc->editScenarios(std::move(scenarios), index, tr("Rename scenario to '%1'").arg(name));
+}
+
+void ScenarioPanel::generateWorkload()
+{
+    auto* dialog = new WorkloadDialog(m_doc, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 } // namespace cmascope::views

@@ -46,6 +46,8 @@ public:
     /// Moves the chosen scenario @p delta places up (-1) or down (+1).
     void moveScenario(int delta);
     void renameScenario(int index, const QString& name);
+    /// Opens "Generate workload…" (workloaddialog.h); OK adds the generated scenario.
+    void generateWorkload();
 
     /// The "Steps" tab: the step table.
     ScenarioStepsEditor* stepsEditor() const { return m_steps; }
@@ -73,6 +75,7 @@ private:
     QPushButton* m_down = nullptr;
     QTabWidget* m_tabs = nullptr;
     ScenarioStepsEditor* m_steps = nullptr;
+    QPushButton* m_generate = nullptr;
     QPlainTextEdit* m_text = nullptr;
     QPushButton* m_apply = nullptr;
     QPushButton* m_revert = nullptr;
