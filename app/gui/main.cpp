@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/document.h"
+#include "compare/comparepanel.h"
 #include "demos.h"
 #include "mainwindow.h"
 
+#include <cmascope/compare/variantspec.h>
 #include <cmascope/version.h>
 
 #include <QApplication>
@@ -107,9 +109,32 @@ void start(cmascope::app::MainWindow& window, const Options& options)
     }
 }
 
+/// For the compare picture: the project under the buddy policy and with its first region at half its size
+/// (docs/compare.md), run, at the window's current step.
+void prepareComparison(cmascope::app::MainWindow& window)
+{
+    auto* panel = window.comparePanel();
+    if (!panel->variants().isEmpty())
+        return;
+    panel->addVariant(QStringLiteral("policy=buddy"));
+    const auto& platform = window.document()->project().platform;
+    for (std::size_t i = 0; i < platform.regions.size(); ++i) {
+        const auto& r = platform.regions[i];
+        if (r.size / 2 >= r.pageSize && r.type != cmascope::RegionType::Carveout) {
+            cmascope::PlatformVariant half;
+            half.region = i;
+            half.sizeBytes = r.size / 2 / r.pageSize * r.pageSize;
+            panel->addVariant(QString::fromStdString(cmascope::variantSpecText(platform, half)));
+            break;
+        }
+    }
+    if (panel->run())
+        panel->waitForRun();
+}
+
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
-/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised, then quits (1 when
-/// a picture failed).
+/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png, FILE-compare.png with those docks raised,
+/// then quits (1 when a picture failed).
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
     QTimer::singleShot(1500, &window, [&window, file] {
@@ -117,8 +142,10 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
         QCoreApplication::processEvents();
         bool ok = window.grab().save(file);
         const QString base = file.left(file.lastIndexOf(QLatin1Char('.')));
-        for (const char* dock : { "chartsDock", "platformDock", "scenarioDock", "plannerDock" }) {
+        for (const char* dock : { "chartsDock", "platformDock", "scenarioDock", "plannerDock", "compareDock" }) {
             if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock))) {
+                if (d->widget() == window.comparePanel())
+                    prepareComparison(window);
                 d->raise();
                 QEventLoop wait; // charts are computed off the GUI thread
                 QTimer::singleShot(800, &wait, &QEventLoop::quit);

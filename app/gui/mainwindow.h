@@ -38,6 +38,7 @@ class StepFilterProxy;
 class StepTableModel;
 class TimelineWidget;
 class WhatIfPanel;
+class ComparePanel;
 } // namespace cmascope::views
 
 namespace cmascope::app {
@@ -92,6 +93,7 @@ public:
     views::ScenarioPanel* scenarioPanel() const { return m_scenarios; }
     views::PlannerPanel* plannerPanel() const { return m_planner; }
     views::WhatIfPanel* whatIfPanel() const { return m_whatIf; }
+    views::ComparePanel* comparePanel() const { return m_compare; }
 
     /// Recently opened files, most recent first (QSettings "recentFiles").
     static QStringList recentFiles();
@@ -191,6 +193,8 @@ private:
     views::FailureInspector* m_inspector = nullptr;
     views::WhatIfPanel* m_whatIf = nullptr;
     QDockWidget* m_whatIfDock = nullptr;
+    views::ComparePanel* m_compare = nullptr; ///< docs/compare.md
+    QDockWidget* m_compareDock = nullptr;
     views::StepTableModel* m_stepModel = nullptr;
     views::StepFilterProxy* m_stepProxy = nullptr;
     QTableView* m_log = nullptr;

@@ -177,6 +177,10 @@ void MainWindow::createSimulationMenu()
         m_whatIfDock->show();
         m_whatIfDock->raise();
     });
+    sim->addAction(tr("&Compare Variants…"), this, [this] {
+        m_compareDock->show();
+        m_compareDock->raise();
+    });
 }
 
 QStringList MainWindow::recentFiles()

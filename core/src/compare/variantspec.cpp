@@ -4,6 +4,8 @@
 #include <cmascope/replay/areas.h>
 #include <cmascope/util/memparse.h>
 
+#include <optional>
+
 namespace cmascope {
 
 namespace {
@@ -63,6 +65,25 @@ std::string readItem(std::string_view key, std::string_view value, const Platfor
     return "unknown key '" + std::string(key) + "' (region, policy, size, order_per_bit, align)";
 }
 
+/// The next comma-separated item of @p text (a double-quoted value may hold commas: region="linux,cma"),
+/// with its quotes removed; @p text loses the item. Nullopt when a quote is not closed.
+std::optional<std::string> nextItem(std::string_view& text)
+{
+    std::string item;
+    bool quoted = false;
+    std::size_t i = 0;
+    for (; i < text.size() && (quoted || text[i] != ','); ++i) {
+        if (text[i] == '"')
+            quoted = !quoted;
+        else
+            item += text[i];
+    }
+    text = i < text.size() ? text.substr(i + 1) : std::string_view();
+    if (quoted)
+        return std::nullopt;
+    return item;
+}
+
 } // namespace
 
 std::variant<PlatformVariant, std::string> parseVariantSpec(std::string_view text, const Platform& platform)
@@ -72,13 +93,14 @@ std::variant<PlatformVariant, std::string> parseVariantSpec(std::string_view tex
         return what + "expected region=NAME,policy=ID,size=SIZE,order_per_bit=N,align=N (any of them)";
     PlatformVariant v;
     while (!text.empty()) {
-        const auto comma = text.find(',');
-        const std::string_view item = text.substr(0, comma);
-        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-        const auto eq = item.find('=');
-        if (eq == std::string_view::npos)
-            return what + "'" + std::string(item) + "' is not KEY=VALUE";
-        if (auto err = readItem(item.substr(0, eq), item.substr(eq + 1), platform, v); !err.empty())
+        const auto item = nextItem(text);
+        if (!item)
+            return what + "a quote is not closed";
+        const auto eq = item->find('=');
+        if (eq == std::string::npos)
+            return what + "'" + *item + "' is not KEY=VALUE";
+        const std::string_view view(*item);
+        if (auto err = readItem(view.substr(0, eq), view.substr(eq + 1), platform, v); !err.empty())
             return what + err;
     }
     if (v.empty())
@@ -90,8 +112,10 @@ std::string variantSpecText(const Platform& platform, const PlatformVariant& var
 {
     std::string out;
     auto add = [&out](const std::string& item) { out += (out.empty() ? "" : ",") + item; };
-    if (variant.region && *variant.region < platform.regions.size())
-        add("region=" + platform.regions[*variant.region].name);
+    if (variant.region && *variant.region < platform.regions.size()) {
+        const std::string& name = platform.regions[*variant.region].name;
+        add(name.find(',') == std::string::npos ? "region=" + name : "region=\"" + name + "\"");
+    }
     if (variant.policy)
         add("policy=" + std::string(policyId(*variant.policy)));
     if (variant.sizeBytes)

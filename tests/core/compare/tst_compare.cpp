@@ -158,6 +158,14 @@ void TestCompare::specRoundTrip()
     }
     auto area = parseVariantSpec("area=b2,size=8M", p.platform); // the trace spelling of a region
     QCOMPARE(std::get<PlatformVariant>(area).region, std::optional<std::size_t>(2));
+    // A region name with a comma (device-tree nodes: "linux,cma") is quoted.
+    const Project dt = test::loadDemo("rzg2l-smarc-dt.json");
+    auto quoted = parseVariantSpec("region=\"linux,cma\",size=128M", dt.platform);
+    QCOMPARE(std::get<PlatformVariant>(quoted).region, std::optional<std::size_t>(0));
+    QCOMPARE(
+        variantSpecText(dt.platform, std::get<PlatformVariant>(quoted)), std::string("region=\"linux,cma\",size=128M"));
+    QCOMPARE(std::get<std::string>(parseVariantSpec("region=\"linux,cma,size=1M", dt.platform)),
+        std::string("--variant region=\"linux,cma,size=1M: a quote is not closed"));
 }
 
 void TestCompare::alignIsPlatformWide()

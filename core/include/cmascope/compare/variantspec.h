@@ -13,7 +13,8 @@
 namespace cmascope {
 
 /// Parses @p text into a variant of @p platform: comma-separated KEY=VALUE items, keys region (or area),
-/// policy, size (memparse syntax), order_per_bit and align. The error names the spec and the item.
+/// policy, size (memparse syntax), order_per_bit and align; a value in double quotes may hold commas
+/// (region="linux,cma"). The error names the spec and the item.
 /// The values are checked against the platform by applyVariant() (whatif.h), not here.
 std::variant<PlatformVariant, std::string> parseVariantSpec(std::string_view text, const Platform& platform);
 
