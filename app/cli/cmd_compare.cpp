@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// cmascope-cli compare PROJECT|TRACE --variant SPEC... [--scenario N|NAME] [--json FILE] [--csv FILE] [-o FILE]
+// cmascope-cli compare PROJECT|TRACE --variant SPEC... [--scenario N|NAME] [--dmesg FILE] [--json FILE] [--csv FILE]
+//                                   [-o FILE]
 // One scenario (or a trace's recorded requests) under several variants at once, as a table (docs/compare.md).
 #include "common.h"
 
 #include <cmascope/compare/compare.h>
 #include <cmascope/compare/comparereport.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/trace/bootlog.h>
 
 #include <QCommandLineParser>
 #include <QFileInfo>
 
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 namespace cmascope::cli {
 
@@ -28,6 +32,9 @@ struct CompareCommandLine
     const QCommandLineOption scenario { QStringLiteral("scenario"),
         QStringLiteral("The project's scenario to run (number, 0-based, or name). Default: the first."),
         QStringLiteral("N|NAME") };
+    const QCommandLineOption dmesg { QStringLiteral("dmesg"),
+        QStringLiteral("Traces: a boot log with the areas' 'cma: Reserved' lines (their exact geometry)."),
+        QStringLiteral("FILE") };
     const QCommandLineOption json { QStringLiteral("json"),
         QStringLiteral("Write the comparison as JSON (per variant and per region)."), QStringLiteral("FILE") };
     const QCommandLineOption csv { QStringLiteral("csv"),
@@ -51,10 +58,29 @@ struct CompareCommandLine
                 "  cmascope-cli compare trace.txt --variant policy=bf --variant size=16M --json out.json"));
         parser.addPositionalArgument(QStringLiteral("PROJECT|TRACE"),
             QStringLiteral("Project file (JSON) or kernel trace (text, gzip, zstd or trace.dat)."));
-        parser.addOptions({ variant, scenario, json, csv, output });
+        parser.addOptions({ variant, scenario, dmesg, json, csv, output });
         parser.process(args);
     }
 };
+
+/// The inputs of a trace's replay: the boot log of --dmesg, if any; nullopt (message printed) when unreadable.
+std::optional<ReplayInputs> traceInputs(const CompareCommandLine& cl)
+{
+    ReplayInputs inputs;
+    if (!cl.parser.isSet(cl.dmesg))
+        return inputs;
+    const std::string path = cl.parser.value(cl.dmesg).toStdString();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::cerr << "cmascope-cli compare: --dmesg " << path << ": cannot open\n";
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    inputs.bootLog = parseBootLog(text.str());
+    inputs.bootLogOrigin = path;
+    return inputs;
+}
 
 /// The comparison of the input @p path, or nullopt (message printed) when it cannot be made.
 std::optional<Comparison> compareInput(const CompareCommandLine& cl, const std::string& path)
@@ -77,7 +103,10 @@ std::optional<Comparison> compareInput(const CompareCommandLine& cl, const std::
             std::cerr << "cmascope-cli compare: --scenario is for projects; a trace has one timeline\n";
             return std::nullopt;
         }
-        const auto replayed = replayTraceFile(path, ReplayInputs {});
+        const auto inputs = traceInputs(cl);
+        if (!inputs)
+            return std::nullopt;
+        const auto replayed = replayTraceFile(path, *inputs);
         if (!replayed.ok() || !replayed.result.error.empty()) {
             std::cerr << path << ": " << (replayed.error.empty() ? replayed.result.error : replayed.error) << '\n';
             return std::nullopt;
