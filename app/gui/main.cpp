@@ -14,6 +14,7 @@
 #include <QPalette>
 #include <QTimer>
 
+#include <cstring>
 #include <optional>
 
 namespace {
@@ -124,7 +125,9 @@ void prepareComparison(cmascope::app::MainWindow& window)
             cmascope::PlatformVariant half;
             half.region = i;
             half.sizeBytes = r.size / 2 / r.pageSize * r.pageSize;
-            panel->addVariant(QString::fromStdString(cmascope::variantSpecText(platform, half)));
+            // "area=" names a region in a project's spec and an area in a trace's (docs/compare.md).
+            const QString spec = QString::fromStdString(cmascope::variantSpecText(platform, half));
+            panel->addVariant(QStringLiteral("area=") + spec.mid(int(std::strlen("region="))));
             break;
         }
     }
