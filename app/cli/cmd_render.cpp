@@ -38,15 +38,6 @@ struct RenderRequest
     bool fitAll = false;
 };
 
-bool looksLikeProject(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray head = f.peek(256).trimmed();
-    return head.startsWith('{');
-}
-
 /// Parses and checks the options; nullopt (with the message printed) on a usage error.
 std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
 {

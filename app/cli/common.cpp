@@ -3,6 +3,8 @@
 
 #include <cmascope/model/platform.h>
 
+#include <QFile>
+
 #include <cstdio>
 #include <iostream>
 
@@ -21,6 +23,15 @@ QStringList operands(const QCommandLineParser& parser)
     if (!args.isEmpty())
         args.removeFirst();
     return args;
+}
+
+bool looksLikeProject(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray head = f.peek(256).trimmed();
+    return head.startsWith('{');
 }
 
 std::optional<Project> loadProject(const std::string& path)

@@ -37,6 +37,8 @@ void beginCommand(QCommandLineParser& parser, const char* name, const QString& d
 /// The positional arguments after the command name.
 QStringList operands(const QCommandLineParser& parser);
 
+/// True when @p path starts like a project file (a JSON object); otherwise it is read as a trace.
+bool looksLikeProject(const QString& path);
 /// Reads the project file @p path, printing its messages on stderr; nullopt when it cannot be used.
 std::optional<Project> loadProject(const std::string& path);
 /// The scenario @p value names in @p project (a number, 0-based, or a name); nullopt, with the message printed
@@ -53,5 +55,6 @@ int runExport(const QStringList& args); // cmd_export.cpp
 int runImport(const QStringList& args); // cmd_import.cpp
 int runReplay(const QStringList& args); // cmd_replay.cpp (issue 5)
 int runPlan(const QStringList& args); // cmd_plan.cpp (issue 12)
+int runCompare(const QStringList& args); // cmd_compare.cpp (issue 12, docs/compare.md)
 
 } // namespace cmascope::cli

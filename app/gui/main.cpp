@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/document.h"
+#include "compare/comparepanel.h"
 #include "demos.h"
 #include "mainwindow.h"
 #include "plan/plannerpanel.h"
@@ -7,6 +8,7 @@
 #include "scenario/scenariopanel.h"
 #include "scenario/workloaddialog.h"
 
+#include <cmascope/compare/variantspec.h>
 #include <cmascope/version.h>
 
 #include <QApplication>
@@ -17,6 +19,7 @@
 #include <QTimer>
 #include <QToolBar>
 
+#include <cstring>
 #include <optional>
 
 namespace {
@@ -127,11 +130,35 @@ bool grabWorkloadDialog(cmascope::app::MainWindow& window, const QString& file)
     return ok;
 }
 
+/// For the compare picture: the project under the buddy policy and with its first region at half its size
+/// (docs/compare.md), run, at the window's current step.
+void prepareComparison(cmascope::app::MainWindow& window)
+{
+    auto* panel = window.comparePanel();
+    if (!panel->variants().isEmpty())
+        return;
+    panel->addVariant(QStringLiteral("policy=buddy"));
+    const auto& platform = window.document()->project().platform;
+    for (std::size_t i = 0; i < platform.regions.size(); ++i) {
+        const auto& r = platform.regions[i];
+        if (r.size / 2 >= r.pageSize && r.type != cmascope::RegionType::Carveout) {
+            cmascope::PlatformVariant half;
+            half.region = i;
+            half.sizeBytes = r.size / 2 / r.pageSize * r.pageSize;
+            // "area=" names a region in a project's spec and an area in a trace's (docs/compare.md).
+            const QString spec = QString::fromStdString(cmascope::variantSpecText(platform, half));
+            panel->addVariant(QStringLiteral("area=") + spec.mid(int(std::strlen("region="))));
+            break;
+        }
+    }
+    if (panel->run())
+        panel->waitForRun();
+}
+
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
-/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png with those docks raised and
-/// FILE-sandbox.png with the sandbox bar shown after one request from it, FILE-workload.png (the "Generate
-/// workload…" dialog), then quits (1 when
-/// a picture failed).
+/// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png, FILE-compare.png with those docks raised,
+/// FILE-sandbox.png with the sandbox bar shown after one request from it and FILE-workload.png (the "Generate
+/// workload…" dialog), then quits (1 when a picture failed).
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
     QTimer::singleShot(1500, &window, [&window, file] {
@@ -139,8 +166,10 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
         QCoreApplication::processEvents();
         bool ok = window.grab().save(file);
         const QString base = file.left(file.lastIndexOf(QLatin1Char('.')));
-        for (const char* dock : { "chartsDock", "platformDock", "scenarioDock", "plannerDock" }) {
+        for (const char* dock : { "chartsDock", "platformDock", "scenarioDock", "plannerDock", "compareDock" }) {
             if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock))) {
+                if (d->widget() == window.comparePanel())
+                    prepareComparison(window);
                 d->raise();
                 if (qstrcmp(dock, "plannerDock") == 0 && window.plannerPanel()->plan())
                     window.plannerPanel()->waitForPlan(); // the planner shown with its plan

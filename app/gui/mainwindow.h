@@ -40,6 +40,7 @@ class StepFilterProxy;
 class StepTableModel;
 class TimelineWidget;
 class WhatIfPanel;
+class ComparePanel;
 } // namespace cmascope::views
 
 namespace cmascope::app {
@@ -97,6 +98,7 @@ public:
     views::SandboxBar* sandboxBar() const { return m_sandbox; }
     /// The toolbar holding the sandbox bar; its toggleViewAction() is Simulation › Sandbox.
     QToolBar* sandboxToolBar() const { return m_sandboxToolBar; }
+    views::ComparePanel* comparePanel() const { return m_compare; }
 
     /// Recently opened files, most recent first (QSettings "recentFiles").
     static QStringList recentFiles();
@@ -202,6 +204,8 @@ private:
     views::FailureInspector* m_inspector = nullptr;
     views::WhatIfPanel* m_whatIf = nullptr;
     QDockWidget* m_whatIfDock = nullptr;
+    views::ComparePanel* m_compare = nullptr; ///< docs/compare.md
+    QDockWidget* m_compareDock = nullptr;
     views::StepTableModel* m_stepModel = nullptr;
     views::StepFilterProxy* m_stepProxy = nullptr;
     QTableView* m_log = nullptr;

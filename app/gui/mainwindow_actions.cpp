@@ -174,6 +174,10 @@ void MainWindow::createSimulationMenu()
         m_whatIfDock->raise();
     });
     sim->addAction(m_sandboxToolBar->toggleViewAction());
+    sim->addAction(tr("&Compare Variants…"), this, [this] {
+        m_compareDock->show();
+        m_compareDock->raise();
+    });
 }
 
 QStringList MainWindow::recentFiles()

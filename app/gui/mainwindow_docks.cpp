@@ -4,6 +4,7 @@
 // first show.
 #include "charts/chartspanel.h"
 #include "common/document.h"
+#include "compare/comparepanel.h"
 #include "inspector/failureinspector.h"
 #include "mainwindow.h"
 #include "map/legendwidget.h"
@@ -70,6 +71,12 @@ void MainWindow::createAnalysisDocks()
     plannerDock->setWidget(m_planner);
     addDockWidget(Qt::BottomDockWidgetArea, plannerDock);
     tabifyDockWidget(m_whatIfDock, plannerDock);
+    m_compare = new views::ComparePanel(m_doc, this);
+    m_compareDock = new QDockWidget(tr("Compare"), this);
+    m_compareDock->setObjectName(QStringLiteral("compareDock"));
+    m_compareDock->setWidget(m_compare);
+    addDockWidget(Qt::BottomDockWidgetArea, m_compareDock);
+    tabifyDockWidget(plannerDock, m_compareDock);
     m_logDock->raise();
     connect(m_charts, &views::ChartsPanel::stepRangeSelected, m_timeline, &views::TimelineWidget::setStepRange);
 }

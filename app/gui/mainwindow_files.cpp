@@ -2,6 +2,7 @@
 // MainWindow's file jobs: open, save, import and replay, each off the GUI thread with progress and Cancel
 // (runJob(), mainwindow_runjob.h), and the view state a project keeps.
 #include "common/document.h"
+#include "compare/comparepanel.h"
 #include "mainwindow.h"
 #include "mainwindow_runjob.h"
 #include "map/memorymapwidget.h"
@@ -430,6 +431,7 @@ void MainWindow::showProject(Project project, const QString& path, std::shared_p
     // A trace opens at its first failure (step 0 when none), anything else at step 0.
     const auto start = replay ? views::Document::StartAt::FirstFailure : views::Document::StartAt::FirstStep;
     showSandboxFor(replay != nullptr);
+    m_compare->setReplay(replay);
     m_whatIf->setReplay(std::move(replay));
     m_doc->setProject(std::move(project), path, start);
 }

@@ -20,6 +20,8 @@ std::string describeVariant(const Platform& platform, const PlatformVariant& var
         out += " size " + sizeText(*variant.sizeBytes) + ",";
     if (variant.orderPerBit)
         out += " order_per_bit " + std::to_string(*variant.orderPerBit) + ",";
+    if (variant.alignOrder)
+        out += " CONFIG_CMA_ALIGNMENT " + std::to_string(*variant.alignOrder) + ",";
     if (variant.empty())
         out += " unchanged";
     else
@@ -34,7 +36,13 @@ std::variant<Platform, std::string> applyVariant(const Platform& platform, const
             + std::to_string(platform.regions.size()) + " regions";
     if (variant.orderPerBit && *variant.orderPerBit > 20)
         return "order_per_bit " + std::to_string(*variant.orderPerBit) + ": must be 0 to 20";
+    if (variant.alignOrder && (*variant.alignOrder < 2 || *variant.alignOrder > 12))
+        return "align " + std::to_string(*variant.alignOrder) + ": CONFIG_CMA_ALIGNMENT must be 2 to 12";
+    if (variant.alignOrder && variant.region)
+        return std::string("align: CONFIG_CMA_ALIGNMENT is platform-wide; it cannot be given with a region");
     Platform out = platform;
+    if (variant.alignOrder)
+        out.cmaAlignmentOrder = *variant.alignOrder;
     bool changed = false;
     for (std::size_t i = 0; i < out.regions.size(); ++i) {
         if (variant.region && *variant.region != i)
@@ -59,10 +67,12 @@ std::variant<Platform, std::string> applyVariant(const Platform& platform, const
             r.policy = *variant.policy;
         if (variant.orderPerBit)
             r.params.orderPerBit = *variant.orderPerBit;
+        if (variant.alignOrder && r.params.maxAlignOrder)
+            r.params.maxAlignOrder = *variant.alignOrder;
         r.placedBase.reset();
         changed = true;
     }
-    if (!changed && !variant.empty())
+    if (!changed && !variant.empty() && !variant.alignOrder)
         return std::string("no region can take the change (only size-0 regions and carve-outs)");
     return out;
 }

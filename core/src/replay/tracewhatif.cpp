@@ -13,10 +13,11 @@
 
 namespace cmascope {
 
-std::variant<WhatIfSpec, std::string> parseWhatIfSpec(std::string_view text, std::uint32_t pageSize)
+std::variant<WhatIfSpec, std::string> parseWhatIfSpec(
+    std::string_view text, std::uint32_t pageSize, std::string_view option)
 {
     WhatIfSpec spec;
-    const std::string what = "--what-if " + std::string(text) + ": ";
+    const std::string what = std::string(option) + " " + std::string(text) + ": ";
     if (text.empty())
         return what + "expected policy=ID,size=SIZE,pages=N,order_per_bit=N,area=NAME (any of them)";
     while (!text.empty()) {

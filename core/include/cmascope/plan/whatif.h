@@ -25,8 +25,11 @@ struct PlatformVariant
     std::optional<PolicyKind> policy;
     std::optional<std::uint64_t> sizeBytes; ///< a multiple of the region's page size, > 0
     std::optional<unsigned> orderPerBit; ///< the kernel policy's order_per_bit (0..20)
+    /// CONFIG_CMA_ALIGNMENT (2..12): the platform's cma_alignment_order and the max_align_order of the
+    /// regions changed (docs/compare.md). Platform-wide, so it cannot be given with a region.
+    std::optional<unsigned> alignOrder;
 
-    bool empty() const { return !policy && !sizeBytes && !orderPerBit; }
+    bool empty() const { return !policy && !sizeBytes && !orderPerBit && !alignOrder; }
 };
 
 /// One line a person can read, e.g. "video: policy bf, size 24 MiB".

@@ -25,7 +25,9 @@ struct WhatIfSpec
     std::optional<std::string> area; ///< only this area changes (default: every area)
 };
 /// Parses "policy=bf,size=32M,order_per_bit=2,area=reserved" (size: memparse syntax, or pages=N).
-std::variant<WhatIfSpec, std::string> parseWhatIfSpec(std::string_view text, std::uint32_t pageSize = 4096);
+/// Errors begin with @p option and the text ("--what-if SPEC: ...").
+std::variant<WhatIfSpec, std::string> parseWhatIfSpec(
+    std::string_view text, std::uint32_t pageSize = 4096, std::string_view option = "--what-if");
 
 struct WhatIfChange
 {

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// cmascope-cli compare PROJECT|TRACE --variant SPEC... [--scenario N|NAME] [--dmesg FILE] [--json FILE] [--csv FILE]
+//                                   [-o FILE]
+// One scenario (or a trace's recorded requests) under several variants at once, as a table (docs/compare.md).
+#include "common.h"
+
+#include <cmascope/compare/compare.h>
+#include <cmascope/compare/comparereport.h>
+#include <cmascope/replay/replay.h>
+#include <cmascope/trace/bootlog.h>
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+namespace cmascope::cli {
+
+namespace {
+/// The compare command line: its options and the parser that has read them.
+struct CompareCommandLine
+{
+    QCommandLineParser parser;
+    const QCommandLineOption variant { QStringLiteral("variant"),
+        QStringLiteral("A variant to run (repeatable): comma-separated KEY=VALUE. Projects: region=NAME, policy=ID, "
+                       "size=SIZE, order_per_bit=N, align=N (CONFIG_CMA_ALIGNMENT, platform-wide). Traces: "
+                       "area=NAME, policy=ID, size=SIZE or pages=N, order_per_bit=N."),
+        QStringLiteral("SPEC") };
+    const QCommandLineOption scenario { QStringLiteral("scenario"),
+        QStringLiteral("The project's scenario to run (number, 0-based, or name). Default: the first."),
+        QStringLiteral("N|NAME") };
+    const QCommandLineOption dmesg { QStringLiteral("dmesg"),
+        QStringLiteral("Traces: a boot log with the areas' 'cma: Reserved' lines (their exact geometry)."),
+        QStringLiteral("FILE") };
+    const QCommandLineOption json { QStringLiteral("json"),
+        QStringLiteral("Write the comparison as JSON (per variant and per region)."), QStringLiteral("FILE") };
+    const QCommandLineOption csv { QStringLiteral("csv"),
+        QStringLiteral("Write the comparison as CSV, one row per variant."), QStringLiteral("FILE") };
+    const QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") },
+        QStringLiteral("Write the table to this file instead of standard output."), QStringLiteral("FILE") };
+
+    explicit CompareCommandLine(const QStringList& args)
+    {
+        beginCommand(parser, "compare",
+            QStringLiteral(
+                "Run one scenario of a project (or the recorded requests of a kernel trace) unchanged and under "
+                "every --variant, and print one row per run: requests, failures, peak use, the largest free "
+                "extent at the end and its minimum, fragmentation (1 - largest free / free, at the end and at its "
+                "worst) and the first step whose outcome differs from the base. Exit status 0 when compared, 2 on "
+                "bad input (a spec that cannot be used is named with its field).\n\n"
+                "Examples:\n"
+                "  cmascope-cli compare demo.json --variant policy=bf --variant region=b1,size=24M\n"
+                "  cmascope-cli compare demo.json --scenario 1 --variant order_per_bit=2 --variant align=4 "
+                "--csv out.csv\n"
+                "  cmascope-cli compare trace.txt --variant policy=bf --variant size=16M --json out.json"));
+        parser.addPositionalArgument(QStringLiteral("PROJECT|TRACE"),
+            QStringLiteral("Project file (JSON) or kernel trace (text, gzip, zstd or trace.dat)."));
+        parser.addOptions({ variant, scenario, dmesg, json, csv, output });
+        parser.process(args);
+    }
+};
+
+/// The inputs of a trace's replay: the boot log of --dmesg, if any; nullopt (message printed) when unreadable.
+std::optional<ReplayInputs> traceInputs(const CompareCommandLine& cl)
+{
+    ReplayInputs inputs;
+    if (!cl.parser.isSet(cl.dmesg))
+        return inputs;
+    const std::string path = cl.parser.value(cl.dmesg).toStdString();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::cerr << "cmascope-cli compare: --dmesg " << path << ": cannot open\n";
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    inputs.bootLog = parseBootLog(text.str());
+    inputs.bootLogOrigin = path;
+    return inputs;
+}
+
+/// The comparison of the input @p path, or nullopt (message printed) when it cannot be made.
+std::optional<Comparison> compareInput(const CompareCommandLine& cl, const std::string& path)
+{
+    std::vector<std::string> specs;
+    for (const QString& v : cl.parser.values(cl.variant))
+        specs.push_back(v.toStdString());
+    std::variant<Comparison, std::string> result;
+    if (looksLikeProject(QString::fromStdString(path))) {
+        const auto project = loadProject(path);
+        if (!project)
+            return std::nullopt;
+        const auto which = findScenario(*project,
+            cl.parser.value(cl.scenario).isEmpty() ? QStringLiteral("0") : cl.parser.value(cl.scenario), path);
+        if (!which)
+            return std::nullopt;
+        result = compareProject(*project, *which, specs);
+    } else {
+        if (cl.parser.isSet(cl.scenario)) {
+            std::cerr << "cmascope-cli compare: --scenario is for projects; a trace has one timeline\n";
+            return std::nullopt;
+        }
+        const auto inputs = traceInputs(cl);
+        if (!inputs)
+            return std::nullopt;
+        const auto replayed = replayTraceFile(path, *inputs);
+        if (!replayed.ok() || !replayed.result.error.empty()) {
+            std::cerr << path << ": " << (replayed.error.empty() ? replayed.result.error : replayed.error) << '\n';
+            return std::nullopt;
+        }
+        result = compareTrace(replayed.result, specs);
+    }
+    if (auto* err = std::get_if<std::string>(&result)) {
+        std::cerr << "cmascope-cli compare: " << *err << '\n';
+        return std::nullopt;
+    }
+    return std::move(std::get<Comparison>(result));
+}
+
+/// Writes @p text to the file of @p option when it is set; false (message printed) when it cannot.
+bool writeIfSet(const CompareCommandLine& cl, const QCommandLineOption& option, const std::string& text)
+{
+    if (!cl.parser.isSet(option))
+        return true;
+    const std::string path = cl.parser.value(option).toStdString();
+    if (auto err = writeFileAtomically(path, text)) {
+        std::cerr << "cmascope-cli compare: --" << option.names().last().toStdString() << ' ' << path << ": " << *err
+                  << '\n';
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+int runCompare(const QStringList& args)
+{
+    const CompareCommandLine cl(args);
+    if (operands(cl.parser).size() != 1) {
+        std::cerr << "cmascope-cli compare: expected exactly one PROJECT or TRACE file\n";
+        return kExitUsage;
+    }
+    if (!cl.parser.isSet(cl.variant)) {
+        std::cerr << "cmascope-cli compare: give at least one --variant SPEC (e.g. --variant policy=bf)\n";
+        return kExitUsage;
+    }
+    const std::string path = operands(cl.parser).first().toStdString();
+    if (!QFileInfo::exists(QString::fromStdString(path))) {
+        std::cerr << path << ": no such file\n";
+        return kExitUsage;
+    }
+    const auto comparison = compareInput(cl, path);
+    if (!comparison)
+        return kExitUsage;
+    if (!writeIfSet(cl, cl.json, compareReportJson(*comparison))
+        || !writeIfSet(cl, cl.csv, compareReportCsv(*comparison)))
+        return kExitUsage;
+    const std::string table = compareReportTable(*comparison);
+    if (cl.parser.isSet(cl.output))
+        return writeIfSet(cl, cl.output, table) ? kExitOk : kExitUsage;
+    std::cout << table;
+    return kExitOk;
+}
+
+} // namespace cmascope::cli
