@@ -40,22 +40,50 @@ PlanLayoutView::PlanLayoutView(QWidget* parent)
     setToolTip(tr("Where the regions are now (top) and where the plan puts them (bottom), on one address axis"));
 }
 
+namespace {
+
+/// @p content without the banks that hold no region of @p now or @p after (their tracks would show nothing).
+QVector<int> banksWithRegions(const MapContent& now, const MapContent& after)
+{
+    QVector<bool> used(now.banks.size(), false);
+    for (const MapContent* c : { &now, &after })
+        for (const MapRegion& r : c->regions)
+            if (r.bank >= 0 && r.bank < used.size())
+                used[r.bank] = true;
+    QVector<int> index(now.banks.size(), -1); // old bank -> new bank
+    int next = 0;
+    for (int b = 0; b < used.size(); ++b)
+        if (used[b] || !used.contains(true))
+            index[b] = next++;
+    return index;
+}
+
+} // namespace
+
 void PlanLayoutView::setLayouts(const Platform& now, const Platform& planned)
 {
-    MapContent content = MapContent::fromPlatform(now);
+    const MapContent before = MapContent::fromPlatform(now);
     const MapContent after = MapContent::fromPlatform(planned);
-    const auto banks = content.banks.size();
-    for (MapBank& b : content.banks)
-        b.name = tr("now · %1").arg(b.name);
-    for (MapBank b : after.banks) {
-        b.name = tr("planned · %1").arg(b.name);
-        content.banks.push_back(b);
-    }
-    for (MapRegion r : after.regions) {
-        if (r.bank >= 0)
-            r.bank += int(banks);
-        r.firstChunk = r.chunkCount = 0;
-        content.regions.push_back(r);
+    const QVector<int> index = banksWithRegions(before, after);
+    const int kept = int(std::count_if(index.begin(), index.end(), [](int i) { return i >= 0; }));
+    MapContent content = before;
+    content.banks.clear();
+    content.regions.clear();
+    for (const auto* layout : { &before, &after }) {
+        const QString tag = layout == &before ? tr("now · %1") : tr("planned · %1");
+        for (int b = 0; b < layout->banks.size(); ++b) {
+            if (index[b] < 0)
+                continue;
+            MapBank bank = layout->banks[b];
+            bank.name = tag.arg(bank.name);
+            content.banks.push_back(bank);
+        }
+        for (MapRegion r : layout->regions) {
+            if (r.bank >= 0)
+                r.bank = index[r.bank] < 0 ? -1 : index[r.bank] + (layout == &before ? 0 : kept);
+            r.firstChunk = r.chunkCount = 0;
+            content.regions.push_back(r);
+        }
     }
     for (const QString& name : after.unplaced)
         if (!content.unplaced.contains(name))

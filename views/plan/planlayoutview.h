@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The plan on the map: every bank twice, its regions where they are now (the project as placed) on the first
-// track and where the plan puts them on the second, over one address axis (the hull of both layouts' regions),
-// painted by the memory map's own painter so it reads like the map. Empty until there is a plan.
+// The plan on the map: every bank that holds a region twice, its regions where they are now (the project as
+// placed) on the first track and where the plan puts them on the second, over one address axis (the hull of
+// both layouts' regions), painted by the memory map's own painter so it reads like the map. Empty until there
+// is a plan.
 #pragma once
 
 #include "map/mapcontent.h"
@@ -29,7 +30,8 @@ public:
     std::pair<std::uint64_t, std::uint64_t> addressWindow() const { return m_window; }
     /// The caption above the map ("Now: … · Planned: …").
     QString caption() const { return m_caption; }
-    /// What is drawn: banks "now · NAME" then "planned · NAME", each layout's regions on its own tracks.
+    /// What is drawn: banks "now · NAME" then "planned · NAME" (those that hold a region in either layout; all
+    /// when none does), each layout's regions on its own tracks.
     const std::optional<MapContent>& content() const { return m_content; }
 
     QSize minimumSizeHint() const override;

@@ -125,6 +125,18 @@ void TestPlannerPanel::layoutShowsNowAndPlanned()
     renamed.name += " (edited)";
     doc.editPlatform(renamed, QStringLiteral("rename")); // any edit: the plan is stale
     QVERIFY(!panel.layoutView()->hasLayouts());
+
+    // The camera demo's first bank holds no region: only the second is shown, now and planned.
+    doc.setProject(test::loadDemo("camera-video-2010.json"));
+    doc.waitForRun();
+    QVERIFY(panel.plan());
+    panel.waitForPlan();
+    const MapContent& two = *panel.layoutView()->content();
+    QCOMPARE(two.banks.size(), 2);
+    QCOMPARE(two.banks[0].name, QStringLiteral("now · dmc1"));
+    QCOMPARE(two.banks[1].name, QStringLiteral("planned · dmc1"));
+    for (const MapRegion& r : two.regions)
+        QVERIFY(r.bank == 0 || r.bank == 1);
 }
 
 /// A 32-bit device on the default area: the table says where the plan keeps the area, and Export plan offers
