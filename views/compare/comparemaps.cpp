@@ -34,13 +34,16 @@ void CompareMaps::clear()
     m_empty->show();
 }
 
-void CompareMaps::setRuns(std::vector<std::shared_ptr<const Simulation>> runs, const QStringList& titles)
+void CompareMaps::setRuns(std::vector<std::shared_ptr<const Simulation>> runs, const QStringList& titles,
+    std::vector<std::vector<std::uint32_t>> positions)
 {
     clear();
     m_empty->setVisible(runs.empty());
     for (std::size_t i = 0; i < runs.size(); ++i) {
         Slot s;
         s.sim = std::move(runs[i]);
+        if (i < positions.size())
+            s.positionOf = std::move(positions[i]);
         s.box = new QWidget(this);
         auto* column = new QVBoxLayout(s.box);
         column->setContentsMargins(0, 0, 0, 0);
@@ -57,8 +60,7 @@ void CompareMaps::setRuns(std::vector<std::shared_ptr<const Simulation>> runs, c
             s.map->setMinimumHeight(90);
             column->addWidget(s.map, 1);
         } else {
-            auto* note =
-                new QLabel(tr("No map: a trace variant re-runs the requests without an occupancy model."), s.box);
+            auto* note = new QLabel(tr("No map: this variant's placements could not be run."), s.box);
             note->setWordWrap(true);
             note->setAlignment(Qt::AlignCenter);
             column->addWidget(note, 1);
@@ -75,7 +77,9 @@ void CompareMaps::showPosition(std::size_t position)
     for (Slot& s : m_slots) {
         if (!s.sim)
             continue;
-        const std::size_t p = std::min(position, s.sim->stepCount());
+        const std::size_t mapped =
+            s.positionOf.empty() ? position : s.positionOf[std::min(position, s.positionOf.size() - 1)];
+        const std::size_t p = std::min(mapped, s.sim->stepCount());
         if (p >= s.state.position && !s.state.regions.empty())
             s.sim->advance(s.state, p);
         else

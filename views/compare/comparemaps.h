@@ -25,8 +25,10 @@ public:
     explicit CompareMaps(QWidget* parent = nullptr);
     ~CompareMaps() override;
 
-    /// One map per run, titled by @p titles (parallel). A null run (a trace variant) gets a note instead.
-    void setRuns(std::vector<std::shared_ptr<const Simulation>> runs, const QStringList& titles);
+    /// One map per run, titled by @p titles (parallel). A null run gets a note instead. @p positions (parallel,
+    /// may be shorter; Comparison::positions) maps the document's position to a run's own.
+    void setRuns(std::vector<std::shared_ptr<const Simulation>> runs, const QStringList& titles,
+        std::vector<std::vector<std::uint32_t>> positions = {});
     void clear();
     /// Shows every run's state after @p position steps (clamped to each run).
     void showPosition(std::size_t position);
@@ -41,6 +43,7 @@ private:
     struct Slot
     {
         std::shared_ptr<const Simulation> sim;
+        std::vector<std::uint32_t> positionOf; ///< empty: the document's position
         SimState state;
         MemoryMapWidget* map = nullptr;
         QLabel* title = nullptr;

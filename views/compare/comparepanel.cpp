@@ -266,7 +266,7 @@ void ComparePanel::onFinished(JobResult<std::variant<Comparison, std::string>> r
     QStringList titles;
     for (const VariantFigures& v : c.variants)
         titles << (v.spec.empty() ? tr("base") : QString::fromStdString(v.spec));
-    m_maps->setRuns(c.simulations, titles);
+    m_maps->setRuns(c.simulations, titles, c.positions);
     m_summary->setText(
         tr("%1, %2 steps: %3 runs.").arg(QString::fromStdString(c.subject)).arg(c.steps).arg(c.variants.size()));
     m_model->setComparison(std::move(c));

@@ -43,12 +43,26 @@ std::variant<std::shared_ptr<const Simulation>, std::string> recordedRun(
     return std::shared_ptr<const Simulation>(std::move(sim));
 }
 
-/// The figures of one what-if: counts and the first request whose outcome differs from the recording.
-VariantFigures whatIfFigures(
-    const ReplayResult& replay, const WhatIfResult& w, const std::vector<std::uint32_t>& stepOf)
+/// The what-if's record run as a Simulation: the variant's occupancy, for its metrics and maps. Null when it
+/// cannot be run (the figures then have the counts only).
+std::shared_ptr<const Simulation> recordRun(const WhatIfResult& w)
 {
-    VariantFigures f;
-    f.hasMetrics = false;
+    if (!w.record)
+        return nullptr;
+    auto created = Simulation::create(w.record->platform, w.record->scenario);
+    auto* sim = std::get_if<Simulation>(&created);
+    if (!sim || !sim->run())
+        return nullptr;
+    return std::make_shared<const Simulation>(std::move(*sim));
+}
+
+/// The figures of one what-if: the counts and the first request whose outcome differs from the recording,
+/// from the what-if; peak use, free extents and fragmentation from its record's run @p sim, when there is one.
+VariantFigures whatIfFigures(
+    const ReplayResult& replay, const WhatIfResult& w, const std::vector<std::uint32_t>& stepOf, const Simulation* sim)
+{
+    VariantFigures f = sim ? figuresOf(*sim) : VariantFigures {};
+    f.hasMetrics = sim != nullptr;
     f.requests = w.requests;
     f.failures = w.failed;
     f.differingSteps = w.changes.size();
@@ -107,21 +121,24 @@ std::variant<Comparison, std::string> compareTrace(
     }
     c.variants.push_back(std::move(f0));
     c.simulations.push_back(std::move(sim));
+    c.positions.emplace_back();
     for (std::size_t i = 0; i < parsed.size(); ++i) {
         const std::uint64_t offset = c.steps * (i + 1);
-        const WhatIfResult w =
-            runWhatIf(replay, parsed[i], [&](std::uint64_t d, std::uint64_t) { return progress(offset + d, total); });
+        const WhatIfResult w = runWhatIf(
+            replay, parsed[i], [&](std::uint64_t d, std::uint64_t) { return progress(offset + d, total); }, true);
         if (w.cancelled) {
             c.cancelled = true;
             return c;
         }
         if (!w.error.empty())
             return "--variant " + specs[i] + ": " + w.error;
-        VariantFigures f = whatIfFigures(replay, w, stepOf);
+        auto run = recordRun(w);
+        VariantFigures f = whatIfFigures(replay, w, stepOf, run.get());
         f.spec = specs[i];
         f.description = describeSpec(parsed[i]);
         c.variants.push_back(std::move(f));
-        c.simulations.push_back(nullptr);
+        c.positions.push_back(run ? w.record->positionOf : std::vector<std::uint32_t> {});
+        c.simulations.push_back(std::move(run));
     }
     return c;
 }

@@ -97,29 +97,38 @@ struct AreaRun
 class WhatIfRun
 {
 public:
-    WhatIfRun(const ReplayResult& replay, WhatIfResult& out)
+    WhatIfRun(const ReplayResult& replay, WhatIfResult& out, WhatIfRecord* record)
         : m_replay(replay)
         , m_out(out)
         , m_runs(replay.areas.size())
+        , m_record(record)
     { }
     /// Sets each area up under @p spec. False (with out.error) when a geometry or policy cannot be used.
     bool setUp(const WhatIfSpec& spec);
     /// A run of bits set when tracing started.
     void seed(const Step& s);
-    /// Recorded request @p index asks again.
-    void request(std::uint32_t index);
+    /// Recorded request @p index (timeline step @p s) asks again.
+    void request(std::uint32_t index, const Step& s);
     /// A recorded release gives back its part of each live piece it overlaps.
     void release(const Step& s);
     std::uint64_t seedLost() const { return m_seedLost; }
 
 private:
     void releasePiece(AreaRun& run, std::uint64_t pieceStart, const Step& s);
+    /// Records that pages [offset, offset + pages) of area @p area were given back (WhatIfRecord).
+    void recordRelease(std::uint16_t area, std::uint64_t offset, std::uint64_t pages)
+    {
+        if (m_record)
+            m_record->scenario.release(area, offset, pages);
+    }
+    std::string_view task(const Step& s) const { return m_replay.scenario.symbols.name(s.device); }
 
     const ReplayResult& m_replay;
     WhatIfResult& m_out;
     std::vector<Allocation> m_allocations;
     std::vector<AreaRun> m_runs;
     std::uint64_t m_seedLost = 0;
+    WhatIfRecord* m_record; ///< null: not recorded
 };
 
 bool WhatIfRun::setUp(const WhatIfSpec& spec)
@@ -136,6 +145,13 @@ bool WhatIfRun::setUp(const WhatIfSpec& spec)
             m_out.error = "area " + a.name + ": " + *err;
             return false;
         }
+        if (m_record && i < m_record->platform.regions.size()) {
+            Region& r = m_record->platform.regions[i];
+            r.size = m_runs[i].pages * r.pageSize;
+            r.policy = PolicyKind::Kernel; // bookkeeping only: the what-if's policy chose the places
+            r.params = PolicyParams {};
+            r.params.maxAlignOrder = std::nullopt;
+        }
     }
     return true;
 }
@@ -146,11 +162,13 @@ void WhatIfRun::seed(const Step& s)
     if (s.offset + s.size <= run.pages && run.policy->reserve(s.offset, s.size)) {
         run.live[s.offset] = { s.size, static_cast<std::uint32_t>(m_allocations.size()), 0 };
         m_allocations.push_back({ s.size, s.size, s.offset, true, false, false });
+        if (m_record)
+            m_record->scenario.place(s.region, s.offset, s.size, task(s), "in use when tracing began");
     } else
         m_seedLost += s.size;
 }
 
-void WhatIfRun::request(std::uint32_t index)
+void WhatIfRun::request(std::uint32_t index, const Step& s)
 {
     const ReplayRequest& q = m_replay.requests[index];
     if (q.area >= m_runs.size())
@@ -172,6 +190,10 @@ void WhatIfRun::request(std::uint32_t index)
         m_out.changes.push_back(c);
         ++(pr.ok ? m_out.nowSucceed : m_out.nowFail);
     }
+    if (m_record && pr.ok && q.succeeded)
+        m_record->scenario.place(static_cast<std::uint16_t>(q.area), pr.offset, q.count, task(s));
+    else if (m_record && !pr.ok)
+        m_record->scenario.refused(static_cast<std::uint16_t>(q.area), q.count, q.align, task(s));
     if (q.succeeded) {
         const std::uint64_t recordedOffset = q.pfn - m_replay.areas[q.area].area.basePfn;
         run.live[recordedOffset] = { q.count, static_cast<std::uint32_t>(m_allocations.size()), 0 };
@@ -209,15 +231,20 @@ void WhatIfRun::releasePiece(AreaRun& run, std::uint64_t pieceStart, const Step&
     if (a.placed) {
         if (!a.partial && delta == 0 && hi - lo == a.count) {
             run.policy->release(a.newOffset, a.count);
+            recordRelease(s.region, a.newOffset, a.count);
         } else {
             a.partial = true;
             if (!a.deferred && !run.policy->release(a.newOffset + delta, hi - lo))
                 a.deferred = true;
+            else if (!a.deferred)
+                recordRelease(s.region, a.newOffset + delta, hi - lo);
         }
     }
     a.remaining -= std::min(a.remaining, hi - lo);
-    if (a.remaining == 0 && a.placed && a.deferred)
+    if (a.remaining == 0 && a.placed && a.deferred) {
         run.policy->release(a.newOffset, a.count);
+        recordRelease(s.region, a.newOffset, a.count); // gives back only what is still live
+    }
     // split the piece around the released range
     run.live.erase(pieceStart);
     if (lo > pieceStart)
@@ -228,7 +255,7 @@ void WhatIfRun::releasePiece(AreaRun& run, std::uint64_t pieceStart, const Step&
 
 } // namespace
 
-WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const Progress& progress)
+WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const Progress& progress, bool record)
 {
     WhatIfResult out;
     if (replay.timeline.size() != replay.scenario.steps.size() || replay.requests.empty()) {
@@ -246,7 +273,15 @@ WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const
         out.error = "no area named " + *spec.area + " in the trace (areas: " + names + ")";
         return out;
     }
-    WhatIfRun run(replay, out);
+    std::shared_ptr<WhatIfRecord> rec;
+    if (record) {
+        rec = std::make_shared<WhatIfRecord>();
+        rec->platform = replay.platform;
+        rec->scenario.name = "what-if";
+        rec->positionOf.reserve(replay.timeline.size() + 1);
+        rec->positionOf.push_back(0);
+    }
+    WhatIfRun run(replay, out, rec.get());
     if (!run.setUp(spec))
         return out;
     out.notes.push_back("requests that failed in the trace and succeed here are given back at once (the trace has "
@@ -264,7 +299,7 @@ WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const
             run.seed(s);
             break;
         case TimelineEntry::Request:
-            run.request(t.index);
+            run.request(t.index, s);
             break;
         case TimelineEntry::Release:
             run.release(s);
@@ -272,7 +307,10 @@ WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const
         case TimelineEntry::Marker:
             break;
         }
+        if (rec)
+            rec->positionOf.push_back(static_cast<std::uint32_t>(rec->scenario.steps.size()));
     }
+    out.record = std::move(rec);
     if (run.seedLost())
         out.notes.push_back(std::to_string(run.seedLost())
             + " pages in use when tracing started do not fit the new geometry and were left out");

@@ -219,9 +219,10 @@ void TestCompare::trace()
     QVERIFY(std::holds_alternative<Comparison>(r));
     const Comparison& c = std::get<Comparison>(r);
     QCOMPARE(c.variants.size(), std::size_t(3));
-    QVERIFY(c.variants[0].hasMetrics);
-    QVERIFY(!c.variants[1].hasMetrics);
-    QCOMPARE(c.simulations[1], nullptr);
+    for (std::size_t i = 0; i < c.variants.size(); ++i) {
+        QVERIFY(c.variants[i].hasMetrics);
+        QVERIFY(c.simulations[i]);
+    }
     std::uint64_t recordedFailures = 0, requests = 0;
     for (const ReplayRequest& q : replay.requests) {
         requests += q.area < replay.areas.size();
@@ -234,6 +235,36 @@ void TestCompare::trace()
     QCOMPARE(c.variants[2].differingSteps, quint64(w.changes.size()));
     QVERIFY(!w.changes.empty());
     QCOMPARE(replay.timeline[*c.variants[2].firstDifference].index, w.changes.front().request);
+    // The variant's record: its refusals are the what-if's failures; up to the first difference it placed
+    // everything where the kernel did (the same policy on a smaller area), so the occupancy at that position is the
+    // recording's, page for page; its peak fits the smaller area.
+    const Simulation& base = *c.simulations[0];
+    const Simulation& variant = *c.simulations[2];
+    const std::vector<std::uint32_t>& positionOf = c.positions[2];
+    QCOMPARE(positionOf.size(), replay.timeline.size() + 1);
+    QVERIFY(std::is_sorted(positionOf.begin(), positionOf.end()));
+    QCOMPARE(std::size_t(positionOf.back()), variant.stepCount());
+    std::uint64_t refusals = 0;
+    for (const StepRecord& rec : variant.records())
+        refusals += rec.outcome == Outcome::Failed;
+    QCOMPARE(refusals, w.failed);
+    const std::size_t p = *c.variants[2].firstDifference;
+    const SimState before = base.stateAt(p), after = variant.stateAt(positionOf[p]);
+    QCOMPARE(after.regions.size(), before.regions.size());
+    std::size_t live = 0;
+    for (std::size_t k = 0; k < before.regions.size(); ++k) {
+        QCOMPARE(after.regions[k].occupancy.usedPages(), before.regions[k].occupancy.usedPages());
+        QCOMPARE(after.regions[k].live.size(), before.regions[k].live.size());
+        for (const auto& [offset, chunk] : before.regions[k].live) {
+            const auto it = after.regions[k].live.find(offset);
+            QVERIFY(it != after.regions[k].live.end());
+            QCOMPARE(variant.chunks()[it->second].pages, base.chunks()[chunk].pages);
+            ++live;
+        }
+    }
+    QVERIFY(live > 0);
+    QVERIFY(c.variants[2].peakUsedBytes <= 2048 * 4096 * c.variants[2].regions.size());
+    QVERIFY(c.variants[2].peakUsedBytes > 0);
     auto bad = compareTrace(replay, { "align=4" });
     QCOMPARE(std::get<std::string>(bad),
         std::string("--variant align=4: unknown key 'align' (policy, size, pages, "

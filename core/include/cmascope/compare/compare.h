@@ -23,9 +23,12 @@ struct Comparison
     std::string subject; ///< "scenario NAME" or "trace"
     std::uint64_t steps = 0; ///< steps of the scenario (or of the trace's timeline)
     std::vector<VariantFigures> variants; ///< [0] is the base, then one per spec in the order given
-    /// The finished runs, parallel to variants, for views that show a state (the maps). A trace's variants
-    /// have no simulation (null); its base is the replayed timeline.
+    /// The finished runs, parallel to variants, for views that show a state (the maps). A trace's base is the
+    /// replayed timeline, its variants their what-if record (replay/tracewhatif.h, WhatIfRecord).
     std::vector<std::shared_ptr<const Simulation>> simulations;
+    /// Parallel to simulations: positionOf[p] is the run's position that matches position p of the base (a
+    /// trace variant's record has its own steps); empty = the same position.
+    std::vector<std::vector<std::uint32_t>> positions;
     bool cancelled = false; ///< the Progress asked to stop: nothing else is meaningful
 };
 

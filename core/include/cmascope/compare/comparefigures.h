@@ -30,8 +30,8 @@ struct VariantFigures
 {
     std::string spec; ///< the spec as given; empty for the base
     std::string description; ///< in words (describeVariant)
-    /// False for a variant of a trace: it re-runs the requests (replay/tracewhatif.h) without an occupancy
-    /// model, so only the counts and the first difference are known.
+    /// False when only the counts and the first difference are known (a trace variant whose record could not
+    /// be run).
     bool hasMetrics = true;
     std::uint64_t requests = 0; ///< allocation requests
     std::uint64_t failures = 0;

@@ -3,10 +3,13 @@
 // area size or order_per_bit. Standard C++20, no Qt, no global state.
 #pragma once
 
+#include <cmascope/model/platform.h>
+#include <cmascope/model/scenario.h>
 #include <cmascope/policies/policy.h>
 #include <cmascope/util/progress.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +41,19 @@ struct WhatIfChange
     Refusal refusal = Refusal::None;
 };
 
+/// What a what-if run did, as something a Simulation runs: the areas with the variant's size (kernel bitmap
+/// bookkeeping at order_per_bit 0: the placements are given) and a scenario of the variant's own placements
+/// (Place), releases (Release) and refusals (Refused), for figures and maps of the variant (docs/compare.md).
+struct WhatIfRecord
+{
+    Platform platform;
+    Scenario scenario;
+    /// positionOf[p]: the record's position that matches position p of the replay's timeline (timeline size + 1
+    /// entries). A release may become several Release steps; a request that failed in the trace and succeeds
+    /// here is given back at once and leaves none.
+    std::vector<std::uint32_t> positionOf;
+};
+
 struct WhatIfResult
 {
     std::string error; ///< non-empty: the geometry/policy cannot be used, or the run was cancelled
@@ -46,12 +62,15 @@ struct WhatIfResult
     std::uint64_t nowFail = 0, nowSucceed = 0;
     std::vector<WhatIfChange> changes; ///< requests whose outcome differs from the recording
     std::vector<std::string> notes;
+    std::shared_ptr<const WhatIfRecord> record; ///< when runWhatIf() was asked to record
 };
 /// Re-runs the recorded requests and releases of @p replay (needs keepRequests and buildTimeline)
 /// under @p spec: each recorded request asks again, each release gives back the same part of the
 /// allocation it belonged to (partial releases map to the same offsets inside the new placement; a release
 /// spanning several allocations gives back its part of each).
 /// @p progress gets (timeline entries done, total) every 16 Ki entries and may cancel.
-WhatIfResult runWhatIf(const ReplayResult& replay, const WhatIfSpec& spec, const Progress& progress = {});
+/// With @p record, the result also holds the run as a WhatIfRecord.
+WhatIfResult runWhatIf(
+    const ReplayResult& replay, const WhatIfSpec& spec, const Progress& progress = {}, bool record = false);
 
 } // namespace cmascope
