@@ -151,6 +151,8 @@ bool WhatIfRun::setUp(const WhatIfSpec& spec)
             r.policy = PolicyKind::Kernel; // bookkeeping only: the what-if's policy chose the places
             r.params = PolicyParams {};
             r.params.maxAlignOrder = std::nullopt;
+            if (m_replay.platform.banks.empty()) // as replayProject() gives the recording: a bank per area
+                m_record->platform.banks.push_back({ r.name, r.placedBase.value_or(r.start), r.size, 0 });
         }
     }
     return true;

@@ -265,6 +265,7 @@ void TestCompare::trace()
     QVERIFY(live > 0);
     QVERIFY(c.variants[2].peakUsedBytes <= 2048 * 4096 * c.variants[2].regions.size());
     QVERIFY(c.variants[2].peakUsedBytes > 0);
+    QCOMPARE(variant.platform().banks.size(), variant.platform().regions.size()); // the map has memory to draw
     auto bad = compareTrace(replay, { "align=4" });
     QCOMPARE(std::get<std::string>(bad),
         std::string("--variant align=4: unknown key 'align' (policy, size, pages, "
