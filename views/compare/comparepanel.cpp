@@ -2,6 +2,7 @@
 #include "compare/comparepanel.h"
 
 #include "common/document.h"
+#include "common/sortedtable.h"
 #include "compare/comparemaps.h"
 #include "compare/comparemodel.h"
 
@@ -120,19 +121,8 @@ QWidget* ComparePanel::createRunControls()
 QTableView* ComparePanel::createTable()
 {
     m_model = new CompareModel(this);
-    m_proxy = new QSortFilterProxyModel(this);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(CompareModel::SortRole);
-    m_table = new QTableView(this);
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(CompareModel::VariantColumn, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->setVisible(false);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAlternatingRowColors(true);
+    m_table = makeSortedTable(m_model, CompareModel::SortRole, CompareModel::VariantColumn, this);
+    m_proxy = qobject_cast<QSortFilterProxyModel*>(m_table->model());
     m_table->setToolTip(tr("Activate a row (double-click, Enter) to go to its first differing step"));
     // Activating a row makes its first differing step the current step of every view (and of the maps).
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex& idx) {

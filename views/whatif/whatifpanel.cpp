@@ -3,6 +3,7 @@
 
 #include "common/columntitles.h"
 #include "common/document.h"
+#include "common/sortedtable.h"
 #include "platform/platformmodels.h"
 
 #include <cmascope/plan/placement.h>
@@ -300,19 +301,8 @@ QHBoxLayout* WhatIfPanel::createRunControls()
 QTableView* WhatIfPanel::createTable()
 {
     m_model = new WhatIfModel(this);
-    m_proxy = new QSortFilterProxyModel(this);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(WhatIfModel::SortRole);
-    m_table = new QTableView(this);
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(WhatIfModel::StepColumn, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->setVisible(false);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAlternatingRowColors(true);
+    m_table = makeSortedTable(m_model, WhatIfModel::SortRole, WhatIfModel::StepColumn, this);
+    m_proxy = qobject_cast<QSortFilterProxyModel*>(m_table->model());
     return m_table;
 }
 

@@ -7,9 +7,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <fstream>
 #include <initializer_list>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -115,5 +120,31 @@ public:
 private:
     std::vector<LoadMessage>& m_messages;
 };
+
+/// Whether @p messages hold an error (a document is read whole or not at all).
+inline bool hasError(const std::vector<LoadMessage>& messages)
+{
+    return std::any_of(messages.begin(), messages.end(),
+        [](const LoadMessage& m) { return m.severity == LoadMessage::Severity::Error; });
+}
+
+/// Reads the file @p path whole and gives it to @p parse (text -> a result with `messages`); every message
+/// gets the path in front, and a file that cannot be read is one error saying why.
+template <class Result, class Parse> Result loadDocumentFile(const std::string& path, Parse parse)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        Result result;
+        result.messages.push_back(
+            { LoadMessage::Severity::Error, "", path + ": cannot open: " + std::strerror(errno) });
+        return result;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    Result result = parse(ss.str());
+    for (auto& m : result.messages)
+        m.path = m.path.empty() ? path : path + ": " + m.path;
+    return result;
+}
 
 } // namespace cmascope::projectjson

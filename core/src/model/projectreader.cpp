@@ -377,28 +377,15 @@ ProjectLoadResult parseProject(std::string_view jsonText)
         else
             r.warning("view", "must be an object; ignored");
     }
-    const bool hasError = std::any_of(result.messages.begin(), result.messages.end(),
-        [](const LoadMessage& m) { return m.severity == LoadMessage::Severity::Error; });
-    if (!hasError)
+    if (!projectjson::hasError(result.messages))
         result.project = std::move(project);
     return result;
 }
 
 ProjectLoadResult loadProjectFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        ProjectLoadResult result;
-        result.messages.push_back(
-            { LoadMessage::Severity::Error, "", path + ": cannot open: " + std::strerror(errno) });
-        return result;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    auto result = parseProject(ss.str());
-    for (auto& m : result.messages)
-        m.path = m.path.empty() ? path : path + ": " + m.path;
-    return result;
+    return projectjson::loadDocumentFile<ProjectLoadResult>(
+        path, [](const std::string& text) { return parseProject(text); });
 }
 
 } // namespace cmascope

@@ -158,28 +158,15 @@ WorkloadLoadResult parseWorkloadSpec(std::string_view jsonText)
         [&](const json& e, const std::string& ep) { readPhase(r, e, ep, spec.phases.emplace_back()); });
     r.array(doc, "", "streams",
         [&](const json& e, const std::string& ep) { readStream(r, e, ep, spec.streams.emplace_back()); });
-    const bool hasError = std::any_of(result.messages.begin(), result.messages.end(),
-        [](const LoadMessage& m) { return m.severity == LoadMessage::Severity::Error; });
-    if (!hasError)
+    if (!projectjson::hasError(result.messages))
         result.spec = std::move(spec);
     return result;
 }
 
 WorkloadLoadResult loadWorkloadFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        WorkloadLoadResult result;
-        result.messages.push_back(
-            { LoadMessage::Severity::Error, "", path + ": cannot open: " + std::strerror(errno) });
-        return result;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    auto result = parseWorkloadSpec(ss.str());
-    for (auto& m : result.messages)
-        m.path = m.path.empty() ? path : path + ": " + m.path;
-    return result;
+    return projectjson::loadDocumentFile<WorkloadLoadResult>(
+        path, [](const std::string& text) { return parseWorkloadSpec(text); });
 }
 
 namespace {
