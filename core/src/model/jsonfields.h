@@ -121,6 +121,21 @@ private:
     std::vector<LoadMessage>& m_messages;
 };
 
+/// @p text as a JSON object, or nullopt with the error in @p messages (not JSON, or not an object).
+inline std::optional<json> parseDocument(std::string_view text, std::vector<LoadMessage>& messages)
+{
+    json doc;
+    try {
+        doc = json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+        messages.push_back({ LoadMessage::Severity::Error, "", std::string("not valid JSON: ") + e.what() });
+        return std::nullopt;
+    }
+    if (!Reader(messages).isObject(doc, "(document)"))
+        return std::nullopt;
+    return doc;
+}
+
 /// Whether @p messages hold an error (a document is read whole or not at all).
 inline bool hasError(const std::vector<LoadMessage>& messages)
 {

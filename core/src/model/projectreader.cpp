@@ -340,16 +340,11 @@ void readScenario(Reader& r, const json& v, const std::string& p, const Platform
 ProjectLoadResult parseProject(std::string_view jsonText)
 {
     ProjectLoadResult result;
-    json doc;
-    try {
-        doc = json::parse(jsonText.begin(), jsonText.end());
-    } catch (const json::parse_error& e) {
-        result.messages.push_back({ LoadMessage::Severity::Error, "", std::string("not valid JSON: ") + e.what() });
+    const std::optional<json> parsed = projectjson::parseDocument(jsonText, result.messages);
+    if (!parsed)
         return result;
-    }
+    const json& doc = *parsed;
     Reader r(result.messages);
-    if (!r.isObject(doc, "(document)"))
-        return result;
     r.checkKeys(doc, "", { "format", "version", "platform", "scenarios", "view" });
     std::string format;
     r.string(doc, "", "format", format, true);

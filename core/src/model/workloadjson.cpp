@@ -142,16 +142,11 @@ void readHeader(Reader& r, const json& doc, WorkloadSpec& spec)
 WorkloadLoadResult parseWorkloadSpec(std::string_view jsonText)
 {
     WorkloadLoadResult result;
-    json doc;
-    try {
-        doc = json::parse(jsonText.begin(), jsonText.end());
-    } catch (const json::parse_error& e) {
-        result.messages.push_back({ LoadMessage::Severity::Error, "", std::string("not valid JSON: ") + e.what() });
+    const std::optional<json> parsed = projectjson::parseDocument(jsonText, result.messages);
+    if (!parsed)
         return result;
-    }
+    const json& doc = *parsed;
     Reader r(result.messages);
-    if (!r.isObject(doc, "(document)"))
-        return result;
     WorkloadSpec spec;
     readHeader(r, doc, spec);
     r.array(doc, "", "phases",
