@@ -239,6 +239,23 @@ std::string rejectFirstBlock(std::string_view text)
     return {};
 }
 
+/// Lines read without one that looks like a trace (an event line, a "# tracer:" header, trace-cmd's
+/// "cpus="): past this many, the input is no trace, and reading stops (a file of garbage is not read whole).
+constexpr std::uint64_t kLinesBeforeGivingUp = 10000;
+
+/// Why what was read is no trace: empty, or not one line of it an event line or a trace header. Empty when
+/// it is a trace (even one without a CMA event).
+std::string rejectAsNoTrace(const TraceData& data)
+{
+    if (data.format != TraceFormat::Unknown)
+        return {};
+    if (data.lines == 0)
+        return "empty: no trace lines";
+    return "not a kernel trace: none of its first " + std::to_string(data.lines)
+        + " lines is an ftrace event line (TASK-PID [CPU] TIMESTAMP: EVENT: ...), a \"# tracer:\" header or a "
+          "trace-cmd report line";
+}
+
 /// Input of known size: reserves the events from the density of cma events in the first block (after it
 /// is parsed), so that the vector need not grow by doubling. (Compressed input: both sizes are compressed
 /// bytes; the cap below keeps it small.)
@@ -361,8 +378,13 @@ TraceReadResult readTrace(std::istream& in, std::string_view sourceName, const T
             return cancel();
         if (progress && !progress(src->consumed(), totalBytes))
             return cancel();
+        if (result.data.lines >= kLinesBeforeGivingUp)
+            if (std::string why = rejectAsNoTrace(result.data); !why.empty())
+                return fail(std::move(why));
     }
     lines.finish();
+    if (std::string why = rejectAsNoTrace(result.data); !why.empty())
+        return fail(std::move(why));
     if (options.consumer && !options.consumer(result.data)) // streaming consumer (reader.h): the last line
         result.status = ReadStatus::Cancelled;
     if (progress)

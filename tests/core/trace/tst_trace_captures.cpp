@@ -592,11 +592,29 @@ void TstTraceCaptures::readErrors()
     QCOMPARE(r.status, ReadStatus::Failed);
     QCOMPARE(r.error, std::string("blob: not a text trace (binary data)"));
 
+    // An empty file and text that is no trace are refused, naming the input; a file of garbage is not read
+    // whole. A trace without a CMA event is still a trace.
     std::istringstream empty;
     r = readTrace(empty, "empty");
-    QVERIFY(r.ok());
-    QCOMPARE(r.data.lines, 0ull);
-    QCOMPARE(r.data.format, TraceFormat::Unknown);
+    QCOMPARE(r.status, ReadStatus::Failed);
+    QCOMPARE(r.error, std::string("empty: empty: no trace lines"));
+
+    std::string garbage;
+    for (int i = 0; i < 50000; ++i)
+        garbage += "lorem ipsum dolor sit amet " + std::to_string(i) + "\n";
+    std::istringstream text(garbage);
+    TraceReadOptions small;
+    small.blockSize = 64 * 1024;
+    r = readTrace(text, "notes.txt", small);
+    QCOMPARE(r.status, ReadStatus::Failed);
+    QVERIFY2(r.error.starts_with("notes.txt: not a kernel trace: none of its first "), r.error.c_str());
+    QVERIFY(r.data.lines >= 10000 && r.data.lines < 50000); // gave up early
+
+    std::istringstream quiet("# tracer: nop\n#\n# entries-in-buffer/entries-written: 0/0   #P:2\n");
+    r = readTrace(quiet, "quiet");
+    QVERIFY2(r.ok(), r.error.c_str());
+    QCOMPARE(r.data.format, TraceFormat::TraceFile);
+    QVERIFY(r.data.events.empty());
 }
 
 QTEST_GUILESS_MAIN(TstTraceCaptures)
