@@ -138,15 +138,14 @@ bool writeIfSet(const CompareCommandLine& cl, const QCommandLineOption& option, 
 int runCompare(const QStringList& args)
 {
     const CompareCommandLine cl(args);
-    if (operands(cl.parser).size() != 1) {
-        std::cerr << "cmascope-cli compare: expected exactly one PROJECT or TRACE file\n";
+    const auto operand = singleOperand(cl.parser, "compare", "PROJECT or TRACE file");
+    if (!operand)
         return kExitUsage;
-    }
+    const std::string& path = *operand;
     if (!cl.parser.isSet(cl.variant)) {
         std::cerr << "cmascope-cli compare: give at least one --variant SPEC (e.g. --variant policy=bf)\n";
         return kExitUsage;
     }
-    const std::string path = operands(cl.parser).first().toStdString();
     if (!QFileInfo::exists(QString::fromStdString(path))) {
         std::cerr << path << ": no such file\n";
         return kExitUsage;

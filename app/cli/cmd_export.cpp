@@ -33,10 +33,10 @@ int runExport(const QStringList& args)
     parser.addOptions({ formatOpt, outOpt, cellsOpt, dialectOpt });
     parser.process(args);
 
-    if (operands(parser).size() != 1) {
-        std::cerr << "cmascope-cli export: expected exactly one PROJECT file\n";
+    const auto operand = singleOperand(parser, "export", "PROJECT file");
+    if (!operand)
         return kExitUsage;
-    }
+    const std::string& path = *operand;
     if (!parser.isSet(formatOpt)) {
         std::cerr << "cmascope-cli export: --format is required (cmdline, dts, cma2010, verkuil or json)\n";
         return kExitUsage;
@@ -66,7 +66,6 @@ int runExport(const QStringList& args)
         options.form2010 = *form;
     }
 
-    const std::string path = operands(parser).first().toStdString();
     const auto loaded = loadProject(path);
     if (!loaded)
         return kExitUsage;

@@ -152,11 +152,10 @@ bool printValidation(const Platform& platform)
 int runImport(const QStringList& args)
 {
     const ImportCommandLine cl(args);
-    if (operands(cl.parser).size() != 1) {
-        std::cerr << "cmascope-cli import: expected exactly one input FILE\n";
+    const auto operand = singleOperand(cl.parser, "import", "input FILE");
+    if (!operand)
         return kExitUsage;
-    }
-    const std::string path = operands(cl.parser).first().toStdString();
+    const std::string& path = *operand;
     const auto content = readInput(path);
     if (!content)
         return kExitUsage;

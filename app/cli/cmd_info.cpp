@@ -16,11 +16,10 @@ int runInfo(const QStringList& args)
     beginCommand(parser, "info", QStringLiteral("Summarise a cmascope project file."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
     parser.process(args);
-    if (operands(parser).size() != 1) {
-        std::cerr << "cmascope-cli info: expected exactly one PROJECT file\n";
+    const auto operand = singleOperand(parser, "info", "PROJECT file");
+    if (!operand)
         return kExitUsage;
-    }
-    const auto result = cmascope::loadProjectFile(operands(parser).first().toStdString());
+    const auto result = cmascope::loadProjectFile(*operand);
     for (const auto& m : result.messages)
         std::cerr << m.toString() << '\n';
     if (!result.ok())

@@ -112,11 +112,10 @@ bool writeOutputs(const PlanCommandLine& cl, const Project& project, const PlanR
 int runPlan(const QStringList& args)
 {
     const PlanCommandLine cl(args);
-    if (operands(cl.parser).size() != 1) {
-        std::cerr << "cmascope-cli plan: expected exactly one PROJECT file\n";
+    const auto operand = singleOperand(cl.parser, "plan", "PROJECT file");
+    if (!operand)
         return kExitUsage;
-    }
-    const std::string path = operands(cl.parser).first().toStdString();
+    const std::string& path = *operand;
     const auto loaded = loadProject(path);
     if (!loaded)
         return kExitUsage;

@@ -204,11 +204,10 @@ bool printWhatIf(const ReplayResult& r, const WhatIfSpec& spec)
 int runReplay(const QStringList& args)
 {
     const ReplayCommandLine cl(args);
-    if (operands(cl.parser).size() != 1) {
-        std::cerr << "cmascope-cli replay: expected exactly one TRACE file\n";
+    const auto operand = singleOperand(cl.parser, "replay", "TRACE file");
+    if (!operand)
         return kExitUsage;
-    }
-    const std::string tracePath = operands(cl.parser).first().toStdString();
+    const std::string& tracePath = *operand;
     ReplayInputs inputs;
     std::optional<WhatIfSpec> whatIf;
     std::optional<Platform> platform;

@@ -189,11 +189,10 @@ void printSummary(const RunSummary& summary, const Platform& placed)
 int runSimulate(const QStringList& args)
 {
     const SimulateCommandLine cl(args);
-    if (operands(cl.parser).size() != 1) {
-        std::cerr << "cmascope-cli simulate: expected exactly one PROJECT file\n";
+    const auto operand = singleOperand(cl.parser, "simulate", "PROJECT file");
+    if (!operand)
         return kExitUsage;
-    }
-    const std::string path = operands(cl.parser).first().toStdString();
+    const std::string& path = *operand;
     auto loaded = loadProject(path);
     if (!loaded)
         return kExitUsage;

@@ -25,6 +25,16 @@ QStringList operands(const QCommandLineParser& parser)
     return args;
 }
 
+std::optional<std::string> singleOperand(const QCommandLineParser& parser, const char* name, const char* what)
+{
+    const QStringList args = operands(parser);
+    if (args.size() != 1) {
+        std::cerr << "cmascope-cli " << name << ": expected exactly one " << what << '\n';
+        return std::nullopt;
+    }
+    return args.first().toStdString();
+}
+
 bool looksLikeProject(const QString& path)
 {
     QFile f(path);

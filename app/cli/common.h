@@ -36,6 +36,9 @@ const Command* commands(std::size_t* count);
 void beginCommand(QCommandLineParser& parser, const char* name, const QString& description);
 /// The positional arguments after the command name.
 QStringList operands(const QCommandLineParser& parser);
+/// The one operand of command @p name; nullopt, with "cmascope-cli NAME: expected exactly one WHAT" on stderr,
+/// when there are none or several.
+std::optional<std::string> singleOperand(const QCommandLineParser& parser, const char* name, const char* what);
 
 /// True when @p path starts like a project file (a JSON object); otherwise it is read as a trace.
 bool looksLikeProject(const QString& path);
