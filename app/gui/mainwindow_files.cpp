@@ -432,8 +432,8 @@ void MainWindow::showProject(Project project, const QString& path, std::shared_p
     const auto start = replay ? views::Document::StartAt::FirstFailure : views::Document::StartAt::FirstStep;
     showSandboxFor(replay != nullptr);
     m_compare->setReplay(replay);
-    m_whatIf->setReplay(std::move(replay));
-    m_doc->setProject(std::move(project), path, start);
+    m_whatIf->setReplay(replay);
+    m_doc->setProject(std::move(project), path, start, std::move(replay));
 }
 
 } // namespace cmascope::app

@@ -78,10 +78,12 @@ QString stepPositionText(std::size_t position, std::size_t count)
     return QCoreApplication::translate("cmascope::views::Document", "before step 0 of %1").arg(count);
 }
 
-void Document::setProject(Project project, const QString& path, StartAt start)
+void Document::setProject(
+    Project project, const QString& path, StartAt start, std::shared_ptr<const ReplayResult> replay)
 {
     m_undo->clear();
     m_project = std::move(project);
+    m_replay = std::move(replay);
     m_scenarioIndex = 0;
     m_selectedChunk = kNoChunk;
     setPath(path);

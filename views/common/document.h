@@ -7,6 +7,7 @@
 #include "common/jobtracker.h"
 
 #include <cmascope/model/project.h>
+#include <cmascope/replay/replay.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/sim/simulator.h>
 
@@ -54,8 +55,19 @@ public:
     };
     /// Replaces the whole project (open, new, import). Clears the undo stack and reruns the scenario; the
     /// finished run is shown at @p start (unless showPositionWhenRun() asks for another position).
-    void setProject(Project project, const QString& path = {}, StartAt start = StartAt::FirstStep);
+    /// @p replay: the kernel trace the project was replayed from (its scenario is the replay's timeline, step i =
+    /// ReplayResult::timeline[i]); null for any other project.
+    void setProject(Project project, const QString& path = {}, StartAt start = StartAt::FirstStep,
+        std::shared_ptr<const ReplayResult> replay = {});
     const Project& project() const { return m_project; }
+    /// The replayed trace this project shows (null: not a trace). Read-only and shared with workers.
+    const ReplayResult* replay() const { return m_replay.get(); }
+    std::shared_ptr<const ReplayResult> sharedReplay() const { return m_replay; }
+    /// The trace request shown at scenario step @p step (null: not a trace, or not a request step).
+    const ReplayRequest* replayRequestAtStep(std::size_t step) const
+    {
+        return m_replay ? m_replay->requestAtStep(step) : nullptr;
+    }
     /// The platform with every region placed (Region::placedBase), as simulated and drawn.
     const Platform& placedPlatform() const { return m_placed; }
     const PlacementResult& placement() const { return m_placement; }
@@ -144,6 +156,7 @@ private:
     std::size_t firstPosition() const;
 
     Project m_project;
+    std::shared_ptr<const ReplayResult> m_replay;
     Platform m_placed;
     PlacementResult m_placement;
     QString m_path;

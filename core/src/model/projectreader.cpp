@@ -247,12 +247,16 @@ void readRangeStep(
 {
     if (op == "place")
         r.checkKeys(s, sp, { "op", "region", "offset", "pages", "device", "label" });
+    else if (op == "release")
+        r.checkKeys(s, sp, { "op", "region", "offset", "pages", "device" });
     else
         r.checkKeys(s, sp, { "op", "region", "offset", "pages" });
     std::string region, device, label;
     if (op == "place") {
         r.string(s, sp, "device", device, true);
         r.string(s, sp, "label", label);
+    } else if (op == "release") {
+        r.string(s, sp, "device", device); // who released (a trace's task), optional
     }
     std::uint64_t offset = 0, pages = 0;
     r.string(s, sp, "region", region, true);
@@ -268,7 +272,7 @@ void readRangeStep(
     else if (op == "place")
         sc.place(*idx, offset, pages, device, label);
     else
-        sc.release(*idx, offset, pages);
+        sc.release(*idx, offset, pages, device);
 }
 
 void readStep(Reader& r, const json& s, const std::string& sp, const Platform& pf, Scenario& sc)

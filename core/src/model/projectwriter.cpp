@@ -171,6 +171,8 @@ json stepJson(const Step& s, const Scenario& sc, const Platform& pf)
     case StepType::Pin:
     case StepType::Unpin:
     case StepType::Release:
+        if (s.type == StepType::Release && s.device)
+            j["device"] = std::string(sc.symbols.name(s.device));
         j["region"] = s.region < pf.regions.size() ? pf.regions[s.region].name : std::string();
         j["offset"] = s.offset;
         j["pages"] = s.size;

@@ -135,10 +135,12 @@ Step& Scenario::refused(
     return steps.emplace_back(s);
 }
 
-Step& Scenario::release(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages)
+Step& Scenario::release(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages, std::string_view device)
 {
     Step& s = pin(region, offsetPages, pages);
     s.type = StepType::Release;
+    if (!device.empty())
+        s.device = symbols.intern(device);
     return s;
 }
 

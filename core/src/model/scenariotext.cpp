@@ -294,17 +294,24 @@ void Reader::readAlloc(const std::vector<Token>& t)
 void Reader::readRangeStep(StepType type, const std::vector<Token>& t)
 {
     const bool pin = type == StepType::Pin || type == StepType::Unpin;
-    if (!expectCount(t, 2, 2, pin ? "pin|unpin REGION@OFFSET+SIZE or ADDRESS+SIZE" : "release REGION@OFFSET+SIZE"))
+    if (!expectCount(
+            t, 2, pin ? 2 : 4, pin ? "pin|unpin REGION@OFFSET+SIZE or ADDRESS+SIZE" : "release REGION@OFFSET+SIZE [by DEVICE]"))
         return;
     const auto r = pageRange(t[1], pin);
     if (!r)
         return;
+    std::string device;
+    if (t.size() > 2) {
+        if (t.size() != 4 || t[2].raw != "by")
+            return error(t[2].column, "unexpected '" + std::string(t[2].raw) + "'; expected by DEVICE");
+        device = unquote(t[3].raw);
+    }
     if (type == StepType::Pin)
         scenario().pin(r->region, r->offset, r->pages);
     else if (type == StepType::Unpin)
         scenario().unpin(r->region, r->offset, r->pages);
     else
-        scenario().release(r->region, r->offset, r->pages);
+        scenario().release(r->region, r->offset, r->pages, device);
 }
 
 bool Reader::readOwner(const std::vector<Token>& t, std::size_t first, std::string& device, std::string& label)
@@ -439,7 +446,7 @@ std::string stepText(const Step& s, const Scenario& sc, const Platform& platform
     case StepType::Place:
         return "place " + rangeText(s, platform) + ownerText(s, sc);
     case StepType::Release:
-        return "release " + rangeText(s, platform);
+        return "release " + rangeText(s, platform) + (s.device ? " by " + quoted(sc.symbols.name(s.device)) : "");
     case StepType::Refused: {
         const bool known = s.region < platform.regions.size();
         const std::uint64_t page = known ? platform.regions[s.region].pageSize : platform.pageSize;

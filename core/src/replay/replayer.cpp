@@ -26,9 +26,10 @@ bool Replayer::feed(const TraceData& data, std::span<const TraceEvent> events)
         if (area == kNone) {
             if (!m_res.error.empty())
                 return false;
-            continue; // an area nothing describes: counted, not replayed
+            countUnplaced(data, e); // an area nothing describes: counted, not replayed
+            continue;
         }
-        feedAreaEvent(e, area);
+        feedAreaEvent(data, e, area);
         if (m_open.empty() && !m_group.empty())
             processGroup(data, false);
     }
@@ -54,7 +55,7 @@ bool Replayer::feedMarker(const TraceData& data, const TraceEvent& e)
 }
 
 /// An event of a known area, by type.
-void Replayer::feedAreaEvent(const TraceEvent& e, std::uint32_t area)
+void Replayer::feedAreaEvent(const TraceData& data, const TraceEvent& e, std::uint32_t area)
 {
     const std::uint64_t key = (std::uint64_t(e.taskId) << 32) | e.areaId;
     switch (e.type) {
@@ -70,7 +71,7 @@ void Replayer::feedAreaEvent(const TraceEvent& e, std::uint32_t area)
         break;
     case EventType::Release:
         if (m_group.empty()) {
-            applyRelease(e, area);
+            applyRelease(data, e, area);
         } else {
             m_group.push_back(e);
             m_reqOfEvent.push_back(kNone);
@@ -111,6 +112,7 @@ void Replayer::recordBusyRetry(const TraceEvent& e, std::uint32_t area, std::uin
         warn(e.line, "cma_alloc_busy_retry outside a request of this task (tracing started late?)");
         return;
     }
+    m_reqs[it->second].busy.push_back({ e.pfn, e.timestampNs, e.line, kNone });
     const auto& a = m_res.areas[area].area;
     if (e.pfn >= a.basePfn && e.pfn < a.basePfn + a.pages)
         m_reqs[it->second].busyOffsets.push_back(e.pfn - a.basePfn);
@@ -151,7 +153,24 @@ void Replayer::emitMarker(const TraceData& data, const TraceEvent& e)
     pushOp({ TimelineEntry::Marker, kNone, static_cast<std::uint32_t>(m_res.markers.size() - 1), 0, 0 });
 }
 
-void Replayer::applyRelease(const TraceEvent& e, std::uint32_t areaIndex)
+/// A finished request of an area nothing describes: counted (failures have no PFN to infer an area from).
+void Replayer::countUnplaced(const TraceData& data, const TraceEvent& e)
+{
+    if (e.type != EventType::AllocFinish && e.type != EventType::LegacyAlloc)
+        return;
+    ++m_res.requested;
+    if (!e.failed()) {
+        ++m_res.succeeded;
+        return;
+    }
+    ++m_res.failed;
+    ++m_res.failuresByCause[static_cast<std::size_t>(FailureCause::NoArea)];
+    if (m_res.unplaced.size() < m_opt.maxDivergences)
+        m_res.unplaced.push_back({ std::string(data.areaName(e)), data.tasks[e.taskId], e.count, e.timestampNs, e.line,
+            e.align, static_cast<std::int16_t>(e.errorno) });
+}
+
+void Replayer::applyRelease(const TraceData& data, const TraceEvent& e, std::uint32_t areaIndex)
 {
     auto& ar = m_res.areas[areaIndex];
     const auto& a = ar.area;
@@ -171,9 +190,10 @@ void Replayer::applyRelease(const TraceEvent& e, std::uint32_t areaIndex)
         warn(e.line, "cma_release of pfn " + hexText(e.pfn) + " not on a bitmap bit boundary: ignored");
         return;
     }
+    const std::uint32_t task = taskIndex(data, e.taskId);
     if (ar.state.release(offset, e.count)) {
         ar.releasedPages += e.count;
-        pushOp({ TimelineEntry::Release, areaIndex, e.line, offset, e.count, e.timestampNs });
+        pushOp({ TimelineEntry::Release, areaIndex, e.line, offset, e.count, e.timestampNs, task });
         return;
     }
     // Some of the pages were not known as allocated: tracing started after they were allocated.
@@ -193,7 +213,7 @@ void Replayer::applyRelease(const TraceEvent& e, std::uint32_t areaIndex)
         const std::uint64_t pages = (end - b) << opb;
         ar.state.release(b << opb, pages);
         ar.releasedPages += pages;
-        pushOp({ TimelineEntry::Release, areaIndex, e.line, b << opb, pages, e.timestampNs });
+        pushOp({ TimelineEntry::Release, areaIndex, e.line, b << opb, pages, e.timestampNs, task });
         b = end;
     }
     ar.unknownReleasePages += unknown << opb;
@@ -297,7 +317,7 @@ void Replayer::pushOp(const TimelineOp& op)
         break;
     }
     case TimelineEntry::Release:
-        sc.release(region, op.offset, op.pages);
+        sc.release(region, op.offset, op.pages, op.task < m_res.tasks.size() ? m_res.tasks[op.task] : std::string());
         timeNs = op.timeNs;
         break;
     case TimelineEntry::Marker:

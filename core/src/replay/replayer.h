@@ -50,14 +50,15 @@ private:
         TraceEvent finish {};
         bool hasStart = false, hasFinish = false;
         std::uint32_t area = kNone; // result area index
-        std::vector<std::uint64_t> busyOffsets;
+        std::vector<std::uint64_t> busyOffsets; // in the area, for the kernel policy's probe
+        std::vector<ReplayBusyWindow> busy; // every busy retry (request index filled when recorded)
         std::uint32_t resultIndex = kNone;
         bool settled = false; // reserved (success) or confirmed failing
     };
 
     // replayer.cpp: events in
     bool feedMarker(const TraceData& data, const TraceEvent& e);
-    void feedAreaEvent(const TraceEvent& e, std::uint32_t area);
+    void feedAreaEvent(const TraceData& data, const TraceEvent& e, std::uint32_t area);
     void openRequest(const TraceEvent& e, std::uint32_t area, std::uint64_t key);
     void recordBusyRetry(const TraceEvent& e, std::uint32_t area, std::uint64_t key);
     void closeRequest(const TraceEvent& e, std::uint32_t area, std::uint64_t key);
@@ -66,7 +67,8 @@ private:
     void addIdleAreas();
     void buildTimelinePlatform(const TraceData& data);
     void warn(std::uint32_t line, std::string message);
-    void applyRelease(const TraceEvent& e, std::uint32_t area);
+    void applyRelease(const TraceData& data, const TraceEvent& e, std::uint32_t area);
+    void countUnplaced(const TraceData& data, const TraceEvent& e);
     void emitMarker(const TraceData& data, const TraceEvent& e);
     std::uint32_t taskIndex(const TraceData& data, std::uint32_t traceTask);
 
@@ -108,6 +110,7 @@ private:
         std::uint32_t index; // request / marker / line
         std::uint64_t offset, pages;
         std::uint64_t timeNs = 0; // releases: the event's time (requests and markers keep their own)
+        std::uint32_t task = kNone; // releases: ReplayResult::tasks index
     };
     void pushOp(const TimelineOp& op);
 };

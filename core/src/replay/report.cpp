@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The replay's JSON report (the `cmascope-cli replay --report` contract) and request explanations
 // (ReplayResult::explainRequest).
+#include "failurecause.h"
+
 #include <cmascope/replay/replay.h>
 #include <cmascope/replay/report.h>
 #include <cmascope/util/units.h>
@@ -13,33 +15,6 @@
 
 namespace cmascope {
 
-namespace {
-
-/// Largest free window starting at a PFN aligned to 2^align (absolute), in pages.
-std::uint64_t largestAlignedFree(const KernelBitmapPolicy& st, std::uint64_t basePfn, unsigned align)
-{
-    const unsigned opb = st.orderPerBit();
-    const std::uint64_t a = std::uint64_t { 1 } << align;
-    std::uint64_t best = 0;
-    for (std::uint64_t b = 0; b < st.maxno();) {
-        if (st.testBit(b)) {
-            ++b;
-            continue;
-        }
-        std::uint64_t e = b;
-        while (e < st.maxno() && !st.testBit(e))
-            ++e;
-        const std::uint64_t s = basePfn + (b << opb);
-        const std::uint64_t end = basePfn + (e << opb);
-        const auto aligned = alignUp(s, a);
-        if (aligned && *aligned < end)
-            best = std::max(best, end - *aligned);
-        b = e;
-    }
-    return best;
-}
-
-} // namespace
 
 std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
 {
@@ -136,7 +111,7 @@ std::string ReplayResult::explainRequest(std::size_t index) const
         + (q.succeeded ? "placed it at " + hexText(q.pfn) : std::string("refused it")) + ".\n";
     out += "Before it: " + std::to_string(st.availableCount()) + " of " + std::to_string(area.pages)
         + " pages free, largest free run " + std::to_string(st.maxchunkPages()) + " pages, largest free window at "
-        + "that alignment " + std::to_string(largestAlignedFree(st, area.basePfn, q.align)) + " pages";
+        + "that alignment " + std::to_string(replayinternal::largestAlignedFree(st, area.basePfn, q.align)) + " pages";
     if (q.busyRetries)
         out += "; " + std::to_string(q.busyRetries) + " windows were busy (cma_alloc_busy_retry)";
     out += ".\n";

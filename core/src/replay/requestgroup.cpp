@@ -9,6 +9,7 @@
 // always safe: the kernel's search returns the lowest free aligned window that is not busy, so
 // setting bits elsewhere (a placement that does not overlap the recorded window) never changes a
 // prediction that already matches. A request still unmatched at its finish is a divergence.
+#include "failurecause.h"
 #include "replayer.h"
 
 #include <cmascope/util/units.h>
@@ -62,15 +63,23 @@ std::uint32_t Replayer::recordRequest(const TraceData& data, GroupRequest& r)
     q.pfn = r.hasFinish && !f.failed() ? f.pfn : 0;
     q.count = f.count;
     q.timestampNs = f.timestampNs;
+    q.startNs = r.hasStart ? r.start.timestampNs : 0;
     q.startLine = r.hasStart ? r.start.line : 0;
     q.finishLine = r.hasFinish ? r.finish.line : 0;
     q.task = taskIndex(data, f.taskId);
     q.area = r.area;
-    q.busyRetries = static_cast<std::uint32_t>(r.busyOffsets.size());
+    q.busyRetries = static_cast<std::uint32_t>(r.busy.size());
+    q.firstBusy = static_cast<std::uint32_t>(m_res.busyWindows.size());
+    q.errorno = static_cast<std::int16_t>(r.hasFinish ? f.errorno : 0);
+    q.cpu = f.cpu;
     q.align = f.align;
     q.succeeded = r.hasFinish && !f.failed();
     q.complete = r.hasFinish;
     r.resultIndex = static_cast<std::uint32_t>(m_res.requests.size());
+    for (ReplayBusyWindow w : r.busy) {
+        w.request = r.resultIndex;
+        m_res.busyWindows.push_back(w);
+    }
     m_res.requests.push_back(q);
     return r.resultIndex;
 }
@@ -149,7 +158,19 @@ void Replayer::finalize(
         ++m_res.succeeded;
         ++ar.succeeded;
     }
+    ar.busyRequests += r.busy.empty() ? 0u : 1u;
     const std::uint32_t idx = recordRequest(data, r);
+    if (f.failed() && m_opt.fidelity) {
+        // the state is the one the request met: failures change nothing, and a request's busy windows
+        // are all known by its finish
+        const replayinternal::FailureFacts facts { f.count, f.align, static_cast<std::uint32_t>(r.busy.size()),
+            f.errorno, predictedOk };
+        const FailureCause cause = replayinternal::classifyFailure(ar.state, facts);
+        ++ar.failuresByCause[static_cast<std::size_t>(cause)];
+        ++m_res.failuresByCause[static_cast<std::size_t>(cause)];
+        if (idx != kNone)
+            m_res.requests[idx].cause = cause;
+    }
     if (f.failed())
         pushOp({ TimelineEntry::Request, r.area, idx, 0, f.count });
     if (!m_opt.fidelity)
@@ -211,7 +232,7 @@ void Replayer::processGroup(const TraceData& data, bool atEnd)
             endRequest(data, ri, active);
             break;
         case EventType::Release:
-            applyRelease(e, m_areaOfTrace[e.areaId]);
+            applyRelease(data, e, m_areaOfTrace[e.areaId]);
             settle(data, active);
             break;
         case EventType::Marker:

@@ -77,7 +77,8 @@ struct Scenario
     Step& reset();
     Step& place(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages, std::string_view device,
         std::string_view label = {});
-    Step& release(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages);
+    /// @p device: who released (a trace's task), empty = nobody named.
+    Step& release(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages, std::string_view device = {});
     Step& refused(std::uint16_t region, std::uint64_t pages, unsigned alignOrder, std::string_view device,
         std::string_view label = {});
 };

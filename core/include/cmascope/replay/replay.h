@@ -15,6 +15,7 @@
 #include <cmascope/trace/events.h>
 #include <cmascope/trace/reader.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -26,8 +27,22 @@
 
 namespace cmascope {
 
+/// Why the kernel refused a request, as the replay can prove it (docs/trace-analysis.md, "Causes").
+enum class FailureCause : std::uint8_t {
+    None, ///< not a failure
+    TooSmall, ///< the area is smaller than the request, or has fewer free pages than it asks for
+    Alignment, ///< no window of that size at that alignment exists in the area even when it is empty
+    Fragmented, ///< enough free pages, but no free window of that size at that alignment
+    Busy, ///< windows were free but their pages could not be migrated (cma_alloc_busy_retry, -EBUSY)
+    NoArea, ///< the area is unknown (no geometry) or empty
+    Unexplained, ///< the replayed state has a window the kernel did not use, and no busy retry says why
+};
+inline constexpr std::size_t kFailureCauseCount = 7;
+/// The report's id: "too-small", "alignment", "fragmented", "busy", "no-area", "unexplained" ("" for None).
+std::string_view failureCauseName(FailureCause cause) noexcept;
+
 /// A recorded request (cma_alloc_start -> cma_alloc_finish of one task on one area, or one legacy
-/// cma_alloc line). 48 bytes.
+/// cma_alloc line). 72 bytes.
 struct ReplayRequest
 {
     enum Check : std::uint8_t {
@@ -38,17 +53,47 @@ struct ReplayRequest
     std::uint64_t pfn = 0; ///< recorded PFN (successes)
     std::uint64_t count = 0;
     std::uint64_t timestampNs = 0; ///< of the finish (start for incomplete requests)
+    std::uint64_t startNs = 0; ///< of the cma_alloc_start (valid when startLine != 0)
     std::uint32_t startLine = 0; ///< 0 = no start seen (legacy event, or tracing started late)
     std::uint32_t finishLine = 0; ///< 0 = no finish seen
-    std::uint32_t task = 0; ///< TraceData::tasks id
+    std::uint32_t task = 0; ///< ReplayResult::tasks index
     std::uint32_t area = 0; ///< index into ReplayResult::areas
-    std::uint32_t busyRetries = 0;
+    std::uint32_t busyRetries = 0; ///< cma_alloc_busy_retry events of this request
+    std::uint32_t firstBusy = 0; ///< its first window in ReplayResult::busyWindows (busyRetries of them)
+    std::int16_t errorno = 0; ///< of the finish (0 when the line had none)
+    std::int16_t cpu = -1; ///< of the finish
     std::uint8_t align = 0; ///< page order
     bool succeeded = false;
     bool complete = false;
     Check check = NotChecked;
+    FailureCause cause = FailureCause::None; ///< failures: why (ReplayOptions::fidelity only)
+
+    /// Start to finish, in ns (0 when no start was seen).
+    std::uint64_t latencyNs() const { return startLine && complete && timestampNs > startNs ? timestampNs - startNs : 0; }
+    bool hasLatency() const { return startLine != 0 && complete; }
 };
-static_assert(sizeof(ReplayRequest) <= 56);
+static_assert(sizeof(ReplayRequest) <= 72);
+
+/// One cma_alloc_busy_retry: the window [pfn, pfn + count of its request) could not be migrated.
+struct ReplayBusyWindow
+{
+    std::uint64_t pfn = 0;
+    std::uint64_t timestampNs = 0;
+    std::uint32_t line = 0;
+    std::uint32_t request = 0; ///< ReplayResult::requests index
+};
+
+/// A request to an area the replay has no geometry for (it is counted, never on the timeline).
+struct ReplayUnplacedRequest
+{
+    std::string area;
+    std::string task;
+    std::uint64_t count = 0;
+    std::uint64_t timestampNs = 0;
+    std::uint32_t line = 0;
+    std::uint8_t align = 0;
+    std::int16_t errorno = 0;
+};
 
 /// A prediction the kernel policy could not reconcile with the trace.
 struct ReplayDivergence
@@ -86,6 +131,8 @@ struct ReplayAreaResult
     std::uint64_t requested = 0, succeeded = 0, failed = 0, busyRetries = 0, incomplete = 0;
     std::uint64_t releases = 0, releasedPages = 0;
     std::uint64_t unknownReleasePages = 0; ///< pages released that the replay did not know as allocated
+    std::array<std::uint64_t, kFailureCauseCount> failuresByCause {}; ///< by FailureCause
+    std::uint64_t busyRequests = 0; ///< requests with at least one busy retry (succeeded or not)
 };
 
 /// What happened at one timeline position (Scenario step); parallel to ReplayResult::scenario.steps.
@@ -121,6 +168,9 @@ struct ReplayResult
 
     std::uint64_t requested = 0, succeeded = 0, failed = 0, busyRetries = 0, incomplete = 0;
     std::uint64_t releases = 0;
+    std::array<std::uint64_t, kFailureCauseCount> failuresByCause {}; ///< by FailureCause (all areas)
+    /// Requests (all failures) to areas nothing describes: counted in requested/failed, not replayed.
+    std::vector<ReplayUnplacedRequest> unplaced;
 
     // fidelity
     std::uint64_t compared = 0, matched = 0, divergenceCount = 0;
@@ -135,6 +185,7 @@ struct ReplayResult
     std::uint32_t stopLine = 0;
 
     std::vector<ReplayRequest> requests; ///< in timeline order: reservation (successes) or finish (keepRequests)
+    std::vector<ReplayBusyWindow> busyWindows; ///< grouped by request (ReplayRequest::firstBusy)
     std::vector<std::string> tasks; ///< "comm-pid" by ReplayRequest::task
 
     // timeline (buildTimeline): one region per area, kernel policy, no alignment cap
@@ -146,6 +197,10 @@ struct ReplayResult
     /// Explains request @p index with the kernel's view of the state just before it: free pages,
     /// largest free run, aligned windows, the cma_debug_show_areas() line. Needs the timeline.
     std::string explainRequest(std::size_t index) const;
+    /// The busy windows of request @p index.
+    std::span<const ReplayBusyWindow> busyWindowsOf(std::size_t index) const;
+    /// The request at timeline position @p step (nullptr for releases, markers and seeds).
+    const ReplayRequest* requestAtStep(std::size_t step) const;
 };
 
 /// Replays a trace already in memory. Areas are resolved from @p inputs (see AreaSource).
