@@ -16,6 +16,7 @@
 
 #include <QCommandLineParser>
 
+#include <array>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -141,6 +142,55 @@ bool replaySucceeded(const ReplayFileResult& file, const std::string& tracePath)
     return true;
 }
 
+/// "busy 7, fragmented 2" (causes with no failure left out).
+std::string causeCounts(const std::array<std::uint64_t, kFailureCauseCount>& counts)
+{
+    std::string text;
+    for (std::size_t c = 1; c < kFailureCauseCount; ++c)
+        if (counts[c])
+            text += (text.empty() ? "" : ", ") + std::string(failureCauseName(FailureCause(c))) + " "
+                + std::to_string(counts[c]);
+    return text;
+}
+
+/// Failures by cause per area, busy retries, and the first failures with the numbers that prove their cause.
+void printFailures(const ReplayResult& r)
+{
+    if (r.failed == 0 && r.busyRetries == 0)
+        return;
+    if (r.failed)
+        std::cout << "failures by cause: " << causeCounts(r.failuresByCause) << '\n';
+    for (const auto& a : r.areas) {
+        if (a.failed == 0 && a.busyRetries == 0)
+            continue;
+        std::cout << "  area " << a.area.name << ": " << a.failed << " of " << a.requested << " failed";
+        if (a.failed)
+            std::cout << " (" << causeCounts(a.failuresByCause) << ")";
+        if (a.busyRetries)
+            std::cout << "; " << a.busyRetries << " busy retries in " << a.busyRequests << " requests";
+        std::cout << '\n';
+    }
+    constexpr std::size_t kShown = 20;
+    std::size_t shown = 0;
+    for (std::size_t i = 0; i < r.requests.size() && shown < kShown; ++i) {
+        const ReplayRequest& q = r.requests[i];
+        if (q.succeeded || !q.complete)
+            continue;
+        ++shown;
+        std::cout << "  failed, line " << q.finishLine << ": " << r.tasks[q.task] << " asked "
+                  << r.areas[q.area].area.name << " for " << q.count << " pages align " << unsigned(q.align) << ": "
+                  << (q.cause == FailureCause::None ? "not checked" : failureCauseName(q.cause)) << " — "
+                  << r.failureEvidence(i) << '\n';
+    }
+    for (const auto& u : r.unplaced)
+        if (shown++ < kShown)
+            std::cout << "  failed, line " << u.line << ": " << u.task << " asked " << u.area << " for " << u.count
+                      << " pages align " << unsigned(u.align) << ": no-area — nothing tells the area's geometry\n";
+    const std::uint64_t listed = r.failed;
+    if (listed > kShown)
+        std::cout << "  ... " << (listed - kShown) << " more failures (--report FILE.json lists every request)\n";
+}
+
 /// The report: malformed lines (stderr), then counts, fidelity, divergences, notes, warnings, the areas'
 /// final state and the markers.
 void printReplay(const ReplayResult& r, const std::string& tracePath)
@@ -163,6 +213,7 @@ void printReplay(const ReplayResult& r, const std::string& tracePath)
     std::cout << '\n';
     for (const auto& d : r.divergences)
         std::cout << "  divergence, line " << d.line << ": " << d.text << '\n';
+    printFailures(r);
     for (const auto& n : r.notes)
         std::cout << "note: " << n << '\n';
     for (const auto& w : r.warnings)

@@ -68,6 +68,8 @@ public:
     views::FailureInspector* inspector() const { return m_inspector; }
     QTableView* eventLog() const { return m_log; }
     QString lastError() const { return m_lastError; }
+    /// The malformed lines of the trace shown ("file:line: message"); empty for a clean trace or a project.
+    QStringList traceProblems() const { return m_traceProblems; }
     /// Shows the start page (demos, recent files) instead of the map.
     void showStartPage();
     bool isStartPageShown() const;
@@ -176,6 +178,7 @@ private:
     std::string viewStateJson() const;
     /// Shows a replayed trace (or says why not): the end of openTrace()'s job.
     void showReplayedTrace(const QString& path, views::JobResult<ReplayFileResult> loaded);
+    void showTraceProblems(const QString& path, const ReplayResult& result);
     /// Runs @p work (work(const Progress&) -> T) off the GUI thread as a file job and waits for it with the
     /// event loop running; false (m_lastError set; a message box titled @p title unless @p quiet) when busy,
     /// cancelled or failed.
@@ -186,6 +189,7 @@ private:
 
     views::Document* m_doc = nullptr;
     QString m_lastError;
+    QStringList m_traceProblems;
     views::MemoryMapWidget* m_map = nullptr;
     views::ChartsPanel* m_charts = nullptr;
     views::PlatformEditor* m_editor = nullptr;

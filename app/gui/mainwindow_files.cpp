@@ -21,8 +21,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QStackedWidget>
 #include <QUndoStack>
+
+#include <algorithm>
+#include <climits>
 
 namespace cmascope::app {
 
@@ -312,7 +316,18 @@ void MainWindow::showReplayedTrace(const QString& path, views::JobResult<ReplayF
         updateSummary();
         return;
     }
+    if (r.result.events == 0) {
+        // Never a silently empty run: a trace without one CMA event is not something to step through.
+        m_lastError = tr("%1: no CMA event in %2 line(s)").arg(QFileInfo(path).fileName()).arg(r.result.lines);
+        if (!r.result.errors.empty())
+            m_lastError += QStringLiteral(" (") + QString::fromStdString(r.result.errors.front().message)
+                + tr(", line %1)").arg(r.result.errors.front().line);
+        QMessageBox::critical(this, tr("Cannot replay trace"), m_lastError);
+        updateSummary();
+        return;
+    }
     m_lastError.clear();
+    showTraceProblems(path, r.result);
     rememberRecent(QFileInfo(path).absoluteFilePath());
     Project project = replayProject(r.result, QFileInfo(path).fileName().toStdString());
     // The what-if panel re-runs the recorded requests: it keeps the replay (read-only, shared with its worker).
@@ -329,6 +344,32 @@ void MainWindow::showReplayedTrace(const QString& path, views::JobResult<ReplayF
     for (const auto& note : replay->notes)
         message += QStringLiteral("; ") + QString::fromStdString(note);
     statusBar()->showMessage(message, 20000);
+}
+
+/// Malformed lines of a trace: listed with their line numbers in a warning that does not block the window (the
+/// run is shown behind it); traceProblems() keeps them.
+void MainWindow::showTraceProblems(const QString& path, const ReplayResult& result)
+{
+    m_traceProblems.clear();
+    if (result.errorCount == 0)
+        return;
+    const QString name = QFileInfo(path).fileName();
+    for (const auto& e : result.errors)
+        m_traceProblems << QStringLiteral("%1:%2: %3").arg(name).arg(e.line).arg(QString::fromStdString(e.message));
+    QString details = m_traceProblems.join(QLatin1Char('\n'));
+    if (result.errorCount > result.errors.size())
+        details += tr("\n… and %1 more").arg(result.errorCount - result.errors.size());
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Malformed trace lines"),
+        tr("%n malformed line(s) in %1 could not be read and were skipped; the rest of the trace was replayed.",
+            nullptr, int(std::min<std::uint64_t>(result.errorCount, INT_MAX)))
+            .arg(name),
+        QMessageBox::Ok, this);
+    box->setInformativeText(m_traceProblems.mid(0, 5).join(QLatin1Char('\n')));
+    box->setDetailedText(details);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setModal(false);
+    box->setObjectName(QStringLiteral("traceProblems"));
+    box->show();
 }
 
 void MainWindow::importDialog(bool ontoCurrentBoard)

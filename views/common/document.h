@@ -7,8 +7,8 @@
 #include "common/jobtracker.h"
 
 #include <cmascope/model/project.h>
-#include <cmascope/replay/replay.h>
 #include <cmascope/plan/placement.h>
+#include <cmascope/replay/replay.h>
 #include <cmascope/sim/simulator.h>
 
 #include <QObject>

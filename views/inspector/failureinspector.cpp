@@ -4,6 +4,7 @@
 #include "common/document.h"
 #include "common/jobtracker.h"
 #include "common/textformat.h"
+#include "inspector/tracerequesthtml.h"
 
 #include <QHBoxLayout>
 #include <QPalette>
@@ -141,6 +142,10 @@ void FailureInspector::inspect(std::size_t step)
         discardWouldFit();
     m_step = step;
     const Step& s = sim->scenario().steps[step];
+    if (const ReplayResult* replay = m_doc->replay(); replay && replay->requestAtStep(step)) {
+        inspectTraceRequest(*replay, step);
+        return;
+    }
     if (s.type != StepType::Allocate && s.type != StepType::Refused) {
         m_stepFailed = false;
         m_html = tr("<p>Step %1 is a <b>%2</b> step, not an allocation request.</p>")
@@ -196,6 +201,20 @@ void FailureInspector::inspect(std::size_t step)
                    "of that order exists.</small></p>");
     }
     m_html = html;
+    render();
+    if (m_stepFailed && !m_fitRunning && !m_fitResult && !m_fitCancelled && step < m_autoSearchSteps)
+        findWhatWouldHaveFit();
+}
+
+/// A kernel trace's request: what the trace recorded and the replay proved (no re-run on the GUI thread).
+/// "What would have fit" is offered for failures the allocator's state explains, not for busy pages.
+void FailureInspector::inspectTraceRequest(const ReplayResult& replay, std::size_t step)
+{
+    const std::uint32_t index = replay.timeline[step].index;
+    const ReplayRequest& q = replay.requests[index];
+    m_stepFailed = q.complete && !q.succeeded && q.cause != FailureCause::Busy && q.cause != FailureCause::NoArea;
+    const VerdictColours vc = verdictColours(m_view->palette());
+    m_html = traceRequestHtml(replay, index, step, { vc.ok, vc.failed, vc.muted });
     render();
     if (m_stepFailed && !m_fitRunning && !m_fitResult && !m_fitCancelled && step < m_autoSearchSteps)
         findWhatWouldHaveFit();

@@ -17,6 +17,10 @@ class QProgressBar;
 class QPushButton;
 class QTextBrowser;
 
+namespace cmascope {
+struct ReplayResult;
+}
+
 namespace cmascope::views {
 
 class Document;
@@ -53,6 +57,7 @@ Q_SIGNALS:
 
 private:
     void followPosition();
+    void inspectTraceRequest(const ReplayResult& replay, std::size_t step);
     void discardWouldFit();
     void render();
     void updateFitControls();

@@ -294,8 +294,8 @@ void Reader::readAlloc(const std::vector<Token>& t)
 void Reader::readRangeStep(StepType type, const std::vector<Token>& t)
 {
     const bool pin = type == StepType::Pin || type == StepType::Unpin;
-    if (!expectCount(
-            t, 2, pin ? 2 : 4, pin ? "pin|unpin REGION@OFFSET+SIZE or ADDRESS+SIZE" : "release REGION@OFFSET+SIZE [by DEVICE]"))
+    if (!expectCount(t, 2, pin ? 2 : 4,
+            pin ? "pin|unpin REGION@OFFSET+SIZE or ADDRESS+SIZE" : "release REGION@OFFSET+SIZE [by DEVICE]"))
         return;
     const auto r = pageRange(t[1], pin);
     if (!r)

@@ -74,42 +74,5 @@ FailureCause classifyFailure(const KernelBitmapPolicy& state, const FailureFacts
     return f.errorno == -16 ? FailureCause::Busy : FailureCause::Unexplained;
 }
 
-std::string causeEvidence(
-    FailureCause cause, const KernelBitmapPolicy& state, const ReplayArea& area, const FailureFacts& f)
-{
-    const std::string need = std::to_string(f.count) + " pages";
-    const std::string size = std::to_string(area.pages) + " pages";
-    switch (cause) {
-    case FailureCause::None:
-        return {};
-    case FailureCause::NoArea:
-        return "area " + area.name + " has no pages";
-    case FailureCause::Busy:
-        return f.busyRetries ? std::to_string(f.busyRetries)
-                + " free windows were tried and none could be migrated (cma_alloc_busy_retry): pages in them were "
-                  "pinned or in use"
-                             : "a free window exists but the kernel returned -EBUSY: its pages could not be migrated";
-    case FailureCause::TooSmall:
-        if (f.count > area.pages)
-            return "the request (" + need + ") is larger than the whole area (" + size + ")";
-        return "the area has " + std::to_string(state.availableCount()) + " free pages of " + size
-            + ", the request needs " + need;
-    case FailureCause::Alignment: {
-        const std::uint64_t a = std::uint64_t { 1 } << std::min(f.align, 63u);
-        return "no window of " + need + " aligned to 2^" + std::to_string(f.align) + " pages (PFN multiple of "
-            + hexText(a) + ") fits in the area " + hexText(area.basePfn) + "+" + size + ", even empty";
-    }
-    case FailureCause::Fragmented:
-        return std::to_string(state.availableCount()) + " pages are free but the largest free run is "
-            + std::to_string(state.maxchunkPages()) + " pages and the largest free window aligned to 2^"
-            + std::to_string(f.align) + " is " + std::to_string(largestAlignedFree(state, area.basePfn, f.align))
-            + " pages: no window of " + need;
-    case FailureCause::Unexplained:
-        return "the replayed state has a free window for it and the trace shows no busy retry: the replay's "
-               "state differs from the kernel's (tracing started late, or lost events?)";
-    }
-    return {};
-}
-
 } // namespace replayinternal
 } // namespace cmascope

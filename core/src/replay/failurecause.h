@@ -7,6 +7,7 @@
 #include <cmascope/replay/replay.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace cmascope::replayinternal {
@@ -31,9 +32,5 @@ std::uint64_t largestAlignedFree(const KernelBitmapPolicy& state, std::uint64_t 
 /// The cause, in the order of docs/trace-analysis.md: busy retries first, then the area's size, the
 /// alignment, the free pages, the free windows.
 FailureCause classifyFailure(const KernelBitmapPolicy& state, const FailureFacts& facts);
-
-/// One sentence with the numbers that prove @p cause on @p state (the state just before the request).
-std::string causeEvidence(FailureCause cause, const KernelBitmapPolicy& state, const ReplayArea& area,
-    const FailureFacts& facts);
 
 } // namespace cmascope::replayinternal

@@ -107,25 +107,6 @@ const ReplayAreaResult* ReplayResult::findArea(std::string_view name) const
     return nullptr;
 }
 
-std::span<const ReplayBusyWindow> ReplayResult::busyWindowsOf(std::size_t index) const
-{
-    if (index >= requests.size())
-        return {};
-    const ReplayRequest& q = requests[index];
-    if (q.firstBusy >= busyWindows.size())
-        return {};
-    const std::size_t n = std::min<std::size_t>(q.busyRetries, busyWindows.size() - q.firstBusy);
-    return std::span<const ReplayBusyWindow>(busyWindows).subspan(q.firstBusy, n);
-}
-
-const ReplayRequest* ReplayResult::requestAtStep(std::size_t step) const
-{
-    if (step >= timeline.size() || timeline[step].kind != TimelineEntry::Request)
-        return nullptr;
-    const std::uint32_t i = timeline[step].index;
-    return i < requests.size() ? &requests[i] : nullptr;
-}
-
 Project replayProject(const ReplayResult& result, std::string name)
 {
     Project project;

@@ -15,6 +15,59 @@
 
 namespace cmascope {
 
+namespace {
+
+nlohmann::json seconds(std::uint64_t ns)
+{
+    return double(ns / 1000u) / 1e6; // microseconds, like the trace's own timestamps
+}
+
+/// One `requests[]` record (docs/trace-analysis.md, "Report").
+nlohmann::json requestRecord(const ReplayResult& r, std::size_t i)
+{
+    using nlohmann::json;
+    const ReplayRequest& q = r.requests[i];
+    json x = json::object();
+    x["line"] = q.finishLine ? q.finishLine : q.startLine;
+    x["time"] = seconds(q.timestampNs);
+    x["task"] = q.task < r.tasks.size() ? r.tasks[q.task] : std::string();
+    x["area"] = q.area < r.areas.size() ? r.areas[q.area].area.name : std::string();
+    x["count"] = q.count;
+    x["align"] = q.align;
+    x["outcome"] = !q.complete ? "incomplete" : q.succeeded ? "allocated" : "failed";
+    if (q.complete && !q.succeeded) {
+        x["cause"] = q.cause == FailureCause::None ? json(nullptr) : json(std::string(failureCauseName(q.cause)));
+        x["errno"] = q.errorno;
+    }
+    x["retries"] = q.busyRetries;
+    x["latency_s"] = q.hasLatency() ? seconds(q.latencyNs()) : json(nullptr);
+    x["pfn"] = q.succeeded ? json(hexText(q.pfn)) : json(nullptr);
+    const auto predicted = r.predictedPfn(i);
+    x["predicted_pfn"] = predicted ? json(hexText(*predicted)) : json(nullptr);
+    x["check"] = q.check == ReplayRequest::Matched ? "matched"
+        : q.check == ReplayRequest::Diverged       ? "diverged"
+                                                   : "not-checked";
+    return x;
+}
+
+nlohmann::json causesOf(const std::array<std::uint64_t, kFailureCauseCount>& counts)
+{
+    nlohmann::json causes = nlohmann::json::object();
+    for (std::size_t c = 1; c < kFailureCauseCount; ++c)
+        causes[std::string(failureCauseName(FailureCause(c)))] = counts[c];
+    return causes;
+}
+
+nlohmann::json unplacedRecord(const ReplayUnplacedRequest& u)
+{
+    using nlohmann::json;
+    return json { { "line", u.line }, { "time", seconds(u.timestampNs) }, { "task", u.task }, { "area", u.area },
+        { "count", u.count }, { "align", u.align }, { "outcome", "failed" }, { "cause", "no-area" },
+        { "errno", u.errorno }, { "retries", 0 }, { "latency_s", nullptr }, { "pfn", nullptr },
+        { "predicted_pfn", nullptr }, { "check", "not-checked" } };
+}
+
+} // namespace
 
 std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
 {
@@ -59,7 +112,8 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
             { "used_pages", a.state.usedPages() }, { "used_bit_pages", a.state.usedBitPages() },
             { "maxchunk_pages", a.state.maxchunkPages() }, { "requested", a.requested }, { "succeeded", a.succeeded },
             { "failed", a.failed }, { "releases", a.releases }, { "unknown_release_pages", a.unknownReleasePages },
-            { "bitmap", bitmap } });
+            { "busy_retries", a.busyRetries }, { "busy_requests", a.busyRequests },
+            { "failures_by_cause", causesOf(a.failuresByCause) }, { "bitmap", bitmap } });
     }
     j["areas"] = areas;
     j["notes"] = r.notes;
@@ -70,7 +124,20 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
     j["warnings"] = warnings;
     if (!r.error.empty())
         j["error"] = r.error;
-    return j.dump(2) + "\n";
+    j["failures_by_cause"] = causesOf(r.failuresByCause);
+    // The request records are written one per line after the rest, not built as one JSON tree: a long
+    // trace has millions of them.
+    std::string out = j.dump(2);
+    out.pop_back(); // the closing brace
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' '))
+        out.pop_back();
+    out += ",\n  \"requests\": [";
+    for (std::size_t i = 0; i < r.requests.size(); ++i)
+        out += (i ? ",\n    " : "\n    ") + requestRecord(r, i).dump();
+    for (std::size_t i = 0; i < r.unplaced.size(); ++i)
+        out += (i || !r.requests.empty() ? ",\n    " : "\n    ") + unplacedRecord(r.unplaced[i]).dump();
+    out += r.requests.empty() && r.unplaced.empty() ? "]\n}\n" : "\n  ]\n}\n";
+    return out;
 }
 
 std::string ReplayResult::explainRequest(std::size_t index) const

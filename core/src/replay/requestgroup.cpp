@@ -168,8 +168,13 @@ void Replayer::finalize(
         const FailureCause cause = replayinternal::classifyFailure(ar.state, facts);
         ++ar.failuresByCause[static_cast<std::size_t>(cause)];
         ++m_res.failuresByCause[static_cast<std::size_t>(cause)];
-        if (idx != kNone)
+        if (idx != kNone) {
             m_res.requests[idx].cause = cause;
+            m_res.failureFacts.push_back({ idx, ar.state.availableCount(), ar.state.maxchunkPages(),
+                cause == FailureCause::Fragmented
+                    ? replayinternal::largestAlignedFree(ar.state, ar.area.basePfn, f.align)
+                    : 0 });
+        }
     }
     if (f.failed())
         pushOp({ TimelineEntry::Request, r.area, idx, 0, f.count });
@@ -182,8 +187,10 @@ void Replayer::finalize(
             m_res.requests[idx].check = ReplayRequest::Matched;
         return;
     }
-    if (idx != kNone)
+    if (idx != kNone) {
         m_res.requests[idx].check = ReplayRequest::Diverged;
+        m_res.predictions.push_back({ idx, predictedOk, predictedPfn });
+    }
     ++m_res.divergenceCount;
     if (m_res.divergences.size() < m_opt.maxDivergences)
         addDivergence(data, r, predictedOk, predictedPfn);

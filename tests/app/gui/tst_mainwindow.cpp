@@ -16,6 +16,7 @@
 #include <cmascope/model/project.h>
 #include <cmascope/sim/simulator.h>
 
+#include <QApplication>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -24,6 +25,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QProcess>
 #include <QProgressBar>
 #include <QSignalSpy>
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void saveAndReopen();
     void opensKernelTrace();
     void traceNotesInStatusBar();
+    void traceParseErrorsShown();
     void importsDeviceTree();
     void eventLogCsv();
     void startPage();
@@ -296,6 +299,52 @@ void TestMainWindow::traceNotesInStatusBar()
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
     const QString message = w.statusBar()->currentMessage();
     QVERIFY2(message.contains(QStringLiteral("area reserved inferred from the trace")), qPrintable(message));
+}
+
+void TestMainWindow::traceParseErrorsShown()
+{
+    // A truncated line in the middle of a real capture: the CLI lists it, so must the app (issue 13).
+    QTemporaryDir dir;
+    const QString trace = dir.filePath(QStringLiteral("trace.txt"));
+    QFile in(QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt"));
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QList<QByteArray> lines = in.readAll().split('\n');
+    int broken = -1;
+    for (int i = 40; i < lines.size(); ++i)
+        if (lines[i].contains("cma_alloc_finish")) {
+            lines[i] = lines[i].left(lines[i].indexOf("pfn=") + 6);
+            broken = i + 1;
+            break;
+        }
+    QVERIFY(broken > 0);
+    QFile out(trace);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(lines.join('\n'));
+    out.close();
+    app::MainWindow w;
+    w.openTrace(trace, true);
+    QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    QCOMPARE(w.traceProblems().size(), 1);
+    QVERIFY2(w.traceProblems().at(0).startsWith(QStringLiteral("trace.txt:%1: ").arg(broken)),
+        qPrintable(w.traceProblems().at(0)));
+    auto* box = w.findChild<QMessageBox*>(QStringLiteral("traceProblems"));
+    QVERIFY(box);
+    QVERIFY(box->detailedText().contains(QStringLiteral(":%1:").arg(broken)));
+    // A file with no CMA event is refused with the reason, never shown as an empty run.
+    const QString empty = writeFile(dir, QStringLiteral("empty.txt"), "# tracer: nop\n#\n");
+    QTimer closer; // the error is a modal message box: close it once it is up
+    QString shown;
+    connect(&closer, &QTimer::timeout, &closer, [&] {
+        if (auto* m = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+            shown = m->text();
+            m->close();
+        }
+    });
+    closer.start(20);
+    w.openTrace(empty, true);
+    QTRY_VERIFY(!shown.isEmpty());
+    closer.stop();
+    QVERIFY2(w.lastError().contains(QStringLiteral("empty.txt")), qPrintable(w.lastError()));
 }
 
 void TestMainWindow::importsDeviceTree()

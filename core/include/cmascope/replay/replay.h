@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,7 +70,10 @@ struct ReplayRequest
     FailureCause cause = FailureCause::None; ///< failures: why (ReplayOptions::fidelity only)
 
     /// Start to finish, in ns (0 when no start was seen).
-    std::uint64_t latencyNs() const { return startLine && complete && timestampNs > startNs ? timestampNs - startNs : 0; }
+    std::uint64_t latencyNs() const
+    {
+        return startLine && complete && timestampNs > startNs ? timestampNs - startNs : 0;
+    }
     bool hasLatency() const { return startLine != 0 && complete; }
 };
 static_assert(sizeof(ReplayRequest) <= 72);
@@ -81,6 +85,23 @@ struct ReplayBusyWindow
     std::uint64_t timestampNs = 0;
     std::uint32_t line = 0;
     std::uint32_t request = 0; ///< ReplayResult::requests index
+};
+
+/// The area as a failed request met it (ReplayResult::failureFacts), for the cause's evidence.
+struct ReplayFailureFacts
+{
+    std::uint32_t request = 0; ///< ReplayResult::requests index
+    std::uint64_t freePages = 0; ///< available_count
+    std::uint64_t largestFreeRun = 0; ///< pages (whole bits), like debugfs maxchunk
+    std::uint64_t largestAligned = 0; ///< largest free window at the request's alignment (Fragmented only)
+};
+
+/// What the kernel policy predicted for a request whose recorded outcome it did not explain.
+struct ReplayPrediction
+{
+    std::uint32_t request = 0;
+    bool ok = false;
+    std::uint64_t pfn = 0;
 };
 
 /// A request to an area the replay has no geometry for (it is counted, never on the timeline).
@@ -186,6 +207,8 @@ struct ReplayResult
 
     std::vector<ReplayRequest> requests; ///< in timeline order: reservation (successes) or finish (keepRequests)
     std::vector<ReplayBusyWindow> busyWindows; ///< grouped by request (ReplayRequest::firstBusy)
+    std::vector<ReplayFailureFacts> failureFacts; ///< one per failed request (fidelity), by request index
+    std::vector<ReplayPrediction> predictions; ///< one per diverged request, by request index
     std::vector<std::string> tasks; ///< "comm-pid" by ReplayRequest::task
 
     // timeline (buildTimeline): one region per area, kernel policy, no alignment cap
@@ -201,6 +224,13 @@ struct ReplayResult
     std::span<const ReplayBusyWindow> busyWindowsOf(std::size_t index) const;
     /// The request at timeline position @p step (nullptr for releases, markers and seeds).
     const ReplayRequest* requestAtStep(std::size_t step) const;
+    /// Where the kernel policy placed request @p index (nullopt: it refused it, or it was not checked).
+    std::optional<std::uint64_t> predictedPfn(std::size_t index) const;
+    /// The area as failed request @p index met it (null: not a failure, or not checked).
+    const ReplayFailureFacts* failureFactsOf(std::size_t index) const;
+    /// One sentence with the numbers that prove the cause of failed request @p index (empty: not a failure).
+    /// The -EBUSY/-ENOMEM reading is the one of the kernels that wrote it (docs/trace-analysis.md).
+    std::string failureEvidence(std::size_t index) const;
 };
 
 /// Replays a trace already in memory. Areas are resolved from @p inputs (see AreaSource).
