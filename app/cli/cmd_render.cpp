@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// cmascope-cli render PROJECT|TRACE: paints the app's memory map offscreen to PNG or SVG, for
-// documentation, CI and bug reports. No display needed (the offscreen platform is used by default), and
-// no widgets: the map's painter (views/map/mappainter.h) needs Qt Gui only.
+// cmascope-cli render PROJECT|TRACE [--dmesg FILE] [--debugfs DIR] [--area SPEC]...: paints the app's memory map
+// offscreen to PNG or SVG, for documentation, CI and bug reports. No display needed (the offscreen platform is used by
+// default), and no widgets: the map's painter (views/map/mappainter.h) needs Qt Gui only.
 #include "common.h"
 #include "map/mapcontent.h"
 #include "map/mapgeometry.h"
 #include "map/mappainter.h"
 #include "map/mapstyle.h"
+#include "replayinputs.h"
 
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
@@ -36,6 +37,8 @@ struct RenderRequest
     views::MapLayout layout = views::MapLayout::Linear;
     views::MapColourBy colourBy = views::MapColourBy::Device;
     bool fitAll = false;
+    ReplayInputs traceInputs; ///< a trace's areas (--dmesg, --debugfs, --project, --area); project set by loadRun()
+    std::optional<Platform> areaPlatform; ///< the --project platform
 };
 
 /// Parses and checks the options; nullopt (with the message printed) on a usage error.
@@ -61,6 +64,8 @@ std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
     const QCommandLineOption outOpt({ QStringLiteral("o"), QStringLiteral("output") },
         QStringLiteral("Output file: .png or .svg."), QStringLiteral("FILE"));
     parser.addOptions({ stepOpt, layoutOpt, colourOpt, widthOpt, heightOpt, fitOpt, outOpt });
+    const ReplayInputOptions areaOptions; // a trace's areas, as `replay` takes them
+    areaOptions.addTo(parser);
     parser.process(args);
     const QStringList inputs = operands(parser);
     if (inputs.size() != 1 || !parser.isSet(outOpt)) {
@@ -68,6 +73,8 @@ std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
         return std::nullopt;
     }
     RenderRequest request;
+    if (!areaOptions.read(parser, "render", request.traceInputs, request.areaPlatform))
+        return std::nullopt;
     request.input = inputs.first();
     request.output = parser.value(outOpt);
     const QString suffix = QFileInfo(request.output).suffix().toLower();
@@ -103,8 +110,9 @@ std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
 
 /// The run to show: a project's first scenario, or the replay of a trace. nullopt (with the message
 /// printed) when the input cannot be read.
-std::optional<Simulation> loadRun(const QString& input)
+std::optional<Simulation> loadRun(const RenderRequest& request)
 {
+    const QString& input = request.input;
     Platform platform;
     Scenario scenario;
     if (looksLikeProject(input)) {
@@ -122,7 +130,10 @@ std::optional<Simulation> loadRun(const QString& input)
             std::cerr << input.toStdString() << ": no such file\n";
             return std::nullopt;
         }
-        const auto replayed = replayTraceFile(input.toStdString(), ReplayInputs {});
+        ReplayInputs areas = request.traceInputs;
+        if (request.areaPlatform)
+            areas.project = &*request.areaPlatform;
+        const auto replayed = replayTraceFile(input.toStdString(), areas);
         if (!replayed.ok() || !replayed.result.error.empty()) {
             std::cerr << input.toStdString() << ": "
                       << (replayed.error.empty() ? replayed.result.error : replayed.error) << '\n';
@@ -163,7 +174,7 @@ int runRender(const QStringList& args)
     const auto request = parseRenderRequest(args);
     if (!request)
         return kExitUsage;
-    auto run = loadRun(request->input);
+    auto run = loadRun(*request);
     if (!run)
         return kExitUsage;
     Simulation& sim = *run;

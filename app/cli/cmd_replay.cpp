@@ -4,6 +4,7 @@
 //                           [--report FILE.json] [--what-if SPEC]
 // The contract is issue 5's: exit 0 on success, 2 on unusable input (the error names file/line/field).
 #include "common.h"
+#include "replayinputs.h"
 
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
@@ -29,17 +30,7 @@ namespace {
 struct ReplayCommandLine
 {
     QCommandLineParser parser;
-    const QCommandLineOption dmesg { QStringLiteral("dmesg"),
-        QStringLiteral("Boot log with the CMA reservation lines."), QStringLiteral("FILE") };
-    const QCommandLineOption debugfs { QStringLiteral("debugfs"),
-        QStringLiteral("A debugfs cma area directory (or a folder of them): geometry, and its bitmap as the state "
-                       "when tracing started. May be repeated."),
-        QStringLiteral("DIR") };
-    const QCommandLineOption project { QStringLiteral("project"),
-        QStringLiteral("Project file whose regions describe the areas."), QStringLiteral("FILE") };
-    const QCommandLineOption area { QStringLiteral("area"),
-        QStringLiteral("An area: NAME=BASE_PFN+PAGES[/ORDER_PER_BIT] (decimal or 0x hex). May be repeated."),
-        QStringLiteral("SPEC") };
+    const ReplayInputOptions areaOptions;
     const QCommandLineOption until { QStringLiteral("until-marker"),
         QStringLiteral("Stop right after the first marker line containing TEXT."), QStringLiteral("TEXT") };
     const QCommandLineOption report { QStringLiteral("report"), QStringLiteral("Write the JSON report to FILE."),
@@ -56,7 +47,8 @@ struct ReplayCommandLine
                            "gzip/zstd allowed) with the kernel's bitmap algorithm: check every recorded placement, "
                            "print the areas' state, and optionally write a JSON report."));
         parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
-        parser.addOptions({ dmesg, debugfs, project, area, until, report, whatIf });
+        areaOptions.addTo(parser);
+        parser.addOptions({ until, report, whatIf });
         parser.process(args);
     }
 };
@@ -66,14 +58,6 @@ struct ReplayCommandLine
 bool readReplayInputs(const ReplayCommandLine& cl, ReplayInputs& inputs, std::optional<WhatIfSpec>& whatIf,
     std::optional<Platform>& platform)
 {
-    for (const QString& spec : cl.parser.values(cl.area)) {
-        auto parsed = parseAreaSpec(spec.toStdString());
-        if (auto* err = std::get_if<std::string>(&parsed)) {
-            std::cerr << "cmascope-cli replay: " << *err << '\n';
-            return false;
-        }
-        inputs.areaSpecs.push_back(std::get<AreaSpec>(parsed));
-    }
     if (cl.parser.isSet(cl.whatIf)) {
         auto parsed = parseWhatIfSpec(cl.parser.value(cl.whatIf).toStdString());
         if (auto* err = std::get_if<std::string>(&parsed)) {
@@ -82,42 +66,7 @@ bool readReplayInputs(const ReplayCommandLine& cl, ReplayInputs& inputs, std::op
         }
         whatIf = std::get<WhatIfSpec>(parsed);
     }
-    for (const QString& dir : cl.parser.values(cl.debugfs)) {
-        auto read = readDebugfsAreas(dir.toStdString());
-        if (!read.error.empty()) {
-            std::cerr << "cmascope-cli replay: --debugfs: " << read.error << '\n';
-            return false;
-        }
-        for (std::size_t i = 0; i < read.snapshots.size(); ++i) {
-            inputs.debugfs.push_back(std::move(read.snapshots[i]));
-            inputs.debugfsOrigins.push_back(read.origins[i]);
-        }
-    }
-    if (cl.parser.isSet(cl.dmesg)) {
-        const std::string path = cl.parser.value(cl.dmesg).toStdString();
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            std::cerr << "cmascope-cli replay: --dmesg " << path << ": cannot open\n";
-            return false;
-        }
-        std::ostringstream text;
-        text << in.rdbuf();
-        inputs.bootLog = parseBootLog(text.str());
-        inputs.bootLogOrigin = path;
-    }
-    if (cl.parser.isSet(cl.project)) {
-        const std::string path = cl.parser.value(cl.project).toStdString();
-        auto loaded = loadProjectFile(path);
-        for (const auto& m : loaded.messages)
-            std::cerr << path << ": " << m.toString() << '\n';
-        if (!loaded.ok())
-            return false;
-        platform = loaded.project->platform;
-        placeRegions(*platform);
-        inputs.project = &*platform;
-        inputs.pageSize = platform->pageSize;
-    }
-    return true;
+    return cl.areaOptions.read(cl.parser, "replay", inputs, platform);
 }
 
 /// False (with the message printed) when the replay could not read the trace, or no CMA event in it.

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void simulateStrict();
     void renderPng();
     void renderSvgGrid();
+    void renderTraceAreas();
     void renderRejects_data();
     void renderRejects();
     void simulateWouldFit();
@@ -98,6 +99,30 @@ void TestCli::renderSvgGrid()
     QVERIFY(svg.contains("<image")); // the cells are drawn as one image
 }
 
+void TestCli::renderTraceAreas()
+{
+    // render takes a trace's areas like replay does: --area makes the area 32 MiB where the trace alone infers
+    // 16 MiB, and the map's label says so.
+    QTemporaryDir dir;
+    const QString trace = QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt");
+    const QString inferred = dir.filePath(QStringLiteral("inferred.svg"));
+    const QString given = dir.filePath(QStringLiteral("given.svg"));
+    QCOMPARE(run({ QStringLiteral("render"), trace, QStringLiteral("-o"), inferred }).exitCode, 0);
+    const Run r = run({ QStringLiteral("render"), trace, QStringLiteral("--area"),
+        QStringLiteral("reserved=0x7d000+8192"), QStringLiteral("-o"), given });
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QFile a(inferred), b(given);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    const QByteArray inferredSvg = a.readAll(), givenSvg = b.readAll();
+    QVERIFY(inferredSvg.contains("16 MiB"));
+    QVERIFY(!inferredSvg.contains("32 MiB"));
+    QVERIFY(givenSvg.contains("32 MiB"));
+    // and --dmesg
+    const Run d = run({ QStringLiteral("render"), trace, QStringLiteral("--dmesg"),
+        QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/dmesg-cma.txt"), QStringLiteral("-o"), given });
+    QVERIFY2(d.exitCode == 0, qPrintable(d.err));
+}
+
 void TestCli::renderRejects_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -115,6 +140,14 @@ void TestCli::renderRejects_data()
     QTest::newRow("missing input") << QStringList { QStringLiteral("/nonexistent/t.txt"), QStringLiteral("-o"),
         QStringLiteral("/tmp/x.png") }
                                    << QStringLiteral("/nonexistent/t.txt");
+    QTest::newRow("bad area") << QStringList { QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt"),
+        QStringLiteral("--area"), QStringLiteral("reserved=0x7dc00+abc"), QStringLiteral("-o"),
+        QStringLiteral("/tmp/x.png") }
+                              << QStringLiteral("PAGES 'abc' is not a decimal");
+    QTest::newRow("missing dmesg") << QStringList {
+        QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k61-nvme/trace.txt"), QStringLiteral("--dmesg"),
+        QStringLiteral("/nonexistent/dmesg.txt"), QStringLiteral("-o"), QStringLiteral("/tmp/x.png")
+    } << QStringLiteral("render: --dmesg /nonexistent/dmesg.txt: cannot open");
 }
 
 void TestCli::renderRejects()

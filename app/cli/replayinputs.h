@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The options that tell a kernel trace's CMA areas (--dmesg, --debugfs, --project, --area), shared by every
+// command that replays a trace: replay, render, compare.
+#pragma once
+
+#include <cmascope/model/platform.h>
+#include <cmascope/replay/areas.h>
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+
+#include <optional>
+
+namespace cmascope::cli {
+
+struct ReplayInputOptions
+{
+    const QCommandLineOption dmesg { QStringLiteral("dmesg"),
+        QStringLiteral("Boot log with the CMA reservation lines."), QStringLiteral("FILE") };
+    const QCommandLineOption debugfs { QStringLiteral("debugfs"),
+        QStringLiteral("A debugfs cma area directory (or a folder of them): geometry, and its bitmap as the state "
+                       "when tracing started. May be repeated."),
+        QStringLiteral("DIR") };
+    const QCommandLineOption project { QStringLiteral("project"),
+        QStringLiteral("Project file whose regions describe the areas."), QStringLiteral("FILE") };
+    const QCommandLineOption area { QStringLiteral("area"),
+        QStringLiteral("An area: NAME=BASE_PFN+PAGES[/ORDER_PER_BIT] (decimal or 0x hex). May be repeated."),
+        QStringLiteral("SPEC") };
+
+    void addTo(QCommandLineParser& parser) const { parser.addOptions({ dmesg, debugfs, project, area }); }
+    /// Reads the options into @p inputs; @p platform holds the --project platform that @p inputs points to, so it
+    /// must outlive them. False, with "cmascope-cli COMMAND: ..." on stderr naming the option and file, when one
+    /// cannot be used.
+    bool read(const QCommandLineParser& parser, const char* command, ReplayInputs& inputs,
+        std::optional<Platform>& platform) const;
+};
+
+} // namespace cmascope::cli
