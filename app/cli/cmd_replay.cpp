@@ -119,6 +119,16 @@ void printFailures(const ReplayResult& r)
             std::cout << "; " << a.busyRetries << " busy retries in " << a.busyRequests << " requests";
         std::cout << '\n';
     }
+    for (const auto& t : taskStatistics(r)) {
+        if (t.failed == 0 && t.busyRetries == 0)
+            continue;
+        std::cout << "  task " << r.tasks[t.task] << ": " << t.failed << " of " << t.requested << " failed";
+        if (t.failed)
+            std::cout << " (" << causeCounts(t.failuresByCause) << ")";
+        if (t.busyRetries)
+            std::cout << "; " << t.busyRetries << " busy retries in " << t.busyRequests << " requests";
+        std::cout << '\n';
+    }
     constexpr std::size_t kShown = 20;
     std::size_t shown = 0;
     for (std::size_t i = 0; i < r.requests.size() && shown < kShown; ++i) {

@@ -125,6 +125,12 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
     if (!r.error.empty())
         j["error"] = r.error;
     j["failures_by_cause"] = causesOf(r.failuresByCause);
+    json tasks = json::array();
+    for (const auto& t : taskStatistics(r))
+        tasks.push_back({ { "task", r.tasks[t.task] }, { "requested", t.requested }, { "succeeded", t.succeeded },
+            { "failed", t.failed }, { "requested_pages", t.requestedPages }, { "busy_retries", t.busyRetries },
+            { "busy_requests", t.busyRequests }, { "failures_by_cause", causesOf(t.failuresByCause) } });
+    j["tasks"] = tasks;
     // The request records are written one per line after the rest, not built as one JSON tree: a long
     // trace has millions of them.
     std::string out = j.dump(2);

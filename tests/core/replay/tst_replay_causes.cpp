@@ -237,6 +237,16 @@ void TestReplayCauses::reportRequests()
         }
     }
     QCOMPARE(failed, 7u);
+    // per task: every busy retry and failure belongs to init-145 (the test workload)
+    std::uint64_t taskFailed = 0, taskBusy = 0;
+    for (const auto& t : j["tasks"]) {
+        taskFailed += t["failed"].get<std::uint64_t>();
+        taskBusy += t["busy_retries"].get<std::uint64_t>();
+        if (t["busy_retries"].get<std::uint64_t>())
+            QCOMPARE(t["task"].get<std::string>(), std::string("init-145"));
+    }
+    QCOMPARE(taskFailed, 7u);
+    QCOMPARE(taskBusy, 1002u);
 }
 
 void TestReplayCauses::timelineFailuresAgree_data()

@@ -233,6 +233,18 @@ struct ReplayResult
     std::string failureEvidence(std::size_t index) const;
 };
 
+/// One task's requests in a replay (tasks are the devices of a trace).
+struct ReplayTaskStats
+{
+    std::uint32_t task = 0; ///< ReplayResult::tasks index
+    std::uint64_t requested = 0, succeeded = 0, failed = 0;
+    std::uint64_t busyRetries = 0, busyRequests = 0; ///< busy windows, and requests that met at least one
+    std::uint64_t requestedPages = 0;
+    std::array<std::uint64_t, kFailureCauseCount> failuresByCause {};
+};
+/// Per task, in ReplayResult::tasks order (tasks without a request are left out). Linear in the requests.
+std::vector<ReplayTaskStats> taskStatistics(const ReplayResult& result);
+
 /// Replays a trace already in memory. Areas are resolved from @p inputs (see AreaSource).
 ReplayResult replayTrace(const TraceData& data, const ReplayInputs& inputs, const ReplayOptions& options = {});
 
