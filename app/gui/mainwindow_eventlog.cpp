@@ -25,6 +25,14 @@
 
 namespace cmascope::app {
 
+namespace {
+/// The trace the document's run shows (MainWindow's runFinished handlers run before the log's model resets).
+const ReplayResult* traceShown(const views::Document& doc)
+{
+    return doc.simulation() ? views::StepTableModel::traceOf(doc.replay(), *doc.simulation()) : nullptr;
+}
+} // namespace
+
 QDockWidget* MainWindow::createEventLogDock()
 {
     auto* logPane = new QWidget(this);
@@ -197,7 +205,7 @@ void MainWindow::rebuildFilterChoices()
     m_filterRegion->clear();
     m_filterRegion->addItem(tr("All regions"), QString());
     // A trace's devices are its tasks ("comm-pid"): they request and release.
-    if (const ReplayResult* trace = m_stepModel->trace()) {
+    if (const ReplayResult* trace = traceShown(*m_doc)) {
         m_filterDevice->addItem(tr("All tasks"), QString());
         QStringList tasks;
         for (const auto& t : trace->tasks)
@@ -224,7 +232,7 @@ void MainWindow::applyTraceColumns()
 {
     using Model = views::StepTableModel;
     using Filter = views::StepFilterProxy::OutcomeFilter;
-    const bool trace = m_stepModel->trace() != nullptr;
+    const bool trace = traceShown(*m_doc) != nullptr;
     for (int c = 0; c < Model::ColumnCount; ++c)
         if (Model::isTraceColumn(c))
             m_log->setColumnHidden(c, !trace);

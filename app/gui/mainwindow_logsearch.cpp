@@ -10,6 +10,7 @@
 #include "timeline/timelinewidget.h"
 
 #include <QAction>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QMenu>
@@ -27,6 +28,7 @@ void MainWindow::createLogSearch()
     // A new project starts without bookmarks; its saved view state (applyViewState()) brings its own back.
     connect(m_doc, &views::Document::projectReplaced, m_bookmarks, &views::StepBookmarks::clear);
     connect(m_findText, &QLineEdit::returnPressed, this, [this] { findInLog(true); });
+    applyTraceColumns(); // the outcome choices of a project, until a run says otherwise
 }
 
 void MainWindow::createGoMenu()
@@ -113,8 +115,7 @@ void MainWindow::rebuildBookmarkMenu(QMenu* menu)
                 parts << cell;
         menu->addAction(parts.join(QStringLiteral(" · ")), this, [this, step] { m_doc->setCurrentStep(step); });
         if (menu->actions().size() >= 200) {
-            menu->addAction(tr("… %n more (F2 steps through them)", nullptr,
-                                int(m_bookmarks->steps().size()) - 200))
+            menu->addAction(tr("… %n more (F2 steps through them)", nullptr, int(m_bookmarks->steps().size()) - 200))
                 ->setEnabled(false);
             break;
         }

@@ -13,11 +13,11 @@ LogFinder::LogFinder(const StepTableModel* model, const StepFilterProxy* proxy, 
 {
     // A new run (or new cells) makes the matches out of date.
     connect(model, &QAbstractItemModel::modelReset, this, [this] { m_valid = false; });
-    connect(model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex&, const QModelIndex&,
-                                                               const QList<int>& roles) {
-        if (roles.isEmpty() || roles.contains(Qt::DisplayRole))
-            m_valid = false;
-    });
+    connect(model, &QAbstractItemModel::dataChanged, this,
+        [this](const QModelIndex&, const QModelIndex&, const QList<int>& roles) {
+            if (roles.isEmpty() || roles.contains(Qt::DisplayRole))
+                m_valid = false;
+        });
 }
 
 const std::vector<std::uint8_t>& LogFinder::matchesOf(const QString& text)

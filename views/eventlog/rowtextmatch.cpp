@@ -128,7 +128,8 @@ private:
     {
         tracecells::Buffer buf;
         return m_matcher.matches(tracecells::cpu(buf, q)) || m_matcher.matches(tracecells::retries(buf, q))
-            || m_matcher.matches(tracecells::latency(buf, q)) || m_matcher.matches(tracecells::errnoText(buf, q.errorno));
+            || m_matcher.matches(tracecells::latency(buf, q))
+            || m_matcher.matches(tracecells::errnoText(buf, q.errorno));
     }
 
     bool numbersMatch(std::size_t r)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "eventlog/stepfilterproxy.h"
 
-#include "eventlog/steptablemodel.h"
 #include "eventlog/rowtextmatch.h"
+#include "eventlog/steptablemodel.h"
 #include "eventlog/textorder.h"
 #include "eventlog/tracecells.h"
 
@@ -414,8 +414,8 @@ void StepFilterProxy::acceptChoices(
     }
     if (m_outcome != OutcomeFilter::All) {
         for (std::size_t r = 0; r < n; ++r)
-            accept[r] &= outcomeAccepts(
-                m_outcome, steps[r].type, records[r].outcome, trace ? trace->requestAtStep(r) : nullptr);
+            accept[r] &=
+                outcomeAccepts(m_outcome, steps[r].type, records[r].outcome, trace ? trace->requestAtStep(r) : nullptr);
     }
 }
 

@@ -54,6 +54,11 @@ QVariant StepTableModel::headerData(int section, Qt::Orientation orientation, in
     return columnTitleHeader(*this, titles, section, orientation, role);
 }
 
+const ReplayResult* StepTableModel::traceOf(const ReplayResult* replay, const Simulation& sim)
+{
+    return replay && replay->timeline.size() == sim.stepCount() ? replay : nullptr;
+}
+
 const ReplayResult* StepTableModel::trace() const
 {
     const Simulation* sim = simulation();

@@ -71,10 +71,7 @@ public:
     void setBookmarks(const StepBookmarks* bookmarks);
 
     /// @p replay when @p sim is its timeline (step i = ReplayResult::timeline[i]), else null.
-    static const ReplayResult* traceOf(const ReplayResult* replay, const Simulation& sim)
-    {
-        return replay && replay->timeline.size() == sim.stepCount() ? replay : nullptr;
-    }
+    static const ReplayResult* traceOf(const ReplayResult* replay, const Simulation& sim);
     /// The columns only a trace fills (hidden for other projects).
     static bool isTraceColumn(int column)
     {
