@@ -237,6 +237,15 @@ void MainWindow::applyTraceColumns()
         if (Model::isTraceColumn(c))
             m_log->setColumnHidden(c, !trace);
     m_log->setColumnHidden(Model::KindColumn, trace); // a trace's requests have no kind
+    // A trace shows what a request did next to it (outcome, retries, latency, errno), region and address after;
+    // a project keeps the model's order (docs/event-log.md).
+    QHeaderView* header = m_log->horizontalHeader();
+    for (int c = 0; c < Model::ColumnCount; ++c) {
+        int logical = c;
+        if (trace && c >= Model::RegionColumn && c < Model::LabelColumn) // Region, Address after Errno
+            logical = c + 2 < Model::LabelColumn ? c + 2 : c - (Model::LabelColumn - Model::RegionColumn - 2);
+        header->moveSection(header->visualIndex(logical), c);
+    }
     // Outcomes: a trace adds its busy requests and its failures by cause (FailureCause order).
     const QSignalBlocker block(m_filterOutcome);
     const int chosen = m_filterOutcome->currentData().isValid() ? m_filterOutcome->currentData().toInt() : 0;

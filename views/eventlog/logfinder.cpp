@@ -4,6 +4,8 @@
 #include "eventlog/rowtextmatch.h"
 #include "eventlog/steptablemodel.h"
 
+#include <cmascope/sim/simulator.h>
+
 namespace cmascope::views {
 
 LogFinder::LogFinder(const StepTableModel* model, const StepFilterProxy* proxy, QObject* parent)
@@ -12,35 +14,44 @@ LogFinder::LogFinder(const StepTableModel* model, const StepFilterProxy* proxy, 
     , m_proxy(proxy)
 {
     // A new run (or new cells) makes the matches out of date.
-    connect(model, &QAbstractItemModel::modelReset, this, [this] { m_valid = false; });
+    connect(model, &QAbstractItemModel::modelReset, this, &LogFinder::invalidate);
     connect(model, &QAbstractItemModel::dataChanged, this,
         [this](const QModelIndex&, const QModelIndex&, const QList<int>& roles) {
             if (roles.isEmpty() || roles.contains(Qt::DisplayRole))
-                m_valid = false;
+                invalidate();
         });
 }
 
-const std::vector<std::uint8_t>& LogFinder::matchesOf(const QString& text)
+LogFinder::~LogFinder() = default;
+
+void LogFinder::invalidate()
 {
-    if (m_valid && text == m_text)
-        return m_match;
-    m_text = text;
-    m_match.assign(std::size_t(m_model->rowCount()), 1);
-    if (const Simulation* sim = m_model->simulation())
-        matchRowText(*m_model, *sim, m_model->trace(), text, m_match);
-    else
-        m_match.clear();
-    m_valid = true;
-    return m_match;
+    m_matcher.reset();
+    m_match.clear();
+}
+
+bool LogFinder::stepMatches(int step)
+{
+    if (step < 0 || std::size_t(step) >= m_match.size())
+        return false;
+    std::int8_t& known = m_match[std::size_t(step)];
+    if (known < 0)
+        known = m_matcher->matches(std::size_t(step)) ? 1 : 0;
+    return known == 1;
 }
 
 int LogFinder::find(const QString& text, int from, bool forward)
 {
     m_wrapped = false;
     const int rows = m_proxy->rowCount();
-    if (text.isEmpty() || rows == 0)
+    const Simulation* sim = m_model->simulation();
+    if (text.isEmpty() || rows == 0 || !sim)
         return -1;
-    const std::vector<std::uint8_t>& match = matchesOf(text);
+    if (!m_matcher || text != m_text) {
+        m_text = text;
+        m_matcher = std::make_unique<RowTextMatcher>(*m_model, *sim, m_model->trace(), text);
+        m_match.assign(std::size_t(m_model->rowCount()), -1);
+    }
     if (from < -1 || from >= rows)
         from = -1;
     const int step = forward ? 1 : -1;
@@ -50,8 +61,7 @@ int LogFinder::find(const QString& text, int from, bool forward)
             row = forward ? 0 : rows - 1;
             m_wrapped = true;
         }
-        const int source = m_proxy->sourceRowAt(row);
-        if (source >= 0 && std::size_t(source) < match.size() && match[std::size_t(source)])
+        if (stepMatches(m_proxy->sourceRowAt(row)))
             return row;
     }
     m_wrapped = false;

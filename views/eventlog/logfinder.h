@@ -7,21 +7,25 @@
 #include <QString>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace cmascope::views {
 
+class RowTextMatcher;
 class StepFilterProxy;
 class StepTableModel;
 
-/// Searches the rows a StepFilterProxy shows. The rows that match a text are computed once per text and run
-/// (matchRowText(), the filter's matching: ~integer work per row), so F3 after F3 only walks the rows.
+/// Searches the rows a StepFilterProxy shows. Each row is matched (RowTextMatcher, the filter's matching:
+/// ~integer work per row) when the search first walks past it and remembered for the text and run, so a
+/// find stops at the next match, and F3 after F3 only walks the rows.
 class LogFinder : public QObject
 {
     Q_OBJECT
 public:
     /// @p proxy must show @p model.
     LogFinder(const StepTableModel* model, const StepFilterProxy* proxy, QObject* parent = nullptr);
+    ~LogFinder() override;
 
     /// The proxy row of the first matching row after (@p forward) or before proxy row @p from, wrapping around;
     /// @p from -1 starts at the first (last) row. -1 when no shown row matches (or @p text is empty).
@@ -30,14 +34,16 @@ public:
     bool wrapped() const { return m_wrapped; }
 
 private:
-    /// The match of every step for @p text (cached).
-    const std::vector<std::uint8_t>& matchesOf(const QString& text);
+    /// Whether step @p step matches m_text (asked of m_matcher once).
+    bool stepMatches(int step);
+    /// Forgets what is known of every row.
+    void invalidate();
 
     const StepTableModel* m_model;
     const StepFilterProxy* m_proxy;
     QString m_text;
-    std::vector<std::uint8_t> m_match; ///< per step, for m_text; empty = not computed
-    bool m_valid = false;
+    std::unique_ptr<RowTextMatcher> m_matcher; ///< for m_text and the run shown; null = not made yet
+    std::vector<std::int8_t> m_match; ///< per step: -1 not asked yet, 0 no, 1 yes
     bool m_wrapped = false;
 };
 

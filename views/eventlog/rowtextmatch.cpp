@@ -67,11 +67,13 @@ std::uint64_t recordOutcomeKey(const StepRecord& rec)
     return (std::uint64_t(rec.outcome) << 40) | (std::uint64_t(rec.refusal) << 32) | rec.busyRetries;
 }
 
+} // namespace
+
 /// Per row, the matching of every cell, with what it needs prepared once.
-class RowMatcher
+class RowTextMatcher::Impl
 {
 public:
-    RowMatcher(const StepTableModel& model, const Simulation& sim, const ReplayResult* trace, const QString& text)
+    Impl(const StepTableModel& model, const Simulation& sim, const ReplayResult* trace, const QString& text)
         : m_sim(sim)
         , m_trace(trace)
         , m_matcher(text)
@@ -158,12 +160,22 @@ private:
     bool m_stepDigits = false, m_timeDigits = false, m_addressDigits = false;
 };
 
-} // namespace
+RowTextMatcher::RowTextMatcher(
+    const StepTableModel& model, const Simulation& sim, const ReplayResult* trace, const QString& text)
+    : m_impl(std::make_unique<Impl>(model, sim, trace, text))
+{ }
+
+RowTextMatcher::~RowTextMatcher() = default;
+
+bool RowTextMatcher::matches(std::size_t row)
+{
+    return m_impl->matches(row);
+}
 
 void matchRowText(const StepTableModel& model, const Simulation& sim, const ReplayResult* trace, const QString& text,
     std::vector<std::uint8_t>& rows)
 {
-    RowMatcher matcher(model, sim, trace, text);
+    RowTextMatcher matcher(model, sim, trace, text);
     for (std::size_t r = 0; r < rows.size(); ++r)
         if (rows[r])
             rows[r] = matcher.matches(r);

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace cmascope {
@@ -17,6 +18,22 @@ struct ReplayResult;
 namespace cmascope::views {
 
 class StepTableModel;
+
+/// Whether a row has a cell containing a text, row by row (find next asks only the rows it walks past).
+/// Holds on to @p model and @p sim: a new run needs a new matcher.
+class RowTextMatcher
+{
+public:
+    RowTextMatcher(const StepTableModel& model, const Simulation& sim, const ReplayResult* trace, const QString& text);
+    ~RowTextMatcher();
+    RowTextMatcher(const RowTextMatcher&) = delete;
+    RowTextMatcher& operator=(const RowTextMatcher&) = delete;
+    bool matches(std::size_t row);
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 
 /// Clears @p rows[r] of every row none of whose cells contains @p text (rows already 0 are not looked at).
 /// Names are matched once per symbol or region; sizes, alignments and outcomes once per distinct value

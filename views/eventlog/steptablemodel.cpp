@@ -46,7 +46,7 @@ QVariant StepTableModel::headerData(int section, Qt::Orientation orientation, in
 {
     static const char* const titles[ColumnCount] = { QT_TR_NOOP("Step"), QT_TR_NOOP("Time (s)"), QT_TR_NOOP("Device"),
         QT_TR_NOOP("CPU"), QT_TR_NOOP("Kind"), QT_TR_NOOP("Size"), QT_TR_NOOP("Alignment"), QT_TR_NOOP("Region"),
-        QT_TR_NOOP("Address / PFN"), QT_TR_NOOP("Outcome"), QT_TR_NOOP("Busy retries"), QT_TR_NOOP("Latency"),
+        QT_TR_NOOP("Address / PFN"), QT_TR_NOOP("Outcome"), QT_TR_NOOP("Retries"), QT_TR_NOOP("Latency"),
         QT_TR_NOOP("Errno"), QT_TR_NOOP("Label") };
     // A trace's requests and releases come from its tasks ("comm-pid", as the trace names them).
     if (section == DeviceColumn && orientation == Qt::Horizontal && role == Qt::DisplayRole && trace())
