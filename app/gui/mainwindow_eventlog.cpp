@@ -187,9 +187,11 @@ void MainWindow::fitEventLogColumns()
             continue;
         // Room for the sort indicator beside the header's text.
         int width = fm.horizontalAdvance(model->headerData(c, Qt::Horizontal).toString()) + padding + 16;
+        // The step number has a bookmark's marker beside it (docs/event-log.md).
+        const int marker = c == views::StepTableModel::StepColumn ? m_log->iconSize().width() + 6 : 0;
         for (int i = 0; i < samples; ++i) {
             const int row = int(qint64(i) * rows / samples);
-            width = std::max(width, fm.horizontalAdvance(model->index(row, c).data().toString()) + padding);
+            width = std::max(width, fm.horizontalAdvance(model->index(row, c).data().toString()) + padding + marker);
         }
         m_log->setColumnWidth(c, width);
     }
