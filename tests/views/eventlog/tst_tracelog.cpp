@@ -35,17 +35,18 @@ struct TraceLog
     std::shared_ptr<const ReplayResult> replay;
     std::vector<std::string> lines; ///< the trace's text, line 1 at index 1
 
-    explicit TraceLog(const QByteArray& capture)
+    explicit TraceLog(const QByteArray& capture, const char* file = nullptr)
     {
         const auto dir = test::captureDir(capture);
-        ReplayFileResult r = replayTraceFile(test::traceFile(dir), test::bootInputs(dir));
+        const auto path = file ? dir / file : test::traceFile(dir);
+        ReplayFileResult r = replayTraceFile(path, test::bootInputs(dir));
         if (!r.ok())
             qFatal("%s", r.error.c_str());
         replay = std::make_shared<const ReplayResult>(std::move(r.result));
         proxy.setSourceModel(&model);
         doc.setProject(replayProject(*replay, capture.toStdString()), {}, Document::StartAt::FirstStep, replay);
         doc.waitForRun();
-        std::istringstream in(test::slurp(test::traceFile(dir)));
+        std::istringstream in(test::slurp(file ? dir / "trace-cmd-report.txt" : test::traceFile(dir)));
         lines.emplace_back();
         for (std::string line; std::getline(in, line);)
             lines.push_back(line);
@@ -76,6 +77,7 @@ class TestTraceLog : public QObject
 private Q_SLOTS:
     void timeIsPrintedLikeTrace_data();
     void timeIsPrintedLikeTrace();
+    void datTimesAreTraceCmds();
     void everyRowHasItsTask_data();
     void everyRowHasItsTask();
     void busyFailureShowsCauseAndRetries();
@@ -109,6 +111,25 @@ void TestTraceLog::timeIsPrintedLikeTrace()
     QFETCH(QString, text);
     tracecells::Buffer buf;
     QCOMPARE(QString::fromStdString(std::string(tracecells::time(buf, ns))), text);
+}
+
+void TestTraceLog::datTimesAreTraceCmds()
+{
+    // trace.dat has nanoseconds: every request's time prints as `trace-cmd report` prints its finish.
+    TraceLog log("k61-nvme", "trace.dat.gz");
+    std::string report;
+    for (const std::string& line : log.lines)
+        report += line + '\n';
+    int checked = 0;
+    for (std::size_t s = 0; s < log.replay->timeline.size(); ++s) {
+        const ReplayRequest* q = log.replay->requestAtStep(s);
+        if (!q || !q->finishLine)
+            continue;
+        const std::string time = log.cell(int(s), StepTableModel::TimeColumn).toStdString();
+        QVERIFY2(report.find(" " + time + ": cma_alloc_finish") != std::string::npos, time.c_str());
+        ++checked;
+    }
+    QVERIFY(checked > 100);
 }
 
 void TestTraceLog::everyRowHasItsTask_data()
