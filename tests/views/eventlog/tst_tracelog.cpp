@@ -362,7 +362,9 @@ void TestTraceLog::findOverAMillionRows()
     }
     qInfo("find over 1M rows: %lld ms (no match), %lld ms (match in the last row)", miss, last);
 #if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
-    QVERIFY2(miss < 100 && last < 100, "find over 1M rows must stay under 100 ms");
+    // 15-55 ms on an idle machine; the bound (as the other timing checks here) only catches a find that formats
+    // every cell (seconds), not a busy machine.
+    QVERIFY2(miss < 1000 && last < 1000, "find over 1M rows must not format every cell");
 #endif
 }
 
