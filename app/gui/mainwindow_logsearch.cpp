@@ -9,7 +9,9 @@
 #include "mainwindow.h"
 #include "timeline/timelinewidget.h"
 
+#include <QAbstractItemView>
 #include <QAction>
+#include <QApplication>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QLineEdit>
@@ -89,6 +91,13 @@ int MainWindow::findInLog(bool forward)
 
 void MainWindow::goToBookmark(bool forward)
 {
+    // F2 still edits the current cell of an editable table that has the focus (the platform tables, the steps).
+    auto* table = qobject_cast<QAbstractItemView*>(QApplication::focusWidget());
+    if (forward && table && table != m_log && (table->editTriggers() & QAbstractItemView::EditKeyPressed)
+        && table->currentIndex().isValid() && (table->currentIndex().flags() & Qt::ItemIsEditable)) {
+        table->edit(table->currentIndex());
+        return;
+    }
     const auto from = m_doc->currentStep();
     const auto step = forward ? m_bookmarks->next(from) : m_bookmarks->previous(from);
     if (!step) {
