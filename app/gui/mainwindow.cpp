@@ -218,7 +218,8 @@ void MainWindow::updateSummary()
     const auto& pf = m_doc->project().platform;
     QString text = tr("%n bank(s)", nullptr, int(pf.banks.size())) + QStringLiteral(" · ")
         + tr("%n region(s)", nullptr, int(pf.regions.size())) + QStringLiteral(" · ")
-        + tr("%n device(s)", nullptr, int(pf.devices.size()));
+        + (m_doc->replay() ? tr("%n task(s)", nullptr, int(m_doc->replay()->tasks.size()))
+                           : tr("%n device(s)", nullptr, int(pf.devices.size())));
     if (m_doc->simulation())
         text += QStringLiteral(" · ") + tr("%1, %2 failed").arg(m_doc->stepText()).arg(m_doc->failureCount());
     m_summaryLabel->setText(text);

@@ -38,6 +38,8 @@ class FailureInspector;
 class MemoryMapWidget;
 class StepFilterProxy;
 class StepTableModel;
+class StepBookmarks;
+class LogFinder;
 class TimelineWidget;
 class WhatIfPanel;
 class ComparePanel;
@@ -67,6 +69,8 @@ public:
     views::TimelineWidget* timeline() const { return m_timeline; }
     views::FailureInspector* inspector() const { return m_inspector; }
     QTableView* eventLog() const { return m_log; }
+    views::StepBookmarks* bookmarks() const { return m_bookmarks; }
+    QLineEdit* findField() const { return m_findText; }
     QString lastError() const { return m_lastError; }
     /// The malformed lines of the trace shown ("file:line: message"); empty for a clean trace or a project.
     QStringList traceProblems() const { return m_traceProblems; }
@@ -141,6 +145,16 @@ private:
     /// The event log follows its filters and shares the current step with every view.
     void connectEventLog();
     void rebuildScenarioChooser();
+    // Find and bookmarks over the event log (mainwindow_logsearch.cpp).
+    void createLogSearch();
+    void createGoMenu();
+    /// Makes the next (previous) shown row containing the find text the current step; its step, or -1.
+    /// Without text: the next (previous) failure, as F3 always did.
+    int findInLog(bool forward);
+    void goToBookmark(bool forward);
+    void rebuildBookmarkMenu(QMenu* menu);
+    /// Columns, header and filter choices for a trace (tasks, busy, causes) or a project.
+    void applyTraceColumns();
     /// Charts and what-if, tabbed with the event log.
     void createAnalysisDocks();
     /// Legend, failure inspector and platform editor, on the right.
@@ -214,6 +228,9 @@ private:
     views::StepFilterProxy* m_stepProxy = nullptr;
     QTableView* m_log = nullptr;
     QLineEdit* m_filterText = nullptr;
+    QLineEdit* m_findText = nullptr; ///< find next (Ctrl+F, F3)
+    views::StepBookmarks* m_bookmarks = nullptr;
+    views::LogFinder* m_finder = nullptr;
     QComboBox* m_filterOutcome = nullptr;
     QComboBox* m_filterDevice = nullptr;
     QComboBox* m_filterRegion = nullptr;

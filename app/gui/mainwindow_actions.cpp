@@ -33,6 +33,7 @@ void MainWindow::createActions()
     createEditMenu();
     createViewMenu();
     createSimulationMenu();
+    createGoMenu();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About cmascope"), this, &MainWindow::about);
 }
@@ -160,10 +161,9 @@ void MainWindow::createSimulationMenu()
     QAction* last = sim->addAction(tr("Last Step"), m_timeline, &views::TimelineWidget::goLast);
     last->setShortcut(QKeySequence(Qt::ALT | Qt::Key_End));
     sim->addSeparator();
-    QAction* nextFail = sim->addAction(tr("&Next Failure"), m_timeline, &views::TimelineWidget::nextFailure);
-    nextFail->setShortcut(QKeySequence(Qt::Key_F3));
-    QAction* prevFail = sim->addAction(tr("P&revious Failure"), m_timeline, &views::TimelineWidget::previousFailure);
-    prevFail->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F3));
+    // F3 / Shift+F3 are Go › Find Next / Previous, which step to a failure when there is no text to find.
+    sim->addAction(tr("&Next Failure"), m_timeline, &views::TimelineWidget::nextFailure);
+    sim->addAction(tr("P&revious Failure"), m_timeline, &views::TimelineWidget::previousFailure);
     sim->addSeparator();
     sim->addAction(tr("Set Marker &A"), m_timeline, &views::TimelineWidget::setMarkerA);
     sim->addAction(tr("Set Marker &B"), m_timeline, &views::TimelineWidget::setMarkerB);

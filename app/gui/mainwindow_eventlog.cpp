@@ -25,6 +25,14 @@
 
 namespace cmascope::app {
 
+namespace {
+/// The trace the document's run shows (MainWindow's runFinished handlers run before the log's model resets).
+const ReplayResult* traceShown(const views::Document& doc)
+{
+    return doc.simulation() ? views::StepTableModel::traceOf(doc.replay(), *doc.simulation()) : nullptr;
+}
+} // namespace
+
 QDockWidget* MainWindow::createEventLogDock()
 {
     auto* logPane = new QWidget(this);
@@ -65,18 +73,22 @@ QHBoxLayout* MainWindow::createFilterBar(QWidget* pane)
     m_filterText = new QLineEdit(pane);
     m_filterText->setPlaceholderText(tr("Filter text…"));
     m_filterText->setClearButtonEnabled(true);
-    m_filterOutcome = new QComboBox(pane);
-    m_filterOutcome->addItem(tr("All steps"), int(views::StepFilterProxy::OutcomeFilter::All));
-    m_filterOutcome->addItem(tr("Requests"), int(views::StepFilterProxy::OutcomeFilter::Requests));
-    m_filterOutcome->addItem(tr("Failures"), int(views::StepFilterProxy::OutcomeFilter::Failures));
-    m_filterOutcome->addItem(tr("Frees"), int(views::StepFilterProxy::OutcomeFilter::Frees));
-    m_filterOutcome->addItem(tr("Phase markers"), int(views::StepFilterProxy::OutcomeFilter::Markers));
+    m_filterOutcome = new QComboBox(pane); // filled by applyTraceColumns()
+    m_filterOutcome->setObjectName(QStringLiteral("outcomeFilter"));
     m_filterDevice = new QComboBox(pane);
+    m_filterDevice->setObjectName(QStringLiteral("deviceFilter"));
     m_filterRegion = new QComboBox(pane);
     filters->addWidget(m_filterText, 2);
     filters->addWidget(m_filterOutcome);
     filters->addWidget(m_filterDevice);
     filters->addWidget(m_filterRegion);
+    // Find next (docs/event-log.md): Ctrl+F comes here, Enter or F3 finds the next row, Shift+F3 the previous.
+    m_findText = new QLineEdit(pane);
+    m_findText->setObjectName(QStringLiteral("findText"));
+    m_findText->setPlaceholderText(tr("Find (Ctrl+F, F3)…"));
+    m_findText->setToolTip(tr("Find a row by any column's text: Enter or F3 next, Shift+F3 previous"));
+    m_findText->setClearButtonEnabled(true);
+    filters->addWidget(m_findText, 1);
     // The combos show their longest choice; a long one is cut at the combo's width, the tooltip has it whole.
     for (QComboBox* combo : { m_scenarioChooser, m_filterOutcome, m_filterDevice, m_filterRegion }) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -104,6 +116,7 @@ void MainWindow::connectEventLog()
     connect(m_scenarioChooser, &QComboBox::activated, m_doc, &views::Document::setScenarioIndex);
     connect(m_doc, &views::Document::scenariosChanged, this, &MainWindow::rebuildScenarioChooser);
     rebuildScenarioChooser();
+    createLogSearch();
     connect(m_filterText, &QLineEdit::textChanged, m_stepProxy, &views::StepFilterProxy::setTextFilter);
     connect(m_filterOutcome, &QComboBox::currentIndexChanged, this, [this] {
         m_stepProxy->setOutcomeFilter(views::StepFilterProxy::OutcomeFilter(m_filterOutcome->currentData().toInt()));
@@ -174,9 +187,11 @@ void MainWindow::fitEventLogColumns()
             continue;
         // Room for the sort indicator beside the header's text.
         int width = fm.horizontalAdvance(model->headerData(c, Qt::Horizontal).toString()) + padding + 16;
+        // The step number has a bookmark's marker beside it (docs/event-log.md).
+        const int marker = c == views::StepTableModel::StepColumn ? m_log->iconSize().width() + 6 : 0;
         for (int i = 0; i < samples; ++i) {
             const int row = int(qint64(i) * rows / samples);
-            width = std::max(width, fm.horizontalAdvance(model->index(row, c).data().toString()) + padding);
+            width = std::max(width, fm.horizontalAdvance(model->index(row, c).data().toString()) + padding + marker);
         }
         m_log->setColumnWidth(c, width);
     }
@@ -190,14 +205,68 @@ void MainWindow::rebuildFilterChoices()
     const QString region = m_filterRegion->currentData().toString();
     m_filterDevice->clear();
     m_filterRegion->clear();
-    m_filterDevice->addItem(tr("All devices"), QString());
     m_filterRegion->addItem(tr("All regions"), QString());
-    for (const auto& d : m_doc->project().platform.devices)
-        m_filterDevice->addItem(QString::fromStdString(d.name), QString::fromStdString(d.name));
+    // A trace's devices are its tasks ("comm-pid"): they request and release.
+    if (const ReplayResult* trace = traceShown(*m_doc)) {
+        m_filterDevice->addItem(tr("All tasks"), QString());
+        QStringList tasks;
+        for (const auto& t : trace->tasks)
+            tasks << QString::fromStdString(t);
+        tasks.sort(Qt::CaseInsensitive);
+        for (const QString& t : tasks)
+            m_filterDevice->addItem(t, t);
+    } else {
+        m_filterDevice->addItem(tr("All devices"), QString());
+        for (const auto& d : m_doc->project().platform.devices)
+            m_filterDevice->addItem(QString::fromStdString(d.name), QString::fromStdString(d.name));
+    }
     for (const auto& r : m_doc->project().platform.regions)
         m_filterRegion->addItem(QString::fromStdString(r.name), QString::fromStdString(r.name));
     m_filterDevice->setCurrentIndex(std::max(0, m_filterDevice->findData(device)));
     m_filterRegion->setCurrentIndex(std::max(0, m_filterRegion->findData(region)));
+    // The combos' own signals were blocked: the proxy takes the choices now shown.
+    m_stepProxy->setDeviceFilter(m_filterDevice->currentData().toString());
+    m_stepProxy->setRegionFilter(m_filterRegion->currentData().toString());
+    applyTraceColumns();
+}
+
+void MainWindow::applyTraceColumns()
+{
+    using Model = views::StepTableModel;
+    using Filter = views::StepFilterProxy::OutcomeFilter;
+    const bool trace = traceShown(*m_doc) != nullptr;
+    for (int c = 0; c < Model::ColumnCount; ++c)
+        if (Model::isTraceColumn(c))
+            m_log->setColumnHidden(c, !trace);
+    m_log->setColumnHidden(Model::KindColumn, trace); // a trace's requests have no kind
+    // A trace shows what a request did next to it (outcome, retries, latency, errno), region and address after;
+    // a project keeps the model's order (docs/event-log.md).
+    QHeaderView* header = m_log->horizontalHeader();
+    for (int c = 0; c < Model::ColumnCount; ++c) {
+        int logical = c;
+        if (trace && c >= Model::RegionColumn && c < Model::LabelColumn) // Region, Address after Errno
+            logical = c + 2 < Model::LabelColumn ? c + 2 : c - (Model::LabelColumn - Model::RegionColumn - 2);
+        header->moveSection(header->visualIndex(logical), c);
+    }
+    // Outcomes: a trace adds its busy requests and its failures by cause (FailureCause order).
+    const QSignalBlocker block(m_filterOutcome);
+    const int chosen = m_filterOutcome->currentData().isValid() ? m_filterOutcome->currentData().toInt() : 0;
+    m_filterOutcome->clear();
+    m_filterOutcome->addItem(tr("All steps"), int(Filter::All));
+    m_filterOutcome->addItem(tr("Requests"), int(Filter::Requests));
+    m_filterOutcome->addItem(tr("Failures"), int(Filter::Failures));
+    m_filterOutcome->addItem(tr("Frees"), int(Filter::Frees));
+    m_filterOutcome->addItem(tr("Phase markers"), int(Filter::Markers));
+    if (trace) {
+        m_filterOutcome->addItem(tr("Busy retries"), int(Filter::Busy));
+        for (int f = int(Filter::CauseTooSmall); f <= int(Filter::CauseUnexplained); ++f) {
+            const auto cause = FailureCause(f - int(Filter::CauseTooSmall) + int(FailureCause::TooSmall));
+            m_filterOutcome->addItem(tr("Failed: %1").arg(QString::fromLatin1(failureCauseName(cause))), f);
+        }
+    }
+    m_filterOutcome->setCurrentIndex(std::max(0, m_filterOutcome->findData(chosen)));
+    m_stepProxy->setOutcomeFilter(Filter(m_filterOutcome->currentData().toInt()));
+    fitEventLogColumns();
 }
 
 void MainWindow::exportEventLogCsv()
@@ -226,8 +295,12 @@ QString MainWindow::writeEventLogCsv(const QString& path)
     std::string csv;
     const QAbstractItemModel* m = m_log->model();
     QStringList header;
+    // Every column, but the trace-only ones only for a trace.
+    const bool trace = m_stepModel->trace() != nullptr;
+    auto exportsColumn = [trace](int c) { return trace || !views::StepTableModel::isTraceColumn(c); };
     for (int c = 0; c < m->columnCount(); ++c)
-        header << m->headerData(c, Qt::Horizontal).toString();
+        if (exportsColumn(c))
+            header << m->headerData(c, Qt::Horizontal).toString();
     appendRecord(csv, header);
     // The cells are formatted and written off the GUI thread (a million steps take seconds), never through
     // the item model (GUI thread only): the rows in view order and the columns are taken here, and the worker
@@ -238,18 +311,20 @@ QString MainWindow::writeEventLogCsv(const QString& path)
         rows[std::size_t(r)] = std::size_t(m_stepProxy->mapToSource(m_stepProxy->index(r, 0)).row());
     std::vector<int> columns;
     for (int c = 0; c < m_stepModel->columnCount(); ++c)
-        columns.push_back(c);
+        if (exportsColumn(c))
+            columns.push_back(c);
     std::optional<QString> error;
     const bool done = runJob<QString>(
         tr("Exporting the event log…"),
         [csv = std::move(csv), rows = std::move(rows), columns = std::move(columns), sim = m_doc->sharedSimulation(),
-            appendRecord, file = path.toStdString()](const Progress& progress) mutable {
+            replay = m_doc->sharedReplay(), appendRecord, file = path.toStdString()](const Progress& progress) mutable {
+            const ReplayResult* trace = views::StepTableModel::traceOf(replay.get(), *sim);
             for (std::size_t i = 0; i < rows.size(); ++i) {
                 if (i % 4096 == 0 && !progress(i, rows.size()))
                     return QString();
                 QStringList row;
                 for (const int c : columns)
-                    row << views::StepTableModel::cellText(*sim, rows[i], c);
+                    row << views::StepTableModel::cellText(*sim, trace, rows[i], c);
                 appendRecord(csv, row);
             }
             const auto err = writeFileAtomically(file, csv);

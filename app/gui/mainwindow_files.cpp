@@ -3,6 +3,7 @@
 // (runJob(), mainwindow_runjob.h), and the view state a project keeps.
 #include "common/document.h"
 #include "compare/comparepanel.h"
+#include "eventlog/stepbookmarks.h"
 #include "mainwindow.h"
 #include "mainwindow_runjob.h"
 #include "map/memorymapwidget.h"
@@ -173,6 +174,8 @@ std::string MainWindow::viewStateJson() const
                                                                     : QStringLiteral("device"));
     view.insert(QStringLiteral("map_view"),
         QJsonArray { QString::number(m_map->axis().viewBegin(), 16), QString::number(m_map->axis().viewEnd(), 16) });
+    if (!m_bookmarks->isEmpty()) // docs/event-log.md
+        view.insert(QStringLiteral("bookmarks"), m_bookmarks->toJson());
     return QJsonDocument(view).toJson(QJsonDocument::Compact).toStdString();
 }
 
@@ -195,6 +198,7 @@ void MainWindow::applyViewState(const QString& json)
         if (ok1 && ok2 && end > begin)
             m_map->setView(begin, end);
     }
+    m_bookmarks->setJson(view.value(QStringLiteral("bookmarks")).toArray());
     m_doc->setScenarioIndex(view.value(QStringLiteral("scenario")).toInt());
     // A stored position (steps executed) replaces the project's start at step 0, once the run has finished.
     if (view.contains(QStringLiteral("position")))

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "eventlog/stepfilterproxy.h"
 
+#include "eventlog/rowtextmatch.h"
 #include "eventlog/steptablemodel.h"
-#include "eventlog/textmatcher.h"
 #include "eventlog/textorder.h"
+#include "eventlog/tracecells.h"
 
 #include <cmascope/sim/simulator.h>
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <numeric>
 #include <string_view>
 #include <unordered_map>
@@ -18,15 +18,13 @@ namespace cmascope::views {
 
 namespace {
 
-/// Appends @p v in base @p base (lower-case digits) to @p out.
-char* appendNumber(char* out, char* end, std::uint64_t v, int base = 10)
+/// What an Outcome cell's text depends on: the outcome, the refusal and the busy retries (a trace request's
+/// outcome, cause and retries).
+std::uint64_t outcomeKey(const Simulation& sim, const ReplayResult* trace, std::size_t row)
 {
-    return std::to_chars(out, end, v, base).ptr;
-}
-
-/// What an Outcome cell's text depends on: the outcome, the refusal and the busy retries.
-std::uint64_t outcomeKey(const StepRecord& rec)
-{
+    if (const ReplayRequest* q = trace ? trace->requestAtStep(row) : nullptr)
+        return (std::uint64_t(1) << 63) | tracecells::outcomeKey(*q);
+    const StepRecord& rec = sim.records()[row];
     return (std::uint64_t(rec.outcome) << 40) | (std::uint64_t(rec.refusal) << 32) | rec.busyRetries;
 }
 
@@ -36,8 +34,10 @@ bool isRequest(StepType t)
 }
 
 /// The Alignment column's sort key: the alignment's log2 (a refused request's page order in bytes), 0 = none.
-std::uint64_t alignKey(const Simulation& sim, std::size_t row)
+std::uint64_t alignKey(const Simulation& sim, const ReplayResult* trace, std::size_t row)
 {
+    if (const ReplayRequest* q = trace ? trace->requestAtStep(row) : nullptr)
+        return q->align + unsigned(std::countr_zero(StepTableModel::stepPageSize(sim, row)));
     const Step& s = sim.scenario().steps[row];
     if (s.type == StepType::Refused)
         return s.alignLog2 + unsigned(std::countr_zero(StepTableModel::stepPageSize(sim, row)));
@@ -67,11 +67,14 @@ std::vector<std::uint32_t> regionRanks(const Platform& pf)
 /// busy retries) only: each distinct one is formatted once, by the model.
 void outcomeRankKeys(const StepTableModel& model, const Simulation& sim, SortItems& items)
 {
-    const auto& records = sim.records();
+    const ReplayResult* trace = model.trace();
     const std::size_t n = items.size();
+    std::vector<std::uint64_t> keys(n);
     std::unordered_map<std::uint64_t, std::uint32_t> firstRow;
-    for (std::size_t r = 0; r < n; ++r)
-        firstRow.try_emplace(outcomeKey(records[r]), std::uint32_t(r));
+    for (std::size_t r = 0; r < n; ++r) {
+        keys[r] = outcomeKey(sim, trace, r);
+        firstRow.try_emplace(keys[r], std::uint32_t(r));
+    }
     std::vector<std::pair<QString, std::uint64_t>> texts;
     for (const auto& [key, row] : firstRow)
         texts.emplace_back(
@@ -84,13 +87,20 @@ void outcomeRankKeys(const StepTableModel& model, const Simulation& sim, SortIte
     for (std::uint32_t i = 0; i < texts.size(); ++i)
         rank[texts[i].second] = i > 0 && texts[i].first == texts[i - 1].first ? rank[texts[i - 1].second] : i;
     for (std::size_t r = 0; r < n; ++r)
-        items[r].first = rank[outcomeKey(records[r])];
+        items[r].first = rank[keys[r]];
 }
 
-/// Whether the outcome filter @p filter lets a step of type @p t with outcome @p o through.
-bool outcomeAccepts(StepFilterProxy::OutcomeFilter filter, StepType t, Outcome o)
+/// Whether the outcome filter @p filter lets a step of type @p t with outcome @p o through (@p q: the trace
+/// request of the step, if any).
+bool outcomeAccepts(StepFilterProxy::OutcomeFilter filter, StepType t, Outcome o, const ReplayRequest* q)
 {
+    using F = StepFilterProxy::OutcomeFilter;
+    if (filter >= F::CauseTooSmall)
+        return q && !q->succeeded && q->complete
+            && int(q->cause) == int(filter) - int(F::CauseTooSmall) + int(FailureCause::TooSmall);
     switch (filter) {
+    case StepFilterProxy::OutcomeFilter::Busy:
+        return q && q->busyRetries > 0;
     case StepFilterProxy::OutcomeFilter::Requests:
         return isRequest(t);
     case StepFilterProxy::OutcomeFilter::Failures:
@@ -99,70 +109,11 @@ bool outcomeAccepts(StepFilterProxy::OutcomeFilter filter, StepType t, Outcome o
         return t == StepType::Free || t == StepType::Release;
     case StepFilterProxy::OutcomeFilter::Markers:
         return t == StepType::Phase;
-    case StepFilterProxy::OutcomeFilter::All:
+    default:
         break;
     }
     return true;
 }
-
-/// The Time cell's text (cellinput::traceTimeText: seconds '.' microseconds, 6 digits) written to @p buf.
-std::string_view traceTimeChars(char (&buf)[96], std::uint64_t ns)
-{
-    char* end = appendNumber(buf, buf + sizeof buf, ns / 1000000000ull);
-    *end++ = '.';
-    const std::uint64_t us = (ns / 1000ull) % 1000000ull;
-    char digits[8];
-    char* dEnd = appendNumber(digits, digits + sizeof digits, us);
-    for (std::ptrdiff_t pad = 6 - (dEnd - digits); pad > 0; --pad)
-        *end++ = '0';
-    end = std::copy(digits, dEnd, end);
-    return std::string_view(buf, std::size_t(end - buf));
-}
-
-/// The Address cell's text, "0x<addr> / pfn 0x<pfn>", written to @p buf.
-std::string_view addressChars(char (&buf)[96], std::uint64_t addr, std::uint64_t pageSize)
-{
-    char* end = buf;
-    *end++ = '0';
-    *end++ = 'x';
-    end = appendNumber(end, buf + sizeof buf, addr, 16);
-    for (char c : std::string_view(" / pfn 0x"))
-        *end++ = c;
-    end = appendNumber(end, buf + sizeof buf, addr / pageSize, 16);
-    return std::string_view(buf, std::size_t(end - buf));
-}
-
-/// Whether a column's cell text contains the filter text, asked of the model once per distinct value
-/// (@p key: what the text depends on), remembering the last answer for runs of equal values.
-class CellMatchMemo
-{
-public:
-    CellMatchMemo(const TextMatcher& matcher, const StepTableModel& model, int column)
-        : m_matcher(matcher)
-        , m_model(model)
-        , m_column(column)
-    { }
-
-    bool matches(std::uint64_t key, std::size_t row)
-    {
-        if (key == m_lastKey)
-            return m_last;
-        auto it = m_known.find(key);
-        if (it == m_known.end())
-            it = m_known.emplace(key, m_matcher.matches(m_model.index(int(row), m_column).data().toString())).first;
-        m_lastKey = key;
-        m_last = it->second;
-        return m_last;
-    }
-
-private:
-    const TextMatcher& m_matcher;
-    const StepTableModel& m_model;
-    int m_column;
-    std::unordered_map<std::uint64_t, bool> m_known;
-    std::uint64_t m_lastKey = ~std::uint64_t(0);
-    bool m_last = false;
-};
 
 } // namespace
 
@@ -216,10 +167,18 @@ void StepFilterProxy::recomputeForNewRun()
 void StepFilterProxy::sourceDataChanged(
     const QModelIndex& topLeft, const QModelIndex& bottomRight, const QList<int>& roles)
 {
+    // A bookmark changes no filtered or sorted value: repaint its row (or every row) only.
+    const bool marksOnly = !roles.isEmpty() && std::all_of(roles.begin(), roles.end(), [](int role) {
+        return role == StepTableModel::BookmarkRole || role == Qt::BackgroundRole || role == Qt::DecorationRole;
+    });
+    if (marksOnly && topLeft.row() == bottomRight.row()) {
+        if (const QModelIndex row = mapFromSource(topLeft); row.isValid())
+            Q_EMIT dataChanged(index(row.row(), 0), index(row.row(), columnCount() - 1), roles);
+        return;
+    }
     // Values behind a filter or sort may have changed: recompute, then repaint every visible cell.
-    refresh(true);
-    Q_UNUSED(topLeft)
-    Q_UNUSED(bottomRight)
+    if (!marksOnly)
+        refresh(true);
     if (!m_rows.empty())
         Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, columnCount() - 1), roles);
 }
@@ -347,7 +306,7 @@ bool StepFilterProxy::fillSortKeys(const StepTableModel& model, const Simulation
             const Step& s = steps[r];
             std::uint32_t symbol = s.label;
             if (m_sortColumn == StepTableModel::DeviceColumn)
-                symbol = isRequest(s.type) ? s.device : 0u;
+                symbol = StepTableModel::showsDevice(s.type) ? s.device : 0u;
             else if (m_sortColumn == StepTableModel::KindColumn)
                 symbol = s.type == StepType::Allocate ? s.kind : 0u;
             items[r].first = rank[symbol];
@@ -360,7 +319,13 @@ bool StepFilterProxy::fillSortKeys(const StepTableModel& model, const Simulation
         return true;
     case StepTableModel::AlignColumn:
         for (std::size_t r = 0; r < n; ++r)
-            items[r].first = alignKey(sim, r);
+            items[r].first = alignKey(sim, model.trace(), r);
+        return true;
+    case StepTableModel::CpuColumn:
+    case StepTableModel::RetriesColumn:
+    case StepTableModel::LatencyColumn:
+    case StepTableModel::ErrnoColumn:
+        traceSortKeys(model.trace(), m_sortColumn, items);
         return true;
     case StepTableModel::RegionColumn: {
         const Platform& pf = sim.platform();
@@ -381,6 +346,23 @@ bool StepFilterProxy::fillSortKeys(const StepTableModel& model, const Simulation
     }
 }
 
+void StepFilterProxy::traceSortKeys(const ReplayResult* trace, int column, SortItems& items)
+{
+    for (std::size_t r = 0; r < items.size(); ++r) {
+        const ReplayRequest* q = trace ? trace->requestAtStep(r) : nullptr;
+        std::uint64_t key = 0;
+        if (q && column == StepTableModel::CpuColumn)
+            key = std::uint64_t(q->cpu + 1);
+        else if (q && column == StepTableModel::RetriesColumn)
+            key = q->busyRetries;
+        else if (q && column == StepTableModel::LatencyColumn)
+            key = q->latencyNs();
+        else if (q && column == StepTableModel::ErrnoColumn)
+            key = std::uint64_t(q->errorno < 0 ? -q->errorno : q->errorno);
+        items[r].first = key;
+    }
+}
+
 const std::vector<std::uint32_t>& StepFilterProxy::symbolRanksOfRun(const SymbolTable& symbols)
 {
     if (m_symbolRank.size() != symbols.size())
@@ -396,13 +378,14 @@ std::vector<std::uint8_t> StepFilterProxy::acceptedRows() const
     std::vector<std::uint8_t> accept(n, 1);
     if (!sim)
         return accept;
-    acceptChoices(*sim, accept);
+    acceptChoices(*sim, model->trace(), accept);
     if (!m_text.isEmpty())
-        acceptText(*model, *sim, accept);
+        matchRowText(*model, *sim, model->trace(), m_text, accept);
     return accept;
 }
 
-void StepFilterProxy::acceptChoices(const Simulation& sim, std::vector<std::uint8_t>& accept) const
+void StepFilterProxy::acceptChoices(
+    const Simulation& sim, const ReplayResult* trace, std::vector<std::uint8_t>& accept) const
 {
     const std::size_t n = accept.size();
     const auto& steps = sim.scenario().steps;
@@ -414,7 +397,7 @@ void StepFilterProxy::acceptChoices(const Simulation& sim, std::vector<std::uint
     if (!m_device.isEmpty()) {
         const std::uint32_t id = symbols.find(m_device.toStdString());
         for (std::size_t r = 0; r < n; ++r)
-            accept[r] &= isRequest(steps[r].type) && steps[r].device == id;
+            accept[r] &= StepTableModel::showsDevice(steps[r].type) && steps[r].device == id;
     }
     if (!m_kind.isEmpty()) {
         const std::uint32_t id = symbols.find(m_kind.toStdString());
@@ -431,71 +414,8 @@ void StepFilterProxy::acceptChoices(const Simulation& sim, std::vector<std::uint
     }
     if (m_outcome != OutcomeFilter::All) {
         for (std::size_t r = 0; r < n; ++r)
-            accept[r] &= outcomeAccepts(m_outcome, steps[r].type, records[r].outcome);
-    }
-}
-
-void StepFilterProxy::acceptText(
-    const StepTableModel& model, const Simulation& sim, std::vector<std::uint8_t>& accept) const
-{
-    // A row passes when any of its cells contains the text. Names are matched once per symbol or region;
-    // sizes, alignments and outcomes once per distinct value (formatted by the model, so the text is exactly
-    // what the cell shows); step numbers, times and addresses are formatted here, and only when the text
-    // could occur in them.
-    const std::size_t n = accept.size();
-    const auto& steps = sim.scenario().steps;
-    const auto& records = sim.records();
-    const auto& symbols = sim.scenario().symbols;
-    const Platform& pf = sim.platform();
-    const TextMatcher matcher(m_text);
-    std::vector<std::uint8_t> symbolMatch(symbols.size());
-    for (std::uint32_t id = 0; id < symbols.size(); ++id)
-        symbolMatch[id] = id != 0 && matcher.matches(symbols.name(id));
-    std::vector<std::uint8_t> regionMatch(pf.regions.size() + 1, 0);
-    for (std::size_t i = 0; i < pf.regions.size(); ++i)
-        regionMatch[i] = matcher.matches(std::string_view(pf.regions[i].name));
-    const auto& times = sim.scenario().timesNs;
-    const bool stepDigits = matcher.possibleIn("0123456789");
-    const bool timeDigits = !times.empty() && matcher.possibleIn("0123456789.");
-    const bool addressDigits = matcher.possibleIn("0123456789abcdefx/pn ");
-
-    CellMatchMemo sizes(matcher, model, StepTableModel::SizeColumn);
-    CellMatchMemo aligns(matcher, model, StepTableModel::AlignColumn);
-    CellMatchMemo outcomes(matcher, model, StepTableModel::OutcomeColumn);
-    char buf[96];
-    for (std::size_t r = 0; r < n; ++r) {
-        if (!accept[r])
-            continue;
-        const Step& step = steps[r];
-        const StepRecord& rec = records[r];
-        bool hit = symbolMatch[step.label] || (isRequest(step.type) && symbolMatch[step.device])
-            || (step.type == StepType::Allocate && symbolMatch[step.kind])
-            || regionMatch[std::min<std::size_t>(rec.region, pf.regions.size())];
-        if (!hit)
-            hit = outcomes.matches(outcomeKey(rec), r);
-        if (!hit) {
-            const std::uint64_t bytes = StepTableModel::stepBytes(sim, r);
-            hit = bytes && sizes.matches(bytes, r);
-        }
-        if (!hit
-            && (step.type == StepType::Refused
-                || (step.type == StepType::Allocate && step.alignLog2 != kDefaultAlign))) {
-            const std::uint64_t key = step.type == StepType::Refused
-                ? (std::uint64_t(1) << 63) | (StepTableModel::stepPageSize(sim, r) << 8) | step.alignLog2
-                : step.alignLog2;
-            hit = aligns.matches(key, r);
-        }
-        if (!hit && stepDigits) {
-            char* end = appendNumber(buf, buf + sizeof buf, r);
-            hit = matcher.matchesFormatted(std::string_view(buf, std::size_t(end - buf)));
-        }
-        if (!hit && timeDigits && r < times.size())
-            hit = matcher.matchesFormatted(traceTimeChars(buf, times[r]));
-        if (!hit && addressDigits) {
-            if (const auto addr = StepTableModel::stepAddress(sim, r))
-                hit = matcher.matchesFormatted(addressChars(buf, *addr, StepTableModel::stepPageSize(sim, r)));
-        }
-        accept[r] = hit;
+            accept[r] &=
+                outcomeAccepts(m_outcome, steps[r].type, records[r].outcome, trace ? trace->requestAtStep(r) : nullptr);
     }
 }
 

@@ -13,6 +13,7 @@
 namespace cmascope {
 class Simulation;
 class SymbolTable;
+struct ReplayResult;
 } // namespace cmascope
 
 namespace cmascope::views {
@@ -30,7 +31,22 @@ class StepFilterProxy : public QAbstractProxyModel
 {
     Q_OBJECT
 public:
-    enum class OutcomeFilter { All, Requests, Failures, Frees, Markers };
+    /// Busy: trace requests with busy retries (succeeded or not). Cause*: trace failures by their
+    /// ReplayRequest::cause, in FailureCause order.
+    enum class OutcomeFilter {
+        All,
+        Requests,
+        Failures,
+        Frees,
+        Markers,
+        Busy,
+        CauseTooSmall,
+        CauseAlignment,
+        CauseFragmented,
+        CauseBusy,
+        CauseNoArea,
+        CauseUnexplained,
+    };
     explicit StepFilterProxy(QObject* parent = nullptr);
 
     /// @p source must be a StepTableModel.
@@ -56,6 +72,11 @@ public:
     QModelIndex mapFromSource(const QModelIndex& sourceIndex) const override;
     bool hasChildren(const QModelIndex& parent = {}) const override;
     QModelIndex sibling(int row, int column, const QModelIndex& idx) const override;
+    /// The source row (step) shown at proxy row @p row, or -1.
+    int sourceRowAt(int row) const
+    {
+        return row >= 0 && std::size_t(row) < m_rows.size() ? m_rows[std::size_t(row)] : -1;
+    }
 
 private:
     void sourceReset();
@@ -68,6 +89,8 @@ private:
     void computeOrder();
     /// The sort key of every source row for the sort column; false for a column that does not sort.
     bool fillSortKeys(const StepTableModel& model, const Simulation& sim, SortItems& items);
+    /// The sort keys of the trace-only columns (0 where a row has no value).
+    static void traceSortKeys(const ReplayResult* trace, int column, SortItems& items);
     /// The ranks of the run's symbol names (computed once per run).
     const std::vector<std::uint32_t>& symbolRanksOfRun(const SymbolTable& symbols);
     /// The visible source rows (m_rows, m_proxyRow) in sort order.
@@ -75,9 +98,7 @@ private:
     /// Per source row: 1 when every filter lets it through.
     std::vector<std::uint8_t> acceptedRows() const;
     /// The device, kind, region and outcome filters, compared as integers.
-    void acceptChoices(const Simulation& sim, std::vector<std::uint8_t>& accept) const;
-    /// The free-text filter, on the rows still accepted.
-    void acceptText(const StepTableModel& model, const Simulation& sim, std::vector<std::uint8_t>& accept) const;
+    void acceptChoices(const Simulation& sim, const ReplayResult* trace, std::vector<std::uint8_t>& accept) const;
 
     QString m_device, m_kind, m_region, m_text;
     OutcomeFilter m_outcome = OutcomeFilter::All;

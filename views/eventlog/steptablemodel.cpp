@@ -5,7 +5,8 @@
 #include "common/document.h"
 #include "common/textformat.h"
 #include "common/utf8text.h"
-#include "platform/cellinput.h"
+#include "eventlog/stepbookmarks.h"
+#include "eventlog/tracecells.h"
 
 #include <QBrush>
 #include <QGuiApplication>
@@ -44,9 +45,46 @@ int StepTableModel::columnCount(const QModelIndex& parent) const
 QVariant StepTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     static const char* const titles[ColumnCount] = { QT_TR_NOOP("Step"), QT_TR_NOOP("Time (s)"), QT_TR_NOOP("Device"),
-        QT_TR_NOOP("Kind"), QT_TR_NOOP("Size"), QT_TR_NOOP("Alignment"), QT_TR_NOOP("Region"),
-        QT_TR_NOOP("Address / PFN"), QT_TR_NOOP("Outcome"), QT_TR_NOOP("Label") };
+        QT_TR_NOOP("CPU"), QT_TR_NOOP("Kind"), QT_TR_NOOP("Size"), QT_TR_NOOP("Alignment"), QT_TR_NOOP("Region"),
+        QT_TR_NOOP("Address / PFN"), QT_TR_NOOP("Outcome"), QT_TR_NOOP("Retries"), QT_TR_NOOP("Latency"),
+        QT_TR_NOOP("Errno"), QT_TR_NOOP("Label") };
+    // A trace's requests and releases come from its tasks ("comm-pid", as the trace names them).
+    if (section == DeviceColumn && orientation == Qt::Horizontal && role == Qt::DisplayRole && trace())
+        return tr("Task");
     return columnTitleHeader(*this, titles, section, orientation, role);
+}
+
+const ReplayResult* StepTableModel::traceOf(const ReplayResult* replay, const Simulation& sim)
+{
+    return replay && replay->timeline.size() == sim.stepCount() ? replay : nullptr;
+}
+
+const ReplayResult* StepTableModel::trace() const
+{
+    const Simulation* sim = simulation();
+    return sim ? traceOf(m_doc->replay(), *sim) : nullptr;
+}
+
+void StepTableModel::setBookmarks(const StepBookmarks* bookmarks)
+{
+    if (m_bookmarks)
+        disconnect(m_bookmarks, nullptr, this, nullptr);
+    m_bookmarks = bookmarks;
+    if (m_bookmarks) {
+        connect(m_bookmarks, &StepBookmarks::toggled, this, &StepTableModel::bookmarkToggled);
+        connect(m_bookmarks, &StepBookmarks::reset, this, [this] {
+            if (m_rows)
+                Q_EMIT dataChanged(index(0, 0), index(m_rows - 1, ColumnCount - 1),
+                    { BookmarkRole, Qt::BackgroundRole, Qt::DecorationRole });
+        });
+    }
+}
+
+void StepTableModel::bookmarkToggled(std::size_t step)
+{
+    if (step < std::size_t(m_rows))
+        Q_EMIT dataChanged(index(int(step), 0), index(int(step), ColumnCount - 1),
+            { BookmarkRole, Qt::BackgroundRole, Qt::DecorationRole });
 }
 
 int StepTableModel::rowForChunk(quint32 chunk) const
@@ -101,15 +139,15 @@ QVariant StepTableModel::data(const QModelIndex& index, int role) const
         return {};
     const std::size_t row = std::size_t(index.row());
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
-        return cellText(*sim, row, index.column());
+        return cellText(*sim, trace(), row, index.column());
     if (role == SortRole)
-        return cellValue(*sim, row, index.column(), true);
+        return cellValue(*sim, trace(), row, index.column(), true);
     return stateData(*sim, row, index.column(), role);
 }
 
-QString StepTableModel::cellText(const Simulation& sim, std::size_t row, int column)
+QString StepTableModel::cellText(const Simulation& sim, const ReplayResult* trace, std::size_t row, int column)
 {
-    return cellValue(sim, row, column, false).toString();
+    return cellValue(sim, trace, row, column, false).toString();
 }
 
 QVariant StepTableModel::stateData(const Simulation& sim, std::size_t row, int column, int role) const
@@ -125,6 +163,16 @@ QVariant StepTableModel::stateData(const Simulation& sim, std::size_t row, int c
         return int(step.type);
     case OutcomeRole:
         return int(rec.outcome);
+    case BookmarkRole:
+        return m_bookmarks && m_bookmarks->contains(row);
+    case Qt::BackgroundRole:
+        if (m_bookmarks && m_bookmarks->contains(row))
+            return QBrush(QColor(0xff, 0xe8, 0x8c, 0x90));
+        return {};
+    case Qt::DecorationRole:
+        if (column == StepColumn && m_bookmarks && m_bookmarks->contains(row))
+            return QColor(0xe0, 0x90, 0x00); // a marker square beside the step number
+        return {};
     case Qt::ForegroundRole:
         if (rec.outcome == Outcome::Failed || rec.outcome == Outcome::FreeUnknown)
             return QBrush(QColor(0xd0, 0x30, 0x30));
@@ -132,7 +180,8 @@ QVariant StepTableModel::stateData(const Simulation& sim, std::size_t row, int c
             return QGuiApplication::palette().brush(QPalette::Link);
         return {};
     case Qt::TextAlignmentRole:
-        if (column == StepColumn || column == TimeColumn || column == SizeColumn || column == AddressColumn)
+        if (column == StepColumn || column == TimeColumn || column == SizeColumn || column == AddressColumn
+            || column == CpuColumn || column == RetriesColumn || column == LatencyColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     default:
@@ -140,8 +189,42 @@ QVariant StepTableModel::stateData(const Simulation& sim, std::size_t row, int c
     }
 }
 
-QVariant StepTableModel::cellValue(const Simulation& sim, std::size_t row, int column, bool sort)
+QVariant StepTableModel::traceValue(
+    const Simulation& sim, const ReplayRequest& q, std::size_t row, int column, bool sort)
 {
+    tracecells::Buffer buf;
+    auto text = [](std::string_view s) { return QVariant(QString::fromLatin1(s.data(), qsizetype(s.size()))); };
+    switch (column) {
+    case CpuColumn:
+        return sort ? QVariant(qulonglong(q.cpu + 1)) : text(tracecells::cpu(buf, q));
+    case RetriesColumn:
+        return sort ? QVariant(qulonglong(q.busyRetries)) : text(tracecells::retries(buf, q));
+    case LatencyColumn:
+        return sort ? QVariant(qulonglong(q.latencyNs())) : text(tracecells::latency(buf, q));
+    case ErrnoColumn:
+        return sort ? QVariant(qulonglong(q.errorno < 0 ? -q.errorno : q.errorno))
+                    : text(tracecells::errnoText(buf, q.errorno));
+    case AlignColumn: {
+        const std::uint64_t pageSize = stepPageSize(sim, row);
+        return sort ? QVariant(int(q.align + std::countr_zero(pageSize)))
+                    : text(tracecells::alignment(buf, q.align, pageSize));
+    }
+    case OutcomeColumn:
+        return text(tracecells::outcome(buf, q));
+    default:
+        return {};
+    }
+}
+
+QVariant StepTableModel::cellValue(
+    const Simulation& sim, const ReplayResult* trace, std::size_t row, int column, bool sort)
+{
+    if (const ReplayRequest* q = trace ? trace->requestAtStep(row) : nullptr) {
+        if (QVariant v = traceValue(sim, *q, row, column, sort); v.isValid())
+            return v;
+    } else if (isTraceColumn(column)) {
+        return sort ? QVariant(qulonglong(0)) : QVariant(QString());
+    }
     const StepRecord& rec = sim.records()[row];
     const Step& step = sim.scenario().steps[row];
     const auto& symbols = sim.scenario().symbols;
@@ -154,10 +237,12 @@ QVariant StepTableModel::cellValue(const Simulation& sim, std::size_t row, int c
         const auto& times = sim.scenario().timesNs;
         if (row >= times.size())
             return sort ? QVariant(qulonglong(row)) : QVariant(QString());
-        return sort ? QVariant(qulonglong(times[row])) : QVariant(cellinput::traceTimeText(times[row]));
+        tracecells::Buffer buf;
+        const std::string_view t = tracecells::time(buf, times[row]);
+        return sort ? QVariant(qulonglong(times[row])) : QVariant(QString::fromLatin1(t.data(), qsizetype(t.size())));
     }
     case DeviceColumn:
-        return isRequest(step.type) ? fromUtf8(symbols.name(step.device)) : QString();
+        return showsDevice(step.type) ? fromUtf8(symbols.name(step.device)) : QString();
     case KindColumn:
         return step.type == StepType::Allocate ? fromUtf8(symbols.name(step.kind)) : QString();
     case SizeColumn: {

@@ -6,6 +6,7 @@
 #include "eventlog/stepfilterproxy.h"
 
 #include <cmascope/model/scenario.h>
+#include <cmascope/replay/replay.h>
 
 #include <QAbstractTableModel>
 
@@ -21,6 +22,7 @@ struct StepRecord;
 namespace cmascope::views {
 
 class Document;
+class StepBookmarks;
 
 class StepTableModel : public QAbstractTableModel
 {
@@ -29,13 +31,17 @@ public:
     enum Column {
         StepColumn,
         TimeColumn,
-        DeviceColumn,
+        DeviceColumn, ///< "Task" for a trace
+        CpuColumn, ///< trace only
         KindColumn,
         SizeColumn,
         AlignColumn,
         RegionColumn,
         AddressColumn,
         OutcomeColumn,
+        RetriesColumn, ///< trace only: busy retries
+        LatencyColumn, ///< trace only: cma_alloc_start to cma_alloc_finish
+        ErrnoColumn, ///< trace only
         LabelColumn,
         ColumnCount
     };
@@ -45,6 +51,7 @@ public:
         ChunkRole, ///< chunk id (quint32) or kNoChunk
         StepTypeRole, ///< int(StepType)
         OutcomeRole, ///< int(Outcome)
+        BookmarkRole, ///< bool: the step is bookmarked
     };
 
     explicit StepTableModel(Document* document, QObject* parent = nullptr);
@@ -58,6 +65,20 @@ public:
     int rowForChunk(quint32 chunk) const;
     /// The run the rows come from (null when there are no rows).
     const Simulation* simulation() const;
+    /// The replayed trace the rows come from (traceOf()), null for any other project.
+    const ReplayResult* trace() const;
+    /// Marks the bookmarked rows (BookmarkRole, a tint and an icon); null = none. Not owned.
+    void setBookmarks(const StepBookmarks* bookmarks);
+
+    /// @p replay when @p sim is its timeline (step i = ReplayResult::timeline[i]), else null.
+    static const ReplayResult* traceOf(const ReplayResult* replay, const Simulation& sim);
+    /// The columns only a trace fills (hidden for other projects).
+    static bool isTraceColumn(int column)
+    {
+        return column == CpuColumn || column == RetriesColumn || column == LatencyColumn || column == ErrnoColumn;
+    }
+    /// The steps whose Device column names a device (or a trace's task): requests and releases.
+    static bool showsDevice(StepType type) { return isRequest(type) || type == StepType::Release; }
 
     /// The raw values behind the Size and Address columns (0 = the cell is empty); the proxy filters and
     /// sorts on these, data() formats them.
@@ -72,12 +93,21 @@ public:
     }
     /// The text data() shows in a cell (Qt::DisplayRole). Pure and thread-safe: a worker formats the log
     /// from a sharedSimulation() with it (the model itself is for the GUI thread only).
-    static QString cellText(const Simulation& sim, std::size_t row, int column);
+    /// @p trace: traceOf() the run, or null.
+    static QString cellText(const Simulation& sim, const ReplayResult* trace, std::size_t row, int column);
+    static QString cellText(const Simulation& sim, std::size_t row, int column)
+    {
+        return cellText(sim, nullptr, row, column);
+    }
 
 private:
     void reset();
+    void bookmarkToggled(std::size_t step);
     /// A cell's sort key (SortRole) or, with !@p sort, its text (cellText()).
-    static QVariant cellValue(const Simulation& sim, std::size_t row, int column, bool sort);
+    static QVariant cellValue(const Simulation& sim, const ReplayResult* trace, std::size_t row, int column, bool sort);
+    /// The cells of the trace-only columns, and the trace's own Time, Alignment and Outcome (null: not a
+    /// trace cell, cellValue() decides).
+    static QVariant traceValue(const Simulation& sim, const ReplayRequest& q, std::size_t row, int column, bool sort);
     /// The roles that do not depend on the column's text: state roles, colour, alignment.
     QVariant stateData(const Simulation& sim, std::size_t row, int column, int role) const;
     /// The Alignment cell: the alignment asked (a refused request's page order in bytes), or empty.
@@ -85,6 +115,7 @@ private:
     /// The Outcome cell: "failed: <verdict>, 2 busy retries".
     static QString outcomeText(const StepRecord& rec);
     Document* m_doc;
+    const StepBookmarks* m_bookmarks = nullptr;
     int m_rows = 0;
 };
 
