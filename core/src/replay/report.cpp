@@ -3,6 +3,7 @@
 // (ReplayResult::explainRequest).
 #include "failurecause.h"
 
+#include <cmascope/replay/latency.h>
 #include <cmascope/replay/replay.h>
 #include <cmascope/replay/report.h>
 #include <cmascope/util/units.h>
@@ -14,7 +15,6 @@
 #include <cstdio>
 
 namespace cmascope {
-
 
 std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
 {
@@ -62,6 +62,7 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
             { "bitmap", bitmap } });
     }
     j["areas"] = areas;
+    j["latency"] = latencyJson(replayLatency(r)); // docs/time-and-latency.md
     j["notes"] = r.notes;
     json warnings = json::array();
     for (const auto& w : r.warnings)
