@@ -169,6 +169,9 @@ std::string MainWindow::viewStateJson() const
                                                                     : QStringLiteral("device"));
     view.insert(QStringLiteral("map_view"),
         QJsonArray { QString::number(m_map->axis().viewBegin(), 16), QString::number(m_map->axis().viewEnd(), 16) });
+    // The timeline's and the charts' axis (docs/time-and-latency.md): kept as chosen, used when there are times.
+    view.insert(QStringLiteral("axis"),
+        m_doc->chosenStepAxisMode() == views::StepAxisMode::Time ? QStringLiteral("time") : QStringLiteral("steps"));
     return QJsonDocument(view).toJson(QJsonDocument::Compact).toStdString();
 }
 
@@ -191,6 +194,10 @@ void MainWindow::applyViewState(const QString& json)
         if (ok1 && ok2 && end > begin)
             m_map->setView(begin, end);
     }
+    if (view.contains(QStringLiteral("axis")))
+        m_doc->setStepAxisMode(view.value(QStringLiteral("axis")).toString() == QLatin1String("time")
+                ? views::StepAxisMode::Time
+                : views::StepAxisMode::Steps);
     m_doc->setScenarioIndex(view.value(QStringLiteral("scenario")).toInt());
     // A stored position (steps executed) replaces the project's start at step 0, once the run has finished.
     if (view.contains(QStringLiteral("position")))

@@ -66,6 +66,19 @@ void setStepTicks(QValueAxis* axis, double lo, double hi)
     setAnchoredTicks(axis, lo, hi, std::max(1.0, niceCeil((hi - lo) / 6.0)));
 }
 
+void setTimeTicks(QValueAxis* axis, double lo, double hi)
+{
+    hi = std::max(hi, lo + 1e-6);
+    const double interval = niceCeil((hi - lo) / 6.0);
+    const int decimals = std::clamp(int(-std::floor(std::log10(interval))), 0, 6);
+    axis->setLabelFormat(QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f"));
+    // Anchored at a multiple of the interval near lo, so the labels stay round far from 0 (late traces).
+    axis->setRange(lo, hi);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(std::floor(lo / interval) * interval);
+    axis->setTickInterval(interval);
+}
+
 ChartColours chartColours(const QPalette& pal)
 {
     const bool dark = pal.color(QPalette::Window).lightness() < 128;
