@@ -125,8 +125,10 @@ void LatencyChart::setReplay(const ReplayResult* replay, const StepAxis& axis, s
         }
     }
     m_xAxis->setTitleText(axis.title());
+    // Without a trace there is nothing to draw: no axis over the steps of a project (a million-step run would
+    // only cost tick items).
     const double lo = axis.xOfPosition(positionAfterStep(0)),
-                 hi = axis.xOfPosition(std::max<std::size_t>(stepCount, 2));
+                 hi = replay ? axis.xOfPosition(std::max<std::size_t>(stepCount, 2)) : lo + 1.0;
     if (axis.isTime())
         setTimeTicks(m_xAxis, lo, hi);
     else {
