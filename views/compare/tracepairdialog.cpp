@@ -65,15 +65,23 @@ QString latencyChange(std::uint64_t a, std::uint64_t b)
     return (b > a ? QStringLiteral("+") : QStringLiteral("−")) + text(latencyText(b > a ? b - a : a - b));
 }
 
+/// A row of figures under @p parent, the numbers right-aligned.
+void addRow(QTreeWidgetItem* parent, const QStringList& cells)
+{
+    auto* item = new QTreeWidgetItem(parent, cells);
+    for (int c = 1; c < 4; ++c)
+        item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+}
+
 /// The rows of one area (or the total) under @p parent.
 void addFigures(QTreeWidgetItem* parent, const TracePairRow& row)
 {
     const TracePairFigures &a = row.a, &b = row.b;
     auto count = [parent](const QString& name, std::uint64_t x, std::uint64_t y) {
-        new QTreeWidgetItem(parent, { name, QString::number(x), QString::number(y), change(x, y) });
+        addRow(parent, { name, QString::number(x), QString::number(y), change(x, y) });
     };
     auto latency = [parent](const QString& name, std::uint64_t x, std::uint64_t y) {
-        new QTreeWidgetItem(parent, { name, text(latencyText(x)), text(latencyText(y)), latencyChange(x, y) });
+        addRow(parent, { name, text(latencyText(x)), text(latencyText(y)), latencyChange(x, y) });
     };
     count(TracePairDialog::tr("requests"), a.requests, b.requests);
     count(TracePairDialog::tr("failed"), a.failed, b.failed);
