@@ -9,6 +9,7 @@
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/replay/areas.h>
+#include <cmascope/replay/latency.h>
 #include <cmascope/replay/replay.h>
 #include <cmascope/replay/report.h>
 #include <cmascope/replay/tracewhatif.h>
@@ -232,6 +233,7 @@ int runReplay(const QStringList& args)
     if (!replaySucceeded(file, tracePath))
         return kExitUsage;
     printReplay(file.result, tracePath);
+    std::cout << latencySummaryText(replayLatency(file.result)); // docs/time-and-latency.md
     if (whatIf && !printWhatIf(file.result, *whatIf))
         return kExitUsage;
     if (cl.parser.isSet(cl.report)) {

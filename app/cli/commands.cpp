@@ -14,6 +14,8 @@ const Command kCommands[] = {
     { "export", "Write a project as a kernel command line, device tree, 2010 map or Verkuil form.", &runExport },
     { "import", "Read a command line, device tree, /proc/iomem, dmesg or 2010 map into a project.", &runImport },
     { "replay", "Replay a kernel CMA trace; check every placement against the kernel algorithm.", &runReplay },
+    { "compare-traces", "Two traces side by side: failures, latency, peak use, the first differing request.",
+        &runCompareTraces },
 };
 } // namespace
 

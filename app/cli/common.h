@@ -59,5 +59,6 @@ int runImport(const QStringList& args); // cmd_import.cpp
 int runReplay(const QStringList& args); // cmd_replay.cpp (issue 5)
 int runPlan(const QStringList& args); // cmd_plan.cpp (issue 12)
 int runCompare(const QStringList& args); // cmd_compare.cpp (issue 12, docs/compare.md)
+int runCompareTraces(const QStringList& args); // cmd_comparetraces.cpp (docs/time-and-latency.md)
 
 } // namespace cmascope::cli

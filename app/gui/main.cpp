@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "charts/chartspanel.h"
 #include "common/document.h"
 #include "compare/comparepanel.h"
 #include "demos.h"
@@ -21,6 +22,7 @@
 
 #include <cstring>
 #include <optional>
+#include <utility>
 
 namespace {
 
@@ -155,10 +157,37 @@ void prepareComparison(cmascope::app::MainWindow& window)
         panel->waitForRun();
 }
 
+/// For a run with times (a trace): @p base-time.png with the timeline and the charts on the time axis, and
+/// @p base-latency.png with the charts' Latency tab (docs/time-and-latency.md); the axis and tab are put back.
+bool grabTimeAndLatency(cmascope::app::MainWindow& window, const QString& base)
+{
+    auto* doc = window.document();
+    auto* dock = window.findChild<QDockWidget*>(QStringLiteral("chartsDock"));
+    if (!doc->hasStepTimes() || !dock)
+        return true;
+    const auto mode = doc->chosenStepAxisMode();
+    const auto chart = window.charts()->currentChart();
+    dock->raise();
+    bool ok = true;
+    for (const auto& [name, tab] : { std::pair { "-time.png", cmascope::views::ChartsPanel::UsageOverSteps },
+             std::pair { "-latency.png", cmascope::views::ChartsPanel::Latency } }) {
+        doc->setStepAxisMode(cmascope::views::StepAxisMode::Time);
+        window.charts()->setCurrentChart(tab);
+        QEventLoop wait; // the series are computed off the GUI thread
+        QTimer::singleShot(800, &wait, &QEventLoop::quit);
+        wait.exec();
+        ok = window.grab().save(base + QLatin1String(name)) && ok;
+    }
+    doc->setStepAxisMode(mode);
+    window.charts()->setCurrentChart(chart);
+    return ok;
+}
+
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
 /// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png, FILE-compare.png with those docks raised,
 /// FILE-sandbox.png with the sandbox bar shown after one request from it and FILE-workload.png (the "Generate
-/// workload…" dialog), then quits (1 when a picture failed).
+/// workload…" dialog), and for a trace FILE-time.png and FILE-latency.png (grabTimeAndLatency), then quits (1 when
+/// a picture failed).
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
     QTimer::singleShot(1500, &window, [&window, file] {
@@ -180,6 +209,7 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
                 ok = window.grab().save(base + QLatin1Char('-') + name + QStringLiteral(".png")) && ok;
             }
         }
+        ok = grabTimeAndLatency(window, base) && ok; // before the sandbox adds a step
         if (auto* sandbox = window.findChild<QToolBar*>(QStringLiteral("sandboxToolBar"))) {
             sandbox->show(); // the sandbox's request bar over the map, even when it is off, with one request made
             window.sandboxBar()->allocate();

@@ -43,6 +43,7 @@ class LogFinder;
 class TimelineWidget;
 class WhatIfPanel;
 class ComparePanel;
+class TracePairDialog;
 } // namespace cmascope::views
 
 namespace cmascope::app {
@@ -105,6 +106,10 @@ public:
     /// The toolbar holding the sandbox bar; its toggleViewAction() is Simulation › Sandbox.
     QToolBar* sandboxToolBar() const { return m_sandboxToolBar; }
     views::ComparePanel* comparePanel() const { return m_compare; }
+    /// File > Compare with Another Trace…: compares the trace shown with @p path in the trace-pair dialog
+    /// (docs/time-and-latency.md), which it shows and returns (null when no trace is shown).
+    views::TracePairDialog* compareWithTrace(const QString& path);
+    views::TracePairDialog* tracePairDialog() const { return m_tracePair; }
 
     /// Recently opened files, most recent first (QSettings "recentFiles").
     static QStringList recentFiles();
@@ -118,6 +123,7 @@ protected:
 private Q_SLOTS:
     void openFile();
     void openTraceDialog();
+    void compareTraceDialog(); ///< asks for trace B (mainwindow_time.cpp)
     void importDialog(bool ontoCurrentBoard);
     void exportConfigurationDialog(int format);
     /// Exports @p project (the open one, or the planner's plan) in @p format to a file the user picks.
@@ -132,6 +138,8 @@ private Q_SLOTS:
 private:
     /// Asks for the DRAM of a board whose device tree describes none; nullopt when the user cancels.
     std::optional<std::vector<Bank>> askBoardMemory(const QString& path);
+    /// View > Time Axis (mainwindow_time.cpp, docs/time-and-latency.md).
+    void addTimeAxisAction(QMenu* menu);
     // Construction (mainwindow.cpp): the map and the start page, the status bar, the document's signals.
     void createCentralPages();
     void createStatusBar();
@@ -244,6 +252,7 @@ private:
     views::SandboxBar* m_sandbox = nullptr;
     QToolBar* m_sandboxToolBar = nullptr;
     bool m_sandboxHiddenForTrace = false; ///< a trace hid the sandbox: not the user's choice to remember
+    views::TracePairDialog* m_tracePair = nullptr; ///< created on first use
 };
 
 } // namespace cmascope::app

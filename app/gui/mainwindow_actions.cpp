@@ -47,6 +47,11 @@ void MainWindow::createFileMenu()
     open->setShortcut(QKeySequence::Open);
     QAction* openTraceAction = file->addAction(tr("Open &Trace…"), this, &MainWindow::openTraceDialog);
     openTraceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction* compareTraces = file->addAction(tr("Compare with Another Trace…"), this, &MainWindow::compareTraceDialog);
+    compareTraces->setObjectName(QStringLiteral("compareTracesAction"));
+    connect(m_doc, &views::Document::projectReplaced, compareTraces,
+        [this, compareTraces] { compareTraces->setEnabled(m_doc->replay() != nullptr); });
+    compareTraces->setEnabled(m_doc->replay() != nullptr);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     addDemoMenu(file);
     file->addAction(tr("Start &Page"), this, &MainWindow::showStartPage);
@@ -141,6 +146,7 @@ void MainWindow::createViewMenu()
     connect(
         byDevice, &QAction::triggered, this, [this] { m_map->setColourBy(views::MemoryMapWidget::ColourBy::Device); });
     connect(byKind, &QAction::triggered, this, [this] { m_map->setColourBy(views::MemoryMapWidget::ColourBy::Kind); });
+    addTimeAxisAction(view);
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());

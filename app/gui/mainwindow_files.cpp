@@ -176,6 +176,9 @@ std::string MainWindow::viewStateJson() const
         QJsonArray { QString::number(m_map->axis().viewBegin(), 16), QString::number(m_map->axis().viewEnd(), 16) });
     if (!m_bookmarks->isEmpty()) // docs/event-log.md
         view.insert(QStringLiteral("bookmarks"), m_bookmarks->toJson());
+    // The timeline's and the charts' axis (docs/time-and-latency.md): kept as chosen, used when there are times.
+    view.insert(QStringLiteral("axis"),
+        m_doc->chosenStepAxisMode() == views::StepAxisMode::Time ? QStringLiteral("time") : QStringLiteral("steps"));
     return QJsonDocument(view).toJson(QJsonDocument::Compact).toStdString();
 }
 
@@ -199,6 +202,10 @@ void MainWindow::applyViewState(const QString& json)
             m_map->setView(begin, end);
     }
     m_bookmarks->setJson(view.value(QStringLiteral("bookmarks")).toArray());
+    if (view.contains(QStringLiteral("axis")))
+        m_doc->setStepAxisMode(view.value(QStringLiteral("axis")).toString() == QLatin1String("time")
+                ? views::StepAxisMode::Time
+                : views::StepAxisMode::Steps);
     m_doc->setScenarioIndex(view.value(QStringLiteral("scenario")).toInt());
     // A stored position (steps executed) replaces the project's start at step 0, once the run has finished.
     if (view.contains(QStringLiteral("position")))

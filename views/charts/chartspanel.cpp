@@ -4,11 +4,14 @@
 #include "charts/chartsupport.h"
 #include "charts/fragmentationchart.h"
 #include "charts/freeextentchart.h"
+#include "charts/latencychart.h"
+#include "charts/latencytab.h"
 #include "charts/ownerchart.h"
 #include "charts/stepchartview.h"
 #include "charts/usagechart.h"
 #include "common/document.h"
 #include "common/jobtracker.h"
+#include "common/stepaxisbox.h"
 #include "common/textformat.h"
 
 #include <QComboBox>
@@ -107,6 +110,7 @@ QLayout* ChartsPanel::buildControls()
     controls->addWidget(m_orderSize);
     controls->addWidget(m_groupBox);
     controls->addWidget(m_wholeRun);
+    controls->addWidget(new StepAxisBox(m_doc, this));
     controls->addStretch(1);
     controls->addWidget(m_status);
     return controls;
@@ -118,7 +122,8 @@ void ChartsPanel::buildTabs()
     d->fragmentation = new FragmentationChart;
     d->freeExtents = new FreeExtentChart;
     d->owners = new OwnerChart;
-    d->charts = { d->usage, d->fragmentation, d->freeExtents, d->owners };
+    m_latency = new LatencyTab(m_doc, m_tabs);
+    d->charts = { d->usage, d->fragmentation, d->freeExtents, d->owners, m_latency->chart() };
     // The over-steps charts zoom to the range dragged over and move the document to the step clicked.
     for (OverStepsChart* chart : d->overStepsCharts()) {
         auto* view = new StepChartView(chart, m_tabs);
@@ -130,6 +135,7 @@ void ChartsPanel::buildTabs()
     }
     d->views[FreeExtentSizes] = new QChartView(d->freeExtents, m_tabs);
     d->views[UsageByOwner] = new QChartView(d->owners, m_tabs);
+    d->views[Latency] = m_latency->view();
     for (QChartView* v : d->views)
         v->setRenderHint(QPainter::Antialiasing);
 
@@ -137,6 +143,7 @@ void ChartsPanel::buildTabs()
     m_tabs->addTab(d->views[FragmentationOverSteps], tr("Fragmentation"));
     m_tabs->addTab(d->views[FreeExtentSizes], tr("Free extent sizes"));
     m_tabs->addTab(d->views[UsageByOwner], tr("Usage by owner"));
+    m_tabs->addTab(m_latency, tr("Latency"));
 }
 
 void ChartsPanel::connectControls()
@@ -159,6 +166,7 @@ void ChartsPanel::connectDocument()
     // its result out of date, so it is cancelled (and its result dropped) when the run starts.
     connect(m_doc, &Document::runStarted, this, &ChartsPanel::onRunStarted);
     connect(m_doc, &Document::runFinished, this, &ChartsPanel::onRunFinished);
+    connect(m_doc, &Document::stepAxisModeChanged, this, &ChartsPanel::showSeries);
     connect(m_doc, &Document::positionChanged, this, [this] {
         updateCursor();
         m_histogramDirty = m_usageDirty = true;
@@ -268,6 +276,7 @@ void ChartsPanel::onRunFinished()
     }
     m_histogramDirty = m_usageDirty = true;
     updateAtStep();
+    m_tabs->setTabVisible(Latency, m_doc->replay() != nullptr);
 }
 
 void ChartsPanel::rebuildRegions()
@@ -358,7 +367,7 @@ QList<QPointF> ChartsPanel::plotPoints(Plot plot) const
 void ChartsPanel::showSeries()
 {
     for (OverStepsChart* chart : d->overStepsCharts())
-        chart->setSeries(series(), m_doc->stepCount());
+        chart->setSeries(series(), m_doc->stepCount(), m_doc->stepAxis());
     updateCursor();
     updateTitles();
 }
@@ -373,7 +382,7 @@ void ChartsPanel::updateCursor()
     const std::size_t pos = m_doc->position();
     const bool show = m_series && pos >= m_series->first && pos <= m_series->last;
     for (OverStepsChart* chart : d->overStepsCharts())
-        chart->setCursor(show ? std::optional<double>(xOfPosition(pos)) : std::nullopt);
+        chart->setCursor(show ? std::optional<double>(chart->axis().xOfPosition(pos)) : std::nullopt);
 }
 
 void ChartsPanel::onTabChanged()
@@ -501,8 +510,9 @@ void ChartsPanel::onRangeDragged(double x1, double x2)
     if (!m_doc->simulation())
         return;
     const std::size_t steps = m_doc->stepCount();
-    const std::size_t first = positionOfX(std::min(x1, x2), steps);
-    const std::size_t last = positionOfX(std::max(x1, x2), steps);
+    const StepAxis axis = m_doc->stepAxis();
+    const std::size_t first = axis.positionOfX(std::min(x1, x2), steps);
+    const std::size_t last = axis.positionOfX(std::max(x1, x2), steps);
     if (first == last) {
         onChartClicked(x1);
         return;
@@ -516,7 +526,7 @@ void ChartsPanel::onChartClicked(double x)
 {
     if (!m_doc->simulation())
         return;
-    m_doc->setPosition(positionOfX(x, m_doc->stepCount()));
+    m_doc->setPosition(m_doc->stepAxis().positionOfX(x, m_doc->stepCount()));
 }
 
 QWidget* ChartsPanel::chartWidget(Chart chart) const

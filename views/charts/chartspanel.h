@@ -2,7 +2,8 @@
 // The summary charts of a run, in tabs: used / free / largest free extent over steps for one region
 // with a cursor at the current step; fragmentation over steps (1 - largest/free, kernel extfrag and
 // unusable index for a chosen order); the histogram of free extent sizes at the current step; the
-// usage per device or kind at the current step.
+// usage per device or kind at the current step; for a replayed trace, the latency of every request. The
+// over-steps charts draw on the document's step or time axis (common/stepaxis.h, docs/time-and-latency.md).
 //
 // Qt Charts is deprecated from Qt 6.10 (Qt 6.10 release notes): it is used only in views/charts/, and this
 // header shows none of it, so the panel can move to another chart library without touching its users.
@@ -32,13 +33,15 @@ namespace cmascope::views {
 
 class Document;
 class JobTracker;
+class LatencyTab;
 
 class ChartsPanel : public QWidget
 {
     Q_OBJECT
 public:
     /// The tabs, in order.
-    enum Chart { UsageOverSteps, FragmentationOverSteps, FreeExtentSizes, UsageByOwner, ChartCount };
+    /// Latency: the allocation latency of a replayed trace's requests (latencytab.h; hidden for other projects).
+    enum Chart { UsageOverSteps, FragmentationOverSteps, FreeExtentSizes, UsageByOwner, Latency, ChartCount };
     Q_ENUM(Chart)
     /// The lines of the over-steps charts (UsageOverSteps: sizes in MiB; FragmentationOverSteps: ratios).
     enum Plot { UsedPlot, FreePlot, LargestFreePlot, RelativeFragmentationPlot, ExtfragPlot, UnusablePlot, PlotCount };
@@ -83,6 +86,8 @@ public:
     QList<qreal> histogramValues() const;
     QStringList usageCategories() const;
     QList<qreal> usageValues() const;
+    /// The Latency tab (its chart, log scale and statistics).
+    LatencyTab* latencyTab() const { return m_latency; }
     /// The widget showing @p chart (a QChartView today; mouse input goes to its viewport).
     QWidget* chartWidget(Chart chart) const;
     /// Where step @p step is drawn on an over-steps chart, halfway up the plot area, in the coordinates
@@ -144,6 +149,7 @@ private:
     QToolButton* m_wholeRun = nullptr;
     QLabel* m_status = nullptr;
     QTabWidget* m_tabs = nullptr;
+    LatencyTab* m_latency = nullptr;
 
     Grouping m_grouping = Grouping::ByDevice;
     std::size_t m_rangeFirst = 0;

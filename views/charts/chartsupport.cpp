@@ -55,15 +55,31 @@ QValueAxis* newValueAxis(const QString& title, const QString& format)
 
 void setAnchoredTicks(QValueAxis* axis, double lo, double hi, double interval)
 {
-    axis->setRange(lo, hi);
+    // The interval before the range: a wide range with the last (small) interval would lay out a tick item for
+    // every step of it first.
     axis->setTickType(QValueAxis::TicksDynamic);
     axis->setTickAnchor(0);
     axis->setTickInterval(interval);
+    axis->setRange(lo, hi);
 }
 
 void setStepTicks(QValueAxis* axis, double lo, double hi)
 {
     setAnchoredTicks(axis, lo, hi, std::max(1.0, niceCeil((hi - lo) / 6.0)));
+}
+
+void setTimeTicks(QValueAxis* axis, double lo, double hi)
+{
+    hi = std::max(hi, lo + 1e-6);
+    const double interval = niceCeil((hi - lo) / 6.0);
+    const int decimals = std::clamp(int(-std::floor(std::log10(interval))), 0, 6);
+    axis->setLabelFormat(QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f"));
+    // Anchored at a multiple of the interval near lo, so the labels stay round far from 0 (late traces); the
+    // interval before the range, as in setAnchoredTicks().
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(std::floor(lo / interval) * interval);
+    axis->setTickInterval(interval);
+    axis->setRange(lo, hi);
 }
 
 ChartColours chartColours(const QPalette& pal)

@@ -39,6 +39,9 @@ QValueAxis* newValueAxis(const QString& title, const QString& format);
 void setAnchoredTicks(QValueAxis* axis, double lo, double hi, double interval);
 /// Shows steps [lo, hi] on @p axis with ticks at a round interval (about six of them).
 void setStepTicks(QValueAxis* axis, double lo, double hi);
+/// Shows seconds [lo, hi] on @p axis (at least a microsecond wide) with ticks at a round interval (about six),
+/// labelled with as many decimals as the interval needs.
+void setTimeTicks(QValueAxis* axis, double lo, double hi);
 
 /// Axis colours and series colours that read on the window colour of the palette.
 struct ChartColours

@@ -46,10 +46,9 @@ void OverStepsChart::showHover(const QLineSeries* line, const QPointF& point, bo
         QToolTip::hideText();
         return;
     }
-    const auto step = stepAtPosition(positionOfX(point.x(), m_stepCount));
-    QToolTip::showText(QCursor::pos(),
-        (step ? tr("After step %1").arg(*step) : tr("Before step 0"))
-            + QStringLiteral(": %1 %2").arg(line->name(), valueText(point.y())));
+    QString at = m_axis.positionText(m_axis.positionOfX(point.x(), m_stepCount));
+    at[0] = at[0].toUpper();
+    QToolTip::showText(QCursor::pos(), at + QStringLiteral(": %1 %2").arg(line->name(), valueText(point.y())));
 }
 
 QLineSeries* OverStepsChart::line(Metric metric) const
@@ -64,9 +63,11 @@ QList<QPointF> OverStepsChart::points(Metric metric) const
     return s ? s->points() : QList<QPointF> {};
 }
 
-void OverStepsChart::setSeries(const MetricSeries* series, std::size_t stepCount)
+void OverStepsChart::setSeries(const MetricSeries* series, std::size_t stepCount, const StepAxis& axis)
 {
     m_stepCount = stepCount;
+    m_axis = axis;
+    m_stepAxis->setTitleText(axis.title());
     if (!series) {
         for (const auto& [metric, s] : m_lines)
             s->clear();
@@ -76,20 +77,33 @@ void OverStepsChart::setSeries(const MetricSeries* series, std::size_t stepCount
     const double scale = valueScale(ms);
     for (const auto& [metric, s] : m_lines) {
         QList<QPointF> pts;
-        pts.reserve(qsizetype(ms.buckets.size() * 3));
+        pts.reserve(qsizetype(ms.buckets.size() * (axis.isTime() ? 4 : 3)));
+        // On the time axis a new value starts at its step's time: the line holds the old one until then.
+        auto add = [&pts, &axis](double x, double y) {
+            if (axis.isTime() && !pts.isEmpty() && pts.back().y() != y && pts.back().x() < x)
+                pts.append(QPointF(x, pts.back().y()));
+            pts.append(QPointF(x, y));
+        };
         for (const MetricBucket& b : ms.buckets) {
             const MetricStat& st = b[metric];
             if (b.first != b.last) {
                 // The extremes at the bucket's start, so a one-step spike stays visible.
-                pts.append(QPointF(xOfPosition(b.first), st.min * scale));
+                add(axis.xOfPosition(b.first), st.min * scale);
                 if (st.max != st.min)
-                    pts.append(QPointF(xOfPosition(b.first), st.max * scale));
+                    add(axis.xOfPosition(b.first), st.max * scale);
             }
-            pts.append(QPointF(xOfPosition(b.last), st.last * scale));
+            add(axis.xOfPosition(b.last), st.last * scale);
         }
         s->replace(pts);
     }
-    setStepTicks(m_stepAxis, xOfPosition(ms.first), xOfPosition(std::max(ms.last, ms.first + 1)));
+    const double lo = axis.xOfPosition(ms.first);
+    const double hi = axis.xOfPosition(std::max(ms.last, ms.first + 1));
+    if (axis.isTime())
+        setTimeTicks(m_stepAxis, lo, hi);
+    else {
+        m_stepAxis->setLabelFormat(QStringLiteral("%d"));
+        setStepTicks(m_stepAxis, lo, hi);
+    }
     setValueRange(ms);
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The base of the charts over the steps of a run (usagechart.h, fragmentationchart.h): lines of metrics
-// of a MetricSeries against a step axis (x as xOfPosition(), chartsupport.h), a value axis, and a cursor
-// line at the current step. Hovering a line shows its value after that step.
+// of a MetricSeries against a step axis or a time axis (x as StepAxis::xOfPosition(), common/stepaxis.h), a value
+// axis, and a cursor line at the current step. Hovering a line shows its value after that step. On the time axis
+// the lines are stairs: the state holds from one step's time to the next, so the gaps between events show.
 #pragma once
 
 #include "charts/chartsupport.h"
+#include "common/stepaxis.h"
 
 #include <cmascope/sim/metricseries.h>
 
@@ -25,8 +27,10 @@ class OverStepsChart : public ThemedChart
 {
     Q_OBJECT
 public:
-    /// Shows @p series (null: no lines) of a run of @p stepCount steps.
-    void setSeries(const MetricSeries* series, std::size_t stepCount);
+    /// Shows @p series (null: no lines) of a run of @p stepCount steps on @p axis.
+    void setSeries(const MetricSeries* series, std::size_t stepCount, const StepAxis& axis = {});
+    /// The axis the series is drawn on.
+    const StepAxis& axis() const { return m_axis; }
     /// Draws the cursor line at @p x across the value axis; nullopt hides it.
     void setCursor(std::optional<double> x);
     /// The x of the cursor line, or nullopt when it is not shown.
@@ -63,6 +67,7 @@ private:
     std::vector<std::pair<Metric, QLineSeries*>> m_lines;
     QLineSeries* m_cursor = nullptr;
     std::size_t m_stepCount = 0; ///< of the run shown, for the hover texts
+    StepAxis m_axis;
 };
 
 } // namespace cmascope::views

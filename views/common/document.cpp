@@ -290,4 +290,22 @@ void Document::setSelectedChunk(std::uint32_t chunk)
     Q_EMIT selectionChanged(chunk);
 }
 
+StepAxisMode Document::stepAxisMode() const
+{
+    return m_axisMode == StepAxisMode::Time && hasStepTimes() ? StepAxisMode::Time : StepAxisMode::Steps;
+}
+
+void Document::setStepAxisMode(StepAxisMode mode)
+{
+    if (mode == m_axisMode)
+        return;
+    m_axisMode = mode;
+    Q_EMIT stepAxisModeChanged();
+}
+
+bool Document::hasStepTimes() const
+{
+    return m_sim && scenarioHasTimes(m_sim->scenario());
+}
+
 } // namespace cmascope::views

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/jobtracker.h"
+#include "common/stepaxis.h"
 
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
@@ -125,6 +126,16 @@ public:
     std::uint32_t selectedChunk() const { return m_selectedChunk; }
     void setSelectedChunk(std::uint32_t chunk);
 
+    /// The axis the timeline and the charts use (stepaxis.h, docs/time-and-latency.md): the one chosen, or Steps
+    /// while the run's scenario has no times. The choice survives a new project; it is view state, not an edit.
+    StepAxisMode stepAxisMode() const;
+    StepAxisMode chosenStepAxisMode() const { return m_axisMode; }
+    void setStepAxisMode(StepAxisMode mode);
+    /// The axis of the finished run in the mode shown (the step axis without a run).
+    StepAxis stepAxis() const { return StepAxis(stepAxisMode(), m_sim); }
+    /// True when the run's scenario has a time for every step (only then is the time axis offered).
+    bool hasStepTimes() const;
+
 Q_SIGNALS:
     void projectChanged();
     /// The scenarios were edited or another one was chosen to run (scenarioIndex()).
@@ -144,6 +155,8 @@ Q_SIGNALS:
     void runFinished();
     void positionChanged(std::size_t position);
     void selectionChanged(std::uint32_t chunk);
+    /// The chosen axis changed (setStepAxisMode()); runFinished() may change stepAxisMode() too.
+    void stepAxisModeChanged();
 
 private:
     friend class PlatformEditCommand;
@@ -173,6 +186,7 @@ private:
     SimState m_state;
     std::uint32_t m_selectedChunk = kNoChunk;
     std::size_t m_failures = 0;
+    StepAxisMode m_axisMode = StepAxisMode::Steps;
 };
 
 } // namespace cmascope::views

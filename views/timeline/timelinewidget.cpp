@@ -5,6 +5,8 @@
 #include "common/textformat.h"
 #include "common/transporticons.h"
 
+#include <cmascope/trace/tracetime.h>
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -13,6 +15,9 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+
+#include <algorithm>
+#include <climits>
 
 namespace cmascope::views {
 
@@ -80,6 +85,10 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
     connect(m_doc, &Document::runFinished, this, &TimelineWidget::rebuild);
     connect(m_doc, &Document::runStarted, this, &TimelineWidget::rebuild);
     connect(m_doc, &Document::positionChanged, this, &TimelineWidget::sync);
+    connect(m_doc, &Document::stepAxisModeChanged, this, [this] {
+        applyAxis();
+        sync();
+    });
     rebuild();
 }
 
@@ -113,6 +122,7 @@ void TimelineWidget::createStepControls()
         m_speed->addItem(tr("%1 steps/s").arg(stepsPerSecond), stepsPerSecond);
     m_speed->setCurrentIndex(1);
     m_slider = new QSlider(Qt::Horizontal, this);
+    m_slider->setMinimumWidth(80); // the row is crowded at 1366 px: the slider keeps enough to be dragged
     m_slider->setToolTip(tr("Steps executed: the left end is before step 0, the right end after the last step"));
     m_position = new QLabel(this);
     m_position->setObjectName(QStringLiteral("timelineStep"));
@@ -123,7 +133,7 @@ void TimelineWidget::createStepControls()
     m_phases->setToolTip(tr("Jump to a phase marker"));
     m_phases->setMinimumContentsLength(14);
     m_phases->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    connect(m_slider, &QSlider::valueChanged, this, [this](int v) { m_doc->setPosition(std::size_t(v)); });
+    connect(m_slider, &QSlider::valueChanged, this, [this](int v) { m_doc->setPosition(positionOfSliderValue(v)); });
     connect(m_phases, &QComboBox::activated, this, [this](int i) {
         const QVariant v = m_phases->itemData(i);
         if (v.isValid())
@@ -175,7 +185,7 @@ void TimelineWidget::rebuild()
     setEnabled(sim != nullptr);
     m_first = 0;
     m_last = sim ? sim->stepCount() : 0;
-    m_slider->setRange(0, int(m_last));
+    applyAxis();
     m_wholeRun->setVisible(false);
     if (sim) {
         const auto& steps = sim->scenario().steps;
@@ -191,11 +201,48 @@ void TimelineWidget::rebuild()
     sync();
 }
 
+void TimelineWidget::applyAxis()
+{
+    m_axis = m_doc->stepAxis();
+    if (m_axis.isTime()) {
+        // Microseconds (trace times have no finer resolution) unless the trace is longer than an int holds.
+        m_t0 = m_axis.stepTimeNs(0);
+        const std::uint64_t span =
+            m_axis.stepTimeNs(m_doc->stepCount()) - std::min(m_t0, m_axis.stepTimeNs(m_doc->stepCount()));
+        m_unitNs = std::max<std::uint64_t>(1000, span / (INT_MAX / 2) + 1);
+    }
+    const QSignalBlocker block(m_slider);
+    m_slider->setRange(sliderValueOf(m_first), sliderValueOf(m_last));
+    m_slider->setToolTip(m_axis.isTime()
+            ? tr("Time: the left end is the first step's time; stretches without steps are gaps between events")
+            : tr("Steps executed: the left end is before step 0, the right end after the last step"));
+}
+
+int TimelineWidget::sliderValueOf(std::size_t position) const
+{
+    if (!m_axis.isTime())
+        return int(std::min<std::size_t>(position, INT_MAX));
+    const std::uint64_t t = position == 0 ? m_t0 : m_axis.stepTimeNs(position - 1);
+    return int(std::min<std::uint64_t>((t - std::min(t, m_t0)) / m_unitNs, INT_MAX));
+}
+
+std::size_t TimelineWidget::positionOfSliderValue(int value) const
+{
+    if (!m_axis.isTime())
+        return std::size_t(std::max(0, value));
+    if (value <= m_slider->minimum() && m_first == 0)
+        return 0; // the left end: before step 0
+    const double seconds = double(m_t0 + std::uint64_t(std::max(0, value)) * m_unitNs) / 1e9;
+    return std::clamp(m_axis.positionOfX(seconds, m_doc->stepCount()), m_first, m_last);
+}
+
 void TimelineWidget::sync()
 {
     const QSignalBlocker block(m_slider);
-    m_slider->setValue(int(m_doc->position()));
+    m_slider->setValue(sliderValueOf(m_doc->position()));
     QString text = m_doc->stepText();
+    if (const auto step = m_doc->currentStep(); step && m_axis.isTime())
+        text += QStringLiteral(" · %1 s").arg(QString::fromStdString(traceTimeText(m_axis.stepTimeNs(*step))));
     text[0] = text[0].toUpper();
     m_position->setText(text);
     m_ab->setText(abText());
@@ -208,10 +255,7 @@ void TimelineWidget::setStepRange(std::size_t first, std::size_t last)
     const std::size_t n = m_doc->stepCount();
     m_first = std::min(first, n);
     m_last = std::clamp(last, m_first, n);
-    {
-        const QSignalBlocker block(m_slider);
-        m_slider->setRange(int(m_first), int(m_last));
-    }
+    applyAxis();
     m_wholeRun->setVisible(m_first > 0 || m_last < n);
     if (m_doc->position() < m_first || m_doc->position() > m_last)
         m_doc->setPosition(m_first);

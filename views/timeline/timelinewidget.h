@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Stepping through a run: first/back/play/forward/last, speed, a slider over all steps, previous/next
-// failure, jump to a phase marker, and A/B markers with the difference in used/free/largest free.
+// failure, jump to a phase marker, and A/B markers with the difference in used/free/largest free. On the time
+// axis (common/stepaxis.h, docs/time-and-latency.md; chosen in the charts' row or View › Time Axis) the slider runs
+// over the trace's real time: a stretch without events is a stretch of the slider, and the step label adds the
+// current step's time.
 #pragma once
+
+#include "common/stepaxis.h"
 
 #include <QWidget>
 
+#include <cstdint>
 #include <optional>
 
 class QComboBox;
@@ -31,6 +37,12 @@ public:
     std::optional<std::size_t> markerB() const { return m_b; }
     /// The A/B difference line shown to the user (empty without both markers).
     QString abText() const;
+    /// The slider's value that shows @p position (steps: the position; time: microseconds, or coarser units for
+    /// long traces, since the first step), and the position a slider value shows.
+    int sliderValueOf(std::size_t position) const;
+    std::size_t positionOfSliderValue(int value) const;
+    /// True when the slider runs over time.
+    bool isTimeAxis() const { return m_axis.isTime(); }
 
 Q_SIGNALS:
     /// Something the user should read (e.g. "wrapped to the first failure"), for the status bar.
@@ -73,6 +85,8 @@ private:
     void createStepControls();
     Markers createMarkers();
     void rebuild();
+    /// Takes the document's axis and sets the slider's range for it.
+    void applyAxis();
     void sync();
     void onTick();
     void goToFailure(bool forward);
@@ -89,6 +103,9 @@ private:
     std::optional<std::size_t> m_a, m_b;
     std::size_t m_first = 0, m_last = 0; ///< slider range
     QToolButton* m_wholeRun = nullptr;
+    StepAxis m_axis;
+    std::uint64_t m_t0 = 0; ///< time axis: the first step's time, ns
+    std::uint64_t m_unitNs = 1000; ///< time axis: ns per slider unit
 };
 
 } // namespace cmascope::views

@@ -3,6 +3,7 @@
 // (ReplayResult::explainRequest).
 #include "failurecause.h"
 
+#include <cmascope/replay/latency.h>
 #include <cmascope/replay/replay.h>
 #include <cmascope/replay/report.h>
 #include <cmascope/util/units.h>
@@ -116,6 +117,7 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
             { "failures_by_cause", causesOf(a.failuresByCause) }, { "bitmap", bitmap } });
     }
     j["areas"] = areas;
+    j["latency"] = latencyJson(replayLatency(r)); // docs/time-and-latency.md
     j["notes"] = r.notes;
     json warnings = json::array();
     for (const auto& w : r.warnings)

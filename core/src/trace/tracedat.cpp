@@ -4,6 +4,7 @@
 #include "requiredfields.h"
 
 #include <cmascope/trace/tracedat.h>
+#include <cmascope/trace/tracetime.h>
 
 // trace-cmd.h includes tracefs.h, whose inline tracefs_hist_start() passes an int as an enum: not valid C++.
 // trace-cmd.h uses nothing of libtracefs, so its include guard keeps it out.
@@ -426,7 +427,7 @@ void Reader::handle(tep_record* rec)
     }
     TraceEvent ev;
     ev.line = lineNo;
-    ev.timestampNs = rec->ts;
+    ev.timestampNs = roundToMicroseconds(rec->ts); // as trace-cmd report prints it (tracetime.h)
     ev.cpu = static_cast<std::int16_t>(std::clamp(rec->cpu, -1, 32767));
     ev.type = d->type;
     if (d->type == EventType::Marker)

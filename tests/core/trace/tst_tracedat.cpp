@@ -7,6 +7,7 @@
 #include <cmascope/trace/events.h>
 #include <cmascope/trace/reader.h>
 #include <cmascope/trace/tracedat.h>
+#include <cmascope/trace/tracetime.h>
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -15,6 +16,7 @@
 #include <QTest>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 #include <zlib.h>
@@ -45,10 +47,22 @@ std::string gunzipFile(const fs::path& src, const fs::path& dst)
     return out ? std::string() : "cannot write " + dst.string();
 }
 
-/// The report prints the timestamp as "%llu.%06llu": trace-cmd rounds the nanoseconds to microseconds.
-std::uint64_t asReported(std::uint64_t ns)
+/// The timestamp column of every line of a `trace-cmd report` text ("  0.238115:"), by line number (1-based;
+/// empty for lines without one, such as "cpus=2").
+std::vector<std::string> reportTimes(const fs::path& report)
 {
-    return (ns + 500) / 1000 * 1000;
+    std::vector<std::string> out { std::string() };
+    std::istringstream in(slurp(report));
+    std::string line;
+    while (std::getline(in, line)) {
+        // "<comm>-<pid> [<cpu>] <secs>.<usecs>: <event>": the time is the token after "] " that ends in ':'.
+        const auto bracket = line.find("] ");
+        const auto colon = bracket == std::string::npos ? std::string::npos : line.find(':', bracket);
+        std::string t = colon == std::string::npos ? std::string() : line.substr(bracket + 2, colon - bracket - 2);
+        t.erase(0, t.find_first_not_of(' '));
+        out.push_back(t);
+    }
+    return out;
 }
 
 } // namespace
@@ -58,12 +72,36 @@ class TstTraceDat : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void roundsAsTraceCmd_data();
+    void roundsAsTraceCmd();
     void sameAsReport_data();
     void sameAsReport();
     void streamingAndCancel();
     void truncatedFile();
     void notTraceDat();
 };
+
+void TstTraceDat::roundsAsTraceCmd_data()
+{
+    QTest::addColumn<quint64>("ns");
+    QTest::addColumn<quint64>("rounded");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("zero") << quint64(0) << quint64(0) << "0.000000";
+    QTest::newRow("499 ns down") << quint64(2435777499) << quint64(2435777000) << "2.435777";
+    QTest::newRow("500 ns up") << quint64(2435777500) << quint64(2435778000) << "2.435778";
+    QTest::newRow("carry into seconds") << quint64(1999999500) << quint64(2000000000) << "2.000000";
+    QTest::newRow("below one second") << quint64(238115400) << quint64(238115000) << "0.238115";
+    QTest::newRow("2^64-1 stays") << quint64(UINT64_MAX) << quint64(UINT64_MAX / 1000 * 1000) << "18446744073.709551";
+}
+
+void TstTraceDat::roundsAsTraceCmd()
+{
+    QFETCH(quint64, ns);
+    QFETCH(quint64, rounded);
+    QFETCH(QString, text);
+    QCOMPARE(quint64(roundToMicroseconds(ns)), rounded);
+    QCOMPARE(QString::fromStdString(traceTimeText(ns)), text);
+}
 
 void TstTraceDat::sameAsReport_data()
 {
@@ -115,6 +153,8 @@ void TstTraceDat::sameAsReport()
     QCOMPARE(a.errorCount, 0u);
     QCOMPARE(b.errorCount, 0u);
     QVERIFY(!b.events.empty());
+    const std::vector<std::string> times = reportTimes(dir / "trace-cmd-report.txt");
+    QCOMPARE(times.size(), std::size_t(b.lines + 1));
     QCOMPARE(a.events.size(), b.events.size());
     for (std::size_t i = 0; i < a.events.size(); ++i) {
         const TraceEvent& x = a.events[i];
@@ -124,7 +164,11 @@ void TstTraceDat::sameAsReport()
         QVERIFY2(x.type == y.type, where.constData());
         QVERIFY2(a.taskName(x) == b.taskName(y), QByteArray(where + ": " + a.taskName(x).c_str()).constData());
         QVERIFY2(x.cpu == y.cpu, where.constData());
-        QVERIFY2(asReported(x.timestampNs) == y.timestampNs, where.constData());
+        // stored exactly as the report prints it (trace-cmd rounds to the nearest microsecond), and printed the same
+        QVERIFY2(x.timestampNs == y.timestampNs, where.constData());
+        QVERIFY2(traceTimeText(x.timestampNs) == times.at(y.line),
+            QByteArray(where + ": " + traceTimeText(x.timestampNs).c_str() + " vs " + times.at(y.line).c_str())
+                .constData());
         QVERIFY2(a.areaName(x) == b.areaName(y), where.constData());
         QVERIFY2(x.pfn == y.pfn, where.constData());
         QVERIFY2(x.count == y.count, where.constData());

@@ -26,7 +26,7 @@ bool isTraceDatFile(const std::filesystem::path& path);
 ///   "CPU:N [... EVENTS DROPPED]" line before a record that follows lost events); `lines` and
 ///   `skippedLines` count those lines; `lostEvents` sums the records' known missed-event counts;
 /// - format is TraceFormat::TraceCmdReport;
-/// - timestamps keep the full nanosecond resolution of the file (the report prints microseconds).
+/// - timestamps are the file's nanoseconds rounded to the microsecond the report prints (tracetime.h).
 /// `progress` counts bytes of the file given (compressed bytes for a gzip: the gunzip is the first half);
 /// `options.consumer` is called every few thousand records and at the end, as for text.
 /// Failures (unreadable, corrupt or truncated file) give ReadStatus::Failed with an error naming @p path.
