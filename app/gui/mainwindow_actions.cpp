@@ -46,6 +46,9 @@ void MainWindow::createFileMenu()
     open->setShortcut(QKeySequence::Open);
     QAction* openTraceAction = file->addAction(tr("Open &Trace…"), this, &MainWindow::openTraceDialog);
     openTraceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    file->addAction(tr("Replay Trace with debugfs Snapshot…"), this, &MainWindow::replayTraceWithSnapshotDialog)
+        ->setToolTip(tr("Replay a trace whose recording began late from the debugfs cma state taken when it "
+                        "began (docs/late-start.md)"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     addDemoMenu(file);
     file->addAction(tr("Start &Page"), this, &MainWindow::showStartPage);
