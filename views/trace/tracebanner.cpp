@@ -12,6 +12,8 @@
 #include <QStyle>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace cmascope::views {
 
 TraceBanner::TraceBanner(QWidget* parent)
@@ -73,23 +75,30 @@ void TraceBanner::showReplay(const ReplayResult* replay)
         return;
     }
     const LateStart& late = replay->lateStart;
-    QString html = tr("<b>Tracing began after the kernel had made allocations.</b> ");
-    QStringList evidence;
-    for (const auto& e : late.evidence)
-        evidence << QString::fromStdString(e).toHtmlEscaped();
-    html += evidence.join(QStringLiteral("; ")) + QStringLiteral(".<br>");
+    // The evidence in short (the sentence up to its details); whole in the tooltip.
+    QStringList evidence, full;
+    for (const auto& e : late.evidence) {
+        const QString text = QString::fromStdString(e);
+        full << text;
+        const qsizetype cut =
+            std::min(text.indexOf(QLatin1Char(':')) < 0 ? text.size() : text.indexOf(QLatin1Char(':')),
+                text.indexOf(QStringLiteral(" (")) < 0 ? text.size() : text.indexOf(QStringLiteral(" (")));
+        evidence << text.left(cut).toHtmlEscaped();
+    }
+    QString html =
+        tr("<b>Tracing began after the kernel had made allocations</b>: %1.").arg(evidence.join(QStringLiteral("; ")));
     if (late.inferred)
-        html += tr("Inferred %n page(s) allocated before the trace (drawn as “(inferred before trace)”): the "
-                   "smallest occupancy that explains every placement and release. ",
-            nullptr, int(late.inferredPages));
+        html += tr(" Inferred <b>%1 pages</b> allocated before the trace, drawn as “(inferred before trace)”.")
+                    .arg(late.inferredPages);
     else if (!late.note.empty())
-        html += tr("Nothing inferred: %1. ").arg(QString::fromStdString(late.note).toHtmlEscaped());
-    html += tr("Placements predicted: <b>%1 of %2</b> (without inference: %3 of %4).")
+        html += tr(" Nothing inferred: %1.").arg(QString::fromStdString(late.note).toHtmlEscaped());
+    html += tr("<br>Placements predicted: <b>%1 of %2</b> (without inference: %3 of %4). A debugfs snapshot "
+               "taken when tracing began makes the replay exact.")
                 .arg(late.predictedAfter)
                 .arg(late.placementsAfter)
                 .arg(late.predictedBefore)
                 .arg(late.placementsBefore);
-    html += tr(" A debugfs snapshot taken when tracing began makes the replay exact.");
+    m_text->setToolTip(full.join(QLatin1Char('\n')));
     m_text->setText(html);
     show();
 }

@@ -56,7 +56,7 @@ class TestLateStart : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void detection_data()
     {
         QTest::addColumn<QByteArray>("capture");
@@ -103,7 +103,12 @@ private slots:
         QVERIFY(r.lateStart.inferredPages > 0);
         // the seeds are on the timeline before the first request, marked as inferred
         std::uint64_t seeded = 0;
-        for (std::size_t i = 0; i < r.timeline.size() && r.timeline[i].kind == TimelineEntry::Seed; ++i) {
+        bool requestSeen = false;
+        for (std::size_t i = 0; i < r.timeline.size(); ++i) {
+            requestSeen = requestSeen || r.timeline[i].kind == TimelineEntry::Request;
+            if (r.timeline[i].kind != TimelineEntry::Seed)
+                continue;
+            QVERIFY(!requestSeen);
             QCOMPARE(r.timeline[i].index, TimelineEntry::kInferredSeed);
             QCOMPARE(r.scenario.symbols.name(r.scenario.steps[i].device), std::string_view("(inferred before trace)"));
             seeded += r.scenario.steps[i].size;
@@ -283,7 +288,8 @@ private slots:
         const auto read = readCheckpointSnapshots(tmp.path().toStdString());
         QVERIFY(read.snapshots.empty());
         QVERIFY(read.error.find("no snapshot here") != std::string::npos);
-        QVERIFY(readCheckpointSnapshots(tmp.filePath("missing").toStdString()).error.find("not a directory")
+        QVERIFY(
+            readCheckpointSnapshots(tmp.filePath(QStringLiteral("missing")).toStdString()).error.find("not a directory")
             != std::string::npos);
     }
 
