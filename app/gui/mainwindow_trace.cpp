@@ -95,8 +95,10 @@ void MainWindow::reopenTraceSeeded(const QString& debugfsDir, bool wait)
 
 void MainWindow::checkSnapshotsDialog()
 {
-    if (m_tracePath.isEmpty())
+    if (m_tracePath.isEmpty() || !m_doc->replay()) {
+        QMessageBox::information(this, tr("Check Snapshots"), tr("Open a kernel trace first (File ▸ Open Trace…)."));
         return;
+    }
     const QString dir = QFileDialog::getExistingDirectory(
         this, tr("Snapshots Taken at CHECKPOINT Markers (e.g. snapshots/)"), QFileInfo(m_tracePath).absolutePath());
     if (!dir.isEmpty())
@@ -105,7 +107,7 @@ void MainWindow::checkSnapshotsDialog()
 
 void MainWindow::checkTraceSnapshots(const QString& dir, bool wait)
 {
-    if (m_tracePath.isEmpty() || m_fileJobs->isRunning())
+    if (m_tracePath.isEmpty() || !m_doc->replay() || m_fileJobs->isRunning())
         return;
     // The same inputs as the shown replay: the boot log beside the trace and the debugfs seed, if any.
     ReplayInputs inputs;

@@ -153,10 +153,9 @@ void Replayer::closeRequest(const TraceEvent& e, std::uint32_t area, std::uint64
 void Replayer::emitMarker(const TraceData& data, const TraceEvent& e)
 {
     ReplayMarker m { std::string(data.markerText(e)), e.line, e.timestampNs };
-    if (m_opt.onMarker) {
-        addIdleAreas(); // the described areas exist from the start, events or not (docs/late-start.md)
+    addIdleAreas(); // the described areas exist from the first marker on, events or not (docs/late-start.md)
+    if (m_opt.onMarker)
         m_opt.onMarker(m, m_res.areas);
-    }
     m_res.markers.push_back(std::move(m));
     pushOp({ TimelineEntry::Marker, kNone, static_cast<std::uint32_t>(m_res.markers.size() - 1), 0, 0 });
 }

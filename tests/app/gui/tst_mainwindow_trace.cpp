@@ -47,8 +47,8 @@ private Q_SLOTS:
         const QString text = bar->text();
         QVERIFY2(
             text.contains(QStringLiteral("Tracing began after the kernel had made allocations")), qPrintable(text));
-        QVERIFY2(
-            text.contains(QStringLiteral("Inferred <b>%1 pages</b>").arg(replay->lateStart.inferredPages)), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Inferred <b>%1 pages</b>").arg(replay->lateStart.inferredPages)),
+            qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("<b>53 of 53</b> (without inference: 1 of 53)")), qPrintable(text));
         QVERIFY(bar->seedButton()->isVisible());
         QVERIFY(bar->checkButton()->isVisible());
