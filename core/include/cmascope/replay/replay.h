@@ -225,7 +225,8 @@ struct ReplayFileResult
 };
 /// Reads and replays a trace file in one streaming pass: events are replayed block by block and
 /// dropped, so memory does not grow with the trace (a second pass happens only when an area must
-/// be inferred). trace.dat files are read whole through libtracecmd.
+/// be inferred; a late start adds passes, docs/late-start.md). trace.dat files are read whole through
+/// libtracecmd.
 ReplayFileResult replayTraceFile(const std::filesystem::path& path, const ReplayInputs& inputs,
     const ReplayOptions& options = {}, const TraceProgress& progress = {});
 
