@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // cmascope-cli replay TRACE [--dmesg FILE] [--debugfs DIR] [--project FILE]
 //                           [--area NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]]... [--until-marker TEXT]
-//                           [--report FILE.json] [--what-if SPEC]
+//                           [--report FILE.json] [--what-if SPEC] [--no-infer] [--check-snapshots DIR]
 // The contract is issue 5's: exit 0 on success, 2 on unusable input (the error names file/line/field).
 #include "common.h"
 #include "replayinputs.h"
@@ -12,6 +12,7 @@
 #include <cmascope/replay/latency.h>
 #include <cmascope/replay/replay.h>
 #include <cmascope/replay/report.h>
+#include <cmascope/replay/snapshotcheck.h>
 #include <cmascope/replay/tracewhatif.h>
 #include <cmascope/trace/bootlog.h>
 #include <cmascope/trace/reader.h>
@@ -36,6 +37,12 @@ struct ReplayCommandLine
         QStringLiteral("Stop right after the first marker line containing TEXT."), QStringLiteral("TEXT") };
     const QCommandLineOption report { QStringLiteral("report"), QStringLiteral("Write the JSON report to FILE."),
         QStringLiteral("FILE.json") };
+    const QCommandLineOption noInfer { QStringLiteral("no-infer"),
+        QStringLiteral("On a late start, do not infer the pages allocated before the trace (docs/late-start.md).") };
+    const QCommandLineOption checkSnapshots { QStringLiteral("check-snapshots"),
+        QStringLiteral("Compare the replay with the debugfs snapshots in DIR (taken between CHECKPOINT markers); "
+                       "exit 1 when any differs."),
+        QStringLiteral("DIR") };
     const QCommandLineOption whatIf { QStringLiteral("what-if"),
         QStringLiteral("Re-run the requests under another policy/geometry, e.g. policy=bf,size=32M,order_per_bit=2 "
                        "(add area=NAME to change one area only)."),
@@ -49,7 +56,7 @@ struct ReplayCommandLine
                            "print the areas' state, and optionally write a JSON report."));
         parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
         areaOptions.addTo(parser);
-        parser.addOptions({ until, report, whatIf });
+        parser.addOptions({ until, report, whatIf, noInfer, checkSnapshots });
         parser.process(args);
     }
 };
@@ -161,6 +168,8 @@ void printReplay(const ReplayResult& r, const std::string& tracePath)
               << r.errorCount << " malformed\n";
     if (r.stoppedAtMarker)
         std::cout << "stopped after the marker on line " << r.stopLine << '\n';
+    for (const auto& line : lateStartLines(r.lateStart))
+        std::cout << line << '\n';
     std::cout << "requests: " << r.requested << " (" << r.succeeded << " succeeded, " << r.failed << " failed, "
               << r.busyRetries << " busy retries";
     if (r.incomplete)
@@ -229,11 +238,30 @@ int runReplay(const QStringList& args)
     options.untilMarker = cl.parser.value(cl.until).toStdString();
     options.buildTimeline = whatIf.has_value();
     options.keepRequests = true;
+    if (cl.parser.isSet(cl.noInfer))
+        options.lateStart = LateStartInference::Off;
+    std::optional<SnapshotChecker> checker;
+    if (cl.parser.isSet(cl.checkSnapshots)) {
+        auto read = readCheckpointSnapshots(cl.parser.value(cl.checkSnapshots).toStdString());
+        if (!read.error.empty()) {
+            std::cerr << "cmascope-cli replay: --check-snapshots: " << read.error << '\n';
+            return kExitUsage;
+        }
+        checker.emplace(std::move(read.snapshots));
+        checker->attach(options);
+    }
     const auto file = replayTraceFile(tracePath, inputs, options);
     if (!replaySucceeded(file, tracePath))
         return kExitUsage;
     printReplay(file.result, tracePath);
     std::cout << latencySummaryText(replayLatency(file.result)); // docs/time-and-latency.md
+    bool snapshotsDiffer = false;
+    if (checker) {
+        const SnapshotCheckResult check = checker->finish();
+        for (const auto& line : snapshotCheckLines(check))
+            std::cout << line << '\n';
+        snapshotsDiffer = !check.ok();
+    }
     if (whatIf && !printWhatIf(file.result, *whatIf))
         return kExitUsage;
     if (cl.parser.isSet(cl.report)) {
@@ -243,7 +271,7 @@ int runReplay(const QStringList& args)
             return kExitUsage;
         }
     }
-    return kExitOk;
+    return snapshotsDiffer ? kExitProblems : kExitOk;
 }
 
 } // namespace cmascope::cli

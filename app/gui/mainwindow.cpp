@@ -63,7 +63,7 @@ void MainWindow::createCentralPages()
     m_central = new QStackedWidget(this);
     m_central->addWidget(m_map);
     m_central->addWidget(m_startPage);
-    setCentralWidget(m_central);
+    setCentralWidget(wrapWithTraceBanner(m_central)); // mainwindow_trace.cpp
     connect(m_startPage, &StartPage::openRequested, this, [this](const QString& path) {
         if (path.startsWith(QLatin1Char(':')))
             openProject(path);

@@ -22,6 +22,7 @@ class QToolButton;
 
 namespace cmascope {
 struct ReplayFileResult;
+struct ReplayInputs;
 struct ReplayResult;
 } // namespace cmascope
 
@@ -44,6 +45,7 @@ class TimelineWidget;
 class WhatIfPanel;
 class ComparePanel;
 class TracePairDialog;
+class TraceBanner;
 } // namespace cmascope::views
 
 namespace cmascope::app {
@@ -83,7 +85,15 @@ public:
     void newProject();
     /// Replays a kernel trace in the background (progress, Cancel) and shows it as an untitled project.
     /// A dmesg*.txt beside the trace gives the areas' geometry. With @p wait, returns when it has loaded.
-    void openTrace(const QString& path, bool wait = false);
+    /// @p debugfsDir: a debugfs cma area directory (or folder of them) to seed the replay from (late starts,
+    /// docs/late-start.md).
+    void openTrace(const QString& path, bool wait = false, const QString& debugfsDir = {});
+    /// The message bar above the map for a late-start trace (docs/late-start.md).
+    views::TraceBanner* traceBanner() const { return m_traceBanner; }
+    /// Replays the shown trace again seeded from @p debugfsDir (the bar's "Seed from debugfs Snapshot…").
+    void reopenTraceSeeded(const QString& debugfsDir, bool wait = false);
+    /// Checks the shown trace against the snapshots in @p dir (the bar's "Check Snapshots…").
+    void checkTraceSnapshots(const QString& dir, bool wait = false);
     /// Opens whatever @p path is: a project, a configuration to import, or a kernel trace (with @p wait,
     /// returns when a trace has been replayed).
     void openAny(const QString& path, bool wait = false);
@@ -201,6 +211,13 @@ private:
     /// Shows a replayed trace (or says why not): the end of openTrace()'s job.
     void showReplayedTrace(const QString& path, views::JobResult<ReplayFileResult> loaded);
     void showTraceProblems(const QString& path, const ReplayResult& result);
+    // mainwindow_trace.cpp: late starts and checks against snapshots (docs/late-start.md)
+    QWidget* wrapWithTraceBanner(QWidget* central);
+    void replayTraceWithSnapshotDialog();
+    void seedTraceDialog();
+    void checkSnapshotsDialog();
+    bool addDebugfsInputs(ReplayInputs& inputs, const QString& dir);
+    static void addBootLogBeside(ReplayInputs& inputs, const QString& trace);
     /// Runs @p work (work(const Progress&) -> T) off the GUI thread as a file job and waits for it with the
     /// event loop running; false (m_lastError set; a message box titled @p title unless @p quiet) when busy,
     /// cancelled or failed.
@@ -253,6 +270,8 @@ private:
     QToolBar* m_sandboxToolBar = nullptr;
     bool m_sandboxHiddenForTrace = false; ///< a trace hid the sandbox: not the user's choice to remember
     views::TracePairDialog* m_tracePair = nullptr; ///< created on first use
+    views::TraceBanner* m_traceBanner = nullptr;
+    QString m_tracePath, m_traceDebugfs; ///< the shown trace and the debugfs directory it was seeded from
 };
 
 } // namespace cmascope::app

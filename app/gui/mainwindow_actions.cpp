@@ -52,6 +52,11 @@ void MainWindow::createFileMenu()
     connect(m_doc, &views::Document::projectReplaced, compareTraces,
         [this, compareTraces] { compareTraces->setEnabled(m_doc->replay() != nullptr); });
     compareTraces->setEnabled(m_doc->replay() != nullptr);
+    file->addAction(tr("Replay Trace with debugfs Snapshot…"), this, &MainWindow::replayTraceWithSnapshotDialog)
+        ->setToolTip(tr("Replay a trace whose recording began late from the debugfs cma state taken when it "
+                        "began (docs/late-start.md)"));
+    file->addAction(tr("Check Trace against debugfs Snapshots…"), this, &MainWindow::checkSnapshotsDialog)
+        ->setToolTip(tr("Compare the shown trace's replay with debugfs snapshots taken at CHECKPOINT markers"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     addDemoMenu(file);
     file->addAction(tr("Start &Page"), this, &MainWindow::showStartPage);

@@ -279,29 +279,25 @@ void MainWindow::openTraceDialog()
         openTrace(path);
 }
 
-void MainWindow::openTrace(const QString& path, bool wait)
+void MainWindow::openTrace(const QString& path, bool wait, const QString& debugfsDir)
 {
     if (m_fileJobs->isRunning())
         return;
     ReplayInputs inputs;
-    // A boot log beside the trace gives the areas' exact geometry (cma: Reserved ... at ...).
-    const QDir dir = QFileInfo(path).dir();
-    for (const QString& log :
-        dir.entryList({ QStringLiteral("dmesg*.txt"), QStringLiteral("dmesg*.log") }, QDir::Files)) {
-        QFile f(dir.filePath(log));
-        if (f.open(QIODevice::ReadOnly)) {
-            const QByteArray text = f.readAll();
-            inputs.bootLog = parseBootLog(std::string_view(text.constData(), std::size_t(text.size())));
-            inputs.bootLogOrigin = log.toStdString();
-            break;
-        }
-    }
+    addBootLogBeside(inputs, path);
+    if (!debugfsDir.isEmpty() && !addDebugfsInputs(inputs, debugfsDir))
+        return;
     const std::string file = path.toStdString();
     auto work = [file, inputs](
                     const Progress& progress) { return replayTraceFile(file, inputs, ReplayOptions {}, progress); };
     m_summaryLabel->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
-    m_fileJobs->start(std::move(work),
-        [this, path](views::JobResult<ReplayFileResult> loaded) { showReplayedTrace(path, std::move(loaded)); });
+    m_fileJobs->start(std::move(work), [this, path, debugfsDir](views::JobResult<ReplayFileResult> loaded) {
+        if (loaded.ok() && loaded.value->ok()) {
+            m_tracePath = path; // for the trace bar's re-replays (mainwindow_trace.cpp)
+            m_traceDebugfs = debugfsDir;
+        }
+        showReplayedTrace(path, std::move(loaded));
+    });
     if (wait)
         m_fileJobs->waitForIdle();
 }

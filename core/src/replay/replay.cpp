@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <unordered_map>
 
 namespace cmascope {
@@ -42,12 +44,11 @@ void trimToStop(ReplayResult& r, std::uint64_t eventsFed)
     r.skippedLines = r.lines >= r.events + r.errorCount ? r.lines - r.events - r.errorCount : 0;
 }
 
-} // namespace
-
-ReplayResult replayTrace(const TraceData& data, const ReplayInputs& inputs, const ReplayOptions& options)
+/// One replay pass over a trace in memory.
+ReplayResult replayPass(const TraceData& data, const ReplayInputs& inputs, const ReplayOptions& options,
+    const InferredAreas& inferred, const replayinternal::PassSetup& setup)
 {
-    const auto inferred = inferAreas(data);
-    Replayer rp(inputs, options, inferred);
+    Replayer rp(inputs, options, inferred, setup);
     rp.reserveFor(data.events.size());
     rp.feed(data, data.events);
     const std::uint64_t fed = rp.eventsFed();
@@ -56,46 +57,101 @@ ReplayResult replayTrace(const TraceData& data, const ReplayInputs& inputs, cons
     return r;
 }
 
+} // namespace
+
+ReplayResult replayTrace(const TraceData& data, const ReplayInputs& inputs, const ReplayOptions& options)
+{
+    const auto inferred = inferAreas(data);
+    auto pass = [&](const replayinternal::PassSetup& setup, const ReplayOptions& opt) -> std::optional<ReplayResult> {
+        return replayPass(data, inputs, opt, inferred, setup);
+    };
+    return std::move(*replayinternal::replayWithLateStart(pass, options));
+}
+
+namespace {
+
+/// The passes of replayTraceFile(): streamed, or over the whole trace once an area must be inferred from it.
+class FilePasses
+{
+public:
+    FilePasses(const std::filesystem::path& path, const ReplayInputs& inputs, const TraceProgress& progress,
+        ReplayFileResult& out)
+        : m_path(path)
+        , m_inputs(inputs)
+        , m_progress(progress)
+        , m_out(out)
+    { }
+
+    std::optional<ReplayResult> operator()(const replayinternal::PassSetup& setup, const ReplayOptions& options)
+    {
+        if (m_out.status != ReadStatus::Ok)
+            return std::nullopt; // a later pass after a failed or cancelled one
+        if (m_full)
+            return replayPass(*m_full, m_inputs, options, m_inferred, setup);
+        return streamed(setup, options);
+    }
+
+private:
+    std::optional<ReplayResult> streamed(const replayinternal::PassSetup& setup, const ReplayOptions& options)
+    {
+        const InferredAreas noInference;
+        Replayer rp(m_inputs, options, noInference, setup);
+        rp.reserveFor(eventsUpperBound(m_path));
+        TraceReadOptions ro;
+        std::uint64_t eventsSeen = 0;
+        ro.consumer = [&](TraceData& d) {
+            eventsSeen += d.events.size();
+            const bool go = rp.feed(d, d.events);
+            d.events.clear();
+            return go;
+        };
+        auto read = readTrace(m_path, ro, m_progress);
+        if (read.status == ReadStatus::Failed) {
+            m_out.status = ReadStatus::Failed;
+            m_out.error = read.error;
+            return std::nullopt;
+        }
+        m_out.format = read.data.format;
+        if (!rp.unresolved().empty()) {
+            // Some area must be inferred from the whole trace: read it again, keeping the events.
+            auto full = readTrace(m_path, {}, m_progress);
+            if (!full.ok()) {
+                m_out.status = full.status;
+                m_out.error = full.error;
+                return std::nullopt;
+            }
+            m_full = std::move(full.data);
+            m_inferred = inferAreas(*m_full);
+            return replayPass(*m_full, m_inputs, options, m_inferred, setup);
+        }
+        const std::uint64_t fed = rp.eventsFed();
+        read.data.events.clear();
+        ReplayResult r = rp.finish(read.data);
+        r.events = eventsSeen;
+        if (read.status == ReadStatus::Cancelled && !r.stoppedAtMarker)
+            m_out.status = ReadStatus::Cancelled;
+        trimToStop(r, fed);
+        return r;
+    }
+
+    const std::filesystem::path& m_path;
+    const ReplayInputs& m_inputs;
+    const TraceProgress& m_progress;
+    ReplayFileResult& m_out;
+    std::optional<TraceData> m_full;
+    InferredAreas m_inferred;
+};
+
+} // namespace
+
 ReplayFileResult replayTraceFile(const std::filesystem::path& path, const ReplayInputs& inputs,
     const ReplayOptions& options, const TraceProgress& progress)
 {
     ReplayFileResult out;
-    const InferredAreas noInference;
-    Replayer rp(inputs, options, noInference);
-    rp.reserveFor(eventsUpperBound(path));
-    TraceReadOptions ro;
-    std::uint64_t eventsSeen = 0;
-    ro.consumer = [&](TraceData& d) {
-        eventsSeen += d.events.size();
-        const bool go = rp.feed(d, d.events);
-        d.events.clear();
-        return go;
-    };
-    auto read = readTrace(path, ro, progress);
-    if (read.status == ReadStatus::Failed) {
-        out.status = ReadStatus::Failed;
-        out.error = read.error;
-        return out;
-    }
-    out.format = read.data.format;
-    if (!rp.unresolved().empty()) {
-        // Some area must be inferred from the whole trace: read it again, keeping the events.
-        auto full = readTrace(path, {}, progress);
-        if (!full.ok()) {
-            out.status = full.status;
-            out.error = full.error;
-            return out;
-        }
-        out.result = replayTrace(full.data, inputs, options);
-        return out;
-    }
-    const std::uint64_t fed = rp.eventsFed();
-    read.data.events.clear();
-    out.result = rp.finish(read.data);
-    out.result.events = eventsSeen;
-    if (read.status == ReadStatus::Cancelled && !out.result.stoppedAtMarker)
-        out.status = ReadStatus::Cancelled;
-    trimToStop(out.result, fed);
+    FilePasses passes(path, inputs, progress, out);
+    auto result = replayinternal::replayWithLateStart(std::ref(passes), options);
+    if (result)
+        out.result = std::move(*result);
     return out;
 }
 

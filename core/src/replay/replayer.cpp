@@ -92,6 +92,8 @@ void Replayer::openRequest(const TraceEvent& e, std::uint32_t area, std::uint64_
         m_reqs[it->second].settled = true;
         m_open.erase(it);
     }
+    if (m_setup.collector)
+        m_setup.collector->started();
     GroupRequest r;
     r.start = e;
     r.hasStart = true;
@@ -110,6 +112,8 @@ void Replayer::recordBusyRetry(const TraceEvent& e, std::uint32_t area, std::uin
     auto it = m_open.find(key);
     if (it == m_open.end()) {
         warn(e.line, "cma_alloc_busy_retry outside a request of this task (tracing started late?)");
+        if (m_setup.collector)
+            m_setup.collector->orphan(e.line);
         return;
     }
     m_reqs[it->second].busy.push_back({ e.pfn, e.timestampNs, e.line, kNone });
@@ -129,6 +133,8 @@ void Replayer::closeRequest(const TraceEvent& e, std::uint32_t area, std::uint64
         m_open.erase(it);
     } else {
         // one-shot: a legacy cma_alloc, or a finish whose start predates the trace
+        if (m_setup.collector && e.type == EventType::AllocFinish)
+            m_setup.collector->orphan(e.line);
         GroupRequest r;
         r.area = area;
         idx = static_cast<std::uint32_t>(m_reqs.size());
@@ -147,6 +153,7 @@ void Replayer::closeRequest(const TraceEvent& e, std::uint32_t area, std::uint64
 void Replayer::emitMarker(const TraceData& data, const TraceEvent& e)
 {
     ReplayMarker m { std::string(data.markerText(e)), e.line, e.timestampNs };
+    addIdleAreas(); // the described areas exist from the first marker on, events or not (docs/late-start.md)
     if (m_opt.onMarker)
         m_opt.onMarker(m, m_res.areas);
     m_res.markers.push_back(std::move(m));
@@ -203,6 +210,8 @@ void Replayer::applyRelease(const TraceData& data, const TraceEvent& e, std::uin
     std::uint64_t unknown = 0;
     for (std::uint64_t b = firstBit; b < firstBit + nbits;) {
         if (!ar.state.testBit(b)) {
+            if (m_setup.collector)
+                m_setup.collector->unknownRelease(ar, b, e.line);
             ++b;
             ++unknown;
             continue;
@@ -237,6 +246,11 @@ std::uint32_t Replayer::areaFor(const TraceData& data, std::uint32_t traceAreaId
         m_unresolvedNames.push_back(name);
         return kNone;
     }
+    for (std::size_t i = 0; i < m_res.areas.size(); ++i)
+        if (m_res.areas[i].area.name == area->name) { // added before its first event (addIdleAreas)
+            m_areaOfTrace[traceAreaId] = static_cast<std::uint32_t>(i);
+            return m_areaOfTrace[traceAreaId];
+        }
     if (auto err = addArea(std::move(*area))) {
         m_res.error = *err;
         return kNone;
@@ -274,6 +288,8 @@ std::optional<std::string> Replayer::addArea(ReplayArea area)
         }
     }
     ar.area = std::move(area);
+    if (ar.area.initialBitmap.empty())
+        seedInferred(static_cast<std::uint32_t>(m_res.areas.size()), ar);
     m_res.areas.push_back(std::move(ar));
     return std::nullopt;
 }
@@ -305,7 +321,8 @@ void Replayer::pushOp(const TimelineOp& op)
     std::uint64_t timeNs = 0;
     switch (op.kind) {
     case TimelineEntry::Seed:
-        sc.place(region, op.offset, op.pages, "(before trace)");
+        sc.place(region, op.offset, op.pages,
+            op.index == TimelineEntry::kInferredSeed ? "(inferred before trace)" : "(before trace)");
         break;
     case TimelineEntry::Request: {
         const ReplayRequest& q = m_res.requests[op.index];
@@ -350,6 +367,8 @@ ReplayResult Replayer::finish(const TraceData& data)
 {
     if (!m_group.empty())
         processGroup(data, !m_stopped);
+    if (m_setup.collector)
+        m_setup.collector->finished(data.format);
     addIdleAreas();
     for (const auto& n : m_unresolvedNames)
         m_res.notes.push_back(
@@ -363,6 +382,31 @@ ReplayResult Replayer::finish(const TraceData& data)
     m_res.lostEvents = data.lostEvents;
     m_res.errors = data.errors;
     return std::move(m_res);
+}
+
+/// The bits a late-start inference found allocated before the trace (docs/late-start.md), as seeds.
+void Replayer::seedInferred(std::uint32_t index, ReplayAreaResult& ar)
+{
+    if (!m_setup.seeds)
+        return;
+    const auto it = m_setup.seeds->find(ar.area.name);
+    if (it == m_setup.seeds->end())
+        return;
+    const std::vector<bool>& bits = it->second;
+    const unsigned opb = ar.area.orderPerBit;
+    const std::uint64_t n = std::min<std::uint64_t>(bits.size(), ar.state.maxno());
+    for (std::uint64_t b = 0; b < n;) {
+        if (!bits[b] || ar.state.testBit(b)) {
+            ++b;
+            continue;
+        }
+        std::uint64_t e = b;
+        while (e < n && bits[e] && !ar.state.testBit(e))
+            ++e;
+        ar.state.reserve(b << opb, (e - b) << opb);
+        pushOp({ TimelineEntry::Seed, index, TimelineEntry::kInferredSeed, b << opb, (e - b) << opb });
+        b = e;
+    }
 }
 
 /// Areas described but never met in the trace: debugfs snapshots and --area specs.
@@ -383,6 +427,27 @@ void Replayer::addIdleAreas()
         if (known(s.name) || !m_res.error.empty())
             continue;
         if (auto err = addArea(specArea(s)))
+            m_res.error = *err;
+    }
+    addBootLogIdleAreas();
+}
+
+/// Areas the boot log defines that no event has met yet (e.g. before their first use at --until-marker).
+void Replayer::addBootLogIdleAreas()
+{
+    for (const auto& b : m_inputs.bootLog) {
+        if (!m_res.error.empty())
+            return;
+        if (b.name.empty() || !b.base || b.size == 0)
+            continue;
+        auto area = resolveArea(m_inputs, m_inferred, b.name, m_res.notes);
+        if (!area)
+            continue;
+        const bool known = std::any_of(m_res.areas.begin(), m_res.areas.end(),
+            [&](const auto& a) { return a.area.name == area->name || a.area.basePfn == area->basePfn; });
+        if (known)
+            continue;
+        if (auto err = addArea(std::move(*area)))
             m_res.error = *err;
     }
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "arearesolver.h"
+#include "latestartcollector.h"
 
 #include <cmascope/replay/replay.h>
 #include <cmascope/trace/events.h>
@@ -26,10 +27,12 @@ class Replayer
 public:
     static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-    Replayer(const ReplayInputs& inputs, const ReplayOptions& options, const InferredAreas& inferred)
+    Replayer(const ReplayInputs& inputs, const ReplayOptions& options, const InferredAreas& inferred,
+        const replayinternal::PassSetup& setup = {})
         : m_inputs(inputs)
         , m_opt(options)
         , m_inferred(inferred)
+        , m_setup(setup)
     { }
 
     /// Feeds events in trace order. Returns false once the stop marker was seen.
@@ -65,6 +68,8 @@ private:
     std::uint32_t areaFor(const TraceData& data, std::uint32_t traceAreaId);
     std::optional<std::string> addArea(ReplayArea area);
     void addIdleAreas();
+    void addBootLogIdleAreas();
+    void seedInferred(std::uint32_t index, ReplayAreaResult& ar);
     void buildTimelinePlatform(const TraceData& data);
     void warn(std::uint32_t line, std::string message);
     void applyRelease(const TraceData& data, const TraceEvent& e, std::uint32_t area);
@@ -87,6 +92,7 @@ private:
     const ReplayInputs& m_inputs;
     const ReplayOptions& m_opt;
     const InferredAreas& m_inferred;
+    replayinternal::PassSetup m_setup; // late start: seeds and the collector (latestartcollector.h)
     ReplayResult m_res;
     std::vector<std::uint32_t> m_areaOfTrace; // trace area id -> result area (kNone = unresolved)
     std::vector<bool> m_areaLooked;

@@ -118,6 +118,12 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
     }
     j["areas"] = areas;
     j["latency"] = latencyJson(replayLatency(r)); // docs/time-and-latency.md
+    json inferred = json::array(); // docs/late-start.md
+    for (const auto& s : r.lateStart.seeds)
+        inferred.push_back({ { "area", s.area }, { "pfn", hexText(s.pfn) }, { "pages", s.pages } });
+    j["late_start"] = { { "detected", r.lateStart.detected }, { "evidence", r.lateStart.evidence },
+        { "inferred_pages", r.lateStart.inferredPages }, { "inferred", inferred },
+        { "predicted_before", r.lateStart.predictedBefore }, { "predicted_after", r.lateStart.predictedAfter } };
     j["notes"] = r.notes;
     json warnings = json::array();
     for (const auto& w : r.warnings)

@@ -111,6 +111,8 @@ void Replayer::reserveForced(const TraceData& data, GroupRequest& r)
             return;
         }
     }
+    if (m_setup.collector)
+        m_setup.collector->placed(ar, offset, f.count);
     const std::uint32_t idx = recordRequest(data, r);
     pushOp({ TimelineEntry::Request, r.area, idx, offset, f.count });
 }
@@ -133,6 +135,9 @@ void Replayer::settle(const TraceData& data, std::vector<std::uint32_t>& active)
                 continue;
             r.settled = true;
             if (!r.finish.failed()) {
+                if (m_setup.collector)
+                    m_setup.collector->placed(
+                        m_res.areas[r.area], r.finish.pfn - m_res.areas[r.area].area.basePfn, r.finish.count);
                 const std::uint32_t idx = recordRequest(data, r);
                 pushOp({ TimelineEntry::Request, r.area, idx, r.finish.pfn - m_res.areas[r.area].area.basePfn,
                     r.finish.count });
@@ -180,6 +185,8 @@ void Replayer::finalize(
         pushOp({ TimelineEntry::Request, r.area, idx, 0, f.count });
     if (!m_opt.fidelity)
         return;
+    if (m_setup.collector)
+        m_setup.collector->checked(!f.failed(), matched);
     ++m_res.compared;
     if (matched) {
         ++m_res.matched;
@@ -272,8 +279,8 @@ void Replayer::endRequest(const TraceData& data, std::uint32_t ri, std::vector<s
     bool matched = !wasActive;
     if (wasActive) {
         active.erase(it);
-        if (m_opt.fidelity)
-            attempt(r, false, pok, ppfn); // what the policy says now (for the report)
+        if (m_opt.fidelity && !attempt(r, false, pok, ppfn) && m_setup.collector) // what the policy says now
+            m_setup.collector->diverged(m_res.areas[r.area], r.finish, r.busyOffsets, pok, ppfn);
         if (!r.finish.failed())
             reserveForced(data, r);
         else if (!m_opt.fidelity)

@@ -12,6 +12,7 @@
 #include <cmascope/model/scenario.h>
 #include <cmascope/policies/kernelbitmap.h>
 #include <cmascope/replay/areas.h>
+#include <cmascope/replay/latestart.h>
 #include <cmascope/trace/events.h>
 #include <cmascope/trace/reader.h>
 
@@ -162,6 +163,8 @@ struct TimelineEntry
     enum Kind : std::uint8_t { Seed, Request, Release, Marker };
     Kind kind = Marker;
     std::uint32_t index = 0; ///< Request: into ReplayResult::requests; Marker: into markers; Release: trace line
+    /// Seed index: from a debugfs bitmap (0) or inferred (docs/late-start.md).
+    static constexpr std::uint32_t kInferredSeed = 1;
 };
 
 struct ReplayOptions
@@ -173,6 +176,8 @@ struct ReplayOptions
     bool buildTimeline = true; ///< fill platform/scenario/timeline (needs keepRequests)
     std::size_t maxWarnings = 100; ///< kept (all are counted)
     std::size_t maxDivergences = 100; ///< kept (all are counted)
+    /// Late starts (docs/late-start.md): infer the pages allocated before the trace when detected.
+    LateStartInference lateStart = LateStartInference::Auto;
     /// Called at every marker with the state of every area at that point (tests, checkpoints).
     std::function<void(const ReplayMarker&, std::span<const ReplayAreaResult>)> onMarker;
 };
@@ -204,6 +209,7 @@ struct ReplayResult
     std::vector<ReplayWarning> warnings;
     bool stoppedAtMarker = false;
     std::uint32_t stopLine = 0;
+    LateStart lateStart; ///< did tracing begin after allocations; what was inferred (latestart.h)
 
     std::vector<ReplayRequest> requests; ///< in timeline order: reservation (successes) or finish (keepRequests)
     std::vector<ReplayBusyWindow> busyWindows; ///< grouped by request (ReplayRequest::firstBusy)
@@ -258,7 +264,8 @@ struct ReplayFileResult
 };
 /// Reads and replays a trace file in one streaming pass: events are replayed block by block and
 /// dropped, so memory does not grow with the trace (a second pass happens only when an area must
-/// be inferred). trace.dat files are read whole through libtracecmd.
+/// be inferred; a late start adds passes, docs/late-start.md). trace.dat files are read whole through
+/// libtracecmd.
 ReplayFileResult replayTraceFile(const std::filesystem::path& path, const ReplayInputs& inputs,
     const ReplayOptions& options = {}, const TraceProgress& progress = {});
 
