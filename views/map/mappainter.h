@@ -57,6 +57,7 @@ private:
     void paintChunksAggregated(
         QPainter& p, ChunkIterator first, ChunkIterator last, const QRectF& area, double left, double right) const;
     void paintMarks(QPainter& p) const;
+    void paintBusyWindows(QPainter& p) const;
     void paintLargestHole(QPainter& p, const MapRange& range, const QRectF& track) const;
     void paintBankLabels(QPainter& p) const;
     void paintGrid(QPainter& p) const;
