@@ -236,8 +236,10 @@ void MapPainter::paintChunksDetailed(QPainter& p, ChunkIterator first, ChunkIter
         p.fillRect(cr, colour);
         if (it->requested && it->requested < it->size) {
             // What the bitmap holds beyond the request: the owner's colour, lighter and hatched.
-            const double xr = m_geometry.xForAddress(it->base + it->requested);
-            const QRectF held(std::max(xr, x0 + 1.0), cr.top(), x1 - std::max(xr, x0 + 1.0), cr.height());
+            // The requested part keeps at least 2 pixels when the chunk is wide enough to show both.
+            const double xr =
+                std::max(m_geometry.xForAddress(it->base + it->requested), x0 + (cr.width() >= 8 ? 2.0 : 1.0));
+            const QRectF held(xr, cr.top(), x1 - xr, cr.height());
             if (held.width() > 0) {
                 p.fillRect(held, m_style.heldFill(colour));
                 p.fillRect(held, m_style.heldBrush(colour));
@@ -465,14 +467,19 @@ void MapPainter::paintGridRegion(QPainter& p, int regionIndex) const
     if (m_content.ghost && m_content.ghost->region == regionIndex)
         outlineGridCells(
             p, regionIndex, m_content.ghost->base, m_content.ghost->size, QPen(m_style.failure, 2.0, Qt::DashLine));
+    // Busy windows: outlined when cells are big enough to tell windows apart, else their cells tinted.
+    QColor busyTint = m_style.busy;
+    busyTint.setAlphaF(0.45f);
     for (const auto& w : m_content.busy)
         if (w.region == regionIndex)
-            outlineGridCells(p, regionIndex, w.base, w.size, QPen(m_style.busy, 2.0));
+            outlineGridCells(p, regionIndex, w.base, w.size, g.cell >= 4 ? QPen(m_style.busy, 2.0) : QPen(Qt::NoPen),
+                g.cell >= 4 ? QBrush() : QBrush(busyTint));
 }
 
-// Outlines the cells of [base, base + size) in region @p regionIndex's grid, one rectangle per row.
+// Outlines (and fills with @p brush) the cells of [base, base + size) in region @p regionIndex's grid, one
+// rectangle per row.
 void MapPainter::outlineGridCells(
-    QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen) const
+    QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen, const QBrush& brush) const
 {
     const auto& g = m_geometry.grids()[regionIndex];
     const auto& r = m_content.regions[regionIndex];
@@ -482,7 +489,7 @@ void MapPainter::outlineGridCells(
     const std::uint64_t c1 =
         std::min(((base - r.base + size) / r.pageSize + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
     p.setPen(pen);
-    p.setBrush(Qt::NoBrush);
+    p.setBrush(brush);
     for (std::uint64_t row = c0 / std::uint64_t(g.columns); row * std::uint64_t(g.columns) < c1; ++row) {
         const std::uint64_t s = std::max(c0, row * std::uint64_t(g.columns));
         const std::uint64_t e = std::min(c1, (row + 1) * std::uint64_t(g.columns));

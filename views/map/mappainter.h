@@ -7,6 +7,7 @@
 
 #include "map/mapgeometry.h"
 
+#include <QBrush>
 #include <QCoreApplication>
 #include <QFont>
 
@@ -62,7 +63,8 @@ private:
     void paintBankLabels(QPainter& p) const;
     void paintGrid(QPainter& p) const;
     void paintGridRegion(QPainter& p, int regionIndex) const;
-    void outlineGridCells(QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen) const;
+    void outlineGridCells(QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen,
+        const QBrush& brush = {}) const;
 
     const MapContent& m_content;
     const MapGeometry& m_geometry;
