@@ -90,10 +90,12 @@ OwnerNumbers numberOwners(MapContent& c, const Platform& pf, const Scenario& sc)
     OwnerNumbers n;
     n.owner.assign(sc.symbols.size(), -1);
     n.kind.assign(sc.symbols.size(), -1);
+    // A platform device or kind the scenario never names is listed all the same (the legend shows it).
     auto add = [&](std::vector<int>& map, QVector<QString>& names, std::uint32_t sym, const QString& name) {
-        if (sym >= map.size() || map[sym] >= 0)
+        if (sym < map.size() && map[sym] >= 0)
             return;
-        map[sym] = int(names.size());
+        if (sym < map.size())
+            map[sym] = int(names.size());
         names.push_back(name);
     };
     for (const auto& d : pf.devices)
