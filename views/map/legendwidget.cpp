@@ -132,9 +132,9 @@ void LegendWidget::paintEvent(QPaintEvent*)
     });
     if (m_map->content().hasHeldPages())
         row(heldEntry(), [&](const QRect& b) {
-            const QColor owner = style.ownerColor(0);
-            p.fillRect(b, style.heldFill(owner));
-            p.fillRect(b, style.heldBrush(owner));
+            // In a neutral colour: on the map it is the owner's.
+            p.fillRect(b, style.heldFill(style.mutedText));
+            p.fillRect(b, style.heldBrush(style.mutedText));
         });
     if (!m_map->content().busy.isEmpty())
         row(busyEntry(), [&](const QRect& b) {
