@@ -33,7 +33,22 @@ QStringList LegendWidget::entries() const
     for (const auto& [name, colour] : m_map->legend())
         out << name;
     out << tr("free") << tr("carve-out") << tr("pinned pages") << tr("failed request (ghost)") << tr("largest hole");
+    // Trace entries only when the map shows them (docs/map-traces.md).
+    if (m_map->content().hasHeldPages())
+        out << heldEntry();
+    if (!m_map->content().busy.isEmpty())
+        out << busyEntry();
     return out;
+}
+
+QString LegendWidget::heldEntry()
+{
+    return tr("held by the bitmap, not requested");
+}
+
+QString LegendWidget::busyEntry()
+{
+    return tr("busy: could not be migrated");
 }
 
 int LegendWidget::columnWidth() const
@@ -115,6 +130,17 @@ void LegendWidget::paintEvent(QPaintEvent*)
         p.setPen(QPen(style.highlight, 2.0));
         p.drawRect(b.adjusted(1, 1, -1, -1));
     });
+    if (m_map->content().hasHeldPages())
+        row(heldEntry(), [&](const QRect& b) {
+            // In a neutral colour: on the map it is the owner's.
+            p.fillRect(b, style.heldFill(style.mutedText));
+            p.fillRect(b, style.heldBrush(style.mutedText));
+        });
+    if (!m_map->content().busy.isEmpty())
+        row(busyEntry(), [&](const QRect& b) {
+            p.fillRect(b, QBrush(style.busy, Qt::DiagCrossPattern));
+            p.fillRect(QRect(b.left(), b.top(), b.width(), 4), style.busy);
+        });
 }
 
 } // namespace cmascope::views

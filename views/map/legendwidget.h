@@ -20,6 +20,10 @@ public:
     int heightForWidth(int width) const override;
     /// The entries shown, in order (tests).
     QStringList entries() const;
+    /// The entry for pages a chunk holds beyond its request (order_per_bit), shown when the map has some.
+    static QString heldEntry();
+    /// The entry for a trace request's busy windows, shown at a step that has some.
+    static QString busyEntry();
 
 protected:
     void paintEvent(QPaintEvent* event) override;

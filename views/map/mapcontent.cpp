@@ -3,11 +3,11 @@
 
 #include <cmascope/util/units.h>
 
-#include <QHash>
 #include <QObject>
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 namespace cmascope::views {
 
@@ -73,6 +73,45 @@ std::function<QString(quint32)> chunkDescriber(const Simulation& sim)
             .arg(ch.originStep);
     };
 }
+
+/// Owner (device) and kind indices by symbol id (-1 = never named).
+struct OwnerNumbers
+{
+    std::vector<int> owner, kind;
+    static int of(const std::vector<int>& v, std::uint32_t sym) { return sym < v.size() ? std::max(v[sym], 0) : 0; }
+};
+
+/// Numbers the owners and kinds of @p c: the platform's devices and kinds first, then every other device
+/// and kind in the order the scenario's requests first name them. The same at every step of a run, so a
+/// task of a trace keeps its colour while chunks come and go (docs/map-traces.md). One pass over the
+/// steps with vectors indexed by symbol id: cheap enough to repeat at every step shown.
+OwnerNumbers numberOwners(MapContent& c, const Platform& pf, const Scenario& sc)
+{
+    OwnerNumbers n;
+    n.owner.assign(sc.symbols.size(), -1);
+    n.kind.assign(sc.symbols.size(), -1);
+    // A platform device or kind the scenario never names is listed all the same (the legend shows it).
+    auto add = [&](std::vector<int>& map, QVector<QString>& names, std::uint32_t sym, const QString& name) {
+        if (sym < map.size() && map[sym] >= 0)
+            return;
+        if (sym < map.size())
+            map[sym] = int(names.size());
+        names.push_back(name);
+    };
+    for (const auto& d : pf.devices)
+        add(n.owner, c.owners, sc.symbols.find(d.name), QString::fromStdString(d.name));
+    for (const auto& k : pf.kinds)
+        add(n.kind, c.kinds, sc.symbols.find(k.name), QString::fromStdString(k.name));
+    for (const Step& s : sc.steps) {
+        if (s.type != StepType::Allocate && s.type != StepType::Place && s.type != StepType::Refused)
+            continue;
+        if (s.device < n.owner.size() && n.owner[s.device] < 0)
+            add(n.owner, c.owners, s.device, fromView(sc.symbols.name(s.device)));
+        if (s.kind < n.kind.size() && n.kind[s.kind] < 0)
+            add(n.kind, c.kinds, s.kind, fromView(sc.symbols.name(s.kind)));
+    }
+    return n;
+}
 } // namespace
 
 std::uint64_t MapContent::lowestAddress() const
@@ -133,6 +172,7 @@ MapContent MapContent::fromPlatform(const Platform& platform)
         mr.pageSize = r.pageSize ? r.pageSize : platform.pageSize;
         mr.carveout = r.type == RegionType::Carveout;
         mr.policy = fromView(policyId(r.policy));
+        mr.orderPerBit = r.policy == PolicyKind::Kernel ? r.params.orderPerBit : 0;
         for (int i = 0; i < c.banks.size(); ++i) {
             const auto& b = c.banks[i];
             if (base >= b.base && base - b.base < b.size) {
@@ -155,23 +195,7 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
             regionIndex[i] = ci++;
     }
     const Scenario& sc = sim.scenario();
-    QHash<std::uint32_t, int> ownerOf, kindOf;
-    for (const auto& d : pf.devices) {
-        ownerOf.insert(sc.symbols.find(d.name), int(c.owners.size()));
-        c.owners.push_back(QString::fromStdString(d.name));
-    }
-    for (const auto& k : pf.kinds) {
-        kindOf.insert(sc.symbols.find(k.name), int(c.kinds.size()));
-        c.kinds.push_back(QString::fromStdString(k.name));
-    }
-    auto indexOf = [&](QHash<std::uint32_t, int>& map, QVector<QString>& names, std::uint32_t sym) {
-        auto it = map.find(sym);
-        if (it == map.end()) {
-            it = map.insert(sym, int(names.size()));
-            names.push_back(fromView(sc.symbols.name(sym)));
-        }
-        return *it;
-    };
+    const OwnerNumbers numbers = numberOwners(c, pf, sc);
     std::size_t total = 0;
     for (const auto& rt : state.regions)
         total += rt.live.size();
@@ -187,11 +211,12 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
             MapChunk mc;
             mc.base = (rt.basePfn + offset) * rt.pageSize;
             mc.size = std::uint64_t(chunk.pages) * rt.pageSize;
+            mc.requested = std::min(std::uint64_t(chunk.requestPages) * rt.pageSize, mc.size);
             mc.region = ci;
             if (chunk.originStep < sc.steps.size()) {
                 const Step& origin = sc.steps[chunk.originStep];
-                mc.owner = indexOf(ownerOf, c.owners, origin.device);
-                mc.kind = indexOf(kindOf, c.kinds, origin.kind);
+                mc.owner = OwnerNumbers::of(numbers.owner, origin.device);
+                mc.kind = OwnerNumbers::of(numbers.kind, origin.kind);
             }
             mc.id = id;
             c.chunks.push_back(mc);
@@ -204,6 +229,29 @@ MapContent MapContent::fromSimulation(const Simulation& sim, const SimState& sta
     addGhost(c, sim, state, regionIndex);
     c.describeChunk = chunkDescriber(sim);
     return c;
+}
+
+QString MapContent::heldText(int index) const
+{
+    if (index < 0 || index >= chunks.size())
+        return {};
+    const MapChunk& ch = chunks[index];
+    if (ch.requested == 0 || ch.requested >= ch.size || ch.region < 0 || ch.region >= regions.size())
+        return {};
+    const MapRegion& r = regions[ch.region];
+    const std::uint64_t page = std::max<std::uint64_t>(1, r.pageSize);
+    if (r.orderPerBit > 0)
+        return QObject::tr("requested %1 pages, bitmap holds %2 pages (order_per_bit %3)")
+            .arg(ch.requested / page)
+            .arg(ch.size / page)
+            .arg(r.orderPerBit);
+    return QObject::tr("requested %1 pages, policy holds %2 pages").arg(ch.requested / page).arg(ch.size / page);
+}
+
+bool MapContent::hasHeldPages() const
+{
+    return std::any_of(
+        chunks.cbegin(), chunks.cend(), [](const MapChunk& ch) { return ch.requested != 0 && ch.requested < ch.size; });
 }
 
 } // namespace cmascope::views

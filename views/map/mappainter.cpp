@@ -232,7 +232,19 @@ void MapPainter::paintChunksDetailed(QPainter& p, ChunkIterator first, ChunkIter
         const double x0 = m_geometry.xForAddress(it->base);
         const double x1 = m_geometry.xForAddress(it->base + it->size);
         const QRectF cr(x0, area.top(), std::max(1.0, x1 - x0), area.height());
-        p.fillRect(cr, m_style.ownerColor(colourKey(*it)));
+        const QColor colour = m_style.ownerColor(colourKey(*it));
+        p.fillRect(cr, colour);
+        if (it->requested && it->requested < it->size) {
+            // What the bitmap holds beyond the request: the owner's colour, lighter and hatched.
+            // The requested part keeps at least 2 pixels when the chunk is wide enough to show both.
+            const double xr =
+                std::max(m_geometry.xForAddress(it->base + it->requested), x0 + (cr.width() >= 8 ? 2.0 : 1.0));
+            const QRectF held(xr, cr.top(), x1 - xr, cr.height());
+            if (held.width() > 0) {
+                p.fillRect(held, m_style.heldFill(colour));
+                p.fillRect(held, m_style.heldBrush(colour));
+            }
+        }
         if (cr.width() >= 6) {
             p.setPen(m_style.background);
             p.drawLine(cr.topRight(), cr.bottomRight());
@@ -275,10 +287,14 @@ void MapPainter::paintChunksAggregated(
         int c0 = std::clamp(int((a0 - columnOrigin) / colBytes), 0, columns - 1);
         const int c1 = std::clamp(int((a1 - columnOrigin) / colBytes), 0, columns - 1);
         const int key = colourKey(*it);
+        // Pages held beyond the request count half: the column is lighter, as the hatching is up close.
+        const double requestedEnd = double(it->base + (it->requested ? it->requested : it->size));
         for (int c = c0; c <= c1; ++c) {
             const double cs = columnOrigin + c * colBytes;
-            const double share = std::min(a1, cs + colBytes) - std::max(a0, cs);
-            used[std::size_t(c)] += share;
+            const double lo = std::max(a0, cs), hi = std::min(a1, cs + colBytes);
+            const double share = hi - lo;
+            const double solid = std::clamp(std::min(hi, requestedEnd) - lo, 0.0, share);
+            used[std::size_t(c)] += solid + 0.5 * (share - solid);
             if (share > bestShare[std::size_t(c)]) {
                 bestShare[std::size_t(c)] = share;
                 bestKey[std::size_t(c)] = key;
@@ -336,6 +352,30 @@ void MapPainter::paintMarks(QPainter& p) const
         p.setPen(QPen(m_style.failure, 2.0, Qt::DashLine));
         p.setBrush(Qt::NoBrush);
         p.drawRect(gr);
+    }
+    paintBusyWindows(p);
+}
+
+// The windows the shown trace request found busy: hatched over the chunks with a solid bar above them,
+// at least two pixels wide so that every window stays visible when the whole area is shown.
+void MapPainter::paintBusyWindows(QPainter& p) const
+{
+    for (const auto& w : m_content.busy) {
+        const auto& r = m_content.regions[w.region];
+        if (r.bank < 0)
+            continue;
+        const QRectF track = m_geometry.trackRect(r.bank);
+        const double x0 = m_geometry.xForAddress(w.base);
+        const double x1 = m_geometry.xForAddress(w.base + w.size);
+        const double width = std::max(2.0, x1 - x0);
+        const QRectF area(x0, track.top() + kChunkTop, width, track.height() - kChunkTop - 6);
+        p.fillRect(area, QBrush(m_style.busy, Qt::DiagCrossPattern));
+        p.fillRect(QRectF(x0, track.top() + kChunkTop - 5, width, 4), m_style.busy);
+        if (x1 - x0 >= 4) {
+            p.setPen(QPen(m_style.busy, 1.0));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(area);
+        }
     }
 }
 
@@ -402,7 +442,10 @@ void MapPainter::paintGridRegion(QPainter& p, int regionIndex) const
     };
     for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci) {
         const auto& c = m_content.chunks[ci];
-        paintPages((c.base - r.base) / r.pageSize, c.size / r.pageSize, m_style.ownerColor(colourKey(c)).rgba());
+        const QColor colour = m_style.ownerColor(colourKey(c));
+        const std::uint64_t requested = c.requested ? c.requested : c.size;
+        paintPages((c.base - r.base) / r.pageSize, c.size / r.pageSize, m_style.heldFill(colour).rgba());
+        paintPages((c.base - r.base) / r.pageSize, requested / r.pageSize, colour.rgba());
     }
     for (const auto& pin : m_content.pinned)
         if (pin.region == regionIndex)
@@ -424,11 +467,19 @@ void MapPainter::paintGridRegion(QPainter& p, int regionIndex) const
     if (m_content.ghost && m_content.ghost->region == regionIndex)
         outlineGridCells(
             p, regionIndex, m_content.ghost->base, m_content.ghost->size, QPen(m_style.failure, 2.0, Qt::DashLine));
+    // Busy windows: outlined when cells are big enough to tell windows apart, else their cells tinted.
+    QColor busyTint = m_style.busy;
+    busyTint.setAlphaF(0.45f);
+    for (const auto& w : m_content.busy)
+        if (w.region == regionIndex)
+            outlineGridCells(p, regionIndex, w.base, w.size, g.cell >= 4 ? QPen(m_style.busy, 2.0) : QPen(Qt::NoPen),
+                g.cell >= 4 ? QBrush() : QBrush(busyTint));
 }
 
-// Outlines the cells of [base, base + size) in region @p regionIndex's grid, one rectangle per row.
+// Outlines (and fills with @p brush) the cells of [base, base + size) in region @p regionIndex's grid, one
+// rectangle per row.
 void MapPainter::outlineGridCells(
-    QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen) const
+    QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen, const QBrush& brush) const
 {
     const auto& g = m_geometry.grids()[regionIndex];
     const auto& r = m_content.regions[regionIndex];
@@ -438,7 +489,7 @@ void MapPainter::outlineGridCells(
     const std::uint64_t c1 =
         std::min(((base - r.base + size) / r.pageSize + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
     p.setPen(pen);
-    p.setBrush(Qt::NoBrush);
+    p.setBrush(brush);
     for (std::uint64_t row = c0 / std::uint64_t(g.columns); row * std::uint64_t(g.columns) < c1; ++row) {
         const std::uint64_t s = std::max(c0, row * std::uint64_t(g.columns));
         const std::uint64_t e = std::min(c1, (row + 1) * std::uint64_t(g.columns));

@@ -7,6 +7,7 @@
 
 #include "map/mapgeometry.h"
 
+#include <QBrush>
 #include <QCoreApplication>
 #include <QFont>
 
@@ -57,11 +58,13 @@ private:
     void paintChunksAggregated(
         QPainter& p, ChunkIterator first, ChunkIterator last, const QRectF& area, double left, double right) const;
     void paintMarks(QPainter& p) const;
+    void paintBusyWindows(QPainter& p) const;
     void paintLargestHole(QPainter& p, const MapRange& range, const QRectF& track) const;
     void paintBankLabels(QPainter& p) const;
     void paintGrid(QPainter& p) const;
     void paintGridRegion(QPainter& p, int regionIndex) const;
-    void outlineGridCells(QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen) const;
+    void outlineGridCells(QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen,
+        const QBrush& brush = {}) const;
 
     const MapContent& m_content;
     const MapGeometry& m_geometry;

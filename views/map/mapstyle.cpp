@@ -30,10 +30,21 @@ MapStyle::MapStyle(const QPalette& palette)
     carveout = mix(text, background, 0.35);
     failure = dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xc6, 0x28, 0x28);
     this->highlight = dark ? QColor(0xff, 0xd1, 0x66) : QColor(0xe0, 0x8e, 0x00);
+    busy = dark ? QColor(0xff, 0x79, 0xc6) : QColor(0xb0, 0x12, 0x7a);
     for (int i = 0; i < 64; ++i) {
         const double hue = std::fmod(0.08 + i * 0.618033988749895, 1.0);
         m_owners[i] = QColor::fromHsvF(float(hue), dark ? 0.55f : 0.65f, dark ? 0.85f : 0.80f);
     }
+}
+
+QColor MapStyle::heldFill(const QColor& owner) const
+{
+    return mix(regionFill, owner, 0.35);
+}
+
+QBrush MapStyle::heldBrush(const QColor& owner) const
+{
+    return QBrush(owner, Qt::FDiagPattern);
 }
 
 QColor MapStyle::ownerColor(int index) const

@@ -3,6 +3,7 @@
 
 #include "common/document.h"
 #include "common/textformat.h"
+#include "map/mapbusy.h"
 #include "map/mapstyle.h"
 
 #include <QHelpEvent>
@@ -54,6 +55,9 @@ void MemoryMapWidget::refreshFromDocument(bool resetView)
 {
     MapContent content = m_doc->simulation() ? MapContent::fromSimulation(*m_doc->simulation(), m_doc->state())
                                              : MapContent::fromPlatform(m_doc->placedPlatform());
+    // A kernel trace: the windows its request at this step found busy (docs/map-traces.md).
+    if (const auto step = m_doc->currentStep(); step && m_doc->simulation() && m_doc->replay())
+        addBusyWindows(content, *m_doc->replay(), *step);
     if (resetView) {
         setContent(std::move(content));
         zoomToRegions();
@@ -296,7 +300,11 @@ QString MemoryMapWidget::describe(QPointF pos) const
                         .arg(who.isEmpty() ? tr("chunk") : who, hexString(c.base), hexString(c.base + c.size),
                             sizeString(c.size), hexString(c.base / r.pageSize),
                             hexString((c.base + c.size) / r.pageSize - 1));
+            if (const QString held = m_content.heldText(ci); !held.isEmpty())
+                text += QLatin1Char('\n') + held;
         }
+        if (const QString busy = busyWindowText(m_content, ri, a); !busy.isEmpty())
+            text += QLatin1Char('\n') + busy;
         if (!m_hint.isEmpty())
             text += QLatin1Char('\n') + m_hint;
     }

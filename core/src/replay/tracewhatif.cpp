@@ -150,6 +150,9 @@ bool WhatIfRun::setUp(const WhatIfSpec& spec)
             r.size = m_runs[i].pages * r.pageSize;
             r.policy = PolicyKind::Kernel; // bookkeeping only: the what-if's policy chose the places
             r.params = PolicyParams {};
+            // A kernel variant's places hold whole bitmap bits, as the recording's do (docs/map-traces.md).
+            if (!changed || spec.policy.value_or(PolicyKind::Kernel) == PolicyKind::Kernel)
+                r.params.orderPerBit = params.orderPerBit;
             r.params.maxAlignOrder = std::nullopt;
             if (m_replay.platform.banks.empty()) // as replayProject() gives the recording: a bank per area
                 m_record->platform.banks.push_back({ r.name, r.placedBase.value_or(r.start), r.size, 0 });

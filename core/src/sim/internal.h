@@ -100,6 +100,10 @@ struct Simulation::Impl
         return siminternal::trueRefusal(refusal, platform.regions[ri], rt.occupancy, pages, alignOrder);
     }
     std::uint64_t chunkBytes(const ChunkInfo& c) const;
+    /// The pages a Place of @p pages at @p offset holds in region @p ri: the kernel bitmap's whole bits at
+    /// order_per_bit > 0 (mm/cma.c, docs/map-traces.md), else @p pages. Never beyond the region's end.
+    std::uint64_t heldPages(
+        std::uint16_t ri, const SimState::RegionRuntime& rt, std::uint64_t offset, std::uint64_t pages) const;
     /// Executes the step at @p st's position on @p st, appending to the chunk table and filling @p rec.
     void record(SimState& st, StepRecord& rec);
     /// Executes the step at @p st's position on @p st again: the same chunk ids, nothing recorded.

@@ -194,6 +194,18 @@ std::uint64_t Simulation::Impl::chunkBytes(const ChunkInfo& c) const
     return std::uint64_t(c.requestPages) * (r.pageSize ? r.pageSize : platform.pageSize);
 }
 
+std::uint64_t Simulation::Impl::heldPages(
+    std::uint16_t ri, const SimState::RegionRuntime& rt, std::uint64_t offset, std::uint64_t pages) const
+{
+    const Region& r = platform.regions[ri];
+    if (r.policy != PolicyKind::Kernel || r.params.orderPerBit == 0 || r.params.orderPerBit >= 48)
+        return pages;
+    const std::uint64_t regionPages = rt.occupancy.pages();
+    const std::uint64_t room = offset < regionPages ? regionPages - offset : 0;
+    const std::uint64_t held = alignUp(pages, std::uint64_t { 1 } << r.params.orderPerBit).value_or(pages);
+    return std::max(pages, std::min(held, room));
+}
+
 void Simulation::Impl::fillMetrics(const SimState& st, StepRecord& rec) const
 {
     if (rec.region == kNoRegion || rec.region >= st.regions.size())

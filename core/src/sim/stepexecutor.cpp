@@ -228,15 +228,18 @@ void Simulation::Impl::StepExecutor::place()
     if (s.region >= st.regions.size())
         return;
     auto& rt = st.regions[s.region];
-    if (!rt.allocatable() || !rt.occupancy.isFree(s.offset, s.size) || !rt.policy->reserve(s.offset, s.size)) {
+    // The kernel's bitmap holds whole bits: at order_per_bit > 0 a placement holds its pages rounded up
+    // to 2^order_per_bit (docs/map-traces.md), as an Allocate step's chunk does.
+    const std::uint64_t held = m.heldPages(s.region, rt, s.offset, s.size);
+    if (!rt.allocatable() || !rt.occupancy.isFree(s.offset, held) || !rt.policy->reserve(s.offset, s.size)) {
         rec.refusal = Refusal::Fragmented;
         return;
     }
-    rt.occupancy.take(s.offset, s.size);
+    rt.occupancy.take(s.offset, held);
     rec.outcome = Outcome::Allocated;
     rec.offset = static_cast<std::uint32_t>(s.offset);
-    rec.pages = static_cast<std::uint32_t>(s.size);
-    rec.chunk = newChunk(s.region, s.offset, s.size, s.size, index);
+    rec.pages = static_cast<std::uint32_t>(held);
+    rec.chunk = newChunk(s.region, s.offset, held, s.size, index);
     if (s.label)
         st.liveByLabel[s.label].push_back(rec.chunk);
 }

@@ -42,7 +42,8 @@ struct WhatIfChange
 };
 
 /// What a what-if run did, as something a Simulation runs: the areas with the variant's size (kernel bitmap
-/// bookkeeping at order_per_bit 0: the placements are given) and a scenario of the variant's own placements
+/// bookkeeping: the placements are given; at the variant's order_per_bit under the kernel policy, so places hold
+/// whole bits as in the recording, else at 0) and a scenario of the variant's own placements
 /// (Place), releases (Release) and refusals (Refused), for figures and maps of the variant (docs/compare.md).
 struct WhatIfRecord
 {

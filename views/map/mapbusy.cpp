@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "map/mapbusy.h"
+
+#include "common/textformat.h"
+
+#include <cmascope/util/units.h>
+
+#include <QObject>
+
+#include <algorithm>
+
+namespace cmascope::views {
+
+namespace {
+/// A trace time as trace-cmd prints it: seconds with six decimals.
+QString traceSeconds(std::uint64_t ns)
+{
+    return QStringLiteral("%1.%2").arg(ns / 1000000000ULL).arg((ns / 1000ULL) % 1000000ULL, 6, 10, QLatin1Char('0'));
+}
+
+bool covers(const MapBusyWindow& w, int region, std::uint64_t address)
+{
+    return w.region == region && address >= w.base && address - w.base < w.size;
+}
+
+constexpr int kMaxListed = 4;
+} // namespace
+
+void addBusyWindows(MapContent& content, const ReplayResult& replay, std::size_t step)
+{
+    const ReplayRequest* request = replay.requestAtStep(step);
+    if (!request || request->busyRetries == 0 || request->area >= replay.areas.size())
+        return;
+    const QString area = QString::fromStdString(replay.areas[request->area].area.name);
+    int region = -1;
+    for (int i = 0; i < content.regions.size(); ++i)
+        if (content.regions[i].name == area)
+            region = i;
+    if (region < 0)
+        return;
+    const MapRegion& r = content.regions[region];
+    const std::uint64_t page = std::max<std::uint64_t>(1, r.pageSize);
+    const std::uint64_t index = std::uint64_t(request - replay.requests.data());
+    for (const ReplayBusyWindow& w : replay.busyWindowsOf(index)) {
+        // A window is [pfn, pfn + count) of its request, clipped to the region: addresses never wrap.
+        const auto base = checkedMul(w.pfn, page);
+        if (!base || *base < r.base || *base - r.base >= r.size)
+            continue;
+        const std::uint64_t room = r.size - (*base - r.base);
+        const std::uint64_t bytes = std::min(checkedMul(request->count, page).value_or(room), room);
+        if (bytes)
+            content.busy.push_back({ *base, bytes, region, w.line, w.timestampNs });
+    }
+}
+
+QString busyWindowText(const MapContent& content, int region, std::uint64_t address)
+{
+    if (region < 0 || region >= content.regions.size())
+        return {};
+    const std::uint64_t page = std::max<std::uint64_t>(1, content.regions[region].pageSize);
+    QStringList lines;
+    int more = 0;
+    for (const MapBusyWindow& w : content.busy) {
+        if (!covers(w, region, address))
+            continue;
+        if (lines.size() == kMaxListed) {
+            ++more;
+            continue;
+        }
+        lines << QObject::tr("busy: pages %1–%2 could not be migrated (line %3, t=%4)")
+                     .arg(hexString(w.base / page), hexString((w.base + w.size) / page - 1))
+                     .arg(w.line)
+                     .arg(traceSeconds(w.timestampNs));
+    }
+    if (more)
+        lines << QObject::tr("and %n more busy window(s) here", nullptr, more);
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace cmascope::views
