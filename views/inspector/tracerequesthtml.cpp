@@ -85,7 +85,10 @@ QString outcomeHtml(const ReplayResult& r, std::size_t index, const TraceVerdict
                         q.cause == FailureCause::None ? tr("not checked")
                                                       : QString::fromUtf8(failureCauseName(q.cause).data()),
                         q.errorno ? tr(" (errno %1)").arg(q.errorno) : QString());
-        html += QStringLiteral("<p>%1.</p>").arg(esc(r.failureEvidence(index)));
+        QString evidence = esc(r.failureEvidence(index));
+        if (!evidence.isEmpty())
+            evidence[0] = evidence[0].toUpper();
+        html += QStringLiteral("<p>%1.</p>").arg(evidence);
     }
     if (q.check == ReplayRequest::Matched)
         html +=

@@ -68,6 +68,48 @@ nlohmann::json unplacedRecord(const ReplayUnplacedRequest& u)
         { "predicted_pfn", nullptr }, { "check", "not-checked" } };
 }
 
+nlohmann::json areasJson(const ReplayResult& r)
+{
+    using nlohmann::json;
+    json areas = json::array();
+    for (const auto& a : r.areas) {
+        std::string bitmap = a.state.debugfsBitmapText();
+        if (!bitmap.empty() && bitmap.back() == '\n')
+            bitmap.pop_back();
+        areas.push_back({ { "name", a.area.name }, { "base_pfn", a.area.basePfn }, { "count", a.area.pages },
+            { "order_per_bit", a.area.orderPerBit }, { "source", std::string(areaSourceName(a.area.source)) },
+            { "origin", a.area.origin }, { "seeded_from", a.area.initialBitmapOrigin },
+            { "used_pages", a.state.usedPages() }, { "used_bit_pages", a.state.usedBitPages() },
+            { "maxchunk_pages", a.state.maxchunkPages() }, { "requested", a.requested }, { "succeeded", a.succeeded },
+            { "failed", a.failed }, { "releases", a.releases }, { "unknown_release_pages", a.unknownReleasePages },
+            { "busy_retries", a.busyRetries }, { "busy_requests", a.busyRequests },
+            { "failures_by_cause", causesOf(a.failuresByCause) }, { "bitmap", bitmap } });
+    }
+    return areas;
+}
+
+nlohmann::json lateStartJson(const ReplayResult& r)
+{
+    using nlohmann::json;
+    json inferred = json::array(); // docs/late-start.md
+    for (const auto& s : r.lateStart.seeds)
+        inferred.push_back({ { "area", s.area }, { "pfn", hexText(s.pfn) }, { "pages", s.pages } });
+    return { { "detected", r.lateStart.detected }, { "evidence", r.lateStart.evidence },
+        { "inferred_pages", r.lateStart.inferredPages }, { "inferred", inferred },
+        { "predicted_before", r.lateStart.predictedBefore }, { "predicted_after", r.lateStart.predictedAfter } };
+}
+
+nlohmann::json tasksJson(const ReplayResult& r)
+{
+    using nlohmann::json;
+    json tasks = json::array();
+    for (const auto& t : taskStatistics(r))
+        tasks.push_back({ { "task", r.tasks[t.task] }, { "requested", t.requested }, { "succeeded", t.succeeded },
+            { "failed", t.failed }, { "requested_pages", t.requestedPages }, { "busy_retries", t.busyRetries },
+            { "busy_requests", t.busyRequests }, { "failures_by_cause", causesOf(t.failuresByCause) } });
+    return tasks;
+}
+
 } // namespace
 
 std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
@@ -102,28 +144,9 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
     j["markers"] = markers;
     if (r.stoppedAtMarker)
         j["stopped_at_line"] = r.stopLine;
-    json areas = json::array();
-    for (const auto& a : r.areas) {
-        std::string bitmap = a.state.debugfsBitmapText();
-        if (!bitmap.empty() && bitmap.back() == '\n')
-            bitmap.pop_back();
-        areas.push_back({ { "name", a.area.name }, { "base_pfn", a.area.basePfn }, { "count", a.area.pages },
-            { "order_per_bit", a.area.orderPerBit }, { "source", std::string(areaSourceName(a.area.source)) },
-            { "origin", a.area.origin }, { "seeded_from", a.area.initialBitmapOrigin },
-            { "used_pages", a.state.usedPages() }, { "used_bit_pages", a.state.usedBitPages() },
-            { "maxchunk_pages", a.state.maxchunkPages() }, { "requested", a.requested }, { "succeeded", a.succeeded },
-            { "failed", a.failed }, { "releases", a.releases }, { "unknown_release_pages", a.unknownReleasePages },
-            { "busy_retries", a.busyRetries }, { "busy_requests", a.busyRequests },
-            { "failures_by_cause", causesOf(a.failuresByCause) }, { "bitmap", bitmap } });
-    }
-    j["areas"] = areas;
+    j["areas"] = areasJson(r);
     j["latency"] = latencyJson(replayLatency(r)); // docs/time-and-latency.md
-    json inferred = json::array(); // docs/late-start.md
-    for (const auto& s : r.lateStart.seeds)
-        inferred.push_back({ { "area", s.area }, { "pfn", hexText(s.pfn) }, { "pages", s.pages } });
-    j["late_start"] = { { "detected", r.lateStart.detected }, { "evidence", r.lateStart.evidence },
-        { "inferred_pages", r.lateStart.inferredPages }, { "inferred", inferred },
-        { "predicted_before", r.lateStart.predictedBefore }, { "predicted_after", r.lateStart.predictedAfter } };
+    j["late_start"] = lateStartJson(r); // docs/late-start.md
     j["notes"] = r.notes;
     json warnings = json::array();
     for (const auto& w : r.warnings)
@@ -133,12 +156,7 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
     if (!r.error.empty())
         j["error"] = r.error;
     j["failures_by_cause"] = causesOf(r.failuresByCause);
-    json tasks = json::array();
-    for (const auto& t : taskStatistics(r))
-        tasks.push_back({ { "task", r.tasks[t.task] }, { "requested", t.requested }, { "succeeded", t.succeeded },
-            { "failed", t.failed }, { "requested_pages", t.requestedPages }, { "busy_retries", t.busyRetries },
-            { "busy_requests", t.busyRequests }, { "failures_by_cause", causesOf(t.failuresByCause) } });
-    j["tasks"] = tasks;
+    j["tasks"] = tasksJson(r);
     // The request records are written one per line after the rest, not built as one JSON tree: a long
     // trace has millions of them.
     std::string out = j.dump(2);
