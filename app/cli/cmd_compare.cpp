@@ -3,6 +3,7 @@
 //                                   [-o FILE]
 // One scenario (or a trace's recorded requests) under several variants at once, as a table (docs/compare.md).
 #include "common.h"
+#include "replayinputs.h"
 
 #include <cmascope/compare/compare.h>
 #include <cmascope/compare/comparereport.h>
@@ -67,18 +68,8 @@ struct CompareCommandLine
 std::optional<ReplayInputs> traceInputs(const CompareCommandLine& cl)
 {
     ReplayInputs inputs;
-    if (!cl.parser.isSet(cl.dmesg))
-        return inputs;
-    const std::string path = cl.parser.value(cl.dmesg).toStdString();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::cerr << "cmascope-cli compare: --dmesg " << path << ": cannot open\n";
+    if (cl.parser.isSet(cl.dmesg) && !readBootLogOption(cl.parser.value(cl.dmesg).toStdString(), "compare", inputs))
         return std::nullopt;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    inputs.bootLog = parseBootLog(text.str());
-    inputs.bootLogOrigin = path;
     return inputs;
 }
 

@@ -4,6 +4,7 @@
 // Two traces (before and after a kernel or configuration change) side by side: failures by cause, busy retries,
 // latency, peak use, and the first request whose outcome differs (docs/time-and-latency.md).
 #include "common.h"
+#include "replayinputs.h"
 
 #include <cmascope/compare/tracepair.h>
 #include <cmascope/compare/tracepairreport.h>
@@ -66,27 +67,12 @@ const char* const kName = "cmascope-cli compare-traces: ";
 std::optional<ReplayInputs> inputsFor(const CompareTracesCommandLine& cl, std::size_t which)
 {
     ReplayInputs inputs;
-    for (const QString& spec : cl.parser.values(cl.area)) {
-        auto parsed = parseAreaSpec(spec.toStdString());
-        if (auto* err = std::get_if<std::string>(&parsed)) {
-            std::cerr << kName << "--area " << spec.toStdString() << ": " << *err << '\n';
-            return std::nullopt;
-        }
-        inputs.areaSpecs.push_back(std::get<AreaSpec>(parsed));
-    }
-    const QStringList logs = cl.parser.values(cl.dmesg);
-    if (logs.isEmpty())
-        return inputs;
-    const std::string path = logs.at(logs.size() == 1 ? 0 : qsizetype(which)).toStdString();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::cerr << kName << "--dmesg " << path << ": cannot open\n";
+    if (!readAreaSpecOptions(cl.parser.values(cl.area), "compare-traces", inputs))
         return std::nullopt;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    inputs.bootLog = parseBootLog(text.str());
-    inputs.bootLogOrigin = path;
+    const QStringList logs = cl.parser.values(cl.dmesg);
+    if (!logs.isEmpty()
+        && !readBootLogOption(logs.at(logs.size() == 1 ? 0 : qsizetype(which)).toStdString(), "compare-traces", inputs))
+        return std::nullopt;
     return inputs;
 }
 

@@ -15,19 +15,6 @@ namespace cmascope::cli {
 
 namespace {
 
-bool readAreaSpecs(const QStringList& specs, const char* command, ReplayInputs& inputs)
-{
-    for (const QString& spec : specs) {
-        auto parsed = parseAreaSpec(spec.toStdString());
-        if (auto* err = std::get_if<std::string>(&parsed)) {
-            std::cerr << "cmascope-cli " << command << ": " << *err << '\n';
-            return false;
-        }
-        inputs.areaSpecs.push_back(std::get<AreaSpec>(parsed));
-    }
-    return true;
-}
-
 bool readDebugfs(const QStringList& dirs, const char* command, ReplayInputs& inputs)
 {
     for (const QString& dir : dirs) {
@@ -44,7 +31,22 @@ bool readDebugfs(const QStringList& dirs, const char* command, ReplayInputs& inp
     return true;
 }
 
-bool readBootLog(const std::string& path, const char* command, ReplayInputs& inputs)
+} // namespace
+
+bool readAreaSpecOptions(const QStringList& specs, const char* command, ReplayInputs& inputs)
+{
+    for (const QString& spec : specs) {
+        auto parsed = parseAreaSpec(spec.toStdString());
+        if (auto* err = std::get_if<std::string>(&parsed)) {
+            std::cerr << "cmascope-cli " << command << ": " << *err << '\n';
+            return false;
+        }
+        inputs.areaSpecs.push_back(std::get<AreaSpec>(parsed));
+    }
+    return true;
+}
+
+bool readBootLogOption(const std::string& path, const char* command, ReplayInputs& inputs)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -58,14 +60,13 @@ bool readBootLog(const std::string& path, const char* command, ReplayInputs& inp
     return true;
 }
 
-} // namespace
-
 bool ReplayInputOptions::read(const QCommandLineParser& parser, const char* command, ReplayInputs& inputs,
     std::optional<Platform>& platform) const
 {
-    if (!readAreaSpecs(parser.values(area), command, inputs) || !readDebugfs(parser.values(debugfs), command, inputs))
+    if (!readAreaSpecOptions(parser.values(area), command, inputs)
+        || !readDebugfs(parser.values(debugfs), command, inputs))
         return false;
-    if (parser.isSet(dmesg) && !readBootLog(parser.value(dmesg).toStdString(), command, inputs))
+    if (parser.isSet(dmesg) && !readBootLogOption(parser.value(dmesg).toStdString(), command, inputs))
         return false;
     if (parser.isSet(project)) {
         const std::string path = parser.value(project).toStdString();

@@ -10,8 +10,15 @@
 #include <QCommandLineParser>
 
 #include <optional>
+#include <string>
 
 namespace cmascope::cli {
+
+/// Adds the boot log @p path (--dmesg) to @p inputs; false, with "cmascope-cli COMMAND: --dmesg PATH: cannot open"
+/// on stderr, when it cannot be read.
+bool readBootLogOption(const std::string& path, const char* command, ReplayInputs& inputs);
+/// Adds the --area specs to @p inputs; false, with the first bad one's message on stderr.
+bool readAreaSpecOptions(const QStringList& specs, const char* command, ReplayInputs& inputs);
 
 struct ReplayInputOptions
 {

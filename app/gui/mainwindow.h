@@ -217,7 +217,6 @@ private:
     void seedTraceDialog();
     void checkSnapshotsDialog();
     bool addDebugfsInputs(ReplayInputs& inputs, const QString& dir);
-    static void addBootLogBeside(ReplayInputs& inputs, const QString& trace);
     /// Runs @p work (work(const Progress&) -> T) off the GUI thread as a file job and waits for it with the
     /// event loop running; false (m_lastError set; a message box titled @p title unless @p quiet) when busy,
     /// cancelled or failed.

@@ -2,6 +2,7 @@
 // MainWindow's file jobs: open, save, import and replay, each off the GUI thread with progress and Cancel
 // (runJob(), mainwindow_runjob.h), and the view state a project keeps.
 #include "common/document.h"
+#include "common/traceinputs.h"
 #include "compare/comparepanel.h"
 #include "eventlog/stepbookmarks.h"
 #include "mainwindow.h"
@@ -284,7 +285,7 @@ void MainWindow::openTrace(const QString& path, bool wait, const QString& debugf
     if (m_fileJobs->isRunning())
         return;
     ReplayInputs inputs;
-    addBootLogBeside(inputs, path);
+    views::addBootLogBeside(inputs, path);
     if (!debugfsDir.isEmpty() && !addDebugfsInputs(inputs, debugfsDir))
         return;
     const std::string file = path.toStdString();

@@ -3,6 +3,7 @@
 // replay from a debugfs snapshot, and checking a replay against the board's snapshots.
 #include "common/document.h"
 #include "common/jobtracker.h"
+#include "common/traceinputs.h"
 #include "mainwindow.h"
 #include "trace/tracebanner.h"
 
@@ -33,22 +34,6 @@ QWidget* MainWindow::wrapWithTraceBanner(QWidget* central)
     connect(m_traceBanner, &views::TraceBanner::seedRequested, this, &MainWindow::seedTraceDialog);
     connect(m_traceBanner, &views::TraceBanner::checkRequested, this, &MainWindow::checkSnapshotsDialog);
     return page;
-}
-
-void MainWindow::addBootLogBeside(ReplayInputs& inputs, const QString& trace)
-{
-    // A boot log beside the trace gives the areas' exact geometry (cma: Reserved ... at ...).
-    const QDir dir = QFileInfo(trace).dir();
-    for (const QString& log :
-        dir.entryList({ QStringLiteral("dmesg*.txt"), QStringLiteral("dmesg*.log") }, QDir::Files)) {
-        QFile f(dir.filePath(log));
-        if (f.open(QIODevice::ReadOnly)) {
-            const QByteArray text = f.readAll();
-            inputs.bootLog = parseBootLog(std::string_view(text.constData(), std::size_t(text.size())));
-            inputs.bootLogOrigin = log.toStdString();
-            return;
-        }
-    }
 }
 
 bool MainWindow::addDebugfsInputs(ReplayInputs& inputs, const QString& dir)
@@ -111,7 +96,7 @@ void MainWindow::checkTraceSnapshots(const QString& dir, bool wait)
         return;
     // The same inputs as the shown replay: the boot log beside the trace and the debugfs seed, if any.
     ReplayInputs inputs;
-    addBootLogBeside(inputs, m_tracePath);
+    views::addBootLogBeside(inputs, m_tracePath);
     if (!m_traceDebugfs.isEmpty() && !addDebugfsInputs(inputs, m_traceDebugfs))
         return;
     auto work = [trace = m_tracePath.toStdString(), inputs, snapshots = dir.toStdString()](const Progress& progress) {

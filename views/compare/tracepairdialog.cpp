@@ -4,6 +4,7 @@
 
 #include "common/document.h"
 #include "common/jobtracker.h"
+#include "common/traceinputs.h"
 
 #include <cmascope/trace/bootlog.h>
 
@@ -28,21 +29,11 @@ struct PairOutcome
     std::string error;
 };
 
-/// The inputs File > Open Trace uses: the first dmesg*.txt or dmesg*.log beside the trace.
+/// The inputs File > Open Trace uses: the boot log beside the trace.
 ReplayInputs inputsBeside(const QString& path)
 {
     ReplayInputs inputs;
-    const QDir dir = QFileInfo(path).dir();
-    for (const QString& log :
-        dir.entryList({ QStringLiteral("dmesg*.txt"), QStringLiteral("dmesg*.log") }, QDir::Files)) {
-        QFile f(dir.filePath(log));
-        if (f.open(QIODevice::ReadOnly)) {
-            const QByteArray text = f.readAll();
-            inputs.bootLog = parseBootLog(std::string_view(text.constData(), std::size_t(text.size())));
-            inputs.bootLogOrigin = log.toStdString();
-            break;
-        }
-    }
+    addBootLogBeside(inputs, path);
     return inputs;
 }
 
