@@ -321,6 +321,20 @@ bool StepFilterProxy::fillSortKeys(const StepTableModel& model, const Simulation
         for (std::size_t r = 0; r < n; ++r)
             items[r].first = alignKey(sim, model.trace(), r);
         return true;
+    case StepTableModel::PidColumn: {
+        // one parse per task name, not per row
+        const Scenario& sc = sim.scenario();
+        std::vector<std::uint64_t> pidOf(sc.symbols.size(), 0);
+        for (std::uint32_t id = 0; id < pidOf.size(); ++id)
+            if (const auto pid = StepTableModel::pidOfTask(sc.symbols.name(id)))
+                pidOf[id] = *pid + 1;
+        const bool trace = model.trace() != nullptr;
+        for (std::size_t r = 0; r < n; ++r)
+            items[r].first = trace && StepTableModel::showsDevice(steps[r].type) && steps[r].device < pidOf.size()
+                ? pidOf[steps[r].device]
+                : 0;
+        return true;
+    }
     case StepTableModel::CpuColumn:
     case StepTableModel::RetriesColumn:
     case StepTableModel::LatencyColumn:

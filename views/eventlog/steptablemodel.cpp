@@ -45,9 +45,9 @@ int StepTableModel::columnCount(const QModelIndex& parent) const
 QVariant StepTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     static const char* const titles[ColumnCount] = { QT_TR_NOOP("Step"), QT_TR_NOOP("Time (s)"), QT_TR_NOOP("Device"),
-        QT_TR_NOOP("CPU"), QT_TR_NOOP("Kind"), QT_TR_NOOP("Size"), QT_TR_NOOP("Alignment"), QT_TR_NOOP("Region"),
-        QT_TR_NOOP("Address / PFN"), QT_TR_NOOP("Outcome"), QT_TR_NOOP("Retries"), QT_TR_NOOP("Latency"),
-        QT_TR_NOOP("Errno"), QT_TR_NOOP("Label") };
+        QT_TR_NOOP("PID"), QT_TR_NOOP("CPU"), QT_TR_NOOP("Kind"), QT_TR_NOOP("Size"), QT_TR_NOOP("Alignment"),
+        QT_TR_NOOP("Region"), QT_TR_NOOP("Address / PFN"), QT_TR_NOOP("Outcome"), QT_TR_NOOP("Retries"),
+        QT_TR_NOOP("Latency"), QT_TR_NOOP("Errno"), QT_TR_NOOP("Label") };
     // A trace's requests and releases come from its tasks ("comm-pid", as the trace names them).
     if (section == DeviceColumn && orientation == Qt::Horizontal && role == Qt::DisplayRole && trace())
         return tr("Task");
@@ -181,7 +181,7 @@ QVariant StepTableModel::stateData(const Simulation& sim, std::size_t row, int c
         return {};
     case Qt::TextAlignmentRole:
         if (column == StepColumn || column == TimeColumn || column == SizeColumn || column == AddressColumn
-            || column == CpuColumn || column == RetriesColumn || column == LatencyColumn)
+            || column == PidColumn || column == CpuColumn || column == RetriesColumn || column == LatencyColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     default:
@@ -216,9 +216,32 @@ QVariant StepTableModel::traceValue(
     }
 }
 
+std::optional<std::uint64_t> StepTableModel::pidOfTask(std::string_view task)
+{
+    const auto dash = task.rfind('-');
+    if (dash == std::string_view::npos || dash + 1 >= task.size() || task.size() - dash - 1 > 19)
+        return std::nullopt;
+    std::uint64_t pid = 0;
+    for (const char c : task.substr(dash + 1)) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        pid = pid * 10 + std::uint64_t(c - '0');
+    }
+    return pid;
+}
+
 QVariant StepTableModel::cellValue(
     const Simulation& sim, const ReplayResult* trace, std::size_t row, int column, bool sort)
 {
+    if (column == PidColumn) {
+        // Requests and releases of a trace name their task ("comm-pid"): its pid, sortable as a number.
+        const Step& step = sim.scenario().steps[row];
+        const auto pid =
+            trace && showsDevice(step.type) ? pidOfTask(sim.scenario().symbols.name(step.device)) : std::nullopt;
+        if (sort)
+            return qulonglong(pid ? *pid + 1 : 0);
+        return pid ? QString::number(*pid) : QString();
+    }
     if (const ReplayRequest* q = trace ? trace->requestAtStep(row) : nullptr) {
         if (QVariant v = traceValue(sim, *q, row, column, sort); v.isValid())
             return v;

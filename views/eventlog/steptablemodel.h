@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace cmascope {
@@ -32,6 +33,7 @@ public:
         StepColumn,
         TimeColumn,
         DeviceColumn, ///< "Task" for a trace
+        PidColumn, ///< trace only: the task's pid
         CpuColumn, ///< trace only
         KindColumn,
         SizeColumn,
@@ -75,8 +77,11 @@ public:
     /// The columns only a trace fills (hidden for other projects).
     static bool isTraceColumn(int column)
     {
-        return column == CpuColumn || column == RetriesColumn || column == LatencyColumn || column == ErrnoColumn;
+        return column == PidColumn || column == CpuColumn || column == RetriesColumn || column == LatencyColumn
+            || column == ErrnoColumn;
     }
+    /// The pid of a trace's task name "comm-pid" (the digits after the last '-'); nullopt when there are none.
+    static std::optional<std::uint64_t> pidOfTask(std::string_view task);
     /// The steps whose Device column names a device (or a trace's task): requests and releases.
     static bool showsDevice(StepType type) { return isRequest(type) || type == StepType::Release; }
 

@@ -83,6 +83,8 @@ private Q_SLOTS:
     void busyFailureShowsCauseAndRetries();
     void successAfterRetries();
     void traceColumnsEmptyForProjects();
+    void pidOfTask_data();
+    void pidOfTask();
     void outcomeFilters_data();
     void outcomeFilters();
     void taskFilterKeepsReleases();
@@ -155,6 +157,13 @@ void TestTraceLog::everyRowHasItsTask()
             ++releases;
             QVERIFY2(!log.cell(row, StepTableModel::DeviceColumn).isEmpty(), qPrintable(QString::number(row)));
         }
+        // The PID column is the task's pid, releases included ("comm-pid" as the trace names it).
+        if (StepTableModel::showsDevice(steps[s].type)) {
+            const QString task = log.cell(row, StepTableModel::DeviceColumn);
+            QCOMPARE(log.cell(row, StepTableModel::PidColumn), task.mid(task.lastIndexOf(QLatin1Char('-')) + 1));
+        } else {
+            QVERIFY(log.cell(row, StepTableModel::PidColumn).isEmpty());
+        }
         const ReplayRequest* q = log.replay->requestAtStep(s);
         if (!q)
             continue;
@@ -176,6 +185,38 @@ void TestTraceLog::everyRowHasItsTask()
     }
     QVERIFY(requests > 0);
     QVERIFY(releases > 0);
+    // sorted by PID, numerically (9 before 145), rows without a task first
+    log.proxy.sort(StepTableModel::PidColumn, Qt::AscendingOrder);
+    qlonglong previous = -1;
+    for (int r = 0; r < log.proxy.rowCount(); ++r) {
+        const QString text = log.proxy.index(r, StepTableModel::PidColumn).data().toString();
+        const qlonglong pid = text.isEmpty() ? -1 : text.toLongLong();
+        QVERIFY2(pid >= previous, qPrintable(QStringLiteral("row %1: %2 after %3").arg(r).arg(pid).arg(previous)));
+        previous = pid;
+    }
+}
+
+void TestTraceLog::pidOfTask_data()
+{
+    QTest::addColumn<QString>("task");
+    QTest::addColumn<qlonglong>("pid"); // -1: none
+    QTest::newRow("plain") << QStringLiteral("init-145") << 145ll;
+    QTest::newRow("dash in comm") << QStringLiteral("kworker/u4:0-9") << 9ll;
+    QTest::newRow("swapper") << QStringLiteral("swapper/0-1") << 1ll;
+    QTest::newRow("no pid") << QStringLiteral("init") << -1ll;
+    QTest::newRow("empty pid") << QStringLiteral("init-") << -1ll;
+    QTest::newRow("not a number") << QStringLiteral("a-b") << -1ll;
+    QTest::newRow("too long") << QStringLiteral("x-123456789012345678901") << -1ll;
+}
+
+void TestTraceLog::pidOfTask()
+{
+    QFETCH(QString, task);
+    QFETCH(qlonglong, pid);
+    const auto got = StepTableModel::pidOfTask(task.toStdString());
+    QCOMPARE(got.has_value(), pid >= 0);
+    if (got)
+        QCOMPARE(qlonglong(*got), pid);
 }
 
 void TestTraceLog::busyFailureShowsCauseAndRetries()
