@@ -29,7 +29,17 @@ constexpr int kMaxListed = 4;
 void addBusyWindows(MapContent& content, const ReplayResult& replay, std::size_t step)
 {
     const ReplayRequest* request = replay.requestAtStep(step);
-    if (!request || request->busyRetries == 0 || request->area >= replay.areas.size())
+    if (!request || request->area >= replay.areas.size())
+        return;
+    // The ghost's caption names the cause the replay proved (docs/trace-analysis.md), not the simulator's guess.
+    if (!request->succeeded && request->cause != FailureCause::None && !content.ghostText.isEmpty()) {
+        const qsizetype open = content.ghostText.indexOf(QLatin1Char('(')),
+                        close = content.ghostText.indexOf(QStringLiteral("):"));
+        if (open >= 0 && close > open)
+            content.ghostText.replace(
+                open + 1, close - open - 1, QString::fromUtf8(failureCauseName(request->cause).data()));
+    }
+    if (request->busyRetries == 0)
         return;
     const QString area = QString::fromStdString(replay.areas[request->area].area.name);
     int region = -1;

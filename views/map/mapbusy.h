@@ -16,7 +16,8 @@
 namespace cmascope::views {
 
 /// Adds to @p content (built for the same replay's project) the busy windows of the request at scenario
-/// step @p step of @p replay; nothing when that step is no request or its request had no busy retry.
+/// step @p step of @p replay (none when that step is no request or its request had no busy retry), and, for a
+/// failed request, names the cause the replay proved in the ghost's caption ("failed (busy): ...").
 void addBusyWindows(MapContent& content, const ReplayResult& replay, std::size_t step);
 
 /// "busy: pages 0x…–0x… could not be migrated (line N, t=S.UUUUUU)" for each busy window of region

@@ -149,6 +149,8 @@ void TestMapTraces::busyWindowsAtTheFailingStepOnly()
     const MapContent& c = map.content();
     QCOMPARE(qsizetype(c.busy.size()), qsizetype(q.busyRetries));
     QVERIFY(q.busyRetries >= 2);
+    // the caption names the proved cause, not the simulator's "pinned pages"
+    QVERIFY2(c.ghostText.startsWith(QStringLiteral("failed (busy): 512 pages needed")), qPrintable(c.ghostText));
     const auto windows = replay->busyWindowsOf(std::size_t(&q - replay->requests.data()));
     const QString areaName = QString::fromStdString(replay->areas[q.area].area.name);
     for (int i = 0; i < c.busy.size(); ++i) {
