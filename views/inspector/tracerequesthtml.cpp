@@ -4,6 +4,7 @@
 #include "common/textformat.h"
 
 #include <cmascope/replay/replay.h>
+#include <cmascope/trace/tracetime.h>
 
 #include <QCoreApplication>
 
@@ -23,10 +24,10 @@ QString esc(const std::string& s)
     return QString::fromStdString(s).toHtmlEscaped();
 }
 
-/// Seconds as the trace prints them: 6 decimals.
+/// Seconds as the trace prints them (trace/tracetime.h).
 QString secondsText(std::uint64_t ns)
 {
-    return QStringLiteral("%1.%2").arg(ns / 1000000000u).arg((ns % 1000000000u) / 1000u, 6, 10, QLatin1Char('0'));
+    return QString::fromStdString(traceTimeText(ns));
 }
 
 /// A latency: µs below a millisecond, ms below a second, else s.

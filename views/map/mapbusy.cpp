@@ -3,6 +3,7 @@
 
 #include "common/textformat.h"
 
+#include <cmascope/trace/tracetime.h>
 #include <cmascope/util/units.h>
 
 #include <QObject>
@@ -12,12 +13,6 @@
 namespace cmascope::views {
 
 namespace {
-/// A trace time as trace-cmd prints it: seconds with six decimals.
-QString traceSeconds(std::uint64_t ns)
-{
-    return QStringLiteral("%1.%2").arg(ns / 1000000000ULL).arg((ns / 1000ULL) % 1000000ULL, 6, 10, QLatin1Char('0'));
-}
-
 bool covers(const MapBusyWindow& w, int region, std::uint64_t address)
 {
     return w.region == region && address >= w.base && address - w.base < w.size;
@@ -80,7 +75,7 @@ QString busyWindowText(const MapContent& content, int region, std::uint64_t addr
         lines << QObject::tr("busy: pages %1–%2 could not be migrated (line %3, t=%4)")
                      .arg(hexString(w.base / page), hexString((w.base + w.size) / page - 1))
                      .arg(w.line)
-                     .arg(traceSeconds(w.timestampNs));
+                     .arg(QString::fromStdString(traceTimeText(w.timestampNs)));
     }
     if (more)
         lines << QObject::tr("and %n more busy window(s) here", nullptr, more);

@@ -4,6 +4,7 @@
 #include "common/textformat.h"
 #include "platform/tablesupport.h"
 
+#include <cmascope/trace/tracetime.h>
 #include <cmascope/util/memparse.h>
 #include <cmascope/util/units.h>
 
@@ -162,7 +163,7 @@ QString humanSize(quint64 bytes)
 
 QString traceTimeText(quint64 ns)
 {
-    return QStringLiteral("%1.%2").arg(ns / 1000000000ull).arg((ns / 1000ull) % 1000000ull, 6, 10, QLatin1Char('0'));
+    return QString::fromStdString(cmascope::traceTimeText(ns));
 }
 
 QString regionTypeText(RegionType type)

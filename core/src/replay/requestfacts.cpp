@@ -2,11 +2,10 @@
 // What the replay knows about one request beyond its record: its busy windows, the kernel policy's
 // prediction, and the evidence of its failure cause (docs/trace-analysis.md, "Causes").
 #include <cmascope/replay/replay.h>
+#include <cmascope/trace/tracetime.h>
 #include <cmascope/util/units.h>
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
 
 namespace cmascope {
 
@@ -21,9 +20,7 @@ template <typename T> const T* findByRequest(const std::vector<T>& v, std::size_
 
 std::string seconds(std::uint64_t ns)
 {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%" PRIu64 ".%06" PRIu64 " s", ns / 1000000000u, (ns % 1000000000u) / 1000u);
-    return buf;
+    return traceTimeText(ns) + " s";
 }
 
 /// The busy windows of a request as one sentence: how many, where, over how long.
