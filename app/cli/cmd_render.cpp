@@ -36,6 +36,7 @@ struct RenderRequest
     QSize size;
     views::MapLayout layout = views::MapLayout::Linear;
     views::MapColourBy colourBy = views::MapColourBy::Device;
+    std::optional<views::AxisMode> axis; ///< nullopt: the app's automatic choice
     bool fitAll = false;
     ReplayInputs traceInputs; ///< a trace's areas (--dmesg, --debugfs, --project, --area); project set by loadRun()
     std::optional<Platform> areaPlatform; ///< the --project platform
@@ -59,11 +60,15 @@ std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
         QStringLiteral("W"), QStringLiteral("1600"));
     const QCommandLineOption heightOpt(QStringLiteral("height"), QStringLiteral("Image height (default 500)."),
         QStringLiteral("H"), QStringLiteral("500"));
+    const QCommandLineOption axisOpt(QStringLiteral("axis"),
+        QStringLiteral("physical, compact (empty address ranges collapsed) or per-area (each area its own track); "
+                       "default: as the app chooses, the first that shows every area readable."),
+        QStringLiteral("AXIS"));
     const QCommandLineOption fitOpt(
         QStringLiteral("fit-all"), QStringLiteral("Show whole banks, not just the regions."));
     const QCommandLineOption outOpt({ QStringLiteral("o"), QStringLiteral("output") },
         QStringLiteral("Output file: .png or .svg."), QStringLiteral("FILE"));
-    parser.addOptions({ stepOpt, layoutOpt, colourOpt, widthOpt, heightOpt, fitOpt, outOpt });
+    parser.addOptions({ stepOpt, layoutOpt, colourOpt, axisOpt, widthOpt, heightOpt, fitOpt, outOpt });
     const ReplayInputOptions areaOptions; // a trace's areas, as `replay` takes them
     areaOptions.addTo(parser);
     parser.process(args);
@@ -102,6 +107,14 @@ std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
         return std::nullopt;
     }
     request.colourBy = colourBy == QLatin1String("kind") ? views::MapColourBy::Kind : views::MapColourBy::Device;
+    if (parser.isSet(axisOpt)) {
+        request.axis = views::MapAxis::modeFromName(parser.value(axisOpt));
+        if (!request.axis) {
+            std::cerr << "cmascope-cli render: --axis must be physical, compact or per-area, not '"
+                      << parser.value(axisOpt).toStdString() << "'\n";
+            return std::nullopt;
+        }
+    }
     request.fitAll = parser.isSet(fitOpt);
     if (parser.isSet(stepOpt))
         request.step = parser.value(stepOpt);
@@ -154,16 +167,20 @@ std::optional<Simulation> loadRun(const RenderRequest& request)
 /// Paints @p content as the app's map would show it at @p request's size and writes the file.
 bool writeMap(const views::MapContent& content, const RenderRequest& request)
 {
-    views::AddressAxis axis;
-    axis.setBounds(content.lowestAddress(), content.highestAddress());
-    axis.setPixelWidth(views::MapGeometry::plotRect(request.size).width());
-    // The app's initial view: the regions with a margin (setBounds() already shows everything).
-    if (!request.fitAll)
+    const QFont font = QGuiApplication::font();
+    const views::AxisMode mode = request.axis.value_or(views::MapAxis::suggestedMode(
+        content, views::MapGeometry::plotRect(request.size, views::MapGeometry::kLeftMargin).width()));
+    const double margin = views::MapGeometry::leftMarginFor(content, mode, font);
+    views::MapAxis axis;
+    axis.setContent(content, mode);
+    axis.setPixelWidth(views::MapGeometry::plotRect(request.size, margin).width());
+    // The app's initial view: on the physical axis the regions with a margin (the others show everything).
+    if (!request.fitAll && mode == views::AxisMode::Physical)
         if (const auto view = content.regionsView())
-            axis.setView(view->first, view->second);
-    const views::MapGeometry geometry(content, axis, request.layout, request.size);
+            axis.showRange(view->first, view->second);
+    const views::MapGeometry geometry(content, axis, request.layout, request.size, margin);
     const views::MapStyle style(QGuiApplication::palette());
-    views::MapPainter painter(content, geometry, style, QGuiApplication::font());
+    views::MapPainter painter(content, geometry, style, font);
     painter.setColourBy(request.colourBy);
     return painter.writeFile(request.output);
 }

@@ -8,6 +8,7 @@
 #include "common/document.h"
 #include "common/jobtracker.h"
 #include "eventlog/steptablemodel.h"
+#include "map/mapoverview.h"
 #include "map/memorymapwidget.h"
 #include "startpage.h"
 
@@ -25,6 +26,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace cmascope::app {
 
@@ -61,7 +63,17 @@ void MainWindow::createCentralPages()
     m_startPage = new StartPage(this);
     m_startPage->setRecentFiles(recentFiles());
     m_central = new QStackedWidget(this);
-    m_central->addWidget(m_map);
+    // The overview strip above the map, aligned with it (docs/memory-map.md).
+    m_mapPage = new QWidget(this);
+    m_overview = new views::MapOverview(m_map, m_mapPage);
+    auto* mapLayout = new QVBoxLayout(m_mapPage);
+    mapLayout->setContentsMargins(0, 0, 0, 0);
+    mapLayout->setSpacing(0);
+    mapLayout->addWidget(m_overview);
+    mapLayout->addWidget(m_map, 1);
+    connect(m_map, &views::MemoryMapWidget::contentChanged, m_overview,
+        [this] { m_overview->setVisible(m_map->layoutMode() == views::MemoryMapWidget::Layout::Linear); });
+    m_central->addWidget(m_mapPage);
     m_central->addWidget(m_startPage);
     setCentralWidget(wrapWithTraceBanner(m_central)); // mainwindow_trace.cpp
     connect(m_startPage, &StartPage::openRequested, this, [this](const QString& path) {

@@ -37,6 +37,7 @@ class SandboxBar;
 class ScenarioPanel;
 class FailureInspector;
 class MemoryMapWidget;
+class MapOverview;
 class StepFilterProxy;
 class StepTableModel;
 class StepBookmarks;
@@ -69,6 +70,7 @@ public:
     QString projectPath() const;
     views::Document* document() const { return m_doc; }
     views::MemoryMapWidget* memoryMap() const { return m_map; }
+    views::MapOverview* mapOverview() const { return m_overview; }
     views::TimelineWidget* timeline() const { return m_timeline; }
     views::FailureInspector* inspector() const { return m_inspector; }
     QTableView* eventLog() const { return m_log; }
@@ -188,6 +190,7 @@ private:
     void addExportMenu(QMenu* file);
     void createEditMenu();
     void createViewMenu();
+    void addAxisModeMenu(QMenu* view);
     void createSimulationMenu();
     void updateTitle();
     void updateSummary();
@@ -229,6 +232,8 @@ private:
     QString m_lastError;
     QStringList m_traceProblems;
     views::MemoryMapWidget* m_map = nullptr;
+    views::MapOverview* m_overview = nullptr; ///< above the map (docs/memory-map.md)
+    QWidget* m_mapPage = nullptr; ///< the overview and the map
     views::ChartsPanel* m_charts = nullptr;
     views::PlatformEditor* m_editor = nullptr;
     views::ScenarioPanel* m_scenarios = nullptr;

@@ -140,6 +140,7 @@ void MainWindow::createViewMenu()
     connect(
         linear, &QAction::triggered, this, [this] { m_map->setLayoutMode(views::MemoryMapWidget::Layout::Linear); });
     connect(grid, &QAction::triggered, this, [this] { m_map->setLayoutMode(views::MemoryMapWidget::Layout::Grid); });
+    addAxisModeMenu(view);
     auto* colourGroup = new QActionGroup(this);
     QAction* byDevice = view->addAction(tr("Colour by &Device"));
     QAction* byKind = view->addAction(tr("Colour by &Kind"));
@@ -217,6 +218,44 @@ void MainWindow::rebuildRecentMenu()
         connect(a, &QAction::triggered, this, [this, f] { openAny(f); }); // a project, a trace or a configuration
     }
     m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+// The map's axis (docs/memory-map.md): automatic (every area readable) or one of the three modes. The checks
+// follow the map, which may change its mode by itself for a new project.
+void MainWindow::addAxisModeMenu(QMenu* view)
+{
+    QMenu* menu = view->addMenu(tr("Map &Axis"));
+    auto* group = new QActionGroup(this);
+    QAction* automatic = menu->addAction(tr("&Automatic (every area readable)"));
+    automatic->setCheckable(true);
+    group->addAction(automatic);
+    connect(automatic, &QAction::triggered, this, [this] { m_map->setAutomaticAxis(true); });
+    menu->addSeparator();
+    QVector<QPair<QAction*, views::AxisMode>> modes;
+    const QKeySequence keys[] = { QKeySequence(Qt::ALT | Qt::Key_1), QKeySequence(Qt::ALT | Qt::Key_2),
+        QKeySequence(Qt::ALT | Qt::Key_3) };
+    int i = 0;
+    for (const views::AxisMode mode :
+        { views::AxisMode::Physical, views::AxisMode::Compact, views::AxisMode::PerArea }) {
+        QAction* a = menu->addAction(views::MapAxis::modeTitle(mode));
+        a->setCheckable(true);
+        a->setShortcut(keys[i++]);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, mode] { m_map->setAxisMode(mode); });
+        modes.push_back({ a, mode });
+    }
+    const auto sync = [this, automatic, modes] {
+        automatic->setChecked(m_map->automaticAxis());
+        for (const auto& [action, mode] : modes) {
+            action->setChecked(!m_map->automaticAxis() && m_map->axisMode() == mode);
+            // Automatic names the mode it chose.
+            action->setText(views::MapAxis::modeTitle(mode)
+                + (m_map->automaticAxis() && m_map->axisMode() == mode ? tr(" (chosen)") : QString()));
+        }
+    };
+    connect(m_map, &views::MemoryMapWidget::axisModeChanged, this, sync);
+    connect(menu, &QMenu::aboutToShow, this, sync);
+    sync();
 }
 
 } // namespace cmascope::app

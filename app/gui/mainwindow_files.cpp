@@ -121,7 +121,7 @@ bool MainWindow::openProject(const QString& path, bool quiet)
         return false;
     }
     m_lastError.clear();
-    m_central->setCurrentWidget(m_map);
+    m_central->setCurrentWidget(m_mapPage);
     // Built-in demos open as untitled copies: saving asks for a file name.
     const bool builtIn = path.startsWith(QLatin1Char(':'));
     const QString viewJson = QString::fromStdString(result.project->viewJson);
@@ -173,6 +173,10 @@ std::string MainWindow::viewStateJson() const
     view.insert(QStringLiteral("colour_by"),
         m_map->colourBy() == views::MemoryMapWidget::ColourBy::Kind ? QStringLiteral("kind")
                                                                     : QStringLiteral("device"));
+    // The map's axis (docs/memory-map.md): "auto" or the mode chosen, and the view in that axis' coordinate.
+    const QString axisMode = views::MapAxis::modeName(m_map->axisMode());
+    view.insert(QStringLiteral("map_axis"), m_map->automaticAxis() ? QStringLiteral("auto") : axisMode);
+    view.insert(QStringLiteral("map_view_axis"), axisMode);
     view.insert(QStringLiteral("map_view"),
         QJsonArray { QString::number(m_map->axis().viewBegin(), 16), QString::number(m_map->axis().viewEnd(), 16) });
     if (!m_bookmarks->isEmpty()) // docs/event-log.md
@@ -194,12 +198,22 @@ void MainWindow::applyViewState(const QString& json)
     m_map->setColourBy(view.value(QStringLiteral("colour_by")).toString() == QLatin1String("kind")
             ? views::MemoryMapWidget::ColourBy::Kind
             : views::MemoryMapWidget::ColourBy::Device);
+    const QString axis = view.value(QStringLiteral("map_axis")).toString(QStringLiteral("auto"));
+    if (const auto mode = views::MapAxis::modeFromName(axis))
+        m_map->setAxisMode(*mode);
+    else
+        m_map->setAutomaticAxis(true);
     const QJsonArray window = view.value(QStringLiteral("map_view")).toArray();
     if (window.size() == 2) {
         bool ok1 = false, ok2 = false;
         const quint64 begin = window[0].toString().toULongLong(&ok1, 16);
         const quint64 end = window[1].toString().toULongLong(&ok2, 16);
-        if (ok1 && ok2 && end > begin)
+        // Files from before the axis modes hold physical addresses.
+        const auto viewAxis = views::MapAxis::modeFromName(
+            view.value(QStringLiteral("map_view_axis")).toString(QStringLiteral("physical")));
+        if (ok1 && ok2 && end > begin && viewAxis == m_map->axisMode())
+            m_map->setAxisView(begin, end);
+        else if (ok1 && ok2 && end > begin && viewAxis == views::AxisMode::Physical)
             m_map->setView(begin, end);
     }
     m_bookmarks->setJson(view.value(QStringLiteral("bookmarks")).toArray());
@@ -341,7 +355,7 @@ void MainWindow::showReplayedTrace(const QString& path, views::JobResult<ReplayF
     // The what-if panel re-runs the recorded requests: it keeps the replay (read-only, shared with its worker).
     const auto replay = std::make_shared<const ReplayResult>(std::move(r.result));
     showProject(std::move(project), {}, replay);
-    m_central->setCurrentWidget(m_map);
+    m_central->setCurrentWidget(m_mapPage);
     QString message = tr("%1: %2 events, %3 requests (%4 failed); kernel placements predicted %5 of %6")
                           .arg(QFileInfo(path).fileName())
                           .arg(replay->events)
@@ -422,7 +436,7 @@ bool MainWindow::importConfiguration(
     if (project.platform.name.empty())
         project.platform.name = QFileInfo(path).completeBaseName().toStdString();
     showProject(std::move(project));
-    m_central->setCurrentWidget(m_map);
+    m_central->setCurrentWidget(m_mapPage);
     if (result.memoryMissing)
         statusBar()->showMessage(
             tr("Imported %1: it describes no memory, so no region can be placed. Import it again and give the "
@@ -472,7 +486,7 @@ void MainWindow::newProject()
     cma.allocRanges.push_back({ 0x40000000, 1 * GiB });
     p.platform.regions.push_back(cma);
     showProject(std::move(p));
-    m_central->setCurrentWidget(m_map);
+    m_central->setCurrentWidget(m_mapPage);
 }
 
 void MainWindow::showProject(Project project, const QString& path, std::shared_ptr<const ReplayResult> replay)

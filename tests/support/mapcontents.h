@@ -24,3 +24,32 @@ inline views::MapContent oneRegionMap(std::uint64_t bankSize, std::uint64_t regi
 }
 
 } // namespace cmascope::test
+
+namespace cmascope::test {
+
+/// The areas of a real NUMA capture (traces/kernel/k612-dt-numa), each area its own bank as a trace's map
+/// has them: a 16 MiB linux,cma at 0x17f000000, an 8 MiB camera pool at 0x70000000 and two 1 GiB hugetlb
+/// areas at 2 GiB and 4 GiB. On one physical axis the two small ones are a few pixels wide.
+inline views::MapContent numaAreasMap()
+{
+    views::MapContent c;
+    const struct
+    {
+        const char* name;
+        std::uint64_t base, size;
+    } areas[] = { { "linux,cma", 0x17f000000, 16u << 20 }, { "camera@70000000", 0x70000000, 8u << 20 },
+        { "hugetlb0", 0x80000000, 1u << 30 }, { "hugetlb1", 0x100000000, 1u << 30 } };
+    for (const auto& a : areas) {
+        const QString name = QString::fromLatin1(a.name);
+        c.banks.push_back({ name, a.base, a.size });
+        views::MapRegion r;
+        r.name = name;
+        r.base = a.base;
+        r.size = a.size;
+        r.bank = int(c.banks.size()) - 1;
+        c.regions.push_back(r);
+    }
+    return c;
+}
+
+} // namespace cmascope::test

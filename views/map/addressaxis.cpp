@@ -25,15 +25,25 @@ double AddressAxis::bytesPerPixel() const
 
 double AddressAxis::xForAddress(std::uint64_t address) const
 {
+    return xForPosition(static_cast<long double>(address));
+}
+
+double AddressAxis::xForPosition(long double position) const
+{
     // Signed difference in long double: addresses up to 2^64 keep byte precision in an 80-bit mantissa.
-    const long double delta = static_cast<long double>(address) - static_cast<long double>(m_viewBegin);
+    const long double delta = position - static_cast<long double>(m_viewBegin);
     return static_cast<double>(delta * m_width / static_cast<long double>(m_viewEnd - m_viewBegin));
+}
+
+long double AddressAxis::positionForX(double x) const
+{
+    return static_cast<long double>(m_viewBegin)
+        + static_cast<long double>(x) * static_cast<long double>(m_viewEnd - m_viewBegin) / m_width;
 }
 
 std::uint64_t AddressAxis::addressForX(double x) const
 {
-    const long double a = static_cast<long double>(m_viewBegin)
-        + static_cast<long double>(x) * static_cast<long double>(m_viewEnd - m_viewBegin) / m_width;
+    const long double a = positionForX(x);
     if (a <= static_cast<long double>(m_boundsBegin))
         return m_boundsBegin;
     if (a >= static_cast<long double>(m_boundsEnd))

@@ -27,6 +27,10 @@ public:
     double xForAddress(std::uint64_t address) const;
     /// Address under pixel x, clamped to the bounds.
     std::uint64_t addressForX(double x) const;
+    /// x of a fractional axis position (the map's folds give positions between whole units).
+    double xForPosition(long double position) const;
+    /// The axis position under pixel x, unclamped.
+    long double positionForX(double x) const;
 
     /// Shows [begin, end), clamped to the bounds; never narrower than minimumSpan().
     void setView(std::uint64_t begin, std::uint64_t end);

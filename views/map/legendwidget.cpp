@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "map/legendwidget.h"
 
+#include "map/mapdensity.h"
 #include "map/mapstyle.h"
 #include "map/memorymapwidget.h"
 
@@ -19,11 +20,13 @@ LegendWidget::LegendWidget(MemoryMapWidget* map, QWidget* parent)
     : QWidget(parent)
     , m_map(map)
 {
-    connect(m_map, &MemoryMapWidget::contentChanged, this, [this] {
+    const auto refresh = [this] {
         setMinimumHeight(heightForWidth(width()));
         updateGeometry();
         update();
-    });
+    };
+    connect(m_map, &MemoryMapWidget::contentChanged, this, refresh);
+    connect(m_map, &MemoryMapWidget::densityShownChanged, this, refresh);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
 }
 
@@ -38,6 +41,8 @@ QStringList LegendWidget::entries() const
         out << heldEntry();
     if (!m_map->content().busy.isEmpty())
         out << busyEntry();
+    if (m_map->densityShown())
+        out << densityEntry();
     return out;
 }
 
@@ -49,6 +54,11 @@ QString LegendWidget::heldEntry()
 QString LegendWidget::busyEntry()
 {
     return tr("busy: could not be migrated");
+}
+
+QString LegendWidget::densityEntry()
+{
+    return tr("shade: share of a pixel column in use");
 }
 
 int LegendWidget::columnWidth() const
@@ -140,6 +150,13 @@ void LegendWidget::paintEvent(QPaintEvent*)
         row(busyEntry(), [&](const QRect& b) {
             p.fillRect(b, QBrush(style.busy, Qt::DiagCrossPattern));
             p.fillRect(QRect(b.left(), b.top(), b.width(), 4), style.busy);
+        });
+    if (m_map->densityShown())
+        row(densityEntry(), [&](const QRect& b) {
+            // From a column with one page in use (left) to a full one (right), in the first owner's colour.
+            for (int x = 0; x < b.width(); ++x)
+                p.fillRect(QRect(b.left() + x, b.top(), 1, b.height()),
+                    densityColour(style.regionFill, style.ownerColor(0), double(x) / std::max(1, b.width() - 1)));
         });
 }
 

@@ -24,6 +24,8 @@ public:
     static QString heldEntry();
     /// The entry for a trace request's busy windows, shown at a step that has some.
     static QString busyEntry();
+    /// The entry for the level of detail's shades (docs/memory-map.md), shown while the map draws one.
+    static QString densityEntry();
 
 protected:
     void paintEvent(QPaintEvent* event) override;

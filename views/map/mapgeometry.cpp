@@ -1,48 +1,140 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "map/mapgeometry.h"
 
+#include <QFontMetricsF>
+
 #include <algorithm>
 #include <cmath>
 
 namespace cmascope::views {
 
-MapGeometry::MapGeometry(const MapContent& content, const AddressAxis& axis, MapLayout layout, QSizeF size)
+MapGeometry::MapGeometry(
+    const MapContent& content, const MapAxis& axis, MapLayout layout, QSizeF size, double leftMargin)
     : m_content(&content)
     , m_axis(&axis)
     , m_layout(layout)
     , m_size(size)
+    , m_leftMargin(leftMargin)
 {
+    layoutTracks();
     layoutGrids();
 }
 
-QRectF MapGeometry::plotRect(QSizeF size)
+double MapGeometry::leftMarginFor(const MapContent& content, AxisMode mode, const QFont& font)
 {
-    return QRectF(kLeftMargin, kRulerHeight, std::max(1.0, size.width() - kLeftMargin - kRightMargin),
+    const QFontMetricsF metrics(font);
+    double widest = 0;
+    if (mode == AxisMode::PerArea)
+        for (const auto& r : content.regions)
+            widest = std::max(widest, metrics.horizontalAdvance(r.name));
+    else
+        for (const auto& b : content.banks)
+            widest = std::max(widest, metrics.horizontalAdvance(b.name));
+    return std::clamp(std::ceil(widest) + 16.0, kLeftMargin, kMaxLeftMargin);
+}
+
+QRectF MapGeometry::plotRect(QSizeF size, double leftMargin)
+{
+    return QRectF(leftMargin, kRulerHeight, std::max(1.0, size.width() - leftMargin - kRightMargin),
         std::max(1.0, size.height() - kRulerHeight));
+}
+
+void MapGeometry::layoutTracks()
+{
+    m_regionTrack.fill(-1, m_content->regions.size());
+    if (m_layout != MapLayout::Linear)
+        return;
+    if (m_axis->mode() == AxisMode::PerArea) {
+        // Every area its own track, in the content's order (the platform's, or the trace's areas).
+        for (int i = 0; i < m_content->regions.size(); ++i) {
+            m_regionTrack[i] = int(m_tracks.size());
+            m_tracks.push_back({ m_content->regions[i].bank, i });
+        }
+        return;
+    }
+    for (int b = 0; b < m_content->banks.size(); ++b)
+        m_tracks.push_back({ b, -1 });
+    for (int i = 0; i < m_content->regions.size(); ++i)
+        m_regionTrack[i] = m_content->regions[i].bank;
+}
+
+int MapGeometry::trackOfRegion(int regionIndex) const
+{
+    return m_regionTrack.value(regionIndex, -1);
 }
 
 double MapGeometry::trackHeight() const
 {
-    // Tracks share the height, within limits, so a single bank fills a good part of the view.
-    const auto banks = std::max<qsizetype>(1, m_content->banks.size());
-    const double available = (plotRect().height() - 24.0) / double(banks) - kTrackGap;
+    // Tracks share the height, within limits, so a single track fills a good part of the view.
+    const auto n = std::max<qsizetype>(1, m_tracks.size());
+    const double band = m_axis->mode() == AxisMode::PerArea ? kTrackRuler : 0.0;
+    const double available = (plotRect().height() - 24.0) / double(n) - trackGap() - band;
+    // Many tracks in a short window: thinner tracks (down to a few pixels of chunks) rather than cut off ones.
+    if (available < kMinTrackHeight)
+        return std::max(available, kTightTrackHeight);
     return std::clamp(available * 0.6, kMinTrackHeight, kMaxTrackHeight);
 }
 
-double MapGeometry::trackTop(int bankIndex) const
+double MapGeometry::trackGap() const
 {
-    return plotRect().top() + kTrackGap / 2 + bankIndex * (trackHeight() + kTrackGap);
+    return m_axis->mode() == AxisMode::PerArea ? kTrackGap / 2 : kTrackGap;
 }
 
-QRectF MapGeometry::trackRect(int bankIndex) const
+double MapGeometry::chunkTop() const
 {
-    if (bankIndex < 0 || bankIndex >= m_content->banks.size())
+    return std::min(kChunkTop, std::floor(trackHeight() * 0.4));
+}
+
+double MapGeometry::trackTop(int track) const
+{
+    const double band = m_axis->mode() == AxisMode::PerArea ? kTrackRuler : 0.0;
+    return plotRect().top() + trackGap() / 2 + band + track * (trackHeight() + trackGap() + band);
+}
+
+QRectF MapGeometry::trackRect(int track) const
+{
+    if (track < 0 || track >= m_tracks.size())
         return {};
-    const auto& b = m_content->banks[bankIndex];
+    const MapTrack& t = m_tracks[track];
+    std::uint64_t begin = 0, end = 0;
+    if (t.region >= 0) {
+        begin = m_content->regions[t.region].base;
+        end = begin + m_content->regions[t.region].size;
+    } else if (t.bank >= 0) {
+        begin = m_content->banks[t.bank].base;
+        end = begin + m_content->banks[t.bank].size;
+    }
     const QRectF plot = plotRect();
-    const double x0 = std::max(plot.left() + m_axis->xForAddress(b.base), plot.left() - 1.0);
-    const double x1 = std::min(plot.left() + m_axis->xForAddress(b.base + b.size), plot.right() + 1.0);
-    return QRectF(x0, trackTop(bankIndex), std::max(0.0, x1 - x0), trackHeight());
+    const double x0 = std::max(xFor(t.region, begin), plot.left() - 1.0);
+    const double x1 = std::min(xFor(t.region, end), plot.right() + 1.0);
+    return QRectF(x0, trackTop(track), std::max(0.0, x1 - x0), trackHeight());
+}
+
+QString MapGeometry::trackName(int track) const
+{
+    if (track < 0 || track >= m_tracks.size())
+        return {};
+    const MapTrack& t = m_tracks[track];
+    return t.region >= 0 ? m_content->regions[t.region].name : m_content->banks[t.bank].name;
+}
+
+std::uint64_t MapGeometry::trackSize(int track) const
+{
+    if (track < 0 || track >= m_tracks.size())
+        return 0;
+    const MapTrack& t = m_tracks[track];
+    return t.region >= 0 ? m_content->regions[t.region].size : m_content->banks[t.bank].size;
+}
+
+QRectF MapGeometry::regionRect(int regionIndex) const
+{
+    const int track = trackOfRegion(regionIndex);
+    if (track < 0)
+        return {};
+    const auto& r = m_content->regions[regionIndex];
+    const double x0 = xFor(regionIndex, r.base);
+    const double x1 = xFor(regionIndex, r.base + r.size);
+    return QRectF(x0, trackTop(track) + 4, std::max(1.0, x1 - x0), trackHeight() - 8);
 }
 
 void MapGeometry::layoutGrids()
@@ -83,13 +175,29 @@ QRectF MapGeometry::gridRect(int regionIndex) const
 
 std::uint64_t MapGeometry::addressAt(double x) const
 {
-    return m_axis->addressForX(x - plotRect().left());
+    return m_axis->addressAt(-1, x - plotRect().left());
+}
+
+int MapGeometry::trackAt(QPointF pos) const
+{
+    for (int i = 0; i < m_tracks.size(); ++i) {
+        const double top = trackTop(i);
+        if (pos.y() >= top && pos.y() <= top + trackHeight())
+            return i;
+    }
+    return -1;
 }
 
 std::optional<std::uint64_t> MapGeometry::addressAtPos(QPointF pos) const
 {
-    if (m_layout == MapLayout::Linear)
+    if (m_layout == MapLayout::Linear) {
+        const int track = trackAt(pos);
+        if (track >= 0 && m_tracks[track].region >= 0)
+            return m_axis->addressAt(m_tracks[track].region, pos.x() - plotRect().left());
+        if (m_axis->mode() == AxisMode::PerArea)
+            return std::nullopt;
         return addressAt(pos.x());
+    }
     for (int i = 0; i < m_grids.size(); ++i) {
         const auto& g = m_grids[i];
         if (!g.rect.contains(pos))
@@ -114,15 +222,18 @@ int MapGeometry::regionAt(QPointF pos) const
                 return i;
         return -1;
     }
+    const int track = trackAt(pos);
+    if (track < 0 || pos.x() < plotRect().left())
+        return -1;
+    if (const int region = m_tracks[track].region; region >= 0) {
+        // The address is clamped to the area: the area is under x only between its ends.
+        const QRectF box = regionRect(region);
+        return pos.x() >= box.left() && pos.x() < box.right() ? region : -1;
+    }
     const std::uint64_t a = addressAt(pos.x());
     for (int i = 0; i < m_content->regions.size(); ++i) {
         const auto& r = m_content->regions[i];
-        if (r.bank < 0)
-            continue;
-        const QRectF track = trackRect(r.bank);
-        if (pos.y() < track.top() || pos.y() > track.bottom())
-            continue;
-        if (a >= r.base && a - r.base < r.size)
+        if (r.bank == m_tracks[track].bank && a >= r.base && a - r.base < r.size)
             return i;
     }
     return -1;
@@ -138,7 +249,8 @@ int MapGeometry::chunkAt(QPointF pos) const
         return -1;
     const std::uint64_t a = *address;
     // Half a pixel of slack so that chunks narrower than a pixel can still be hovered (linear layout).
-    const auto slack = m_layout == MapLayout::Linear ? static_cast<std::uint64_t>(m_axis->bytesPerPixel() / 2) : 0;
+    const auto slack =
+        m_layout == MapLayout::Linear ? static_cast<std::uint64_t>(m_axis->bytesPerPixel(region, a) / 2) : 0;
     const auto& r = m_content->regions[region];
     const auto begin = m_content->chunks.begin() + r.firstChunk;
     const auto end = begin + r.chunkCount;
@@ -152,16 +264,11 @@ int MapGeometry::chunkAt(QPointF pos) const
     return -1;
 }
 
-int MapGeometry::bankLabelAt(QPointF pos) const
+int MapGeometry::labelAt(QPointF pos) const
 {
     if (m_layout != MapLayout::Linear || pos.x() < 0 || pos.x() >= plotRect().left())
         return -1;
-    for (int i = 0; i < m_content->banks.size(); ++i) {
-        const QRectF track = trackRect(i);
-        if (pos.y() >= track.top() && pos.y() <= track.bottom())
-            return i;
-    }
-    return -1;
+    return trackAt(pos);
 }
 
 } // namespace cmascope::views

@@ -42,25 +42,29 @@ public:
     /// What the map says instead of drawing when @p content has no bank (why, and what to do); empty
     /// when there is something to draw.
     static QString emptyMessage(const MapContent& content);
-    /// A bank's name as its label shows it in @p font: elided in the middle to the left margin's width.
-    static QString bankLabelText(const QString& name, const QFont& font);
+    /// A track's name as its label shows it in @p font: elided in the middle to the left margin's width.
+    static QString labelText(const QString& name, const QFont& font, double leftMargin);
+    /// After paint(): some region was drawn at the level of detail (one shade per pixel column, chunks
+    /// narrower than pixels), so the legend explains the shades.
+    bool densityShown() const { return m_densityShown; }
 
 private:
     using ChunkIterator = QVector<MapChunk>::const_iterator;
 
     int colourKey(const MapChunk& c) const { return m_colourBy == MapColourBy::Device ? c.owner : c.kind; }
-    void paintRuler(QPainter& p) const;
     void paintLinear(QPainter& p) const;
     void paintTracks(QPainter& p) const;
-    void paintRegion(QPainter& p, const MapRegion& r) const;
-    void paintRegionChunks(QPainter& p, const MapRegion& r, const QRectF& area) const;
-    void paintChunksDetailed(QPainter& p, ChunkIterator first, ChunkIterator last, const QRectF& area) const;
+    void paintRegion(QPainter& p, int regionIndex) const;
+    void paintRegionChunks(QPainter& p, int regionIndex, const QRectF& area) const;
+    void paintChunksDetailed(
+        QPainter& p, int regionIndex, ChunkIterator first, ChunkIterator last, const QRectF& area) const;
     void paintChunksAggregated(
-        QPainter& p, ChunkIterator first, ChunkIterator last, const QRectF& area, double left, double right) const;
+        QPainter& p, int regionIndex, ChunkIterator first, ChunkIterator last, const QRectF& area) const;
     void paintMarks(QPainter& p) const;
+    void paintGhost(QPainter& p, const MapRange& ghost) const;
     void paintBusyWindows(QPainter& p) const;
-    void paintLargestHole(QPainter& p, const MapRange& range, const QRectF& track) const;
-    void paintBankLabels(QPainter& p) const;
+    void paintLargestHole(QPainter& p, const MapRange& range) const;
+    void paintTrackLabels(QPainter& p) const;
     void paintGrid(QPainter& p) const;
     void paintGridRegion(QPainter& p, int regionIndex) const;
     void outlineGridCells(QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen,
@@ -74,6 +78,7 @@ private:
     MapColourBy m_colourBy = MapColourBy::Device;
     quint32 m_selected = 0xFFFFFFFF;
     qreal m_dpr = 1.0;
+    mutable bool m_densityShown = false;
 };
 
 } // namespace cmascope::views

@@ -64,16 +64,13 @@ void MemoryMapWidget::refreshFromDocument(bool resetView)
         return;
     }
     // Same project: keep the zoom and pan, within the extent of what is shown now (an edit may add or move banks).
+    const bool sameRegions = content.regions.size() == m_content.regions.size();
     m_content = std::move(content);
-    const std::uint64_t lo = m_content.lowestAddress();
-    const std::uint64_t hi = std::max(m_content.highestAddress(), lo + 1);
-    if (lo != m_axis.boundsBegin() || hi != m_axis.boundsEnd()) {
-        const std::uint64_t begin = m_axis.viewBegin(), end = m_axis.viewEnd();
-        m_axis.setBounds(lo, hi);
-        updateAxisWidth();
-        m_axis.setView(begin, end);
+    if (m_axis.updateContent(m_content))
         Q_EMIT viewChanged();
-    }
+    if (!sameRegions)
+        m_leftMargin = MapGeometry::leftMarginFor(m_content, m_axis.mode(), font());
+    updateAxisWidth();
     update();
     Q_EMIT contentChanged();
 }
@@ -81,11 +78,58 @@ void MemoryMapWidget::refreshFromDocument(bool resetView)
 void MemoryMapWidget::setContent(MapContent content)
 {
     m_content = std::move(content);
-    m_axis.setBounds(m_content.lowestAddress(), std::max(m_content.highestAddress(), m_content.lowestAddress() + 1));
-    updateAxisWidth();
+    AxisMode mode = m_axis.mode();
+    if (m_automaticAxis)
+        mode = MapAxis::suggestedMode(m_content, suggestionWidth());
+    const bool modeChanged = mode != m_axis.mode();
+    resetAxis(mode);
     update();
     Q_EMIT viewChanged();
     Q_EMIT contentChanged();
+    if (modeChanged)
+        Q_EMIT axisModeChanged();
+}
+
+double MemoryMapWidget::suggestionWidth() const
+{
+    // Before the window is laid out the widget has its default size: judge at a typical width instead.
+    return isVisible() ? MapGeometry::plotRect(size()).width() : 1400.0;
+}
+
+void MemoryMapWidget::resetAxis(AxisMode mode)
+{
+    m_axis.setContent(m_content, mode);
+    m_leftMargin = MapGeometry::leftMarginFor(m_content, mode, font());
+    updateAxisWidth();
+}
+
+void MemoryMapWidget::setAxisMode(AxisMode mode)
+{
+    m_automaticAxis = false;
+    if (mode == m_axis.mode())
+        return;
+    resetAxis(mode);
+    zoomToRegions();
+    Q_EMIT axisModeChanged();
+}
+
+void MemoryMapWidget::setAutomaticAxis(bool automatic)
+{
+    m_automaticAxis = automatic;
+    if (!automatic)
+        return;
+    const AxisMode mode = MapAxis::suggestedMode(m_content, suggestionWidth());
+    if (mode == m_axis.mode())
+        return;
+    resetAxis(mode);
+    zoomToRegions();
+    Q_EMIT axisModeChanged();
+}
+
+void MemoryMapWidget::viewUpdated()
+{
+    update();
+    Q_EMIT viewChanged();
 }
 
 bool MemoryMapWidget::exportImage(const QString& path, QSize size)
@@ -93,9 +137,9 @@ bool MemoryMapWidget::exportImage(const QString& path, QSize size)
     if (size.isEmpty())
         size = this->size();
     // The view as it is, at the export's width.
-    AddressAxis axis = m_axis;
-    axis.setPixelWidth(MapGeometry::plotRect(size).width());
-    const MapGeometry geometry(m_content, axis, m_layout, size);
+    MapAxis axis = m_axis;
+    axis.setPixelWidth(MapGeometry::plotRect(size, m_leftMargin).width());
+    const MapGeometry geometry(m_content, axis, m_layout, size, m_leftMargin);
     const MapStyle style(palette());
     return painterFor(geometry, style).writeFile(path);
 }
@@ -106,6 +150,7 @@ void MemoryMapWidget::setLayoutMode(Layout layout)
         return;
     m_layout = layout;
     update();
+    Q_EMIT contentChanged();
 }
 
 void MemoryMapWidget::setColourBy(ColourBy by)
@@ -137,12 +182,17 @@ void MemoryMapWidget::setSelectedChunk(quint32 id)
 
 void MemoryMapWidget::updateAxisWidth()
 {
-    m_axis.setPixelWidth(MapGeometry::plotRect(size()).width());
+    m_axis.setPixelWidth(MapGeometry::plotRect(size(), m_leftMargin).width());
 }
 
-QRectF MemoryMapWidget::trackRect(int bankIndex) const
+QRectF MemoryMapWidget::trackRect(int track) const
 {
-    return mapGeometry().trackRect(bankIndex);
+    return mapGeometry().trackRect(track);
+}
+
+double MemoryMapWidget::xFor(int regionIndex, quint64 address) const
+{
+    return mapGeometry().xFor(regionIndex, address);
 }
 
 QRectF MemoryMapWidget::gridRect(int regionIndex) const
@@ -172,33 +222,31 @@ int MemoryMapWidget::chunkAt(QPointF pos) const
 
 void MemoryMapWidget::zoomIn()
 {
-    m_axis.zoom(2.0, m_axis.pixelWidth() / 2);
-    update();
-    Q_EMIT viewChanged();
+    m_axis.view().zoom(2.0, m_axis.pixelWidth() / 2);
+    viewUpdated();
 }
 
 void MemoryMapWidget::zoomOut()
 {
-    m_axis.zoom(0.5, m_axis.pixelWidth() / 2);
-    update();
-    Q_EMIT viewChanged();
+    m_axis.view().zoom(0.5, m_axis.pixelWidth() / 2);
+    viewUpdated();
 }
 
 void MemoryMapWidget::fitAll()
 {
-    m_axis.fitAll();
-    update();
-    Q_EMIT viewChanged();
+    m_axis.view().fitAll();
+    viewUpdated();
 }
 
 void MemoryMapWidget::zoomToRegions()
 {
-    if (const auto view = m_content.regionsView())
-        m_axis.setView(view->first, view->second);
+    // The compact axis has already dropped the space between regions, and per area each is whole.
+    const auto view = m_content.regionsView();
+    if (view && m_axis.mode() == AxisMode::Physical)
+        m_axis.showRange(view->first, view->second);
     else
-        m_axis.fitAll();
-    update();
-    Q_EMIT viewChanged();
+        m_axis.view().fitAll();
+    viewUpdated();
 }
 
 void MemoryMapWidget::zoomToBank(int bankIndex)
@@ -206,16 +254,19 @@ void MemoryMapWidget::zoomToBank(int bankIndex)
     if (bankIndex < 0 || bankIndex >= m_content.banks.size() || m_layout != Layout::Linear)
         return;
     const auto& b = m_content.banks[bankIndex];
-    m_axis.setView(b.base, b.base + b.size);
-    update();
-    Q_EMIT viewChanged();
+    if (m_axis.mode() == AxisMode::PerArea)
+        m_axis.view().fitAll();
+    else
+        m_axis.showRange(b.base, b.base + b.size);
+    viewUpdated();
 }
 
-QString MemoryMapWidget::bankLabelText(int bankIndex) const
+QString MemoryMapWidget::labelText(int track) const
 {
-    if (bankIndex < 0 || bankIndex >= m_content.banks.size())
+    const MapGeometry geometry = mapGeometry();
+    if (track < 0 || track >= geometry.tracks().size())
         return {};
-    return MapPainter::bankLabelText(m_content.banks[bankIndex].name, font());
+    return MapPainter::labelText(geometry.trackName(track), font(), m_leftMargin);
 }
 
 QString MemoryMapWidget::emptyMessage() const
@@ -223,25 +274,45 @@ QString MemoryMapWidget::emptyMessage() const
     return MapPainter::emptyMessage(m_content);
 }
 
-QString MemoryMapWidget::bankToolTip(int bankIndex) const
+QString MemoryMapWidget::labelToolTip(int track) const
 {
-    if (bankIndex < 0 || bankIndex >= m_content.banks.size())
+    const MapGeometry geometry = mapGeometry();
+    if (track < 0 || track >= geometry.tracks().size())
         return {};
-    const auto& b = m_content.banks[bankIndex];
+    const MapTrack& t = geometry.tracks()[track];
+    if (t.region >= 0) {
+        const auto& r = m_content.regions[t.region];
+        const QString bank = t.bank >= 0 ? tr(", in %1").arg(m_content.banks[t.bank].name) : QString();
+        return tr("%1: %2–%3, %4%5.")
+            .arg(r.name, hexString(r.base), hexString(r.base + r.size), sizeString(r.size), bank);
+    }
+    const auto& b = m_content.banks[t.bank];
     return tr("%1: %2–%3, %4. Double-click to show this bank whole.")
         .arg(b.name, hexString(b.base), hexString(b.base + b.size), sizeString(b.size));
 }
 
-int MemoryMapWidget::bankLabelAt(QPointF pos) const
+int MemoryMapWidget::labelAt(QPointF pos) const
 {
-    return mapGeometry().bankLabelAt(pos);
+    return mapGeometry().labelAt(pos);
 }
 
 void MemoryMapWidget::setView(quint64 begin, quint64 end)
 {
-    m_axis.setView(begin, end);
-    update();
-    Q_EMIT viewChanged();
+    // Per area, the share of the area holding begin.
+    int region = -1;
+    for (int i = 0; i < m_content.regions.size() && m_axis.mode() == AxisMode::PerArea; ++i)
+        if (begin >= m_content.regions[i].base && begin - m_content.regions[i].base < m_content.regions[i].size)
+            region = i;
+    if (m_axis.mode() == AxisMode::PerArea && region < 0)
+        return;
+    m_axis.showRange(begin, end, region);
+    viewUpdated();
+}
+
+void MemoryMapWidget::setAxisView(quint64 begin, quint64 end)
+{
+    m_axis.view().setView(begin, end);
+    viewUpdated();
 }
 
 void MemoryMapWidget::zoomToRegion(int regionIndex)
@@ -250,9 +321,11 @@ void MemoryMapWidget::zoomToRegion(int regionIndex)
         return;
     const auto& r = m_content.regions[regionIndex];
     const std::uint64_t margin = r.size / 50;
-    m_axis.setView(r.base > margin ? r.base - margin : 0, r.base + r.size + margin);
-    update();
-    Q_EMIT viewChanged();
+    if (m_axis.mode() == AxisMode::PerArea)
+        m_axis.view().fitAll();
+    else
+        m_axis.showRange(r.base > margin ? r.base - margin : 0, r.base + r.size + margin);
+    viewUpdated();
 }
 
 void MemoryMapWidget::resizeEvent(QResizeEvent* event)
@@ -275,7 +348,12 @@ void MemoryMapWidget::paintEvent(QPaintEvent*)
     QPainter p(this);
     const MapStyle style(palette());
     const MapGeometry geometry = mapGeometry();
-    painterFor(geometry, style).paint(p);
+    const MapPainter painter = painterFor(geometry, style);
+    painter.paint(p);
+    if (painter.densityShown() != m_densityShown) {
+        m_densityShown = painter.densityShown();
+        Q_EMIT densityShownChanged();
+    }
 }
 
 QString MemoryMapWidget::describe(QPointF pos) const
@@ -315,8 +393,8 @@ bool MemoryMapWidget::event(QEvent* e)
 {
     if (e->type() == QEvent::ToolTip) {
         auto* he = static_cast<QHelpEvent*>(e);
-        if (const int bank = bankLabelAt(he->pos()); bank >= 0) {
-            QToolTip::showText(he->globalPos(), bankToolTip(bank), this);
+        if (const int track = labelAt(he->pos()); track >= 0) {
+            QToolTip::showText(he->globalPos(), labelToolTip(track), this);
         } else if (regionAt(he->pos()) >= 0) {
             QToolTip::showText(he->globalPos(), describe(he->pos()), this);
         } else {
@@ -332,9 +410,8 @@ void MemoryMapWidget::wheelEvent(QWheelEvent* event)
     const double steps = event->angleDelta().y() / 120.0;
     if (steps == 0.0 || m_layout != Layout::Linear)
         return;
-    m_axis.zoom(std::pow(1.25, steps), event->position().x() - MapGeometry::plotRect(size()).left());
-    update();
-    Q_EMIT viewChanged();
+    m_axis.view().zoom(std::pow(1.25, steps), event->position().x() - m_leftMargin);
+    viewUpdated();
     event->accept();
 }
 
@@ -377,9 +454,8 @@ void MemoryMapWidget::mouseMoveEvent(QMouseEvent* event)
     if (m_dragging && m_dragMoved && m_layout == Layout::Linear) {
         const double dx = event->position().x() - m_lastDragPos.x();
         m_lastDragPos = event->position();
-        m_axis.panPixels(-dx);
-        update();
-        Q_EMIT viewChanged();
+        m_axis.view().panPixels(-dx);
+        viewUpdated();
     }
     const auto address = addressAtPos(event->position());
     Q_EMIT hoveredAddressChanged(address.value_or(0), describe(event->position()));
@@ -420,20 +496,23 @@ void MemoryMapWidget::finishRubberBand(QPointF pos)
     const double x1 = std::max(m_pressPos.x(), pos.x());
     if (x1 - x0 < 4)
         return;
-    const std::uint64_t a0 = addressAt(x0);
-    const std::uint64_t a1 = addressAt(x1);
+    const double left = m_leftMargin;
     if (m_drawingRegion) {
         // With the sandbox on, a drag that starts inside a region picks a range of it (docs/sandbox.md).
         if (const int ri = regionAt(m_pressPos); m_regionDragEnabled && ri >= 0) {
             const auto& r = m_content.regions[ri];
+            const std::uint64_t a0 = m_axis.addressAt(ri, x0 - left);
+            const std::uint64_t a1 = m_axis.addressAt(ri, x1 - left);
             const std::uint64_t lo = std::max<std::uint64_t>(a0, r.base);
             const std::uint64_t hi = std::min<std::uint64_t>(a1, r.base + r.size);
             if (hi > lo)
                 Q_EMIT regionRangeDragged(ri, lo, hi);
             return;
         }
-        // Only inside the bank under the press: clamp the range to it.
-        for (int bi = 0; bi < m_content.banks.size(); ++bi) {
+        // Only inside the bank under the press (per area there are no bank tracks): clamp the range to it.
+        const std::uint64_t a0 = addressAt(x0);
+        const std::uint64_t a1 = addressAt(x1);
+        for (int bi = 0; bi < m_content.banks.size() && m_axis.mode() != AxisMode::PerArea; ++bi) {
             const QRectF track = trackRect(bi);
             if (m_pressPos.y() < track.top() || m_pressPos.y() > track.bottom())
                 continue;
@@ -445,9 +524,9 @@ void MemoryMapWidget::finishRubberBand(QPointF pos)
         }
         return;
     }
-    m_axis.setView(a0, a1);
-    update();
-    Q_EMIT viewChanged();
+    // Zoom to the band, in the axis' own coordinate (the same share of every area per area).
+    m_axis.view().setView(m_axis.view().addressForX(x0 - left), m_axis.view().addressForX(x1 - left));
+    viewUpdated();
 }
 
 QMenu* MemoryMapWidget::createContextMenu(QPointF pos)
@@ -461,8 +540,12 @@ QMenu* MemoryMapWidget::createContextMenu(QPointF pos)
 
 void MemoryMapWidget::mouseDoubleClickEvent(QMouseEvent* event)
 {
-    if (const int bank = bankLabelAt(event->position()); bank >= 0) {
-        zoomToBank(bank);
+    if (const int track = labelAt(event->position()); track >= 0) {
+        const MapTrack t = mapGeometry().tracks()[track];
+        if (t.region >= 0)
+            zoomToRegion(t.region);
+        else
+            zoomToBank(t.bank);
         return;
     }
     const int ri = regionAt(event->position());
@@ -484,14 +567,12 @@ void MemoryMapWidget::keyPressEvent(QKeyEvent* event)
         fitAll();
         break;
     case Qt::Key_Left:
-        m_axis.panPixels(-m_axis.pixelWidth() / 8);
-        update();
-        Q_EMIT viewChanged();
+        m_axis.view().panPixels(-m_axis.pixelWidth() / 8);
+        viewUpdated();
         break;
     case Qt::Key_Right:
-        m_axis.panPixels(m_axis.pixelWidth() / 8);
-        update();
-        Q_EMIT viewChanged();
+        m_axis.view().panPixels(m_axis.pixelWidth() / 8);
+        viewUpdated();
         break;
     default:
         QWidget::keyPressEvent(event);

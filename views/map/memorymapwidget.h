@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The memory map: banks as tracks over one physical address axis, regions inside them, allocated
-// chunks coloured by device or kind; or a block grid (rows of pages, like a bitmap) for teaching.
+// The memory map: banks as tracks over an address axis (physical, compact or one track per area,
+// docs/memory-map.md), regions inside them, allocated chunks coloured by device or kind; or a block grid
+// (rows of pages, like a bitmap) for teaching.
 // The widget holds the view (zoom, pan, layout, selection) and handles input and tooltips; where things
 // are is MapGeometry's (views/map/mapgeometry.h) and the painting MapPainter's (views/map/mappainter.h).
 #pragma once
 
-#include "map/addressaxis.h"
+#include "map/mapaxis.h"
 #include "map/mapcontent.h"
 #include "map/mapgeometry.h"
 #include "map/mappainter.h"
@@ -35,7 +36,20 @@ public:
     void setDocument(Document* document);
     void setContent(MapContent content);
     const MapContent& content() const { return m_content; }
-    const AddressAxis& axis() const { return m_axis; }
+    /// The zoom and pan of the axis (in the axis mode's coordinate: physical addresses on the physical axis).
+    const AddressAxis& axis() const { return m_axis.view(); }
+    const MapAxis& mapAxis() const { return m_axis; }
+
+    /// The axis mode; setting one turns the automatic choice off.
+    void setAxisMode(AxisMode mode);
+    AxisMode axisMode() const { return m_axis.mode(); }
+    /// Automatic: every new project gets MapAxis::suggestedMode() (every area readable), the default.
+    void setAutomaticAxis(bool automatic);
+    bool automaticAxis() const { return m_automaticAxis; }
+    /// The width of the track labels (views/map/mapgeometry.h).
+    double leftMargin() const { return m_leftMargin; }
+    /// The last paint drew some region as shades per pixel column (the legend explains them).
+    bool densityShown() const { return m_densityShown; }
 
     void setLayoutMode(Layout layout);
     Layout layoutMode() const { return m_layout; }
@@ -48,8 +62,11 @@ public:
     void setSelectedChunk(quint32 id);
     quint32 selectedChunk() const { return m_selected; }
 
-    /// Linear layout: the rectangle (widget coordinates) of the track of bank @p index.
-    QRectF trackRect(int bankIndex) const;
+    /// Linear layout: the rectangle (widget coordinates) of track @p track (bank @p track on the physical and
+    /// compact axis, area @p track per area).
+    QRectF trackRect(int track) const;
+    /// Linear layout: x (widget coordinates) of @p address on region @p regionIndex's track.
+    double xFor(int regionIndex, quint64 address) const;
     /// Grid layout: the rectangle of region @p index's grid, and pages per row / per cell.
     QRectF gridRect(int regionIndex) const;
     /// The address under a widget position (linear: x only; grid: the page cell), or nullopt.
@@ -88,17 +105,19 @@ public Q_SLOTS:
     void zoomToRegion(int regionIndex);
     /// Shows bank @p bankIndex whole (double-click its label): its regions may be slivers on the shared axis.
     void zoomToBank(int bankIndex);
-    /// The bank whose label (left of the tracks) is at @p pos, or -1.
-    int bankLabelAt(QPointF pos) const;
-    /// The bank's name as its label shows it: elided in the middle to the margin's width.
-    QString bankLabelText(int bankIndex) const;
-    /// The label's tooltip: the full name and the bank's range.
-    QString bankToolTip(int bankIndex) const;
+    /// The track whose label (left of the tracks) is at @p pos, or -1.
+    int labelAt(QPointF pos) const;
+    /// The track's name as its label shows it: in full, or elided in the middle past the widest margin.
+    QString labelText(int track) const;
+    /// The label's tooltip: the full name and the bank's (or area's) range.
+    QString labelToolTip(int track) const;
     /// What the map says instead of drawing when the platform has no bank (why, and what to do); empty
     /// when there is something to draw.
     QString emptyMessage() const;
-    /// Shows the physical range [begin, end) (clamped to the banks).
+    /// Shows the physical range [begin, end) (clamped to the banks; per area, that share of every area).
     void setView(quint64 begin, quint64 end);
+    /// Shows [begin, end) of the axis' own coordinate (axis(); saved with the project).
+    void setAxisView(quint64 begin, quint64 end);
 
 Q_SIGNALS:
     /// The address under the mouse changed (for the status bar).
@@ -106,6 +125,10 @@ Q_SIGNALS:
     void viewChanged();
     /// What is drawn changed (new content, layout or colouring): the legend follows this.
     void contentChanged();
+    /// The axis mode changed (by the user, or automatically for a new project).
+    void axisModeChanged();
+    /// densityShown() changed.
+    void densityShownChanged();
     /// The user clicked a chunk (or empty space: 0xFFFFFFFF).
     void chunkClicked(quint32 id);
     /// The user Ctrl+dragged across a bank: a new region is wanted at [base, base + size).
@@ -130,17 +153,25 @@ protected:
 
 private:
     /// Where things are drawn, at the widget's size.
-    MapGeometry mapGeometry() const { return MapGeometry(m_content, m_axis, m_layout, size()); }
+    MapGeometry mapGeometry() const { return MapGeometry(m_content, m_axis, m_layout, size(), m_leftMargin); }
     /// A painter of the content as the widget shows it (colours, selection, device pixel ratio).
     MapPainter painterFor(const MapGeometry& geometry, const MapStyle& style) const;
     void updateAxisWidth();
+    /// Rebuilds the axis for the content in @p mode (showing everything) and the label margin.
+    void resetAxis(AxisMode mode);
+    /// The plot width the automatic axis judges readability at.
+    double suggestionWidth() const;
+    void viewUpdated();
     void refreshFromDocument(bool resetView);
     QString describe(QPointF pos) const;
     /// The end of a rubber-band drag released at @p pos: zoom, draw a region or pick a region's range.
     void finishRubberBand(QPointF pos);
 
     MapContent m_content;
-    AddressAxis m_axis;
+    MapAxis m_axis;
+    bool m_automaticAxis = true;
+    double m_leftMargin = MapGeometry::kLeftMargin;
+    bool m_densityShown = false;
     Layout m_layout = Layout::Linear;
     ColourBy m_colourBy = ColourBy::Device;
     bool m_dragging = false;

@@ -134,11 +134,12 @@ void PlanLayoutView::paintEvent(QPaintEvent*)
     p.drawText(QRectF(6, 0, width() - 12, kCaptionHeight), Qt::AlignLeft | Qt::AlignVCenter, m_caption);
     p.setFont(font());
     const QSizeF size(width(), std::max(1.0, height() - kCaptionHeight));
-    AddressAxis axis;
-    axis.setBounds(m_content->lowestAddress(), m_content->highestAddress());
+    // Both layouts on the physical axis: the point is where the regions lie.
+    MapAxis axis;
+    axis.setContent(*m_content, AxisMode::Physical);
     axis.setPixelWidth(MapGeometry::plotRect(size).width());
     if (m_window.second > m_window.first)
-        axis.setView(m_window.first, m_window.second);
+        axis.showRange(m_window.first, m_window.second);
     const MapGeometry geometry(*m_content, axis, MapLayout::Linear, size);
     const MapStyle style(palette());
     MapPainter painter(*m_content, geometry, style, font());

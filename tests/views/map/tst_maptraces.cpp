@@ -196,14 +196,16 @@ void TestMapTraces::busyWindowsMarkedAtFitAll()
     map.fitAll();
     const MapContent& c = map.content();
     QVERIFY(!c.busy.isEmpty());
-    const MapGeometry geometry(c, map.axis(), MapLayout::Linear, map.size());
-    const MapRegion& r = c.regions[c.busy.front().region];
-    QVERIFY2(geometry.axis().bytesPerPixel() > double(r.pageSize), "at fit-all a page is narrower than a pixel");
+    const MapGeometry geometry(c, map.mapAxis(), MapLayout::Linear, map.size(), map.leftMargin());
+    const int ri = c.busy.front().region;
+    const MapRegion& r = c.regions[ri];
+    QVERIFY2(
+        geometry.axis().bytesPerPixel(ri, r.base) > double(r.pageSize), "at fit-all a page is narrower than a pixel");
     const QImage image = map.grab().toImage();
     const MapStyle style(map.palette());
-    const int y = int(geometry.trackRect(r.bank).top() + MapGeometry::kChunkTop - 3);
+    const int y = int(geometry.trackRect(geometry.trackOfRegion(ri)).top() + geometry.chunkTop() - 3);
     for (const MapBusyWindow& w : c.busy) {
-        const int x = int(geometry.xForAddress(w.base) + 0.5);
+        const int x = int(geometry.xFor(ri, w.base) + 0.5);
         QCOMPARE(image.pixelColor(x, y).rgb(), style.busy.rgb());
     }
 }
