@@ -25,7 +25,7 @@ class MapAxis
 {
 public:
     /// Width at which an area is readable: the suggested mode shows every area at least this wide.
-    static constexpr double kReadableWidth = 24.0;
+    static constexpr double kReadableWidth = 40.0;
 
     /// Builds the folds of @p content for @p mode and shows everything (per area: every area whole).
     void setContent(const MapContent& content, AxisMode mode);

@@ -170,7 +170,9 @@ void MapPainter::paintRegion(QPainter& p, int regionIndex) const
         const QString text = metrics.horizontalAdvance(withSize) <= textBox.width()
             ? withSize
             : metrics.elidedText(r.name, Qt::ElideMiddle, int(textBox.width()));
-        p.drawText(textBox, Qt::AlignLeft | Qt::AlignTop, text);
+        // A lone ellipsis says nothing: a region too narrow for its name leaves it to the tooltip.
+        if (text.size() > 1)
+            p.drawText(textBox, Qt::AlignLeft | Qt::AlignTop, text);
     }
 }
 

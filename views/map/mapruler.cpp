@@ -65,7 +65,9 @@ void MapRuler::paintSharedRuler(QPainter& p) const
     std::vector<QRectF> breakBoxes;
     for (const FoldSegment& s : fold.breaks())
         if (s.physEnd > viewBegin && s.physBegin <= viewEnd)
-            breakBoxes.push_back(paintBreakLabel(p, s));
+            if (const QRectF box = paintBreakLabel(p, s, breakBoxes.empty() ? QRectF() : breakBoxes.back());
+                !box.isEmpty())
+                breakBoxes.push_back(box);
     double lastLabel = -1e9;
     for (const FoldSegment& s : fold.segments()) {
         if (s.physEnd <= viewBegin || s.physBegin > viewEnd || s.collapsed)
@@ -98,23 +100,29 @@ void MapRuler::paintSharedRuler(QPainter& p) const
     }
 }
 
-QRectF MapRuler::paintBreakLabel(QPainter& p, const FoldSegment& gap) const
+QRectF MapRuler::paintBreakLabel(QPainter& p, const FoldSegment& gap, const QRectF& previous) const
 {
     const QRectF plot = m_geometry.plotRect();
     const double x0 = m_geometry.xForAddress(gap.physBegin);
     const double x1 = m_geometry.xForAddress(gap.physEnd);
-    const QString text = QStringLiteral("%1 skipped").arg(sizeString(gap.physEnd - gap.physBegin));
-    const double w = std::max(x1 - x0, p.fontMetrics().horizontalAdvance(text) + 8.0);
-    const double left = std::clamp((x0 + x1 - w) / 2, plot.left(), std::max(plot.left(), plot.right() - w));
-    const QRectF box(left, 2, w, kRulerHeight - 8);
-    p.setPen(m_style.mutedText);
-    p.drawText(box, Qt::AlignCenter, text);
     // The break on the ruler's line: a short zigzag at each edge.
     p.setPen(QPen(m_style.trackBorder, 1.2));
     for (const double x : { x0, x1 })
         p.drawPolyline(QPolygonF({ QPointF(x - 3, kRulerHeight - 10), QPointF(x + 3, kRulerHeight - 6),
             QPointF(x - 3, kRulerHeight - 2), QPointF(x + 3, kRulerHeight + 2) }));
-    return box;
+    // "1 GiB skipped", or just the size where breaks crowd, or nothing (the break's tooltip still says it).
+    const QString size = approxSizeString(double(gap.physEnd - gap.physBegin));
+    for (const QString& text : { QStringLiteral("%1 skipped").arg(size), size }) {
+        const double w = std::max(x1 - x0, p.fontMetrics().horizontalAdvance(text) + 8.0);
+        const double left = std::clamp((x0 + x1 - w) / 2, plot.left(), std::max(plot.left(), plot.right() - w));
+        const QRectF box(left, 2, w, kRulerHeight - 8);
+        if (!previous.isEmpty() && box.left() < previous.right())
+            continue;
+        p.setPen(m_style.mutedText);
+        p.drawText(box, Qt::AlignCenter, text);
+        return box;
+    }
+    return {};
 }
 
 // Per area: the track's addresses in the band above it, ticks at multiples of a power of two; the first and

@@ -34,7 +34,8 @@ private:
     void paintSharedRuler(QPainter& p) const;
     void paintTrackRuler(QPainter& p, int track) const;
     /// The skipped size above a break and its mark on the ruler's line; returns the label's box.
-    QRectF paintBreakLabel(QPainter& p, const FoldSegment& gap) const;
+    /// Leaves the label out (returns an empty box) where it would overlap the @p previous one.
+    QRectF paintBreakLabel(QPainter& p, const FoldSegment& gap, const QRectF& previous) const;
 
     const MapGeometry& m_geometry;
     const MapStyle& m_style;

@@ -59,6 +59,8 @@ void MemoryMapWidget::refreshFromDocument(bool resetView)
     if (const auto step = m_doc->currentStep(); step && m_doc->simulation() && m_doc->replay())
         addBusyWindows(content, *m_doc->replay(), *step);
     if (resetView) {
+        // A new project gets its own axis (docs/memory-map.md); its saved view state may choose one after.
+        m_automaticAxis = true;
         setContent(std::move(content));
         zoomToRegions();
         return;

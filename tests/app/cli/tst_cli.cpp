@@ -19,6 +19,8 @@ private Q_SLOTS:
     void renderPng();
     void renderSvgGrid();
     void renderTraceAreas();
+    void renderAxes_data();
+    void renderAxes();
     void renderRejects_data();
     void renderRejects();
     void simulateWouldFit();
@@ -123,6 +125,44 @@ void TestCli::renderTraceAreas()
     QVERIFY2(d.exitCode == 0, qPrintable(d.err));
 }
 
+void TestCli::renderAxes_data()
+{
+    QTest::addColumn<QString>("axis"); // empty: the automatic choice
+    QTest::addColumn<QString>("expected"); // text the SVG holds
+    QTest::addColumn<QString>("absent"); // text it does not
+
+    QTest::newRow("automatic: per area") << QString() << QStringLiteral("Per-area axis") << QStringLiteral("skipped");
+    QTest::newRow("per-area") << QStringLiteral("per-area") << QStringLiteral("Per-area axis")
+                              << QStringLiteral("skipped");
+    QTest::newRow("compact") << QStringLiteral("compact") << QStringLiteral("1 GiB skipped")
+                             << QStringLiteral("Per-area axis");
+    QTest::newRow("physical") << QStringLiteral("physical") << QStringLiteral("pfn 0x100000")
+                              << QStringLiteral("skipped");
+}
+
+// The NUMA capture's four areas (16 MiB to 1 GiB, far apart) on each axis the app has.
+void TestCli::renderAxes()
+{
+    QFETCH(QString, axis);
+    QFETCH(QString, expected);
+    QFETCH(QString, absent);
+    QTemporaryDir dir;
+    const QString svg = dir.filePath(QStringLiteral("map.svg"));
+    const QString numa = QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k612-dt-numa/");
+    QStringList args { QStringLiteral("render"), numa + QStringLiteral("trace.txt"), QStringLiteral("--dmesg"),
+        numa + QStringLiteral("dmesg-cma.txt"), QStringLiteral("-o"), svg };
+    if (!axis.isEmpty())
+        args << QStringLiteral("--axis") << axis;
+    const Run r = run(args);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QFile f(svg);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(f.readAll());
+    QVERIFY2(text.contains(expected), qPrintable(expected));
+    QVERIFY2(!text.contains(absent), qPrintable(absent));
+    QVERIFY(text.contains(QStringLiteral("camera@70000000")));
+}
+
 void TestCli::renderRejects_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -134,6 +174,9 @@ void TestCli::renderRejects_data()
     QTest::newRow("bad layout") << QStringList { d, QStringLiteral("--layout"), QStringLiteral("spiral"),
         QStringLiteral("-o"), QStringLiteral("/tmp/x.png") }
                                 << QStringLiteral("--layout must be linear or grid");
+    QTest::newRow("bad axis") << QStringList { d, QStringLiteral("--axis"), QStringLiteral("diagonal"),
+        QStringLiteral("-o"), QStringLiteral("/tmp/x.png") }
+                              << QStringLiteral("--axis must be physical, compact or per-area, not 'diagonal'");
     QTest::newRow("step too far") << QStringList { d, QStringLiteral("--step"), QStringLiteral("100000"),
         QStringLiteral("-o"), QStringLiteral("/tmp/x.png") }
                                   << QStringLiteral("--step must be 0..");

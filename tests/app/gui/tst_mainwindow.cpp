@@ -4,6 +4,7 @@
 #include "eventlog/steptablemodel.h"
 #include "inspector/failureinspector.h"
 #include "mainwindow.h"
+#include "map/mapoverview.h"
 #include "map/memorymapwidget.h"
 #include "platform/platformeditor.h"
 #include "platform/platformmodels.h"
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void drawRegionOnMap();
     // Issue 10, the desktop app.
     void mapFitsEveryNewProject();
+    void mapAxisKeptWithTheProject();
     void oneStepNumbering();
     void steppingMovesEveryView();
     void editKeepsCurrentStep();
@@ -494,6 +496,34 @@ void TestMainWindow::mapFitsEveryNewProject()
     w.document()->waitForRun();
     QCOMPARE(axis.viewBegin(), quint64(0x808000000));
     QCOMPARE(axis.viewEnd(), quint64(0x820000000));
+}
+
+void TestMainWindow::mapAxisKeptWithTheProject()
+{
+    // A chosen axis and its view are saved with the project; a project without one gets the automatic axis.
+    QTemporaryDir dir;
+    app::MainWindow w;
+    w.resize(1200, 800);
+    QVERIFY(w.openProject(kGfxDemo, true));
+    w.document()->waitForRun();
+    QVERIFY(w.memoryMap()->automaticAxis());
+    QVERIFY(w.mapOverview()->isVisibleTo(&w));
+    w.memoryMap()->setAxisMode(views::AxisMode::PerArea);
+    w.memoryMap()->zoomIn();
+    const quint64 begin = w.memoryMap()->axis().viewBegin(), end = w.memoryMap()->axis().viewEnd();
+    const QString saved = dir.filePath(QStringLiteral("axis.json"));
+    QVERIFY(w.saveProjectAs(saved, true));
+    QVERIFY(w.openProject(kGfxDemo, true));
+    QVERIFY(w.memoryMap()->automaticAxis());
+    QVERIFY(w.openProject(saved, true));
+    w.document()->waitForRun();
+    QVERIFY(!w.memoryMap()->automaticAxis());
+    QCOMPARE(w.memoryMap()->axisMode(), views::AxisMode::PerArea);
+    QCOMPARE(w.memoryMap()->axis().viewBegin(), begin);
+    QCOMPARE(w.memoryMap()->axis().viewEnd(), end);
+    // The overview goes with the linear layout.
+    w.memoryMap()->setLayoutMode(views::MemoryMapWidget::Layout::Grid);
+    QVERIFY(!w.mapOverview()->isVisibleTo(&w));
 }
 
 void TestMainWindow::oneStepNumbering()

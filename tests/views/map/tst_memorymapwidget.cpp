@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "map/legendwidget.h"
 #include "map/mapcontent.h"
 #include "map/memorymapwidget.h"
 #include "support/mapcontents.h"
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void rightClickAsksForAContextMenu();
     void doubleClickBankLabel();
     void longBankLabelsElideInTheMiddle();
+    void legendExplainsDensity();
 
 private:
     static MapContent sample();
@@ -404,6 +406,28 @@ void TestMemoryMapWidget::longBankLabelsElideInTheMiddle()
     QVERIFY(w.fontMetrics().horizontalAdvance(label) <= w.trackRect(0).left());
     QCOMPARE(w.labelText(1), QStringLiteral("ram")); // short names stay whole
     QVERIFY(w.labelToolTip(0).startsWith(QStringLiteral("memory@800000000-first-bank-of-dram: 0x800000000")));
+}
+
+void TestMemoryMapWidget::legendExplainsDensity()
+{
+    // 20 000 one-page chunks in 1 GiB: at fit-all many share a pixel column, so the map shades columns and the
+    // legend says what a shade means; zoomed in to single chunks it draws them and the entry goes.
+    MapContent c = test::oneRegionMap(GiB, GiB);
+    for (quint32 i = 0; i < 20000; ++i)
+        c.chunks.push_back({ 0x40000000 + std::uint64_t(i) * 3 * 4096, 4096, 0, int(i % 4), 0, i });
+    c.regions[0].chunkCount = int(c.chunks.size());
+    MemoryMapWidget w;
+    w.resize(1000, 300);
+    LegendWidget legend(&w);
+    w.setContent(c);
+    w.fitAll();
+    w.grab();
+    QVERIFY(w.densityShown());
+    QVERIFY(legend.entries().contains(LegendWidget::densityEntry()));
+    w.setView(0x40000000, 0x40000000 + 64 * 4096);
+    w.grab();
+    QVERIFY(!w.densityShown());
+    QVERIFY(!legend.entries().contains(LegendWidget::densityEntry()));
 }
 
 QTEST_MAIN(TestMemoryMapWidget)
