@@ -264,6 +264,19 @@ int MapGeometry::chunkAt(QPointF pos) const
     return -1;
 }
 
+std::optional<FoldSegment> MapGeometry::breakAt(QPointF pos) const
+{
+    if (m_layout != MapLayout::Linear || m_axis->mode() != AxisMode::Compact || pos.x() < plotRect().left())
+        return std::nullopt;
+    if (pos.y() >= kRulerHeight && trackAt(pos) < 0)
+        return std::nullopt;
+    const std::uint64_t a = addressAt(pos.x());
+    for (const FoldSegment& s : m_axis->sharedFold().breaks())
+        if (a >= s.physBegin && a < s.physEnd)
+            return s;
+    return std::nullopt;
+}
+
 int MapGeometry::labelAt(QPointF pos) const
 {
     if (m_layout != MapLayout::Linear || pos.x() < 0 || pos.x() >= plotRect().left())

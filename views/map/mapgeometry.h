@@ -113,6 +113,8 @@ public:
     int chunkAt(QPointF pos) const;
     /// The track whose label (left of the tracks) is at @p pos, or -1.
     int labelAt(QPointF pos) const;
+    /// Compact axis: the break (collapsed address range) under @p pos, on a track or the ruler, or nullopt.
+    std::optional<FoldSegment> breakAt(QPointF pos) const;
 
 private:
     void layoutTracks();

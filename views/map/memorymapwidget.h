@@ -111,6 +111,8 @@ public Q_SLOTS:
     QString labelText(int track) const;
     /// The label's tooltip: the full name and the bank's (or area's) range.
     QString labelToolTip(int track) const;
+    /// The tooltip of a break of the compact axis: the range it skips.
+    static QString breakToolTip(const FoldSegment& gap);
     /// What the map says instead of drawing when the platform has no bank (why, and what to do); empty
     /// when there is something to draw.
     QString emptyMessage() const;

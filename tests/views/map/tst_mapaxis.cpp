@@ -171,6 +171,11 @@ void TestMapAxis::compactBreakIsNoRegion()
     QCOMPARE(g.regionAt(inBreak), -1);
     const auto a = g.addressAtPos(inBreak);
     QVERIFY(a && *a >= breaks[1].physBegin && *a < breaks[1].physEnd);
+    // Its tooltip names the range it skips; on a region there is no break.
+    const auto gap = g.breakAt(inBreak);
+    QVERIFY(gap && gap->physBegin == breaks[1].physBegin);
+    QVERIFY(MemoryMapWidget::breakToolTip(*gap).startsWith(QStringLiteral("0x48000000–0x804000000: ")));
+    QVERIFY(!g.breakAt(QPointF(g.regionRect(0).center())));
     // Both regions are wide: together more than four fifths of the plot.
     QVERIFY(g.regionRect(0).width() + g.regionRect(1).width() > 0.8 * g.plotRect().width());
 }
