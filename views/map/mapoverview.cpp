@@ -113,8 +113,13 @@ void MapOverview::paintRows(QPainter& p, const MapGeometry& geometry) const
         const QRectF row = rowRect(geometry, t);
         const double x0 = geometry.xFor(i, r.base), x1 = geometry.xFor(i, r.base + r.size);
         const QRectF box(x0, row.top(), std::max(1.0, x1 - x0), row.height());
-        p.fillRect(box, r.carveout ? style.carveout : style.regionFill);
-        if (r.carveout || r.chunkCount == 0)
+        if (r.carveout) {
+            p.fillRect(box, style.background);
+            p.fillRect(box, QBrush(style.carveout, Qt::BDiagPattern));
+            continue;
+        }
+        p.fillRect(box, style.regionFill);
+        if (r.chunkCount == 0)
             continue;
         const int columns = std::max(1, int(std::ceil(box.width() * dpr)));
         ColumnDensity density(double(r.base), double(r.size) / columns, columns);

@@ -353,21 +353,28 @@ void MapPainter::paintLargestHole(QPainter& p, const MapRange& range) const
 }
 
 // Track labels in the left margin: the bank's (or, per area, the area's) name above the middle of the track,
-// elided in the middle only when longer than the widest margin; its size below.
+// elided in the middle only when longer than the widest margin, and its size below; on a track too thin for
+// two lines, the name alone, centred (its tooltip has the size).
 void MapPainter::paintTrackLabels(QPainter& p) const
 {
     const double width = m_geometry.leftMargin() - 12;
+    const double nameHeight = QFontMetricsF(m_font).height();
+    const double sizeHeight = QFontMetricsF(m_small).height();
+    const double th = m_geometry.trackHeight();
+    const bool twoLines = th >= nameHeight + sizeHeight;
     for (int t = 0; t < m_geometry.tracks().size(); ++t) {
-        const double th = m_geometry.trackHeight();
-        const double y = m_geometry.trackTop(t);
+        const double middle = m_geometry.trackTop(t) + th / 2;
+        const double nameTop = twoLines ? middle - nameHeight : middle - nameHeight / 2;
         p.setFont(m_font);
         p.setPen(m_style.text);
-        p.drawText(QRectF(6, y, width, th / 2), Qt::AlignLeft | Qt::AlignBottom,
+        p.drawText(QRectF(6, nameTop, width, nameHeight), Qt::AlignLeft | Qt::AlignVCenter,
             labelText(m_geometry.trackName(t), m_font, m_geometry.leftMargin()));
+        if (!twoLines)
+            continue;
         p.setFont(m_small);
         p.setPen(m_style.mutedText);
-        p.drawText(
-            QRectF(6, y + th / 2, width, th / 2), Qt::AlignLeft | Qt::AlignTop, sizeString(m_geometry.trackSize(t)));
+        p.drawText(QRectF(6, middle, width, sizeHeight), Qt::AlignLeft | Qt::AlignVCenter,
+            sizeString(m_geometry.trackSize(t)));
     }
     p.setFont(m_font);
 }
