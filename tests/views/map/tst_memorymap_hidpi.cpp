@@ -18,11 +18,22 @@ class TestMemoryMapHiDpi : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void devicePixelColumns_data();
     void devicePixelColumns();
 };
 
+void TestMemoryMapHiDpi::devicePixelColumns_data()
+{
+    QTest::addColumn<AxisMode>("mode");
+    QTest::newRow("physical") << AxisMode::Physical;
+    QTest::newRow("compact") << AxisMode::Compact;
+    QTest::newRow("per-area") << AxisMode::PerArea;
+}
+
+// On every axis mode.
 void TestMemoryMapHiDpi::devicePixelColumns()
 {
+    QFETCH(AxisMode, mode);
     // 4096 pages; every other page allocated (alternating owners).
     MapContent c = test::oneRegionMap(16 * MiB, 16 * MiB);
     const MapRegion r = c.regions[0];
@@ -34,6 +45,7 @@ void TestMemoryMapHiDpi::devicePixelColumns()
     MemoryMapWidget w;
     w.resize(1400, 240);
     w.setContent(c);
+    w.setAxisMode(mode);
     w.fitAll();
     QCOMPARE(w.devicePixelRatioF(), 2.0);
     const QImage img = w.grab().toImage();
@@ -41,8 +53,8 @@ void TestMemoryMapHiDpi::devicePixelColumns()
     QCOMPARE(img.devicePixelRatio(), 2.0);
 
     const QRectF track = w.trackRect(0);
-    const double x0 = track.left() + w.axis().xForAddress(r.base);
-    const double x1 = track.left() + w.axis().xForAddress(r.base + r.size);
+    const double x0 = w.xFor(0, r.base);
+    const double x1 = w.xFor(0, r.base + r.size);
     const double logicalWidth = x1 - x0;
     QVERIFY2(logicalWidth > 1000 && logicalWidth < 2048, qPrintable(QString::number(logicalWidth)));
     // 4096 pages over ~2 x logicalWidth device pixels: under 2 pages per device column, so neighbouring
