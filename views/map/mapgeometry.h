@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Where the memory map draws what, for a map of a given size: the plot area right of the bank labels,
-// one track per bank (linear layout) or one block of page cells per region (grid layout); and the
+// one track per bank (linear layout) or one block of page cells per region (grid layout, MapGridLayout); and the
 // reverse, what lies under a point. Needs no widget: the map widget, the painter and
 // `cmascope-cli render` share it.
 #pragma once
 
 #include "map/addressaxis.h"
 #include "map/mapcontent.h"
+#include "map/mapgrid.h"
 
 #include <QRectF>
 #include <QSizeF>
@@ -31,15 +32,8 @@ public:
     static constexpr double kMinTrackHeight = 48.0; ///< a bank's track, however many banks share the height
     static constexpr double kMaxTrackHeight = 120.0;
 
-    /// Grid layout: one region's block of cells.
-    struct Grid
-    {
-        QRectF rect; ///< the cells' area
-        std::uint64_t pagesPerCell = 1;
-        int columns = 1;
-        int rows = 1;
-        double cell = 1.0; ///< cell edge in logical pixels
-    };
+    /// Grid layout: one region's block of cells (views/map/mapgrid.h).
+    using Grid = MapGridBlock;
 
     /// @p content and @p axis must outlive the geometry (it reads the axis' current view).
     MapGeometry(const MapContent& content, const AddressAxis& axis, MapLayout layout, QSizeF size);
@@ -60,8 +54,10 @@ public:
     double xForAddress(std::uint64_t address) const { return plotRect().left() + m_axis->xForAddress(address); }
 
     /// Grid layout: every region's block of cells (empty in the linear layout).
-    const QVector<Grid>& grids() const { return m_grids; }
-    QRectF gridRect(int regionIndex) const;
+    const QVector<Grid>& grids() const { return m_grid.blocks(); }
+    QRectF gridRect(int regionIndex) const { return m_grid.blockRect(regionIndex); }
+    /// Grid layout: the blocks and what lies under a point (empty in the linear layout).
+    const MapGridLayout& gridLayout() const { return m_grid; }
 
     /// Linear layout: the address under x.
     std::uint64_t addressAt(double x) const;
@@ -75,13 +71,11 @@ public:
     int bankLabelAt(QPointF pos) const;
 
 private:
-    void layoutGrids();
-
     const MapContent* m_content;
     const AddressAxis* m_axis;
     MapLayout m_layout;
     QSizeF m_size;
-    QVector<Grid> m_grids;
+    MapGridLayout m_grid;
 };
 
 } // namespace cmascope::views
