@@ -26,13 +26,35 @@ std::uint64_t ceilDiv(std::uint64_t a, std::uint64_t b)
     return a / b + (a % b != 0 ? 1 : 0);
 }
 
-/// The height a block of @p pages wants at the largest cells, title and gap included.
-double wantedHeight(std::uint64_t pages, double width)
+/// The height a block of @p pages wants at one page per cell of edge @p cell, title and gap included.
+double wantedHeight(std::uint64_t pages, double width, double cell)
 {
-    const std::uint64_t rows = ceilDiv(pages, cellsAlong(width, MapGridLayout::kMaxCell));
-    // Past a few thousand rows every block wants more than any screen: cap before the double conversion.
-    return MapGridLayout::kTitleHeight + double(std::min<std::uint64_t>(rows, 1u << 20)) * MapGridLayout::kMaxCell
+    const std::uint64_t rows = ceilDiv(pages, cellsAlong(width, cell));
+    // Past a million rows every block wants more than any screen: cap before the double conversion.
+    return MapGridLayout::kTitleHeight + double(std::min<std::uint64_t>(rows, 1u << 20)) * cell
         + MapGridLayout::kBlockGap;
+}
+
+/// The cells' space in a block of @p height: below the title, above the gap to the next block.
+QSizeF blockSpace(double width, double height)
+{
+    return QSizeF(width, height - MapGridLayout::kTitleHeight - MapGridLayout::kBlockGap);
+}
+
+/// Shares @p total out: in order of what they want, each gets what it wants or an equal share of what is left.
+QVector<double> shareOut(const QVector<double>& wanted, double total)
+{
+    const int n = int(wanted.size());
+    QVector<int> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return wanted[a] < wanted[b]; });
+    QVector<double> share(n);
+    for (int k = 0; k < n; ++k) {
+        const int i = order[k];
+        share[i] = std::min(wanted[i], total / double(n - k));
+        total -= share[i];
+    }
+    return share;
 }
 
 } // namespace
@@ -60,7 +82,7 @@ MapGridFit MapGridLayout::fit(std::uint64_t pages, QSizeF space)
     // Then the largest whole-pixel cell that still holds them all.
     f.cell = kMinCell;
     for (double c = kMaxCell; c > kMinCell; c -= 1.0) {
-        if (capacity(space, c) >= f.cells) {
+        if (c <= space.width() && c <= space.height() && capacity(space, c) >= f.cells) {
             f.cell = c;
             break;
         }
@@ -71,31 +93,17 @@ MapGridFit MapGridLayout::fit(std::uint64_t pages, QSizeF space)
     return f;
 }
 
-// Blocks stacked top to bottom in region order. The height is shared out like water: a region that needs
-// less than an equal share (at the largest cells) gets what it needs, the others share the rest equally.
+// Blocks stacked top to bottom in region order; heights come from shareHeight().
 void MapGridLayout::layoutBlocks(const QRectF& plot)
 {
     const int n = int(m_content->regions.size());
     if (n == 0)
         return;
-    QVector<double> wanted(n);
-    for (int i = 0; i < n; ++i)
-        wanted[i] = wantedHeight(pagesOf(m_content->regions[i]), plot.width());
-    QVector<int> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return wanted[a] < wanted[b]; });
-    QVector<double> height(n);
-    double left = plot.height();
-    for (int k = 0; k < n; ++k) {
-        const int i = order[k];
-        height[i] = std::min(wanted[i], left / double(n - k));
-        left -= height[i];
-    }
+    const QVector<double> height = shareHeight(plot);
     double top = plot.top();
     for (int i = 0; i < n; ++i) {
         const auto& r = m_content->regions[i];
-        const QSizeF space(plot.width(), height[i] - kTitleHeight - kBlockGap);
-        const MapGridFit f = fit(pagesOf(r), space);
+        const MapGridFit f = fit(pagesOf(r), blockSpace(plot.width(), height[i]));
         MapGridBlock b;
         b.pagesPerCell = f.pagesPerCell;
         b.cells = f.cells;
@@ -106,6 +114,96 @@ void MapGridLayout::layoutBlocks(const QRectF& plot)
         b.rect = QRectF(plot.left(), top + kTitleHeight, f.columns * f.cell, f.rows * f.cell);
         m_blocks.push_back(b);
         top += height[i];
+    }
+}
+
+// The height is shared out like water: a region that needs less than an equal share gets what it needs, the others
+// share the rest equally. What a region needs is the height of one page per cell at the smallest cells when that
+// does not fit every region (small regions keep their pages apart, big ones get the rest), else at the largest
+// cells. Once laid out, a region needs only the height its whole cells take of its share (capped so, it fits as
+// before): the rest goes to the others, first to halve pages per cell (refineShares()), then to larger cells.
+QVector<double> MapGridLayout::shareHeight(const QRectF& plot) const
+{
+    const int n = int(m_content->regions.size());
+    QVector<double> largest(n);
+    QVector<double> wanted(n);
+    for (int i = 0; i < n; ++i) {
+        largest[i] = wantedHeight(pagesOf(m_content->regions[i]), plot.width(), kMaxCell);
+        wanted[i] = wantedHeight(pagesOf(m_content->regions[i]), plot.width(), kMinCell);
+    }
+    if (std::accumulate(wanted.begin(), wanted.end(), 0.0) <= plot.height())
+        wanted = largest;
+    QVector<double> height = shareOut(wanted, plot.height());
+    for (int pass = 0; pass < 4; ++pass) {
+        bool capped = false;
+        for (int i = 0; i < n; ++i) {
+            const MapGridFit f = fit(pagesOf(m_content->regions[i]), blockSpace(plot.width(), height[i]));
+            const double taken = kTitleHeight + f.rows * f.cell + kBlockGap;
+            if (taken < wanted[i] - 0.5 && taken < height[i] - 0.5) {
+                wanted[i] = taken;
+                capped = true;
+            }
+        }
+        if (!capped)
+            break;
+        height = shareOut(wanted, plot.height());
+    }
+    refineShares(plot, height);
+    // What is still left makes cells larger, up to the largest.
+    QVector<double> more(n);
+    for (int i = 0; i < n; ++i)
+        more[i] = std::max(0.0, largest[i] - height[i]);
+    const QVector<double> extra =
+        shareOut(more, std::max(0.0, plot.height() - std::accumulate(height.begin(), height.end(), 0.0)));
+    for (int i = 0; i < n; ++i)
+        height[i] += extra[i];
+    return height;
+}
+
+// What the shares leave over goes to regions whose cells hold several pages: the cheapest halving of pages per
+// cell first. Regions of the same size and pages per cell change together (two equal areas keep one scale), or
+// not at all.
+void MapGridLayout::refineShares(const QRectF& plot, QVector<double>& height) const
+{
+    const int n = int(height.size());
+    double spare = plot.height() - std::accumulate(height.begin(), height.end(), 0.0);
+    auto pagesPerCell = [&](int i) {
+        return fit(pagesOf(m_content->regions[i]), blockSpace(plot.width(), height[i])).pagesPerCell;
+    };
+    // The height region i needs at half its pages per cell (at the smallest cells), or 0 at one page per cell.
+    auto finer = [&](int i) -> double {
+        const std::uint64_t ppc = pagesPerCell(i);
+        if (ppc == 1)
+            return 0.0;
+        const std::uint64_t cells = ceilDiv(pagesOf(m_content->regions[i]), ppc / 2);
+        return kTitleHeight + double(ceilDiv(cells, cellsAlong(plot.width(), kMinCell))) * kMinCell + kBlockGap;
+    };
+    QVector<bool> stuck(n, false);
+    for (int round = 0; round < 64 && spare > 0; ++round) {
+        int best = -1;
+        for (int i = 0; i < n; ++i)
+            if (!stuck[i] && finer(i) > 0 && (best < 0 || finer(i) - height[i] < finer(best) - height[best]))
+                best = i;
+        if (best < 0)
+            return;
+        QVector<int> group;
+        double extra = 0;
+        for (int j = 0; j < n; ++j) {
+            if (m_content->regions[j].size == m_content->regions[best].size && pagesPerCell(j) == pagesPerCell(best)) {
+                group.push_back(j);
+                extra += finer(j) - height[j];
+            }
+        }
+        if (extra > spare) {
+            for (const int j : group)
+                stuck[j] = true;
+            continue;
+        }
+        for (const int j : group) {
+            const double need = finer(j);
+            height[j] = need;
+        }
+        spare -= extra;
     }
 }
 

@@ -63,7 +63,7 @@ public:
     static constexpr double kMinCell = 4.0; ///< smallest cell edge: smaller cells are a smear, not cells
     static constexpr double kMaxCell = 28.0;
     static constexpr double kTitleHeight = 18.0; ///< the region's title line above its cells
-    static constexpr double kBlockGap = 4.0; ///< below a block, before the next title
+    static constexpr double kBlockGap = 8.0; ///< below a block, before the next title
 
     MapGridLayout() = default;
     /// Lays out every region of @p content in @p plot. @p content must outlive the layout.
@@ -94,6 +94,8 @@ public:
 
 private:
     void layoutBlocks(const QRectF& plot);
+    QVector<double> shareHeight(const QRectF& plot) const;
+    void refineShares(const QRectF& plot, QVector<double>& height) const;
 
     const MapContent* m_content = nullptr;
     QVector<MapGridBlock> m_blocks;

@@ -50,14 +50,23 @@ void MapGridPainter::paint(QPainter& p) const
         paintBlock(p, i);
 }
 
-QString MapGridPainter::title(int regionIndex) const
+QString MapGridPainter::title(int regionIndex, const QFontMetricsF* metrics, double width) const
 {
     const auto& r = m_content.regions[regionIndex];
     const auto& b = m_grid.blocks()[regionIndex];
-    return tr("%1 — %2, %3 pages%4")
-        .arg(r.name, hexString(r.base))
-        .arg(r.size / std::max<std::uint64_t>(1, r.pageSize))
-        .arg(b.pagesPerCell > 1 ? tr(", %1 pages per cell").arg(b.pagesPerCell) : QString());
+    auto line = [&](const QString& name) {
+        return tr("%1 — %2, %3 pages%4")
+            .arg(name, hexString(r.base))
+            .arg(r.size / std::max<std::uint64_t>(1, r.pageSize))
+            .arg(b.pagesPerCell > 1 ? tr(", %1 pages per cell").arg(b.pagesPerCell) : QString());
+    };
+    const QString full = line(r.name);
+    if (!metrics || metrics->horizontalAdvance(full) <= width)
+        return full;
+    // Too long: the name gives way first (middle elided, the tooltip has it whole), the figures stay.
+    const double room = width - metrics->horizontalAdvance(line(QString()));
+    const QString shorter = line(metrics->elidedText(r.name, Qt::ElideMiddle, std::max(0.0, room)));
+    return metrics->elidedText(shorter, Qt::ElideRight, width);
 }
 
 // One region as a block of cells: the title, the cells, lines between them, the selected chunk, the ghost of
@@ -66,8 +75,8 @@ void MapGridPainter::paintBlock(QPainter& p, int regionIndex) const
 {
     const auto& b = m_grid.blocks()[regionIndex];
     p.setPen(m_style.text);
-    p.drawText(b.title, Qt::AlignLeft | Qt::AlignVCenter,
-        p.fontMetrics().elidedText(title(regionIndex), Qt::ElideMiddle, int(b.title.width())));
+    const QFontMetricsF metrics(p.font());
+    p.drawText(b.title, Qt::AlignLeft | Qt::AlignVCenter, title(regionIndex, &metrics, b.title.width()));
     p.drawImage(b.rect, cellImage(regionIndex));
     paintCellLines(p, b);
     const auto& r = m_content.regions[regionIndex];

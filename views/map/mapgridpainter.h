@@ -9,6 +9,7 @@
 
 #include <QCoreApplication>
 #include <QFont>
+#include <QFontMetricsF>
 #include <QImage>
 #include <QPen>
 
@@ -34,8 +35,9 @@ public:
     void paint(QPainter& p) const;
     /// Region @p regionIndex's cells, one pixel per cell, row-major (what paint() scales up).
     QImage cellImage(int regionIndex) const;
-    /// The title line of region @p regionIndex: "name — base, N pages[, M pages per cell]".
-    QString title(int regionIndex) const;
+    /// The title line of region @p regionIndex: "name — base, N pages[, M pages per cell]"; with @p metrics, the
+    /// name is elided so that the line fits @p width.
+    QString title(int regionIndex, const QFontMetricsF* metrics = nullptr, double width = 0) const;
 
 private:
     int colourKey(const MapChunk& c) const { return m_byKind ? c.kind : c.owner; }

@@ -167,8 +167,11 @@ void TestMapGrid::severalRegionsShareTheHeight()
     const MapGeometry geometry = gridGeometry(c, axis, QSize(1366, 768));
     const auto& blocks = geometry.grids();
     QCOMPARE(blocks.size(), qsizetype(4));
-    QCOMPARE(blocks[1].cell, MapGridLayout::kMaxCell);
-    QCOMPARE(blocks[1].rows, 1);
+    // The 1 GiB regions cannot show every page at 4 px: the small and mid regions keep one page per cell, the
+    // big ones share the rest.
+    QCOMPARE(blocks[1].pagesPerCell, std::uint64_t(1));
+    QCOMPARE(blocks[2].pagesPerCell, std::uint64_t(1));
+    QVERIFY(blocks[0].pagesPerCell > 1);
     for (int i = 0; i < blocks.size(); ++i) {
         QVERIFY(blocks[i].cell >= MapGridLayout::kMinCell);
         QVERIFY(geometry.plotRect().contains(blocks[i].rect));
@@ -176,6 +179,13 @@ void TestMapGrid::severalRegionsShareTheHeight()
             QVERIFY(blocks[i].title.top() >= blocks[i - 1].rect.bottom());
     }
     QCOMPARE(blocks[0].pagesPerCell, blocks[3].pagesPerCell);
+    // Without the big ones there is room for large cells: the small region is one row of the largest cells.
+    c.regions.removeAt(3);
+    c.regions.removeAt(0);
+    const MapGeometry roomy = gridGeometry(c, axis, QSize(1366, 768));
+    QCOMPARE(roomy.grids()[0].cell, MapGridLayout::kMaxCell);
+    QCOMPARE(roomy.grids()[0].rows, 1);
+    QVERIFY(roomy.grids()[1].cell > MapGridLayout::kMinCell);
 }
 
 void TestMapGrid::hitTests()
@@ -321,7 +331,16 @@ void TestMapGrid::aggregatedShading()
     };
     QVERIFY(distance(at(1), style.freeMemory) < distance(at(0), style.freeMemory));
     // The title says how many pages share a cell.
-    QVERIFY(MapGridPainter(c, geometry.gridLayout(), style).title(0).endsWith(QLatin1String("256 pages per cell")));
+    const MapGridPainter gridPainter(c, geometry.gridLayout(), style);
+    QVERIFY(gridPainter.title(0).endsWith(QLatin1String("262144 pages, 256 pages per cell")));
+    // In a narrow map the region's name gives way, not the figures.
+    c.regions[0].name = QStringLiteral("a-very-long-reserved-memory-node-name@80000000");
+    const QFontMetricsF metrics(QApplication::font());
+    const double width = metrics.horizontalAdvance(gridPainter.title(0)) - 40;
+    const QString narrow = gridPainter.title(0, &metrics, width);
+    QVERIFY2(narrow.endsWith(QLatin1String("262144 pages, 256 pages per cell")), qPrintable(narrow));
+    QVERIFY(!narrow.contains(c.regions[0].name));
+    QVERIFY(metrics.horizontalAdvance(narrow) <= width);
 }
 
 void TestMapGrid::widgetDescribesACell()
