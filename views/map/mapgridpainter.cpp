@@ -8,16 +8,18 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace cmascope::views {
 
 namespace {
 
-QColor blend(const QColor& a, const QColor& b, double t)
+/// @p a blended towards @p b by @p t in [0, 1], opaque; integer arithmetic, as it runs once per cell.
+QRgb blend(QRgb a, QRgb b, double t)
 {
-    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
-        float(a.greenF() + (b.greenF() - a.greenF()) * t), float(a.blueF() + (b.blueF() - a.blueF()) * t));
+    auto channel = [t](int x, int y) { return x + int(std::lround((y - x) * t)); };
+    return qRgb(channel(qRed(a), qRed(b)), channel(qGreen(a), qGreen(b)), channel(qBlue(a), qBlue(b)));
 }
 
 /// The pages [first, end) of a region, counted from its base, that [base, base + size) covers (whole pages).
@@ -153,7 +155,7 @@ void MapGridPainter::fillAggregated(QImage& cells, int regionIndex) const
     const auto& r = m_content.regions[regionIndex];
     const std::uint64_t regionPages = MapGridLayout::pagesOf(r);
     auto* px = reinterpret_cast<QRgb*>(cells.bits());
-    const QColor freeColour = m_style.freeMemory;
+    const QRgb freeColour = m_style.freeMemory.rgb();
     CellSum sum;
     auto finish = [&] {
         if (sum.cell >= b.cells || sum.shares.empty())
@@ -162,7 +164,7 @@ void MapGridPainter::fillAggregated(QImage& cells, int regionIndex) const
             sum.shares.begin(), sum.shares.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
         const std::uint64_t cellPages = std::min(b.pagesPerCell, regionPages - sum.cell * b.pagesPerCell);
         const double fraction = std::clamp(sum.used / double(cellPages), 0.0, 1.0);
-        px[sum.cell] = blend(freeColour, m_style.ownerColor(best->first), 0.4 + 0.6 * fraction).rgba();
+        px[sum.cell] = blend(freeColour, m_style.ownerColor(best->first).rgb(), 0.4 + 0.6 * fraction);
     };
     for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci) {
         const auto& c = m_content.chunks[ci];

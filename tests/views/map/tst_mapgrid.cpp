@@ -313,8 +313,9 @@ void TestMapGrid::aggregatedShading()
     const QColor owner = style.ownerColor(0);
     auto shade = [&](double t) {
         const QColor f = style.freeMemory;
-        return QColor::fromRgbF(float(f.redF() + (owner.redF() - f.redF()) * t),
-            float(f.greenF() + (owner.greenF() - f.greenF()) * t), float(f.blueF() + (owner.blueF() - f.blueF()) * t));
+        return QColor(int(std::lround(f.red() + (owner.red() - f.red()) * t)),
+            int(std::lround(f.green() + (owner.green() - f.green()) * t)),
+            int(std::lround(f.blue() + (owner.blue() - f.blue()) * t)));
     };
     QVERIFY2(near(at(0), owner), qPrintable(colourText(at(0))));
     QVERIFY2(near(at(1), shade(0.4 + 0.6 * 0.5)), qPrintable(colourText(at(1))));
