@@ -18,7 +18,7 @@ namespace {
 /// @p a blended towards @p b by @p t in [0, 1], opaque; integer arithmetic, as it runs once per cell.
 QRgb blend(QRgb a, QRgb b, double t)
 {
-    auto channel = [t](int x, int y) { return x + int(std::lround((y - x) * t)); };
+    auto channel = [t](int x, int y) { return x + int(std::lround(double(y - x) * t)); };
     return qRgb(channel(qRed(a), qRed(b)), channel(qGreen(a), qGreen(b)), channel(qBlue(a), qBlue(b)));
 }
 
@@ -157,6 +157,15 @@ void MapGridPainter::fillAggregated(QImage& cells, int regionIndex) const
     auto* px = reinterpret_cast<QRgb*>(cells.bits());
     const QRgb freeColour = m_style.freeMemory.rgb();
     CellSum sum;
+    std::vector<QRgb> keyColours; // by colour key, 0 = not looked up yet (owner colours are opaque)
+    auto colourOf = [&](int key) {
+        const auto k = std::size_t(std::max(0, key));
+        if (k >= keyColours.size())
+            keyColours.resize(k + 1, 0);
+        if (keyColours[k] == 0)
+            keyColours[k] = m_style.ownerColor(key).rgb();
+        return keyColours[k];
+    };
     auto finish = [&] {
         if (sum.cell >= b.cells || sum.shares.empty())
             return;
@@ -164,7 +173,7 @@ void MapGridPainter::fillAggregated(QImage& cells, int regionIndex) const
             sum.shares.begin(), sum.shares.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
         const std::uint64_t cellPages = std::min(b.pagesPerCell, regionPages - sum.cell * b.pagesPerCell);
         const double fraction = std::clamp(sum.used / double(cellPages), 0.0, 1.0);
-        px[sum.cell] = blend(freeColour, m_style.ownerColor(best->first).rgb(), 0.4 + 0.6 * fraction);
+        px[sum.cell] = blend(freeColour, colourOf(best->first), 0.4 + 0.6 * fraction);
     };
     for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci) {
         const auto& c = m_content.chunks[ci];
