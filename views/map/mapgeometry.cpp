@@ -12,9 +12,10 @@ MapGeometry::MapGeometry(const MapContent& content, const AddressAxis& axis, Map
     , m_layout(layout)
     , m_size(size)
 {
-    // The grid keeps room at the bottom for the failure line (MapPainter::paint).
+    // The grid has no ruler and no bank labels: it takes the whole map but for room at the bottom for the failure
+    // line (MapPainter::paint).
     if (m_layout == MapLayout::Grid)
-        m_grid = MapGridLayout(content, plotRect().adjusted(0, 4, 0, -26));
+        m_grid = MapGridLayout(content, MapGridLayout::area(size));
 }
 
 QRectF MapGeometry::plotRect(QSizeF size)

@@ -65,6 +65,12 @@ MapGridLayout::MapGridLayout(const MapContent& content, const QRectF& plot)
     layoutBlocks(plot);
 }
 
+QRectF MapGridLayout::area(QSizeF size)
+{
+    return QRectF(kMargin, kMargin, std::max(1.0, size.width() - 2 * kMargin),
+        std::max(1.0, size.height() - kMargin - kFailureLine));
+}
+
 std::uint64_t MapGridLayout::pagesOf(const MapRegion& r)
 {
     return std::max<std::uint64_t>(1, r.size / std::max<std::uint64_t>(1, r.pageSize));
@@ -110,54 +116,64 @@ void MapGridLayout::layoutBlocks(const QRectF& plot)
         b.columns = f.columns;
         b.rows = f.rows;
         b.cell = f.cell;
-        b.title = QRectF(6, top, plot.right() - 6, kTitleHeight - 2);
+        b.title = QRectF(plot.left(), top, plot.width(), kTitleHeight - 2);
         b.rect = QRectF(plot.left(), top + kTitleHeight, f.columns * f.cell, f.rows * f.cell);
         m_blocks.push_back(b);
         top += height[i];
     }
 }
 
-// The height is shared out like water: a region that needs less than an equal share gets what it needs, the others
-// share the rest equally. What a region needs is the height of one page per cell at the smallest cells when that
-// does not fit every region (small regions keep their pages apart, big ones get the rest), else at the largest
-// cells. Once laid out, a region needs only the height its whole cells take of its share (capped so, it fits as
-// before): the rest goes to the others, first to halve pages per cell (refineShares()), then to larger cells.
+// Heights in three steps. First pages per cell: when one page per cell at the smallest cells does not fit every
+// region, the height is shared out like water (a region that needs less than an equal share gets what it needs,
+// the others share the rest equally), so small regions keep their pages apart and big ones get the rest; each
+// region takes the height of its pages per cell at the smallest cells. Then what is left halves pages per cell
+// where it can (refineShares()), then makes cells larger (growCells()).
 QVector<double> MapGridLayout::shareHeight(const QRectF& plot) const
 {
     const int n = int(m_content->regions.size());
-    QVector<double> largest(n);
-    QVector<double> wanted(n);
-    for (int i = 0; i < n; ++i) {
-        largest[i] = wantedHeight(pagesOf(m_content->regions[i]), plot.width(), kMaxCell);
-        wanted[i] = wantedHeight(pagesOf(m_content->regions[i]), plot.width(), kMinCell);
+    QVector<double> height(n);
+    for (int i = 0; i < n; ++i)
+        height[i] = wantedHeight(pagesOf(m_content->regions[i]), plot.width(), kMinCell);
+    if (std::accumulate(height.begin(), height.end(), 0.0) > plot.height()) {
+        const QVector<double> share = shareOut(height, plot.height());
+        for (int i = 0; i < n; ++i) {
+            const std::uint64_t pages = pagesOf(m_content->regions[i]);
+            const std::uint64_t ppc = fit(pages, blockSpace(plot.width(), share[i])).pagesPerCell;
+            height[i] = std::min(height[i], wantedHeight(ceilDiv(pages, ppc), plot.width(), kMinCell));
+        }
     }
-    if (std::accumulate(wanted.begin(), wanted.end(), 0.0) <= plot.height())
-        wanted = largest;
-    QVector<double> height = shareOut(wanted, plot.height());
+    refineShares(plot, height);
+    return growCells(plot, height);
+}
+
+// What is left after @p height, shared out like water up to the height of the largest cells. A region whose whole
+// cells do not take all of its share keeps only what they take, and the rest goes to the others.
+QVector<double> MapGridLayout::growCells(const QRectF& plot, const QVector<double>& height) const
+{
+    const int n = int(height.size());
+    const double spare = std::max(0.0, plot.height() - std::accumulate(height.begin(), height.end(), 0.0));
+    QVector<double> room(n);
+    for (int i = 0; i < n; ++i)
+        room[i] = std::max(0.0, wantedHeight(pagesOf(m_content->regions[i]), plot.width(), kMaxCell) - height[i]);
+    QVector<double> extra = shareOut(room, spare);
     for (int pass = 0; pass < 4; ++pass) {
         bool capped = false;
         for (int i = 0; i < n; ++i) {
-            const MapGridFit f = fit(pagesOf(m_content->regions[i]), blockSpace(plot.width(), height[i]));
-            const double taken = kTitleHeight + f.rows * f.cell + kBlockGap;
-            if (taken < wanted[i] - 0.5 && taken < height[i] - 0.5) {
-                wanted[i] = taken;
+            const MapGridFit f = fit(pagesOf(m_content->regions[i]), blockSpace(plot.width(), height[i] + extra[i]));
+            const double taken = std::max(0.0, kTitleHeight + f.rows * f.cell + kBlockGap - height[i]);
+            if (taken < extra[i] - 0.5) {
+                room[i] = taken;
                 capped = true;
             }
         }
         if (!capped)
             break;
-        height = shareOut(wanted, plot.height());
+        extra = shareOut(room, spare);
     }
-    refineShares(plot, height);
-    // What is still left makes cells larger, up to the largest.
-    QVector<double> more(n);
+    QVector<double> grown(n);
     for (int i = 0; i < n; ++i)
-        more[i] = std::max(0.0, largest[i] - height[i]);
-    const QVector<double> extra =
-        shareOut(more, std::max(0.0, plot.height() - std::accumulate(height.begin(), height.end(), 0.0)));
-    for (int i = 0; i < n; ++i)
-        height[i] += extra[i];
-    return height;
+        grown[i] = height[i] + extra[i];
+    return grown;
 }
 
 // What the shares leave over goes to regions whose cells hold several pages: the cheapest halving of pages per

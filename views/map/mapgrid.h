@@ -64,11 +64,15 @@ public:
     static constexpr double kMaxCell = 28.0;
     static constexpr double kTitleHeight = 18.0; ///< the region's title line above its cells
     static constexpr double kBlockGap = 8.0; ///< below a block, before the next title
+    static constexpr double kMargin = 8.0; ///< around the blocks
+    static constexpr double kFailureLine = 26.0; ///< below the blocks: the caption of a failed request
 
     MapGridLayout() = default;
     /// Lays out every region of @p content in @p plot. @p content must outlive the layout.
     MapGridLayout(const MapContent& content, const QRectF& plot);
 
+    /// Where the blocks go in a map of @p size: all of it but a margin and, at the bottom, the failure line.
+    static QRectF area(QSizeF size);
     /// The largest cell edge in [kMinCell, kMaxCell] (whole pixels) and the fewest pages per cell (a power
     /// of two) with which @p pages fit @p space; when even one row of kMinCell cells does not fit, one row.
     static MapGridFit fit(std::uint64_t pages, QSizeF space);
@@ -95,6 +99,7 @@ public:
 private:
     void layoutBlocks(const QRectF& plot);
     QVector<double> shareHeight(const QRectF& plot) const;
+    QVector<double> growCells(const QRectF& plot, const QVector<double>& height) const;
     void refineShares(const QRectF& plot, QVector<double>& height) const;
 
     const MapContent* m_content = nullptr;

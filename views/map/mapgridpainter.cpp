@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <vector>
 
 namespace cmascope::views {
@@ -56,19 +57,32 @@ QString MapGridPainter::title(int regionIndex, const QFontMetricsF* metrics, dou
 {
     const auto& r = m_content.regions[regionIndex];
     const auto& b = m_grid.blocks()[regionIndex];
+    const std::uint64_t pages = r.size / std::max<std::uint64_t>(1, r.pageSize);
     auto line = [&](const QString& name) {
         return tr("%1 — %2, %3 pages%4")
             .arg(name, hexString(r.base))
-            .arg(r.size / std::max<std::uint64_t>(1, r.pageSize))
+            .arg(pages)
             .arg(b.pagesPerCell > 1 ? tr(", %1 pages per cell").arg(b.pagesPerCell) : QString());
+    };
+    auto brief = [&](const QString& name) {
+        return tr("%1: %2 pages%3")
+            .arg(name)
+            .arg(pages)
+            .arg(b.pagesPerCell > 1 ? tr(", %1 per cell").arg(b.pagesPerCell) : QString());
     };
     const QString full = line(r.name);
     if (!metrics || metrics->horizontalAdvance(full) <= width)
         return full;
-    // Too long: the name gives way first (middle elided, the tooltip has it whole), the figures stay.
-    const double room = width - metrics->horizontalAdvance(line(QString()));
-    const QString shorter = line(metrics->elidedText(r.name, Qt::ElideMiddle, std::max(0.0, room)));
-    return metrics->elidedText(shorter, Qt::ElideRight, width);
+    // Too long: the name gives way first (middle elided, the tooltip has it whole), then the base address; the
+    // figures stay as long as they can.
+    const double minName = metrics->horizontalAdvance(QStringLiteral("MMM"));
+    for (const auto& form :
+        { std::function<QString(const QString&)>(line), std::function<QString(const QString&)>(brief) }) {
+        const double room = width - metrics->horizontalAdvance(form(QString()));
+        if (room >= std::min(minName, metrics->horizontalAdvance(r.name)))
+            return form(metrics->elidedText(r.name, Qt::ElideMiddle, room));
+    }
+    return metrics->elidedText(brief(r.name), Qt::ElideRight, width);
 }
 
 // One region as a block of cells: the title, the cells, lines between them, the selected chunk, the ghost of

@@ -91,23 +91,24 @@ void TestMapGrid::cellsForRegionSizes_data()
     QTest::addColumn<quint64>("pagesPerCell"); // 0 = check the invariants only
     QTest::addColumn<double>("cell");
     const QSize hd(1920, 1080), laptop(1366, 768), small(400, 200);
-    // 1920x1080: cells of 1788 x 988 px. 4 px cells hold 447 x 247 = 110409 cells.
+    // 1920x1080: cells in 1904 x 1020 px. 4 px cells: 476 x 255 = 121380 of them.
     QTest::newRow("16 pages, 1920x1080") << quint64(16) << hd << quint64(1) << 28.0;
-    QTest::newRow("8192 pages, 1920x1080") << quint64(8192) << hd << quint64(1) << 14.0;
+    QTest::newRow("8192 pages, 1920x1080") << quint64(8192) << hd << quint64(1) << 15.0;
     QTest::newRow("65536 pages, 1920x1080") << quint64(65536) << hd << quint64(1) << 5.0;
     QTest::newRow("262144 pages, 1920x1080") << quint64(262144) << hd << quint64(4) << 5.0;
     QTest::newRow("2^24 pages, 1920x1080") << (quint64(1) << 24) << hd << quint64(256) << 5.0;
-    // 1366x768: 1234 x 676 px, 308 x 169 = 52052 cells of 4 px.
+    // 1366x768: 1350 x 708 px, 337 x 177 = 59649 cells of 4 px.
     QTest::newRow("16 pages, 1366x768") << quint64(16) << laptop << quint64(1) << 28.0;
     QTest::newRow("8192 pages, 1366x768") << quint64(8192) << laptop << quint64(1) << 10.0;
+    QTest::newRow("65536 pages, 1366x768") << quint64(65536) << laptop << quint64(2) << 5.0;
     QTest::newRow("262144 pages, 1366x768") << quint64(262144) << laptop << quint64(8) << 5.0;
     QTest::newRow("2^24 pages, 1366x768") << (quint64(1) << 24) << laptop << quint64(512) << 5.0;
-    // 400x200: 268 x 108 px, 67 x 27 = 1809 cells of 4 px.
+    // 400x200: 384 x 140 px, 96 x 35 = 3360 cells of 4 px.
     QTest::newRow("16 pages, 400x200") << quint64(16) << small << quint64(1) << 28.0;
-    QTest::newRow("1000 pages, 400x200") << quint64(1000) << small << quint64(1) << 5.0;
-    QTest::newRow("8192 pages, 400x200") << quint64(8192) << small << quint64(8) << 5.0;
-    QTest::newRow("262144 pages, 400x200") << quint64(262144) << small << quint64(256) << 5.0;
-    QTest::newRow("2^24 pages, 400x200") << (quint64(1) << 24) << small << quint64(16384) << 5.0;
+    QTest::newRow("1000 pages, 400x200") << quint64(1000) << small << quint64(1) << 7.0;
+    QTest::newRow("8192 pages, 400x200") << quint64(8192) << small << quint64(4) << 5.0;
+    QTest::newRow("262144 pages, 400x200") << quint64(262144) << small << quint64(128) << 5.0;
+    QTest::newRow("2^24 pages, 400x200") << (quint64(1) << 24) << small << quint64(8192) << 5.0;
     // Sizes between the powers of two.
     for (const quint64 pages : { 3ull, 777ull, 100000ull, 1234567ull, 50000000ull })
         for (const QSize s : { hd, laptop, small })
@@ -138,16 +139,17 @@ void TestMapGrid::cellsForRegionSizes()
     QVERIFY(std::uint64_t(b.columns) * std::uint64_t(b.rows) >= b.cells);
     QVERIFY(std::uint64_t(b.columns) * std::uint64_t(b.rows - 1) < b.cells);
     // The fewest pages per cell: half as many would not fit at the smallest cells.
-    const QRectF plot = geometry.plotRect();
+    const QRectF area = MapGridLayout::area(QSizeF(size));
     if (b.pagesPerCell > 1) {
-        const double h = plot.height() - 30 - MapGridLayout::kTitleHeight - MapGridLayout::kBlockGap;
-        const auto room = std::uint64_t(plot.width() / 4) * std::uint64_t(h / 4);
+        const double h = area.height() - MapGridLayout::kTitleHeight - MapGridLayout::kBlockGap;
+        const auto room = std::uint64_t(area.width() / 4) * std::uint64_t(h / 4);
         QVERIFY(pages > room * (b.pagesPerCell / 2));
     }
-    // Nothing cut off: the block and its title lie inside the plot, above the failure line.
-    QVERIFY2(plot.contains(b.rect), qPrintable(QStringLiteral("%1 %2").arg(b.rect.bottom()).arg(plot.bottom())));
+    // Nothing cut off: the block and its title lie inside the map, above the failure line.
+    QVERIFY2(area.contains(b.rect), qPrintable(QStringLiteral("%1 %2").arg(b.rect.bottom()).arg(area.bottom())));
     QVERIFY(b.rect.bottom() <= size.height() - 22);
-    QVERIFY(b.title.top() >= plot.top() && b.title.bottom() <= b.rect.top());
+    QVERIFY(area.contains(b.title));
+    QVERIFY(b.title.bottom() <= b.rect.top());
 }
 
 void TestMapGrid::severalRegionsShareTheHeight()
@@ -174,7 +176,7 @@ void TestMapGrid::severalRegionsShareTheHeight()
     QVERIFY(blocks[0].pagesPerCell > 1);
     for (int i = 0; i < blocks.size(); ++i) {
         QVERIFY(blocks[i].cell >= MapGridLayout::kMinCell);
-        QVERIFY(geometry.plotRect().contains(blocks[i].rect));
+        QVERIFY(MapGridLayout::area(QSizeF(1366, 768)).contains(blocks[i].rect));
         if (i > 0)
             QVERIFY(blocks[i].title.top() >= blocks[i - 1].rect.bottom());
     }
@@ -190,17 +192,18 @@ void TestMapGrid::severalRegionsShareTheHeight()
 
 void TestMapGrid::hitTests()
 {
-    // 1000 pages at 400x200: 5 px cells, 53 columns, 19 rows; the last row holds 1000 - 18 * 53 = 46 cells.
+    // 1000 pages at 400x200: 7 px cells, 54 columns, 19 rows; the last row holds 1000 - 18 * 54 = 28 cells.
     MapContent c = regionOfPages(1000);
     addChunk(c, 100, 8, 1);
     const AddressAxis axis;
     const MapGeometry geometry = gridGeometry(c, axis, QSize(400, 200));
     const MapGridLayout& grid = geometry.gridLayout();
     const MapGridBlock& b = grid.blocks()[0];
-    QCOMPARE(b.columns, 53);
+    QCOMPARE(b.cell, 7.0);
+    QCOMPARE(b.columns, 54);
     QCOMPARE(b.rows, 19);
     const std::uint64_t base = c.regions[0].base;
-    for (const std::uint64_t page : { 0, 1, 52, 53, 104, 999 }) {
+    for (const std::uint64_t page : { 0, 1, 53, 54, 108, 999 }) {
         const auto cell = grid.cellAt(cellCentre(b, page));
         QVERIFY(cell);
         QCOMPARE(cell->index, page);
@@ -214,7 +217,7 @@ void TestMapGrid::hitTests()
     QCOMPARE(grid.cellAt(b.rect.topLeft() + QPointF(b.cell - 0.01, b.cell - 0.01))->index, std::uint64_t(0));
     QCOMPARE(grid.cellAt(b.rect.topLeft() + QPointF(b.cell, 0))->index, std::uint64_t(1));
     // Past the last cell of the partial last row, right of the block, above it, in the title: nothing.
-    for (const QPointF outside : { cellCentre(b, 1000), cellCentre(b, 53 * 19 - 1), b.rect.topRight() + QPointF(1, 2),
+    for (const QPointF outside : { cellCentre(b, 1000), cellCentre(b, 54 * 19 - 1), b.rect.topRight() + QPointF(1, 2),
              b.rect.topLeft() - QPointF(0, 1), b.title.center(), QPointF(5, 100) }) {
         QVERIFY(!grid.cellAt(outside));
         QCOMPARE(geometry.addressAtPos(outside), std::nullopt);
@@ -228,8 +231,8 @@ void TestMapGrid::hitTests()
 
 void TestMapGrid::aggregatedHitTests()
 {
-    // 262144 pages at 400x200: 256 pages per cell, 1024 cells; a cell reads an aligned PFN range.
-    MapContent c = regionOfPages(262144);
+    // 2 GiB (524288 pages) at 400x200: 256 pages per cell, 2048 cells; a cell reads an aligned PFN range.
+    MapContent c = regionOfPages(524288);
     addChunk(c, 256 * 3 + 200, 100, 1); // pages 968..1067: the end of cell 3 and the start of cell 4
     c.pinned.push_back({ c.regions[0].base + 1030 * kPage, 2 * kPage, 0 }); // in cell 4
     const AddressAxis axis;
@@ -247,7 +250,8 @@ void TestMapGrid::aggregatedHitTests()
         QCOMPARE(cell->size, 256 * kPage);
         QCOMPARE(geometry.addressAtPos(cellCentre(b, index)), std::optional<std::uint64_t>(cell->base));
     }
-    QVERIFY(!grid.cellAt(cellCentre(b, 1024)));
+    QCOMPARE(b.cells, std::uint64_t(2048));
+    QVERIFY(!grid.cellAt(cellCentre(b, 2048)));
     // The chunk shows under both cells it touches, even where the cell's first page is free.
     QCOMPARE(geometry.chunkAt(cellCentre(b, 3)), 0);
     QCOMPARE(geometry.chunkAt(cellCentre(b, 4)), 0);
@@ -288,9 +292,9 @@ void TestMapGrid::onePagePerCellLooksAsBefore()
 
 void TestMapGrid::aggregatedShading()
 {
-    // 262144 pages at 400x200: 256 pages per cell. Cell 0 full, cell 1 half used, cell 2 held beyond a tiny
+    // 2 GiB at 400x200: 256 pages per cell. Cell 0 full, cell 1 half used, cell 2 held beyond a tiny
     // request (counts half), cell 3 one page of another owner beside a larger share, cell 5 pinned, cell 6 free.
-    MapContent c = regionOfPages(262144);
+    MapContent c = regionOfPages(524288);
     addChunk(c, 0, 256, 0);
     addChunk(c, 256, 128, 0);
     addChunk(c, 512, 256, 0, 1);
@@ -333,20 +337,20 @@ void TestMapGrid::aggregatedShading()
     QVERIFY(distance(at(1), style.freeMemory) < distance(at(0), style.freeMemory));
     // The title says how many pages share a cell.
     const MapGridPainter gridPainter(c, geometry.gridLayout(), style);
-    QVERIFY(gridPainter.title(0).endsWith(QLatin1String("262144 pages, 256 pages per cell")));
+    QVERIFY(gridPainter.title(0).endsWith(QLatin1String("524288 pages, 256 pages per cell")));
     // In a narrow map the region's name gives way, not the figures.
     c.regions[0].name = QStringLiteral("a-very-long-reserved-memory-node-name@80000000");
     const QFontMetricsF metrics(QApplication::font());
     const double width = metrics.horizontalAdvance(gridPainter.title(0)) - 40;
     const QString narrow = gridPainter.title(0, &metrics, width);
-    QVERIFY2(narrow.endsWith(QLatin1String("262144 pages, 256 pages per cell")), qPrintable(narrow));
+    QVERIFY2(narrow.endsWith(QLatin1String("524288 pages, 256 pages per cell")), qPrintable(narrow));
     QVERIFY(!narrow.contains(c.regions[0].name));
     QVERIFY(metrics.horizontalAdvance(narrow) <= width);
 }
 
 void TestMapGrid::widgetDescribesACell()
 {
-    MapContent c = regionOfPages(262144);
+    MapContent c = regionOfPages(524288);
     addChunk(c, 0, 100, 1, 60); // 60 pages requested, 40 held beyond
     MemoryMapWidget w;
     w.resize(400, 200);
