@@ -89,8 +89,10 @@ void MapPainter::paint(QPainter& p) const
     }
     if (!m_content.ghostText.isEmpty()) {
         p.setPen(m_style.failure);
-        p.drawText(QRectF(kLeftMargin, height - 22, width - kLeftMargin - kRightMargin, 20),
-            Qt::AlignLeft | Qt::AlignVCenter, m_content.ghostText);
+        // Under the cells: the grid starts at its margin (views/map/mapgrid.h), the linear map at the plot.
+        const double left = m_geometry.layout() == MapLayout::Grid ? MapGridLayout::kMargin : kLeftMargin;
+        p.drawText(QRectF(left, height - 22, width - left - kRightMargin, 20), Qt::AlignLeft | Qt::AlignVCenter,
+            m_content.ghostText);
     }
 }
 
