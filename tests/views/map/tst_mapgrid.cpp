@@ -346,6 +346,12 @@ void TestMapGrid::aggregatedShading()
     QVERIFY2(narrow.endsWith(QLatin1String("524288 pages, 256 pages per cell")), qPrintable(narrow));
     QVERIFY(!narrow.contains(c.regions[0].name));
     QVERIFY(metrics.horizontalAdvance(narrow) <= width);
+    // Narrower still (a map of the compare pane): the base address goes, the figures stay.
+    const double tinyWidth = metrics.horizontalAdvance(QStringLiteral("a-very-long: 524288 pages, 256 per cell"));
+    const QString tiny = gridPainter.title(0, &metrics, tinyWidth);
+    QVERIFY2(tiny.endsWith(QLatin1String(": 524288 pages, 256 per cell")), qPrintable(tiny));
+    QVERIFY(!tiny.contains(QLatin1String("0x40000000")));
+    QVERIFY(metrics.horizontalAdvance(tiny) <= tinyWidth);
 }
 
 void TestMapGrid::widgetDescribesACell()
