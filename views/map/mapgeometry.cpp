@@ -17,7 +17,10 @@ MapGeometry::MapGeometry(
     , m_leftMargin(leftMargin)
 {
     layoutTracks();
-    layoutGrids();
+    // The grid has no ruler and no bank labels: it takes the whole map but for room at the bottom for the failure
+    // line (MapPainter::paint).
+    if (m_layout == MapLayout::Grid)
+        m_grid = MapGridLayout(content, MapGridLayout::area(size));
 }
 
 double MapGeometry::leftMarginFor(const MapContent& content, AxisMode mode, const QFont& font)
@@ -137,42 +140,6 @@ QRectF MapGeometry::regionRect(int regionIndex) const
     return QRectF(x0, trackTop(track) + 4, std::max(1.0, x1 - x0), trackHeight() - 8);
 }
 
-void MapGeometry::layoutGrids()
-{
-    if (m_layout != MapLayout::Grid || m_content->regions.isEmpty())
-        return;
-    // Each region gets a block of rows; a cell is one page (or, for large regions, several pages).
-    const QRectF plot = plotRect().adjusted(0, 4, 0, -26); // room for the failure line at the bottom
-    const int n = int(m_content->regions.size());
-    const double blockHeight = plot.height() / n;
-    for (int i = 0; i < n; ++i) {
-        const auto& r = m_content->regions[i];
-        Grid g;
-        const std::uint64_t pages = std::max<std::uint64_t>(1, r.size / r.pageSize);
-        const double w = plot.width();
-        const double h = std::max(8.0, blockHeight - 22.0);
-        // The largest cell that fits all pages; below one pixel, several pages share a cell.
-        double cell = std::floor(std::sqrt(w * h / double(pages)));
-        g.pagesPerCell = 1;
-        if (cell < 1.0) {
-            cell = 1.0;
-            g.pagesPerCell = std::uint64_t(std::ceil(double(pages) / (std::floor(w) * std::floor(h))));
-        }
-        cell = std::min(cell, 28.0);
-        const std::uint64_t cells = (pages + g.pagesPerCell - 1) / g.pagesPerCell;
-        g.columns = std::max(1, int(std::floor(w / cell)));
-        g.rows = int((cells + std::uint64_t(g.columns) - 1) / std::uint64_t(g.columns));
-        g.cell = cell;
-        g.rect = QRectF(plot.left(), plot.top() + i * blockHeight + 18.0, g.columns * cell, g.rows * cell);
-        m_grids.push_back(g);
-    }
-}
-
-QRectF MapGeometry::gridRect(int regionIndex) const
-{
-    return regionIndex >= 0 && regionIndex < m_grids.size() ? m_grids[regionIndex].rect : QRectF();
-}
-
 std::uint64_t MapGeometry::addressAt(double x) const
 {
     return m_axis->addressAt(-1, x - plotRect().left());
@@ -198,30 +165,13 @@ std::optional<std::uint64_t> MapGeometry::addressAtPos(QPointF pos) const
             return std::nullopt;
         return addressAt(pos.x());
     }
-    for (int i = 0; i < m_grids.size(); ++i) {
-        const auto& g = m_grids[i];
-        if (!g.rect.contains(pos))
-            continue;
-        const int col = int((pos.x() - g.rect.left()) / g.cell);
-        const int row = int((pos.y() - g.rect.top()) / g.cell);
-        const std::uint64_t page =
-            (std::uint64_t(row) * std::uint64_t(g.columns) + std::uint64_t(col)) * g.pagesPerCell;
-        const auto& r = m_content->regions[i];
-        if (page * r.pageSize >= r.size)
-            return std::nullopt;
-        return r.base + page * r.pageSize;
-    }
-    return std::nullopt;
+    return m_grid.addressAt(pos);
 }
 
 int MapGeometry::regionAt(QPointF pos) const
 {
-    if (m_layout == MapLayout::Grid) {
-        for (int i = 0; i < m_grids.size(); ++i)
-            if (m_grids[i].rect.contains(pos) && addressAtPos(pos))
-                return i;
-        return -1;
-    }
+    if (m_layout == MapLayout::Grid)
+        return m_grid.regionAt(pos);
     const int track = trackAt(pos);
     if (track < 0 || pos.x() < plotRect().left())
         return -1;
@@ -241,6 +191,8 @@ int MapGeometry::regionAt(QPointF pos) const
 
 int MapGeometry::chunkAt(QPointF pos) const
 {
+    if (m_layout == MapLayout::Grid)
+        return m_grid.chunkAt(pos); // a cell of several pages: its first chunk
     const int region = regionAt(pos);
     if (region < 0)
         return -1;

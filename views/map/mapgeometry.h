@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Where the memory map draws what, for a map of a given size: the plot area right of the track labels,
 // one track per bank (physical and compact axis) or per area (per-area axis, docs/memory-map.md) in the
-// linear layout, or one block of page cells per region (grid layout); and the reverse, what lies under a
-// point. Needs no widget: the map widget, the painter and `cmascope-cli render` share it.
+// linear layout, or one block of page cells per region (grid layout, MapGridLayout: docs/map-grid.md); and the
+// reverse, what lies under a point. Needs no widget: the map widget, the painter and `cmascope-cli render` share it.
 #pragma once
 
 #include "map/mapaxis.h"
 #include "map/mapcontent.h"
+#include "map/mapgrid.h"
 
 #include <QRectF>
 #include <QSizeF>
@@ -43,15 +44,8 @@ public:
     static constexpr double kTightTrackHeight = 20.0; ///< a track, however many share the height
     static constexpr double kMaxTrackHeight = 120.0;
 
-    /// Grid layout: one region's block of cells.
-    struct Grid
-    {
-        QRectF rect; ///< the cells' area
-        std::uint64_t pagesPerCell = 1;
-        int columns = 1;
-        int rows = 1;
-        double cell = 1.0; ///< cell edge in logical pixels
-    };
+    /// Grid layout: one region's block of cells (views/map/mapgrid.h).
+    using Grid = MapGridBlock;
 
     /// @p content and @p axis must outlive the geometry (it reads the axis' current view). @p leftMargin is
     /// the width of the track labels (leftMarginFor()).
@@ -97,8 +91,10 @@ public:
     QRectF regionRect(int regionIndex) const;
 
     /// Grid layout: every region's block of cells (empty in the linear layout).
-    const QVector<Grid>& grids() const { return m_grids; }
-    QRectF gridRect(int regionIndex) const;
+    const QVector<Grid>& grids() const { return m_grid.blocks(); }
+    QRectF gridRect(int regionIndex) const { return m_grid.blockRect(regionIndex); }
+    /// Grid layout: the blocks and what lies under a point (empty in the linear layout).
+    const MapGridLayout& gridLayout() const { return m_grid; }
 
     /// Linear layout: the address under x on the shared axis.
     std::uint64_t addressAt(double x) const;
@@ -118,7 +114,6 @@ public:
 
 private:
     void layoutTracks();
-    void layoutGrids();
 
     const MapContent* m_content;
     const MapAxis* m_axis;
@@ -127,7 +122,7 @@ private:
     double m_leftMargin;
     QVector<MapTrack> m_tracks;
     QVector<int> m_regionTrack; ///< per region: its track, or -1
-    QVector<Grid> m_grids;
+    MapGridLayout m_grid;
 };
 
 } // namespace cmascope::views

@@ -3,6 +3,7 @@
 
 #include "common/textformat.h"
 #include "map/mapdensity.h"
+#include "map/mapgridpainter.h"
 #include "map/mapruler.h"
 #include "map/mapstyle.h"
 
@@ -75,11 +76,15 @@ void MapPainter::paint(QPainter& p) const
         MapRuler(m_geometry, m_style, m_small).paint(p);
         paintLinear(p);
     } else {
-        paintGrid(p);
+        MapGridPainter grid(m_content, m_geometry.gridLayout(), m_style);
+        grid.setColourByKind(m_colourBy == MapColourBy::Kind);
+        grid.setSelectedChunk(m_selected);
+        grid.paint(p);
     }
     if (!m_content.ghostText.isEmpty()) {
         p.setPen(m_style.failure);
-        const double left = m_geometry.leftMargin();
+        // Under the cells: the grid starts at its margin (views/map/mapgrid.h), the linear map at the plot.
+        const double left = m_geometry.layout() == MapLayout::Grid ? MapGridLayout::kMargin : m_geometry.leftMargin();
         p.drawText(QRectF(left, height - 22, width - left - kRightMargin, 20), Qt::AlignLeft | Qt::AlignVCenter,
             m_content.ghostText);
     }
@@ -377,98 +382,6 @@ void MapPainter::paintTrackLabels(QPainter& p) const
             sizeString(m_geometry.trackSize(t)));
     }
     p.setFont(m_font);
-}
-
-void MapPainter::paintGrid(QPainter& p) const
-{
-    for (int i = 0; i < m_geometry.grids().size() && i < m_content.regions.size(); ++i)
-        paintGridRegion(p, i);
-}
-
-// One region as a block of page cells: a title line, the cells coloured by owner (pinned pages in the
-// failure colour), cell borders when cells are big enough, the selected chunk and the ghost outlined.
-void MapPainter::paintGridRegion(QPainter& p, int regionIndex) const
-{
-    const auto& g = m_geometry.grids()[regionIndex];
-    const auto& r = m_content.regions[regionIndex];
-    p.setPen(m_style.text);
-    p.drawText(QRectF(6, g.rect.top() - 18, m_geometry.size().width() - 12, 16), Qt::AlignLeft | Qt::AlignVCenter,
-        tr("%1 — %2, %3 pages%4")
-            .arg(r.name, hexString(r.base))
-            .arg(r.size / r.pageSize)
-            .arg(g.pagesPerCell > 1 ? tr(", %1 pages per cell").arg(g.pagesPerCell) : QString()));
-    // One pixel per cell, then scaled up without smoothing: the cost follows the cells.
-    QImage cells(g.columns, g.rows, QImage::Format_ARGB32_Premultiplied);
-    const std::uint64_t pages = r.size / r.pageSize;
-    const std::uint64_t totalCells = (pages + g.pagesPerCell - 1) / g.pagesPerCell;
-    const std::uint64_t columns = std::uint64_t(g.columns);
-    // Cells as one linear array: row-major, so cell i is pixel i when the image has no row padding
-    // (32-bit pixels: bytesPerLine == 4 * width).
-    auto* px = reinterpret_cast<QRgb*>(cells.bits());
-    const std::uint64_t allCells = columns * std::uint64_t(g.rows);
-    std::fill(px, px + totalCells, (r.carveout ? m_style.carveout : m_style.freeMemory).rgba());
-    std::fill(px + totalCells, px + allCells, m_style.background.rgba());
-    auto paintPages = [&](std::uint64_t firstPage, std::uint64_t count, QRgb colour) {
-        const std::uint64_t c0 = std::min(firstPage / g.pagesPerCell, totalCells);
-        const std::uint64_t c1 = std::min((firstPage + count + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
-        std::fill(px + c0, px + std::max(c0, c1), colour);
-    };
-    for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci) {
-        const auto& c = m_content.chunks[ci];
-        const QColor colour = m_style.ownerColor(colourKey(c));
-        const std::uint64_t requested = c.requested ? c.requested : c.size;
-        paintPages((c.base - r.base) / r.pageSize, c.size / r.pageSize, m_style.heldFill(colour).rgba());
-        paintPages((c.base - r.base) / r.pageSize, requested / r.pageSize, colour.rgba());
-    }
-    for (const auto& pin : m_content.pinned)
-        if (pin.region == regionIndex)
-            paintPages((pin.base - r.base) / r.pageSize, pin.size / r.pageSize, m_style.failure.rgba());
-    p.drawImage(g.rect, cells);
-    if (g.cell >= 6) {
-        p.setPen(m_style.background);
-        for (int col = 0; col <= g.columns; ++col)
-            p.drawLine(QPointF(g.rect.left() + col * g.cell, g.rect.top()),
-                QPointF(g.rect.left() + col * g.cell, g.rect.bottom()));
-        for (int row = 0; row <= g.rows; ++row)
-            p.drawLine(QPointF(g.rect.left(), g.rect.top() + row * g.cell),
-                QPointF(g.rect.right(), g.rect.top() + row * g.cell));
-    }
-    for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci)
-        if (m_content.chunks[ci].id == m_selected)
-            outlineGridCells(
-                p, regionIndex, m_content.chunks[ci].base, m_content.chunks[ci].size, QPen(m_style.text, 2.0));
-    if (m_content.ghost && m_content.ghost->region == regionIndex)
-        outlineGridCells(
-            p, regionIndex, m_content.ghost->base, m_content.ghost->size, QPen(m_style.failure, 2.0, Qt::DashLine));
-    // Busy windows: outlined when cells are big enough to tell windows apart, else their cells tinted.
-    QColor busyTint = m_style.busy;
-    busyTint.setAlphaF(0.45f);
-    for (const auto& w : m_content.busy)
-        if (w.region == regionIndex)
-            outlineGridCells(p, regionIndex, w.base, w.size, g.cell >= 4 ? QPen(m_style.busy, 2.0) : QPen(Qt::NoPen),
-                g.cell >= 4 ? QBrush() : QBrush(busyTint));
-}
-
-// Outlines (and fills with @p brush) the cells of [base, base + size) in region @p regionIndex's grid, one
-// rectangle per row.
-void MapPainter::outlineGridCells(
-    QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen, const QBrush& brush) const
-{
-    const auto& g = m_geometry.grids()[regionIndex];
-    const auto& r = m_content.regions[regionIndex];
-    const std::uint64_t pages = r.size / r.pageSize;
-    const std::uint64_t totalCells = (pages + g.pagesPerCell - 1) / g.pagesPerCell;
-    const std::uint64_t c0 = std::min((base - r.base) / r.pageSize / g.pagesPerCell, totalCells);
-    const std::uint64_t c1 =
-        std::min(((base - r.base + size) / r.pageSize + g.pagesPerCell - 1) / g.pagesPerCell, totalCells);
-    p.setPen(pen);
-    p.setBrush(brush);
-    for (std::uint64_t row = c0 / std::uint64_t(g.columns); row * std::uint64_t(g.columns) < c1; ++row) {
-        const std::uint64_t s = std::max(c0, row * std::uint64_t(g.columns));
-        const std::uint64_t e = std::min(c1, (row + 1) * std::uint64_t(g.columns));
-        p.drawRect(QRectF(g.rect.left() + double(s % std::uint64_t(g.columns)) * g.cell,
-            g.rect.top() + double(row) * g.cell, double(e - s) * g.cell, g.cell));
-    }
 }
 
 } // namespace cmascope::views

@@ -65,10 +65,6 @@ private:
     void paintBusyWindows(QPainter& p) const;
     void paintLargestHole(QPainter& p, const MapRange& range) const;
     void paintTrackLabels(QPainter& p) const;
-    void paintGrid(QPainter& p) const;
-    void paintGridRegion(QPainter& p, int regionIndex) const;
-    void outlineGridCells(QPainter& p, int regionIndex, std::uint64_t base, std::uint64_t size, const QPen& pen,
-        const QBrush& brush = {}) const;
 
     const MapContent& m_content;
     const MapGeometry& m_geometry;

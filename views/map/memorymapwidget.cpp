@@ -366,6 +366,8 @@ QString MemoryMapWidget::describe(QPointF pos) const
         text += QStringLiteral(" — %1 [%2–%3) %4%5")
                     .arg(r.name, hexString(r.base), hexString(r.base + r.size), sizeString(r.size),
                         r.carveout ? tr(", carve-out") : QStringLiteral(", policy %1").arg(r.policy));
+        if (m_layout == Layout::Grid)
+            text += gridCellText(pos);
         const int ci = chunkAt(pos);
         if (ci >= 0) {
             const auto& c = m_content.chunks[ci];
@@ -382,6 +384,26 @@ QString MemoryMapWidget::describe(QPointF pos) const
         if (!m_hint.isEmpty())
             text += QLatin1Char('\n') + m_hint;
     }
+    return text;
+}
+
+QString MemoryMapWidget::gridCellText(QPointF pos) const
+{
+    // A cell of several pages (docs/map-grid.md): its page range and how much of it is in use.
+    const MapGeometry geometry = mapGeometry();
+    const auto cell = geometry.gridLayout().cellAt(pos);
+    if (!cell || geometry.grids()[cell->region].pagesPerCell <= 1)
+        return {};
+    const auto& r = m_content.regions[cell->region];
+    const MapGridCellUse use = geometry.gridLayout().use(*cell);
+    QString text = tr("\ncell of %1 pages, pfn %2–%3, %4 in use")
+                       .arg(cell->pages)
+                       .arg(hexString(cell->base / r.pageSize), hexString((cell->base + cell->size) / r.pageSize - 1))
+                       .arg(use.used);
+    if (use.held > 0)
+        text += tr(" (%1 held beyond the request)").arg(use.held);
+    if (use.pinned > 0)
+        text += tr(", %1 pinned").arg(use.pinned);
     return text;
 }
 

@@ -166,6 +166,8 @@ private:
     void viewUpdated();
     void refreshFromDocument(bool resetView);
     QString describe(QPointF pos) const;
+    /// Grid layout: "\ncell of N pages, pfn A–B, U in use" for a cell of several pages under @p pos, else empty.
+    QString gridCellText(QPointF pos) const;
     /// The end of a rubber-band drag released at @p pos: zoom, draw a region or pick a region's range.
     void finishRubberBand(QPointF pos);
 
