@@ -540,6 +540,10 @@ ImportResult import2010(std::string_view text, const ImportOptions& options)
     }
     if (map)
         readMap(*map, form, pf, msg);
+    // The map is matched as the posting it was read as (docs/cma-2010.md#dialects).
+    pf.mapDialect = form == Lang2010Form::V1 ? MapDialect::V1
+        : form == Lang2010Form::V4           ? MapDialect::V4
+                                             : MapDialect::V3;
     finish(result, std::move(pf));
     return result;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <cmascope/model/maplang.h>
+#include "mapresolve.h"
 
 #include <algorithm>
 
@@ -73,7 +73,7 @@ std::vector<Token> splitTokens(std::string_view whole, std::size_t begin, std::s
 
 std::string showKind(std::string_view kind)
 {
-    return kind.empty() ? std::string("(none)") : "'" + std::string(kind) + "'";
+    return detail::showKindName(kind);
 }
 
 char at(std::string_view s, std::size_t i) noexcept
@@ -305,6 +305,8 @@ PatternVerdict matchPattern(
 
 MapMatch matchMap(const std::vector<MapRule>& rules, std::string_view device, std::string_view kind, MapDialect dialect)
 {
+    if (dialect == MapDialect::V3)
+        return matchMapV3(rules, device, kind);
     MapMatch m;
     bool nameMatched = false;
     for (std::size_t r = 0; r < rules.size(); ++r) {
@@ -339,9 +341,14 @@ std::vector<std::string> asteriskRegions(const Platform& platform)
     return out;
 }
 
-namespace {
+namespace detail {
 
-std::string joinNames(const std::vector<std::string>& names)
+std::string showKindName(std::string_view kind)
+{
+    return kind.empty() ? std::string("(none)") : "'" + std::string(kind) + "'";
+}
+
+std::string joinRegionNames(const std::vector<std::string>& names)
 {
     std::string out;
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -350,8 +357,7 @@ std::string joinNames(const std::vector<std::string>& names)
     return out;
 }
 
-/// Adds @p name to the candidates unless the kernel (or the private-region rule) would skip it.
-void offer(const Platform& platform, std::string_view device, const std::string& name, MapResolution& res)
+void offerRegion(const Platform& platform, std::string_view device, const std::string& name, MapResolution& res)
 {
     const Region* region = platform.findRegion(name);
     if (!region) {
@@ -374,11 +380,22 @@ void offer(const Platform& platform, std::string_view device, const std::string&
     res.regions.push_back(name);
 }
 
+} // namespace detail
+
+namespace {
+
+using detail::joinRegionNames;
+using detail::offerRegion;
+
 void resolve2010(const Platform& platform, std::string_view device, std::string_view kind, const MapOptions& options,
     MapResolution& res)
 {
     if (device.empty()) {
         res.summary = "device has no name: __cma_where_from returns -EINVAL";
+        return;
+    }
+    if (options.dialect == MapDialect::V3) {
+        detail::resolve2010V3(platform, device, kind, res);
         return;
     }
     MapMatch m = matchMap(platform.rules, device, kind, options.dialect);
@@ -397,29 +414,31 @@ void resolve2010(const Platform& platform, std::string_view device, std::string_
         raw = { "*" };
     } else {
         res.summary = "no rule matches device '" + std::string(device) + "' kind " + showKind(kind)
-            + ": cma_alloc fails with -ENOENT";
+            + ": cma_alloc fails with -ENOENT"
+            + (options.dialect == MapDialect::V4 ? " (v4 has no asterisk regions: a last rule '*=...' gives a fallback)"
+                                                 : "");
         return;
     }
     for (const std::string& name : raw) {
         if (name == "*" && options.asteriskRule) {
             const std::vector<std::string> stars = asteriskRegions(platform);
             res.trail.push_back(stars.empty() ? std::string("'*' expands to no region: no asterisk regions declared")
-                                              : "'*' expands to the asterisk regions: " + joinNames(stars));
+                                              : "'*' expands to the asterisk regions: " + joinRegionNames(stars));
             for (const std::string& star : stars) {
-                offer(platform, device, star, res);
+                offerRegion(platform, device, star, res);
             }
         } else {
-            offer(platform, device, name, res);
+            offerRegion(platform, device, name, res);
         }
     }
     const std::string who = "device '" + std::string(device) + "' kind " + showKind(kind);
     if (res.regions.empty()) {
         res.summary = who + ": no usable region; cma_alloc fails with -ENOMEM";
     } else if (res.asteriskFallback) {
-        res.summary = who + ": no rule matched, asterisk regions " + joinNames(res.regions);
+        res.summary = who + ": no rule matched, asterisk regions " + joinRegionNames(res.regions);
     } else {
         res.summary = who + ": rule #" + std::to_string(*res.ruleIndex + 1) + " '" + res.ruleText + "' (pattern '"
-            + res.patternText + "') -> " + joinNames(res.regions);
+            + res.patternText + "') -> " + joinRegionNames(res.regions);
     }
 }
 
@@ -447,7 +466,7 @@ void resolveModern(const Platform& platform, std::string_view device, std::uint6
                 "memory-region[0] '" + name + "' is a carve-out (no-map), not a CMA area: dev->cma_area stays NULL");
         } else {
             res.trail.push_back("dev->cma_area = memory-region[0] '" + name + "': used alone, no fallback");
-            offer(platform, device, name, res);
+            offerRegion(platform, device, name, res);
             res.summary = res.regions.empty()
                 ? "device area '" + name + "' cannot be used by '" + std::string(device) + "' and there is no fallback"
                 : "device area '" + name + "' (memory-region[0]), no fallback";
@@ -470,7 +489,7 @@ void resolveModern(const Platform& platform, std::string_view device, std::uint6
         for (const Region& r : platform.regions) {
             if (r.numaNode >= 0 && r.numaNode == node && !r.isDefault) {
                 res.trail.push_back("per-NUMA area '" + r.name + "' of node " + std::to_string(node));
-                offer(platform, device, r.name, res);
+                offerRegion(platform, device, r.name, res);
                 any = true;
             }
         }
@@ -485,13 +504,24 @@ void resolveModern(const Platform& platform, std::string_view device, std::uint6
         res.trail.push_back("no default area (dma_contiguous_default_area is NULL)");
     } else {
         res.trail.push_back("default area '" + def->name + "'");
-        offer(platform, device, def->name, res);
+        offerRegion(platform, device, def->name, res);
     }
     res.summary = res.regions.empty() ? std::string("no CMA area available: the page allocator serves it")
-                                      : "CMA areas " + joinNames(res.regions);
+                                      : "CMA areas " + joinRegionNames(res.regions);
 }
 
 } // namespace
+
+MapResolution resolveRegions(
+    const Platform& platform, std::string_view device, std::string_view kind, std::uint64_t sizeBytes)
+{
+    return resolveRegions(platform, device, kind, sizeBytes, MapOptions::of(platform));
+}
+
+std::vector<DeviceRegionUse> regionsOfDevice(const Platform& platform, std::size_t deviceIndex)
+{
+    return regionsOfDevice(platform, deviceIndex, MapOptions::of(platform));
+}
 
 MapResolution resolveRegions(const Platform& platform, std::string_view device, std::string_view kind,
     std::uint64_t sizeBytes, const MapOptions& options)
