@@ -177,8 +177,6 @@ void BoardSettings::createForm()
     m_mode->addItem(tr("2010: cma_map rules and asterisk regions"), int(MapMode::Map2010));
     m_mode->setToolTip(tr("How a request (device, kind) finds the regions it is allocated from"));
     form->addRow(tr("&Map mode:"), m_mode);
-    m_modeText = note();
-    form->addRow(m_modeText);
     connect(m_mode, &QComboBox::activated, this,
         [this](int index) { setMapMode(MapMode(m_mode->itemData(index).toInt())); });
 
@@ -188,6 +186,8 @@ void BoardSettings::createForm()
         const int d = m_dialect->itemData(index).toInt();
         setMapDialect(d < 0 ? std::nullopt : std::optional<MapDialect>(MapDialect(d)));
     });
+    m_modeText = note(); // what the mode and the dialect do
+    form->addRow(m_modeText);
 
     m_pageSize = new QComboBox(page);
     m_pageSize->addItems({ QStringLiteral("4K"), QStringLiteral("16K"), QStringLiteral("64K") });

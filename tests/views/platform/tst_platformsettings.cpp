@@ -434,6 +434,8 @@ void TestPlatformSettings::screenshots()
         QVERIFY(tabs->tabBar()->sizeHint().width() <= tabs->width());
         QCOMPARE(tabs->tabText(tabs->count() - 1).contains(QLatin1Char('(')), size.width() > 500);
     }
+    QVERIFY(editor.boardSettings()->setMapDialect(MapDialect::V3));
+    QVERIFY(!grabAt(editor, QSize(410, 420), QStringLiteral("settings-board-v3-1366.png")).isNull());
     QVERIFY(editor.boardSettings()->setMapMode(MapMode::Modern));
     editor.setCurrentTab(Tab::Map);
     QVERIFY(!grabAt(editor, QSize(576, 620), QStringLiteral("settings-map-modern.png")).isNull());
