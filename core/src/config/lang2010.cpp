@@ -477,8 +477,13 @@ void readMap(const KernelParam& map, Lang2010Form form, Platform& pf, Messages& 
 {
     const auto parsed = parseMap(map.value);
     const std::string param = map.name + "=";
-    for (const auto& e : parsed.errors)
-        msg.error(column(param, map.valueOffset + e.position), map.name, "cma: " + e.message, "kernel-rejects");
+    for (const auto& e : parsed.errors) {
+        // v3/v4's cma_map_validate() has one message, printed with the rest of the map from the rule on.
+        const bool v3v4 = form != Lang2010Form::V1 && e.shapeRuleStart;
+        const std::string text =
+            v3v4 ? "map: expecting \"<patterns>=<regions>\" near " + map.value.substr(*e.shapeRuleStart) : e.message;
+        msg.error(column(param, map.valueOffset + e.position), map.name, "cma: " + text, "kernel-rejects");
+    }
     for (const auto& w : parsed.warnings)
         msg.warning(column(param, map.valueOffset + w.position), map.name, w.message, "map");
     pf.rules = parsed.rules;

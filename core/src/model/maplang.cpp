@@ -113,14 +113,14 @@ bool parsePatterns(std::string_view text, std::size_t pos, std::size_t eq, std::
     MapRule& rule, MapParseResult& result)
 {
     if (trimToken(text, pos, eq).text.empty()) {
-        result.errors.push_back(
-            { rulePos, "map: empty pattern list in rule " + std::to_string(ruleNumber) + " " + near(text, rulePos) });
+        result.errors.push_back({ rulePos,
+            "map: empty pattern list in rule " + std::to_string(ruleNumber) + " " + near(text, rulePos), pos });
         return false;
     }
     for (const Token& t : splitTokens(text, pos, eq)) {
         if (t.trimmed && !t.text.empty()) {
-            result.warnings.push_back(
-                { t.pos, "map: blanks around pattern " + quoted(t.text) + " ignored (the kernel would compare them)" });
+            result.warnings.push_back({ t.pos,
+                "map: blanks around pattern " + quoted(t.text) + " ignored (the kernel would compare them)", {} });
         }
         rule.patterns.emplace_back(t.text);
     }
@@ -134,26 +134,26 @@ bool parseRegionList(std::string_view text, std::size_t eq, std::size_t end, std
     const std::size_t secondEq = text.find('=', eq + 1);
     if (secondEq != std::string_view::npos && secondEq < end) {
         result.errors.push_back({ secondEq,
-            "map: unexpected '=' in the region list of rule " + std::to_string(ruleNumber) + " "
-                + near(text, secondEq) });
+            "map: unexpected '=' in the region list of rule " + std::to_string(ruleNumber) + " " + near(text, secondEq),
+            {} });
         return false;
     }
     if (trimToken(text, eq + 1, end).text.empty()) {
         result.errors.push_back({ eq + 1,
-            "map: expecting region name after '=' in rule " + std::to_string(ruleNumber) + " " + near(text, eq) });
+            "map: expecting region name after '=' in rule " + std::to_string(ruleNumber) + " " + near(text, eq), {} });
         return false;
     }
     bool ok = true;
     for (const Token& t : splitTokens(text, eq + 1, end)) {
         if (t.text.empty()) {
-            result.errors.push_back(
-                { t.pos, "map: empty region name in rule " + std::to_string(ruleNumber) + " " + near(text, t.pos) });
+            result.errors.push_back({ t.pos,
+                "map: empty region name in rule " + std::to_string(ruleNumber) + " " + near(text, t.pos), {} });
             ok = false;
             continue;
         }
         if (t.trimmed) {
             result.warnings.push_back({ t.pos,
-                "map: blanks around region name " + quoted(t.text) + " ignored (the kernel would compare them)" });
+                "map: blanks around region name " + quoted(t.text) + " ignored (the kernel would compare them)", {} });
         }
         rule.regions.emplace_back(t.text);
     }
@@ -177,11 +177,11 @@ MapParseResult parseMap(std::string_view text)
         if (whole.text.empty()) {
             if (semi == std::string_view::npos) {
                 // blanks after the optional trailing ';'
-                result.warnings.push_back({ pos, "map: trailing blanks ignored" });
+                result.warnings.push_back({ pos, "map: trailing blanks ignored", {} });
                 break;
             }
             result.errors.push_back(
-                { pos, "map: empty rule " + std::to_string(ruleNumber) + " (expecting '=') " + near(text, pos) });
+                { pos, "map: empty rule " + std::to_string(ruleNumber) + " (expecting '=') " + near(text, pos), pos });
             pos = semi + 1;
             continue;
         }
@@ -189,7 +189,7 @@ MapParseResult parseMap(std::string_view text)
         const std::size_t eqRel = ruleText.find('=');
         if (eqRel == std::string_view::npos) {
             result.errors.push_back(
-                { end, "map: expecting '=' in rule " + std::to_string(ruleNumber) + " " + near(text, whole.pos) });
+                { end, "map: expecting '=' in rule " + std::to_string(ruleNumber) + " " + near(text, whole.pos), pos });
             pos = end + (semi == std::string_view::npos ? 0 : 1);
             continue;
         }
@@ -204,7 +204,8 @@ MapParseResult parseMap(std::string_view text)
             if (result.rules.size() == kV1MaxMappings) {
                 result.warnings.push_back({ whole.pos,
                     "map: more than 64 rules; the v1 cma_map= parameter "
-                    "accepted at most 64 (CMA_MAX_MAPPINGS)" });
+                    "accepted at most 64 (CMA_MAX_MAPPINGS)",
+                    {} });
             }
             result.rules.push_back(std::move(rule));
         }

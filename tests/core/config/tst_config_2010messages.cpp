@@ -2,7 +2,7 @@
 // The words the 2010 cma= parsers print, per posting: v1 names the field at fault, v3/v4 (cma_param_parse() with
 // its NUMPARSE macro, patch 4/6 of <cover.1281100495.git.m.nazarewicz@samsung.com> and of
 // <cover.1282286941.git.m.nazarewicz@samsung.com>) say `expected "<name>="` and `invalid value`
-// (docs/cma-2010.md#the-region-language).
+// (docs/cma-2010.md#the-region-language); the map's cma_map_validate() of v3/v4 has one message of its own.
 #include <cmascope/config/configio.h>
 
 #include <QTest>
@@ -40,6 +40,13 @@ void TestConfig2010Messages::regionMessages_data()
     row("v1 alignment", "v1", "cma=r=64M/3M", "cma: param: invalid alignment near 3M");
     row("v3 alignment", "v3", "cma=r=64M/3M", "cma: param: invalid value near 3M");
     row("v4 alignment", "v4", "cma=r=64M/3M", "cma: param: invalid value near 3M");
+    // cma_map_validate() of v3/v4 has one message for a rule without '=' or without patterns, followed by the
+    // rest of the map.
+    row("v1 map no =", "v1", "cma=r=1M cma_map=video", "cma: map: expecting '=' in rule 1");
+    row("v4 map no =", "v4", "cma=r=1M cma.map=video", "cma: map: expecting \"<patterns>=<regions>\" near video");
+    row("v3 map no patterns", "v3", "cma=r=1M cma.map=a=r;=r", "cma: map: expecting \"<patterns>=<regions>\" near =r");
+    row("v4 map empty rule", "v4", "cma=r=1M cma.map=a=r;;b=r",
+        "cma: map: expecting \"<patterns>=<regions>\" near ;b=r");
 }
 
 void TestConfig2010Messages::regionMessages()

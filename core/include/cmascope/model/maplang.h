@@ -44,6 +44,9 @@ struct MapParseIssue
 {
     std::size_t position = 0; ///< index into the parsed string
     std::string message; ///< "map: expecting '=' near \"foo\"" style
+    /// Set when the rule has no '=' or nothing before it, the one error v3/v4's cma_map_validate() reports:
+    /// the start of that rule (docs/cma-2010.md#the-map-language).
+    std::optional<std::size_t> shapeRuleStart;
 };
 
 struct MapParseResult
