@@ -111,7 +111,8 @@ bool V3Walk::attempt(std::string& why, bool& ruleEnd)
         if (at(m_pos) != '/') {
             if (!m_kind.empty()) {
                 why = "no kind part and the request has kind " + detail::showKindName(m_kind)
-                    + ": v3 looks for the next ',' or '=' one character further, skipping the next pattern";
+                    + ": v3 steps one character and looks for the next ',' or '=', which skips the following "
+                      "pattern (after a rule's last pattern it reads on into the region list)";
                 return false;
             }
         } else if (!kindPart()) {
