@@ -54,10 +54,39 @@ QString modernTail(const Platform& p)
 
 QString map2010Tail(const Platform& p)
 {
-    const std::vector<std::string> asterisk = asteriskRegions(p);
+    const std::vector<std::string> asterisk = p.mapDialect ? asteriskRegions(p, *p.mapDialect) : asteriskRegions(p);
     const QString star = asterisk.empty() ? tr("no asterisk regions (tick Asterisk on a region)")
                                           : tr("asterisk regions %1").arg(joinNames(asterisk));
     return tr("This board: %1 map rules; %2.").arg(p.rules.size()).arg(star);
+}
+
+QString unmatchedText(const Platform& p)
+{
+    if (!p.mapDialect)
+        return tr("requests no rule matches go to the asterisk regions");
+    switch (*p.mapDialect) {
+    case MapDialect::V1:
+        return tr("v1: requests no rule matches fail with -ENOENT");
+    case MapDialect::V3:
+        return tr("v3: requests no rule matches fail with -ENOENT (the asterisk regions, last declared first, "
+                  "serve only a board without a map or a list starting with *)");
+    case MapDialect::V4:
+        return tr("v4: a pattern without a type matches every type, types are compared literally, and requests "
+                  "no rule matches fail with -ENOENT (write a last rule *=...)");
+    }
+    return {};
+}
+/// The 2010 dialects, "cmascope's rules" (data -1) first.
+QComboBox* dialectBox(QWidget* parent)
+{
+    auto* box = new QComboBox(parent);
+    box->addItem(tr("cmascope's rules (v1 matching, asterisk fallback)"), -1);
+    box->addItem(tr("v1 (Jul 2010): cma_map="), int(MapDialect::V1));
+    box->addItem(tr("v3 (Aug 2010): cma.map=, asterisk regions"), int(MapDialect::V3));
+    box->addItem(tr("v4 (Aug 2010): types, *=... fallback"), int(MapDialect::V4));
+    box->setToolTip(tr("Which posting of the 2010 patches the map rules follow, as their code behaved "
+                       "(docs/cma-2010.md, Dialects)"));
+    return box;
 }
 } // namespace
 
@@ -71,18 +100,18 @@ QString mapModeExplanation(const Platform& p)
             + modernTail(p).toHtmlEscaped();
     }
     return tr("<b>2010 cma_map rules:</b> the first rule whose pattern matches the device/kind gives the regions "
-              "tried, in order; requests no rule matches go to the asterisk regions; a private region serves only "
-              "its owner. <b>Not used:</b> the Default flag and NUMA node of regions, devices' memory-region, and "
+              "tried, in order; %1; a private region serves only its owner. <b>Not used:</b> the Default flag and NUMA "
+              "node of regions, devices' memory-region, and "
               "the pageblock order (2010 regions are aligned to pages).<br>")
+               .arg(unmatchedText(p))
         + map2010Tail(p).toHtmlEscaped();
 }
 
 QString rulesBannerText(const Platform& p, const QString& boardLink)
 {
     if (p.mapMode == MapMode::Map2010)
-        return tr("Rules are tried in order and the first pattern that matches wins; requests no rule matches go "
-                  "to the asterisk regions. Map mode: 2010 (%1).")
-            .arg(boardLink);
+        return tr("Rules are tried in order and the first pattern that matches wins; %1. Map mode: 2010 (%2).")
+            .arg(unmatchedText(p), boardLink);
     return tr("<b>Not used:</b> the map mode is modern, so requests go to the device's memory-region, the per-node "
               "areas or the default area and these rules are only kept. Switch to the 2010 rules on the %1.")
         .arg(boardLink);
@@ -148,10 +177,17 @@ void BoardSettings::createForm()
     m_mode->addItem(tr("2010: cma_map rules and asterisk regions"), int(MapMode::Map2010));
     m_mode->setToolTip(tr("How a request (device, kind) finds the regions it is allocated from"));
     form->addRow(tr("&Map mode:"), m_mode);
-    m_modeText = note();
-    form->addRow(m_modeText);
     connect(m_mode, &QComboBox::activated, this,
         [this](int index) { setMapMode(MapMode(m_mode->itemData(index).toInt())); });
+
+    m_dialect = dialectBox(page);
+    form->addRow(tr("2010 &dialect:"), m_dialect);
+    connect(m_dialect, &QComboBox::activated, this, [this](int index) {
+        const int d = m_dialect->itemData(index).toInt();
+        setMapDialect(d < 0 ? std::nullopt : std::optional<MapDialect>(MapDialect(d)));
+    });
+    m_modeText = note(); // what the mode and the dialect do
+    form->addRow(m_modeText);
 
     m_pageSize = new QComboBox(page);
     m_pageSize->addItems({ QStringLiteral("4K"), QStringLiteral("16K"), QStringLiteral("64K") });
@@ -188,10 +224,13 @@ void BoardSettings::createForm()
 void BoardSettings::refresh()
 {
     const Platform& p = m_doc->project().platform;
-    const QSignalBlocker b1(m_name), b2(m_mode), b3(m_pageSize), b4(m_pageblockOrder), b5(m_cmaAlignmentOrder);
+    const QSignalBlocker b1(m_name), b2(m_mode), b3(m_pageSize), b4(m_pageblockOrder), b5(m_cmaAlignmentOrder),
+        b6(m_dialect);
     if (m_name->text() != qs(p.name))
         m_name->setText(qs(p.name));
     m_mode->setCurrentIndex(m_mode->findData(int(p.mapMode)));
+    m_dialect->setCurrentIndex(m_dialect->findData(p.mapDialect ? int(*p.mapDialect) : -1));
+    m_dialect->setEnabled(p.mapMode == MapMode::Map2010);
     const int page = m_pageSize->findText(sizeInput(p.pageSize));
     if (page < 0) // a value a file may hold but the choices do not offer: show it as it is
         m_pageSize->setCurrentIndex(-1);
@@ -258,6 +297,15 @@ bool BoardSettings::setMapMode(MapMode mode)
     Platform p = m_doc->project().platform;
     p.mapMode = mode;
     return commit(p, mode == MapMode::Modern ? tr("Use the modern map mode") : tr("Use the 2010 map rules"));
+}
+
+bool BoardSettings::setMapDialect(std::optional<MapDialect> dialect)
+{
+    Platform p = m_doc->project().platform;
+    p.mapDialect = dialect;
+    return commit(p,
+        dialect ? tr("Follow the %1 map code").arg(QString::fromLatin1(mapDialectId(*dialect)))
+                : tr("Use cmascope's own 2010 map rules"));
 }
 
 bool BoardSettings::setPageSize(const QString& text)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The Board tab of the platform editor: the settings of the platform as a whole (board name, map mode, page
-// size, pageblock order, CONFIG_CMA_ALIGNMENT), each shown with what it means for the regions and requests.
+// The Board tab of the platform editor: the settings of the platform as a whole (board name, map mode, 2010
+// map dialect, page size, pageblock order, CONFIG_CMA_ALIGNMENT), each shown with what it means for the regions
+// and requests.
 // Every change is one Document::editPlatform(): undoable, and the scenario runs again.
 #pragma once
 
@@ -44,6 +45,8 @@ public:
     // A refused value leaves the platform as it is, returns false and says why (message(), editRejected).
     bool setBoardName(const QString& name);
     bool setMapMode(MapMode mode);
+    /// The 2010 posting the map follows (docs/cma-2010.md#dialects); nullopt = cmascope's historical rules.
+    bool setMapDialect(std::optional<MapDialect> dialect);
     /// "4K", "16K" or "64K" (any memparse spelling). Regions that used the platform's page size follow it.
     bool setPageSize(const QString& text);
     bool setPageblockOrder(int order);
@@ -69,6 +72,7 @@ private:
     QLineEdit* m_name = nullptr;
     QComboBox* m_mode = nullptr;
     QLabel* m_modeText = nullptr;
+    QComboBox* m_dialect = nullptr;
     QComboBox* m_pageSize = nullptr;
     QSpinBox* m_pageblockOrder = nullptr;
     QLabel* m_alignment = nullptr;

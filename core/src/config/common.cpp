@@ -109,6 +109,21 @@ std::string_view lang2010FormId(Lang2010Form form) noexcept
     return "v3";
 }
 
+Lang2010Form lang2010FormOf(const std::optional<MapDialect>& dialect) noexcept
+{
+    if (!dialect)
+        return Lang2010Form::V3;
+    switch (*dialect) {
+    case MapDialect::V1:
+        return Lang2010Form::V1;
+    case MapDialect::V4:
+        return Lang2010Form::V4;
+    case MapDialect::V3:
+        break;
+    }
+    return Lang2010Form::V3;
+}
+
 std::optional<Lang2010Form> lang2010FormFromId(std::string_view id) noexcept
 {
     for (auto f : { Lang2010Form::V1, Lang2010Form::V3, Lang2010Form::V4, Lang2010Form::PlatformCode }) {
@@ -196,7 +211,7 @@ ExportResult exportConfig(const Project& project, ConfigFormat format, const Exp
     case ConfigFormat::Dts:
         return exportDeviceTree(project.platform, options.dtCells);
     case ConfigFormat::Cma2010:
-        return export2010(project.platform, options.form2010);
+        return export2010(project.platform, options.form2010.value_or(lang2010FormOf(project.platform.mapDialect)));
     case ConfigFormat::Verkuil:
         return exportVerkuil(project.platform);
     case ConfigFormat::Dtb:

@@ -221,12 +221,19 @@ struct RegionParser
         msg.error(at(pos), "cma", "cma: param: " + what + " near " + nearText(v, pos), "kernel-rejects");
     }
 
+    /// The kernel's words for a bad number: v1 names the field, v3/v4's NUMPARSE says "invalid value" for every
+    /// field (docs/cma-2010.md#the-region-language).
+    std::string invalid(const char* what) const
+    {
+        return form == Lang2010Form::V1 ? std::string("invalid ") + what : std::string("invalid value");
+    }
+
     /// memparse for @start and /alignment (v3/v4 NUMPARSE: a present 0 is "invalid value").
     std::optional<std::uint64_t> number(std::size_t& pos, const char* what)
     {
         const auto r = memparse(v, pos);
         if (r.overflow) {
-            kernelError(pos, std::string("invalid ") + what);
+            kernelError(pos, invalid(what));
             return std::nullopt;
         }
         if (form != Lang2010Form::V1 && r.value == 0) {
@@ -265,7 +272,9 @@ struct RegionParser
         const auto eq = v.find('=', pos);
         const auto semi = v.find(';', pos);
         if (eq == std::string_view::npos || (semi != std::string_view::npos && semi < eq)) {
-            kernelError(pos, "expecting '='");
+            // v3/v4 look for the '=' with strchr() and print the rest of the parameter from the name on.
+            kernelError(pos + (form == Lang2010Form::V3 && v.substr(pos).starts_with("-") ? 1 : 0),
+                form == Lang2010Form::V1 ? "expecting '='" : "expected \"<name>=\"");
             return std::nullopt;
         }
         Region r;
@@ -276,14 +285,14 @@ struct RegionParser
             name.remove_prefix(1);
         }
         if (name.empty()) {
-            kernelError(pos, "empty region name");
+            kernelError(eq - name.size(), form == Lang2010Form::V1 ? "empty region name" : "expected \"<name>=\"");
             return std::nullopt;
         }
         r.name = std::string(name);
         pos = eq + 1;
         const auto size = memparse(v, pos);
         if (size.value == 0 || size.overflow) {
-            kernelError(pos, "invalid size");
+            kernelError(pos, invalid("size"));
             return std::nullopt;
         }
         r.size = size.value;
@@ -302,7 +311,7 @@ struct RegionParser
             if (!a)
                 return std::nullopt;
             if (*a & (*a - 1)) {
-                kernelError(apos, "invalid alignment");
+                kernelError(apos, invalid("alignment"));
                 return std::nullopt;
             }
             alignment = *a;
@@ -468,8 +477,13 @@ void readMap(const KernelParam& map, Lang2010Form form, Platform& pf, Messages& 
 {
     const auto parsed = parseMap(map.value);
     const std::string param = map.name + "=";
-    for (const auto& e : parsed.errors)
-        msg.error(column(param, map.valueOffset + e.position), map.name, "cma: " + e.message, "kernel-rejects");
+    for (const auto& e : parsed.errors) {
+        // v3/v4's cma_map_validate() has one message, printed with the rest of the map from the rule on.
+        const bool v3v4 = form != Lang2010Form::V1 && e.shapeRuleStart;
+        const std::string text =
+            v3v4 ? "map: expecting \"<patterns>=<regions>\" near " + map.value.substr(*e.shapeRuleStart) : e.message;
+        msg.error(column(param, map.valueOffset + e.position), map.name, "cma: " + text, "kernel-rejects");
+    }
     for (const auto& w : parsed.warnings)
         msg.warning(column(param, map.valueOffset + w.position), map.name, w.message, "map");
     pf.rules = parsed.rules;
@@ -540,6 +554,10 @@ ImportResult import2010(std::string_view text, const ImportOptions& options)
     }
     if (map)
         readMap(*map, form, pf, msg);
+    // The map is matched as the posting it was read as (docs/cma-2010.md#dialects).
+    pf.mapDialect = form == Lang2010Form::V1 ? MapDialect::V1
+        : form == Lang2010Form::V4           ? MapDialect::V4
+                                             : MapDialect::V3;
     finish(result, std::move(pf));
     return result;
 }

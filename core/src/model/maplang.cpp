@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <cmascope/model/maplang.h>
+#include "mapresolve.h"
 
 #include <algorithm>
 
@@ -73,7 +73,7 @@ std::vector<Token> splitTokens(std::string_view whole, std::size_t begin, std::s
 
 std::string showKind(std::string_view kind)
 {
-    return kind.empty() ? std::string("(none)") : "'" + std::string(kind) + "'";
+    return detail::showKindName(kind);
 }
 
 char at(std::string_view s, std::size_t i) noexcept
@@ -113,14 +113,14 @@ bool parsePatterns(std::string_view text, std::size_t pos, std::size_t eq, std::
     MapRule& rule, MapParseResult& result)
 {
     if (trimToken(text, pos, eq).text.empty()) {
-        result.errors.push_back(
-            { rulePos, "map: empty pattern list in rule " + std::to_string(ruleNumber) + " " + near(text, rulePos) });
+        result.errors.push_back({ rulePos,
+            "map: empty pattern list in rule " + std::to_string(ruleNumber) + " " + near(text, rulePos), pos });
         return false;
     }
     for (const Token& t : splitTokens(text, pos, eq)) {
         if (t.trimmed && !t.text.empty()) {
-            result.warnings.push_back(
-                { t.pos, "map: blanks around pattern " + quoted(t.text) + " ignored (the kernel would compare them)" });
+            result.warnings.push_back({ t.pos,
+                "map: blanks around pattern " + quoted(t.text) + " ignored (the kernel would compare them)", {} });
         }
         rule.patterns.emplace_back(t.text);
     }
@@ -134,26 +134,26 @@ bool parseRegionList(std::string_view text, std::size_t eq, std::size_t end, std
     const std::size_t secondEq = text.find('=', eq + 1);
     if (secondEq != std::string_view::npos && secondEq < end) {
         result.errors.push_back({ secondEq,
-            "map: unexpected '=' in the region list of rule " + std::to_string(ruleNumber) + " "
-                + near(text, secondEq) });
+            "map: unexpected '=' in the region list of rule " + std::to_string(ruleNumber) + " " + near(text, secondEq),
+            {} });
         return false;
     }
     if (trimToken(text, eq + 1, end).text.empty()) {
         result.errors.push_back({ eq + 1,
-            "map: expecting region name after '=' in rule " + std::to_string(ruleNumber) + " " + near(text, eq) });
+            "map: expecting region name after '=' in rule " + std::to_string(ruleNumber) + " " + near(text, eq), {} });
         return false;
     }
     bool ok = true;
     for (const Token& t : splitTokens(text, eq + 1, end)) {
         if (t.text.empty()) {
-            result.errors.push_back(
-                { t.pos, "map: empty region name in rule " + std::to_string(ruleNumber) + " " + near(text, t.pos) });
+            result.errors.push_back({ t.pos,
+                "map: empty region name in rule " + std::to_string(ruleNumber) + " " + near(text, t.pos), {} });
             ok = false;
             continue;
         }
         if (t.trimmed) {
             result.warnings.push_back({ t.pos,
-                "map: blanks around region name " + quoted(t.text) + " ignored (the kernel would compare them)" });
+                "map: blanks around region name " + quoted(t.text) + " ignored (the kernel would compare them)", {} });
         }
         rule.regions.emplace_back(t.text);
     }
@@ -177,11 +177,11 @@ MapParseResult parseMap(std::string_view text)
         if (whole.text.empty()) {
             if (semi == std::string_view::npos) {
                 // blanks after the optional trailing ';'
-                result.warnings.push_back({ pos, "map: trailing blanks ignored" });
+                result.warnings.push_back({ pos, "map: trailing blanks ignored", {} });
                 break;
             }
             result.errors.push_back(
-                { pos, "map: empty rule " + std::to_string(ruleNumber) + " (expecting '=') " + near(text, pos) });
+                { pos, "map: empty rule " + std::to_string(ruleNumber) + " (expecting '=') " + near(text, pos), pos });
             pos = semi + 1;
             continue;
         }
@@ -189,7 +189,7 @@ MapParseResult parseMap(std::string_view text)
         const std::size_t eqRel = ruleText.find('=');
         if (eqRel == std::string_view::npos) {
             result.errors.push_back(
-                { end, "map: expecting '=' in rule " + std::to_string(ruleNumber) + " " + near(text, whole.pos) });
+                { end, "map: expecting '=' in rule " + std::to_string(ruleNumber) + " " + near(text, whole.pos), pos });
             pos = end + (semi == std::string_view::npos ? 0 : 1);
             continue;
         }
@@ -204,7 +204,8 @@ MapParseResult parseMap(std::string_view text)
             if (result.rules.size() == kV1MaxMappings) {
                 result.warnings.push_back({ whole.pos,
                     "map: more than 64 rules; the v1 cma_map= parameter "
-                    "accepted at most 64 (CMA_MAX_MAPPINGS)" });
+                    "accepted at most 64 (CMA_MAX_MAPPINGS)",
+                    {} });
             }
             result.rules.push_back(std::move(rule));
         }
@@ -305,6 +306,8 @@ PatternVerdict matchPattern(
 
 MapMatch matchMap(const std::vector<MapRule>& rules, std::string_view device, std::string_view kind, MapDialect dialect)
 {
+    if (dialect == MapDialect::V3)
+        return matchMapV3(rules, device, kind);
     MapMatch m;
     bool nameMatched = false;
     for (std::size_t r = 0; r < rules.size(); ++r) {
@@ -339,9 +342,14 @@ std::vector<std::string> asteriskRegions(const Platform& platform)
     return out;
 }
 
-namespace {
+namespace detail {
 
-std::string joinNames(const std::vector<std::string>& names)
+std::string showKindName(std::string_view kind)
+{
+    return kind.empty() ? std::string("(none)") : "'" + std::string(kind) + "'";
+}
+
+std::string joinRegionNames(const std::vector<std::string>& names)
 {
     std::string out;
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -350,8 +358,7 @@ std::string joinNames(const std::vector<std::string>& names)
     return out;
 }
 
-/// Adds @p name to the candidates unless the kernel (or the private-region rule) would skip it.
-void offer(const Platform& platform, std::string_view device, const std::string& name, MapResolution& res)
+void offerRegion(const Platform& platform, std::string_view device, const std::string& name, MapResolution& res)
 {
     const Region* region = platform.findRegion(name);
     if (!region) {
@@ -374,11 +381,22 @@ void offer(const Platform& platform, std::string_view device, const std::string&
     res.regions.push_back(name);
 }
 
+} // namespace detail
+
+namespace {
+
+using detail::joinRegionNames;
+using detail::offerRegion;
+
 void resolve2010(const Platform& platform, std::string_view device, std::string_view kind, const MapOptions& options,
     MapResolution& res)
 {
     if (device.empty()) {
         res.summary = "device has no name: __cma_where_from returns -EINVAL";
+        return;
+    }
+    if (options.dialect == MapDialect::V3) {
+        detail::resolve2010V3(platform, device, kind, res);
         return;
     }
     MapMatch m = matchMap(platform.rules, device, kind, options.dialect);
@@ -397,29 +415,31 @@ void resolve2010(const Platform& platform, std::string_view device, std::string_
         raw = { "*" };
     } else {
         res.summary = "no rule matches device '" + std::string(device) + "' kind " + showKind(kind)
-            + ": cma_alloc fails with -ENOENT";
+            + ": cma_alloc fails with -ENOENT"
+            + (options.dialect == MapDialect::V4 ? " (v4 has no asterisk regions: a last rule '*=...' gives a fallback)"
+                                                 : "");
         return;
     }
     for (const std::string& name : raw) {
         if (name == "*" && options.asteriskRule) {
             const std::vector<std::string> stars = asteriskRegions(platform);
             res.trail.push_back(stars.empty() ? std::string("'*' expands to no region: no asterisk regions declared")
-                                              : "'*' expands to the asterisk regions: " + joinNames(stars));
+                                              : "'*' expands to the asterisk regions: " + joinRegionNames(stars));
             for (const std::string& star : stars) {
-                offer(platform, device, star, res);
+                offerRegion(platform, device, star, res);
             }
         } else {
-            offer(platform, device, name, res);
+            offerRegion(platform, device, name, res);
         }
     }
     const std::string who = "device '" + std::string(device) + "' kind " + showKind(kind);
     if (res.regions.empty()) {
         res.summary = who + ": no usable region; cma_alloc fails with -ENOMEM";
     } else if (res.asteriskFallback) {
-        res.summary = who + ": no rule matched, asterisk regions " + joinNames(res.regions);
+        res.summary = who + ": no rule matched, asterisk regions " + joinRegionNames(res.regions);
     } else {
         res.summary = who + ": rule #" + std::to_string(*res.ruleIndex + 1) + " '" + res.ruleText + "' (pattern '"
-            + res.patternText + "') -> " + joinNames(res.regions);
+            + res.patternText + "') -> " + joinRegionNames(res.regions);
     }
 }
 
@@ -447,7 +467,7 @@ void resolveModern(const Platform& platform, std::string_view device, std::uint6
                 "memory-region[0] '" + name + "' is a carve-out (no-map), not a CMA area: dev->cma_area stays NULL");
         } else {
             res.trail.push_back("dev->cma_area = memory-region[0] '" + name + "': used alone, no fallback");
-            offer(platform, device, name, res);
+            offerRegion(platform, device, name, res);
             res.summary = res.regions.empty()
                 ? "device area '" + name + "' cannot be used by '" + std::string(device) + "' and there is no fallback"
                 : "device area '" + name + "' (memory-region[0]), no fallback";
@@ -470,7 +490,7 @@ void resolveModern(const Platform& platform, std::string_view device, std::uint6
         for (const Region& r : platform.regions) {
             if (r.numaNode >= 0 && r.numaNode == node && !r.isDefault) {
                 res.trail.push_back("per-NUMA area '" + r.name + "' of node " + std::to_string(node));
-                offer(platform, device, r.name, res);
+                offerRegion(platform, device, r.name, res);
                 any = true;
             }
         }
@@ -485,13 +505,24 @@ void resolveModern(const Platform& platform, std::string_view device, std::uint6
         res.trail.push_back("no default area (dma_contiguous_default_area is NULL)");
     } else {
         res.trail.push_back("default area '" + def->name + "'");
-        offer(platform, device, def->name, res);
+        offerRegion(platform, device, def->name, res);
     }
     res.summary = res.regions.empty() ? std::string("no CMA area available: the page allocator serves it")
-                                      : "CMA areas " + joinNames(res.regions);
+                                      : "CMA areas " + joinRegionNames(res.regions);
 }
 
 } // namespace
+
+MapResolution resolveRegions(
+    const Platform& platform, std::string_view device, std::string_view kind, std::uint64_t sizeBytes)
+{
+    return resolveRegions(platform, device, kind, sizeBytes, MapOptions::of(platform));
+}
+
+std::vector<DeviceRegionUse> regionsOfDevice(const Platform& platform, std::size_t deviceIndex)
+{
+    return regionsOfDevice(platform, deviceIndex, MapOptions::of(platform));
+}
 
 MapResolution resolveRegions(const Platform& platform, std::string_view device, std::string_view kind,
     std::uint64_t sizeBytes, const MapOptions& options)

@@ -3,6 +3,7 @@
 // problem.
 #include "jsonfields.h"
 
+#include <cmascope/model/maplang.h>
 #include <cmascope/model/project.h>
 #include <cmascope/util/units.h>
 
@@ -171,14 +172,20 @@ void readPlatform(Reader& r, const json& v, const std::string& p, Platform& pf)
     if (!r.isObject(v, p))
         return;
     r.checkKeys(v, p,
-        { "name", "description", "page_size", "pageblock_order", "cma_alignment_order", "map_mode", "banks", "regions",
-            "devices", "kinds", "rules" });
+        { "name", "description", "page_size", "pageblock_order", "cma_alignment_order", "map_mode", "map_dialect",
+            "banks", "regions", "devices", "kinds", "rules" });
     r.string(v, p, "name", pf.name);
     r.string(v, p, "description", pf.description);
     r.integer(v, p, "page_size", pf.pageSize, 4096, 65536);
     r.integer(v, p, "pageblock_order", pf.pageblockOrder, 0, 20);
     r.integer(v, p, "cma_alignment_order", pf.cmaAlignmentOrder, 2, 12);
     r.oneOf(v, p, "map_mode", pf.mapMode, { { "2010", MapMode::Map2010 }, { "modern", MapMode::Modern } });
+    if (v.contains("map_dialect")) { // absent: cmascope's historical rules (docs/cma-2010.md#dialects)
+        MapDialect d = MapDialect::V1;
+        r.oneOf(
+            v, p, "map_dialect", d, { { "v1", MapDialect::V1 }, { "v3", MapDialect::V3 }, { "v4", MapDialect::V4 } });
+        pf.mapDialect = d;
+    }
     r.array(v, p, "banks", [&](const json& e, const std::string& ep) { readBank(r, e, ep, pf.banks.emplace_back()); });
     r.array(v, p, "regions",
         [&](const json& e, const std::string& ep) { readRegion(r, e, ep, pf.regions.emplace_back()); });

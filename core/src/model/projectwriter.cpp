@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Writing a project file: a Project as the JSON document docs/project-format.md describes, saved atomically.
+#include <cmascope/model/maplang.h>
 #include <cmascope/model/project.h>
 #include <cmascope/util/memparse.h>
 #include <cmascope/util/units.h>
@@ -114,6 +115,8 @@ json platformJson(const Platform& pf)
     platform["pageblock_order"] = pf.pageblockOrder;
     platform["cma_alignment_order"] = pf.cmaAlignmentOrder;
     platform["map_mode"] = pf.mapMode == MapMode::Modern ? "modern" : "2010";
+    if (pf.mapDialect)
+        platform["map_dialect"] = std::string(mapDialectId(*pf.mapDialect));
     json banks = json::array();
     for (const auto& b : pf.banks)
         banks.push_back({ { "name", b.name }, { "base", hexText(b.base) }, { "size", sizeJson(b.size) },

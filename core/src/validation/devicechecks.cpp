@@ -94,7 +94,7 @@ std::optional<std::uint64_t> highestPossibleEnd(const Platform& p, const Region&
 
 void checkDmaLimit(const Ctx& c, Out& out)
 {
-    const MapOptions mo = MapOptions::forDialect(c.o.dialect);
+    const MapOptions& mo = c.map;
     for (std::size_t di = 0; di < c.p.devices.size(); ++di) {
         const Device& d = c.p.devices[di];
         if (d.dmaBits >= 64 || d.dmaBits == 0) {

@@ -44,6 +44,7 @@ struct Ctx
 {
     const Platform& p;
     const ValidationOptions& o;
+    MapOptions map; ///< the dialect the checks read the map with: the options' one, else the platform's
 };
 
 using Out = std::vector<Diagnostic>;

@@ -19,10 +19,15 @@ void checkMapUnknownRegion(const Ctx& c, Out& out)
                 add(out, Severity::Error, idx("rules", i) + "." + idx("regions", j), formatRule(rule),
                     "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule) + "' names unknown region "
                         + quote(name) + " (the kernel skips it at allocation time)");
-            } else if (name == "*" && c.o.dialect == MapDialect::V4) {
+            } else if (name == "*" && c.map.dialect == MapDialect::V4) {
                 add(out, Severity::Warning, idx("rules", i) + "." + idx("regions", j), formatRule(rule),
                     "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule)
                         + "': '*' as a region list is a v3 feature; v4 looks up a region named '*'");
+            } else if (name == "*" && c.map.dialect == MapDialect::V3 && j > 0) {
+                add(out, Severity::Warning, idx("rules", i) + "." + idx("regions", j), formatRule(rule),
+                    "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule)
+                        + "': v3 reads '*' only as the first entry of a region list (where it replaces the whole "
+                          "list); here it names no region");
             }
         }
     }
@@ -144,7 +149,7 @@ std::string deadReason(const Shape& s, MapDialect d)
     if (!s.reuse && s.dev.dead) {
         return "has '*' before the end of its device part and never matches (the kernel walk stops at '*')";
     }
-    if (d == MapDialect::V1 && s.hasKind && wild(s.kind).dead) {
+    if (d != MapDialect::V4 && s.hasKind && wild(s.kind).dead) {
         return "has '*' before the end of its kind part and never matches";
     }
     return {};
@@ -157,7 +162,7 @@ void checkDeadPatterns(const Ctx& c, Out& out)
     for (std::size_t i = 0; i < c.p.rules.size(); ++i) {
         const MapRule& rule = c.p.rules[i];
         for (std::size_t j = 0; j < rule.patterns.size(); ++j) {
-            const std::string why = deadReason(shape(rule.patterns[j]), c.o.dialect);
+            const std::string why = deadReason(shape(rule.patterns[j]), c.map.dialect);
             if (!why.empty()) {
                 add(out, Severity::Warning, idx("rules", i) + "." + idx("patterns", j), formatRule(rule),
                     "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule) + "': pattern '" + rule.patterns[j]
@@ -202,13 +207,13 @@ void checkShadowedRules(const Ctx& c, Out& out)
         std::size_t live = 0;
         for (std::size_t k = 0; k < rules[j].patterns.size(); ++k) {
             const Shape b = shape(rules[j].patterns[k]);
-            if (!deadReason(b, c.o.dialect).empty()) {
+            if (!deadReason(b, c.map.dialect).empty()) {
                 continue;
             }
             std::string by;
             for (std::size_t i = 0; i < j && by.empty(); ++i) {
                 for (const std::string& pa : rules[i].patterns) {
-                    if (shadows(shape(pa), b, c.o.dialect)) {
+                    if (shadows(shape(pa), b, c.map.dialect)) {
                         by = "rule #" + std::to_string(i + 1) + " pattern '" + pa + "'";
                         break;
                     }
@@ -246,18 +251,18 @@ void checkMapKinds(const Ctx& c, Out& out)
         const MapRule& rule = c.p.rules[i];
         for (std::size_t j = 0; j < rule.patterns.size(); ++j) {
             const Shape s = shape(rule.patterns[j]);
-            const bool literal = c.o.dialect == MapDialect::V4 || s.kind.find_first_of("*?") == std::string::npos;
+            const bool literal = c.map.dialect == MapDialect::V4 || s.kind.find_first_of("*?") == std::string::npos;
             if (!s.hasKind || s.kind.empty() || !literal) {
                 continue;
             }
             const bool known =
                 std::any_of(c.p.kinds.begin(), c.p.kinds.end(), [&](const Kind& k) { return k.name == s.kind; })
-                || (c.o.dialect == MapDialect::V4 && s.kind == "common");
+                || (c.map.dialect == MapDialect::V4 && s.kind == "common");
             if (!known) {
                 add(out, Severity::Info, idx("rules", i) + "." + idx("patterns", j), formatRule(rule),
                     "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule) + "': kind " + quote(s.kind)
                         + " of pattern '" + rule.patterns[j] + "' is not a declared kind"
-                        + (c.o.dialect == MapDialect::V4 && s.kind.find_first_of("*?") != std::string::npos
+                        + (c.map.dialect == MapDialect::V4 && s.kind.find_first_of("*?") != std::string::npos
                                 ? " (v4 compares types literally)"
                                 : ""));
             }

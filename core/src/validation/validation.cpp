@@ -160,7 +160,8 @@ const std::vector<ValidationCheck>& validationChecks()
 std::vector<Diagnostic> validate(const Platform& platform, const ValidationOptions& options)
 {
     std::vector<Diagnostic> out;
-    const Ctx ctx { platform, options };
+    const Ctx ctx { platform, options,
+        options.dialect ? MapOptions::forDialect(*options.dialect) : MapOptions::of(platform) };
     for (const Entry& e : registry()) {
         const std::size_t before = out.size();
         e.run(ctx, out);

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void settingsAreUndoable();
     void pageSizeCarriesRegions();
     void mapModeChangesResolution();
+    void dialectChangesResolution();
     void badValuesRefused();
     void widgetsEditThePlatform();
     void alignmentTexts();
@@ -175,6 +176,41 @@ void TestPlatformSettings::mapModeChangesResolution()
     QVERIFY(board.modeText().contains(QStringLiteral("1 map rules")));
 }
 
+void TestPlatformSettings::dialectChangesResolution()
+{
+    // "mfc" has no kind part: v1 (and cmascope's historical rules) match it only for a request without a
+    // kind, v4 for any type (docs/cma-2010.md#dialects).
+    Project pr = twoWays(MapMode::Map2010);
+    pr.scenarios.front().steps.clear();
+    pr.scenarios.front().allocate("mfc", "x", 1 * MiB, "buf");
+    Document doc;
+    doc.setProject(pr);
+    BoardSettings board(&doc);
+    QCOMPARE(regionOfStep(doc, 0), std::string());
+    QVERIFY(board.modeText().contains(QStringLiteral("go to the asterisk regions")));
+
+    QVERIFY(board.setMapDialect(MapDialect::V4));
+    QCOMPARE(doc.undoStack()->undoText(), QStringLiteral("Follow the v4 map code"));
+    QCOMPARE(doc.project().platform.mapDialect, std::optional<MapDialect>(MapDialect::V4));
+    QCOMPARE(regionOfStep(doc, 0), std::string("video"));
+    QVERIFY2(board.modeText().contains(QStringLiteral("v4: a pattern without a type matches every type")),
+        qPrintable(board.modeText()));
+
+    // The combo box shows the dialect and edits it.
+    auto* dialect = board.findChildren<QComboBox*>().at(1);
+    QCOMPARE(dialect->currentData().toInt(), int(MapDialect::V4));
+    const int v3 = dialect->findData(int(MapDialect::V3));
+    dialect->setCurrentIndex(v3);
+    Q_EMIT dialect->activated(v3);
+    QCOMPARE(doc.project().platform.mapDialect, std::optional<MapDialect>(MapDialect::V3));
+    QVERIFY(board.modeText().contains(QStringLiteral("v3 code")) || board.modeText().contains(QStringLiteral("v3:")));
+    doc.undoStack()->undo();
+    doc.undoStack()->undo();
+    QVERIFY(!doc.project().platform.mapDialect);
+    QCOMPARE(dialect->currentData().toInt(), -1);
+    doc.waitForRun();
+}
+
 void TestPlatformSettings::badValuesRefused()
 {
     Document doc;
@@ -213,11 +249,11 @@ void TestPlatformSettings::widgetsEditThePlatform()
     const auto combos = board.findChildren<QComboBox*>();
     const auto spins = board.findChildren<QSpinBox*>();
     QVERIFY(name);
-    QCOMPARE(combos.size(), 2);
+    QCOMPARE(combos.size(), 3);
     QCOMPARE(spins.size(), 2);
     QCOMPARE(name->text(), QStringLiteral("two-ways"));
     QComboBox* mode = combos[0];
-    QComboBox* page = combos[1];
+    QComboBox* page = combos[2]; // combos[1]: the 2010 dialect
     QCOMPARE(page->currentText(), QStringLiteral("4K"));
     QCOMPARE(spins[0]->value(), 9);
 
@@ -398,6 +434,8 @@ void TestPlatformSettings::screenshots()
         QVERIFY(tabs->tabBar()->sizeHint().width() <= tabs->width());
         QCOMPARE(tabs->tabText(tabs->count() - 1).contains(QLatin1Char('(')), size.width() > 500);
     }
+    QVERIFY(editor.boardSettings()->setMapDialect(MapDialect::V3));
+    QVERIFY(!grabAt(editor, QSize(410, 420), QStringLiteral("settings-board-v3-1366.png")).isNull());
     QVERIFY(editor.boardSettings()->setMapMode(MapMode::Modern));
     editor.setCurrentTab(Tab::Map);
     QVERIFY(!grabAt(editor, QSize(576, 620), QStringLiteral("settings-map-modern.png")).isNull());

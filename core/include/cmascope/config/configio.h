@@ -72,8 +72,12 @@ struct ExportOptions
     /// Device tree #address-cells and #size-cells: 1 or 2. 0 = automatic: 2 when any address or size written
     /// needs more than 32 bits, else 1. A choice of 1 that cannot hold a value is an error.
     unsigned dtCells = 0;
-    Lang2010Form form2010 = Lang2010Form::V3;
+    /// The 2010 form; unset: the one of the platform's map dialect (Platform::mapDialect: v1, v3, v4), else v3.
+    std::optional<Lang2010Form> form2010;
 };
+
+/// The command-line form a 2010 map dialect is written in (v1 -> V1, v3 -> V3, v4 -> V4); unset -> V3.
+Lang2010Form lang2010FormOf(const std::optional<MapDialect>& dialect) noexcept;
 
 /// `cma=SIZE[@BASE[-LIMIT]]` for the default area, `cma_pernuma=` for areas named "pernumaN" of equal size on
 /// every node, `numa_cma=N:SIZE,...` for other per-node areas, `hugetlb_cma=N:SIZE,...` for "hugetlbN".

@@ -17,25 +17,24 @@
 
 namespace cmascope {
 
-/// Which version of __cma_where_from() to reproduce.
-enum class MapDialect : std::uint8_t {
-    /// v1..v3: a pattern without a kind part matches only an empty/NULL kind; the kind part takes '?' and a
-    /// trailing '*' like the device part.
-    V1,
-    /// v4..v6: a pattern without a type part matches any type; a NULL/empty type is "common"; the type part is
-    /// compared literally (no wildcards: "foo/*" matches only the type "*").
-    V4,
-};
+/// "v1", "v3", "v4" (project files, import/export, the platform editor).
+std::string_view mapDialectId(MapDialect dialect) noexcept;
+std::optional<MapDialect> mapDialectFromId(std::string_view id) noexcept;
 
 struct MapOptions
 {
     MapDialect dialect = MapDialect::V1;
     /// v2/v3 asterisk rule: when no rule matches, the asterisk regions (Region::asterisk) are used, as if a
     /// "*/*=*" rule ended the map, and a "*" in a region list expands to them. v1 had no asterisk and v4
-    /// removed it (the platform must write "*=..."); forDialect(V4) turns it off.
+    /// removed it (the platform must write "*=..."); forDialect(V4) turns it off. V3 has its own rule and
+    /// ignores this flag (docs/cma-2010.md#v3-as-its-code-behaved).
     bool asteriskRule = true;
 
-    static MapOptions forDialect(MapDialect d) { return MapOptions { d, d == MapDialect::V1 }; }
+    /// The matcher of @p d with cmascope's historical asterisk default (on for V1 and V3).
+    static MapOptions forDialect(MapDialect d) { return MapOptions { d, d != MapDialect::V4 }; }
+    /// What @p platform's own dialect does: unset = MapOptions{} (v1 matching, asterisk fallback); V1 exactly
+    /// as the v1 code (no asterisk); V3 and V4 as their code.
+    static MapOptions of(const Platform& platform);
 };
 
 // ---- parsing ---------------------------------------------------------------------------------------------
@@ -45,6 +44,9 @@ struct MapParseIssue
 {
     std::size_t position = 0; ///< index into the parsed string
     std::string message; ///< "map: expecting '=' near \"foo\"" style
+    /// Set when the rule has no '=' or nothing before it, the one error v3/v4's cma_map_validate() reports:
+    /// the start of that rule (docs/cma-2010.md#the-map-language).
+    std::optional<std::size_t> shapeRuleStart;
 };
 
 struct MapParseResult
@@ -88,21 +90,32 @@ PatternVerdict matchPattern(
 /// Result of running the map on one request.
 struct MapMatch
 {
-    std::optional<std::size_t> ruleIndex; ///< first matching rule
-    std::optional<std::size_t> patternIndex; ///< the pattern of that rule that matched
-    std::vector<std::string> trail; ///< one line per rule considered
+    std::optional<std::size_t> ruleIndex; ///< the rule whose region list the request gets
+    std::optional<std::size_t> patternIndex; ///< the pattern of that rule that matched (V3: unset when the walk
+                                             ///< matched text outside that rule's pattern list)
+    bool undefined = false; ///< V3: the kernel's walk would run past the end of the map (undefined behaviour)
+    std::vector<std::string> trail; ///< one line per rule (V3: per pattern attempt) considered
 };
 
 /// __cma_where_from(): rules in order, patterns in order, `name_matched` persisting across patterns and rules;
 /// the first matching pattern selects its rule. No implicit asterisk rule here (see resolveRegions()).
+/// MapDialect::V3 runs matchMapV3().
 MapMatch matchMap(const std::vector<MapRule>& rules, std::string_view device, std::string_view kind,
     MapDialect dialect = MapDialect::V1);
 
-/// The asterisk regions of @p platform in declaration order (Platform::regions). The v3 kernel tried its
-/// registration list; named regions were list_add()ed at its head, which would reverse that order — that is
-/// inferred, not verified (docs/cma-2010.md#asterisk-regions-and-board-code), so cmascope uses the order the user
-/// declared.
+/// The v3 __cma_where_from() (docs/cma-2010.md#v3-as-its-code-behaved): a walk over the map text
+/// formatMap(@p rules) with v3's own quirks: a ',' met while comparing a name is skipped together with one
+/// character of the name; a kind-less pattern that consumed the device of a request with a kind skips the
+/// following pattern (for the last pattern of a rule, the walk goes on in the region list); '=' met while
+/// comparing ends the rule. When the walk would read past the end of the map, MapMatch::undefined is set and
+/// nothing matches.
+MapMatch matchMapV3(const std::vector<MapRule>& rules, std::string_view device, std::string_view kind);
+
+/// The asterisk regions of @p platform. Declaration order (Platform::regions), except for MapDialect::V3 whose
+/// code registered named regions at the head of its list (list_add) and tried the asterisk ones from there, so
+/// the last declared comes first (docs/cma-2010.md#v3-as-its-code-behaved).
 std::vector<std::string> asteriskRegions(const Platform& platform);
+std::vector<std::string> asteriskRegions(const Platform& platform, MapDialect dialect);
 
 /// Where a request goes: ordered candidate regions and why.
 struct MapResolution
@@ -125,7 +138,11 @@ struct MapResolution
 /// (dev->cma_area, no fallback); otherwise size <= PAGE_SIZE never comes from CMA; then the per-NUMA areas of the
 /// device's node (skipped for devices limited to 32 bits: GFP_DMA32), then the default area.
 MapResolution resolveRegions(const Platform& platform, std::string_view device, std::string_view kind,
-    std::uint64_t sizeBytes, const MapOptions& options = {});
+    std::uint64_t sizeBytes, const MapOptions& options);
+/// The same with the platform's own dialect (MapOptions::of(@p platform)): what the simulator, the planner,
+/// the validation and the failure explanation use.
+MapResolution resolveRegions(
+    const Platform& platform, std::string_view device, std::string_view kind, std::uint64_t sizeBytes);
 
 /// One way a device can be given a region.
 struct DeviceRegionUse
@@ -142,6 +159,8 @@ struct DeviceRegionUse
 /// kind and for each of the platform's kinds, the regions resolveRegions() lists for a request of two pages
 /// (large enough that the modern chain offers CMA). A region appears once per way it is reached.
 std::vector<DeviceRegionUse> regionsOfDevice(
-    const Platform& platform, std::size_t deviceIndex, const MapOptions& options = {});
+    const Platform& platform, std::size_t deviceIndex, const MapOptions& options);
+/// The same with the platform's own dialect.
+std::vector<DeviceRegionUse> regionsOfDevice(const Platform& platform, std::size_t deviceIndex);
 
 } // namespace cmascope

@@ -118,6 +118,20 @@ struct MapRule
     bool operator==(const MapRule&) const = default;
 };
 
+/// Which posting of the 2010 framework's map code a Map2010 platform follows (docs/cma-2010.md#dialects).
+enum class MapDialect : std::uint8_t {
+    /// v1 (`cma_map=`): a pattern without a kind part matches only an empty/NULL kind; the kind part takes '?'
+    /// and a trailing '*' like the device part; no asterisk regions (no rule matches: -ENOENT).
+    V1,
+    /// v3 (`cma.map=`): v1's language read by v3's own walk of the map text (a ',' met inside a name is
+    /// skipped, a kind-less pattern that meets a request with a kind skips the next pattern); asterisk regions
+    /// only without a map, newest-registered first; '*' only as the first entry of a region list.
+    V3,
+    /// v4..v6: a pattern without a type part matches any type; a NULL/empty type is "common"; the type part is
+    /// compared literally (no wildcards: "foo/*" matches only the type "*"); no asterisk regions.
+    V4,
+};
+
 /// How requests find their regions.
 enum class MapMode : std::uint8_t {
     Map2010, ///< the 2010 cma_map language: first matching rule, ordered fallback list, asterisk rule
@@ -134,6 +148,9 @@ struct Platform
     std::vector<Kind> kinds;
     std::vector<MapRule> rules;
     MapMode mapMode = MapMode::Map2010;
+    /// Map2010: the posting whose map code requests follow; unset = cmascope's historical rules (v1 matching
+    /// with the v3 documentation's asterisk fallback, docs/cma-2010.md#dialects).
+    std::optional<MapDialect> mapDialect;
     std::uint32_t pageSize = 4096; ///< PAGE_SIZE of the platform
     unsigned pageblockOrder = 9; ///< CMA_MIN_ALIGNMENT_BYTES = pageSize << pageblockOrder
     unsigned cmaAlignmentOrder = 8; ///< CONFIG_CMA_ALIGNMENT

@@ -9,6 +9,7 @@
 #include <cmascope/model/platform.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,8 +32,9 @@ struct Diagnostic
 
 struct ValidationOptions
 {
-    /// Dialect used to decide which map patterns are shadowed (docs/cma-2010.md: v1 map language vs v4 types).
-    MapDialect dialect = MapDialect::V1;
+    /// Dialect used to decide which map patterns are shadowed (docs/cma-2010.md: v1 map language vs v4 types);
+    /// unset: the platform's own (Platform::mapDialect, MapOptions::of()).
+    std::optional<MapDialect> dialect;
 };
 
 /// Description of one check, for documentation and settings UIs.
