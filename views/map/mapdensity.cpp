@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "map/mapdensity.h"
 
+#include "map/mapstyle.h"
+
 #include <algorithm>
+#include <cmath>
 
 namespace cmascope::views {
 
@@ -52,12 +55,20 @@ double ColumnDensity::fraction(int c) const
     return std::clamp(used[std::size_t(c)] / columnBytes, 0.0, 1.0);
 }
 
-QColor densityColour(const QColor& free, const QColor& owner, double fraction)
+void ColumnDensity::shade(QRgb* pixels, QRgb free, const MapStyle& style) const
+{
+    for (int c = 0; c < columns(); ++c) {
+        const int k = key[std::size_t(c)];
+        pixels[c] = k < 0 ? free : densityRgb(free, style.ownerColor(k).rgb(), fraction(c));
+    }
+}
+
+QRgb densityRgb(QRgb free, QRgb owner, double fraction)
 {
     const double t = 0.4 + 0.6 * std::clamp(fraction, 0.0, 1.0);
-    return QColor::fromRgbF(float(free.redF() + (owner.redF() - free.redF()) * t),
-        float(free.greenF() + (owner.greenF() - free.greenF()) * t),
-        float(free.blueF() + (owner.blueF() - free.blueF()) * t));
+    auto channel = [t](int x, int y) { return x + int(std::lround(double(y - x) * t)); };
+    return qRgb(
+        channel(qRed(free), qRed(owner)), channel(qGreen(free), qGreen(owner)), channel(qBlue(free), qBlue(owner)));
 }
 
 } // namespace cmascope::views

@@ -8,10 +8,13 @@
 #include "map/mapcontent.h"
 
 #include <QColor>
+#include <QRgb>
 
 #include <vector>
 
 namespace cmascope::views {
+
+struct MapStyle;
 
 /// Occupancy of a run of equal pixel columns laid over one region, linearly: column c covers the
 /// addresses [origin + c * columnBytes, origin + (c + 1) * columnBytes).
@@ -31,10 +34,17 @@ struct ColumnDensity
     void add(const MapChunk* first, const MapChunk* last, bool byKind, quint32 selected = 0xFFFFFFFF);
     /// The share of column @p c in use, in [0, 1].
     double fraction(int c) const;
+    /// Writes every column's shade (densityRgb() of its owner's colour in @p style, @p free where nothing is in
+    /// use) to @p pixels, columns() of them.
+    void shade(QRgb* pixels, QRgb free, const MapStyle& style) const;
 };
 
-/// The shade of a column: @p free where nothing is in use, else @p owner blended with @p free by the share in
-/// use, never below 40 % so that one page stays visible in a column of megabytes.
-QColor densityColour(const QColor& free, const QColor& owner, double fraction);
+/// The shade of a column or a block-grid cell: @p owner blended with @p free by the share in use, never below
+/// 40 % so that one page stays visible in a column of megabytes. Opaque, integer arithmetic (once per column).
+QRgb densityRgb(QRgb free, QRgb owner, double fraction);
+inline QColor densityColour(const QColor& free, const QColor& owner, double fraction)
+{
+    return QColor::fromRgb(densityRgb(free.rgb(), owner.rgb(), fraction));
+}
 
 } // namespace cmascope::views

@@ -109,15 +109,10 @@ void MapGridLayout::layoutBlocks(const QRectF& plot)
     double top = plot.top();
     for (int i = 0; i < n; ++i) {
         const auto& r = m_content->regions[i];
-        const MapGridFit f = fit(pagesOf(r), blockSpace(plot.width(), height[i]));
         MapGridBlock b;
-        b.pagesPerCell = f.pagesPerCell;
-        b.cells = f.cells;
-        b.columns = f.columns;
-        b.rows = f.rows;
-        b.cell = f.cell;
+        static_cast<MapGridFit&>(b) = fit(pagesOf(r), blockSpace(plot.width(), height[i]));
         b.title = QRectF(plot.left(), top, plot.width(), kTitleHeight - 2);
-        b.rect = QRectF(plot.left(), top + kTitleHeight, f.columns * f.cell, f.rows * f.cell);
+        b.rect = QRectF(plot.left(), top + kTitleHeight, b.columns * b.cell, b.rows * b.cell);
         m_blocks.push_back(b);
         top += height[i];
     }

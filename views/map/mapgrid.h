@@ -16,26 +16,21 @@
 
 namespace cmascope::views {
 
-/// One region's block of cells.
-struct MapGridBlock
+/// How a region of some pages fits a space: the cell edge, pages per cell, columns and rows.
+struct MapGridFit
 {
-    QRectF rect; ///< the cells' area (columns x rows cells; the last row may be partial)
-    QRectF title; ///< the title line above the cells
+    double cell = 1.0; ///< cell edge in logical pixels
     std::uint64_t pagesPerCell = 1; ///< a power of two
     std::uint64_t cells = 0; ///< cells that hold pages (the rest of the last row is empty)
     int columns = 1;
     int rows = 1;
-    double cell = 1.0; ///< cell edge in logical pixels
 };
 
-/// How a region of some pages fits a space: the cell edge, pages per cell, columns and rows.
-struct MapGridFit
+/// One region's block of cells: its fit, placed.
+struct MapGridBlock : MapGridFit
 {
-    double cell = MapGridBlock().cell;
-    std::uint64_t pagesPerCell = 1;
-    std::uint64_t cells = 0;
-    int columns = 1;
-    int rows = 1;
+    QRectF rect; ///< the cells' area (columns x rows cells; the last row may be partial)
+    QRectF title; ///< the title line above the cells
 };
 
 /// One cell of a region: its pages [firstPage, firstPage + pages) counted from the region's base.

@@ -2,6 +2,7 @@
 #include "map/mapgridpainter.h"
 
 #include "common/textformat.h"
+#include "map/mapdensity.h"
 #include "map/mapstyle.h"
 
 #include <QFontMetrics>
@@ -15,13 +16,6 @@
 namespace cmascope::views {
 
 namespace {
-
-/// @p a blended towards @p b by @p t in [0, 1], opaque; integer arithmetic, as it runs once per cell.
-QRgb blend(QRgb a, QRgb b, double t)
-{
-    auto channel = [t](int x, int y) { return x + int(std::lround(double(y - x) * t)); };
-    return qRgb(channel(qRed(a), qRed(b)), channel(qGreen(a), qGreen(b)), channel(qBlue(a), qBlue(b)));
-}
 
 /// The pages [first, end) of a region, counted from its base, that [base, base + size) covers (whole pages).
 std::pair<std::uint64_t, std::uint64_t> pagesOfRange(const MapRegion& r, std::uint64_t base, std::uint64_t size)
@@ -186,8 +180,7 @@ void MapGridPainter::fillAggregated(QImage& cells, int regionIndex) const
         const auto best = std::max_element(
             sum.shares.begin(), sum.shares.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
         const std::uint64_t cellPages = std::min(b.pagesPerCell, regionPages - sum.cell * b.pagesPerCell);
-        const double fraction = std::clamp(sum.used / double(cellPages), 0.0, 1.0);
-        px[sum.cell] = blend(freeColour, colourOf(best->first), 0.4 + 0.6 * fraction);
+        px[sum.cell] = densityRgb(freeColour, colourOf(best->first), sum.used / double(cellPages));
     };
     for (int ci = r.firstChunk; ci < r.firstChunk + r.chunkCount; ++ci) {
         const auto& c = m_content.chunks[ci];

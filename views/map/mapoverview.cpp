@@ -126,12 +126,7 @@ void MapOverview::paintRows(QPainter& p, const MapGeometry& geometry) const
         const MapChunk* first = content.chunks.constData() + r.firstChunk;
         density.add(first, first + r.chunkCount, byKind);
         QImage line(columns, 1, QImage::Format_ARGB32_Premultiplied);
-        for (int c = 0; c < columns; ++c) {
-            const int key = density.key[std::size_t(c)];
-            line.setPixel(c, 0,
-                key < 0 ? style.regionFill.rgba()
-                        : densityColour(style.regionFill, style.ownerColor(key), density.fraction(c)).rgba());
-        }
+        density.shade(reinterpret_cast<QRgb*>(line.scanLine(0)), style.regionFill.rgb(), style);
         p.drawImage(box, line, QRectF(0, 0, columns, 1));
     }
     auto tick = [&](int region, std::uint64_t address, const QColor& colour) {

@@ -256,12 +256,7 @@ void MapPainter::paintChunksAggregated(
     if (scanline.width() < columns)
         scanline = QImage(columns, 1, QImage::Format_ARGB32_Premultiplied);
     auto* pixels = reinterpret_cast<QRgb*>(scanline.scanLine(0));
-    const QColor freeColour = m_style.regionFill;
-    for (int c = 0; c < columns; ++c) {
-        const int key = density.key[std::size_t(c)];
-        pixels[c] = key < 0 ? freeColour.rgba()
-                            : densityColour(freeColour, m_style.ownerColor(key), density.fraction(c)).rgba();
-    }
+    density.shade(pixels, m_style.regionFill.rgb(), m_style);
     p.drawImage(area, scanline, QRectF(0, 0, columns, 1));
     m_densityShown = true;
     if (density.selectedFirst >= 0) {

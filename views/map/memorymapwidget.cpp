@@ -54,12 +54,11 @@ void MemoryMapWidget::refreshFromDocument(bool resetView)
         return;
     }
     // Same project: keep the zoom and pan, within the extent of what is shown now (an edit may add or move banks).
-    const bool sameRegions = content.regions.size() == m_content.regions.size();
     m_content = std::move(content);
     if (m_axis.updateContent(m_content))
         Q_EMIT viewChanged();
-    if (!sameRegions)
-        m_leftMargin = MapGeometry::leftMarginFor(m_content, m_axis.mode(), font());
+    // The names may have changed (an edit): the label margin follows them.
+    m_leftMargin = MapGeometry::leftMarginFor(m_content, m_axis.mode(), font());
     updateAxisWidth();
     update();
     Q_EMIT contentChanged();
@@ -96,19 +95,18 @@ void MemoryMapWidget::resetAxis(AxisMode mode)
 void MemoryMapWidget::setAxisMode(AxisMode mode)
 {
     m_automaticAxis = false;
-    if (mode == m_axis.mode())
-        return;
-    resetAxis(mode);
-    zoomToRegions();
-    Q_EMIT axisModeChanged();
+    switchAxis(mode);
 }
 
 void MemoryMapWidget::setAutomaticAxis(bool automatic)
 {
     m_automaticAxis = automatic;
-    if (!automatic)
-        return;
-    const AxisMode mode = MapAxis::suggestedMode(m_content, suggestionWidth());
+    if (automatic)
+        switchAxis(MapAxis::suggestedMode(m_content, suggestionWidth()));
+}
+
+void MemoryMapWidget::switchAxis(AxisMode mode)
+{
     if (mode == m_axis.mode())
         return;
     resetAxis(mode);

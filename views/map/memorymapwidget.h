@@ -161,6 +161,8 @@ private:
     void updateAxisWidth();
     /// Rebuilds the axis for the content in @p mode (showing everything) and the label margin.
     void resetAxis(AxisMode mode);
+    /// Another mode: rebuilt, shown from the regions' view, axisModeChanged(); nothing when it is the same.
+    void switchAxis(AxisMode mode);
     /// The plot width the automatic axis judges readability at.
     double suggestionWidth() const;
     void viewUpdated();
