@@ -85,7 +85,7 @@ QComboBox* dialectBox(QWidget* parent)
     box->addItem(tr("v3 (Aug 2010): cma.map=, asterisk regions"), int(MapDialect::V3));
     box->addItem(tr("v4 (Aug 2010): types, *=... fallback"), int(MapDialect::V4));
     box->setToolTip(tr("Which posting of the 2010 patches the map rules follow, as their code behaved "
-                       "(docs/cma-2010.md, Dialects)"));
+                       "(docs/cma2010.md, Dialects)"));
     return box;
 }
 } // namespace

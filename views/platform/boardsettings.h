@@ -19,7 +19,7 @@ namespace cmascope::views {
 class Document;
 
 /// What a map mode means, for the Board tab and the Map tab: how requests find their regions and which
-/// region flags and tabs the mode reads (docs/cma-2010.md#the-map-language, docs/kernel-cma.md).
+/// region flags and tabs the mode reads (docs/cma2010.md#the-map-language, docs/kernel-cma.md).
 QString mapModeExplanation(const Platform& platform);
 /// The banner of the Map tab (rich text): whether the rules are used, with @p boardLink to change the mode.
 QString rulesBannerText(const Platform& platform, const QString& boardLink);
@@ -45,7 +45,7 @@ public:
     // A refused value leaves the platform as it is, returns false and says why (message(), editRejected).
     bool setBoardName(const QString& name);
     bool setMapMode(MapMode mode);
-    /// The 2010 posting the map follows (docs/cma-2010.md#dialects); nullopt = cmascope's historical rules.
+    /// The 2010 posting the map follows (docs/cma2010.md#dialects); nullopt = cmascope's historical rules.
     bool setMapDialect(std::optional<MapDialect> dialect);
     /// "4K", "16K" or "64K" (any memparse spelling). Regions that used the platform's page size follow it.
     bool setPageSize(const QString& text);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The 2010 CMA language (docs/cma-2010.md): `cma=` regions with `cma_map=` (v1) or `cma.map=`
+// The 2010 CMA language (docs/cma2010.md): `cma=` regions with `cma_map=` (v1) or `cma.map=`
 // (v3/v4), and the v3/v4 board code (struct cma_region array + map for cma_set_defaults()).
 // The region parser reproduces cma_param_parse_entry() (v1) and its v3/v4 successor, messages included.
 #include "internal.h"
@@ -31,7 +31,7 @@ bool nameBreaksParser(std::string_view name)
 }
 
 /// "32 << 20", "128 << 10", "4096": the style of the v3/v4 board code
-/// (docs/cma-2010.md#asterisk-regions-and-board-code).
+/// (docs/cma2010.md#asterisk-regions-and-board-code).
 std::string cSize(std::uint64_t v)
 {
     if (v != 0 && v % MiB == 0)
@@ -206,7 +206,7 @@ void writeCmdline(const std::vector<const Region*>& regions, const std::string& 
 
 // ---- import helpers --------------------------------------------------------------------------------------
 
-/// The region list of cma=, read as the v1 and v3/v4 kernels read it (docs/cma-2010.md#the-region-language).
+/// The region list of cma=, read as the v1 and v3/v4 kernels read it (docs/cma2010.md#the-region-language).
 struct RegionParser
 {
     std::string_view v;
@@ -222,7 +222,7 @@ struct RegionParser
     }
 
     /// The kernel's words for a bad number: v1 names the field, v3/v4's NUMPARSE says "invalid value" for every
-    /// field (docs/cma-2010.md#the-region-language).
+    /// field (docs/cma2010.md#the-region-language).
     std::string invalid(const char* what) const
     {
         return form == Lang2010Form::V1 ? std::string("invalid ") + what : std::string("invalid value");
@@ -377,7 +377,7 @@ struct RegionParser
         return aligned;
     }
 
-    /// Normalisation (docs/cma-2010.md#the-region-language): alignment = PAGE_ALIGN or PAGE_SIZE,
+    /// Normalisation (docs/cma2010.md#the-region-language): alignment = PAGE_ALIGN or PAGE_SIZE,
     /// start = ALIGN(start, alignment), size = PAGE_ALIGN; then a start makes the region fixed. False when a value
     /// would pass 2^64.
     bool normalise(std::size_t entryPos, Region& r, std::uint64_t start, std::uint64_t alignment)
@@ -554,7 +554,7 @@ ImportResult import2010(std::string_view text, const ImportOptions& options)
     }
     if (map)
         readMap(*map, form, pf, msg);
-    // The map is matched as the posting it was read as (docs/cma-2010.md#dialects).
+    // The map is matched as the posting it was read as (docs/cma2010.md#dialects).
     pf.mapDialect = form == Lang2010Form::V1 ? MapDialect::V1
         : form == Lang2010Form::V4           ? MapDialect::V4
                                              : MapDialect::V3;

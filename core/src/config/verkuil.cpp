@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Hans Verkuil's memory-type form from the v2 review, "banka=20M; banka/foo,bar=30M"
-// (docs/cma-2010.md#hans-verkuils-memory-types).
+// (docs/cma2010.md#hans-verkuils-memory-types).
 //
 // In cmascope terms a memory *type* is the kind a driver asks for (Hans's v4 refinement: the type is compulsory,
 // like GFP flags). `T=size` is the general region of type T (every driver asking for T, except those with their

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The 2010 map dialects: their names and what each one does with the asterisk regions
-// (docs/cma-2010.md#dialects).
+// (docs/cma2010.md#dialects).
 #include <cmascope/model/maplang.h>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The v3 map dialect as its code behaved: the walk of the map text of v3's __cma_where_from() and the asterisk
-// handling of v3's __cma_alloc() (docs/cma-2010.md#v3-as-its-code-behaved).
+// handling of v3's __cma_alloc() (docs/cma2010.md#v3-as-its-code-behaved).
 #include "mapresolve.h"
 
 #include <algorithm>

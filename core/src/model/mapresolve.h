@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Helpers shared by the 2010 resolution of maplang.cpp and the v3 dialect of maplang_v3.cpp
-// (docs/cma-2010.md#dialects). Private to the core.
+// (docs/cma2010.md#dialects). Private to the core.
 #pragma once
 
 #include <cmascope/model/maplang.h>

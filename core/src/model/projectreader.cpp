@@ -180,7 +180,7 @@ void readPlatform(Reader& r, const json& v, const std::string& p, Platform& pf)
     r.integer(v, p, "pageblock_order", pf.pageblockOrder, 0, 20);
     r.integer(v, p, "cma_alignment_order", pf.cmaAlignmentOrder, 2, 12);
     r.oneOf(v, p, "map_mode", pf.mapMode, { { "2010", MapMode::Map2010 }, { "modern", MapMode::Modern } });
-    if (v.contains("map_dialect")) { // absent: cmascope's historical rules (docs/cma-2010.md#dialects)
+    if (v.contains("map_dialect")) { // absent: cmascope's historical rules (docs/cma2010.md#dialects)
         MapDialect d = MapDialect::V1;
         r.oneOf(
             v, p, "map_dialect", d, { { "v1", MapDialect::V1 }, { "v3", MapDialect::V3 }, { "v4", MapDialect::V4 } });

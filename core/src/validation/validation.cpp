@@ -77,7 +77,7 @@ struct Entry
 
 const std::vector<Entry>& registry()
 {
-    // Sources of the rules: docs/cma-2010.md, docs/kernel-cma.md, docs/device-tree.md.
+    // Sources of the rules: docs/cma2010.md, docs/kernel-cma.md, docs/device-tree.md.
     static const std::vector<Entry> entries {
         { { "page-size", "page sizes must be 4, 16 or 64 KiB" }, checkPageSize },
         { { "names", "banks, regions, devices and kinds need unique, non-empty names" }, checkNames },

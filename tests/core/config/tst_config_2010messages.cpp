@@ -2,7 +2,7 @@
 // The words the 2010 cma= parsers print, per posting: v1 names the field at fault, v3/v4 (cma_param_parse() with
 // its NUMPARSE macro, patch 4/6 of <cover.1281100495.git.m.nazarewicz@samsung.com> and of
 // <cover.1282286941.git.m.nazarewicz@samsung.com>) say `expected "<name>="` and `invalid value`
-// (docs/cma-2010.md#the-region-language); the map's cma_map_validate() of v3/v4 has one message of its own.
+// (docs/cma2010.md#the-region-language); the map's cma_map_validate() of v3/v4 has one message of its own.
 #include <cmascope/config/configio.h>
 
 #include <QTest>

@@ -475,7 +475,7 @@ void TestConfigCmdline::v3v4Specifics()
 void TestConfigCmdline::platformCodeCompiles()
 {
     // The board code must be valid C against the v3 struct cma_region layout
-    // (docs/cma-2010.md#asterisk-regions-and-board-code).
+    // (docs/cma2010.md#asterisk-regions-and-board-code).
     const QString cc = QStandardPaths::findExecutable(QStringLiteral("cc"));
     QVERIFY2(!cc.isEmpty(), "a C compiler (cc) is required by this test");
     QTemporaryDir dir;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The 2010 map dialects as their code behaved (docs/cma-2010.md#dialects): each row comes from a patch's own
+// The 2010 map dialects as their code behaved (docs/cma2010.md#dialects): each row comes from a patch's own
 // example and names the Message-ID it is read from.
 #include "support/platforms.h"
 

@@ -78,7 +78,7 @@ private Q_SLOTS:
     void resolveModern();
 };
 
-// ---- matching: every example of docs/cma-2010.md (map language, v4 types) -----------------------------------
+// ---- matching: every example of docs/cma2010.md (map language, v4 types) -----------------------------------
 
 void TestMapLang::match_data()
 {
@@ -90,7 +90,7 @@ void TestMapLang::match_data()
     QTest::addColumn<int>("pattern"); // index of the matching pattern in the rule
     QTest::addColumn<QStringList>("regions");
 
-    // The v1 documentation's examples (docs/cma-2010.md#the-map-language), one rule at a time.
+    // The v1 documentation's examples (docs/cma2010.md#the-map-language), one rule at a time.
     QTest::newRow("foo=r1: foo, no kind")
         << QByteArray("foo=r1") << false << QByteArray("foo") << QByteArray() << 0 << 0 << L("r1");
     QTest::newRow("foo=r1: kind given -> no (v1)")
@@ -193,7 +193,7 @@ void TestMapLang::match_data()
     QTest::newRow("MFC board: other device")
         << mfc << false << QByteArray("s3c-fimc") << QByteArray("a") << -1 << -1 << L("");
 
-    // The v4 documentation's examples (docs/cma-2010.md#the-v4-type-semantics), in both dialects where they differ.
+    // The v4 documentation's examples (docs/cma2010.md#the-v4-type-semantics), in both dialects where they differ.
     QTest::newRow("*=r v1: no kind") << QByteArray("*=r") << false << QByteArray("any") << QByteArray() << 0 << 0
                                      << L("r");
     QTest::newRow("*=r v1: kind -> no") << QByteArray("*=r") << false << QByteArray("any") << QByteArray("x") << -1
@@ -252,7 +252,7 @@ void TestMapLang::match_data()
     QTest::newRow("v1: prefix* matches empty rest")
         << QByteArray("video*=v") << false << QByteArray("video") << QByteArray() << 0 << 0 << L("v");
 
-    // name_matched persists across rules (docs/cma-2010.md#the-map-language): set once the device part is consumed.
+    // name_matched persists across rules (docs/cma2010.md#the-map-language): set once the device part is consumed.
     QTest::newRow("persist: failed kind keeps name")
         << QByteArray("foo/a=a;/b=b") << false << QByteArray("foo") << QByteArray("b") << 1 << 0 << L("b");
     QTest::newRow("persist: reset by next device") << QByteArray("foo=r1;bar=r2;/quaz=r3") << false << QByteArray("foo")
@@ -522,7 +522,7 @@ void TestMapLang::resolve2010()
 
 void TestMapLang::resolve2010Explains()
 {
-    // The MFC board of docs/cma-2010.md#asterisk-regions-and-board-code: fw, b1 (asterisk), b2 (asterisk).
+    // The MFC board of docs/cma2010.md#asterisk-regions-and-board-code: fw, b1 (asterisk), b2 (asterisk).
     Platform p;
     p.regions = { region("fw"), region("b1", true), region("b2", true) };
     p.rules = parseMap("s3c-mfc5/f=fw;s3c-mfc5/a=b1;s3c-mfc5/b=b2").rules;

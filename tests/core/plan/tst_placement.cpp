@@ -296,7 +296,7 @@ void TestPlacement::clearsStaleResults()
 
 void TestPlacement::framework2010UsesPageAlignment()
 {
-    // The 2010 framework normalised alignment to PAGE_SIZE (docs/cma-2010.md#the-region-language): a 1 MiB
+    // The 2010 framework normalised alignment to PAGE_SIZE (docs/cma2010.md#the-region-language): a 1 MiB
     // firmware region aligned to 128 KiB keeps that alignment and its size; mainline would raise both to the 2 MiB
     // pageblock minimum.
     Region fw;

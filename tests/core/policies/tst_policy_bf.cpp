@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The 2010 "bf" best-fit allocator against hand-computed cases (docs/cma-2010.md#the-bf-best-fit-allocator).
+// The 2010 "bf" best-fit allocator against hand-computed cases (docs/cma2010.md#the-bf-best-fit-allocator).
 #include "support/pinnedpages.h"
 
 #include <cmascope/policies/bestfit2010.h>

@@ -179,7 +179,7 @@ void TestPlatformSettings::mapModeChangesResolution()
 void TestPlatformSettings::dialectChangesResolution()
 {
     // "mfc" has no kind part: v1 (and cmascope's historical rules) match it only for a request without a
-    // kind, v4 for any type (docs/cma-2010.md#dialects).
+    // kind, v4 for any type (docs/cma2010.md#dialects).
     Project pr = twoWays(MapMode::Map2010);
     pr.scenarios.front().steps.clear();
     pr.scenarios.front().allocate("mfc", "x", 1 * MiB, "buf");

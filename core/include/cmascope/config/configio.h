@@ -5,7 +5,7 @@
 // language (v1 cma= + cma_map=, v3/v4 cma= + cma.map=, v3/v4 board code), Hans Verkuil's memory-type form,
 // /proc/iomem and dmesg boot logs.
 //
-// Sources: docs/cma-2010.md (v1 cma= parser and messages, the map, v3 '-' prefix and board code, v4, Verkuil),
+// Sources: docs/cma2010.md (v1 cma= parser and messages, the map, v3 '-' prefix and board code, v4, Verkuil),
 // docs/kernel-cma.md (mainline command line parsers, reservation), docs/device-tree.md. See
 // docs/project-format.md for what each format can and cannot hold.
 //

@@ -2,7 +2,7 @@
 // The 2010 CMA map language (v1 `cma_map=`, v3+ `cma.map=`, sysfs `map`) and the device-level region
 // resolution of both the 2010 framework and mainline dma_alloc_contiguous().
 //
-// Sources: docs/cma-2010.md (v1 grammar and __cma_where_from, v3 asterisk, v4 "type" semantics),
+// Sources: docs/cma2010.md (v1 grammar and __cma_where_from, v3 asterisk, v4 "type" semantics),
 // docs/kernel-cma.md#which-area-a-device-allocates-from (dma_alloc_contiguous).
 #pragma once
 
@@ -27,7 +27,7 @@ struct MapOptions
     /// v2/v3 asterisk rule: when no rule matches, the asterisk regions (Region::asterisk) are used, as if a
     /// "*/*=*" rule ended the map, and a "*" in a region list expands to them. v1 had no asterisk and v4
     /// removed it (the platform must write "*=..."); forDialect(V4) turns it off. V3 has its own rule and
-    /// ignores this flag (docs/cma-2010.md#v3-as-its-code-behaved).
+    /// ignores this flag (docs/cma2010.md#v3-as-its-code-behaved).
     bool asteriskRule = true;
 
     /// The matcher of @p d with cmascope's historical asterisk default (on for V1 and V3).
@@ -45,7 +45,7 @@ struct MapParseIssue
     std::size_t position = 0; ///< index into the parsed string
     std::string message; ///< "map: expecting '=' near \"foo\"" style
     /// Set when the rule has no '=' or nothing before it, the one error v3/v4's cma_map_validate() reports:
-    /// the start of that rule (docs/cma-2010.md#the-map-language).
+    /// the start of that rule (docs/cma2010.md#the-map-language).
     std::optional<std::size_t> shapeRuleStart;
 };
 
@@ -103,7 +103,7 @@ struct MapMatch
 MapMatch matchMap(const std::vector<MapRule>& rules, std::string_view device, std::string_view kind,
     MapDialect dialect = MapDialect::V1);
 
-/// The v3 __cma_where_from() (docs/cma-2010.md#v3-as-its-code-behaved): a walk over the map text
+/// The v3 __cma_where_from() (docs/cma2010.md#v3-as-its-code-behaved): a walk over the map text
 /// formatMap(@p rules) with v3's own quirks: a ',' met while comparing a name is skipped together with one
 /// character of the name; a kind-less pattern that consumed the device of a request with a kind skips the
 /// following pattern (for the last pattern of a rule, the walk goes on in the region list); '=' met while
@@ -113,7 +113,7 @@ MapMatch matchMapV3(const std::vector<MapRule>& rules, std::string_view device, 
 
 /// The asterisk regions of @p platform. Declaration order (Platform::regions), except for MapDialect::V3 whose
 /// code registered named regions at the head of its list (list_add) and tried the asterisk ones from there, so
-/// the last declared comes first (docs/cma-2010.md#v3-as-its-code-behaved).
+/// the last declared comes first (docs/cma2010.md#v3-as-its-code-behaved).
 std::vector<std::string> asteriskRegions(const Platform& platform);
 std::vector<std::string> asteriskRegions(const Platform& platform, MapDialect dialect);
 
@@ -131,7 +131,7 @@ struct MapResolution
 };
 
 /// Resolves a request of @p sizeBytes by @p device for @p kind.
-/// Map2010 (docs/cma-2010.md): matchMap() on Platform::rules, then the asterisk rule if enabled, '*'
+/// Map2010 (docs/cma2010.md): matchMap() on Platform::rules, then the asterisk rule if enabled, '*'
 /// expanded in place; names that do not exist or are carve-outs are skipped like __cma_alloc_do() does;
 /// private regions (Region::privateTo) only for their owner.
 /// Modern (docs/kernel-cma.md, dma_alloc_contiguous): a device with memory-region uses only its first one

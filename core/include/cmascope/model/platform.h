@@ -118,7 +118,7 @@ struct MapRule
     bool operator==(const MapRule&) const = default;
 };
 
-/// Which posting of the 2010 framework's map code a Map2010 platform follows (docs/cma-2010.md#dialects).
+/// Which posting of the 2010 framework's map code a Map2010 platform follows (docs/cma2010.md#dialects).
 enum class MapDialect : std::uint8_t {
     /// v1 (`cma_map=`): a pattern without a kind part matches only an empty/NULL kind; the kind part takes '?'
     /// and a trailing '*' like the device part; no asterisk regions (no rule matches: -ENOENT).
@@ -149,7 +149,7 @@ struct Platform
     std::vector<MapRule> rules;
     MapMode mapMode = MapMode::Map2010;
     /// Map2010: the posting whose map code requests follow; unset = cmascope's historical rules (v1 matching
-    /// with the v3 documentation's asterisk fallback, docs/cma-2010.md#dialects).
+    /// with the v3 documentation's asterisk fallback, docs/cma2010.md#dialects).
     std::optional<MapDialect> mapDialect;
     std::uint32_t pageSize = 4096; ///< PAGE_SIZE of the platform
     unsigned pageblockOrder = 9; ///< CMA_MIN_ALIGNMENT_BYTES = pageSize << pageblockOrder

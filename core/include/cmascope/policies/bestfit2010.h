@@ -10,7 +10,7 @@
 
 namespace cmascope {
 
-/// The 2010 CMA "bf" allocator (Michal Nazarewicz, mm/cma-best-fit.c), docs/cma-2010.md#the-bf-best-fit-allocator, in
+/// The 2010 CMA "bf" allocator (Michal Nazarewicz, mm/cma-best-fit.c), docs/cma2010.md#the-bf-best-fit-allocator, in
 /// pages with the v3+ semantics (sizes in whole pages, alignment >= 1 page, alignment on the absolute PFN).
 ///
 /// Holes are indexed by size; among equal sizes the most recently (re)inserted hole comes first (the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Lint of a platform model: every check names the item, the field (as a JSON-path-like string) and the numbers.
-// Sources of the rules: docs/cma-2010.md (2010 map and region normalisation), docs/kernel-cma.md
+// Sources of the rules: docs/cma2010.md (2010 map and region normalisation), docs/kernel-cma.md
 // (cma_declare_contiguous_nid checks, CMA_MIN_ALIGNMENT_BYTES, dma_alloc_contiguous), docs/device-tree.md (DT
 // memory-region).
 #pragma once
@@ -32,7 +32,7 @@ struct Diagnostic
 
 struct ValidationOptions
 {
-    /// Dialect used to decide which map patterns are shadowed (docs/cma-2010.md: v1 map language vs v4 types);
+    /// Dialect used to decide which map patterns are shadowed (docs/cma2010.md: v1 map language vs v4 types);
     /// unset: the platform's own (Platform::mapDialect, MapOptions::of()).
     std::optional<MapDialect> dialect;
 };
@@ -53,7 +53,7 @@ std::vector<Diagnostic> validate(const Platform& platform, const ValidationOptio
 /// Kernel minimum CMA alignment for @p region. Mainline (MapMode::Modern): region.pageSize <<
 /// platform.pageblockOrder (CMA_MIN_ALIGNMENT_BYTES = PAGE_SIZE * pageblock_nr_pages, docs/kernel-cma.md).
 /// The 2010 framework (MapMode::Map2010) had no pageblock constraint: alignment was normalised to
-/// PAGE_SIZE (docs/cma-2010.md#the-region-language), so there it is the page size.
+/// PAGE_SIZE (docs/cma2010.md#the-region-language), so there it is the page size.
 std::uint64_t cmaMinAlignment(const Platform& platform, const Region& region) noexcept;
 
 /// The alignment a region is reserved with: the larger of its own alignment and its page size, raised to
