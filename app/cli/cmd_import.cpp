@@ -44,6 +44,9 @@ struct ImportCommandLine
         QStringLiteral("dts, dtb: the board's DRAM as SIZE[@BASE][,SIZE@BASE...] (e.g. 4G or 2G@0x80000000), for "
                        "trees whose /memory the bootloader fills in (Raspberry Pi 4); replaces the tree's memory."),
         QStringLiteral("SIZE[@BASE]") };
+    const QCommandLineOption asKernel { QStringLiteral("as-kernel"),
+        QStringLiteral("cma2010: when the kernel's own parser rejects part of the input, write what the kernel keeps "
+                       "(the regions read before the error, no map or v1's first 64 rules) and exit with status 1.") };
 
     explicit ImportCommandLine(const QStringList& args)
     {
@@ -53,7 +56,7 @@ struct ImportCommandLine
                            "boot log (dmesg), the 2010 CMA language (cma2010), Hans Verkuil's memory-type form "
                            "(verkuil) or a project (json). The result is validated; problems go to stderr."));
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Input file ('-' for stdin)."));
-        parser.addOptions({ format, out, base, dialect, dtc, strict, memory });
+        parser.addOptions({ format, out, base, dialect, dtc, strict, memory, asKernel });
         parser.process(args);
     }
 };
@@ -173,11 +176,16 @@ int runImport(const QStringList& args)
         std::cerr << result.source << ": " << (m.path.empty() ? "" : m.path + ": ") << severityName(m.severity) << ": "
                   << m.message << '\n';
     }
-    if (!result.ok()) {
-        std::cerr << "cmascope-cli import: " << path << ": nothing written\n";
+    const bool kernelKept = !result.ok() && result.kernelKept && cl.parser.isSet(cl.asKernel);
+    if (!result.ok() && !kernelKept) {
+        std::cerr << "cmascope-cli import: " << path << ": nothing written"
+                  << (result.kernelKept ? " (--as-kernel writes what the kernel keeps)" : "") << '\n';
         return kExitUsage;
     }
-    const Project& project = *result.project;
+    const Project& project = kernelKept ? *result.kernelKept : *result.project;
+    if (kernelKept)
+        std::cerr << "cmascope-cli import: " << path << ": writing what the kernel keeps ("
+                  << project.platform.regions.size() << " regions, " << project.platform.rules.size() << " rules)\n";
     const bool validationErrors = printValidation(project.platform);
     const std::string json = serializeProject(project);
     if (cl.parser.isSet(cl.out)) {
@@ -188,7 +196,7 @@ int runImport(const QStringList& args)
     } else {
         std::cout << json << std::flush;
     }
-    return cl.parser.isSet(cl.strict) && validationErrors ? kExitProblems : kExitOk;
+    return kernelKept || (cl.parser.isSet(cl.strict) && validationErrors) ? kExitProblems : kExitOk;
 }
 
 } // namespace cmascope::cli

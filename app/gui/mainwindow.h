@@ -21,6 +21,7 @@ class QToolBar;
 class QToolButton;
 
 namespace cmascope {
+struct ImportResult;
 struct ReplayFileResult;
 struct ReplayInputs;
 struct ReplayResult;
@@ -150,6 +151,7 @@ private Q_SLOTS:
 private:
     /// Asks for the DRAM of a board whose device tree describes none; nullopt when the user cancels.
     std::optional<std::vector<Bank>> askBoardMemory(const QString& path);
+    bool askImportKernelKept(const QString& path, const ImportResult& result);
     /// View > Time Axis (mainwindow_time.cpp, docs/time-and-latency.md).
     void addTimeAxisAction(QMenu* menu);
     // Construction (mainwindow.cpp): the map and the start page, the status bar, the document's signals.

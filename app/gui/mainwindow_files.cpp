@@ -24,6 +24,7 @@
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QUndoStack>
 
@@ -420,9 +421,11 @@ bool MainWindow::importConfiguration(
             imported, quiet, tr("Cannot import")))
         return false;
     const ImportResult& result = imported->result;
-    if (!imported->error.isEmpty() || !result.ok()) {
+    const bool kernelKept =
+        imported->error.isEmpty() && !result.ok() && result.kernelKept && !quiet && askImportKernelKept(path, result);
+    if (!kernelKept && (!imported->error.isEmpty() || !result.ok())) {
         m_lastError = !imported->error.isEmpty() ? imported->error : QString::fromStdString(result.errorText());
-        if (!quiet)
+        if (!quiet && !result.kernelKept)
             QMessageBox::critical(this, tr("Cannot import"), m_lastError);
         return false;
     }
@@ -432,7 +435,7 @@ bool MainWindow::importConfiguration(
         if (const auto banks = askBoardMemory(path))
             return importConfiguration(path, quiet, ontoCurrentBoard, *banks);
     }
-    Project project = *result.project;
+    Project project = kernelKept ? *result.kernelKept : *result.project;
     if (project.platform.name.empty())
         project.platform.name = QFileInfo(path).completeBaseName().toStdString();
     showProject(std::move(project));
@@ -447,6 +450,29 @@ bool MainWindow::importConfiguration(
             tr("Imported %1 (%n message(s))", nullptr, int(result.messages.size())).arg(QFileInfo(path).fileName()),
             10000);
     return true;
+}
+
+bool MainWindow::askImportKernelKept(const QString& path, const ImportResult& result)
+{
+    // The 2010 parsers keep what they read before an error (docs/cma2010.md#parsing-as-the-kernel-did): offer
+    // that, as cmascope-cli import --as-kernel does.
+    const Platform& kept = result.kernelKept->platform;
+    QString errors;
+    for (const Diagnostic& d : result.messages)
+        if (d.severity == Severity::Error)
+            errors += QString::fromStdString((d.path.empty() ? "" : d.path + ": ") + d.message) + QLatin1Char('\n');
+    QMessageBox box(QMessageBox::Warning, tr("Cannot import"),
+        tr("The kernel's own parser rejects part of %1:\n\n%2\nThe kernel would still boot with what it read "
+           "before the error: %n region(s)",
+            nullptr, int(kept.regions.size()))
+                .arg(QFileInfo(path).fileName(), errors)
+            + tr(" and %n map rule(s).", nullptr, int(kept.rules.size())),
+        QMessageBox::Cancel, this);
+    QPushButton* keep = box.addButton(tr("Import What the Kernel Keeps"), QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.setDetailedText(QString::fromStdString(result.errorText()));
+    box.exec();
+    return box.clickedButton() == keep;
 }
 
 std::optional<std::vector<Bank>> MainWindow::askBoardMemory(const QString& path)

@@ -412,6 +412,21 @@ void finish(ImportResult& result, Platform platform)
     result.project = std::move(project);
 }
 
+void finishAsKernel(ImportResult& result, Platform platform)
+{
+    if (!Messages(result).hasErrors()) {
+        finish(result, std::move(platform));
+        return;
+    }
+    const bool kernelOnly = std::all_of(result.messages.begin(), result.messages.end(),
+        [](const Diagnostic& d) { return d.severity != Severity::Error || d.check == "kernel-rejects"; });
+    if (!kernelOnly)
+        return;
+    Project project;
+    project.platform = std::move(platform);
+    result.kernelKept = std::move(project);
+}
+
 std::string sourceName(const ImportOptions& options)
 {
     return options.sourceName.empty() ? std::string("<input>") : options.sourceName;

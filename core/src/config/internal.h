@@ -46,6 +46,9 @@ Platform startPlatform(const ImportOptions& options, bool keepRules = false, boo
 Platform beginImport(ImportResult& result, const ImportOptions& options, MapMode mode, std::string_view defaultName);
 /// Moves @p platform into result.project when no error was recorded.
 void finish(ImportResult& result, Platform platform);
+/// finish(), and when every error is the kernel's own ("kernel-rejects"), @p platform (what the kernel keeps)
+/// into result.kernelKept instead.
+void finishAsKernel(ImportResult& result, Platform platform);
 std::string sourceName(const ImportOptions& options);
 
 /// "cma= column 7": @p offset is 0-based into the whole input.

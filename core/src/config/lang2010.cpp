@@ -159,7 +159,8 @@ std::string boardCode(const Platform& platform, const std::vector<const Region*>
             s << ", .start = " << hexText(r->start);
         if (r->alignment)
             s << ", { .alignment = " << cSize(r->alignment) << " }";
-        s << ", .alloc_name = " << cString(policyId(r->policy));
+        s << ", .alloc_name = "
+          << cString(r->missingAllocator.empty() ? std::string(policyId(r->policy)) : r->missingAllocator);
         if (r->asterisk)
             s << ", .asterisk = 1";
         s << ", },\n";
@@ -186,11 +187,14 @@ void writeCmdline(const std::vector<const Region*>& regions, const std::string& 
             e += "@" + hexText(r->start);
         if (r->alignment)
             e += "/" + formatSize(r->alignment);
-        e += ":" + std::string(policyId(r->policy));
+        e += ":" + (r->missingAllocator.empty() ? std::string(policyId(r->policy)) : r->missingAllocator);
         cma += (cma.empty() ? "" : ";") + e;
     }
-    if (cma.size() >= kMaxParamLen)
-        out.notes.push_back("cma= is " + std::to_string(cma.size()) + " characters: the kernel copies at most "
+    if (form == Lang2010Form::V1 && cma.size() >= kMaxParamLen)
+        out.notes.push_back("cma= is " + std::to_string(cma.size()) + " characters: v1 copies at most "
+            + std::to_string(kMaxParamLen - 1) + " (CMA_MAX_PARAM_LEN) and would cut it");
+    if (form == Lang2010Form::V1 && map.size() >= kMaxParamLen)
+        out.notes.push_back("cma_map= is " + std::to_string(map.size()) + " characters: v1 copies at most "
             + std::to_string(kMaxParamLen - 1) + " (CMA_MAX_PARAM_LEN) and would cut it");
     std::vector<std::string> params;
     if (!cma.empty())
@@ -244,7 +248,9 @@ struct RegionParser
         return r.value;
     }
 
-    /// Every region (at most maxRegions(form)); empty after an error.
+    /// Every region up to the first error (at most maxRegions(form)): the kernel keeps the regions it read
+    /// before an error (v1 leaves them in cma_regions[], v3/v4 have already added them to cma_early_regions),
+    /// docs/cma2010.md#parsing-as-the-kernel-did.
     std::vector<Region> parse()
     {
         std::vector<Region> out;
@@ -255,14 +261,27 @@ struct RegionParser
                     std::string("cma: param: too many ") + (form == Lang2010Form::V1 ? "regions" : "early regions")
                         + " (at most " + std::to_string(maxRegions(form)) + ")",
                     "kernel-rejects");
-                return {};
+                break;
             }
             auto r = entry(pos);
             if (!r)
-                return {};
+                break;
             out.push_back(std::move(*r));
         }
         return out;
+    }
+
+    /// The name before the '=' at @p eq. Both parsers find the '=' with strchr(), so a name runs across ';' and
+    /// ',' ("a;b=1M" is one region "a;b"); such a name is kept, with a warning that no map can name it.
+    void nameQuirks(std::size_t entryPos, std::string_view name)
+    {
+        if (name.find_first_of(";,") == std::string_view::npos)
+            return;
+        msg.warning(at(entryPos), std::string(name),
+            "region name '" + std::string(name)
+                + "' contains ';' or ',': the kernel takes everything before '=' as the name (strchr), and a map, "
+                  "which splits at ';' and ',', can never name it",
+            "kernel-quirk");
     }
 
     /// One `[-]name=size[@start][/alignment][:alloc[(params)]]` entry and the ';' after it; nullopt after an error.
@@ -270,9 +289,8 @@ struct RegionParser
     {
         const std::size_t entryPos = pos;
         const auto eq = v.find('=', pos);
-        const auto semi = v.find(';', pos);
-        if (eq == std::string_view::npos || (semi != std::string_view::npos && semi < eq)) {
-            // v3/v4 look for the '=' with strchr() and print the rest of the parameter from the name on.
+        if (eq == std::string_view::npos) {
+            // Both parsers look for the '=' with strchr() and print the rest of the parameter from the name on.
             kernelError(pos + (form == Lang2010Form::V3 && v.substr(pos).starts_with("-") ? 1 : 0),
                 form == Lang2010Form::V1 ? "expecting '='" : "expected \"<name>=\"");
             return std::nullopt;
@@ -289,6 +307,7 @@ struct RegionParser
             return std::nullopt;
         }
         r.name = std::string(name);
+        nameQuirks(entryPos, name);
         pos = eq + 1;
         const auto size = memparse(v, pos);
         if (size.value == 0 || size.overflow) {
@@ -356,12 +375,18 @@ struct RegionParser
             pos = close + 1;
         }
         if (!alloc.empty()) {
-            if (const auto k = policyFromId(alloc))
+            if (const auto k = policyFromId(alloc)) {
                 r.policy = *k;
-            else
+            } else {
+                // cma_init() finds no such allocator: the region is reserved, has none, and every request skips
+                // it (docs/cma2010.md#parsing-as-the-kernel-did).
+                r.missingAllocator = alloc;
                 msg.warning(at(pos - alloc.size()), r.name,
-                    "no allocator named '" + alloc + "' in cmascope: the region uses bf (best fit, 2010)",
+                    "init: " + r.name + ": " + alloc
+                        + ": no such allocator (the 2010 kernels had bf only): the region is reserved, and every "
+                          "request skips it",
                     "unknown-allocator");
+            }
         }
         return true;
     }
@@ -410,6 +435,14 @@ struct RegionParser
                 "size " + std::to_string(r.size) + " is rounded up to " + std::to_string(*aligned) + " (PAGE_ALIGN)",
                 "normalised");
             r.size = *aligned;
+        }
+        if (start && r.size > ~std::uint64_t(0) - start) {
+            // v3/v4 check this after normalising; v1 does not, and its region would wrap: refused either way.
+            if (form == Lang2010Form::V1)
+                msg.error(at(entryPos), r.name, "start " + hexText(start) + " + size passes 2^64");
+            else
+                msg.error(at(entryPos), r.name, "cma: param: invalid start, size combination", "kernel-rejects");
+            return false;
         }
         if (start) {
             r.placement = Placement::Fixed;
@@ -472,10 +505,28 @@ Lang2010Form chooseForm(const Params2010& found, const ImportOptions& options, M
     return form;
 }
 
+/// The value of @p p as the parser sees it: v1 copies cma= and cma_map= into a CMA_MAX_PARAM_LEN buffer with
+/// strlcpy() and reads at most 511 characters; v3/v4 parse the command line in place, whole.
+std::string asCopied(const KernelParam& p, Lang2010Form form, Messages& msg)
+{
+    if (form != Lang2010Form::V1 || p.value.size() < kMaxParamLen)
+        return p.value;
+    msg.warning(column(p.name + "=", p.valueOffset + kMaxParamLen - 1), p.name,
+        p.name + "= is longer than " + std::to_string(kMaxParamLen - 1)
+            + " characters: v1 copies only that much (CMA_MAX_PARAM_LEN) and reads the cut string",
+        "kernel-ignores");
+    return p.value.substr(0, kMaxParamLen - 1);
+}
+
+MapDialect mapDialectOf(Lang2010Form form)
+{
+    return form == Lang2010Form::V1 ? MapDialect::V1 : form == Lang2010Form::V4 ? MapDialect::V4 : MapDialect::V3;
+}
+
 /// The map rules of @p map into pf.rules, with the map parser's errors and warnings.
 void readMap(const KernelParam& map, Lang2010Form form, Platform& pf, Messages& msg)
 {
-    const auto parsed = parseMap(map.value);
+    const auto parsed = parseMap(map.value, mapDialectOf(form));
     const std::string param = map.name + "=";
     for (const auto& e : parsed.errors) {
         // v3/v4's cma_map_validate() has one message, printed with the rest of the map from the rule on.
@@ -486,7 +537,14 @@ void readMap(const KernelParam& map, Lang2010Form form, Platform& pf, Messages& 
     }
     for (const auto& w : parsed.warnings)
         msg.warning(column(param, map.valueOffset + w.position), map.name, w.message, "map");
-    pf.rules = parsed.rules;
+    // What the kernel keeps: no map after an error (v1 clears cma_map[0], v3/v4 never set cma_map), except v1's
+    // first 64 rules after "too many mappings" (docs/cma2010.md#parsing-as-the-kernel-did).
+    pf.rules = parsed.keptByKernel();
+    if (!parsed.ok())
+        msg.info(column(param, map.valueOffset), map.name,
+            pf.rules.empty() ? std::string("the kernel runs without a map after this error")
+                             : "the kernel keeps the first " + std::to_string(pf.rules.size()) + " rules",
+            "kernel-keeps");
     if (form != Lang2010Form::V1 && form != Lang2010Form::V4)
         return;
     for (const auto& rule : pf.rules) {
@@ -544,21 +602,18 @@ ImportResult import2010(std::string_view text, const ImportOptions& options)
     msg.info("", "", "read as the " + std::string(lang2010FormId(form)) + " form", "form");
 
     if (cma) {
-        if (cma->value.size() >= kMaxParamLen)
-            msg.warning(column("cma=", cma->valueOffset + kMaxParamLen - 1), "cma",
-                "cma= is longer than " + std::to_string(kMaxParamLen - 1)
-                    + " characters: the kernel copies only that much (CMA_MAX_PARAM_LEN) and reads a cut string",
-                "kernel-ignores");
-        RegionParser parser { cma->value, cma->valueOffset, form, pf.pageSize ? pf.pageSize : 4096u, msg };
+        const std::string value = asCopied(*cma, form, msg);
+        RegionParser parser { value, cma->valueOffset, form, pf.pageSize ? pf.pageSize : 4096u, msg };
         pf.regions = parser.parse();
     }
-    if (map)
-        readMap(*map, form, pf, msg);
+    if (map) {
+        KernelParam copied = *map;
+        copied.value = asCopied(*map, form, msg);
+        readMap(copied, form, pf, msg);
+    }
     // The map is matched as the posting it was read as (docs/cma2010.md#dialects).
-    pf.mapDialect = form == Lang2010Form::V1 ? MapDialect::V1
-        : form == Lang2010Form::V4           ? MapDialect::V4
-                                             : MapDialect::V3;
-    finish(result, std::move(pf));
+    pf.mapDialect = mapDialectOf(form);
+    finishAsKernel(result, std::move(pf));
     return result;
 }
 

@@ -109,13 +109,21 @@ std::string_view devicePart(std::string_view p)
 }
 
 /// The pattern list [pos, eq) of rule @p ruleNumber (starting at @p rulePos) into @p rule; false on an error.
+/// An empty list is an error for cmascope and for v3/v4's cma_map_validate(); v1 stores the rule, which never
+/// matches (docs/cma2010.md#parsing-as-the-kernel-did).
 bool parsePatterns(std::string_view text, std::size_t pos, std::size_t eq, std::size_t rulePos, std::size_t ruleNumber,
-    MapRule& rule, MapParseResult& result)
+    std::optional<MapDialect> dialect, MapRule& rule, MapParseResult& result)
 {
     if (trimToken(text, pos, eq).text.empty()) {
-        result.errors.push_back({ rulePos,
-            "map: empty pattern list in rule " + std::to_string(ruleNumber) + " " + near(text, rulePos), pos });
-        return false;
+        if (dialect != MapDialect::V1) {
+            result.errors.push_back({ rulePos,
+                "map: empty pattern list in rule " + std::to_string(ruleNumber) + " " + near(text, rulePos), pos });
+            return false;
+        }
+        result.warnings.push_back({ rulePos,
+            "map: rule " + std::to_string(ruleNumber) + " has no pattern: v1 keeps it, and it never matches", {} });
+        rule.patterns.emplace_back();
+        return true;
     }
     for (const Token& t : splitTokens(text, pos, eq)) {
         if (t.trimmed && !t.text.empty()) {
@@ -127,44 +135,65 @@ bool parsePatterns(std::string_view text, std::size_t pos, std::size_t eq, std::
     return true;
 }
 
-/// The region list after the '=' at @p eq, up to @p end, into @p rule; false on an error.
-bool parseRegionList(std::string_view text, std::size_t eq, std::size_t end, std::size_t ruleNumber, MapRule& rule,
+/// The region list after the '=' at @p eq, up to @p end, into @p rule. Every version of the kernel takes what
+/// follows the first '=' as the list, split at ','. So "foo=" is a rule with no region, "foo=a,,b" names an empty
+/// region and "foo=a=b" the region "a=b"; none of them exists, so the kernel skips them at allocation time
+/// (docs/cma2010.md#parsing-as-the-kernel-did). Each gets a warning.
+void parseRegionList(std::string_view text, std::size_t eq, std::size_t end, std::size_t ruleNumber, MapRule& rule,
     MapParseResult& result)
 {
-    const std::size_t secondEq = text.find('=', eq + 1);
-    if (secondEq != std::string_view::npos && secondEq < end) {
-        result.errors.push_back({ secondEq,
-            "map: unexpected '=' in the region list of rule " + std::to_string(ruleNumber) + " " + near(text, secondEq),
-            {} });
-        return false;
-    }
+    const std::string ruleName = "rule " + std::to_string(ruleNumber);
     if (trimToken(text, eq + 1, end).text.empty()) {
-        result.errors.push_back({ eq + 1,
-            "map: expecting region name after '=' in rule " + std::to_string(ruleNumber) + " " + near(text, eq), {} });
-        return false;
+        result.warnings.push_back({ eq + 1,
+            "map: " + ruleName
+                + " has no region after '=': the kernel accepts it, and the requests it takes fail "
+                  "(-ENOMEM)",
+            {} });
+        return;
     }
-    bool ok = true;
     for (const Token& t : splitTokens(text, eq + 1, end)) {
         if (t.text.empty()) {
-            result.errors.push_back({ t.pos,
-                "map: empty region name in rule " + std::to_string(ruleNumber) + " " + near(text, t.pos), {} });
-            ok = false;
-            continue;
-        }
-        if (t.trimmed) {
+            result.warnings.push_back({ t.pos,
+                "map: empty region name in " + ruleName + " " + near(text, t.pos)
+                    + ": the kernel accepts it and skips it (no region has an empty name)",
+                {} });
+        } else if (t.text.find('=') != std::string_view::npos) {
+            result.warnings.push_back({ t.pos,
+                "map: region name " + quoted(t.text) + " in " + ruleName
+                    + " contains '=': only a rule's first '=' splits it, so the kernel looks for a region of that "
+                      "name",
+                {} });
+        } else if (t.trimmed) {
             result.warnings.push_back({ t.pos,
                 "map: blanks around region name " + quoted(t.text) + " ignored (the kernel would compare them)", {} });
         }
         rule.regions.emplace_back(t.text);
     }
-    return ok;
+}
+
+/// The v1 rule limit: CMA_MAX_MAPPINGS rules are stored, the next one makes cma_map_param_parse() fail with
+/// "map: too many mappings" and keep those already stored. Without a dialect: a warning, and every rule kept.
+void checkRuleLimit(std::size_t rulePos, std::optional<MapDialect> dialect, MapParseResult& result)
+{
+    if (result.rules.size() != kV1MaxMappings || dialect == MapDialect::V3 || dialect == MapDialect::V4) {
+        return;
+    }
+    if (dialect == MapDialect::V1) {
+        result.errors.push_back({ rulePos, "map: too many mappings (v1 keeps the first 64, CMA_MAX_MAPPINGS)", {} });
+        result.tooManyRules = true;
+        return;
+    }
+    result.warnings.push_back({ rulePos,
+        "map: more than 64 rules; the v1 cma_map= parameter "
+        "accepted at most 64 (CMA_MAX_MAPPINGS)",
+        {} });
 }
 
 } // namespace
 
 // ---- parsing ---------------------------------------------------------------------------------------------
 
-MapParseResult parseMap(std::string_view text)
+MapParseResult parseMap(std::string_view text, std::optional<MapDialect> dialect)
 {
     MapParseResult result;
     std::size_t pos = 0;
@@ -196,16 +225,12 @@ MapParseResult parseMap(std::string_view text)
         const std::size_t eq = pos + eqRel;
         MapRule rule;
 
-        const bool patternsOk = parsePatterns(text, pos, eq, whole.pos, ruleNumber, rule, result);
-        const bool regionsOk = parseRegionList(text, eq, end, ruleNumber, rule, result);
-        const bool ruleOk = patternsOk && regionsOk;
-
-        if (ruleOk) {
-            if (result.rules.size() == kV1MaxMappings) {
-                result.warnings.push_back({ whole.pos,
-                    "map: more than 64 rules; the v1 cma_map= parameter "
-                    "accepted at most 64 (CMA_MAX_MAPPINGS)",
-                    {} });
+        const bool patternsOk = parsePatterns(text, pos, eq, whole.pos, ruleNumber, dialect, rule, result);
+        parseRegionList(text, eq, end, ruleNumber, rule, result);
+        if (patternsOk && !result.tooManyRules) {
+            checkRuleLimit(whole.pos, dialect, result);
+            if (result.tooManyRules) {
+                break; // v1 stops here
             }
             result.rules.push_back(std::move(rule));
         }
@@ -367,6 +392,11 @@ void offerRegion(const Platform& platform, std::string_view device, const std::s
     }
     if (region->type == RegionType::Carveout) {
         res.trail.push_back("region '" + name + "' is a carve-out, not allocatable: skipped");
+        return;
+    }
+    if (!region->missingAllocator.empty()) {
+        res.trail.push_back("region '" + name + "' has no allocator (it asked for '" + region->missingAllocator
+            + "', which does not exist): skipped, as __cma_alloc_do() skips a region without one");
         return;
     }
     if (!region->privateTo.empty() && region->privateTo != device) {

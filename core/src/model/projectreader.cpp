@@ -102,7 +102,8 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
         return;
     r.checkKeys(v, p,
         { "name", "type", "size", "start", "placement", "alignment", "alloc_ranges", "limit", "page_size", "policy",
-            "params", "default", "asterisk", "private_to", "numa_node", "fallback_max_contiguous", "label", "dt" });
+            "params", "default", "asterisk", "private_to", "numa_node", "fallback_max_contiguous", "label", "dt",
+            "missing_allocator" });
     r.string(v, p, "name", reg.name, true);
     readRegionGeometry(r, v, p, reg);
     readRanges(r, v, p, "alloc_ranges", reg.allocRanges);
@@ -120,6 +121,7 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
     r.boolean(v, p, "default", reg.isDefault);
     r.boolean(v, p, "asterisk", reg.asterisk);
     r.string(v, p, "private_to", reg.privateTo);
+    r.string(v, p, "missing_allocator", reg.missingAllocator);
     r.integer(v, p, "numa_node", reg.numaNode, -1, 1023);
     r.size(v, p, "fallback_max_contiguous", reg.fallbackMaxContiguous);
     r.string(v, p, "label", reg.label);
@@ -157,14 +159,18 @@ void readRule(Reader& r, const json& v, const std::string& p, MapRule& rule)
         if (!v.contains(key))
             r.error(Reader::join(p, key), "is required");
         r.array(v, p, key, [&](const json& s, const std::string& sp) {
-            if (s.is_string() && !s.get<std::string>().empty())
+            if (s.is_string())
                 out.push_back(s.get<std::string>());
             else
-                r.error(sp, "must be a non-empty string");
+                r.error(sp, "must be a string");
         });
     };
+    // The kernel keeps empty patterns ("a,,b=r"), empty region names ("foo=a,,b") and rules without a region
+    // ("foo="), so a project can hold them (docs/cma2010.md#parsing-as-the-kernel-did).
     strings("patterns", rule.patterns);
     strings("regions", rule.regions);
+    if (v.contains("patterns") && rule.patterns.empty())
+        r.error(Reader::join(p, "patterns"), "needs at least one pattern");
 }
 
 void readPlatform(Reader& r, const json& v, const std::string& p, Platform& pf)

@@ -80,6 +80,8 @@ json regionJson(const Region& reg)
         j["asterisk"] = true;
     if (!reg.privateTo.empty())
         j["private_to"] = reg.privateTo;
+    if (!reg.missingAllocator.empty())
+        j["missing_allocator"] = reg.missingAllocator;
     if (reg.numaNode != -1)
         j["numa_node"] = reg.numaNode;
     if (reg.fallbackMaxContiguous != defaults.fallbackMaxContiguous)

@@ -89,4 +89,9 @@ void checkKindWithoutDevice(const Ctx& c, Out& out);
 void checkShadowedRules(const Ctx& c, Out& out);
 void checkMapKinds(const Ctx& c, Out& out);
 
+// What the 2010 kernels accept but cannot serve, and a v3 map read with v3's walk (lang2010checks.cpp).
+void checkMissingAllocator(const Ctx& c, Out& out);
+void checkRuleRegionLists(const Ctx& c, Out& out);
+void checkV3Reach(const Ctx& c, Out& out);
+
 } // namespace cmascope::validationchecks

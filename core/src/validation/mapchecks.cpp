@@ -15,6 +15,9 @@ void checkMapUnknownRegion(const Ctx& c, Out& out)
         const MapRule& rule = c.p.rules[i];
         for (std::size_t j = 0; j < rule.regions.size(); ++j) {
             const std::string& name = rule.regions[j];
+            if (name.empty()) {
+                continue; // checkRuleRegionLists
+            }
             if (name != "*" && !c.p.findRegion(name)) {
                 add(out, Severity::Error, idx("rules", i) + "." + idx("regions", j), formatRule(rule),
                     "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule) + "' names unknown region "
@@ -201,6 +204,9 @@ void checkKindWithoutDevice(const Ctx& c, Out& out)
 
 void checkShadowedRules(const Ctx& c, Out& out)
 {
+    if (c.map.dialect == MapDialect::V3) {
+        return; // v3's walk is tried request by request instead (checkV3Reach)
+    }
     const auto& rules = c.p.rules;
     for (std::size_t j = 1; j < rules.size(); ++j) {
         std::vector<std::string> reasons;

@@ -111,6 +111,12 @@ const std::vector<Entry>& registry()
               "rules whose patterns all match only what earlier rules already match (2010 map language)" },
             checkShadowedRules },
         { { "map-unknown-kind", "kinds in map patterns should be declared kinds" }, checkMapKinds },
+        { { "map-empty-region-list", "rules with no region or an empty region name (accepted by the kernel)" },
+            checkRuleRegionLists },
+        { { "map-v3-unreachable", "v3: rules that no request their patterns name reaches under v3's walk" },
+            checkV3Reach },
+        { { "missing-allocator", "2010 regions whose allocator does not exist are never used" },
+            checkMissingAllocator },
         { { "dma-limit", "devices with a DMA limit must not get regions ending above it" }, checkDmaLimit },
     };
     return entries;

@@ -438,8 +438,8 @@ void TestConfigCmdline::v1Normalisation()
     QCOMPARE(regs[0].alignment, std::uint64_t(4096)); // PAGE_ALIGN(alignment)
     QCOMPARE(regs[0].start, std::uint64_t(0x101000)); // ALIGN(start, alignment)
     QCOMPARE(regs[0].placement, Placement::Fixed);
-    QCOMPARE(regs[1].policy, PolicyKind::BestFit2010); // unknown allocator: warned, bf
-    QVERIFY(hasMessage(r, "no allocator named 'na'"));
+    QCOMPARE(regs[1].missingAllocator, std::string("na")); // unknown allocator: the region has none
+    QVERIFY(hasMessage(r, "init: r2: na: no such allocator"));
     QVERIFY(hasMessage(r, "allocator parameters (x)"));
     QCOMPARE(regs[2].placement, Placement::Dynamic);
 }

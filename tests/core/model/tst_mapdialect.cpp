@@ -81,6 +81,10 @@ private Q_SLOTS:
     void importSetsAndExportUsesTheDialect();
     void simulatorAndExplanationUseTheDialect();
     void validationReadsTheDialect();
+    void parseAsTheDialect_data();
+    void parseAsTheDialect();
+    void v3ReachTriedWithTheWalk_data();
+    void v3ReachTriedWithTheWalk();
 };
 
 void TestMapDialect::resolveByDialect_data()
@@ -302,6 +306,64 @@ void TestMapDialect::validationReadsTheDialect()
     // The options' dialect, when given, wins over the platform's.
     p.mapDialect = MapDialect::V1;
     QVERIFY(hasStarWarning(validate(p, ValidationOptions { MapDialect::V3 })));
+}
+
+void TestMapDialect::parseAsTheDialect_data()
+{
+    // v1 cma_map_param_parse() (patch 2/4 of <adceebd371e8a66a2c153f429b38068eca99e99f.1279639238...>) and
+    // v3/v4 cma_map_validate() (patch 2/6 of <6a924738f412a7ad738e99123411b7a20f761ae1.1281100495...>).
+    QTest::addColumn<QByteArray>("dialect");
+    QTest::addColumn<QByteArray>("map");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<int>("kept"); ///< rules the kernel runs with
+    QTest::newRow("v1 rule without pattern") << QByteArray("v1") << QByteArray("=r;a=r") << true << 2;
+    QTest::newRow("v3 rule without pattern") << QByteArray("v3") << QByteArray("=r;a=r") << false << 0;
+    QTest::newRow("legacy rule without pattern") << QByteArray("legacy") << QByteArray("=r;a=r") << false << 0;
+    QTest::newRow("v1 no = drops all") << QByteArray("v1") << QByteArray("a=r;b") << false << 0;
+    QTest::newRow("v4 empty rule drops all") << QByteArray("v4") << QByteArray("a=r;;b=r") << false << 0;
+    QTest::newRow("v4 kernel lists") << QByteArray("v4") << QByteArray("a=;b=r,,s;c=r=s") << true << 3;
+}
+
+void TestMapDialect::parseAsTheDialect()
+{
+    QFETCH(QByteArray, dialect);
+    QFETCH(QByteArray, map);
+    QFETCH(bool, ok);
+    QFETCH(int, kept);
+    const MapParseResult r = parseMap(map.toStdString(), dialectOf(dialect));
+    QCOMPARE(r.ok(), ok);
+    QCOMPARE(int(r.keptByKernel().size()), kept);
+}
+
+void TestMapDialect::v3ReachTriedWithTheWalk_data()
+{
+    QTest::addColumn<QByteArray>("dialect");
+    QTest::addColumn<QByteArray>("map");
+    QTest::addColumn<bool>("v3Unreachable");
+    QTest::addColumn<bool>("v1Shadowed");
+    // The walk skips foo/x after the kind-less "foo", so rule 2 takes foo/x: reached under v3, shadowed under v1.
+    QTest::newRow("v3 reaches what v1 shadows")
+        << QByteArray("v3") << QByteArray("foo,foo/x=a;foo/x=b") << false << false;
+    QTest::newRow("v1 shadows it") << QByteArray("v1") << QByteArray("foo,foo/x=a;foo/x=b") << false << true;
+    // A plain repeat is unreachable under both.
+    QTest::newRow("v3 repeat") << QByteArray("v3") << QByteArray("foo/x=a;foo/x=b") << true << false;
+    QTest::newRow("v3 catch-all first") << QByteArray("v3") << QByteArray("*/*=a;video/x=b") << true << false;
+}
+
+void TestMapDialect::v3ReachTriedWithTheWalk()
+{
+    QFETCH(QByteArray, dialect);
+    QFETCH(QByteArray, map);
+    QFETCH(bool, v3Unreachable);
+    QFETCH(bool, v1Shadowed);
+    const Platform p = board("a,b", map, dialect);
+    const auto diags = validate(p);
+    const auto has = [&](const char* text) {
+        return std::any_of(diags.begin(), diags.end(),
+            [&](const Diagnostic& d) { return d.message.find(text) != std::string::npos && d.path == "rules[1]"; });
+    };
+    QCOMPARE(has("under v3's walk no request"), v3Unreachable);
+    QCOMPARE(has("can never match"), v1Shadowed);
 }
 
 QTEST_GUILESS_MAIN(TestMapDialect)

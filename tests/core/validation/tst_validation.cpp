@@ -371,6 +371,34 @@ std::vector<CheckCase> checkCases()
         "map-shadowed", "rules[1].patterns[1]", I, "pattern 'camera' is shadowed by rule #1 pattern 'camera'");
 
     row(
+        "v3 rule no request reaches",
+        [](Platform& p) {
+            p.rules = parseMap("codec/a=vcodec;codec/a=reserved").rules;
+            p.mapDialect = MapDialect::V3;
+        },
+        "map-v3-unreachable", "rules[1]", W,
+        "under v3's walk no request its patterns name reaches it (codec/a is taken by rule #1)");
+    row(
+        "v3 rule reached past a skipped pattern",
+        [](Platform& p) {
+            p.rules = parseMap("codec,codec/a=vcodec;codec/a=reserved").rules;
+            p.mapDialect = MapDialect::V3;
+        },
+        "map-v3-unreachable", "rules[1]", W, "", false);
+    row(
+        "rule with no region", [](Platform& p) { p.rules[0].regions.clear(); }, "map-empty-region-list",
+        "rules[0].regions", W, "has no region: the kernel accepts it, and the requests it takes fail (-ENOMEM)");
+    row(
+        "empty region name",
+        [](Platform& p) {
+            p.rules[0].regions = { "vcodec", "" };
+        },
+        "map-empty-region-list", "rules[0].regions[1]", W, "has an empty region name");
+    row(
+        "allocator that does not exist", [](Platform& p) { p.regions[1].missingAllocator = "na"; }, "missing-allocator",
+        "regions[1].missing_allocator", W, "asks for the allocator 'na', which does not exist");
+
+    row(
         "undeclared kind", [](Platform& p) { p.rules[0].patterns = { "codec/zz" }; }, "map-unknown-kind",
         "rules[0].patterns[0]", I, "kind 'zz' of pattern 'codec/zz' is not a declared kind");
     row(
@@ -433,7 +461,8 @@ void TestValidation::check()
     QFETCH(bool, fires);
     QFETCH(QByteArray, message);
 
-    const auto diags = validate(platform, ValidationOptions { v4 ? MapDialect::V4 : MapDialect::V1 });
+    const auto diags =
+        validate(platform, ValidationOptions { v4 ? MapDialect::V4 : platform.mapDialect.value_or(MapDialect::V1) });
     const auto it = std::find_if(diags.begin(), diags.end(),
         [&](const Diagnostic& d) { return d.check == check.toStdString() && d.path == path.toStdString(); });
     if (!fires) {
@@ -454,7 +483,8 @@ void TestValidation::everyCheckCovered()
     for (const CheckCase& c : checkCases()) {
         if (!c.fires)
             continue;
-        for (const Diagnostic& d : validate(c.platform, ValidationOptions { c.v4 ? MapDialect::V4 : MapDialect::V1 }))
+        for (const Diagnostic& d : validate(c.platform,
+                 ValidationOptions { c.v4 ? MapDialect::V4 : c.platform.mapDialect.value_or(MapDialect::V1) }))
             if (d.check == c.check && d.path == c.path)
                 fired.insert(d.check);
     }

@@ -127,6 +127,11 @@ struct ImportResult
 {
     /// Set only when there was no error: never a half-imported project.
     std::optional<Project> project;
+    /// Set when there were errors, every one of them the kernel's own, and the kernel would still boot with part
+    /// of the input: what it keeps (the 2010 parsers keep the regions read before an error, and v1 the first 64
+    /// map rules; docs/cma2010.md#parsing-as-the-kernel-did). `cmascope-cli import --as-kernel` and the app's
+    /// import offer it; `project` stays unset.
+    std::optional<Project> kernelKept;
     /// Errors, warnings and notes. `path` locates the problem ("cma= column 12", "line 3",
     /// "/reserved-memory/vcodec@60000000: reg"), `item` names the region/node/parameter, `check` is a stable id
     /// ("syntax", "kernel-rejects", "dt-reg-and-size", "dt-nomap-reusable", "dtc", ...).

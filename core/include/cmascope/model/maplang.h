@@ -51,20 +51,32 @@ struct MapParseIssue
 
 struct MapParseResult
 {
-    std::vector<MapRule> rules; ///< rules parsed without error (the kernel drops the whole map on error)
-    std::vector<MapParseIssue> errors; ///< fatal for the kernel: it rejects the whole map
-    std::vector<MapParseIssue> warnings; ///< accepted, but worth telling (64-rule v1 limit, ignored whitespace)
+    std::vector<MapRule> rules; ///< rules parsed without error
+    std::vector<MapParseIssue> errors; ///< fatal for the kernel: it rejects the whole map (v1: see tooManyRules)
+    std::vector<MapParseIssue> warnings; ///< accepted, but worth telling (rules that fail, ignored whitespace)
+    /// v1 only: rule 65 met; `rules` holds the first 64, which cma_map_param_parse() keeps ("map: too many
+    /// mappings" is its only error that does not drop the map).
+    bool tooManyRules = false;
     bool ok() const noexcept { return errors.empty(); }
+    /// What the kernel runs with: every rule when ok(), the first 64 after v1's "too many mappings", no map after
+    /// any other error (docs/cma2010.md#parsing-as-the-kernel-did).
+    std::vector<MapRule> keptByKernel() const
+    {
+        return ok() || (tooManyRules && errors.size() == 1) ? rules : std::vector<MapRule> {};
+    }
 };
 
-/// Parses `rules [';']` where rule = `patterns '=' regions`, patterns and regions separated by ','.
-/// An empty string is a valid empty map. Errors: a rule without '=' ("map: expecting '='", as v1), an empty
-/// pattern list (v4 cma_map_validate), an empty region list or region name, a second '=' in a rule, an empty
-/// rule (";;"). An empty pattern inside a list ("a,,b=r") is accepted as the kernel does (it never matches;
-/// validate() reports it). Blanks around patterns and region names are dropped with a warning: the
-/// documentation adds them "for readability", the kernel would compare them. More than 64 rules
-/// (v1 CMA_MAX_MAPPINGS) is a warning.
-MapParseResult parseMap(std::string_view text);
+/// Parses `rules [';']` where rule = `patterns '=' regions`, patterns and regions separated by ',', as the 2010
+/// kernels read it (docs/cma2010.md#parsing-as-the-kernel-did). An empty string is a valid empty map.
+/// Errors, in every dialect: a rule without '=' ("map: expecting '='", as v1), an empty rule (";;"). An empty
+/// pattern list ("=r") is an error for v3/v4 (cma_map_validate) and without a dialect; v1 keeps the rule, which
+/// never matches. What follows a rule's first '=' is its region list, as in every kernel: "foo=" (no region),
+/// "foo=a,,b" (an empty name) and "foo=a=b" (the name "a=b") are accepted with a warning. An empty pattern inside
+/// a list ("a,,b=r") is accepted (it never matches; validate() reports it). Blanks around patterns and region
+/// names are dropped with a warning: the documentation adds them "for readability", the kernel would compare
+/// them. More than 64 rules (v1 CMA_MAX_MAPPINGS): for V1 an error that keeps the first 64 (tooManyRules),
+/// without a dialect a warning, nothing for v3/v4 (no limit).
+MapParseResult parseMap(std::string_view text, std::optional<MapDialect> dialect = std::nullopt);
 
 /// "p1,p2=r1,r2" for one rule.
 std::string formatRule(const MapRule& rule);

@@ -73,6 +73,10 @@ struct Region
     std::uint32_t pageSize = 4096; ///< 4, 16 or 64 KiB
     PolicyKind policy = PolicyKind::Kernel;
     PolicyParams params;
+    /// 2010: the allocator the region asked for (`:name` in cma=) when no such allocator exists. The kernel
+    /// reserves the region but attaches no allocator ("init: r: na: no such allocator"), so every request skips it
+    /// (docs/cma2010.md#parsing-as-the-kernel-did). Empty: the region has its allocator (`policy`).
+    std::string missingAllocator;
     bool isDefault = false; ///< the global default area (linux,cma-default; the `cma=` area)
     bool asterisk = false; ///< 2010 v3: used by devices no rule matches (the "*" region list)
     std::string privateTo; ///< non-empty: only this device may allocate here (2010 private region)
