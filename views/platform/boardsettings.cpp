@@ -72,7 +72,11 @@ QString unmatchedText(const Platform& p)
                   "serve only a board without a map or a list starting with *)");
     case MapDialect::V4:
         return tr("v4: a pattern without a type matches every type, types are compared literally, and requests "
-                  "no rule matches fail with -ENOENT (write a last rule *=...)");
+                  "no rule matches fail with -ENOENT (write a last rule *=...); the posted code never reaches the "
+                  "second region of a list");
+    case MapDialect::V6:
+        return tr("v6: v4's matching, and fallback lists work (requests no rule matches fail with -ENOENT; write a "
+                  "last rule *=...)");
     }
     return {};
 }
@@ -84,6 +88,7 @@ QComboBox* dialectBox(QWidget* parent)
     box->addItem(tr("v1 (Jul 2010): cma_map="), int(MapDialect::V1));
     box->addItem(tr("v3 (Aug 2010): cma.map=, asterisk regions"), int(MapDialect::V3));
     box->addItem(tr("v4 (Aug 2010): types, *=... fallback"), int(MapDialect::V4));
+    box->addItem(tr("v6 (Nov 2010): v4's map, fallback lists fixed"), int(MapDialect::V6));
     box->setToolTip(tr("Which posting of the 2010 patches the map rules follow, as their code behaved "
                        "(docs/cma2010.md, Dialects)"));
     return box;

@@ -118,6 +118,8 @@ Lang2010Form lang2010FormOf(const std::optional<MapDialect>& dialect) noexcept
         return Lang2010Form::V1;
     case MapDialect::V4:
         return Lang2010Form::V4;
+    case MapDialect::V6:
+        return Lang2010Form::PlatformCode; // v6 dropped the command line
     case MapDialect::V3:
         break;
     }

@@ -108,7 +108,8 @@ std::vector<MapRule> rules2010(
     const Platform& platform, Lang2010Form form, const std::vector<std::string>& stars, ExportResult& out)
 {
     std::vector<MapRule> rules = platform.rules;
-    if (form != Lang2010Form::PlatformCode && form != Lang2010Form::V3) {
+    const bool v6Code = form == Lang2010Form::PlatformCode && platform.mapDialect == MapDialect::V6;
+    if (v6Code || (form != Lang2010Form::PlatformCode && form != Lang2010Form::V3)) {
         for (auto& rule : rules) {
             std::vector<std::string> expanded;
             for (const auto& name : rule.regions) {
@@ -119,13 +120,14 @@ std::vector<MapRule> rules2010(
             }
             if (expanded != rule.regions)
                 out.notes.push_back("'*' in rule '" + formatRule(rule) + "' written as the asterisk regions ("
-                    + std::to_string(stars.size()) + "): " + std::string(lang2010FormId(form)) + " has no '*'");
+                    + std::to_string(stars.size()) + "): " + (v6Code ? "v6" : std::string(lang2010FormId(form)))
+                    + " has no '*'");
             rule.regions = expanded;
         }
         std::erase_if(rules, [](const MapRule& r) { return r.regions.empty(); });
         if (!stars.empty() && (rules.empty() || !isCatchAll(rules.back()))) {
             MapRule all;
-            all.patterns = { form == Lang2010Form::V1 ? "*/*" : "*" };
+            all.patterns = { form == Lang2010Form::V1 ? "*/*" : "*" }; // v4/v6: '*' takes every type
             all.regions = stars;
             rules.push_back(all);
             out.notes.push_back("the implicit asterisk rule is written out as '" + formatRule(all) + "'");
@@ -141,6 +143,34 @@ std::vector<MapRule> rules2010(
         }
     }
     return rules;
+}
+
+std::string allocName(const Region& r)
+{
+    return r.missingAllocator.empty() ? std::string(policyId(r.policy)) : r.missingAllocator;
+}
+
+/// The v6 board code (patch 13/13 of <cover.1290172312.git.m.nazarewicz@samsung.com>, mach-aquila.c): CMA_REGION(
+/// name, size, alignment, start, rest...) entries and the map, handed to cma_set_defaults().
+std::string boardCodeV6(const Platform& platform, const std::vector<const Region*>& regions, const std::string& map)
+{
+    std::ostringstream s;
+    s << "/* Written by cmascope from the platform \"" << platform.name << "\".\n"
+      << " * Board code for the CMA patch series v6 (Nazarewicz, November 2010, cma_set_defaults()): the\n"
+      << " * regions reserved at boot and the map. */\n"
+      << "#include <linux/cma.h>\n#include <linux/init.h>\n\n"
+      << "static void __init board_reserve(void)\n{\n"
+      << "\tstatic struct cma_region regions[] = {\n";
+    for (const Region* r : regions) {
+        const std::uint64_t start = r->placement == Placement::Fixed ? r->start : 0;
+        s << "\t\tCMA_REGION(" << cString(r->name) << ", " << cSize(r->size) << ", " << cSize(r->alignment) << ", "
+          << (start ? hexText(start) : std::string("0")) << ", .alloc_name = " << cString(allocName(*r)) << "),\n";
+    }
+    s << "\t\t{ }\n\t};\n\n"
+      << "\tstatic const char map[] __initconst =\n\t\t" << cString(map) << ";\n\n"
+      << "\tcma_set_defaults(regions, map);\n"
+      << "\tcma_early_regions_reserve(NULL);\n}\n";
+    return s.str();
 }
 
 /// The v3/v4 board code: the regions[] array and the map, handed to cma_set_defaults().
@@ -159,8 +189,7 @@ std::string boardCode(const Platform& platform, const std::vector<const Region*>
             s << ", .start = " << hexText(r->start);
         if (r->alignment)
             s << ", { .alignment = " << cSize(r->alignment) << " }";
-        s << ", .alloc_name = "
-          << cString(r->missingAllocator.empty() ? std::string(policyId(r->policy)) : r->missingAllocator);
+        s << ", .alloc_name = " << cString(allocName(*r));
         if (r->asterisk)
             s << ", .asterisk = 1";
         s << ", },\n";
@@ -187,7 +216,7 @@ void writeCmdline(const std::vector<const Region*>& regions, const std::string& 
             e += "@" + hexText(r->start);
         if (r->alignment)
             e += "/" + formatSize(r->alignment);
-        e += ":" + (r->missingAllocator.empty() ? std::string(policyId(r->policy)) : r->missingAllocator);
+        e += ":" + allocName(*r);
         cma += (cma.empty() ? "" : ";") + e;
     }
     if (form == Lang2010Form::V1 && cma.size() >= kMaxParamLen)
@@ -573,7 +602,8 @@ ExportResult export2010(const Platform& platform, Lang2010Form form)
         return out;
     const std::string map = formatMap(rules);
     if (form == Lang2010Form::PlatformCode)
-        out.text = boardCode(platform, regions, map);
+        out.text = platform.mapDialect == MapDialect::V6 ? boardCodeV6(platform, regions, map)
+                                                         : boardCode(platform, regions, map);
     else
         writeCmdline(regions, map, form, !stars.empty(), out);
     return out;

@@ -24,13 +24,15 @@ std::string_view mapDialectId(MapDialect dialect) noexcept
         return "v3";
     case MapDialect::V4:
         return "v4";
+    case MapDialect::V6:
+        return "v6";
     }
     return "v1";
 }
 
 std::optional<MapDialect> mapDialectFromId(std::string_view id) noexcept
 {
-    for (const MapDialect d : { MapDialect::V1, MapDialect::V3, MapDialect::V4 })
+    for (const MapDialect d : { MapDialect::V1, MapDialect::V3, MapDialect::V4, MapDialect::V6 })
         if (mapDialectId(d) == id)
             return d;
     return std::nullopt;

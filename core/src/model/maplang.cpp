@@ -175,7 +175,7 @@ void parseRegionList(std::string_view text, std::size_t eq, std::size_t end, std
 /// "map: too many mappings" and keep those already stored. Without a dialect: a warning, and every rule kept.
 void checkRuleLimit(std::size_t rulePos, std::optional<MapDialect> dialect, MapParseResult& result)
 {
-    if (result.rules.size() != kV1MaxMappings || dialect == MapDialect::V3 || dialect == MapDialect::V4) {
+    if (result.rules.size() != kV1MaxMappings || (dialect && *dialect != MapDialect::V1)) {
         return;
     }
     if (dialect == MapDialect::V1) {
@@ -446,8 +446,9 @@ void resolve2010(const Platform& platform, std::string_view device, std::string_
     } else {
         res.summary = "no rule matches device '" + std::string(device) + "' kind " + showKind(kind)
             + ": cma_alloc fails with -ENOENT"
-            + (options.dialect == MapDialect::V4 ? " (v4 has no asterisk regions: a last rule '*=...' gives a fallback)"
-                                                 : "");
+            + (hasTypeSemantics(options.dialect) ? " (" + std::string(mapDialectId(options.dialect))
+                        + " has no asterisk regions: a last rule '*=...' gives a fallback)"
+                                                 : std::string());
         return;
     }
     for (const std::string& name : raw) {
@@ -471,6 +472,23 @@ void resolve2010(const Platform& platform, std::string_view device, std::string_
         res.summary = who + ": rule #" + std::to_string(*res.ruleIndex + 1) + " '" + res.ruleText + "' (pattern '"
             + res.patternText + "') -> " + joinRegionNames(res.regions);
     }
+}
+
+/// v3/v4 __cma_region_find() leaves its cursor on the ',' after a name, so the second region of a rule's list is
+/// never reached: the next lookup finds an empty name and __cma_alloc() loops (docs/cma2010.md#v3-as-its-code-behaved).
+/// v6 fixed it. cmascope tries the whole list; the trail says what the posted code did.
+void noteStalledList(const Platform& platform, MapDialect dialect, MapResolution& res)
+{
+    if ((dialect != MapDialect::V3 && dialect != MapDialect::V4) || !res.ruleIndex || res.regions.size() < 2
+        || res.asteriskFallback)
+        return;
+    const MapRule& rule = platform.rules[*res.ruleIndex];
+    if (!rule.regions.empty() && rule.regions.front() == "*")
+        return; // v3: the asterisk regions are walked from the region list, not from the rule's text
+    res.trail.push_back(std::string(mapDialectId(dialect)) + " code: if '" + res.regions.front()
+        + "' cannot serve the request, __cma_region_find() is left on the ',' after it, looks up an empty name and "
+          "__cma_alloc() loops forever with cma_mutex held, never reaching '"
+        + res.regions[1] + "'; cmascope goes on down the list as the documentation describes (v6 fixed the walk)");
 }
 
 void resolveModern(const Platform& platform, std::string_view device, std::uint64_t sizeBytes, MapResolution& res)
@@ -562,6 +580,7 @@ MapResolution resolveRegions(const Platform& platform, std::string_view device, 
         resolveModern(platform, device, sizeBytes, res);
     } else {
         resolve2010(platform, device, kind, options, res);
+        noteStalledList(platform, options.dialect, res);
     }
     return res;
 }

@@ -188,8 +188,8 @@ void readPlatform(Reader& r, const json& v, const std::string& p, Platform& pf)
     r.oneOf(v, p, "map_mode", pf.mapMode, { { "2010", MapMode::Map2010 }, { "modern", MapMode::Modern } });
     if (v.contains("map_dialect")) { // absent: cmascope's historical rules (docs/cma2010.md#dialects)
         MapDialect d = MapDialect::V1;
-        r.oneOf(
-            v, p, "map_dialect", d, { { "v1", MapDialect::V1 }, { "v3", MapDialect::V3 }, { "v4", MapDialect::V4 } });
+        r.oneOf(v, p, "map_dialect", d,
+            { { "v1", MapDialect::V1 }, { "v3", MapDialect::V3 }, { "v4", MapDialect::V4 }, { "v6", MapDialect::V6 } });
         pf.mapDialect = d;
     }
     r.array(v, p, "banks", [&](const json& e, const std::string& ep) { readBank(r, e, ep, pf.banks.emplace_back()); });

@@ -22,10 +22,10 @@ void checkMapUnknownRegion(const Ctx& c, Out& out)
                 add(out, Severity::Error, idx("rules", i) + "." + idx("regions", j), formatRule(rule),
                     "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule) + "' names unknown region "
                         + quote(name) + " (the kernel skips it at allocation time)");
-            } else if (name == "*" && c.map.dialect == MapDialect::V4) {
+            } else if (name == "*" && hasTypeSemantics(c.map.dialect)) {
                 add(out, Severity::Warning, idx("rules", i) + "." + idx("regions", j), formatRule(rule),
                     "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule)
-                        + "': '*' as a region list is a v3 feature; v4 looks up a region named '*'");
+                        + "': '*' as a region list is a v3 feature; v4 and v6 look up a region named '*'");
             } else if (name == "*" && c.map.dialect == MapDialect::V3 && j > 0) {
                 add(out, Severity::Warning, idx("rules", i) + "." + idx("regions", j), formatRule(rule),
                     "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule)
@@ -127,7 +127,7 @@ bool shadows(const Shape& a, const Shape& b, MapDialect d)
     if (b.reuse ? !matchesAll(a.dev) : !covers(a.dev, b.dev)) {
         return false;
     }
-    if (d == MapDialect::V4) {
+    if (hasTypeSemantics(d)) {
         if (!a.hasKind) {
             return true;
         }
@@ -152,7 +152,7 @@ std::string deadReason(const Shape& s, MapDialect d)
     if (!s.reuse && s.dev.dead) {
         return "has '*' before the end of its device part and never matches (the kernel walk stops at '*')";
     }
-    if (d != MapDialect::V4 && s.hasKind && wild(s.kind).dead) {
+    if (!hasTypeSemantics(d) && s.hasKind && wild(s.kind).dead) {
         return "has '*' before the end of its kind part and never matches";
     }
     return {};
@@ -257,19 +257,19 @@ void checkMapKinds(const Ctx& c, Out& out)
         const MapRule& rule = c.p.rules[i];
         for (std::size_t j = 0; j < rule.patterns.size(); ++j) {
             const Shape s = shape(rule.patterns[j]);
-            const bool literal = c.map.dialect == MapDialect::V4 || s.kind.find_first_of("*?") == std::string::npos;
+            const bool literal = hasTypeSemantics(c.map.dialect) || s.kind.find_first_of("*?") == std::string::npos;
             if (!s.hasKind || s.kind.empty() || !literal) {
                 continue;
             }
             const bool known =
                 std::any_of(c.p.kinds.begin(), c.p.kinds.end(), [&](const Kind& k) { return k.name == s.kind; })
-                || (c.map.dialect == MapDialect::V4 && s.kind == "common");
+                || (hasTypeSemantics(c.map.dialect) && s.kind == "common");
             if (!known) {
                 add(out, Severity::Info, idx("rules", i) + "." + idx("patterns", j), formatRule(rule),
                     "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule) + "': kind " + quote(s.kind)
                         + " of pattern '" + rule.patterns[j] + "' is not a declared kind"
-                        + (c.map.dialect == MapDialect::V4 && s.kind.find_first_of("*?") != std::string::npos
-                                ? " (v4 compares types literally)"
+                        + (hasTypeSemantics(c.map.dialect) && s.kind.find_first_of("*?") != std::string::npos
+                                ? " (" + std::string(mapDialectId(c.map.dialect)) + " compares types literally)"
                                 : ""));
             }
         }

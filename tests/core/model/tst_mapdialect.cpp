@@ -85,6 +85,7 @@ private Q_SLOTS:
     void parseAsTheDialect();
     void v3ReachTriedWithTheWalk_data();
     void v3ReachTriedWithTheWalk();
+    void v6FallbackListsWork();
 };
 
 void TestMapDialect::resolveByDialect_data()
@@ -364,6 +365,47 @@ void TestMapDialect::v3ReachTriedWithTheWalk()
     };
     QCOMPARE(has("under v3's walk no request"), v3Unreachable);
     QCOMPARE(has("can never match"), v1Shadowed);
+}
+
+void TestMapDialect::v6FallbackListsWork()
+{
+    // v6 patch 13/13 (<c5e5580e35e1a8edf211228c4b5aea83830a7ee6.1290172312.git.m.nazarewicz@samsung.com>): the
+    // Aquila board's regions and map, whose last rule is a fallback list.
+    Platform p = board("fw,b1,b2", "s5p-mfc5/f=fw;s5p-mfc5/a=b1;s5p-mfc5/b=b2;*=b1,b2", "v6");
+    const std::uint64_t starts[] = { 0x32000000, 0x33000000, 0x44000000 };
+    const std::uint64_t sizes[] = { 1 * MiB, 32 * MiB, 16 * MiB };
+    for (std::size_t i = 0; i < 3; ++i) {
+        p.regions[i].placement = Placement::Fixed;
+        p.regions[i].start = starts[i];
+        p.regions[i].size = sizes[i];
+        p.regions[i].policy = PolicyKind::BestFit2010;
+    }
+    p.regions[0].alignment = 128 * KiB;
+    // A request without a type is "common", which only "*" (any type) matches: both banks, in order.
+    MapResolution r = resolveRegions(p, "s5p-mfc5", "", MiB);
+    QCOMPARE(toList(r.regions), L("b1,b2"));
+    QVERIFY2(joined(r.trail).find("loops forever") == std::string::npos, joined(r.trail).c_str());
+    // The same map read as v4: the same list, and the explanation says the posted walk stalls after b1.
+    p.mapDialect = MapDialect::V4;
+    r = resolveRegions(p, "s5p-mfc5", "", MiB);
+    QCOMPARE(toList(r.regions), L("b1,b2"));
+    QVERIFY2(joined(r.trail).find("v4 code: if 'b1' cannot serve the request") != std::string::npos,
+        joined(r.trail).c_str());
+    // v6 had no command line: its project is written as v6 board code.
+    p.mapDialect = MapDialect::V6;
+    QCOMPARE(lang2010FormOf(p.mapDialect), Lang2010Form::PlatformCode);
+    Project project;
+    project.platform = p;
+    const ExportResult out = exportConfig(project, ConfigFormat::Cma2010);
+    QVERIFY2(out.ok(), out.error.c_str());
+    QVERIFY2(
+        out.text.find("CMA_REGION(\"fw\", 1 << 20, 128 << 10, 0x32000000, .alloc_name = \"bf\")") != std::string::npos,
+        out.text.c_str());
+    QVERIFY2(
+        out.text.find("\"s5p-mfc5/f=fw;s5p-mfc5/a=b1;s5p-mfc5/b=b2;*=b1,b2\"") != std::string::npos, out.text.c_str());
+    const auto loaded = parseProject(serializeProject(project));
+    QVERIFY(loaded.ok());
+    QCOMPARE(loaded.project->platform.mapDialect, std::optional<MapDialect>(MapDialect::V6));
 }
 
 QTEST_GUILESS_MAIN(TestMapDialect)

@@ -17,7 +17,7 @@
 
 namespace cmascope {
 
-/// "v1", "v3", "v4" (project files, import/export, the platform editor).
+/// "v1", "v3", "v4", "v6" (project files, import/export, the platform editor).
 std::string_view mapDialectId(MapDialect dialect) noexcept;
 std::optional<MapDialect> mapDialectFromId(std::string_view id) noexcept;
 
@@ -31,7 +31,7 @@ struct MapOptions
     bool asteriskRule = true;
 
     /// The matcher of @p d with cmascope's historical asterisk default (on for V1 and V3).
-    static MapOptions forDialect(MapDialect d) { return MapOptions { d, d != MapDialect::V4 }; }
+    static MapOptions forDialect(MapDialect d) { return MapOptions { d, !hasTypeSemantics(d) }; }
     /// What @p platform's own dialect does: unset = MapOptions{} (v1 matching, asterisk fallback); V1 exactly
     /// as the v1 code (no asterisk); V3 and V4 as their code.
     static MapOptions of(const Platform& platform);

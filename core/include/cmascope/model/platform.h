@@ -131,10 +131,20 @@ enum class MapDialect : std::uint8_t {
     /// skipped, a kind-less pattern that meets a request with a kind skips the next pattern); asterisk regions
     /// only without a map, newest-registered first; '*' only as the first entry of a region list.
     V3,
-    /// v4..v6: a pattern without a type part matches any type; a NULL/empty type is "common"; the type part is
-    /// compared literally (no wildcards: "foo/*" matches only the type "*"); no asterisk regions.
+    /// v4/v5: a pattern without a type part matches any type; a NULL/empty type is "common"; the type part is
+    /// compared literally (no wildcards: "foo/*" matches only the type "*"); no asterisk regions. Its region-list
+    /// walk stalls on the ',' after the first name (a fallback list never reaches its second region).
     V4,
+    /// v6 (Nov 2010): v4's matcher with the region-list walk fixed, so fallback lists work; no command line
+    /// (board code with CMA_REGION() and cma_set_defaults() only).
+    V6,
 };
+
+/// v4 and v6: the "type" semantics (a pattern without a type matches any type, types compared literally).
+constexpr bool hasTypeSemantics(MapDialect d) noexcept
+{
+    return d == MapDialect::V4 || d == MapDialect::V6;
+}
 
 /// How requests find their regions.
 enum class MapMode : std::uint8_t {
