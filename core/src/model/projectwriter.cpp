@@ -80,6 +80,8 @@ json regionJson(const Region& reg)
         j["asterisk"] = true;
     if (!reg.privateTo.empty())
         j["private_to"] = reg.privateTo;
+    if (reg.privateHandle)
+        j["private_handle"] = true;
     if (reg.numaNode != -1)
         j["numa_node"] = reg.numaNode;
     if (reg.fallbackMaxContiguous != defaults.fallbackMaxContiguous)
@@ -185,6 +187,15 @@ json stepJson(const Step& s, const Scenario& sc, const Platform& pf)
         j["pages"] = s.size;
         j["align_order"] = s.alignLog2;
         j["device"] = std::string(sc.symbols.name(s.device));
+        if (s.label)
+            j["label"] = std::string(sc.symbols.name(s.label));
+        break;
+    case StepType::AllocateFromRegion:
+        j["region"] = s.region < pf.regions.size() ? pf.regions[s.region].name : std::string();
+        j["device"] = std::string(sc.symbols.name(s.device));
+        j["size"] = sizeJson(s.size);
+        if (s.offset)
+            j["align"] = sizeJson(s.offset);
         if (s.label)
             j["label"] = std::string(sc.symbols.name(s.label));
         break;

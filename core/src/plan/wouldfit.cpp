@@ -53,8 +53,11 @@ std::vector<std::size_t> triedCmaRegions(
     for (const auto& a : dg.attempts) {
         const auto it = std::find_if(
             platform.regions.begin(), platform.regions.end(), [&](const Region& r) { return r.name == a.region; });
+        // A by-handle request refused before the allocator ran (-EINVAL, no such call): no size changes that.
+        const bool callRefused = a.result.refusal == Refusal::InvalidArgument || a.result.refusal == Refusal::ZeroSize
+            || a.result.refusal == Refusal::NoSuchCall;
         if (!a.exists || a.fallbackRegion || it == platform.regions.end() || it->type != RegionType::Cma
-            || it->size == 0)
+            || it->size == 0 || callRefused)
             continue;
         const auto index = static_cast<std::size_t>(it - platform.regions.begin());
         if (std::find(tried.begin(), tried.end(), index) != tried.end())
