@@ -60,7 +60,7 @@ void checkPrivateHandle(const Ctx& c, Out& out)
             add(out, Severity::Warning, path, r.name,
                 "region " + quote(r.name)
                     + " is marked a 2010 private region, which a modern platform does not have: the mark is ignored");
-        } else if (c.p.mapDialect == MapDialect::V1) {
+        } else if ((c.o.dialect ? c.o.dialect : c.p.mapDialect) == MapDialect::V1) {
             add(out, Severity::Warning, path, r.name,
                 "region " + quote(r.name)
                     + " is a 2010 private region, which v1 did not have (private regions and cma_alloc_from_region() "
