@@ -419,6 +419,10 @@ void TestPlatformSettings::regionFlags()
         QStringLiteral("Make region %1 a 2010 private region (by handle)").arg(QString::fromStdString(name)));
     const auto mfc = resolveRegions(doc.project().platform, "mfc", "", 2 * MiB).regions;
     QVERIFY(std::find(mfc.begin(), mfc.end(), name) == mfc.end());
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    editor.setCurrentTab(Tab::Regions);
+    QVERIFY(!grabAt(editor, QSize(1700, 360), QStringLiteral("regions-private-handle.png")).isNull());
     QVERIFY(editor.boardSettings()->setMapMode(MapMode::Modern));
     QVERIFY(muted(RegionTableModel::Asterisk));
     QVERIFY(muted(RegionTableModel::PrivateTo));

@@ -113,6 +113,9 @@ void TestScenarioStepsEditor::addAfterTheSelectedStep()
     byHandle->trigger();
     QCOMPARE(editor.model()->rowCount(), 9);
     QVERIFY2(line(doc, 2).contains(QStringLiteral(" from-region ")), qPrintable(line(doc, 2)));
+    doc.waitForRun();
+    editor.resize(1200, 420);
+    QVERIFY(editor.grab().toImage().save(QStringLiteral(CMASCOPE_BINARY_DIR "/steps-alloc-from-region.png")));
     doc.undoStack()->undo();
     doc.waitForRun();
     QCOMPARE(editor.model()->rowCount(), 8);
