@@ -53,11 +53,8 @@ std::vector<std::size_t> triedCmaRegions(
     for (const auto& a : dg.attempts) {
         const auto it = std::find_if(
             platform.regions.begin(), platform.regions.end(), [&](const Region& r) { return r.name == a.region; });
-        // A by-handle request refused before the allocator ran (-EINVAL, no such call): no size changes that.
-        const bool callRefused = a.result.refusal == Refusal::InvalidArgument || a.result.refusal == Refusal::ZeroSize
-            || a.result.refusal == Refusal::NoSuchCall;
         if (!a.exists || a.fallbackRegion || it == platform.regions.end() || it->type != RegionType::Cma
-            || it->size == 0 || callRefused)
+            || it->size == 0)
             continue;
         const auto index = static_cast<std::size_t>(it - platform.regions.begin());
         if (std::find(tried.begin(), tried.end(), index) != tried.end())
@@ -187,6 +184,15 @@ WouldFitResult whatWouldHaveFit(
                 + "): the kernel refused it for a reason the model does not see (pages busy at that moment?)"
                                                 : "step " + std::to_string(step) + " did not fail";
         return finish();
+    }
+    if (s.type == StepType::AllocateFromRegion && !dg.attempts.empty()) {
+        // Refused before the region's allocator ran (docs/cma2010.md#private-regions): no size or policy helps.
+        const Refusal r = dg.attempts.front().result.refusal;
+        if (r == Refusal::InvalidArgument || r == Refusal::ZeroSize || r == Refusal::NoSuchCall
+            || r == Refusal::NotReserved) {
+            out.error = dg.attempts.front().verdict + ": no region size or policy changes that";
+            return finish();
+        }
     }
     std::uint64_t neededPages = 0;
     const std::vector<std::size_t> tried = triedCmaRegions(platform, dg, out, neededPages);

@@ -7,6 +7,7 @@
 #include <cmascope/model/maplang.h>
 #include <cmascope/model/project.h>
 #include <cmascope/plan/planner.h>
+#include <cmascope/plan/wouldfit.h>
 #include <cmascope/sim/simulator.h>
 
 #include <QTest>
@@ -86,6 +87,8 @@ private Q_SLOTS:
     void refusals();
     void alignment_data();
     void alignment();
+    void wouldFit_data();
+    void wouldFit();
     void plannerSizesTheRegion();
     void plannerKnowsWhatNoSizeServes_data();
     void plannerKnowsWhatNoSizeServes();
@@ -249,6 +252,37 @@ void TestAllocFromRegion::alignment()
     QCOMPARE(rec.outcome, Outcome::Allocated);
     QVERIFY(rec.offset >= 1);
     QCOMPARE(rec.offset % alignedTo, quint64(0));
+}
+
+void TestAllocFromRegion::wouldFit_data()
+{
+    QTest::addColumn<quint64>("size");
+    QTest::addColumn<quint64>("align");
+    QTest::addColumn<QString>("error"); ///< empty: a size is found
+    QTest::newRow("size 0") << quint64(0) << quint64(0)
+                            << "cma_alloc_from_region(): size 0: -EINVAL: no region size or policy changes that";
+    QTest::newRow("align 3K") << quint64(4 * MiB) << quint64(3 * KiB)
+                              << "cma_alloc_from_region(): alignment 3 KiB is not a power of two: -EINVAL: no region "
+                                 "size or policy changes that";
+    QTest::newRow("free_space < size") << quint64(4 * MiB) << quint64(0) << QString();
+}
+
+void TestAllocFromRegion::wouldFit()
+{
+    QFETCH(quint64, size);
+    QFETCH(quint64, align);
+    QFETCH(QString, error);
+    Platform pf = viafbBoard();
+    pf.regions.resize(2);
+    Scenario sc;
+    prefill(sc, Before::SixMiB);
+    sc.allocateFromRegion(Fbpool, "viafb", size, "fb", align);
+    const WouldFitResult fit = whatWouldHaveFit(pf, sc, 1);
+    QCOMPARE(QString::fromStdString(fit.error), error);
+    if (error.isEmpty()) {
+        QCOMPARE(fit.size.status, WouldFitSizeStatus::Found);
+        QCOMPARE(fit.size.region, std::string("fbpool"));
+    }
 }
 
 void TestAllocFromRegion::plannerSizesTheRegion()
