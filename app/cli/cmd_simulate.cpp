@@ -131,10 +131,12 @@ void printStepLine(const Simulation& sim, const Platform& placed, std::size_t i)
         return;
     }
     std::cout << stepTypeName(step.type);
-    if (step.type == StepType::Allocate)
+    if (step.type == StepType::Allocate || step.type == StepType::AllocateFromRegion)
         std::cout << ' ' << sc.symbols.name(step.device)
                   << (step.kind ? "/" + std::string(sc.symbols.name(step.kind)) : std::string()) << ' '
                   << sizeText(step.size);
+    if (step.type == StepType::AllocateFromRegion && step.region < placed.regions.size())
+        std::cout << " from region " << placed.regions[step.region].name;
     if (step.label && step.type != StepType::Phase)
         std::cout << " '" << sc.symbols.name(step.label) << "'";
     std::cout << " -> " << outcomeName(rec.outcome);

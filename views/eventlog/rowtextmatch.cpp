@@ -80,6 +80,8 @@ public:
         , m_sizes(m_matcher, model, StepTableModel::SizeColumn)
         , m_aligns(m_matcher, model, StepTableModel::AlignColumn)
         , m_outcomes(m_matcher, model, StepTableModel::OutcomeColumn)
+        , m_byHandleAligns(m_matcher, model, StepTableModel::AlignColumn)
+        , m_byHandleKind(m_matcher.matches(StepTableModel::byHandleKindText()))
     {
         const auto& symbols = sim.scenario().symbols;
         const Platform& pf = sim.platform();
@@ -101,6 +103,7 @@ public:
         const ReplayRequest* q = m_trace ? m_trace->requestAtStep(r) : nullptr;
         if (m_symbolMatch[step.label] || (StepTableModel::showsDevice(step.type) && m_symbolMatch[step.device])
             || (step.type == StepType::Allocate && m_symbolMatch[step.kind])
+            || (step.type == StepType::AllocateFromRegion && m_byHandleKind)
             || m_regionMatch[std::min<std::size_t>(rec.region, m_regionMatch.size() - 1)])
             return true;
         if (q ? m_outcomes.matches((std::uint64_t(1) << 63) | tracecells::outcomeKey(*q), r)
@@ -122,6 +125,8 @@ private:
         if (step.type == StepType::Refused)
             return m_aligns.matches(
                 (std::uint64_t(1) << 63) | (StepTableModel::stepPageSize(m_sim, r) << 8) | step.alignLog2, r);
+        if (step.type == StepType::AllocateFromRegion) // the alignment as asked, a power of two or not
+            return step.offset != 0 && m_byHandleAligns.matches(step.offset, r);
         return step.type == StepType::Allocate && step.alignLog2 != kDefaultAlign
             && m_aligns.matches(step.alignLog2, r);
     }
@@ -155,7 +160,8 @@ private:
     const Simulation& m_sim;
     const ReplayResult* m_trace;
     TextMatcher m_matcher;
-    CellMatchMemo m_sizes, m_aligns, m_outcomes;
+    CellMatchMemo m_sizes, m_aligns, m_outcomes, m_byHandleAligns;
+    bool m_byHandleKind = false;
     std::vector<std::uint8_t> m_symbolMatch, m_regionMatch;
     bool m_stepDigits = false, m_timeDigits = false, m_addressDigits = false;
 };

@@ -41,6 +41,8 @@ std::uint64_t alignKey(const Simulation& sim, const ReplayResult* trace, std::si
     const Step& s = sim.scenario().steps[row];
     if (s.type == StepType::Refused)
         return s.alignLog2 + unsigned(std::countr_zero(StepTableModel::stepPageSize(sim, row)));
+    if (s.type == StepType::AllocateFromRegion) // as asked: the log2 of its highest bit when not a power of two
+        return s.offset ? std::uint64_t(std::bit_width(s.offset) - 1) : 0;
     if (s.type == StepType::Allocate && s.alignLog2 != kDefaultAlign)
         return s.alignLog2;
     return 0;

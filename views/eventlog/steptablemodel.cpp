@@ -112,7 +112,7 @@ std::uint64_t StepTableModel::stepPageSize(const Simulation& sim, std::size_t ro
 std::uint64_t StepTableModel::stepBytes(const Simulation& sim, std::size_t row)
 {
     const Step& step = sim.scenario().steps[row];
-    if (step.type == StepType::Allocate)
+    if (step.type == StepType::Allocate || step.type == StepType::AllocateFromRegion)
         return step.size;
     if (step.type == StepType::Phase || step.type == StepType::Reset)
         return 0;
@@ -267,6 +267,8 @@ QVariant StepTableModel::cellValue(
     case DeviceColumn:
         return showsDevice(step.type) ? fromUtf8(symbols.name(step.device)) : QString();
     case KindColumn:
+        if (step.type == StepType::AllocateFromRegion) // cma_alloc_from_region(): no kind, the region by handle
+            return sort ? QVariant(QString()) : QVariant(byHandleKindText());
         return step.type == StepType::Allocate ? fromUtf8(symbols.name(step.kind)) : QString();
     case SizeColumn: {
         const std::uint64_t bytes = stepBytes(sim, row);
@@ -300,6 +302,11 @@ QVariant StepTableModel::alignValue(const Simulation& sim, std::size_t row, bool
         const std::uint64_t pageSize = stepPageSize(sim, row);
         return sort ? QVariant(int(step.alignLog2 + std::countr_zero(pageSize)))
                     : QVariant(sizeString(pageSize << step.alignLog2));
+    }
+    if (step.type == StepType::AllocateFromRegion) { // as asked, a power of two or not
+        if (step.offset == 0)
+            return sort ? QVariant(0) : QVariant(QString());
+        return sort ? QVariant(int(std::bit_width(step.offset) - 1)) : QVariant(sizeString(step.offset));
     }
     if (step.type != StepType::Allocate || step.alignLog2 == kDefaultAlign)
         return sort ? QVariant(0) : QVariant(QString());

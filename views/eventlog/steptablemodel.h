@@ -84,6 +84,8 @@ public:
     static std::optional<std::uint64_t> pidOfTask(std::string_view task);
     /// The steps whose Device column names a device (or a trace's task): requests and releases.
     static bool showsDevice(StepType type) { return isRequest(type) || type == StepType::Release; }
+    /// The Kind cell of a 2010 cma_alloc_from_region() request, which has no kind (docs/cma2010.md#private-regions).
+    static QString byHandleKindText() { return tr("(by region handle)"); }
 
     /// The raw values behind the Size and Address columns (0 = the cell is empty); the proxy filters and
     /// sorts on these, data() formats them.
@@ -91,10 +93,12 @@ public:
     static std::optional<std::uint64_t> stepAddress(const Simulation& sim, std::size_t row);
     /// The page size of the region step @p row touched (the platform's when none).
     static std::uint64_t stepPageSize(const Simulation& sim, std::size_t row);
-    /// A request of memory (Allocate, Place, Refused): the steps whose Device column shows a device.
+    /// A request of memory (Allocate, Place, Refused, AllocateFromRegion): the steps whose Device column shows a
+    /// device.
     static bool isRequest(StepType type)
     {
-        return type == StepType::Allocate || type == StepType::Place || type == StepType::Refused;
+        return type == StepType::Allocate || type == StepType::Place || type == StepType::Refused
+            || type == StepType::AllocateFromRegion;
     }
     /// The text data() shows in a cell (Qt::DisplayRole). Pure and thread-safe: a worker formats the log
     /// from a sharedSimulation() with it (the model itself is for the GUI thread only).

@@ -146,7 +146,7 @@ void FailureInspector::inspect(std::size_t step)
         inspectTraceRequest(*replay, step);
         return;
     }
-    if (s.type != StepType::Allocate && s.type != StepType::Refused) {
+    if (s.type != StepType::Allocate && s.type != StepType::Refused && s.type != StepType::AllocateFromRegion) {
         m_stepFailed = false;
         m_html = tr("<p>Step %1 is a <b>%2</b> step, not an allocation request.</p>")
                      .arg(step)

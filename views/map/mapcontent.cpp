@@ -25,7 +25,8 @@ void addGhost(MapContent& c, const Simulation& sim, const SimState& state, const
         return;
     const StepRecord& rec = sim.records()[state.position - 1];
     const Step& step = sim.scenario().steps[state.position - 1];
-    const bool request = step.type == StepType::Allocate || step.type == StepType::Refused;
+    const bool request =
+        step.type == StepType::Allocate || step.type == StepType::Refused || step.type == StepType::AllocateFromRegion;
     if (rec.outcome != Outcome::Failed || !request || rec.region >= state.regions.size())
         return;
     const auto& rt = state.regions[rec.region];
@@ -103,7 +104,8 @@ OwnerNumbers numberOwners(MapContent& c, const Platform& pf, const Scenario& sc)
     for (const auto& k : pf.kinds)
         add(n.kind, c.kinds, sc.symbols.find(k.name), QString::fromStdString(k.name));
     for (const Step& s : sc.steps) {
-        if (s.type != StepType::Allocate && s.type != StepType::Place && s.type != StepType::Refused)
+        if (s.type != StepType::Allocate && s.type != StepType::Place && s.type != StepType::Refused
+            && s.type != StepType::AllocateFromRegion)
             continue;
         if (s.device < n.owner.size() && n.owner[s.device] < 0)
             add(n.owner, c.owners, s.device, fromView(sc.symbols.name(s.device)));

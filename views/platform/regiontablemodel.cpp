@@ -45,7 +45,13 @@ RegionTableModel::RegionTableModel(Document* document, PlatformDiagnostics* diag
         { tr("Asterisk"), QStringLiteral("asterisk"), EditorKind::Check,
             tr("2010 v3: used by devices no map rule matches"), tr("asterisk flag") },
         { tr("Private to"), QStringLiteral("privateTo"), EditorKind::Choice,
-            tr("Only this device may allocate here (empty = shared)"), tr("owner") },
+            tr("Only this device may allocate here (empty = shared); for a 2010 private region by handle: the "
+               "driver that registered it"),
+            tr("owner") },
+        { tr("2010 private (by handle)"), QStringLiteral("privateHandle"), EditorKind::Check,
+            tr("2010 v2 on: registered by its driver with cma_region_register() and no name; the map never reaches "
+               "it, only cma_alloc_from_region() (the alloc_from_region step) does"),
+            tr("2010 private flag") },
         { tr("NUMA node"), QStringLiteral("numaNode"), EditorKind::Integer,
             tr("Per-NUMA area of this node (none = not a per-node area)"), tr("NUMA node") },
         { tr("Fallback max"), QStringLiteral("fallbackMaxContiguous"), EditorKind::Size,
@@ -113,6 +119,7 @@ QVariant RegionTableModel::cellData(int row, int column, int role) const
     case Default:
     case Asterisk:
     case PrivateTo:
+    case PrivateHandle:
     case NumaNode:
         return usersCell(r, column, role);
     case PlacedAt:
@@ -246,6 +253,8 @@ QVariant RegionTableModel::usersCell(const Region& r, int column, int role) cons
         return checkCell(r.isDefault, role);
     case Asterisk:
         return checkCell(r.asterisk, role);
+    case PrivateHandle:
+        return checkCell(r.privateHandle, role);
     case PrivateTo:
         if (role == Qt::DisplayRole || role == Qt::EditRole)
             return qs(r.privateTo);
@@ -312,6 +321,7 @@ QString RegionTableModel::assign(Platform& p, int row, int column, const QVarian
     case Default:
     case Asterisk:
     case PrivateTo:
+    case PrivateHandle:
     case NumaNode:
         return assignUsers(r, column, text, what);
     default:
@@ -442,6 +452,13 @@ QString RegionTableModel::assignUsers(Region& r, int column, const QString& text
     case PrivateTo:
         r.privateTo = ss(text.trimmed());
         return {};
+    case PrivateHandle:
+        if (auto v = parseBool(text, &error)) {
+            r.privateHandle = *v;
+            what = *v ? tr("Make region %1 a 2010 private region (by handle)").arg(label)
+                      : tr("Make region %1 a named region again").arg(label);
+        }
+        return error;
     default: // NumaNode
         if (auto v = parseInt(text, -1, kMaxNumaNode, &error, -1))
             r.numaNode = *v;

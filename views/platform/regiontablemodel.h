@@ -27,6 +27,7 @@ public:
         Default,
         Asterisk,
         PrivateTo,
+        PrivateHandle, ///< 2010 private region, reached by handle only (docs/cma2010.md#private-regions)
         NumaNode,
         FallbackMax,
         PlacedAt,
@@ -59,7 +60,7 @@ private:
     QVariant placementCell(const Region& r, int column, int role) const;
     /// PageSize, Policy, OrderPerBit: how it is allocated from.
     QVariant allocatorCell(const Region& r, int column, int role) const;
-    /// Default, Asterisk, PrivateTo, NumaNode: who allocates from it.
+    /// Default, Asterisk, PrivateTo, PrivateHandle, NumaNode: who allocates from it.
     QVariant usersCell(const Region& r, int column, int role) const;
     /// PlacedAt: where the boot placed it.
     QVariant placedAtCell(int row, int role) const;

@@ -21,7 +21,7 @@ void moveLastStepTo(Scenario& sc, std::size_t at)
 
 bool labelsChunks(StepType t)
 {
-    return t == StepType::Allocate || t == StepType::Place || t == StepType::Free;
+    return t == StepType::Allocate || t == StepType::AllocateFromRegion || t == StepType::Place || t == StepType::Free;
 }
 
 } // namespace
@@ -81,7 +81,8 @@ std::optional<FreeRequest> freeRequestFor(const Simulation& sim, const SimState&
             r.label = std::string(sc.symbols.name(origin.label));
             return r;
         }
-    } else if (origin.type == StepType::Allocate && c.bornStep == c.originStep) {
+    } else if ((origin.type == StepType::Allocate || origin.type == StepType::AllocateFromRegion)
+        && c.bornStep == c.originStep) {
         r.kind = FreeRequest::Kind::LabelAndFree;
         r.label = freshLabel(sc);
         return r;

@@ -20,8 +20,8 @@
 namespace cmascope::views {
 
 namespace {
-constexpr StepType kAddableTypes[] = { StepType::Allocate, StepType::Free, StepType::Phase, StepType::Pin,
-    StepType::Unpin, StepType::Reset };
+constexpr StepType kAddableTypes[] = { StepType::Allocate, StepType::AllocateFromRegion, StepType::Free,
+    StepType::Phase, StepType::Pin, StepType::Unpin, StepType::Reset };
 
 QLabel* messageLabel(QWidget* parent, const QColor& colour)
 {

@@ -240,7 +240,8 @@ int ScenarioStepsModel::insertStep(int row, StepType type)
     if (!canEdit())
         return -1;
     const Platform& platform = m_doc->project().platform;
-    if ((type == StepType::Pin || type == StepType::Unpin) && platform.regions.empty()) {
+    if ((type == StepType::Pin || type == StepType::Unpin || type == StepType::AllocateFromRegion)
+        && platform.regions.empty()) {
         reject({}, tr("The platform has no region to %1: add one in the Platform pane first.").arg(typeText(type)));
         return -1;
     }

@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <bit>
 #include <set>
 
@@ -39,7 +40,13 @@ bool isRegionStep(StepType t)
 bool hasLabel(StepType t)
 {
     return t == StepType::Allocate || t == StepType::Free || t == StepType::Phase || t == StepType::Place
-        || t == StepType::Refused;
+        || t == StepType::Refused || t == StepType::AllocateFromRegion;
+}
+
+/// The steps that allocate a chunk a free can name: alloc and alloc_from_region.
+bool isAlloc(StepType t)
+{
+    return t == StepType::Allocate || t == StepType::AllocateFromRegion;
 }
 
 QString regionName(const Platform& platform, std::uint16_t region)
@@ -115,7 +122,7 @@ std::optional<std::uint32_t> lastLiveLabel(const Scenario& scenario, std::size_t
             return std::nullopt; // everything before it was freed
         if (s.type == StepType::Free)
             freed.insert(s.label);
-        else if (s.type == StepType::Allocate && s.label != 0 && !freed.contains(s.label))
+        else if (isAlloc(s.type) && s.label != 0 && !freed.contains(s.label))
             return s.label;
     }
     return std::nullopt;
@@ -134,10 +141,46 @@ const Step* lastOfType(const Scenario& scenario, std::size_t row, StepType type)
 
 QString cellText(const Scenario& scenario, const Platform& platform, std::size_t row, int column, bool edit);
 
-QString assignAllocField(Step& t, Scenario& scenario, int column, const QString& text)
+/// The alignment cell of alloc_from_region: any value is kept, a run shows the kernel's -EINVAL for one that is not a
+/// power of two (docs/cma2010.md#private-regions).
+QString assignFromRegionAlign(Step& t, const QString& v)
+{
+    QString error;
+    std::uint64_t bytes = 0;
+    if (!v.isEmpty() && v.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
+        const auto parsed = cellinput::parseSize(v, &error);
+        if (!parsed)
+            return error;
+        bytes = *parsed;
+    }
+    t.offset = bytes;
+    t.alignLog2 = std::has_single_bit(bytes) ? std::uint8_t(std::countr_zero(bytes)) : kDefaultAlign;
+    return {};
+}
+
+/// The region cell of alloc_from_region: any region of the platform, by name.
+QString assignFromRegion(Step& t, const Platform& platform, const QString& v)
+{
+    QStringList names;
+    for (std::size_t i = 0; i < platform.regions.size(); ++i) {
+        names << QString::fromStdString(platform.regions[i].name);
+        if (names.back() == v) {
+            t.region = std::uint16_t(i);
+            return {};
+        }
+    }
+    return tr("There is no region named %1 (regions: %2).").arg(quoted(v), names.join(QStringLiteral(", ")));
+}
+
+QString assignAllocField(Step& t, Scenario& scenario, const Platform& platform, int column, const QString& text)
 {
     const QString v = text.trimmed();
     QString error;
+    const bool byHandle = t.type == StepType::AllocateFromRegion;
+    if (byHandle && column == AlignColumn)
+        return assignFromRegionAlign(t, v);
+    if (byHandle && column == RegionColumn)
+        return assignFromRegion(t, platform, v);
     switch (column) {
     case DeviceColumn:
         if (v.isEmpty())
@@ -151,7 +194,7 @@ QString assignAllocField(Step& t, Scenario& scenario, int column, const QString&
         const auto bytes = cellinput::parseSize(v, &error);
         if (!bytes)
             return error;
-        if (*bytes == 0)
+        if (*bytes == 0 && !byHandle) // cma_alloc_from_region() of 0 bytes is kept: the run shows its -EINVAL
             return tr("An allocation of 0 bytes: enter a size, e.g. 6M.");
         t.size = *bytes;
         return {};
@@ -210,8 +253,8 @@ std::optional<StepType> typeFromText(const QString& text)
     const QString t = text.trimmed().toLower();
     if (t == QLatin1String("allocate"))
         return StepType::Allocate;
-    for (StepType type : { StepType::Allocate, StepType::Free, StepType::Phase, StepType::Pin, StepType::Unpin,
-             StepType::Reset, StepType::Place, StepType::Release, StepType::Refused }) {
+    for (StepType type : { StepType::Allocate, StepType::AllocateFromRegion, StepType::Free, StepType::Phase,
+             StepType::Pin, StepType::Unpin, StepType::Reset, StepType::Place, StepType::Release, StepType::Refused }) {
         if (t == typeText(type))
             return type;
     }
@@ -221,8 +264,8 @@ std::optional<StepType> typeFromText(const QString& text)
 QStringList editableTypeNames()
 {
     QStringList names;
-    for (StepType type :
-        { StepType::Allocate, StepType::Free, StepType::Phase, StepType::Pin, StepType::Unpin, StepType::Reset })
+    for (StepType type : { StepType::Allocate, StepType::AllocateFromRegion, StepType::Free, StepType::Phase,
+             StepType::Pin, StepType::Unpin, StepType::Reset })
         names << typeText(type);
     return names;
 }
@@ -239,15 +282,17 @@ bool isEditable(StepType type, int column)
     switch (column) {
     case TypeColumn:
         return true;
-    case DeviceColumn:
     case KindColumn:
-    case AlignColumn:
         return type == StepType::Allocate;
+    case DeviceColumn:
+    case AlignColumn:
+        return isAlloc(type);
     case SizeColumn:
-        return type == StepType::Allocate || type == StepType::Pin || type == StepType::Unpin;
+        return isAlloc(type) || type == StepType::Pin || type == StepType::Unpin;
     case LabelColumn:
-        return type == StepType::Allocate || type == StepType::Free || type == StepType::Phase;
+        return isAlloc(type) || type == StepType::Free || type == StepType::Phase;
     case RegionColumn:
+        return type == StepType::Pin || type == StepType::Unpin || type == StepType::AllocateFromRegion;
     case OffsetColumn:
         return type == StepType::Pin || type == StepType::Unpin;
     default:
@@ -283,25 +328,27 @@ QString cellText(const Scenario& scenario, const Platform& platform, std::size_t
     case TypeColumn:
         return typeText(s.type);
     case DeviceColumn:
-        return s.type == StepType::Allocate || s.type == StepType::Place || s.type == StepType::Refused ? name(s.device)
-                                                                                                        : QString();
+        return isAlloc(s.type) || s.type == StepType::Place || s.type == StepType::Refused ? name(s.device) : QString();
     case KindColumn:
         return s.type == StepType::Allocate ? name(s.kind) : QString();
     case SizeColumn:
-        if (s.type == StepType::Allocate)
+        if (isAlloc(s.type))
             return sizeCell(s.size, edit);
         return isRegionStep(s.type) ? sizeCell(pageBytes(platform, s.region, s.size), edit) : QString();
     case AlignColumn:
         if (s.type == StepType::Refused) // a page order from the trace
             return sizeCell(
                 checkedMul(regionPageSize(platform, s.region), std::uint64_t(1) << (s.alignLog2 & 63)), edit);
+        if (s.type == StepType::AllocateFromRegion) // as the driver passed it, a power of two or not
+            return s.offset ? sizeCell(s.offset, edit) : QString();
         if (s.type != StepType::Allocate || s.alignLog2 == kDefaultAlign)
             return {};
         return sizeCell(std::uint64_t(1) << (s.alignLog2 & 63), edit);
     case LabelColumn:
         return hasLabel(s.type) ? name(s.label) : QString();
     case RegionColumn:
-        return isRegionStep(s.type) ? regionName(platform, s.region) : QString();
+        return isRegionStep(s.type) || s.type == StepType::AllocateFromRegion ? regionName(platform, s.region)
+                                                                              : QString();
     case OffsetColumn:
         return isRegionStep(s.type) && s.type != StepType::Refused
             ? sizeCell(pageBytes(platform, s.region, s.offset), edit)
@@ -342,7 +389,7 @@ QStringList choices(const Scenario& scenario, const Platform& platform, std::siz
         for (std::size_t i = row, stop = row > kLookBack ? row - kLookBack : 0; i-- > stop && out.size() < 50;) {
             const Step& a = scenario.steps[i];
             const QString label = fromUtf8(scenario.symbols.name(a.label));
-            if (a.type == StepType::Allocate && !label.isEmpty() && !out.contains(label))
+            if (isAlloc(a.type) && !label.isEmpty() && !out.contains(label))
                 out << label;
         }
         return out;
@@ -382,7 +429,8 @@ QString assign(Scenario& scenario, const Platform& platform, std::size_t row, in
                 .arg(quoted(text.trimmed()), editableTypeNames().join(QStringLiteral(", ")));
         if (*type == t.type)
             return {};
-        if ((*type == StepType::Pin || *type == StepType::Unpin) && platform.regions.empty())
+        if ((*type == StepType::Pin || *type == StepType::Unpin || *type == StepType::AllocateFromRegion)
+            && platform.regions.empty())
             return tr("The platform has no region to %1.").arg(typeText(*type));
         t = convertStep(scenario, platform, row, *type);
     } else if (column == LabelColumn) {
@@ -392,8 +440,8 @@ QString assign(Scenario& scenario, const Platform& platform, std::size_t row, in
         if (v.isEmpty() && t.type == StepType::Phase)
             return tr("A phase needs a text, e.g. %1.").arg(quoted(tr("video conference")));
         t.label = scenario.symbols.intern(v.toStdString());
-    } else if (t.type == StepType::Allocate) {
-        error = assignAllocField(t, scenario, column, text);
+    } else if (isAlloc(t.type)) {
+        error = assignAllocField(t, scenario, platform, column, text);
     } else {
         error = assignRangeField(t, platform, column, text);
     }
@@ -401,6 +449,29 @@ QString assign(Scenario& scenario, const Platform& platform, std::size_t row, in
         scenario.steps[row] = t;
     return error;
 }
+
+namespace {
+/// A new alloc_from_region: like the last one, else of the last alloc's device (1 MiB) in the first 2010 private
+/// region (else the first region); a fresh label.
+Step freshFromRegion(Scenario& scenario, const Platform& platform, std::size_t row)
+{
+    Step t;
+    if (const Step* last = lastOfType(scenario, row, StepType::AllocateFromRegion)) {
+        t = *last;
+    } else {
+        const Step* alloc = lastOfType(scenario, row, StepType::Allocate);
+        t.type = StepType::AllocateFromRegion;
+        t.device = alloc ? alloc->device
+                         : scenario.symbols.intern(platform.devices.empty() ? "dev" : platform.devices.front().name);
+        t.size = MiB;
+        const auto it = std::find_if(
+            platform.regions.begin(), platform.regions.end(), [](const Region& r) { return r.privateHandle; });
+        t.region = it == platform.regions.end() ? 0 : std::uint16_t(it - platform.regions.begin());
+    }
+    t.label = freshLabel(scenario);
+    return t;
+}
+} // namespace
 
 Step freshStep(Scenario& scenario, const Platform& platform, std::size_t row, StepType type)
 {
@@ -415,6 +486,9 @@ Step freshStep(Scenario& scenario, const Platform& platform, std::size_t row, St
             t.size = MiB;
         }
         t.label = freshLabel(scenario);
+        break;
+    case StepType::AllocateFromRegion:
+        t = freshFromRegion(scenario, platform, row);
         break;
     case StepType::Free:
         t.label = lastLiveLabel(scenario, row).value_or(0);
@@ -451,11 +525,13 @@ Step convertStep(Scenario& scenario, const Platform& platform, std::size_t row, 
 {
     const Step from = scenario.steps[row];
     Step t = freshStep(scenario, platform, row, type);
-    const auto labelled = [](StepType s) {
-        return s == StepType::Allocate || s == StepType::Free || s == StepType::Phase;
-    };
+    const auto labelled = [](StepType s) { return isAlloc(s) || s == StepType::Free || s == StepType::Phase; };
     if (labelled(type) && labelled(from.type) && from.label != 0)
         t.label = from.label;
+    if (isAlloc(type) && isAlloc(from.type)) { // alloc <-> alloc_from_region: the same driver asks as much
+        t.device = from.device;
+        t.size = from.size;
+    }
     if ((type == StepType::Pin || type == StepType::Unpin) && isRegionStep(from.type)
         && from.type != StepType::Refused) {
         t.region = from.region;

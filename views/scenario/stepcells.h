@@ -17,13 +17,13 @@ namespace cmascope::views::stepcells {
 
 enum Column {
     StepColumn, ///< the step's number, from 0 as in the event log
-    TypeColumn, ///< alloc, free, phase, pin, unpin, reset (place, release, refused: recorded, read-only)
+    TypeColumn, ///< alloc, alloc_from_region, free, phase, pin, unpin, reset (place, release, refused: recorded)
     LabelColumn, ///< alloc/free: the chunk's label; phase: its text (early: it names the step in a narrow pane)
     DeviceColumn,
     KindColumn,
     SizeColumn, ///< bytes; region steps: whole pages of the region
-    AlignColumn, ///< alloc: a power of two, empty = none asked
-    RegionColumn, ///< pin/unpin: the region
+    AlignColumn, ///< alloc: a power of two, empty = none asked; alloc_from_region: any value (-EINVAL if not pow2)
+    RegionColumn, ///< pin/unpin, alloc_from_region: the region
     OffsetColumn, ///< pin/unpin: bytes from the region's start, whole pages
     OutcomeColumn, ///< from the run: not a step field
     ColumnCount
@@ -33,7 +33,7 @@ enum Column {
 QString typeText(StepType type);
 /// The type a keyword names (also "allocate"), or nullopt.
 std::optional<StepType> typeFromText(const QString& text);
-/// The types a user can add and choose: alloc, free, phase, pin, unpin, reset.
+/// The types a user can add and choose: alloc, alloc_from_region, free, phase, pin, unpin, reset.
 QStringList editableTypeNames();
 /// Place, release and refused steps are recorded by a kernel trace: shown, never edited.
 bool isRecordedType(StepType type);
@@ -55,9 +55,9 @@ QString placeholder(int column);
 QString assign(Scenario& scenario, const Platform& platform, std::size_t row, int column, const QString& text);
 
 /// A new step of @p type to go at index @p row of @p scenario, filled in from the steps before it: an alloc
-/// like the last one with a fresh label, a free of the label the step before allocated (else of the last
-/// label allocated and not yet freed), a pin of the first page of the first region, an unpin of the range the
-/// last pin pinned.
+/// like the last one with a fresh label, an alloc_from_region like the last one (else in the first 2010 private
+/// region), a free of the label the step before allocated (else of the last label allocated and not yet freed),
+/// a pin of the first page of the first region, an unpin of the range the last pin pinned.
 Step freshStep(Scenario& scenario, const Platform& platform, std::size_t row, StepType type);
 /// Step @p row turned into a step of @p type, keeping what both have (a label, a region range).
 Step convertStep(Scenario& scenario, const Platform& platform, std::size_t row, StepType type);

@@ -70,6 +70,11 @@ std::vector<const Region*> regions2010(const Platform& platform, Lang2010Form fo
             out.notes.push_back("carve-out '" + r.name + "' left out: every 2010 region is an allocatable region");
             continue;
         }
+        if (r.privateHandle) { // docs/cma2010.md#private-regions
+            out.notes.push_back("private region '" + r.name
+                + "' left out: its driver registers it with cma_region_register() and no name, no cma= can");
+            continue;
+        }
         if (r.size == 0) {
             out.notes.push_back(
                 "region '" + r.name + "' has size 0, which the 2010 parser rejects (\"invalid size\"): left out");

@@ -360,7 +360,8 @@ std::vector<std::string> asteriskRegions(const Platform& platform)
 {
     std::vector<std::string> out;
     for (const Region& r : platform.regions) {
-        if (r.asterisk) {
+        // A 2010 private region has no name for the kernel: only its driver's handle reaches it.
+        if (r.asterisk && !(r.privateHandle && platform.mapMode == MapMode::Map2010)) {
             out.push_back(r.name);
         }
     }
@@ -392,6 +393,13 @@ void offerRegion(const Platform& platform, std::string_view device, const std::s
     }
     if (region->type == RegionType::Carveout) {
         res.trail.push_back("region '" + name + "' is a carve-out, not allocatable: skipped");
+        return;
+    }
+    if (region->privateHandle && platform.mapMode == MapMode::Map2010) {
+        // cma_region_register() keeps unnamed regions at the end of its list and __cma_region_find() stops at
+        // the first of them (docs/cma2010.md#private-regions).
+        res.trail.push_back("region '" + name
+            + "': private region: registered without a name, reachable only with cma_alloc_from_region(): skipped");
         return;
     }
     if (!region->missingAllocator.empty()) {

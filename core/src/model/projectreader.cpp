@@ -102,8 +102,8 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
         return;
     r.checkKeys(v, p,
         { "name", "type", "size", "start", "placement", "alignment", "alloc_ranges", "limit", "page_size", "policy",
-            "params", "default", "asterisk", "private_to", "numa_node", "fallback_max_contiguous", "label", "dt",
-            "missing_allocator" });
+            "params", "default", "asterisk", "private_to", "private_handle", "numa_node", "fallback_max_contiguous",
+            "label", "dt", "missing_allocator" });
     r.string(v, p, "name", reg.name, true);
     readRegionGeometry(r, v, p, reg);
     readRanges(r, v, p, "alloc_ranges", reg.allocRanges);
@@ -122,6 +122,7 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
     r.boolean(v, p, "asterisk", reg.asterisk);
     r.string(v, p, "private_to", reg.privateTo);
     r.string(v, p, "missing_allocator", reg.missingAllocator);
+    r.boolean(v, p, "private_handle", reg.privateHandle);
     r.integer(v, p, "numa_node", reg.numaNode, -1, 1023);
     r.size(v, p, "fallback_max_contiguous", reg.fallbackMaxContiguous);
     r.string(v, p, "label", reg.label);
@@ -238,6 +239,21 @@ void readAllocStep(Reader& r, const json& s, const std::string& sp, Scenario& sc
     sc.allocate(device, kind, size, label, align);
 }
 
+/// cma_alloc_from_region(): size 0 and any alignment are kept, the run refuses them as the kernel did (-EINVAL).
+void readAllocFromRegionStep(Reader& r, const json& s, const std::string& sp, const Platform& pf, Scenario& sc)
+{
+    r.checkKeys(s, sp, { "op", "region", "device", "size", "align", "label" });
+    std::string region, device, label;
+    std::uint64_t size = 0, align = 0;
+    r.string(s, sp, "region", region, true);
+    r.string(s, sp, "device", device, true);
+    r.size(s, sp, "size", size, true);
+    r.size(s, sp, "align", align);
+    r.string(s, sp, "label", label);
+    if (const auto idx = stepRegion(r, pf, region, sp))
+        sc.allocateFromRegion(*idx, device, size, label, align);
+}
+
 /// A request the kernel refused, recorded from a trace.
 void readRefusedStep(Reader& r, const json& s, const std::string& sp, const Platform& pf, Scenario& sc)
 {
@@ -308,6 +324,8 @@ void readStep(Reader& r, const json& s, const std::string& sp, const Platform& p
         sc.phase(text);
     } else if (op == "refused") {
         readRefusedStep(r, s, sp, pf, sc);
+    } else if (op == "alloc_from_region") {
+        readAllocFromRegionStep(r, s, sp, pf, sc);
     } else if (op == "pin" || op == "unpin" || op == "place" || op == "release") {
         readRangeStep(r, s, sp, op, pf, sc);
     } else if (op == "reset") {
@@ -316,7 +334,7 @@ void readStep(Reader& r, const json& s, const std::string& sp, const Platform& p
     } else if (!op.empty()) {
         r.error(Reader::join(sp, "op"),
             "unknown operation \"" + op
-                + "\" (expected alloc, free, phase, pin, unpin, place, release, refused or reset)");
+                + "\" (expected alloc, alloc_from_region, free, phase, pin, unpin, place, release, refused or reset)");
     }
 }
 

@@ -82,6 +82,8 @@ json regionJson(const Region& reg)
         j["private_to"] = reg.privateTo;
     if (!reg.missingAllocator.empty())
         j["missing_allocator"] = reg.missingAllocator;
+    if (reg.privateHandle)
+        j["private_handle"] = true;
     if (reg.numaNode != -1)
         j["numa_node"] = reg.numaNode;
     if (reg.fallbackMaxContiguous != defaults.fallbackMaxContiguous)
@@ -187,6 +189,15 @@ json stepJson(const Step& s, const Scenario& sc, const Platform& pf)
         j["pages"] = s.size;
         j["align_order"] = s.alignLog2;
         j["device"] = std::string(sc.symbols.name(s.device));
+        if (s.label)
+            j["label"] = std::string(sc.symbols.name(s.label));
+        break;
+    case StepType::AllocateFromRegion:
+        j["region"] = s.region < pf.regions.size() ? pf.regions[s.region].name : std::string();
+        j["device"] = std::string(sc.symbols.name(s.device));
+        j["size"] = sizeJson(s.size);
+        if (s.offset)
+            j["align"] = sizeJson(s.offset);
         if (s.label)
             j["label"] = std::string(sc.symbols.name(s.label));
         break;

@@ -50,6 +50,8 @@ std::string_view stepTypeName(StepType t) noexcept
         return "release";
     case StepType::Refused:
         return "refused";
+    case StepType::AllocateFromRegion:
+        return "alloc_from_region";
     }
     return "?";
 }
@@ -132,6 +134,21 @@ Step& Scenario::refused(
     s.alignLog2 = static_cast<std::uint8_t>(alignOrder < 63u ? alignOrder : 63u);
     s.device = symbols.intern(device);
     s.label = symbols.intern(label);
+    return steps.emplace_back(s);
+}
+
+Step& Scenario::allocateFromRegion(std::uint16_t region, std::string_view device, std::uint64_t bytes,
+    std::string_view label, std::uint64_t alignmentBytes)
+{
+    Step s;
+    s.type = StepType::AllocateFromRegion;
+    s.region = region;
+    s.device = symbols.intern(device);
+    s.label = symbols.intern(label);
+    s.size = bytes;
+    s.offset = alignmentBytes;
+    s.alignLog2 = std::has_single_bit(alignmentBytes) ? static_cast<std::uint8_t>(std::countr_zero(alignmentBytes))
+                                                      : kDefaultAlign;
     return steps.emplace_back(s);
 }
 

@@ -260,7 +260,7 @@ std::optional<Reader::PageRange> Reader::pageRange(const Token& t, bool addressA
 
 void Reader::readAlloc(const std::vector<Token>& t)
 {
-    if (!expectCount(t, 3, 7, "alloc DEVICE[/KIND] SIZE [align=SIZE] [as LABEL]"))
+    if (!expectCount(t, 3, 9, "alloc DEVICE[/KIND] SIZE [from-region REGION] [align=SIZE] [as LABEL]"))
         return;
     const std::size_t slash = findOutsideQuotes(t[1].raw, '/');
     const std::string device = unquote(t[1].raw.substr(0, slash));
@@ -270,8 +270,8 @@ void Reader::readAlloc(const std::vector<Token>& t)
     const auto bytes = size(t[2].raw, t[2].column, "size");
     if (!bytes)
         return;
-    if (*bytes == 0)
-        return error(t[2].column, "an allocation of 0 bytes");
+    std::optional<std::uint16_t> fromRegion;
+    std::optional<std::size_t> alignColumn;
     std::uint64_t align = 0;
     std::string label;
     for (std::size_t i = 3; i < t.size(); ++i) {
@@ -279,15 +279,33 @@ void Reader::readAlloc(const std::vector<Token>& t)
             const auto a = size(t[i].raw.substr(6), t[i].column + 6, "alignment");
             if (!a)
                 return;
-            if (!std::has_single_bit(*a))
-                return error(t[i].column + 6, "the alignment " + sizeText(*a) + " is not a power of two");
             align = *a;
+            alignColumn = t[i].column + 6;
         } else if (t[i].raw == "as" && i + 1 < t.size()) {
             label = unquote(t[++i].raw);
+        } else if (t[i].raw == "from-region" && i + 1 < t.size() && !fromRegion) {
+            fromRegion = region(t[i + 1].raw, t[i + 1].column);
+            if (!fromRegion)
+                return;
+            ++i;
         } else {
-            return error(t[i].column, "unexpected '" + std::string(t[i].raw) + "'; expected align=SIZE or as LABEL");
+            return error(t[i].column,
+                "unexpected '" + std::string(t[i].raw) + "'; expected from-region REGION, align=SIZE or as LABEL");
         }
     }
+    if (fromRegion) {
+        // cma_alloc_from_region() takes a region, a size and an alignment: no device name, no kind. Size 0 and an
+        // alignment that is not a power of two are kept: the run shows the kernel's -EINVAL for them.
+        if (!kind.empty())
+            return error(t[1].column + slash + 1,
+                "alloc ... from-region takes no kind: cma_alloc_from_region() is asked by region, not by kind");
+        scenario().allocateFromRegion(*fromRegion, device, *bytes, label, align);
+        return;
+    }
+    if (*bytes == 0)
+        return error(t[2].column, "an allocation of 0 bytes");
+    if (alignColumn && !std::has_single_bit(align))
+        return error(*alignColumn, "the alignment " + sizeText(align) + " is not a power of two");
     scenario().allocate(device, kind, *bytes, label, align);
 }
 
@@ -447,6 +465,16 @@ std::string stepText(const Step& s, const Scenario& sc, const Platform& platform
         return "place " + rangeText(s, platform) + ownerText(s, sc);
     case StepType::Release:
         return "release " + rangeText(s, platform) + (s.device ? " by " + quoted(sc.symbols.name(s.device)) : "");
+    case StepType::AllocateFromRegion: {
+        const bool known = s.region < platform.regions.size();
+        std::string text = "alloc " + quoted(sc.symbols.name(s.device)) + " " + formatSize(s.size) + " from-region "
+            + quoted(known ? platform.regions[s.region].name : "region-" + std::to_string(s.region));
+        if (s.offset)
+            text += " align=" + formatSize(s.offset);
+        if (s.label)
+            text += " as " + quoted(sc.symbols.name(s.label));
+        return text;
+    }
     case StepType::Refused: {
         const bool known = s.region < platform.regions.size();
         const std::uint64_t page = known ? platform.regions[s.region].pageSize : platform.pageSize;

@@ -206,9 +206,16 @@ bool Planner::checkRequests()
     for (std::size_t k = 0; k < m_scenarios.size(); ++k) {
         const Scenario& sc = *m_scenarios[k];
         for (std::size_t i = 0; i < sc.steps.size(); ++i) {
-            if (sc.steps[i].type == StepType::Allocate && sc.steps[i].size > m_span)
-                return noPlan("scenario '" + sc.name + "' step " + std::to_string(i) + " (" + planner::stepText(sc, i)
-                    + ") asks for more than the largest stretch of memory (" + sizeText(m_span) + ")");
+            const Step& s = sc.steps[i];
+            const std::string step =
+                "scenario '" + sc.name + "' step " + std::to_string(i) + " (" + planner::stepText(sc, i) + ")";
+            if ((s.type == StepType::Allocate || s.type == StepType::AllocateFromRegion) && s.size > m_span)
+                return noPlan(step + " asks for more than the largest stretch of memory (" + sizeText(m_span) + ")");
+            if (s.type == StepType::AllocateFromRegion) {
+                const std::string why = planner::fromRegionWhatever(m_base, s);
+                if (!why.empty())
+                    return noPlan(step + ": " + why);
+            }
         }
     }
     return true;

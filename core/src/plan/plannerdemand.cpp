@@ -45,7 +45,11 @@ public:
         for (const Step& s : m_scenario.steps) {
             switch (s.type) {
             case StepType::Allocate:
-                allocate(s);
+                allocate(s, regionsFor(s));
+                break;
+            case StepType::AllocateFromRegion: // by handle: its own region only
+                if (s.region < m_platform.regions.size())
+                    allocate(s, m_single.try_emplace(s.region, std::vector<std::size_t> { s.region }).first->second);
                 break;
             case StepType::Free:
                 free(s.label);
@@ -92,9 +96,8 @@ private:
         return saturatingAdd(pow2, align);
     }
 
-    void allocate(const Step& s)
+    void allocate(const Step& s, const std::vector<std::size_t>& list)
     {
-        const auto& list = regionsFor(s);
         const std::uint64_t bytes = padded(s, m_platform.pageSize);
         for (const std::size_t r : list) {
             m_live[r] = saturatingAdd(m_live[r], bytes);
@@ -131,6 +134,7 @@ private:
     const Platform& m_platform;
     const Scenario& m_scenario;
     std::map<std::tuple<std::uint32_t, std::uint32_t, bool>, std::vector<std::size_t>> m_lists;
+    std::map<std::size_t, std::vector<std::size_t>> m_single; ///< AllocateFromRegion: {region}
     std::unordered_map<std::uint32_t, std::vector<LiveRequest>> m_byLabel;
     std::vector<std::uint64_t> m_live;
     std::vector<std::uint64_t>& m_peak;
@@ -159,8 +163,22 @@ std::string stepText(const Scenario& scenario, std::size_t step)
             who += "/" + std::string(scenario.symbols.name(s.kind));
         return who + " " + sizeText(s.size);
     }
+    if (s.type == StepType::AllocateFromRegion)
+        return std::string(scenario.symbols.name(s.device)) + " " + sizeText(s.size) + " by region handle";
     return std::string(stepTypeName(s.type)) + " of " + std::to_string(s.size) + " pages at page "
         + std::to_string(s.offset);
+}
+
+std::string fromRegionWhatever(const Platform& platform, const Step& s)
+{
+    // The checks of cma_alloc_from_region() that no region size changes (docs/cma2010.md#private-regions).
+    if (platform.mapMode != MapMode::Map2010 || platform.mapDialect == MapDialect::V1)
+        return "cma_alloc_from_region() does not exist in this kernel (v2 on)";
+    if (s.size == 0 || (s.offset != 0 && !std::has_single_bit(s.offset)))
+        return "cma_alloc_from_region() refuses a size of 0 or an alignment that is not a power of two (-EINVAL)";
+    if (s.region >= platform.regions.size() || platform.regions[s.region].type != RegionType::Cma)
+        return "cma_alloc_from_region() asks a region that is not a CMA region (-EINVAL)";
+    return {};
 }
 
 } // namespace cmascope::planner

@@ -185,6 +185,15 @@ WouldFitResult whatWouldHaveFit(
                                                 : "step " + std::to_string(step) + " did not fail";
         return finish();
     }
+    if (s.type == StepType::AllocateFromRegion && !dg.attempts.empty()) {
+        // Refused before the region's allocator ran (docs/cma2010.md#private-regions): no size or policy helps.
+        const Refusal r = dg.attempts.front().result.refusal;
+        if (r == Refusal::InvalidArgument || r == Refusal::ZeroSize || r == Refusal::NoSuchCall
+            || r == Refusal::NotReserved) {
+            out.error = dg.attempts.front().verdict + ": no region size or policy changes that";
+            return finish();
+        }
+    }
     std::uint64_t neededPages = 0;
     const std::vector<std::size_t> tried = triedCmaRegions(platform, dg, out, neededPages);
     PolicyTrials trials;

@@ -25,7 +25,7 @@ std::string pagesText(std::uint64_t pages, std::uint64_t pageSize)
 
 bool isRequest(const Step& s)
 {
-    return s.type == StepType::Allocate || s.type == StepType::Refused;
+    return s.type == StepType::Allocate || s.type == StepType::Refused || s.type == StepType::AllocateFromRegion;
 }
 
 bool Runner::cancelled()

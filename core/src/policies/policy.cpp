@@ -43,6 +43,10 @@ std::string_view refusalName(Refusal r) noexcept
         return "not-reserved";
     case Refusal::Alignment:
         return "alignment";
+    case Refusal::InvalidArgument:
+        return "invalid-argument";
+    case Refusal::NoSuchCall:
+        return "no-such-call";
     }
     return "unknown";
 }
@@ -68,6 +72,10 @@ std::string_view refusalVerdict(Refusal r) noexcept
         return "not reserved at boot";
     case Refusal::Alignment:
         return "no aligned window in the region";
+    case Refusal::InvalidArgument:
+        return "invalid argument (-EINVAL)";
+    case Refusal::NoSuchCall:
+        return "no such call in this kernel";
     }
     return "unknown";
 }

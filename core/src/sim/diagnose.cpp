@@ -32,6 +32,15 @@ std::uint64_t pinnedPagesIn(const std::map<std::uint64_t, std::uint64_t>& pinned
 MapResolution requestMap(const Platform& platform, const Step& s, bool recorded, Diagnosis& dg)
 {
     MapResolution res;
+    if (s.type == StepType::AllocateFromRegion) {
+        dg.bytes = s.size;
+        if (s.region < platform.regions.size()) {
+            res.regions.push_back(platform.regions[s.region].name);
+            res.summary = "cma_alloc_from_region() on region '" + platform.regions[s.region].name
+                + "', by its handle: the map is not read";
+        }
+        return res;
+    }
     if (!recorded) {
         dg.bytes = s.size;
         return resolveRegions(platform, dg.device, dg.kind, s.size);
@@ -106,6 +115,8 @@ std::string policyVerdict(const Attempt& a, const Region& region, const SimState
             + ": the alignment, not fragmentation, refuses it";
     }
     case Refusal::NotReserved: // not from a policy
+    case Refusal::InvalidArgument:
+    case Refusal::NoSuchCall:
         break;
     }
     return {};
@@ -137,12 +148,31 @@ void probePolicy(Attempt& a, const Step& s, bool recorded, const Region& region,
         a.verdict += " (" + a.extfragNote + ")";
 }
 
+/// The attempt of AllocateFromRegion step @p s: cma_alloc_from_region()'s own checks, then the region's allocator.
+void tryFromRegion(Attempt& a, const Platform& platform, const Step& s, const Region& region,
+    const SimState::RegionRuntime& rt, unsigned alignOrder)
+{
+    a.result.refusal = siminternal::fromRegionRefusal(platform, s, rt);
+    if (a.result.refusal != Refusal::None) {
+        a.freePages = rt.occupancy.freePages();
+        a.verdict = siminternal::fromRegionText(platform, s, region, rt, a.result.refusal);
+        return;
+    }
+    a.alignOrder = alignOrder;
+    probePolicy(a, s, false, region, rt);
+    if (!a.result.ok)
+        a.verdict = siminternal::fromRegionText(platform, s, region, rt, a.result.refusal) + ": " + a.verdict;
+}
+
 /// The one-line summary of a diagnosis whose attempts are filled in.
-std::string summaryText(const Diagnosis& dg, const MapResolution& res)
+std::string summaryText(const Diagnosis& dg, const MapResolution& res, bool byHandle)
 {
     const std::string who = dg.device + (dg.kind.empty() ? std::string() : "/" + dg.kind);
     if (res.regions.empty())
         return who + " asked for " + sizeText(dg.bytes) + ": no region to try. " + res.summary;
+    if (byHandle)
+        return who + " asked region " + dg.attempts.back().region + " by its handle for " + sizeText(dg.bytes) + ": "
+            + (dg.succeeded ? "placed" : dg.attempts.back().verdict);
     if (dg.succeeded)
         return who + " asked for " + sizeText(dg.bytes) + ": placed in " + dg.attempts.back().region;
     return who + " asked for " + sizeText(dg.bytes) + ": every region refused (" + std::to_string(dg.attempts.size())
@@ -176,8 +206,9 @@ Diagnosis Simulation::diagnose(std::size_t step) const
     const Impl& m = *d;
     Diagnosis dg;
     dg.step = static_cast<std::uint32_t>(step);
-    const bool isRequest = step < m.scenario.steps.size()
-        && (m.scenario.steps[step].type == StepType::Allocate || m.scenario.steps[step].type == StepType::Refused);
+    const StepType type = step < m.scenario.steps.size() ? m.scenario.steps[step].type : StepType::Phase;
+    const bool isRequest =
+        type == StepType::Allocate || type == StepType::Refused || type == StepType::AllocateFromRegion;
     if (!isRequest) {
         dg.summary = "step " + std::to_string(step) + " is not an allocation request";
         return dg;
@@ -204,7 +235,9 @@ Diagnosis Simulation::diagnose(std::size_t step) const
         const auto& rt = st.regions[idx];
         const Region& region = m.platform.regions[idx];
         a.neededPages = recorded ? s.size : pagesFor(s.size, rt.pageSize);
-        if (!tryUnallocatable(a, s, region, rt)) {
+        if (type == StepType::AllocateFromRegion) {
+            tryFromRegion(a, m.platform, s, region, rt, m.alignOrderFor(s, rt, a.neededPages));
+        } else if (!tryUnallocatable(a, s, region, rt)) {
             a.alignOrder = recorded ? s.alignLog2 : m.alignOrderFor(s, rt, a.neededPages);
             probePolicy(a, s, recorded, region, rt);
         }
@@ -212,7 +245,7 @@ Diagnosis Simulation::diagnose(std::size_t step) const
             break;
     }
     dg.succeeded = !dg.attempts.empty() && dg.attempts.back().result.ok;
-    dg.summary = summaryText(dg, res);
+    dg.summary = summaryText(dg, res, type == StepType::AllocateFromRegion);
     return dg;
 }
 

@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstdint>
 #include <map>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -63,6 +64,17 @@ using ResolveCache = std::unordered_map<ResolveKey, std::vector<std::uint16_t>, 
 /// is Refusal::Alignment, whatever the occupancy says.
 Refusal trueRefusal(
     Refusal refusal, const Region& region, const FreeExtents& occupancy, std::uint64_t pages, unsigned alignOrder);
+
+/// The checks the 2010 cma_alloc_from_region() makes before the region's allocator runs, for AllocateFromRegion
+/// step @p s on its region @p rt: NoSuchCall (v1, modern), ZeroSize and InvalidArgument (-EINVAL: size 0, an
+/// alignment that is not a power of two, a region never registered), NotReserved (-EINVAL), NotEnoughFree
+/// (-ENOMEM: reg->free_space < size); None when the allocator is to be asked (docs/cma2010.md#private-regions).
+Refusal fromRegionRefusal(const Platform& platform, const Step& s, const SimState::RegionRuntime& rt);
+
+/// The sentence for @p refusal of AllocateFromRegion step @p s, "cma_alloc_from_region(): ..." with the reason and
+/// the kernel's error code; any refusal fromRegionRefusal() does not give reads as the allocator's failure.
+std::string fromRegionText(
+    const Platform& platform, const Step& s, const Region& region, const SimState::RegionRuntime& rt, Refusal refusal);
 
 } // namespace cmascope::siminternal
 

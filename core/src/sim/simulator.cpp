@@ -187,7 +187,7 @@ std::uint64_t Simulation::Impl::chunkBytes(const ChunkInfo& c) const
 {
     if (c.originStep < scenario.steps.size() && c.bornStep == c.originStep) {
         const Step& s = scenario.steps[c.originStep];
-        if (s.type == StepType::Allocate)
+        if (s.type == StepType::Allocate || s.type == StepType::AllocateFromRegion)
             return s.size;
     }
     const auto& r = platform.regions[c.region];
@@ -246,7 +246,7 @@ std::variant<Simulation, std::string> Simulation::create(
     for (std::size_t i = 0; i < impl->scenario.steps.size(); ++i) {
         const Step& s = impl->scenario.steps[i];
         const bool regionStep = s.type == StepType::Pin || s.type == StepType::Unpin || s.type == StepType::Place
-            || s.type == StepType::Release;
+            || s.type == StepType::Release || s.type == StepType::AllocateFromRegion;
         if (regionStep && s.region >= platform.regions.size())
             return "step " + std::to_string(i) + ": no region number " + std::to_string(s.region);
     }
@@ -272,7 +272,8 @@ bool Simulation::run(const Progress& progress)
         // Exactly one chunk per placement, plus pieces of partial releases (rare): reserve what is known.
         std::size_t placements = 0;
         for (const Step& s : m.scenario.steps)
-            placements += s.type == StepType::Allocate || s.type == StepType::Place;
+            placements +=
+                s.type == StepType::Allocate || s.type == StepType::Place || s.type == StepType::AllocateFromRegion;
         m.chunks.reserve(placements);
     }
     std::uint32_t sinceCheckpoint = 0;

@@ -72,6 +72,7 @@ private:
     void allocate();
     /// Tries region @p ri for the Allocate step; true once the request is served.
     bool tryAllocate(std::uint16_t ri);
+    void allocateFromRegion();
     void place();
     void freeLabel();
     void release();
@@ -98,6 +99,9 @@ StepRecord Simulation::Impl::StepExecutor::execute()
     switch (s.type) {
     case StepType::Allocate:
         allocate();
+        break;
+    case StepType::AllocateFromRegion:
+        allocateFromRegion();
         break;
     case StepType::Place:
         place();
@@ -219,6 +223,16 @@ bool Simulation::Impl::StepExecutor::tryAllocate(std::uint16_t ri)
     rec.pages = static_cast<std::uint32_t>(r.reservedPages);
     rec.chunk = newChunk(ri, r.offset, r.reservedPages, pages, index);
     return true;
+}
+
+/// cma_alloc_from_region(): the region named by handle, its own allocator, no map (docs/cma2010.md#private-regions).
+void Simulation::Impl::StepExecutor::allocateFromRegion()
+{
+    rec.outcome = Outcome::Failed;
+    rec.region = s.region;
+    rec.refusal = siminternal::fromRegionRefusal(m.platform, s, st.regions[s.region]);
+    if (rec.refusal == Refusal::None && tryAllocate(s.region) && s.label)
+        st.liveByLabel[s.label].push_back(rec.chunk);
 }
 
 void Simulation::Impl::StepExecutor::place()

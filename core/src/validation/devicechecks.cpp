@@ -35,10 +35,45 @@ void checkPrivateOwner(const Ctx& c, Out& out)
 {
     for (std::size_t i = 0; i < c.p.regions.size(); ++i) {
         const Region& r = c.p.regions[i];
-        if (!r.privateTo.empty() && !c.p.findDevice(r.privateTo)) {
+        if (!r.privateTo.empty() && !c.p.findDevice(r.privateTo) && r.privateHandle) {
+            add(out, Severity::Warning, idx("regions", i) + ".privateTo", r.name,
+                "region " + quote(r.name) + " is registered by driver " + quote(r.privateTo)
+                    + ", which is not a declared device");
+        } else if (!r.privateTo.empty() && !c.p.findDevice(r.privateTo)) {
             add(out, Severity::Error, idx("regions", i) + ".privateTo", r.name,
                 "region " + quote(r.name) + " is private to " + quote(r.privateTo)
                     + ", which is not a declared device; nobody can use it");
+        }
+    }
+}
+
+void checkPrivateHandle(const Ctx& c, Out& out)
+{
+    // docs/cma2010.md#private-regions: unnamed regions registered by their driver, v2 on.
+    for (std::size_t i = 0; i < c.p.regions.size(); ++i) {
+        const Region& r = c.p.regions[i];
+        if (!r.privateHandle) {
+            continue;
+        }
+        const std::string path = idx("regions", i) + ".privateHandle";
+        if (c.p.mapMode == MapMode::Modern) {
+            add(out, Severity::Warning, path, r.name,
+                "region " + quote(r.name)
+                    + " is marked a 2010 private region, which a modern platform does not have: the mark is ignored");
+        } else if ((c.o.dialect ? c.o.dialect : c.p.mapDialect) == MapDialect::V1) {
+            add(out, Severity::Warning, path, r.name,
+                "region " + quote(r.name)
+                    + " is a 2010 private region, which v1 did not have (private regions and cma_alloc_from_region() "
+                      "came with v2): requests by its handle are refused");
+        }
+        if (r.type == RegionType::Carveout) {
+            add(out, Severity::Warning, path, r.name,
+                "region " + quote(r.name) + " is a carve-out: its driver cannot register it as a CMA private region");
+        }
+        if (r.asterisk && c.p.mapMode == MapMode::Map2010) {
+            add(out, Severity::Info, idx("regions", i) + ".asterisk", r.name,
+                "region " + quote(r.name)
+                    + " is a 2010 private region: it is never an asterisk region, the asterisk mark is ignored");
         }
     }
 }

@@ -79,11 +79,13 @@ void checkSizeZeroFixed(const Ctx& c, Out& out);
 // Default areas and what devices are given (devicechecks.cpp).
 void checkDefaultAreas(const Ctx& c, Out& out);
 void checkPrivateOwner(const Ctx& c, Out& out);
+void checkPrivateHandle(const Ctx& c, Out& out);
 void checkMemoryRegions(const Ctx& c, Out& out);
 void checkDmaLimit(const Ctx& c, Out& out);
 
 // The 2010 map rules (mapchecks.cpp).
 void checkMapUnknownRegion(const Ctx& c, Out& out);
+void checkMapPrivateRegion(const Ctx& c, Out& out);
 void checkDeadPatterns(const Ctx& c, Out& out);
 void checkKindWithoutDevice(const Ctx& c, Out& out);
 void checkShadowedRules(const Ctx& c, Out& out);

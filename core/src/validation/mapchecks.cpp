@@ -36,6 +36,25 @@ void checkMapUnknownRegion(const Ctx& c, Out& out)
     }
 }
 
+void checkMapPrivateRegion(const Ctx& c, Out& out)
+{
+    if (c.p.mapMode != MapMode::Map2010) {
+        return;
+    }
+    for (std::size_t i = 0; i < c.p.rules.size(); ++i) {
+        const MapRule& rule = c.p.rules[i];
+        for (std::size_t j = 0; j < rule.regions.size(); ++j) {
+            const Region* r = c.p.findRegion(rule.regions[j]);
+            if (r && r->privateHandle) {
+                add(out, Severity::Warning, idx("rules", i) + "." + idx("regions", j), formatRule(rule),
+                    "map rule #" + std::to_string(i + 1) + " '" + formatRule(rule) + "' names " + quote(r->name)
+                        + ", a 2010 private region: it was registered without a name, so the kernel never finds it "
+                          "by name (only cma_alloc_from_region() reaches it)");
+            }
+        }
+    }
+}
+
 namespace {
 
 // -- map pattern analysis (shadowing) --

@@ -296,6 +296,40 @@ std::vector<CheckCase> checkCases()
         "private to unknown device", [](Platform& p) { p.regions[3].privateTo = "nobody"; }, "private-owner",
         "regions[3].privateTo", E, "region 'cam' is private to 'nobody', which is not a declared device");
 
+    // 2010 private regions (docs/cma2010.md#private-regions).
+    row(
+        "2010 private region in v1",
+        [](Platform& p) {
+            p.regions[3].privateHandle = true;
+            p.rules[1].regions = { "reserved" };
+        },
+        "private-handle", "regions[3].privateHandle", W,
+        "region 'cam' is a 2010 private region, which v1 did not have (private regions and cma_alloc_from_region() "
+        "came with v2)");
+    row(
+        "2010 private region in v4 is fine",
+        [](Platform& p) {
+            p.regions[3].privateHandle = true;
+            p.rules[1].regions = { "reserved" };
+        },
+        "private-handle", "regions[3].privateHandle", W, "", false, true);
+    row(
+        "2010 private region flagged asterisk", [](Platform& p) { p.regions[0].privateHandle = true; },
+        "private-handle", "regions[0].asterisk", I, "it is never an asterisk region", true, true);
+    row(
+        "2010 private region's driver unknown",
+        [](Platform& p) {
+            p.regions[3].privateHandle = true;
+            p.regions[3].privateTo = "viafb";
+        },
+        "private-owner", "regions[3].privateTo", W, "region 'cam' is registered by driver 'viafb'", true, true);
+    row(
+        "rule names a 2010 private region", [](Platform& p) { p.regions[3].privateHandle = true; },
+        "map-private-region", "rules[1].regions[0]", W,
+        "map rule #2 'camera=cam' names 'cam', a 2010 private region: it was registered without a name, so the "
+        "kernel never finds it by name",
+        true, true);
+
     row(
         "unknown memory-region", [](Platform& p) { p.devices[0].memoryRegions[1] = "nope"; }, "memory-region",
         "devices[0].memoryRegions[1]", E, "device 'codec': memory-region 1 names unknown region 'nope'");

@@ -50,6 +50,21 @@ void showProject(Document& doc, const QString& name)
         return doc.setProject(test::loadDemo());
     if (name == QLatin1String("fragmented"))
         return doc.setProject(test::fragmentedProject());
+    if (name == QLatin1String("byhandle")) { // the 2010 cma_alloc_from_region(), docs/cma2010.md#private-regions
+        Project p = test::loadDemo();
+        p.platform.regions[2].privateHandle = true; // b2
+        Scenario sc;
+        sc.name = "by handle";
+        sc.allocateFromRegion(2, "s3c-mfc5", 6 * MiB, "fb0", 128 * KiB);
+        sc.allocate("s3c-mfc5", "a", 1 * MiB, "a1");
+        sc.allocateFromRegion(2, "s3c-mfc5", 1 * MiB, "odd", 3 * KiB); // -EINVAL
+        sc.allocateFromRegion(2, "s3c-mfc5", 0, "zero"); // -EINVAL
+        sc.allocateFromRegion(2, "s3c-mfc5", 12 * MiB, "big"); // -ENOMEM
+        sc.allocateFromRegion(1, "s3c-fimc.0", 4097, "named", 1 * MiB);
+        sc.free("fb0");
+        p.scenarios = { sc };
+        return doc.setProject(std::move(p));
+    }
     if (name.startsWith(QLatin1String("plain:")))
         return doc.setProject(replayProject(*trace(qPrintable(name.mid(6))), name.mid(6).toStdString()));
     const auto replay = trace(qPrintable(name));
@@ -77,7 +92,8 @@ bool referenceAccepts(const QAbstractItemModel& m, int row, const Filters& f)
     const auto outcome = Outcome(first.data(StepTableModel::OutcomeRole).toInt());
     switch (OutcomeFilter(f.outcome)) {
     case OutcomeFilter::Requests:
-        if (type != StepType::Allocate && type != StepType::Place && type != StepType::Refused)
+        if (type != StepType::Allocate && type != StepType::Place && type != StepType::Refused
+            && type != StepType::AllocateFromRegion)
             return false;
         break;
     case OutcomeFilter::Failures:
@@ -150,6 +166,7 @@ private Q_SLOTS:
     void followsNewRuns();
     void cellTextIsTheDisplayText_data();
     void cellTextIsTheDisplayText();
+    void byHandleRequestsAreShown();
 };
 
 void TestStepTableModel::sameRowsAsMatchingTheCells_data()
@@ -170,9 +187,10 @@ void TestStepTableModel::sameRowsAsMatchingTheCells_data()
         QStringLiteral("busy"), QStringLiteral("retries"), QStringLiteral("phase"), QStringLiteral("nvme"),
         QStringLiteral("reserved"), QStringLiteral("b2"), QStringLiteral("zzz"), QStringLiteral("é"),
         QStringLiteral("c1"), QStringLiteral("ebusy"), QStringLiteral("-16"), QStringLiteral(" ms"),
-        QStringLiteral("order 9"), QStringLiteral("after"), QStringLiteral("init-"), QStringLiteral(": busy") };
-    for (const QString& project : { QStringLiteral("demo"), QStringLiteral("fragmented"), QStringLiteral("k61-nvme"),
-             QStringLiteral("k612-busy-retry"), QStringLiteral("k612-reserved-mixed"),
+        QStringLiteral("order 9"), QStringLiteral("after"), QStringLiteral("init-"), QStringLiteral(": busy"),
+        QStringLiteral("handle"), QStringLiteral("3 KiB"), QStringLiteral("invalid") };
+    for (const QString& project : { QStringLiteral("demo"), QStringLiteral("byhandle"), QStringLiteral("fragmented"),
+             QStringLiteral("k61-nvme"), QStringLiteral("k612-busy-retry"), QStringLiteral("k612-reserved-mixed"),
              QStringLiteral("plain:k612-busy-retry") }) {
         for (const QString& text : texts)
             QTest::addRow("%s text '%s'", qPrintable(project), qPrintable(text))
@@ -239,7 +257,7 @@ void TestStepTableModel::sortsLikeTheSortRole_data()
     QTest::addColumn<int>("column");
     QTest::addColumn<int>("order");
     QTest::addColumn<QString>("text");
-    for (const QString& project : { QStringLiteral("demo"), QStringLiteral("k61-nvme"),
+    for (const QString& project : { QStringLiteral("demo"), QStringLiteral("byhandle"), QStringLiteral("k61-nvme"),
              QStringLiteral("k612-reserved-mixed"), QStringLiteral("k612-busy-retry") })
         for (int c = 0; c < StepTableModel::ColumnCount; ++c)
             for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
@@ -345,7 +363,7 @@ void TestStepTableModel::followsNewRuns()
 void TestStepTableModel::cellTextIsTheDisplayText_data()
 {
     QTest::addColumn<QString>("project");
-    for (const char* project : { "demo", "fragmented", "k612-busy-retry", "k612-reserved-mixed" })
+    for (const char* project : { "demo", "byhandle", "fragmented", "k612-busy-retry", "k612-reserved-mixed" })
         QTest::newRow(project) << QString::fromLatin1(project);
 }
 
@@ -378,6 +396,28 @@ void TestStepTableModel::cellTextIsTheDisplayText()
             QCOMPARE(StepTableModel::cellText(*sim, trace, sample[i], c), shown);
             QCOMPARE(worker[i][c], shown);
         }
+}
+
+void TestStepTableModel::byHandleRequestsAreShown()
+{
+    Document doc;
+    StepTableModel model(&doc);
+    showProject(doc, QStringLiteral("byhandle"));
+    doc.waitForRun();
+    const auto cell = [&model](int row, int column) { return model.index(row, column).data().toString(); };
+    QCOMPARE(cell(0, StepTableModel::KindColumn), QStringLiteral("(by region handle)"));
+    QCOMPARE(cell(0, StepTableModel::RegionColumn), QStringLiteral("b2"));
+    QCOMPARE(cell(0, StepTableModel::SizeColumn), QStringLiteral("6 MiB"));
+    QCOMPARE(cell(0, StepTableModel::AlignColumn), QStringLiteral("128 KiB"));
+    QCOMPARE(cell(0, StepTableModel::OutcomeColumn), QStringLiteral("allocated"));
+    QCOMPARE(cell(1, StepTableModel::KindColumn), QStringLiteral("a")); // through the map: never b2
+    QVERIFY(cell(1, StepTableModel::RegionColumn) != QStringLiteral("b2"));
+    QCOMPARE(cell(2, StepTableModel::AlignColumn), QStringLiteral("3 KiB"));
+    QCOMPARE(cell(2, StepTableModel::OutcomeColumn), QStringLiteral("failed: invalid argument (-EINVAL)"));
+    QCOMPARE(cell(3, StepTableModel::OutcomeColumn), QStringLiteral("failed: zero bytes asked"));
+    QCOMPARE(cell(4, StepTableModel::OutcomeColumn), QStringLiteral("failed: not enough memory"));
+    QCOMPARE(cell(5, StepTableModel::RegionColumn), QStringLiteral("b1"));
+    QCOMPARE(cell(5, StepTableModel::OutcomeColumn), QStringLiteral("allocated"));
 }
 
 QTEST_MAIN(TestStepTableModel)

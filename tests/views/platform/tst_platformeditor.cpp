@@ -236,6 +236,8 @@ void TestPlatformEditor::cellInput_data()
                               << "no";
     QTest::newRow("bool 0") << regions << 1 << int(RegionTableModel::Asterisk) << "0"
                             << "no";
+    QTest::newRow("2010 private yes") << regions << 1 << int(RegionTableModel::PrivateHandle) << "yes"
+                                      << "yes";
     QTest::newRow("type carve-out") << regions << 0 << int(RegionTableModel::Type) << "carve-out"
                                     << "carve-out";
     QTest::newRow("type no-map") << regions << 0 << int(RegionTableModel::Type) << "no-map"
@@ -412,6 +414,8 @@ void TestPlatformEditor::invalidInputRejected_data()
                                        << "not a placement";
     QTest::newRow("bool maybe") << regions << 0 << int(RegionTableModel::Asterisk) << "maybe"
                                 << "not yes or no";
+    QTest::newRow("2010 private maybe") << regions << 0 << int(RegionTableModel::PrivateHandle) << "maybe"
+                                        << "not yes or no";
     QTest::newRow("numa text") << regions << 0 << int(RegionTableModel::NumaNode) << "abc"
                                << "not a whole number";
     QTest::newRow("duplicate name") << regions << 0 << int(RegionTableModel::Name) << "b2"

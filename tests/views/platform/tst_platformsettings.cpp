@@ -24,6 +24,8 @@
 #include <QTest>
 #include <QUndoStack>
 
+#include <algorithm>
+
 using namespace cmascope;
 using namespace cmascope::views;
 
@@ -403,9 +405,28 @@ void TestPlatformSettings::regionFlags()
     QCOMPARE(doc.project().platform.regions[1].privateTo, std::string("mfc"));
     QVERIFY(regions->setData(regions->index(1, RegionTableModel::Asterisk), int(Qt::Checked), Qt::CheckStateRole));
     QVERIFY(doc.project().platform.regions[1].asterisk);
+    // The 2010 private region (docs/cma2010.md#private-regions): a checkbox, one undoable edit; the map no longer
+    // gives the region, whoever asks.
+    QVERIFY(!muted(RegionTableModel::PrivateHandle));
+    const QModelIndex byHandle = regions->index(1, RegionTableModel::PrivateHandle);
+    QCOMPARE(regions->data(byHandle, Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+    const std::string name = doc.project().platform.regions[1].name;
+    QVERIFY(!resolveRegions(doc.project().platform, "mfc", "", 2 * MiB).regions.empty());
+    QVERIFY(regions->setData(byHandle, int(Qt::Checked), Qt::CheckStateRole));
+    QVERIFY(doc.project().platform.regions[1].privateHandle);
+    QCOMPARE(regions->data(byHandle, Qt::CheckStateRole).toInt(), int(Qt::Checked));
+    QCOMPARE(doc.undoStack()->undoText(),
+        QStringLiteral("Make region %1 a 2010 private region (by handle)").arg(QString::fromStdString(name)));
+    const auto mfc = resolveRegions(doc.project().platform, "mfc", "", 2 * MiB).regions;
+    QVERIFY(std::find(mfc.begin(), mfc.end(), name) == mfc.end());
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    editor.setCurrentTab(Tab::Regions);
+    QVERIFY(!grabAt(editor, QSize(1700, 360), QStringLiteral("regions-private-handle.png")).isNull());
     QVERIFY(editor.boardSettings()->setMapMode(MapMode::Modern));
     QVERIFY(muted(RegionTableModel::Asterisk));
     QVERIFY(muted(RegionTableModel::PrivateTo));
+    QVERIFY(muted(RegionTableModel::PrivateHandle));
     QVERIFY(!muted(RegionTableModel::Default));
     doc.waitForRun();
 }

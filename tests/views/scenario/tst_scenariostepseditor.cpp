@@ -15,10 +15,12 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QToolButton>
 #include <QUndoStack>
 
 using namespace cmascope;
@@ -99,6 +101,24 @@ void TestScenarioStepsEditor::addAfterTheSelectedStep()
     doc.waitForRun();
     QCOMPARE(editor.model()->rowCount(), 8);
     QCOMPARE(editor.selectedRows(), QList<int>({ 2 }));
+    // The Add Step menu makes a request by region handle too (docs/cma2010.md#private-regions).
+    QAction* byHandle = nullptr;
+    for (QToolButton* b : editor.findChildren<QToolButton*>())
+        if (b->menu())
+            for (QAction* a : b->menu()->actions())
+                if (a->text() == QLatin1String("alloc_from_region"))
+                    byHandle = a;
+    QVERIFY(byHandle);
+    editor.view()->selectRow(1);
+    byHandle->trigger();
+    QCOMPARE(editor.model()->rowCount(), 9);
+    QVERIFY2(line(doc, 2).contains(QStringLiteral(" from-region ")), qPrintable(line(doc, 2)));
+    doc.waitForRun();
+    editor.resize(1200, 420);
+    QVERIFY(editor.grab().toImage().save(QStringLiteral(CMASCOPE_BINARY_DIR "/steps-alloc-from-region.png")));
+    doc.undoStack()->undo();
+    doc.waitForRun();
+    QCOMPARE(editor.model()->rowCount(), 8);
 }
 
 void TestScenarioStepsEditor::deleteAndMoveKeepASelection()
@@ -149,14 +169,15 @@ void TestScenarioStepsEditor::editThroughTheDelegate()
     line->setText(QStringLiteral("3M"));
     QTest::keyClick(line, Qt::Key_Return); // the delegate commits once the line edit has had the key
     QTRY_COMPARE(editor.model()->index(1, C::SizeColumn).data().toString(), QStringLiteral("3 MiB"));
-    // The type: a combo box of the six types; choosing one commits at once.
+    // The type: a combo box of the seven types; choosing one commits at once.
     const QModelIndex type = editor.model()->index(1, C::TypeColumn);
     view->setCurrentIndex(type);
     view->edit(type);
     auto* combo = qobject_cast<QComboBox*>(QApplication::focusWidget());
     QVERIFY(combo);
     QVERIFY(!combo->isEditable());
-    QCOMPARE(combo->count(), 6);
+    QCOMPARE(combo->count(), 7);
+    QVERIFY(combo->findText(QStringLiteral("alloc_from_region")) >= 0); // docs/cma2010.md#private-regions
     combo->setCurrentIndex(combo->findText(QStringLiteral("phase")));
     Q_EMIT combo->activated(combo->currentIndex());
     QCOMPARE(editor.model()->index(1, C::TypeColumn).data().toString(), QStringLiteral("phase"));

@@ -32,6 +32,12 @@ const char* const kSteps = "scenario test\n"
                            "reset\n"
                            "place b1@0+4K by s3c-mfc5 as x\n";
 
+/// The same platform with b2 a 2010 private region and a scenario that asks it by handle
+/// (docs/cma2010.md#private-regions).
+const char* const kByHandle = "scenario byhandle\n"
+                              "alloc s3c-mfc5 1M from-region b2 as fb0\n"
+                              "free fb0\n";
+
 QStringList lines(const Document& doc)
 {
     const auto& p = doc.project();
@@ -52,14 +58,19 @@ private Q_SLOTS:
     void freshStepsAreFilledIn();
     void traceScenariosAreReadOnly();
     void bigScenariosAreFormattedOnDemand();
+    void byHandleEdits_data();
+    void byHandleEdits();
+    void byHandleStepsAreAdded();
 
 private:
-    static void load(Document& doc)
+    static void load(Document& doc, const char* steps = kSteps)
     {
         Project p = test::loadDemo();
+        if (steps == kByHandle)
+            p.platform.regions[2].privateHandle = true; // b2
         Document placer;
         placer.setProject(p);
-        const auto parsed = parseScenarioText(kSteps, { &placer.placedPlatform() });
+        const auto parsed = parseScenarioText(steps, { &placer.placedPlatform() });
         QVERIFY(parsed.ok());
         p.scenarios = parsed.scenarios;
         doc.setProject(std::move(p));
@@ -328,4 +339,98 @@ void TestScenarioStepsModel::bigScenariosAreFormattedOnDemand()
 }
 
 QTEST_MAIN(TestScenarioStepsModel)
+void TestScenarioStepsModel::byHandleEdits_data()
+{
+    QTest::addColumn<int>("row");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("line"); ///< the step's text-form line after the edit; empty: refused
+    QTest::addColumn<QString>("error");
+
+    const auto ok = [](const char* name, int row, int column, const char* input, const char* line) {
+        QTest::newRow(name) << row << column << QString::fromUtf8(input) << QString::fromUtf8(line) << QString();
+    };
+    const auto bad = [](const char* name, int row, int column, const char* input, const char* error) {
+        QTest::newRow(name) << row << column << QString::fromUtf8(input) << QString() << QString::fromUtf8(error);
+    };
+    ok("size", 0, C::SizeColumn, "2M", "alloc s3c-mfc5 2M from-region b2 as fb0");
+    // Kept as typed: the run refuses them with cma_alloc_from_region()'s -EINVAL.
+    ok("size 0", 0, C::SizeColumn, "0", "alloc s3c-mfc5 0 from-region b2 as fb0");
+    ok("align 3K", 0, C::AlignColumn, "3K", "alloc s3c-mfc5 1M from-region b2 align=3K as fb0");
+    ok("align 128K", 0, C::AlignColumn, "128K", "alloc s3c-mfc5 1M from-region b2 align=128K as fb0");
+    ok("region", 0, C::RegionColumn, "b1", "alloc s3c-mfc5 1M from-region b1 as fb0");
+    ok("device", 0, C::DeviceColumn, "s3c-fimc.0", "alloc s3c-fimc.0 1M from-region b2 as fb0");
+    ok("label", 0, C::LabelColumn, "big", "alloc s3c-mfc5 1M from-region b2 as big");
+    ok("type to alloc", 0, C::TypeColumn, "alloc", "alloc s3c-mfc5 1M as fb0");
+    ok("free to by handle", 1, C::TypeColumn, "alloc_from_region", "alloc s3c-mfc5 1M from-region b2 as fb0");
+    bad("kind", 0, C::KindColumn, "a", "does not apply to a alloc_from_region step");
+    bad("offset", 0, C::OffsetColumn, "4K", "does not apply");
+    bad("no such region", 0, C::RegionColumn, "nosuch", "no region named “nosuch” (regions: fw, b1, b2)");
+    bad("size not a size", 0, C::SizeColumn, "5Q", "is not a size");
+    bad("device empty", 0, C::DeviceColumn, " ", "needs a device");
+}
+
+void TestScenarioStepsModel::byHandleEdits()
+{
+    QFETCH(int, row);
+    QFETCH(int, column);
+    QFETCH(QString, input);
+    QFETCH(QString, line);
+    QFETCH(QString, error);
+    Document doc;
+    load(doc, kByHandle);
+    ScenarioStepsModel model(&doc);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.index(0, C::TypeColumn).data().toString(), QStringLiteral("alloc_from_region"));
+    QCOMPARE(model.index(0, C::RegionColumn).data().toString(), QStringLiteral("b2"));
+    QCOMPARE(model.index(0, C::KindColumn).data().toString(), QString());
+    const QStringList before = lines(doc);
+    const int undoBefore = doc.undoStack()->count();
+    const bool accepted = model.setData(model.index(row, column), input);
+    if (line.isEmpty()) {
+        QVERIFY(!accepted);
+        QVERIFY2(model.lastError().contains(error), qPrintable(model.lastError()));
+        QCOMPARE(lines(doc), before);
+        QCOMPARE(doc.undoStack()->count(), undoBefore);
+        return;
+    }
+    QVERIFY2(accepted, qPrintable(model.lastError()));
+    QCOMPARE(doc.undoStack()->count(), undoBefore + 1);
+    QStringList expected = before;
+    expected[row + 1] = line;
+    QCOMPARE(lines(doc), expected);
+    doc.waitForRun();
+    QVERIFY2(doc.runError().isEmpty(), qPrintable(doc.runError()));
+    QCOMPARE(doc.stepCount(), std::size_t(2));
+}
+
+void TestScenarioStepsModel::byHandleStepsAreAdded()
+{
+    Document doc;
+    load(doc);
+    ScenarioStepsModel model(&doc);
+    QVERIFY(stepcells::editableTypeNames().contains(QStringLiteral("alloc_from_region")));
+    // The first one: the last alloc's device, 1 MiB, in the first region (none is 2010 private here).
+    QCOMPARE(model.insertStep(2, StepType::AllocateFromRegion), 2);
+    QCOMPARE(lines(doc)[3], QStringLiteral("alloc s3c-mfc5 1M from-region fw as buf1"));
+    // The next: like it, with a fresh label; a free after it frees that label.
+    QCOMPARE(model.insertStep(3, StepType::AllocateFromRegion), 3);
+    QCOMPARE(lines(doc)[4], QStringLiteral("alloc s3c-mfc5 1M from-region fw as buf2"));
+    QCOMPARE(model.insertStep(4, StepType::Free), 4);
+    QCOMPARE(lines(doc)[5], QStringLiteral("free buf2"));
+    doc.waitForRun();
+    QVERIFY2(doc.runError().isEmpty(), qPrintable(doc.runError()));
+    // fw is a 1 MiB region: the first fits, the second finds no room (free_space < size).
+    const auto& records = doc.simulation()->records();
+    QCOMPARE(records[2].outcome, Outcome::Allocated);
+    QCOMPARE(records[3].outcome, Outcome::Failed);
+    QCOMPARE(records[3].refusal, Refusal::NotEnoughFree);
+    // With b2 marked 2010 private, a fresh one goes there.
+    Document marked;
+    load(marked, kByHandle);
+    ScenarioStepsModel byHandle(&marked);
+    QCOMPARE(byHandle.insertStep(0, StepType::AllocateFromRegion), 0);
+    QCOMPARE(lines(marked)[1], QStringLiteral("alloc s3c-mfc5 1M from-region b2 as buf1"));
+}
+
 #include "tst_scenariostepsmodel.moc"

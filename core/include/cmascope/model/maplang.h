@@ -125,7 +125,8 @@ MapMatch matchMapV3(const std::vector<MapRule>& rules, std::string_view device, 
 
 /// The asterisk regions of @p platform. Declaration order (Platform::regions), except for MapDialect::V3 whose
 /// code registered named regions at the head of its list (list_add) and tried the asterisk ones from there, so
-/// the last declared comes first (docs/cma2010.md#v3-as-its-code-behaved).
+/// the last declared comes first (docs/cma2010.md#v3-as-its-code-behaved). Map2010: a 2010 private region
+/// (Region::privateHandle) is never one of them.
 std::vector<std::string> asteriskRegions(const Platform& platform);
 std::vector<std::string> asteriskRegions(const Platform& platform, MapDialect dialect);
 
@@ -145,7 +146,8 @@ struct MapResolution
 /// Resolves a request of @p sizeBytes by @p device for @p kind.
 /// Map2010 (docs/cma2010.md): matchMap() on Platform::rules, then the asterisk rule if enabled, '*'
 /// expanded in place; names that do not exist or are carve-outs are skipped like __cma_alloc_do() does;
-/// private regions (Region::privateTo) only for their owner.
+/// private regions (Region::privateTo) only for their owner; a 2010 private region (Region::privateHandle) never,
+/// whether named in a rule or flagged asterisk: the kernel knew it by handle only (docs/cma2010.md#private-regions).
 /// Modern (docs/kernel-cma.md, dma_alloc_contiguous): a device with memory-region uses only its first one
 /// (dev->cma_area, no fallback); otherwise size <= PAGE_SIZE never comes from CMA; then the per-NUMA areas of the
 /// device's node (skipped for devices limited to 32 bits: GFP_DMA32), then the default area.

@@ -79,7 +79,11 @@ struct Region
     std::string missingAllocator;
     bool isDefault = false; ///< the global default area (linux,cma-default; the `cma=` area)
     bool asterisk = false; ///< 2010 v3: used by devices no rule matches (the "*" region list)
-    std::string privateTo; ///< non-empty: only this device may allocate here (2010 private region)
+    std::string privateTo; ///< non-empty: only this device may allocate here (a named region only its owner reaches)
+    /// The 2010 private region (v2 on): its driver registers it with cma_region_register() and no name, so the
+    /// map never finds it; it is reached only by handle (StepType::AllocateFromRegion). cmascope keeps the name
+    /// for display; privateTo, if set, names that driver (docs/cma2010.md#private-regions).
+    bool privateHandle = false;
     int numaNode = -1; ///< numa_cma / cma_pernuma area of this node; -1 = none
     /// size-0 regions: largest contiguous allocation the system allocator can make
     /// (the kmalloc / alloc_pages(MAX_ORDER) fallback from the review thread).

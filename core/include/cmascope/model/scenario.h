@@ -40,6 +40,10 @@ enum class StepType : std::uint8_t {
     /// A request the kernel refused (recorded in a trace): `size` pages at page order `alignLog2` in `region`
     /// by `device`. Changes nothing, but is recorded as a failure and can be diagnosed.
     Refused,
+    /// The 2010 cma_alloc_from_region() (v2 on): `device`'s driver asks region `region` by its handle for `size`
+    /// bytes, no map involved; `offset` holds the alignment in bytes as the driver passed it (0 = none; not a
+    /// power of two = -EINVAL), `alignLog2` its log2 when it is one. Freed with Free (docs/cma2010.md#private-regions).
+    AllocateFromRegion,
 };
 
 std::string_view stepTypeName(StepType t) noexcept;
@@ -50,12 +54,13 @@ struct Step
 {
     StepType type = StepType::Allocate;
     std::uint8_t alignLog2 = kDefaultAlign; ///< Allocate: log2 of the alignment in bytes; kDefaultAlign = none asked
-    std::uint16_t region = 0; ///< Pin/Unpin: region index
+    std::uint16_t region = 0; ///< Pin/Unpin/Place/Release/Refused/AllocateFromRegion: region index
     std::uint32_t device = 0; ///< symbol id
     std::uint32_t kind = 0; ///< symbol id (0 = no kind / NULL)
     std::uint32_t label = 0; ///< symbol id: chunk label (Allocate/Free) or phase text (Phase)
-    std::uint64_t size = 0; ///< Allocate: bytes; Pin/Unpin/Place/Release: pages
-    std::uint64_t offset = 0; ///< Pin/Unpin/Place/Release: first page relative to the region start
+    std::uint64_t size = 0; ///< Allocate/AllocateFromRegion: bytes; Pin/Unpin/Place/Release: pages
+    std::uint64_t offset = 0; ///< Pin/Unpin/Place/Release: first page relative to the region start;
+                              ///< AllocateFromRegion: the alignment asked, in bytes
 };
 static_assert(sizeof(Step) <= 32, "Step must stay compact");
 
@@ -79,6 +84,10 @@ struct Scenario
         std::string_view label = {});
     /// @p device: who released (a trace's task), empty = nobody named.
     Step& release(std::uint16_t region, std::uint64_t offsetPages, std::uint64_t pages, std::string_view device = {});
+    /// cma_alloc_from_region(): any @p bytes (0 included) and any @p alignmentBytes are kept as given, so that a
+    /// run can show the kernel's -EINVAL for them.
+    Step& allocateFromRegion(std::uint16_t region, std::string_view device, std::uint64_t bytes,
+        std::string_view label = {}, std::uint64_t alignmentBytes = 0);
     Step& refused(std::uint16_t region, std::uint64_t pages, unsigned alignOrder, std::string_view device,
         std::string_view label = {});
 };

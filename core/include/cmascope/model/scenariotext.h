@@ -29,8 +29,9 @@ struct ScenarioTextError
 
 struct ScenarioTextOptions
 {
-    /// Regions named by pin/unpin/place/release/refused steps are looked up here (their page size too);
-    /// a physical address (`pin 0x4e000000+2M`) needs its regions placed (Region::placedBase or Fixed).
+    /// Regions named by pin/unpin/place/release/refused and `alloc ... from-region` steps are looked up here
+    /// (their page size too); a physical address (`pin 0x4e000000+2M`) needs its regions placed
+    /// (Region::placedBase or Fixed).
     /// Without a platform, only alloc, free, phase and reset steps can be read.
     const Platform* platform = nullptr;
     /// Reading stops after this many errors.

@@ -70,6 +70,11 @@ enum class Refusal : std::uint8_t {
     /// small, or starts too far from an aligned address): not fragmentation. Set by the simulator, which
     /// knows the region's physical start (FreeExtents::admitsAligned()).
     Alignment,
+    /// The call's arguments are wrong (-EINVAL): the 2010 cma_alloc_from_region() with an alignment that is not
+    /// a power of two, or a region that was never registered (docs/cma2010.md#private-regions).
+    InvalidArgument,
+    /// The call does not exist in the platform's kernel: cma_alloc_from_region() in v1 or on a modern platform.
+    NoSuchCall,
 };
 
 std::string_view refusalName(Refusal r) noexcept; ///< an id: "not-enough-free"
