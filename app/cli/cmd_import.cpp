@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// cmascope-cli import FILE [--format F] [--base PROJECT] -o PROJECT.json
+// cmascope-cli import FILE [--format F] [--base PROJECT] [--as-2010] -o PROJECT.json
 #include "common.h"
 
 #include <cmascope/config/configio.h>
@@ -45,6 +45,10 @@ struct ImportCommandLine
                        "trees whose /memory the bootloader fills in (Raspberry Pi 4); replaces the tree's memory."),
         QStringLiteral("SIZE[@BASE]") };
 
+    const QCommandLineOption as2010 { QStringLiteral("as-2010"),
+        QStringLiteral("verkuil: write the 2010 map translation (d1/T,d2/T=region; */T=region) instead of the "
+                       "memory-type platform, with the dialect of --dialect (default: v4).") };
+
     explicit ImportCommandLine(const QStringList& args)
     {
         beginCommand(parser, "import",
@@ -53,7 +57,7 @@ struct ImportCommandLine
                            "boot log (dmesg), the 2010 CMA language (cma2010), Hans Verkuil's memory-type form "
                            "(verkuil) or a project (json). The result is validated; problems go to stderr."));
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Input file ('-' for stdin)."));
-        parser.addOptions({ format, out, base, dialect, dtc, strict, memory });
+        parser.addOptions({ format, out, base, dialect, dtc, strict, memory, as2010 });
         parser.process(args);
     }
 };
@@ -134,6 +138,19 @@ bool readImportOptions(
     return true;
 }
 
+/// --as-2010: @p platform, imported from Hans Verkuil's form, as a 2010 map (docs/cma2010.md).
+void translateTo2010(const ImportCommandLine& cl, const ImportOptions& options, Platform& platform)
+{
+    if (!cl.parser.isSet(cl.as2010))
+        return;
+    MapDialect dialect = MapDialect::V4;
+    if (options.form2010 == Lang2010Form::V1)
+        dialect = MapDialect::V1;
+    else if (options.form2010 == Lang2010Form::V3)
+        dialect = MapDialect::V3;
+    platform = toMap2010(platform, dialect);
+}
+
 /// Prints the validation's warnings and errors (not its infos) to stderr; true when there is an error.
 bool printValidation(const Platform& platform)
 {
@@ -162,6 +179,11 @@ int runImport(const QStringList& args)
     const auto format = chooseFormat(cl, path, *content);
     if (!format)
         return kExitUsage;
+    if (cl.parser.isSet(cl.as2010) && *format != ConfigFormat::Verkuil) {
+        std::cerr << "cmascope-cli import: --as-2010 is for Hans Verkuil's form (verkuil), not "
+                  << configFormatId(*format) << '\n';
+        return kExitUsage;
+    }
     ImportOptions options;
     options.sourceName = path == "-" ? std::string("<stdin>") : path;
     std::optional<Project> base;
@@ -177,7 +199,8 @@ int runImport(const QStringList& args)
         std::cerr << "cmascope-cli import: " << path << ": nothing written\n";
         return kExitUsage;
     }
-    const Project& project = *result.project;
+    Project project = *result.project;
+    translateTo2010(cl, options, project.platform);
     const bool validationErrors = printValidation(project.platform);
     const std::string json = serializeProject(project);
     if (cl.parser.isSet(cl.out)) {

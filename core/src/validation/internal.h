@@ -89,4 +89,8 @@ void checkKindWithoutDevice(const Ctx& c, Out& out);
 void checkShadowedRules(const Ctx& c, Out& out);
 void checkMapKinds(const Ctx& c, Out& out);
 
+// Size-0 regions and Hans Verkuil's memory types (verkuilchecks.cpp).
+void checkSizeZero2010(const Ctx& c, Out& out);
+void checkVerkuilTypes(const Ctx& c, Out& out);
+
 } // namespace cmascope::validationchecks
