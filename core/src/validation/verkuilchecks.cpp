@@ -18,7 +18,7 @@ void checkSizeZero2010(const Ctx& c, Out& out)
         const Region& r = c.p.regions[i];
         if (r.size != 0 || r.type != RegionType::Cma)
             continue;
-        if (c.p.mapDialect) {
+        if (c.o.dialect || c.p.mapDialect) { // a dialect the check is asked to read with counts as the project's
             add(out, Severity::Warning, idx("regions", i) + ".size", r.name,
                 "region " + quote(r.name)
                     + " has size 0: every 2010 version refuses it (cma_region_register() returns -EINVAL for "
