@@ -3,8 +3,9 @@
 
 // Hans Verkuil's memory types in the platform editor (docs/cma2010.md#hans-verkuils-memory-types): the Board
 // tab offers the mode and explains it; the Regions table shows and edits Memory type and Drivers in that mode
-// only, and they resolve requests at once.
+// only, and they resolve requests at once; the failure inspector says when the system allocator served one.
 #include "common/document.h"
+#include "inspector/failureinspector.h"
 #include "platform/boardsettings.h"
 #include "platform/platformmodels.h"
 
@@ -13,6 +14,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QTest>
+#include <QTextBrowser>
 #include <QUndoStack>
 
 using namespace cmascope;
@@ -56,6 +58,7 @@ private Q_SLOTS:
     void edits_data();
     void edits();
     void otherModesMuteAndRefuse();
+    void inspectorNamesTheFallback();
 };
 
 void TestVerkuilRegions::boardOffersTheMode()
@@ -155,6 +158,26 @@ void TestVerkuilRegions::otherModesMuteAndRefuse()
         resolveRegions(doc.project().platform, "saa7134", "dma", MiB).regions, std::vector<std::string> { "dma_ivtv" });
     QCOMPARE(resolveRegions(doc.project().platform, "ivtv", "dma", MiB).regions, std::vector<std::string> { "dma" });
     doc.waitForRun();
+}
+
+void TestVerkuilRegions::inspectorNamesTheFallback()
+{
+    // ivtv fills its 500M pool but 1M, then asks 2M: the pool is full and kmalloc serves it.
+    Project p = ivtv(MapMode::Verkuil);
+    Scenario sc;
+    sc.name = "s";
+    sc.allocate("ivtv", "dma", 499 * MiB, "big");
+    sc.allocate("ivtv", "dma", 2 * MiB, "small");
+    p.scenarios.push_back(std::move(sc));
+    Document doc;
+    FailureInspector ins(&doc);
+    doc.setProject(p);
+    doc.waitForRun();
+    ins.inspect(1);
+    const QString text = ins.findChild<QTextBrowser*>()->toPlainText();
+    QVERIFY2(text.contains(QStringLiteral("dma_ivtv — served by the system allocator")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("needed: ")), qPrintable(text)); // the full pool's figures
+    QVERIFY2(text.contains(QStringLiteral("the pool is full, Hans Verkuil's fallback")), qPrintable(text));
 }
 
 QTEST_MAIN(TestVerkuilRegions)
