@@ -179,8 +179,10 @@ void FailureInspector::inspect(std::size_t step)
             // A full Verkuil pool has figures even when the system allocator then served the request.
             const bool numbers = a.exists && r && r->type == RegionType::Cma && r->size != 0;
             const QString verdictColour = a.result.ok ? vc.ok : vc.failed;
-            const QString status = a.fallbackRegion && a.result.ok ? tr("served by the system allocator")
-                                                                   : esc(std::string(refusalVerdict(a.result.refusal)));
+            QString status = esc(std::string(refusalVerdict(a.result.refusal)));
+            if (a.fallbackRegion)
+                status = a.result.ok ? tr("served by the system allocator")
+                                     : tr("larger than the system allocator's largest block");
             html += QStringLiteral("<p><b>%1. %2</b> — <span style='color:%3'>%4</span></p>")
                         .arg(++n)
                         .arg(esc(a.region), verdictColour, status);

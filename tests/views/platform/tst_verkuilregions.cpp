@@ -162,12 +162,14 @@ void TestVerkuilRegions::otherModesMuteAndRefuse()
 
 void TestVerkuilRegions::inspectorNamesTheFallback()
 {
-    // ivtv fills its 500M pool but 1M, then asks 2M: the pool is full and kmalloc serves it.
+    // ivtv fills its 500M pool but 1M, then asks 2M: the pool is full and kmalloc serves it; 8M is more than
+    // kmalloc's largest object.
     Project p = ivtv(MapMode::Verkuil);
     Scenario sc;
     sc.name = "s";
     sc.allocate("ivtv", "dma", 499 * MiB, "big");
     sc.allocate("ivtv", "dma", 2 * MiB, "small");
+    sc.allocate("ivtv", "dma", 8 * MiB, "too large for kmalloc");
     p.scenarios.push_back(std::move(sc));
     Document doc;
     FailureInspector ins(&doc);
@@ -178,6 +180,12 @@ void TestVerkuilRegions::inspectorNamesTheFallback()
     QVERIFY2(text.contains(QStringLiteral("dma_ivtv — served by the system allocator")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("needed: ")), qPrintable(text)); // the full pool's figures
     QVERIFY2(text.contains(QStringLiteral("the pool is full, Hans Verkuil's fallback")), qPrintable(text));
+    ins.inspect(2);
+    const QString refused = ins.findChild<QTextBrowser*>()->toPlainText();
+    QVERIFY2(refused.contains(QStringLiteral("dma_ivtv — larger than the system allocator's largest block")),
+        qPrintable(refused));
+    QVERIFY2(refused.contains(QStringLiteral("gives at most 4 MiB contiguous (KMALLOC_MAX_SIZE), 8 MiB asked")),
+        qPrintable(refused));
 }
 
 QTEST_MAIN(TestVerkuilRegions)
