@@ -277,13 +277,18 @@ QVariant RegionTableModel::allocatorCell(const Region& r, int column, int role) 
 QVariant RegionTableModel::usersCell(const Region& r, int column, int role) const
 {
     // Each map mode reads its own flags (boardsettings.h, mapModeExplanation()): mute the others.
-    const bool modern = platform().mapMode == MapMode::Modern;
-    const bool used = (column == Default || column == NumaNode) == modern;
+    const MapMode mode = platform().mapMode;
+    const bool modern = mode == MapMode::Modern;
+    // Verkuil's mode reads only Private to (resolveVerkuil() offers a region like the 2010 map does).
+    const bool used =
+        mode == MapMode::Verkuil ? column == PrivateTo : (column == Default || column == NumaNode) == modern;
     if (!used && role == Qt::ForegroundRole)
         return mutedBrush();
     if (!used && role == Qt::ToolTipRole)
-        return modern ? tr("Not used in the modern map mode (only the 2010 map rules read it)")
-                      : tr("Not used in the 2010 map mode (only the modern area chain reads it)");
+        return mode == MapMode::Verkuil ? tr("Not used in the Verkuil map mode (a request finds its region by memory "
+                                             "type)")
+            : modern                    ? tr("Not used in the modern map mode (only the 2010 map rules read it)")
+                                        : tr("Not used in the 2010 map mode (only the modern area chain reads it)");
     switch (column) {
     case Default:
         return checkCell(r.isDefault, role);

@@ -91,6 +91,11 @@ void TestVerkuilRegions::columnsShowTheTypes()
     QCOMPARE(cell(model, 0, RegionTableModel::Drivers), QStringLiteral("ivtv"));
     QCOMPARE(cell(model, 1, RegionTableModel::Drivers), QString());
     QVERIFY(model.flags(model.index(0, RegionTableModel::Drivers)) & Qt::ItemIsEditable);
+    QVERIFY(!model.data(model.index(0, RegionTableModel::Drivers), Qt::ForegroundRole).isValid());
+    // The 2010 and modern flags are muted, Private to is still read.
+    QVERIFY(model.data(model.index(0, RegionTableModel::Asterisk), Qt::ForegroundRole).isValid());
+    QVERIFY(model.data(model.index(0, RegionTableModel::Default), Qt::ForegroundRole).isValid());
+    QVERIFY(!model.data(model.index(0, RegionTableModel::PrivateTo), Qt::ForegroundRole).isValid());
     // The size-0 dma region falls back, so its Fallback max is in use; the 500M pool's too (pool full).
     QVERIFY(!model.data(model.index(1, RegionTableModel::FallbackMax), Qt::ForegroundRole).isValid());
     QVERIFY(!model.data(model.index(0, RegionTableModel::FallbackMax), Qt::ForegroundRole).isValid());
