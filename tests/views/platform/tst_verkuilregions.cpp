@@ -5,6 +5,7 @@
 // tab offers the mode and explains it; the Regions table shows and edits Memory type and Drivers in that mode
 // only, and they resolve requests at once; the failure inspector says when the system allocator served one.
 #include "common/document.h"
+#include "eventlog/steptablemodel.h"
 #include "inspector/failureinspector.h"
 #include "platform/boardsettings.h"
 #include "platform/platformmodels.h"
@@ -191,6 +192,11 @@ void TestVerkuilRegions::inspectorNamesTheFallback()
         qPrintable(refused));
     QVERIFY2(refused.contains(QStringLiteral("gives at most 4 MiB contiguous (KMALLOC_MAX_SIZE), 8 MiB asked")),
         qPrintable(refused));
+    // The event log says the same in one line.
+    QCOMPARE(StepTableModel::cellText(*doc.simulation(), 1, StepTableModel::OutcomeColumn),
+        QStringLiteral("allocated (system fallback)"));
+    QCOMPARE(StepTableModel::cellText(*doc.simulation(), 2, StepTableModel::OutcomeColumn),
+        QStringLiteral("failed: larger than the system allocator's largest block"));
 }
 
 QTEST_MAIN(TestVerkuilRegions)
