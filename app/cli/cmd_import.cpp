@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// cmascope-cli import FILE [--format F] [--base PROJECT] -o PROJECT.json
+// cmascope-cli import FILE [--format F] [--base PROJECT] [--as-2010] -o PROJECT.json
 #include "common.h"
 
 #include <cmascope/config/configio.h>
@@ -48,6 +48,10 @@ struct ImportCommandLine
         QStringLiteral("cma2010: when the kernel's own parser rejects part of the input, write what the kernel keeps "
                        "(the regions read before the error, no map or v1's first 64 rules) and exit with status 1.") };
 
+    const QCommandLineOption as2010 { QStringLiteral("as-2010"),
+        QStringLiteral("verkuil: write the 2010 map translation (d1/T,d2/T=region; */T=region) instead of the "
+                       "memory-type platform, with the dialect of --dialect (default: v4).") };
+
     explicit ImportCommandLine(const QStringList& args)
     {
         beginCommand(parser, "import",
@@ -56,7 +60,7 @@ struct ImportCommandLine
                            "boot log (dmesg), the 2010 CMA language (cma2010), Hans Verkuil's memory-type form "
                            "(verkuil) or a project (json). The result is validated; problems go to stderr."));
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Input file ('-' for stdin)."));
-        parser.addOptions({ format, out, base, dialect, dtc, strict, memory, asKernel });
+        parser.addOptions({ format, out, base, dialect, dtc, strict, memory, asKernel, as2010 });
         parser.process(args);
     }
 };
@@ -137,6 +141,19 @@ bool readImportOptions(
     return true;
 }
 
+/// --as-2010: @p platform, imported from Hans Verkuil's form, as a 2010 map (docs/cma2010.md).
+void translateTo2010(const ImportCommandLine& cl, const ImportOptions& options, Platform& platform)
+{
+    if (!cl.parser.isSet(cl.as2010))
+        return;
+    MapDialect dialect = MapDialect::V4;
+    if (options.form2010 == Lang2010Form::V1)
+        dialect = MapDialect::V1;
+    else if (options.form2010 == Lang2010Form::V3)
+        dialect = MapDialect::V3;
+    platform = toMap2010(platform, dialect);
+}
+
 /// Prints the validation's warnings and errors (not its infos) to stderr; true when there is an error.
 bool printValidation(const Platform& platform)
 {
@@ -165,6 +182,11 @@ int runImport(const QStringList& args)
     const auto format = chooseFormat(cl, path, *content);
     if (!format)
         return kExitUsage;
+    if (cl.parser.isSet(cl.as2010) && *format != ConfigFormat::Verkuil) {
+        std::cerr << "cmascope-cli import: --as-2010 is for Hans Verkuil's form (verkuil), not "
+                  << configFormatId(*format) << '\n';
+        return kExitUsage;
+    }
     ImportOptions options;
     options.sourceName = path == "-" ? std::string("<stdin>") : path;
     std::optional<Project> base;
@@ -182,10 +204,11 @@ int runImport(const QStringList& args)
                   << (result.kernelKept ? " (--as-kernel writes what the kernel keeps)" : "") << '\n';
         return kExitUsage;
     }
-    const Project& project = kernelKept ? *result.kernelKept : *result.project;
+    Project project = kernelKept ? *result.kernelKept : *result.project;
     if (kernelKept)
         std::cerr << "cmascope-cli import: " << path << ": writing what the kernel keeps ("
                   << project.platform.regions.size() << " regions, " << project.platform.rules.size() << " rules)\n";
+    translateTo2010(cl, options, project.platform);
     const bool validationErrors = printValidation(project.platform);
     const std::string json = serializeProject(project);
     if (cl.parser.isSet(cl.out)) {

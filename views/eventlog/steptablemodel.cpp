@@ -8,6 +8,8 @@
 #include "eventlog/stepbookmarks.h"
 #include "eventlog/tracecells.h"
 
+#include <cmascope/model/verkuilmap.h>
+
 #include <QBrush>
 #include <QGuiApplication>
 #include <QPalette>
@@ -286,8 +288,11 @@ QVariant StepTableModel::cellValue(
             return QString();
         return QStringLiteral("%1 / pfn %2").arg(hexString(*addr), hexString(*addr / stepPageSize(sim, row)));
     }
-    case OutcomeColumn:
-        return outcomeText(rec);
+    case OutcomeColumn: {
+        const SystemFallback fb =
+            rec.region < pf.regions.size() ? systemFallbackOf(pf, pf.regions[rec.region]) : SystemFallback::None;
+        return outcomeText(rec, fb == SystemFallback::SizeZero || fb == SystemFallback::PoolFull);
+    }
     case LabelColumn:
         return fromUtf8(symbols.name(step.label));
     default:
@@ -313,10 +318,12 @@ QVariant StepTableModel::alignValue(const Simulation& sim, std::size_t row, bool
     return sort ? QVariant(int(step.alignLog2)) : QVariant(sizeString(std::uint64_t(1) << step.alignLog2));
 }
 
-QString StepTableModel::outcomeText(const StepRecord& rec)
+QString StepTableModel::outcomeText(const StepRecord& rec, bool systemAllocator)
 {
     QString text = fromUtf8(outcomeName(rec.outcome));
-    if (rec.outcome == Outcome::Failed && rec.refusal != Refusal::None)
+    if (rec.outcome == Outcome::Failed && rec.refusal == Refusal::TooLarge && systemAllocator)
+        text += tr(": larger than the system allocator's largest block");
+    else if (rec.outcome == Outcome::Failed && rec.refusal != Refusal::None)
         text += QStringLiteral(": %1").arg(fromUtf8(refusalVerdict(rec.refusal)));
     if (rec.busyRetries)
         text += tr(", %n busy retries", nullptr, int(rec.busyRetries));

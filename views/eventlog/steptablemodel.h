@@ -121,8 +121,9 @@ private:
     QVariant stateData(const Simulation& sim, std::size_t row, int column, int role) const;
     /// The Alignment cell: the alignment asked (a refused request's page order in bytes), or empty.
     static QVariant alignValue(const Simulation& sim, std::size_t row, bool sort);
-    /// The Outcome cell: "failed: <verdict>, 2 busy retries".
-    static QString outcomeText(const StepRecord& rec);
+    /// The Outcome cell: "failed: <verdict>, 2 busy retries". @p systemAllocator: the last region tried hands
+    /// its failures to the system allocator, whose refusal the record holds (docs/cma2010.md).
+    static QString outcomeText(const StepRecord& rec, bool systemAllocator);
     Document* m_doc;
     const StepBookmarks* m_bookmarks = nullptr;
     int m_rows = 0;

@@ -176,11 +176,16 @@ void FailureInspector::inspect(std::size_t step)
         for (const auto& a : dg.attempts) {
             const Region* r = sim->platform().findRegion(a.region);
             const std::uint64_t ps = r ? (r->pageSize ? r->pageSize : sim->platform().pageSize) : 4096;
-            const bool numbers = a.exists && !a.fallbackRegion && r && r->type == RegionType::Cma;
+            // A full Verkuil pool has figures even when the system allocator then served the request.
+            const bool numbers = a.exists && r && r->type == RegionType::Cma && r->size != 0;
             const QString verdictColour = a.result.ok ? vc.ok : vc.failed;
+            QString status = esc(std::string(refusalVerdict(a.result.refusal)));
+            if (a.fallbackRegion)
+                status = a.result.ok ? tr("served by the system allocator")
+                                     : tr("larger than the system allocator's largest block");
             html += QStringLiteral("<p><b>%1. %2</b> — <span style='color:%3'>%4</span></p>")
                         .arg(++n)
-                        .arg(esc(a.region), verdictColour, esc(std::string(refusalVerdict(a.result.refusal))));
+                        .arg(esc(a.region), verdictColour, status);
             if (numbers) {
                 html += QStringLiteral("<ul>");
                 html += tr("<li>needed: %1</li>").arg(pagesText(a.neededPages, ps));

@@ -104,6 +104,14 @@ QString mapModeExplanation(const Platform& p)
                   "and Private to flags of regions.<br>")
             + modernTail(p).toHtmlEscaped();
     }
+    if (p.mapMode == MapMode::Verkuil) {
+        return tr("<b>Hans Verkuil's memory types</b> (2010 review, not merged): a request's kind is a memory type; "
+                  "it gets the region of that type whose Drivers list the device, else the type's general region "
+                  "(no drivers), else nothing. A request without a type fails. Regions of type dma and common "
+                  "fall back to the system allocator (kmalloc, at most its largest object) when they have size 0 "
+                  "or are full; other types never do. <b>Not used:</b> the Map tab's rules, the Default, "
+                  "Asterisk and NUMA flags of regions, devices' memory-region, and the pageblock order.");
+    }
     return tr("<b>2010 cma_map rules:</b> the first rule whose pattern matches the device/kind gives the regions "
               "tried, in order; %1; a private region serves only its owner. <b>Not used:</b> the Default flag and NUMA "
               "node of regions, devices' memory-region, and "
@@ -117,6 +125,10 @@ QString rulesBannerText(const Platform& p, const QString& boardLink)
     if (p.mapMode == MapMode::Map2010)
         return tr("Rules are tried in order and the first pattern that matches wins; %1. Map mode: 2010 (%2).")
             .arg(unmatchedText(p), boardLink);
+    if (p.mapMode == MapMode::Verkuil)
+        return tr("<b>Not used:</b> the map mode is Verkuil's memory types, so a request finds its region by the "
+                  "regions' Type and Drivers and these rules are only kept. Switch to the 2010 rules on the %1.")
+            .arg(boardLink);
     return tr("<b>Not used:</b> the map mode is modern, so requests go to the device's memory-region, the per-node "
               "areas or the default area and these rules are only kept. Switch to the 2010 rules on the %1.")
         .arg(boardLink);
@@ -124,7 +136,7 @@ QString rulesBannerText(const Platform& p, const QString& boardLink)
 
 QString minimumAlignmentText(const Platform& p)
 {
-    if (p.mapMode == MapMode::Map2010)
+    if (p.mapMode != MapMode::Modern)
         return tr("Not used in 2010 mode: CMA regions are aligned to a page (%1). In modern mode it would be %2.")
             .arg(humanSize(p.pageSize), humanSize(std::uint64_t { p.pageSize } << p.pageblockOrder));
     return tr("Minimum CMA alignment %1 (%2): every CMA region starts and ends on this boundary.")
@@ -134,7 +146,7 @@ QString minimumAlignmentText(const Platform& p)
 QString allocationAlignmentText(const Platform& p)
 {
     const QString cap = humanSize(std::uint64_t { p.pageSize } << p.cmaAlignmentOrder);
-    if (p.mapMode == MapMode::Map2010)
+    if (p.mapMode != MapMode::Modern)
         return tr("Not used in 2010 mode: the 2010 API aligns an allocation to a page unless it asks for more.");
     return tr("An allocation without an explicit alignment is aligned to its size, at most %1 (%2).")
         .arg(cap, shifted(p.pageSize, p.cmaAlignmentOrder));
@@ -180,6 +192,7 @@ void BoardSettings::createForm()
     m_mode = new QComboBox(page);
     m_mode->addItem(tr("Modern: device area, per-node areas, default area"), int(MapMode::Modern));
     m_mode->addItem(tr("2010: cma_map rules and asterisk regions"), int(MapMode::Map2010));
+    m_mode->addItem(tr("Verkuil: memory types (2010 review proposal)"), int(MapMode::Verkuil));
     m_mode->setToolTip(tr("How a request (device, kind) finds the regions it is allocated from"));
     form->addRow(tr("&Map mode:"), m_mode);
     connect(m_mode, &QComboBox::activated, this,
@@ -297,11 +310,14 @@ bool BoardSettings::setBoardName(const QString& name)
 
 bool BoardSettings::setMapMode(MapMode mode)
 {
-    if (mode != MapMode::Modern && mode != MapMode::Map2010)
+    if (mode != MapMode::Modern && mode != MapMode::Map2010 && mode != MapMode::Verkuil)
         return reject(tr("Unknown map mode %1.").arg(int(mode)));
     Platform p = m_doc->project().platform;
     p.mapMode = mode;
-    return commit(p, mode == MapMode::Modern ? tr("Use the modern map mode") : tr("Use the 2010 map rules"));
+    return commit(p,
+        mode == MapMode::Modern        ? tr("Use the modern map mode")
+            : mode == MapMode::Verkuil ? tr("Use Hans Verkuil's memory types")
+                                       : tr("Use the 2010 map rules"));
 }
 
 bool BoardSettings::setMapDialect(std::optional<MapDialect> dialect)

@@ -5,10 +5,12 @@
 #include "platform/cellinput.h"
 #include "platform/tablesupport.h"
 
+#include <cmascope/model/verkuilmap.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/util/units.h>
 
 #include <QColor>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <limits>
@@ -26,7 +28,8 @@ RegionTableModel::RegionTableModel(Document* document, PlatformDiagnostics* diag
         { tr("Type"), QStringLiteral("type"), EditorKind::Choice,
             tr("cma: allocatable; carve-out: reserved, not allocatable (no-map)") },
         { tr("Size"), QStringLiteral("size"), EditorKind::Size,
-            tr("Size in memparse syntax (64M); 0 = nothing reserved, requests fall back") },
+            tr("Size in memparse syntax (64M); 0 = nothing reserved (what requests then meet depends on the map "
+               "mode)") },
         { tr("Placement"), QStringLiteral("placement"), EditorKind::Choice,
             tr("fixed: at Start exactly; dynamic: placed top-down at boot"), {}, { QStringLiteral("allocRanges") } },
         { tr("Start"), QStringLiteral("start"), EditorKind::Address,
@@ -54,9 +57,15 @@ RegionTableModel::RegionTableModel(Document* document, PlatformDiagnostics* diag
             tr("2010 private flag") },
         { tr("NUMA node"), QStringLiteral("numaNode"), EditorKind::Integer,
             tr("Per-NUMA area of this node (none = not a per-node area)"), tr("NUMA node") },
+        { tr("Memory type"), QStringLiteral("memoryType"), EditorKind::Text,
+            tr("Verkuil map mode: the memory type requests ask for (banka, dma, common, ...)"), tr("memory type") },
+        { tr("Drivers"), QStringLiteral("drivers"), EditorKind::Text,
+            tr("Verkuil map mode: the drivers this region of its type serves, separated by commas; empty = the "
+               "general region of the type"),
+            tr("drivers") },
         { tr("Fallback max"), QStringLiteral("fallbackMaxContiguous"), EditorKind::Size,
-            tr("Size 0 only: the largest contiguous allocation the system allocator makes for requests that "
-               "fall back (kmalloc / alloc_pages)"),
+            tr("The largest contiguous allocation the system allocator makes for requests that fall back to it: "
+               "kmalloc's KMALLOC_MAX_SIZE, 4M with 4 KiB pages (docs/cma2010.md)"),
             tr("fallback maximum") },
         { tr("Placed at"), QStringLiteral("placedBase"), EditorKind::None,
             tr("Where the region is reserved at boot, as the kernel places it") },
@@ -122,11 +131,41 @@ QVariant RegionTableModel::cellData(int row, int column, int role) const
     case PrivateHandle:
     case NumaNode:
         return usersCell(r, column, role);
+    case MemoryType:
+    case Drivers:
+        return typeCell(r, column, role);
     case PlacedAt:
         return placedAtCell(row, role);
     default:
         return {};
     }
+}
+
+Qt::ItemFlags RegionTableModel::flags(const QModelIndex& index) const
+{
+    Qt::ItemFlags f = RegionTableBase::flags(index);
+    if (index.isValid() && (index.column() == MemoryType || index.column() == Drivers)
+        && platform().mapMode != MapMode::Verkuil)
+        f &= ~Qt::ItemIsEditable;
+    return f;
+}
+
+QVariant RegionTableModel::typeCell(const Region& r, int column, int role) const
+{
+    if (platform().mapMode != MapMode::Verkuil) {
+        if (role == Qt::ForegroundRole)
+            return mutedBrush();
+        if (role == Qt::ToolTipRole)
+            return tr("Not used: only the Verkuil map mode (Board tab) reads memory types and drivers");
+    }
+    if (role != Qt::DisplayRole && role != Qt::EditRole)
+        return {};
+    if (column == MemoryType)
+        return qs(r.memoryType);
+    QStringList drivers;
+    for (const std::string& d : r.drivers)
+        drivers << qs(d);
+    return drivers.join(QStringLiteral(", "));
 }
 
 QVariant RegionTableModel::kindCell(const Region& r, int column, int role) const
@@ -147,17 +186,21 @@ QVariant RegionTableModel::kindCell(const Region& r, int column, int role) const
         return {};
     case Size:
         if (role == Qt::ToolTipRole && !r.size)
-            return tr("0: nothing reserved; requests fall back to the system allocator, up to %1 contiguous")
-                .arg(humanSize(r.fallbackMaxContiguous));
+            return systemFallbackOf(platform(), r) == SystemFallback::SizeZero
+                ? tr("0: nothing reserved; requests fall back to the system allocator, up to %1 contiguous")
+                      .arg(humanSize(r.fallbackMaxContiguous))
+                : tr("0: nothing reserved and no fallback here: the region does not exist for the kernel");
         return sizeCell(r.size, role);
-    default: // FallbackMax
-        if (r.size && role == Qt::ForegroundRole)
+    default: { // FallbackMax
+        const SystemFallback fb = systemFallbackOf(platform(), r);
+        const bool used = fb == SystemFallback::SizeZero || fb == SystemFallback::PoolFull;
+        if (!used && role == Qt::ForegroundRole)
             return mutedBrush();
-        if (r.size && role == Qt::ToolTipRole)
-            return tr("Not used: the region reserves %1. Requests fall back to the system allocator only when "
-                      "Size is 0.")
-                .arg(humanSize(r.size));
+        if (!used && role == Qt::ToolTipRole)
+            return tr("Not used: requests of this region never fall back to the system allocator (only size-0 "
+                      "regions without a 2010 dialect, and Verkuil's dma and common regions, do).");
         return sizeCell(r.fallbackMaxContiguous, role);
+    }
     }
 }
 
@@ -241,13 +284,18 @@ QVariant RegionTableModel::allocatorCell(const Region& r, int column, int role) 
 QVariant RegionTableModel::usersCell(const Region& r, int column, int role) const
 {
     // Each map mode reads its own flags (boardsettings.h, mapModeExplanation()): mute the others.
-    const bool modern = platform().mapMode == MapMode::Modern;
-    const bool used = (column == Default || column == NumaNode) == modern;
+    const MapMode mode = platform().mapMode;
+    const bool modern = mode == MapMode::Modern;
+    // Verkuil's mode reads only Private to (resolveVerkuil() offers a region like the 2010 map does).
+    const bool used =
+        mode == MapMode::Verkuil ? column == PrivateTo : (column == Default || column == NumaNode) == modern;
     if (!used && role == Qt::ForegroundRole)
         return mutedBrush();
     if (!used && role == Qt::ToolTipRole)
-        return modern ? tr("Not used in the modern map mode (only the 2010 map rules read it)")
-                      : tr("Not used in the 2010 map mode (only the modern area chain reads it)");
+        return mode == MapMode::Verkuil ? tr("Not used in the Verkuil map mode (a request finds its region by memory "
+                                             "type)")
+            : modern                    ? tr("Not used in the modern map mode (only the 2010 map rules read it)")
+                                        : tr("Not used in the 2010 map mode (only the modern area chain reads it)");
     switch (column) {
     case Default:
         return checkCell(r.isDefault, role);
@@ -324,6 +372,9 @@ QString RegionTableModel::assign(Platform& p, int row, int column, const QVarian
     case PrivateHandle:
     case NumaNode:
         return assignUsers(r, column, text, what);
+    case MemoryType:
+    case Drivers:
+        return assignType(r, column, text);
     default:
         return tr("This column cannot be edited.");
     }
@@ -464,6 +515,33 @@ QString RegionTableModel::assignUsers(Region& r, int column, const QString& text
             r.numaNode = *v;
         return error;
     }
+}
+
+QString RegionTableModel::assignType(Region& r, int column, const QString& text) const
+{
+    if (platform().mapMode != MapMode::Verkuil)
+        return tr("Only the Verkuil map mode reads memory types and drivers: choose it on the Board tab first.");
+    const auto bad = [](const QString& name) {
+        return name.contains(QRegularExpression(QStringLiteral("[\\s,;=/?*]")));
+    };
+    if (column == MemoryType) {
+        const QString type = text.trimmed();
+        if (bad(type))
+            return tr("A memory type must not contain blanks or any of ,;=/?* (%1).").arg(quoted(type));
+        r.memoryType = ss(type);
+        return {};
+    }
+    std::vector<std::string> drivers;
+    for (const QString& part : text.split(QLatin1Char(','))) {
+        const QString name = part.trimmed();
+        if (name.isEmpty())
+            continue;
+        if (bad(name))
+            return tr("A driver name must not contain blanks or any of ;=/?* (%1).").arg(quoted(name));
+        drivers.push_back(ss(name));
+    }
+    r.drivers = std::move(drivers);
+    return {};
 }
 
 // ---- items ---------------------------------------------------------------------------------------------

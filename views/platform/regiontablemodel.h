@@ -29,6 +29,8 @@ public:
         PrivateTo,
         PrivateHandle, ///< 2010 private region, reached by handle only (docs/cma2010.md#private-regions)
         NumaNode,
+        MemoryType,
+        Drivers,
         FallbackMax,
         PlacedAt,
         ColumnCount
@@ -39,6 +41,8 @@ public:
     QString singular() const override { return tr("region"); }
     int columnForField(int row, const QString& field) const override;
     bool isOrdered() const override { return true; }
+    /// Memory type and Drivers are editable only in the Verkuil map mode, the one that reads them.
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
 
     /// Adds a fixed CMA region over [base, base + size), snapped inward to what the kernel accepts: the start
     /// rounded up to the minimum CMA alignment, the end down to a page. Returns the new row, or -1 with
@@ -62,6 +66,8 @@ private:
     QVariant allocatorCell(const Region& r, int column, int role) const;
     /// Default, Asterisk, PrivateTo, PrivateHandle, NumaNode: who allocates from it.
     QVariant usersCell(const Region& r, int column, int role) const;
+    /// MemoryType, Drivers: Hans Verkuil's memory types (MapMode::Verkuil only).
+    QVariant typeCell(const Region& r, int column, int role) const;
     /// PlacedAt: where the boot placed it.
     QVariant placedAtCell(int row, int role) const;
 
@@ -72,6 +78,7 @@ private:
     QString assignPlacement(Region& r, int row, int column, const QString& text, QString& what) const;
     QString assignAllocator(Region& r, int column, const QString& text) const;
     QString assignUsers(Region& r, int column, const QString& text, QString& what) const;
+    QString assignType(Region& r, int column, const QString& text) const;
 };
 
 } // namespace cmascope::views

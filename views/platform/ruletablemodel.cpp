@@ -36,9 +36,11 @@ QVariant RuleTableModel::cellData(int row, int column, int role) const
             QStringLiteral("b1,b2") };
         return column >= 0 && column < ColumnCount ? examples[column] : QString();
     }
-    if (role == Qt::ToolTipRole && column == Rule && platform().mapMode == MapMode::Modern)
-        return tr("The platform uses the mainline map mode: the 2010 map rules are not used.");
-    if (role == Qt::ForegroundRole && platform().mapMode == MapMode::Modern)
+    if (role == Qt::ToolTipRole && column == Rule && platform().mapMode != MapMode::Map2010)
+        return platform().mapMode == MapMode::Modern
+            ? tr("The platform uses the mainline map mode: the 2010 map rules are not used.")
+            : tr("The platform uses Hans Verkuil's memory types: the 2010 map rules are not used.");
+    if (role == Qt::ForegroundRole && platform().mapMode != MapMode::Map2010)
         return mutedBrush();
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};

@@ -2,14 +2,17 @@
 // Hans Verkuil's memory-type form from the v2 review, "banka=20M; banka/foo,bar=30M"
 // (docs/cma2010.md#hans-verkuils-memory-types).
 //
-// In cmascope terms a memory *type* is the kind a driver asks for (Hans's v4 refinement: the type is compulsory,
-// like GFP flags). `T=size` is the general region of type T (every driver asking for T, except those with their
-// own region); `T/d1,d2=size` is a region of type T shared by d1 and d2 only. As a 2010 map that is
-// `d1/T,d2/T=<region>` for every per-driver region, then `*/T=<region>` for the general one. Fallback lists,
-// wildcards and kind-less rules have no place in the form: exportVerkuil() says which rule breaks it.
+// A memory *type* is the kind a driver asks for (Hans's v4 refinement: the type is compulsory, like GFP flags).
+// `T=size` is the general region of type T (every driver asking for T, except those with their own region);
+// `T/d1,d2=size` is a region of type T shared by d1 and d2 only. The import gives a MapMode::Verkuil platform
+// (Region::memoryType, Region::drivers); toMap2010() (verkuil2010.cpp) translates it to a 2010 map. The export
+// writes a Verkuil platform directly and a 2010 platform through its map (`d1/T,d2/T=<region>` for every
+// per-driver region, then `*/T=<region>`); fallback lists, wildcards and kind-less rules have no place in the
+// form, and the export says which rule breaks it.
 #include "internal.h"
 
 #include <cmascope/model/maplang.h>
+#include <cmascope/model/verkuilmap.h>
 #include <cmascope/util/memparse.h>
 
 #include <algorithm>
@@ -257,6 +260,13 @@ std::optional<ReadEntry> parseEntry(std::string_view text, std::string_view entr
     const auto size = parseSize(rhs, rhsOff, e.type, msg);
     if (!size)
         return std::nullopt;
+    if (*size == 0 && !verkuilStandardType(e.type)) {
+        msg.error(columnText(rhsOff), e.type,
+            "size 0 is for the types dma and common only, which fall back to the system allocator; a bank type "
+            "such as '"
+                + e.type + "' has no fallback (kmalloc cannot pick a bank)");
+        return std::nullopt;
+    }
     e.size = *size;
     return e;
 }
@@ -295,14 +305,14 @@ private:
     std::map<std::string, std::map<std::string, std::size_t>> m_perDriverAt;
 };
 
-/// A region per entry (in the bank named like its type, if any) with its rule: per-driver rules first, then the
-/// general ones; the types become kinds, the drivers devices.
+/// A region per entry (in the bank named like its type, if any) with its memory type and drivers; the types
+/// become kinds, the drivers devices. The dma and common regions fall back to kmalloc up to KMALLOC_MAX_SIZE
+/// of the platform's page size (docs/cma2010.md#the-system-allocator-fallback).
 void addEntries(const std::vector<ReadEntry>& entries, Platform& pf)
 {
     std::set<std::string> names;
     for (const auto& r : pf.regions)
         names.insert(r.name);
-    std::vector<MapRule> specific, general;
     for (const auto& e : entries) {
         Region r;
         std::string name = e.type + (e.devices.empty() ? "" : "_" + join(e.devices, "_"));
@@ -312,19 +322,13 @@ void addEntries(const std::vector<ReadEntry>& entries, Platform& pf)
         r.name = name;
         r.size = e.size;
         r.policy = PolicyKind::BestFit2010;
+        r.memoryType = e.type;
+        r.drivers = e.devices;
+        if (verkuilStandardType(e.type))
+            r.fallbackMaxContiguous = kmallocMaxSize(pf.pageSize);
         if (const Bank* bank = pf.findBank(e.type))
             r.allocRanges.push_back({ bank->base, bank->size }); // a hardware type: the bank of that name
         pf.regions.push_back(r);
-        MapRule rule;
-        rule.regions = { name };
-        if (e.devices.empty()) {
-            rule.patterns = { "*/" + e.type };
-            general.push_back(rule);
-        } else {
-            for (const auto& d : e.devices)
-                rule.patterns.push_back(d + "/" + e.type);
-            specific.push_back(rule);
-        }
         if (std::none_of(pf.kinds.begin(), pf.kinds.end(), [&](const Kind& k) { return k.name == e.type; }))
             pf.kinds.push_back({ e.type, "memory type (Hans Verkuil's form)" });
         for (const auto& d : e.devices) {
@@ -335,8 +339,39 @@ void addEntries(const std::vector<ReadEntry>& entries, Platform& pf)
             }
         }
     }
-    pf.rules = specific;
-    pf.rules.insert(pf.rules.end(), general.begin(), general.end());
+}
+
+/// `type[/drivers]=size` for every region of a Verkuil platform, per-driver regions first.
+ExportResult exportVerkuilPlatform(const Platform& platform)
+{
+    ExportResult out;
+    std::vector<std::string> reasons, perDriver, general;
+    bool placementLost = false;
+    for (const auto& r : platform.regions) {
+        if (r.type != RegionType::Cma) {
+            out.notes.push_back("'" + r.name + "' is a carve-out, not a region drivers allocate from: left out");
+            continue;
+        }
+        if (r.memoryType.empty()) {
+            reasons.push_back("region '" + r.name + "' has no memory type");
+            continue;
+        }
+        placementLost = placementLost || r.placement == Placement::Fixed || r.alignment || r.limit;
+        std::string entry = r.memoryType + (r.drivers.empty() ? "" : "/" + join(r.drivers, ",")) + "=";
+        entry += r.size == 0 ? std::string("0") : formatSize(r.size);
+        (r.drivers.empty() ? general : perDriver).push_back(std::move(entry));
+    }
+    if (!reasons.empty()) {
+        out.error = "this platform cannot be written in Hans Verkuil's memory-type form:";
+        for (const auto& r : reasons)
+            out.error += "\n  - " + r;
+        return out;
+    }
+    if (placementLost)
+        out.notes.push_back("placement and alignment are not part of the form: the platform code sets them up");
+    perDriver.insert(perDriver.end(), general.begin(), general.end());
+    out.text = join(perDriver, "; ") + "\n";
+    return out;
 }
 
 } // namespace
@@ -344,6 +379,8 @@ void addEntries(const std::vector<ReadEntry>& entries, Platform& pf)
 ExportResult exportVerkuil(const Platform& platform)
 {
     ExportResult out;
+    if (platform.mapMode == MapMode::Verkuil)
+        return exportVerkuilPlatform(platform);
     if (platform.mapMode != MapMode::Map2010) {
         out.error = "this platform binds devices with memory-region (mainline): Hans Verkuil's form binds drivers to "
                     "memory types through a map, and there is none here";
@@ -381,7 +418,8 @@ ImportResult importVerkuil(std::string_view text, const ImportOptions& options)
 {
     ImportResult result;
     Messages msg(result);
-    Platform pf = beginImport(result, options, MapMode::Map2010, "Verkuil memory types");
+    Platform pf = beginImport(result, options, MapMode::Verkuil, "Verkuil memory types");
+    pf.mapDialect.reset(); // a 2010 base's dialect means nothing here
 
     std::vector<ReadEntry> entries;
     TypeClaims claims;

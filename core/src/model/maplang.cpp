@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mapresolve.h"
 
+#include <cmascope/model/verkuilmap.h>
+
 #include <algorithm>
 
 namespace cmascope {
@@ -586,6 +588,8 @@ MapResolution resolveRegions(const Platform& platform, std::string_view device, 
     MapResolution res;
     if (platform.mapMode == MapMode::Modern) {
         resolveModern(platform, device, sizeBytes, res);
+    } else if (platform.mapMode == MapMode::Verkuil) {
+        resolveVerkuil(platform, device, kind, res); // docs/cma2010.md#hans-verkuils-memory-types
     } else {
         resolve2010(platform, device, kind, options, res);
         noteStalledList(platform, options.dialect, res);
@@ -609,6 +613,10 @@ std::vector<DeviceRegionUse> regionsOfDevice(
     std::vector<std::string> kinds { std::string() };
     for (const Kind& k : platform.kinds)
         kinds.push_back(k.name);
+    if (platform.mapMode == MapMode::Verkuil) // the memory types are the kinds (docs/cma2010.md)
+        for (const Region& r : platform.regions)
+            if (!r.memoryType.empty() && std::find(kinds.begin(), kinds.end(), r.memoryType) == kinds.end())
+                kinds.push_back(r.memoryType);
     for (const std::string& kind : kinds) {
         const MapResolution res =
             resolveRegions(platform, d.name, kind, 2 * std::uint64_t { platform.pageSize }, options);

@@ -103,7 +103,7 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
     r.checkKeys(v, p,
         { "name", "type", "size", "start", "placement", "alignment", "alloc_ranges", "limit", "page_size", "policy",
             "params", "default", "asterisk", "private_to", "private_handle", "numa_node", "fallback_max_contiguous",
-            "label", "dt", "missing_allocator" });
+            "label", "dt", "missing_allocator", "memory_type", "drivers" });
     r.string(v, p, "name", reg.name, true);
     readRegionGeometry(r, v, p, reg);
     readRanges(r, v, p, "alloc_ranges", reg.allocRanges);
@@ -126,6 +126,13 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
     r.integer(v, p, "numa_node", reg.numaNode, -1, 1023);
     r.size(v, p, "fallback_max_contiguous", reg.fallbackMaxContiguous);
     r.string(v, p, "label", reg.label);
+    r.string(v, p, "memory_type", reg.memoryType);
+    r.array(v, p, "drivers", [&](const json& s, const std::string& sp) {
+        if (s.is_string() && !s.get<std::string>().empty())
+            reg.drivers.push_back(s.get<std::string>());
+        else
+            r.error(sp, "must be a non-empty driver name");
+    });
     r.object(v, p, "dt", [&](const json& o, const std::string& op) { readRegionDt(r, o, op, reg); });
 }
 
@@ -186,7 +193,8 @@ void readPlatform(Reader& r, const json& v, const std::string& p, Platform& pf)
     r.integer(v, p, "page_size", pf.pageSize, 4096, 65536);
     r.integer(v, p, "pageblock_order", pf.pageblockOrder, 0, 20);
     r.integer(v, p, "cma_alignment_order", pf.cmaAlignmentOrder, 2, 12);
-    r.oneOf(v, p, "map_mode", pf.mapMode, { { "2010", MapMode::Map2010 }, { "modern", MapMode::Modern } });
+    r.oneOf(v, p, "map_mode", pf.mapMode,
+        { { "2010", MapMode::Map2010 }, { "modern", MapMode::Modern }, { "verkuil", MapMode::Verkuil } });
     if (v.contains("map_dialect")) { // absent: cmascope's historical rules (docs/cma2010.md#dialects)
         MapDialect d = MapDialect::V1;
         r.oneOf(v, p, "map_dialect", d,

@@ -90,6 +90,10 @@ json regionJson(const Region& reg)
         j["fallback_max_contiguous"] = sizeJson(reg.fallbackMaxContiguous);
     if (!reg.label.empty())
         j["label"] = reg.label;
+    if (!reg.memoryType.empty())
+        j["memory_type"] = reg.memoryType;
+    if (!reg.drivers.empty())
+        j["drivers"] = reg.drivers;
     if (!reg.dt.empty())
         j["dt"] = regionDtJson(reg);
     return j;
@@ -118,7 +122,9 @@ json platformJson(const Platform& pf)
     platform["page_size"] = pf.pageSize;
     platform["pageblock_order"] = pf.pageblockOrder;
     platform["cma_alignment_order"] = pf.cmaAlignmentOrder;
-    platform["map_mode"] = pf.mapMode == MapMode::Modern ? "modern" : "2010";
+    platform["map_mode"] = pf.mapMode == MapMode::Modern ? "modern"
+        : pf.mapMode == MapMode::Verkuil                 ? "verkuil"
+                                                         : "2010";
     if (pf.mapDialect)
         platform["map_dialect"] = std::string(mapDialectId(*pf.mapDialect));
     json banks = json::array();

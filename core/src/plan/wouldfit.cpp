@@ -53,8 +53,7 @@ std::vector<std::size_t> triedCmaRegions(
     for (const auto& a : dg.attempts) {
         const auto it = std::find_if(
             platform.regions.begin(), platform.regions.end(), [&](const Region& r) { return r.name == a.region; });
-        if (!a.exists || a.fallbackRegion || it == platform.regions.end() || it->type != RegionType::Cma
-            || it->size == 0)
+        if (!a.exists || it == platform.regions.end() || it->type != RegionType::Cma || it->size == 0)
             continue;
         const auto index = static_cast<std::size_t>(it - platform.regions.begin());
         if (std::find(tried.begin(), tried.end(), index) != tried.end())

@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <cmascope/model/maplang.h>
+#include <cmascope/model/verkuilmap.h>
 #include <cmascope/util/units.h>
 
 #include <algorithm>
@@ -56,13 +57,43 @@ MapResolution requestMap(const Platform& platform, const Step& s, bool recorded,
     return res;
 }
 
+/// Why a region that does not exist at run time was skipped: a failed boot-time reservation, or size 0 where
+/// nothing falls back (docs/cma2010.md#size-0-regions).
+std::string absentVerdict(const Platform& platform, const Region& region)
+{
+    if (region.size != 0)
+        return "not reserved at boot, so it does not exist at run time: skipped (" + region.placementFailure + ")";
+    if (platform.mapMode == MapMode::Verkuil)
+        return "size 0 and type '" + region.memoryType
+            + "' has no system fallback (only dma and common have one: kmalloc cannot pick a bank): skipped";
+    return "size 0: cma_region_register() refuses it (-EINVAL), so it does not exist: skipped (the fallback to the "
+           "system allocator is Hans Verkuil's proposal, map_mode \"verkuil\")";
+}
+
+/// Asks the system allocator on behalf of @p region; @p why says why it is asked.
+void systemAttempt(Attempt& a, const Step& s, const Region& region, const std::string& why)
+{
+    a.fallbackRegion = true;
+    a.result.ok = s.size <= region.fallbackMaxContiguous;
+    a.result.refusal = a.result.ok ? Refusal::None : Refusal::TooLarge;
+    const std::string call = region.memoryType.empty() ? std::string("the system allocator")
+                                                       : "the system allocator, " + systemAllocatorCall(region);
+    a.verdict = why
+        + (a.result.ok ? ": served by " + call
+                       : ": " + call + " gives at most " + sizeText(region.fallbackMaxContiguous)
+                    + " contiguous (KMALLOC_MAX_SIZE), " + sizeText(s.size) + " asked");
+}
+
 /// The attempt at a region whose pages no policy hands out (not reserved, a carve-out, a size-0 region);
 /// false if @p rt is an ordinary region whose policy must be asked.
-bool tryUnallocatable(Attempt& a, const Step& s, const Region& region, const SimState::RegionRuntime& rt)
+bool tryUnallocatable(
+    Attempt& a, const Step& s, const Platform& platform, const Region& region, const SimState::RegionRuntime& rt)
 {
     if (rt.unreserved) {
         a.result.refusal = Refusal::NotReserved;
-        a.verdict = "not reserved at boot, so it does not exist at run time: skipped (" + region.placementFailure + ")";
+        a.verdict = absentVerdict(platform, region);
+        if (rt.poolFallback)
+            systemAttempt(a, s, region, a.verdict + "; the pool's fallback (Hans Verkuil)");
         return true;
     }
     if (rt.carveout) {
@@ -71,12 +102,10 @@ bool tryUnallocatable(Attempt& a, const Step& s, const Region& region, const Sim
     }
     if (!rt.fallback)
         return false;
-    a.fallbackRegion = true;
-    a.result.ok = s.size <= region.fallbackMaxContiguous;
-    a.result.refusal = a.result.ok ? Refusal::None : Refusal::TooLarge;
-    a.verdict = a.result.ok ? "size-0 region: served by the system allocator"
-                            : "size-0 region: the system allocator gives at most "
-            + sizeText(region.fallbackMaxContiguous) + " contiguous, " + sizeText(s.size) + " asked";
+    systemAttempt(a, s, region,
+        platform.mapMode == MapMode::Verkuil
+            ? "size-0 region of type '" + region.memoryType + "': Hans Verkuil's fallback"
+            : std::string("size-0 region: cmascope's historical fallback (Hans Verkuil's proposal, no CMA version's)"));
     return true;
 }
 
@@ -173,6 +202,9 @@ std::string summaryText(const Diagnosis& dg, const MapResolution& res, bool byHa
     if (byHandle)
         return who + " asked region " + dg.attempts.back().region + " by its handle for " + sizeText(dg.bytes) + ": "
             + (dg.succeeded ? "placed" : dg.attempts.back().verdict);
+    if (dg.succeeded && dg.attempts.back().fallbackRegion)
+        return who + " asked for " + sizeText(dg.bytes) + ": served by the system allocator through "
+            + dg.attempts.back().region;
     if (dg.succeeded)
         return who + " asked for " + sizeText(dg.bytes) + ": placed in " + dg.attempts.back().region;
     return who + " asked for " + sizeText(dg.bytes) + ": every region refused (" + std::to_string(dg.attempts.size())
@@ -237,9 +269,11 @@ Diagnosis Simulation::diagnose(std::size_t step) const
         a.neededPages = recorded ? s.size : pagesFor(s.size, rt.pageSize);
         if (type == StepType::AllocateFromRegion) {
             tryFromRegion(a, m.platform, s, region, rt, m.alignOrderFor(s, rt, a.neededPages));
-        } else if (!tryUnallocatable(a, s, region, rt)) {
+        } else if (!tryUnallocatable(a, s, m.platform, region, rt)) {
             a.alignOrder = recorded ? s.alignLog2 : m.alignOrderFor(s, rt, a.neededPages);
             probePolicy(a, s, recorded, region, rt);
+            if (!a.result.ok && rt.poolFallback && !recorded)
+                systemAttempt(a, s, region, a.verdict + "; the pool is full, Hans Verkuil's fallback");
         }
         if (a.result.ok)
             break;

@@ -29,10 +29,12 @@ Refusal fromRegionRefusal(const Platform& platform, const Step& s, const SimStat
         return Refusal::ZeroSize; // -EINVAL
     if (s.offset != 0 && !std::has_single_bit(s.offset))
         return Refusal::InvalidArgument;
+    // A size-0 region is never registered (cma_region_register(): -EINVAL), whatever the map mode does with it.
+    const bool sizeZero = rt.index < platform.regions.size() && platform.regions[rt.index].size == 0;
+    if (rt.carveout || rt.fallback || sizeZero)
+        return Refusal::InvalidArgument;
     if (rt.unreserved)
         return Refusal::NotReserved; // never registered: -EINVAL
-    if (rt.carveout || rt.fallback)
-        return Refusal::InvalidArgument;
     if (rt.occupancy.freePages() < pagesFor(s.size, rt.pageSize))
         return Refusal::NotEnoughFree; // reg->free_space < size: -ENOMEM
     return Refusal::None;

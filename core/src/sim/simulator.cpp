@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <cmascope/model/maplang.h>
+#include <cmascope/model/verkuilmap.h>
 #include <cmascope/util/units.h>
 
 #include <algorithm>
@@ -52,6 +53,7 @@ SimState::SimState(const SimState& other)
         c.basePfn = r.basePfn;
         c.pageSize = r.pageSize;
         c.fallback = r.fallback;
+        c.poolFallback = r.poolFallback;
         c.carveout = r.carveout;
         c.unreserved = r.unreserved;
         c.policy = r.policy ? r.policy->clone() : nullptr;
@@ -116,9 +118,11 @@ SimState Simulation::Impl::makeInitial() const
         SimState::RegionRuntime rt;
         rt.index = static_cast<std::uint16_t>(i);
         rt.pageSize = r.pageSize ? r.pageSize : platform.pageSize;
-        rt.fallback = r.size == 0;
+        const SystemFallback fb = systemFallbackOf(platform, r); // docs/cma2010.md#size-0-regions
+        rt.fallback = fb == SystemFallback::SizeZero;
+        rt.poolFallback = fb == SystemFallback::PoolFull;
         rt.carveout = r.type == RegionType::Carveout;
-        rt.unreserved = r.size != 0 && !r.placementFailure.empty();
+        rt.unreserved = fb == SystemFallback::Absent || (r.size != 0 && !r.placementFailure.empty());
         const std::uint64_t base = r.placedBase ? *r.placedBase : rt.unreserved ? 0 : r.start;
         rt.basePfn = base / rt.pageSize;
         resetRegion(rt);

@@ -73,6 +73,9 @@ private:
     /// Tries region @p ri for the Allocate step; true once the request is served.
     bool tryAllocate(std::uint16_t ri);
     void allocateFromRegion();
+    /// Serves the Allocate step from the system allocator on behalf of region @p ri (a size-0 region or a full
+    /// Verkuil pool), up to Region::fallbackMaxContiguous; true once served.
+    bool systemAllocate(std::uint16_t ri);
     void place();
     void freeLabel();
     void release();
@@ -145,16 +148,20 @@ std::uint32_t Simulation::Impl::StepExecutor::newChunk(
         recorded->push_back(c);
     }
     auto& rt = st.regions[region];
-    rt.live[offset] = id;
-    rt.liveBytes += m.chunkBytes(m.chunks[id]);
+    if (pages != 0) // a chunk of the system allocator has no place in the region
+        rt.live[offset] = id;
+    if (pages != 0 || rt.fallback)
+        rt.liveBytes += m.chunkBytes(m.chunks[id]);
     rt.livePages += pages;
     return id;
 }
 
 void Simulation::Impl::StepExecutor::forgetChunk(SimState::RegionRuntime& rt, const ChunkInfo& c, std::uint32_t id)
 {
-    rt.live.erase(c.offset);
-    rt.liveBytes -= m.chunkBytes(c);
+    if (c.pages != 0)
+        rt.live.erase(c.offset);
+    if (c.pages != 0 || rt.fallback)
+        rt.liveBytes -= m.chunkBytes(c);
     rt.livePages -= c.pages;
     if (recorded)
         (*recorded)[id].diedStep = index;
@@ -164,7 +171,7 @@ void Simulation::Impl::StepExecutor::freeChunk(std::uint32_t id)
 {
     const ChunkInfo& c = m.chunks[id];
     auto& rt = st.regions[c.region];
-    if (!rt.fallback) {
+    if (c.pages != 0) { // not a chunk of the system allocator
         if (!rt.policy->release(c.offset, c.requestPages))
             throw std::logic_error("policy refused to release a chunk it placed");
         if (!rt.occupancy.give(c.offset, c.pages))
@@ -192,28 +199,18 @@ bool Simulation::Impl::StepExecutor::tryAllocate(std::uint16_t ri)
     rec.region = ri;
     if (rt.unreserved) {
         rec.refusal = Refusal::NotReserved; // the kernel never created it: on to the next region
-        return false;
+        return rt.poolFallback && systemAllocate(ri);
     }
     const std::uint64_t pages = pagesFor(s.size, rt.pageSize);
-    if (rt.fallback) {
-        if (s.size > m.platform.regions[ri].fallbackMaxContiguous) {
-            rec.refusal = Refusal::TooLarge;
-            return false;
-        }
-        rec.outcome = Outcome::AllocatedFallback;
-        rec.pages = static_cast<std::uint32_t>(pages);
-        rec.chunk = newChunk(ri, 0, 0, pages, index);
-        rt.live.erase(0); // fallback chunks have no place in the region
-        rec.refusal = Refusal::None;
-        return true;
-    }
+    if (rt.fallback)
+        return systemAllocate(ri);
     const PinnedOracle busy(rt.pinned);
     const unsigned alignOrder = m.alignOrderFor(s, rt, pages);
     PolicyResult r = rt.policy->allocate(PolicyRequest { pages, alignOrder }, rt.pinned.empty() ? nullptr : &busy);
     rec.busyRetries += static_cast<std::uint32_t>(r.busyOffsets.size());
     if (!r.ok) {
         rec.refusal = m.trueRefusal(r.refusal, ri, rt, pages, alignOrder);
-        return false;
+        return rt.poolFallback && systemAllocate(ri); // Verkuil: "if the dma pool is full ... kmalloc"
     }
     if (!rt.occupancy.take(r.offset, r.reservedPages))
         throw std::logic_error("policy " + std::string(rt.policy->id()) + " placed a chunk over used pages");
@@ -233,6 +230,22 @@ void Simulation::Impl::StepExecutor::allocateFromRegion()
     rec.refusal = siminternal::fromRegionRefusal(m.platform, s, st.regions[s.region]);
     if (rec.refusal == Refusal::None && tryAllocate(s.region) && s.label)
         st.liveByLabel[s.label].push_back(rec.chunk);
+}
+
+bool Simulation::Impl::StepExecutor::systemAllocate(std::uint16_t ri)
+{
+    // The system allocator's largest object (docs/cma2010.md#the-system-allocator-fallback).
+    if (s.size > m.platform.regions[ri].fallbackMaxContiguous) {
+        rec.refusal = Refusal::TooLarge;
+        return false;
+    }
+    const std::uint64_t pages = pagesFor(s.size, st.regions[ri].pageSize);
+    rec.outcome = Outcome::AllocatedFallback;
+    rec.region = ri;
+    rec.pages = static_cast<std::uint32_t>(pages);
+    rec.chunk = newChunk(ri, 0, 0, pages, index);
+    rec.refusal = Refusal::None;
+    return true;
 }
 
 void Simulation::Impl::StepExecutor::place()

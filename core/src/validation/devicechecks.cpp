@@ -150,7 +150,9 @@ void checkDmaLimit(const Ctx& c, Out& out)
                 b.path = idx("rules", *u.ruleIndex);
                 b.how = "map rule #" + std::to_string(*u.ruleIndex + 1) + " '" + u.ruleText + "'";
             } else {
-                b.how = c.p.mapMode == MapMode::Map2010 ? "the asterisk rule" : "dma_alloc_contiguous";
+                b.how = c.p.mapMode == MapMode::Map2010 ? "the asterisk rule"
+                    : c.p.mapMode == MapMode::Verkuil   ? "its memory type"
+                                                        : "dma_alloc_contiguous";
             }
             if (!u.kind.empty())
                 b.how += " (kind " + quote(u.kind) + ")";

@@ -96,4 +96,8 @@ void checkMissingAllocator(const Ctx& c, Out& out);
 void checkRuleRegionLists(const Ctx& c, Out& out);
 void checkV3Reach(const Ctx& c, Out& out);
 
+// Size-0 regions and Hans Verkuil's memory types (verkuilchecks.cpp).
+void checkSizeZero2010(const Ctx& c, Out& out);
+void checkVerkuilTypes(const Ctx& c, Out& out);
+
 } // namespace cmascope::validationchecks

@@ -124,6 +124,14 @@ const std::vector<Entry>& registry()
         { { "missing-allocator", "2010 regions whose allocator does not exist are never used" },
             checkMissingAllocator },
         { { "dma-limit", "devices with a DMA limit must not get regions ending above it" }, checkDmaLimit },
+        { { "size-zero-2010",
+              "a size-0 region does not exist for the 2010 kernels (cma_region_register()); the system-allocator "
+              "fallback is Hans Verkuil's proposal" },
+            checkSizeZero2010 },
+        { { "verkuil-types",
+              "Verkuil memory types: every region has a type, one general region per type, one "
+              "region per driver and type" },
+            checkVerkuilTypes },
     };
     return entries;
 }
@@ -145,7 +153,7 @@ std::string_view severityName(Severity s) noexcept
 
 std::uint64_t cmaMinAlignment(const Platform& platform, const Region& region) noexcept
 {
-    if (platform.mapMode == MapMode::Map2010 || platform.pageblockOrder >= 64) {
+    if (platform.mapMode != MapMode::Modern || platform.pageblockOrder >= 64) {
         return region.pageSize;
     }
     return std::uint64_t { region.pageSize } << platform.pageblockOrder;

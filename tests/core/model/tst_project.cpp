@@ -111,6 +111,15 @@ void TestProject::errorsNamePaths_data()
                                << QStringLiteral("platform.regions[0].alignment: must be a power of two, not 0xc00");
     QTest::newRow("policy") << head + QStringLiteral(R"("regions":[{"name":"r","size":"4M","policy":"magic"}]}})")
                             << QStringLiteral("platform.regions[0].policy: unknown policy \"magic\"");
+    QTest::newRow("memory type") << head + QStringLiteral(R"("regions":[{"name":"r","size":"4M","memory_type":3}]}})")
+                                 << QStringLiteral("platform.regions[0].memory_type: ");
+    QTest::newRow("drivers not a list") << head
+            + QStringLiteral(R"("regions":[{"name":"r","size":"4M","drivers":"ivtv"}]}})")
+                                        << QStringLiteral("platform.regions[0].drivers: ");
+    QTest::newRow("driver not a name") << head
+            + QStringLiteral(R"("regions":[{"name":"r","size":"4M","drivers":["ivtv",7]}]}})")
+                                       << QStringLiteral(
+                                              "platform.regions[0].drivers[1]: must be a non-empty driver name");
     QTest::newRow("missing name") << head + QStringLiteral(R"("devices":[{"dma_bits":32}]}})")
                                   << QStringLiteral("platform.devices[0].name: is required");
     QTest::newRow("step op") << head

@@ -285,6 +285,21 @@ std::vector<CheckCase> checkCases()
         "size 0 dynamic is fine", [](Platform& p) { p.regions[3].size = 0; }, "size-zero-fixed", "regions[3].start", W,
         "", false);
 
+    // docs/cma2010.md#size-0-regions: no 2010 version accepted size 0 (cma_region_register()).
+    row(
+        "size 0 under a dialect", [](Platform& p) { p.regions[3].size = 0; }, "size-zero-2010", "regions[3].size", W,
+        "region 'cam' has size 0: every 2010 version refuses it (cma_region_register() returns -EINVAL");
+    row(
+        "size 0 carve-out is not a CMA region", [](Platform& p) { p.regions[2].size = 0; }, "size-zero-2010",
+        "regions[2].size", W, "", false);
+    // docs/cma2010.md#hans-verkuils-memory-types
+    row(
+        "verkuil region without a type", [](Platform& p) { p.mapMode = MapMode::Verkuil; }, "verkuil-types",
+        "regions[1].memoryType", W, "region 'vcodec' has no memory type: no request reaches it");
+    row(
+        "verkuil types in 2010 mode", [](Platform& p) { p.regions[1].memoryType = "dma"; }, "verkuil-types",
+        "regions[1].memoryType", I, "only map_mode \"verkuil\" reads");
+
     row(
         "two default areas", [](Platform& p) { p.regions[3].isDefault = true; }, "default-area", "regions[3].isDefault",
         W, "region 'cam' is a second default area; only 'reserved' (the first) is used");

@@ -89,7 +89,15 @@ ExportResult exportDeviceTree(const Platform& platform, unsigned cells = 0);
 ExportResult export2010(const Platform& platform, Lang2010Form form);
 /// Fails, explaining why, when the platform cannot be written that way (ordered fallback lists, wildcard or
 /// kind-less patterns, shared regions, carve-outs, modern memory-region binding).
+/// A MapMode::Verkuil platform is written from its regions' memory types and drivers; a Map2010 one through its
+/// map.
 ExportResult exportVerkuil(const Platform& platform);
+/// A MapMode::Verkuil platform as a 2010 map (docs/cma2010.md#hans-verkuils-memory-types): for each region with
+/// drivers the rule `d1/T,d2/T=<region>`, then `*/T=<region>` for each general region; memory types and drivers
+/// are cleared and the map follows @p dialect (v4 by default, the posting Hans's compulsory type answered).
+/// Size-0 regions stay: with a dialect they do not exist for the 2010 kernels (docs/cma2010.md#size-0-regions).
+/// Any other platform is returned unchanged.
+Platform toMap2010(const Platform& verkuil, std::optional<MapDialect> dialect = MapDialect::V4);
 ExportResult exportConfig(const Project& project, ConfigFormat format, const ExportOptions& options = {});
 
 /// The DT label export writes for a region without Region::label: the name with every character outside

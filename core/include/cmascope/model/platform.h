@@ -64,7 +64,9 @@ struct Region
 {
     std::string name;
     RegionType type = RegionType::Cma;
-    std::uint64_t size = 0; ///< bytes; 0 = no memory reserved: requests fall back to the system allocator
+    /// bytes; 0 = no memory reserved. What a request then meets depends on the map mode
+    /// (systemFallbackOf() in verkuilmap.h, docs/cma2010.md#hans-verkuils-memory-types).
+    std::uint64_t size = 0;
     Placement placement = Placement::Dynamic;
     std::uint64_t start = 0; ///< bytes; the requested start for Fixed placement
     std::uint64_t alignment = 0; ///< bytes; 0 = default (page size, raised to the CMA minimum)
@@ -85,9 +87,14 @@ struct Region
     /// for display; privateTo, if set, names that driver (docs/cma2010.md#private-regions).
     bool privateHandle = false;
     int numaNode = -1; ///< numa_cma / cma_pernuma area of this node; -1 = none
-    /// size-0 regions: largest contiguous allocation the system allocator can make
-    /// (the kmalloc / alloc_pages(MAX_ORDER) fallback from the review thread).
+    /// Largest contiguous allocation the system allocator makes when a request falls back to it: kmalloc's
+    /// KMALLOC_MAX_SIZE of 2010 kernels, 1 << (MAX_ORDER + PAGE_SHIFT - 1) = 4 MiB for MAX_ORDER 11 and 4 KiB
+    /// pages (kmallocMaxSize(), docs/cma2010.md#the-system-allocator-fallback).
     std::uint64_t fallbackMaxContiguous = 4 * MiB;
+    /// MapMode::Verkuil: the memory type of this region ("banka", "dma", "common", ...).
+    std::string memoryType;
+    /// MapMode::Verkuil: the drivers this region of its type serves; empty = the general region of the type.
+    std::vector<std::string> drivers;
     /// Result of placement (placement.h): the physical start actually reserved, when known.
     std::optional<std::uint64_t> placedBase;
     /// Result of placement: why the boot-time reservation failed ("cma: Failed to reserve 16 MiB (...)");
@@ -154,6 +161,10 @@ constexpr bool hasTypeSemantics(MapDialect d) noexcept
 enum class MapMode : std::uint8_t {
     Map2010, ///< the 2010 cma_map language: first matching rule, ordered fallback list, asterisk rule
     Modern, ///< mainline: the device's own area (memory-region), else per-NUMA areas, else the default area
+    /// Hans Verkuil's proposal from the 2010 review: a request's kind is a memory type; the driver's region of
+    /// that type, else the type's general region; dma/common fall back to the system allocator
+    /// (docs/cma2010.md#hans-verkuils-memory-types). Platform::rules are not used.
+    Verkuil,
 };
 
 struct Platform

@@ -27,7 +27,9 @@ inline constexpr std::uint32_t kNoChunk = 0xFFFFFFFF;
 
 enum class Outcome : std::uint8_t {
     Allocated, ///< placed in `region`
-    AllocatedFallback, ///< served by the system allocator through a size-0 region (no CMA memory used)
+    /// served by the system allocator: through a size-0 region or a full Verkuil dma/common pool (no CMA
+    /// memory used)
+    AllocatedFallback,
     Failed, ///< no region could place it; see Simulation::diagnose()
     Freed, ///< a chunk (or a range of one) was given back
     FreeUnknown, ///< free of a label / range that is not allocated: reported, nothing changed
@@ -109,7 +111,7 @@ struct Diagnosis
     {
         std::string region;
         bool exists = true;
-        bool fallbackRegion = false; ///< a size-0 region: the system allocator was asked
+        bool fallbackRegion = false; ///< the system allocator was asked (a size-0 region or a full pool)
         PolicyResult result; ///< what the region's policy answered
         std::uint64_t neededPages = 0;
         unsigned alignOrder = 0;
@@ -147,7 +149,10 @@ public:
         std::uint16_t index = 0;
         std::uint64_t basePfn = 0;
         std::uint64_t pageSize = 4096;
-        bool fallback = false; ///< size-0 region
+        bool fallback = false; ///< size-0 region served by the system allocator (SystemFallback::SizeZero)
+        /// A region whose failed allocation goes to the system allocator (SystemFallback::PoolFull, Verkuil's
+        /// dma/common pools).
+        bool poolFallback = false;
         bool carveout = false;
         bool unreserved = false; ///< failed to reserve at boot (Region::placementFailure): does not exist
         /// Pages can be allocated here (not a size-0 region, a carve-out or a region that failed to reserve).
