@@ -137,8 +137,9 @@ QString rulesBannerText(const Platform& p, const QString& boardLink)
 QString minimumAlignmentText(const Platform& p)
 {
     if (p.mapMode != MapMode::Modern)
-        return tr("Not used in 2010 mode: CMA regions are aligned to a page (%1). In modern mode it would be %2.")
-            .arg(humanSize(p.pageSize), humanSize(std::uint64_t { p.pageSize } << p.pageblockOrder));
+        return tr("Not used in %1 mode: CMA regions are aligned to a page (%2). In modern mode it would be %3.")
+            .arg(p.mapMode == MapMode::Verkuil ? tr("Verkuil") : tr("2010"), humanSize(p.pageSize),
+                humanSize(std::uint64_t { p.pageSize } << p.pageblockOrder));
     return tr("Minimum CMA alignment %1 (%2): every CMA region starts and ends on this boundary.")
         .arg(humanSize(std::uint64_t { p.pageSize } << p.pageblockOrder), shifted(p.pageSize, p.pageblockOrder));
 }
@@ -147,7 +148,8 @@ QString allocationAlignmentText(const Platform& p)
 {
     const QString cap = humanSize(std::uint64_t { p.pageSize } << p.cmaAlignmentOrder);
     if (p.mapMode != MapMode::Modern)
-        return tr("Not used in 2010 mode: the 2010 API aligns an allocation to a page unless it asks for more.");
+        return tr("Not used in %1 mode: the 2010 API aligns an allocation to a page unless it asks for more.")
+            .arg(p.mapMode == MapMode::Verkuil ? tr("Verkuil") : tr("2010"));
     return tr("An allocation without an explicit alignment is aligned to its size, at most %1 (%2).")
         .arg(cap, shifted(p.pageSize, p.cmaAlignmentOrder));
 }

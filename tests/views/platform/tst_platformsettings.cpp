@@ -308,6 +308,9 @@ void TestPlatformSettings::alignmentTexts()
     QVERIFY(minimumAlignmentText(p).startsWith(QStringLiteral("Not used in 2010 mode")));
     QVERIFY(allocationAlignmentText(p).startsWith(QStringLiteral("Not used in 2010 mode")));
     QVERIFY(mapModeExplanation(p).contains(QStringLiteral("no asterisk regions")));
+    p.mapMode = MapMode::Verkuil;
+    QVERIFY(minimumAlignmentText(p).startsWith(QStringLiteral("Not used in Verkuil mode")));
+    QVERIFY(allocationAlignmentText(p).startsWith(QStringLiteral("Not used in Verkuil mode")));
 }
 
 void TestPlatformSettings::rulesBannerFollowsMode()
