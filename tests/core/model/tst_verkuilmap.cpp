@@ -2,6 +2,8 @@
 // Hans Verkuil's memory types as a map mode (docs/cma2010.md#hans-verkuils-memory-types): the resolution of a
 // typed request, which regions fall back to the system allocator and how far, the project file, the
 // validation and the import/export, built from the examples of his mails (<201008011526.13566.hverkuil@xs4all.nl>).
+#include "support/verkuilboards.h"
+
 #include <cmascope/config/configio.h>
 #include <cmascope/model/project.h>
 #include <cmascope/model/verkuilmap.h>
@@ -14,20 +16,6 @@
 using namespace cmascope;
 
 namespace {
-
-/// Hans's form read onto a board with one 1 GiB bank.
-Platform verkuil(const char* text)
-{
-    Platform base;
-    base.name = "board";
-    base.banks.push_back({ "ram", 0x40000000, 1 * GiB, 0 });
-    ImportOptions options;
-    options.base = &base;
-    const auto r = importVerkuil(text, options);
-    if (!r.ok())
-        qFatal("%s", r.errorText().c_str());
-    return r.project->platform;
-}
 
 bool has(const std::vector<Diagnostic>& ds, const char* check, Severity severity, const char* words)
 {
@@ -90,7 +78,7 @@ void TestVerkuilMap::resolve()
     QFETCH(QByteArray, kind);
     QFETCH(QByteArray, region);
     QFETCH(QString, summary);
-    const Platform pf = verkuil(text.constData());
+    const Platform pf = test::verkuilBoard(text.constData());
     QCOMPARE(pf.mapMode, MapMode::Verkuil);
     QVERIFY(pf.rules.empty());
     const MapResolution res = resolveRegions(pf, device.constData(), kind.constData(), 1 * MiB);
@@ -165,7 +153,7 @@ void TestVerkuilMap::kmallocLimit()
 
 void TestVerkuilMap::importGivesTypes()
 {
-    const Platform pf = verkuil("banka=20M; banka/foo,bar=30M; dma=0");
+    const Platform pf = test::verkuilBoard("banka=20M; banka/foo,bar=30M; dma=0");
     QCOMPARE(pf.regions.size(), std::size_t(3));
     QCOMPARE(pf.regions[0].memoryType, std::string("banka"));
     QVERIFY(pf.regions[0].drivers.empty());
@@ -197,7 +185,7 @@ void TestVerkuilMap::exportRoundTrips()
 {
     QFETCH(QByteArray, text);
     QFETCH(QByteArray, exported);
-    const Platform pf = verkuil(text.constData());
+    const Platform pf = test::verkuilBoard(text.constData());
     const auto direct = exportVerkuil(pf);
     QVERIFY2(direct.ok(), direct.error.c_str());
     QCOMPARE(QByteArray::fromStdString(direct.text), exported);
@@ -209,7 +197,7 @@ void TestVerkuilMap::exportRoundTrips()
 
 void TestVerkuilMap::toMap2010Rules()
 {
-    const Platform pf = toMap2010(verkuil("banka=20M; banka/foo,bar=30M"));
+    const Platform pf = toMap2010(test::verkuilBoard("banka=20M; banka/foo,bar=30M"));
     QCOMPARE(pf.mapMode, MapMode::Map2010);
     QCOMPARE(pf.mapDialect, std::optional<MapDialect>(MapDialect::V4));
     QCOMPARE(formatMap(pf.rules), std::string("foo/banka,bar/banka=banka_foo_bar;*/banka=banka"));
@@ -220,7 +208,7 @@ void TestVerkuilMap::toMap2010Rules()
 void TestVerkuilMap::projectRoundTrip()
 {
     Project p;
-    p.platform = verkuil("dma/ivtv=500M; dma=0");
+    p.platform = test::verkuilBoard("dma/ivtv=500M; dma=0");
     const std::string json = serializeProject(p);
     QVERIFY(json.find("\"map_mode\": \"verkuil\"") != std::string::npos);
     QVERIFY(json.find("\"memory_type\": \"dma\"") != std::string::npos);
@@ -255,7 +243,7 @@ void TestVerkuilMap::validation()
     QFETCH(QByteArray, check);
     QFETCH(int, severity);
     QFETCH(QString, words);
-    Platform pf = verkuil("dma/ivtv=500M; dma=0");
+    Platform pf = test::verkuilBoard("dma/ivtv=500M; dma=0");
     Region second = pf.regions.back();
     second.name = "dma2";
     second.size = 1 * MiB;

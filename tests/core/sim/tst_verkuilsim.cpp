@@ -2,6 +2,8 @@
 // Running workloads on Hans Verkuil's memory types (docs/cma2010.md#hans-verkuils-memory-types): the ivtv and
 // banka examples of <201008011526.13566.hverkuil@xs4all.nl>, the pool-full fallback of the standard types, the
 // failure explanation, and the same workload on the Verkuil platform and on its 2010 map translation.
+#include "support/verkuilboards.h"
+
 #include <cmascope/config/configio.h>
 #include <cmascope/model/verkuilmap.h>
 #include <cmascope/plan/placement.h>
@@ -12,19 +14,6 @@
 using namespace cmascope;
 
 namespace {
-
-Platform verkuil(const char* text)
-{
-    Platform base;
-    base.name = "board";
-    base.banks.push_back({ "ram", 0x40000000, 1 * GiB, 0 });
-    ImportOptions options;
-    options.base = &base;
-    const auto r = importVerkuil(text, options);
-    if (!r.ok())
-        qFatal("%s", r.errorText().c_str());
-    return r.project->platform;
-}
 
 /// "dev/type:size" requests separated by blanks; "dev/:size" asks without a type. Sizes in MiB.
 Scenario requests(const QString& text)
@@ -118,7 +107,7 @@ void TestVerkuilSim::outcomes()
     QFETCH(QByteArray, text);
     QFETCH(QString, workload);
     QFETCH(QString, expected);
-    const Platform pf = verkuil(text.constData());
+    const Platform pf = test::verkuilBoard(text.constData());
     const Simulation sim = run(pf, requests(workload));
     QCOMPARE(::outcomes(pf, sim), expected);
 }
@@ -148,7 +137,7 @@ void TestVerkuilSim::explanation()
     QFETCH(QString, workload);
     QFETCH(int, step);
     QFETCH(QString, verdict);
-    const Simulation sim = run(verkuil(text.constData()), requests(workload));
+    const Simulation sim = run(test::verkuilBoard(text.constData()), requests(workload));
     const Diagnosis dg = sim.diagnose(std::size_t(step));
     QCOMPARE(dg.attempts.size(), std::size_t(1));
     QVERIFY2(QString::fromStdString(dg.attempts[0].verdict).contains(verdict), dg.attempts[0].verdict.c_str());
@@ -183,7 +172,7 @@ void TestVerkuilSim::bothProposals()
     QFETCH(QString, workload);
     QFETCH(QString, underVerkuil);
     QFETCH(QString, under2010);
-    const Platform pf = verkuil(text.constData());
+    const Platform pf = test::verkuilBoard(text.constData());
     const Platform map = toMap2010(pf);
     const Scenario sc = requests(workload);
     QCOMPARE(::outcomes(pf, run(pf, sc)), underVerkuil);
@@ -194,7 +183,7 @@ void TestVerkuilSim::sizeZeroUnderADialect()
 {
     // A 2010 map with a size-0 region first in its list: with a dialect the region does not exist and the
     // request goes on to the next one (NotReserved); without one, cmascope's historical fallback serves it.
-    Platform pf = toMap2010(verkuil("common=8M; dma=0"), MapDialect::V4);
+    Platform pf = toMap2010(test::verkuilBoard("common=8M; dma=0"), MapDialect::V4);
     pf.rules = { MapRule { { "ivtv" }, { "dma", "common" } } };
     const Scenario sc = requests(QStringLiteral("ivtv/any:1"));
     Simulation withDialect = run(pf, sc);
