@@ -138,7 +138,7 @@ std::string kernelText(const PlacementFacts& f)
     std::string text = "bitmap_find_next_zero_area_off() scans the bitmap from the region's start for the first "
                        "free window of "
         + std::to_string((f.requestPages + (std::uint64_t { 1 } << opb) - 1) >> opb) + " bits (one bit per "
-        + std::to_string(std::uint64_t { 1 } << opb) + (opb ? " pages" : " page") + ") aligned to "
+        + (opb ? std::to_string(std::uint64_t { 1 } << opb) + " pages" : std::string("page")) + ") aligned to "
         + std::to_string(std::uint64_t { 1 } << align) + (align ? " pages" : " page") + ", in the hole " + holeText(f);
     if (f.busyRetries)
         text += "; alloc_contig_range() found " + std::to_string(f.busyRetries) + " earlier window"
