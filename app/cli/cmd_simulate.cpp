@@ -170,10 +170,11 @@ void printFailure(const Simulation& sim, const Platform& placed, std::size_t i, 
     }
 }
 
-/// The narration of step @p i, indented under its step line (docs/teaching.md#narration).
-void printNarration(const Simulation& sim, std::size_t i)
+/// The narration of step @p i from @p before, the state before it, indented under its step line
+/// (docs/teaching.md#narration).
+void printNarration(const Simulation& sim, std::size_t i, const SimState& before)
 {
-    const auto n = cmascope::narrate(sim, i);
+    const auto n = cmascope::narrate(sim, i, before);
     std::cout << "    " << n.headline << '\n';
     for (const auto& line : n.lines)
         std::cout << "    " << line << '\n';
@@ -243,13 +244,17 @@ int runSimulate(const QStringList& args)
     }
     auto& sim = std::get<Simulation>(created);
     sim.run();
+    const bool narrating = cl.parser.isSet(cl.narrate);
+    SimState state = narrating ? sim.stateAt(0) : SimState {}; // the state before step i, when narrating
     for (std::size_t i = 0; i < sim.stepCount(); ++i) {
+        if (narrating && i > 0)
+            sim.advance(state, i);
         const bool failed = sim.records()[i].outcome == Outcome::Failed;
         if (cl.parser.isSet(cl.quiet) && !failed)
             continue;
         printStepLine(sim, placed, i);
-        if (cl.parser.isSet(cl.narrate))
-            printNarration(sim, i);
+        if (narrating)
+            printNarration(sim, i, state);
         else if (failed && sim.scenario().steps[i].type != StepType::Phase)
             printFailure(sim, placed, i, cl.parser.isSet(cl.wouldFit));
         if (failed && cl.parser.isSet(cl.narrate) && cl.parser.isSet(cl.wouldFit))

@@ -131,7 +131,9 @@ void narrateFree(const Context& c, StepNarration& out)
     const std::string what =
         c.step.type == StepType::Free ? "'" + c.symbol(c.step.label) + "'" : std::to_string(c.step.size) + " pages";
     if (c.rec.outcome != Outcome::Freed || !region) {
-        out.headline = "Free of " + what + ": nothing by that name is allocated there; nothing changes.";
+        out.headline = "Free of " + what + ": "
+            + (c.step.type == StepType::Free ? "nothing by that label is allocated" : "those pages are not allocated")
+            + "; nothing changes.";
         return;
     }
     const auto bytes = [&](std::uint64_t pages) { return sizeText(pages * region->pageSize); };
@@ -198,11 +200,18 @@ void narrateOther(const Context& c, StepNarration& out)
 
 StepNarration narrate(const Simulation& sim, std::size_t step)
 {
+    if (step >= sim.stepCount())
+        return StepNarration { step, {}, {} };
+    return narrate(sim, step, sim.stateAt(step));
+}
+
+StepNarration narrate(const Simulation& sim, std::size_t step, const SimState& before)
+{
     StepNarration out;
     out.step = step;
-    if (step >= sim.stepCount())
+    if (step >= sim.stepCount() || before.position != step)
         return out;
-    Context c { sim, step, sim.scenario().steps[step], sim.records()[step], sim.stateAt(step), {} };
+    Context c { sim, step, sim.scenario().steps[step], sim.records()[step], before, {} };
     c.after = c.before;
     sim.advance(c.after, step + 1);
     switch (c.step.type) {

@@ -187,6 +187,11 @@ void TestNarration::mapRuleLine()
     QVERIFY2(n.lines[0].find("rule #1 'video/*=r'") != std::string::npos, n.lines[0].c_str());
     QVERIFY2(n.lines[0].find("-> r.") != std::string::npos, n.lines[0].c_str());
     QCOMPARE(narrate(sim, 0).headline, std::string("Phase: fill."));
+    // From a state walked forward (as the CLI does), the same sentences; from a state at another step, none.
+    SimState walked = sim.stateAt(0);
+    sim.advance(walked, 1);
+    QCOMPARE(narrate(sim, 1, walked).lines, n.lines);
+    QVERIFY(narrate(sim, 2, walked).headline.empty());
 }
 
 QTEST_GUILESS_MAIN(TestNarration)

@@ -24,5 +24,8 @@ struct StepNarration
 /// (Simulation::stateAt()) and, for a request, Simulation::diagnose(); changes nothing. Thread safety as for the
 /// const members of Simulation.
 StepNarration narrate(const Simulation& sim, std::size_t step);
+/// The same, from @p before, the state before the step (Simulation::stateAt(step)): a caller narrating every step
+/// walks one state forward with Simulation::advance() instead of rebuilding it each time.
+StepNarration narrate(const Simulation& sim, std::size_t step, const SimState& before);
 
 } // namespace cmascope
