@@ -7,6 +7,7 @@
 #include <cmascope/model/workload.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/plan/wouldfit.h>
+#include <cmascope/sim/narration.h>
 #include <cmascope/sim/simulator.h>
 
 #include <QCommandLineParser>
@@ -44,6 +45,10 @@ struct SimulateCommandLine
                        "and the smallest size of the first region tried (re-runs the history up to the request a few "
                        "dozen times: slow for long scenarios).") };
 
+    const QCommandLineOption narrate { QStringLiteral("narrate"),
+        QStringLiteral("After every step, narrate it in plain sentences (docs/teaching.md#narration): the map rule, "
+                       "the hole the policy chose and why, what a free merged with, the change in free space.") };
+
     explicit SimulateCommandLine(const QStringList& args)
     {
         beginCommand(parser, "simulate",
@@ -53,7 +58,7 @@ struct SimulateCommandLine
                            "history up to it re-run with every other policy on the regions it tried, and the "
                            "smallest size of the first region it tried that serves it."));
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
-        parser.addOptions({ scenario, scenarioFile, workload, seed, quiet, strict, wouldFit });
+        parser.addOptions({ scenario, scenarioFile, workload, seed, quiet, strict, wouldFit, narrate });
         parser.process(args);
     }
 };
@@ -165,6 +170,16 @@ void printFailure(const Simulation& sim, const Platform& placed, std::size_t i, 
     }
 }
 
+/// The narration of step @p i from @p before, the state before it, indented under its step line
+/// (docs/teaching.md#narration).
+void printNarration(const Simulation& sim, std::size_t i, const SimState& before)
+{
+    const auto n = cmascope::narrate(sim, i, before);
+    std::cout << "    " << n.headline << '\n';
+    for (const auto& line : n.lines)
+        std::cout << "    " << line << '\n';
+}
+
 /// The run's totals and, per reserved region, its peak use and fragmentation.
 void printSummary(const RunSummary& summary, const Platform& placed)
 {
@@ -229,13 +244,21 @@ int runSimulate(const QStringList& args)
     }
     auto& sim = std::get<Simulation>(created);
     sim.run();
+    const bool narrating = cl.parser.isSet(cl.narrate);
+    SimState state = narrating ? sim.stateAt(0) : SimState {}; // the state before step i, when narrating
     for (std::size_t i = 0; i < sim.stepCount(); ++i) {
+        if (narrating && i > 0)
+            sim.advance(state, i);
         const bool failed = sim.records()[i].outcome == Outcome::Failed;
         if (cl.parser.isSet(cl.quiet) && !failed)
             continue;
         printStepLine(sim, placed, i);
-        if (failed && sim.scenario().steps[i].type != StepType::Phase)
+        if (narrating)
+            printNarration(sim, i, state);
+        else if (failed && sim.scenario().steps[i].type != StepType::Phase)
             printFailure(sim, placed, i, cl.parser.isSet(cl.wouldFit));
+        if (failed && cl.parser.isSet(cl.narrate) && cl.parser.isSet(cl.wouldFit))
+            printFailure(sim, placed, i, true);
     }
     const auto summary = sim.summary();
     printSummary(summary, placed);
