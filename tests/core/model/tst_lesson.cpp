@@ -2,6 +2,7 @@
 // A scenario's lesson in the project file (docs/lessons.md): read, written back unchanged, bad input named by
 // its JSON path; the description shown as the introduction when there is no lesson.
 #include <cmascope/model/lesson.h>
+#include <cmascope/model/lessonedit.h>
 #include <cmascope/model/project.h>
 
 #include <QTest>
@@ -18,6 +19,8 @@ private Q_SLOTS:
     void badInput();
     void descriptionIsTheIntroduction();
     void findsNotes();
+    void notesFollowStepEdits_data();
+    void notesFollowStepEdits();
 };
 
 namespace {
@@ -148,6 +151,62 @@ void TestLesson::findsNotes()
     QVERIFY(!l.nextNote(std::size_t(2)));
     QCOMPARE(l.previousNote(2)->step, std::size_t(1));
     QVERIFY(!l.previousNote(1));
+}
+
+void TestLesson::notesFollowStepEdits_data()
+{
+    // Notes on steps 2, 5 and 8 (named after their steps); after the edit, the steps they are on.
+    QTest::addColumn<QString>("edit");
+    QTest::addColumn<QList<int>>("steps");
+    QTest::addColumn<QStringList>("names");
+    QTest::newRow("insert before a note")
+        << QStringLiteral("insert 5") << QList<int> { 2, 6, 9 }
+        << QStringList { QStringLiteral("n2"), QStringLiteral("n5"), QStringLiteral("n8") };
+    QTest::newRow("insert 3 at the end") << QStringLiteral("insert 9 3") << QList<int> { 2, 5, 8 }
+                                         << QStringList { QStringLiteral("n2"), QStringLiteral("n5"),
+                                                QStringLiteral("n8") };
+    QTest::newRow("remove a noted step") << QStringLiteral("remove 5") << QList<int> { 2, 7 }
+                                         << QStringList { QStringLiteral("n2"), QStringLiteral("n8") };
+    QTest::newRow("remove around") << QStringLiteral("remove 0 5 3") << QList<int> { 1, 5 }
+                                   << QStringList { QStringLiteral("n2"), QStringLiteral("n8") };
+    QTest::newRow("swap a note down") << QStringLiteral("swap 5 6") << QList<int> { 2, 6, 8 }
+                                      << QStringList { QStringLiteral("n2"), QStringLiteral("n5"),
+                                             QStringLiteral("n8") };
+    QTest::newRow("swap past another") << QStringLiteral("swap 2 9") << QList<int> { 5, 8, 9 }
+                                       << QStringList { QStringLiteral("n5"), QStringLiteral("n8"),
+                                              QStringLiteral("n2") };
+    QTest::newRow("truncate") << QStringLiteral("truncate 8") << QList<int> { 2, 5 }
+                              << QStringList { QStringLiteral("n2"), QStringLiteral("n5") };
+}
+
+void TestLesson::notesFollowStepEdits()
+{
+    QFETCH(QString, edit);
+    QFETCH(QList<int>, steps);
+    QFETCH(QStringList, names);
+    Lesson l;
+    for (std::size_t s : { 2, 5, 8 })
+        l.notes.push_back({ s, "n" + std::to_string(s), {}, {} });
+    const QStringList words = edit.split(QLatin1Char(' '));
+    std::vector<std::size_t> args;
+    for (qsizetype i = 1; i < words.size(); ++i)
+        args.push_back(words[i].toULongLong());
+    if (words[0] == QLatin1String("insert"))
+        lessonStepsInserted(l, args[0], args.size() > 1 ? args[1] : 1);
+    else if (words[0] == QLatin1String("remove"))
+        lessonStepsRemoved(l, args);
+    else if (words[0] == QLatin1String("swap"))
+        lessonStepsSwapped(l, args[0], args[1]);
+    else
+        lessonStepsTruncated(l, args[0]);
+    QList<int> gotSteps;
+    QStringList gotNames;
+    for (const auto& n : l.notes) {
+        gotSteps << int(n.step);
+        gotNames << QString::fromStdString(n.note);
+    }
+    QCOMPARE(gotSteps, steps);
+    QCOMPARE(gotNames, names);
 }
 
 QTEST_GUILESS_MAIN(TestLesson)
