@@ -37,6 +37,7 @@ class PlannerPanel;
 class SandboxBar;
 class ScenarioPanel;
 class FailureInspector;
+class LessonPanel;
 class MemoryMapWidget;
 class MapOverview;
 class StepFilterProxy;
@@ -74,6 +75,9 @@ public:
     views::MapOverview* mapOverview() const { return m_overview; }
     views::TimelineWidget* timeline() const { return m_timeline; }
     views::FailureInspector* inspector() const { return m_inspector; }
+    /// The Lesson panel (docs/lessons.md) and its dock, shown when the open scenario has a lesson.
+    views::LessonPanel* lessonPanel() const { return m_lesson; }
+    QDockWidget* lessonDock() const { return m_lessonDock; }
     QTableView* eventLog() const { return m_log; }
     views::StepBookmarks* bookmarks() const { return m_bookmarks; }
     QLineEdit* findField() const { return m_findText; }
@@ -181,6 +185,8 @@ private:
     void createAnalysisDocks();
     /// Legend, failure inspector and platform editor, on the right.
     void createSideDocks();
+    /// The Lesson dock, tabbed with the failure inspector; shown and raised for a scenario with a lesson.
+    void createLessonDock();
     // The sandbox's request bar above the map (mainwindow_sandbox.cpp).
     void createSandbox();
     /// Shown for a project (unless turned off), hidden for a replayed trace (@p trace).
@@ -251,6 +257,8 @@ private:
     StartPage* m_startPage = nullptr;
     views::TimelineWidget* m_timeline = nullptr;
     views::FailureInspector* m_inspector = nullptr;
+    views::LessonPanel* m_lesson = nullptr;
+    QDockWidget* m_lessonDock = nullptr; ///< tabbed with the failure inspector, raised for a lesson
     views::WhatIfPanel* m_whatIf = nullptr;
     QDockWidget* m_whatIfDock = nullptr;
     views::ComparePanel* m_compare = nullptr; ///< docs/compare.md

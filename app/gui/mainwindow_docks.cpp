@@ -6,6 +6,7 @@
 #include "common/document.h"
 #include "compare/comparepanel.h"
 #include "inspector/failureinspector.h"
+#include "lesson/lessonpanel.h"
 #include "mainwindow.h"
 #include "map/legendwidget.h"
 #include "map/memorymapwidget.h"
@@ -108,6 +109,7 @@ void MainWindow::createSideDocks()
     addDockWidget(Qt::RightDockWidgetArea, scenarioDock);
     tabifyDockWidget(editorDock, scenarioDock);
     m_rightDock->raise();
+    createLessonDock();
     // Ctrl+drag on a bank in the map adds a region there (rounded to what the kernel accepts; undoable).
     connect(m_map, &views::MemoryMapWidget::regionDrawn, this, [this, editorDock](quint64 base, quint64 size) {
         if (m_editor->addRegionAt(base, size) >= 0)
@@ -123,6 +125,25 @@ void MainWindow::createSideDocks()
         for (int i = 0; i < shown.size(); ++i)
             if (shown[i].name == name)
                 m_map->zoomToRegion(i);
+    });
+}
+
+void MainWindow::createLessonDock()
+{
+    m_lesson = new views::LessonPanel(m_doc, this);
+    m_lessonDock = new QDockWidget(tr("Lesson"), this);
+    m_lessonDock->setObjectName(QStringLiteral("lessonDock"));
+    m_lessonDock->setWidget(m_lesson);
+    addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
+    tabifyDockWidget(m_rightDock, m_lessonDock);
+    m_rightDock->raise();
+    m_lessonDock->hide();
+    // A project whose scenario has a lesson (or a description) opens with it in front (docs/lessons.md); the
+    // panel has reloaded by now (it follows projectChanged, emitted first).
+    connect(m_doc, &views::Document::projectReplaced, this, [this] {
+        m_lessonDock->setVisible(m_lesson->hasLesson());
+        if (m_lesson->hasLesson())
+            m_lessonDock->raise();
     });
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "sandbox/sandboxedit.h"
 
+#include <cmascope/model/lessonedit.h>
+
 #include <algorithm>
 #include <iterator>
 #include <unordered_set>
@@ -10,13 +12,16 @@ namespace cmascope::views {
 namespace {
 
 /// Moves the step just appended to index @p at, keeping the trace times parallel (a copy of the time
-/// before it: the sandbox never inserts into a recorded trace, but the pair must stay consistent).
+/// before it: the sandbox never inserts into a recorded trace, but the pair must stay consistent) and the
+/// lesson's notes on the steps they were written for (docs/lessons.md).
 void moveLastStepTo(Scenario& sc, std::size_t at)
 {
     at = std::min(at, sc.steps.size() - 1);
     std::rotate(sc.steps.begin() + std::ptrdiff_t(at), std::prev(sc.steps.end()), sc.steps.end());
     if (sc.timesNs.size() + 1 == sc.steps.size())
         sc.timesNs.insert(sc.timesNs.begin() + std::ptrdiff_t(at), at > 0 ? sc.timesNs[at - 1] : 0);
+    if (sc.lesson)
+        lessonStepsInserted(*sc.lesson, at);
 }
 
 bool labelsChunks(StepType t)

@@ -5,6 +5,7 @@
 #include "scenario/scenariostepseditor.h"
 #include "scenario/workloaddialog.h"
 
+#include <cmascope/model/lessonedit.h>
 #include <cmascope/model/scenariotext.h>
 
 #include <QFontDatabase>
@@ -278,7 +279,7 @@ QStringList ScenarioPanel::errors() const
 bool ScenarioPanel::apply()
 {
     // The platform as placed, so that `pin 0x4e000000+2M` finds its region.
-    const auto parsed = parseScenarioText(m_text->toPlainText().toStdString(), { &m_doc->placedPlatform() });
+    auto parsed = parseScenarioText(m_text->toPlainText().toStdString(), { &m_doc->placedPlatform() });
     m_errors->clear();
     for (const ScenarioTextError& e : parsed.errors) {
         auto* item = new QListWidgetItem(
@@ -295,6 +296,13 @@ bool ScenarioPanel::apply()
     std::vector<Scenario> scenarios = m_doc->project().scenarios;
     const std::size_t at = std::min(std::size_t(std::max(0, m_doc->scenarioIndex())), scenarios.size());
     const QString name = parsed.scenarios.empty() ? QString() : QString::fromStdString(parsed.scenarios[0].name);
+    // The text form has no lesson: the scenario edited keeps its own, less notes on steps it no longer has
+    // (docs/lessons.md).
+    if (at < scenarios.size() && scenarios[at].lesson && !parsed.scenarios.empty()) {
+        Scenario& edited = parsed.scenarios[0];
+        edited.lesson = scenarios[at].lesson;
+        lessonStepsTruncated(*edited.lesson, edited.steps.size());
+    }
     if (at < scenarios.size())
         scenarios.erase(scenarios.begin() + std::ptrdiff_t(at));
     scenarios.insert(scenarios.begin() + std::ptrdiff_t(at), parsed.scenarios.begin(), parsed.scenarios.end());

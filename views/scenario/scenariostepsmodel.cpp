@@ -6,6 +6,8 @@
 #include "common/textformat.h"
 #include "eventlog/steptablemodel.h"
 
+#include <cmascope/model/lessonedit.h>
+
 #include <QBrush>
 #include <QGuiApplication>
 #include <QPalette>
@@ -249,6 +251,8 @@ int ScenarioStepsModel::insertStep(int row, StepType type)
     Scenario s = *scenario();
     const Step step = freshStep(s, platform, std::size_t(row), type);
     s.steps.insert(s.steps.begin() + row, step);
+    if (s.lesson)
+        lessonStepsInserted(*s.lesson, std::size_t(row));
     commit(std::move(s), tr("Add %1 step").arg(typeText(type)));
     return row;
 }
@@ -268,6 +272,8 @@ QList<int> ScenarioStepsModel::duplicateSteps(QList<int> rows)
         copies.push_back(s.steps[std::size_t(r)]);
     const int at = rows.last() + 1;
     s.steps.insert(s.steps.begin() + at, copies.begin(), copies.end());
+    if (s.lesson)
+        lessonStepsInserted(*s.lesson, std::size_t(at), copies.size());
     commit(std::move(s), tr("Duplicate %n step(s)", nullptr, int(rows.size())));
     QList<int> out;
     for (int i = 0; i < int(copies.size()); ++i)
@@ -287,6 +293,8 @@ bool ScenarioStepsModel::removeSteps(QList<int> rows)
     Scenario s = *scenario();
     for (auto it = rows.crbegin(); it != rows.crend(); ++it)
         s.steps.erase(s.steps.begin() + *it);
+    if (s.lesson)
+        lessonStepsRemoved(*s.lesson, std::vector<std::size_t>(rows.begin(), rows.end()));
     commit(std::move(s), tr("Delete %n step(s)", nullptr, int(rows.size())));
     return true;
 }
@@ -307,6 +315,8 @@ QList<int> ScenarioStepsModel::moveSteps(QList<int> rows, int delta)
     for (int i = 0; i < int(rows.size()); ++i) {
         const int r = delta < 0 ? rows[i] : rows[rows.size() - 1 - i];
         std::swap(s.steps[std::size_t(r)], s.steps[std::size_t(r + delta)]);
+        if (s.lesson) // the notes move with their steps (docs/lessons.md)
+            lessonStepsSwapped(*s.lesson, std::size_t(r), std::size_t(r + delta));
     }
     commit(std::move(s),
         delta < 0 ? tr("Move %n step(s) up", nullptr, int(rows.size()))

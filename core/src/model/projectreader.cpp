@@ -2,6 +2,7 @@
 // Reading a project file (docs/project-format.md): the JSON document into a Project, with a message for every
 // problem.
 #include "jsonfields.h"
+#include "lessonjson.h"
 
 #include <cmascope/model/maplang.h>
 #include <cmascope/model/project.h>
@@ -371,11 +372,13 @@ void readScenario(Reader& r, const json& v, const std::string& p, const Platform
 {
     if (!r.isObject(v, p))
         return;
-    r.checkKeys(v, p, { "name", "description", "steps", "times_ns" });
+    r.checkKeys(v, p, { "name", "description", "steps", "times_ns", "lesson" });
     r.string(v, p, "name", sc.name, true);
     r.string(v, p, "description", sc.description);
     r.array(v, p, "steps", [&](const json& s, const std::string& sp) { readStep(r, s, sp, pf, sc); });
     readStepTimes(r, v, p, sc);
+    r.object(v, p, "lesson",
+        [&](const json& o, const std::string& op) { sc.lesson = projectjson::readLesson(r, o, op, sc.steps.size()); });
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Writing a project file: a Project as the JSON document docs/project-format.md describes, saved atomically.
+#include "lessonjson.h"
+
 #include <cmascope/model/maplang.h>
 #include <cmascope/model/project.h>
 #include <cmascope/util/memparse.h>
@@ -224,6 +226,8 @@ json scenarioJson(const Scenario& sc, const Platform& pf)
     scj["steps"] = steps;
     if (!sc.timesNs.empty() && sc.timesNs.size() == sc.steps.size())
         scj["times_ns"] = sc.timesNs;
+    if (sc.lesson)
+        scj["lesson"] = projectjson::lessonJson(*sc.lesson);
     return scj;
 }
 

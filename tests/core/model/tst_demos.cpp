@@ -17,6 +17,8 @@ class TestDemos : public QObject
 private Q_SLOTS:
     void everyDemoRuns_data();
     void everyDemoRuns();
+    void everyDemoHasALesson_data();
+    void everyDemoHasALesson();
     void cameraVideoSharesRegions();
     void graphicsFragmentation();
     void modernBoardHasNoFallback();
@@ -71,6 +73,46 @@ void TestDemos::everyDemoRuns()
     // No free of an unknown label: the scenarios are consistent.
     for (const auto& r : sim.records())
         QVERIFY(r.outcome != Outcome::FreeUnknown);
+}
+
+void TestDemos::everyDemoHasALesson_data()
+{
+    everyDemoRuns_data();
+}
+
+void TestDemos::everyDemoHasALesson()
+{
+    // Each demo teaches (docs/lessons.md): a title, an introduction, notes on real steps, a question with an
+    // answer, and a note on the first failed request (the failures are what the demos are about).
+    QFETCH(QString, file);
+    auto loaded = loadProjectFile(file.toStdString());
+    QVERIFY2(loaded.ok(), loaded.errorText().c_str());
+    const Scenario& sc = loaded.project->scenarios.at(0);
+    QVERIFY(sc.lesson);
+    const Lesson& lesson = *sc.lesson;
+    QVERIFY(!lesson.title.empty());
+    QVERIFY(lesson.introduction.size() > 200);
+    QVERIFY(lesson.notes.size() >= 3);
+    bool asks = false;
+    for (const auto& n : lesson.notes) {
+        QVERIFY(n.step < sc.steps.size());
+        QVERIFY(!n.note.empty());
+        QVERIFY(n.question.empty() == n.answer.empty());
+        asks = asks || !n.question.empty();
+    }
+    QVERIFY(asks);
+    Platform pf = loaded.project->platform;
+    placeRegions(pf);
+    auto created = Simulation::create(pf, sc);
+    QVERIFY(std::holds_alternative<Simulation>(created));
+    auto& sim = std::get<Simulation>(created);
+    QVERIFY(sim.run());
+    std::size_t firstFailure = sim.records().size();
+    for (std::size_t i = 0; i < sim.records().size(); ++i)
+        if (sim.records()[i].outcome == Outcome::Failed && firstFailure == sim.records().size())
+            firstFailure = i;
+    if (firstFailure < sim.records().size())
+        QVERIFY2(lesson.noteAt(firstFailure), qPrintable(QStringLiteral("no note on step %1").arg(firstFailure)));
 }
 
 void TestDemos::cameraVideoSharesRegions()

@@ -82,6 +82,15 @@ void TestSandboxEdit::insertAllocateAfterCurrentStep()
     insertPhase(timed, 1, "between");
     QCOMPARE(timed.timesNs, (std::vector<std::uint64_t> { 10, 10, 20 }));
     QCOMPARE(timed.symbols.name(timed.steps[1].label), std::string_view("between"));
+    // A lesson's notes stay on the steps they were written for (docs/lessons.md).
+    Scenario taught = test::fragmentedProject().scenarios.front();
+    taught.lesson = Lesson {};
+    taught.lesson->notes = { { 2, "before", {}, {} }, { 3, "at", {}, {} }, { 7, "after", {}, {} } };
+    insertPhase(taught, 3, "inserted");
+    QCOMPARE(taught.lesson->notes[0].step, std::size_t(2));
+    QCOMPARE(taught.lesson->notes[1].step, std::size_t(4));
+    QCOMPARE(taught.lesson->notes[2].step, std::size_t(8));
+    QCOMPARE(taught.symbols.name(taught.steps[8].label), std::string_view("big"));
 }
 
 void TestSandboxEdit::freeByLabel()

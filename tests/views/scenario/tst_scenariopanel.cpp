@@ -66,11 +66,20 @@ void TestScenarioPanel::applyReplacesTheScenarioUndoably()
     QVERIFY(panel.errors().isEmpty());
     QCOMPARE(doc.project().scenarios.at(0).name, std::string("HD"));
     QCOMPARE(doc.project().scenarios.at(0).steps.size(), std::size_t(2));
+    // The text form has no lesson: the demo's stays, with only the notes on steps that still exist (step 1).
+    const auto lessonBefore = test::loadDemo().scenarios.at(0).lesson;
+    QVERIFY(lessonBefore && lessonBefore->notes.size() > 1);
+    const auto& kept = doc.project().scenarios.at(0).lesson;
+    QVERIFY(kept);
+    QCOMPARE(kept->title, lessonBefore->title);
+    QCOMPARE(kept->notes.size(), std::size_t(1));
+    QCOMPARE(kept->notes[0].step, std::size_t(1));
     doc.waitForRun();
     QCOMPARE(doc.stepCount(), std::size_t(2)); // the run follows the edit
     QVERIFY(doc.isModified());
     doc.undoStack()->undo();
     QCOMPARE(doc.project().scenarios.at(0).steps.size(), before);
+    QVERIFY(doc.project().scenarios.at(0).lesson == lessonBefore);
     doc.waitForRun();
     QCOMPARE(doc.stepCount(), before);
     // The text follows the undone scenario (it had been applied, so nothing of the user's is lost).

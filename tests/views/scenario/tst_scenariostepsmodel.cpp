@@ -55,6 +55,7 @@ private Q_SLOTS:
     void cellEdits();
     void typeChangesKeepWhatTheyCan();
     void addDuplicateDeleteMove();
+    void lessonNotesFollowTheirSteps();
     void freshStepsAreFilledIn();
     void traceScenariosAreReadOnly();
     void bigScenariosAreFormattedOnDemand();
@@ -267,6 +268,34 @@ void TestScenarioStepsModel::addDuplicateDeleteMove()
         doc.undoStack()->undo();
     QCOMPARE(lines(doc), original);
     QCOMPARE(model.rowCount(), 7);
+}
+
+void TestScenarioStepsModel::lessonNotesFollowTheirSteps()
+{
+    // A note stays on the step it was written for (docs/lessons.md): on the alloc (step 1) and the place (6).
+    Document doc;
+    load(doc);
+    std::vector<Scenario> scenarios = doc.project().scenarios;
+    scenarios[0].lesson = Lesson {};
+    scenarios[0].lesson->notes = { { 1, "alloc", {}, {} }, { 6, "place", {}, {} } };
+    doc.editScenarios(scenarios, 0, QStringLiteral("lesson"));
+    doc.waitForRun();
+    ScenarioStepsModel model(&doc);
+    const auto notes = [&doc] {
+        QStringList out;
+        for (const auto& n : doc.project().scenarios.at(0).lesson->notes)
+            out << QStringLiteral("%1:%2").arg(n.step).arg(QString::fromStdString(n.note));
+        return out;
+    };
+    QCOMPARE(model.insertStep(0, StepType::Phase), 0);
+    QCOMPARE(notes(), QStringList({ QStringLiteral("2:alloc"), QStringLiteral("7:place") }));
+    QCOMPARE(model.duplicateSteps({ 2 }), QList<int>({ 3 }));
+    QCOMPARE(notes(), QStringList({ QStringLiteral("2:alloc"), QStringLiteral("8:place") }));
+    QCOMPARE(model.moveSteps({ 2 }, -1), QList<int>({ 1 }));
+    QCOMPARE(notes(), QStringList({ QStringLiteral("1:alloc"), QStringLiteral("8:place") }));
+    QVERIFY(model.removeSteps({ 1 }));
+    QCOMPARE(notes(), QStringList({ QStringLiteral("7:place") }));
+    QCOMPARE(doc.project().scenarios.at(0).steps.at(7).type, StepType::Place);
 }
 
 void TestScenarioStepsModel::freshStepsAreFilledIn()

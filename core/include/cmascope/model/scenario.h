@@ -4,7 +4,10 @@
 // million-step run costs little memory.
 #pragma once
 
+#include <cmascope/model/lesson.h>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -72,6 +75,9 @@ struct Scenario
     std::vector<Step> steps;
     /// Optional, parallel to `steps`: when each step happened, in ns (kernel traces). Empty = no times.
     std::vector<std::uint64_t> timesNs;
+    /// Optional: the lesson a teacher wrote for this scenario (docs/lessons.md); shownLesson() falls back to the
+    /// description.
+    std::optional<Lesson> lesson;
 
     Step& allocate(std::string_view device, std::string_view kind, std::uint64_t bytes, std::string_view label,
         std::uint64_t alignmentBytes = 0);

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The Lesson panel: the open scenario's lesson (docs/lessons.md) — its title and introduction at the start,
+// then the note and question on the current step, the answer behind "Show answer". It follows the document's
+// current step as every view does, and its Previous/Next Note buttons move it.
+#pragma once
+
+#include <cmascope/model/lesson.h>
+
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QPushButton;
+class QTextBrowser;
+
+namespace cmascope::views {
+
+class Document;
+
+class LessonPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit LessonPanel(Document* document, QWidget* parent = nullptr);
+
+    /// Whether the scenario shown has a lesson (or a description standing in for one).
+    bool hasLesson() const { return m_lesson.has_value(); }
+    QString title() const;
+    /// The text shown below the title, as plain text (tests).
+    QString plainText() const;
+    QPushButton* answerButton() const { return m_answerButton; }
+    QPushButton* nextButton() const { return m_next; }
+    QPushButton* previousButton() const { return m_previous; }
+    bool isAnswerShown() const { return m_answerShown; }
+
+    /// Shows the answer to the current step's question (what "Show answer" does); false when there is none.
+    bool showAnswer();
+
+private:
+    void reload();
+    void render();
+    void goToNote(bool forward);
+    const LessonNote* currentNote() const;
+
+    Document* m_doc;
+    std::optional<Lesson> m_lesson;
+    QLabel* m_title = nullptr;
+    QTextBrowser* m_text = nullptr;
+    QPushButton* m_answerButton = nullptr;
+    QPushButton* m_previous = nullptr;
+    QPushButton* m_next = nullptr;
+    bool m_answerShown = false;
+};
+
+} // namespace cmascope::views
