@@ -3,6 +3,7 @@
 // run as scenarios, hold the bitmap's whole bits (docs/map-traces.md, docs/compare.md): their used pages are
 // equal at every matching position and equal the bitmap's (debugfs `used`) at the end.
 #include "support/captures.h"
+#include "support/simulations.h"
 
 #include <cmascope/replay/replay.h>
 #include <cmascope/replay/tracewhatif.h>
@@ -13,17 +14,6 @@
 using namespace cmascope;
 
 namespace {
-Simulation run(const Platform& pf, const Scenario& sc)
-{
-    auto v = Simulation::create(pf, sc);
-    if (auto* err = std::get_if<std::string>(&v))
-        qFatal("%s", err->c_str());
-    Simulation sim = std::move(std::get<Simulation>(v));
-    if (!sim.run())
-        qFatal("the run stopped");
-    return sim;
-}
-
 std::uint64_t usedPages(const SimState& s)
 {
     std::uint64_t used = 0;
@@ -48,11 +38,11 @@ void TestReplayHeldBits::recordingAndKernelWhatIfHoldWholeBits()
     const ReplayResult& replay = r.result;
     QCOMPARE(replay.findArea("hugetlb0")->area.orderPerBit, 9u);
     const Project project = replayProject(replay, "opb9");
-    const Simulation recorded = run(project.platform, project.scenarios.at(0));
+    const Simulation recorded = test::ranSimulation(project.platform, project.scenarios.at(0));
     const WhatIfResult w = runWhatIf(replay, WhatIfSpec {}, {}, true);
     QVERIFY2(w.error.empty(), w.error.c_str());
     QVERIFY(w.record);
-    const Simulation variant = run(w.record->platform, w.record->scenario);
+    const Simulation variant = test::ranSimulation(w.record->platform, w.record->scenario);
     std::uint64_t bitmapUsed = 0;
     for (const auto& a : replay.areas)
         bitmapUsed += a.state.usedBitPages();

@@ -4,6 +4,8 @@
 // samsung.com>): -EINVAL for size 0, an alignment that is not a power of two or a region never registered;
 // -ENOMEM when free_space is below the size or the allocator fails. The board is Jonathan Corbet's viafb
 // example (<20100720145238.29111716@bike.lwn.net>): a frame-buffer pool its driver registers itself.
+#include "support/simulations.h"
+
 #include <cmascope/model/maplang.h>
 #include <cmascope/model/project.h>
 #include <cmascope/plan/planner.h>
@@ -50,16 +52,6 @@ Platform viafbBoard()
     return p;
 }
 
-Simulation run(const Platform& pf, Scenario sc)
-{
-    auto v = Simulation::create(pf, std::move(sc));
-    if (auto* err = std::get_if<std::string>(&v))
-        qFatal("%s", err->c_str());
-    Simulation sim = std::move(std::get<Simulation>(v));
-    sim.run();
-    return sim;
-}
-
 /// What comes before the request under test: nothing, 6 of fbpool's 8 MiB, or fbpool full with its 1st and
 /// 3rd quarters freed (4 MiB free in two 2 MiB holes).
 enum class Before { Nothing, SixMiB, Fragmented };
@@ -102,7 +94,7 @@ void TestAllocFromRegion::allocatesThereAndFrees()
     sc.allocate("viafb", "", 1 * MiB, "m"); // through the map: common, never fbpool
     sc.free("fb0");
     sc.allocateFromRegion(Fbpool, "viafb", 8 * MiB, "all"); // the whole pool: only after the free
-    const Simulation sim = run(pf, sc);
+    const Simulation sim = test::ranSimulation(pf, sc);
     const auto& rec = sim.records();
     QCOMPARE(rec[0].outcome, Outcome::Allocated);
     QCOMPARE(rec[0].region, std::uint16_t(Fbpool));
@@ -207,7 +199,7 @@ void TestAllocFromRegion::refusals()
     const std::size_t step = sc.steps.size();
     sc.allocateFromRegion(std::uint16_t(region), "viafb", size, "fb", align);
     sc.free("fb");
-    const Simulation sim = run(pf, sc);
+    const Simulation sim = test::ranSimulation(pf, sc);
     const StepRecord& rec = sim.records()[step];
     const bool served = refusal == int(Refusal::None);
     QCOMPARE(rec.outcome, served ? Outcome::Allocated : Outcome::Failed);
@@ -247,7 +239,7 @@ void TestAllocFromRegion::alignment()
     Scenario sc;
     sc.allocateFromRegion(Fbpool, "viafb", 4 * KiB, "small"); // page 0
     sc.allocateFromRegion(Fbpool, "viafb", 64 * KiB, "aligned", align);
-    const Simulation sim = run(viafbBoard(), sc);
+    const Simulation sim = test::ranSimulation(viafbBoard(), sc);
     const StepRecord& rec = sim.records()[1];
     QCOMPARE(rec.outcome, Outcome::Allocated);
     QVERIFY(rec.offset >= 1);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "support/simulations.h"
+
 #include <cmascope/sim/metricseries.h>
 
 #include <QTest>
@@ -31,17 +33,6 @@ Platform onePool(std::uint64_t pages)
     return pf;
 }
 
-Simulation run(const Platform& pf, Scenario sc)
-{
-    auto v = Simulation::create(pf, std::move(sc));
-    if (auto* err = std::get_if<std::string>(&v))
-        qFatal("%s", err->c_str());
-    Simulation sim = std::move(std::get<Simulation>(v));
-    if (!sim.run())
-        qFatal("run cancelled");
-    return sim;
-}
-
 /// 22 steps in a 64-page pool: phase markers, and at @p spikeStep a 16-page allocation freed by the
 /// next step. Position spikeStep + 1 is the only one with pages in use.
 Simulation spikeRun(int spikeStep)
@@ -55,7 +46,7 @@ Simulation spikeRun(int spikeStep)
         else
             sc.phase("p" + std::to_string(i));
     }
-    return run(onePool(64), sc);
+    return test::ranSimulation(onePool(64), sc);
 }
 
 QStringList names(const std::vector<OwnerUsage>& v)
@@ -129,7 +120,7 @@ void TestMetricSeries::handComputedSeries()
     sc.allocate("video", "a", 16 * KiB, "C");
     sc.free("A");
     sc.free("C");
-    const Simulation sim = run(onePool(16), sc);
+    const Simulation sim = test::ranSimulation(onePool(16), sc);
     MetricSeriesOptions opt;
     opt.order = 3;
     const auto series = computeMetricSeries(sim, 0, opt);
@@ -240,7 +231,7 @@ void TestMetricSeries::seriesMatchesRecords()
             live.push_back(label);
         }
     }
-    const Simulation sim = run(pf, sc);
+    const Simulation sim = test::ranSimulation(pf, sc);
     for (std::uint16_t region : { std::uint16_t(0), std::uint16_t(1) }) {
         const auto series = computeMetricSeries(sim, region);
         QVERIFY(series);
@@ -288,7 +279,7 @@ void TestMetricSeries::progressAndCancel()
         else
             sc.free("x");
     }
-    const Simulation sim = run(onePool(16), sc);
+    const Simulation sim = test::ranSimulation(onePool(16), sc);
     std::vector<std::pair<std::size_t, std::size_t>> calls;
     const auto full = computeMetricSeries(sim, 0, {}, [&](std::size_t done, std::size_t total) {
         calls.emplace_back(done, total);
@@ -321,7 +312,7 @@ void TestMetricSeries::unknownRegion()
 {
     Scenario sc;
     sc.allocate("video", "a", 4 * KiB, "x");
-    const Simulation sim = run(onePool(16), sc);
+    const Simulation sim = test::ranSimulation(onePool(16), sc);
     QVERIFY(!computeMetricSeries(sim, 1));
     QVERIFY(!computeMetricSeries(sim, kNoRegion));
     QVERIFY(freeRunHistogram(FreeExtents()).empty());
@@ -348,7 +339,7 @@ void TestMetricSeries::typicalOrder()
     for (int p : requestPages)
         sc.allocate("video", "a", std::uint64_t(p) * 4 * KiB, "c" + std::to_string(i++));
     sc.allocate("camera", "a", 64 * KiB, "nowhere"); // no rule: fails, not counted
-    const Simulation sim = run(onePool(256), sc);
+    const Simulation sim = test::ranSimulation(onePool(256), sc);
     QTEST(int(typicalRequestOrder(sim, 0)), "order");
 }
 
@@ -435,7 +426,7 @@ void TestMetricSeries::usage()
     sc.allocate("camera", "a", 8 * KiB, "c2"); // s: 2 pages
     sc.place(1, 32, 8, "isp", "p"); // s: [32, 40)
     sc.release(1, 34, 2); // leaves [32, 34) and [36, 40), both still the isp's
-    const Simulation sim = run(pf, sc);
+    const Simulation sim = test::ranSimulation(pf, sc);
     QCOMPARE(sim.records()[6].outcome, Outcome::Freed);
 
     const SimState st = sim.stateAt(std::size_t(position));

@@ -3,6 +3,7 @@
 // sizes where the policies choose differently; the sentence must name the hole the policy took and its reason.
 // Also a free that merges both sides, a failure and the map rule line.
 #include "support/platforms.h"
+#include "support/simulations.h"
 
 #include <cmascope/sim/narration.h>
 #include <cmascope/util/units.h>
@@ -12,16 +13,6 @@
 using namespace cmascope;
 
 namespace {
-
-Simulation run(const Platform& pf, Scenario sc)
-{
-    auto v = Simulation::create(pf, std::move(sc));
-    if (auto* err = std::get_if<std::string>(&v))
-        qFatal("%s", err->c_str());
-    Simulation sim = std::move(std::get<Simulation>(v));
-    sim.run();
-    return sim;
-}
 
 /// All the narration's sentences on one line each, for messages and matching.
 std::string joined(const StepNarration& n)
@@ -127,7 +118,7 @@ void TestNarration::policyChoice()
     QFETCH(bool, pin);
     QFETCH(QString, choice);
     QFETCH(QString, placed);
-    const Simulation sim = run(test::onePool(32, policy), holesScenario(pages, alignBytes, pin));
+    const Simulation sim = test::ranSimulation(test::onePool(32, policy), holesScenario(pages, alignBytes, pin));
     const std::size_t last = sim.stepCount() - 1;
     QCOMPARE(sim.records()[last].outcome, Outcome::Allocated);
     const StepNarration n = narrate(sim, last);
@@ -148,7 +139,7 @@ void TestNarration::freeMergesBothSides()
     sc.free("c0");
     sc.free("c2");
     sc.free("c1");
-    const Simulation sim = run(test::onePool(32, PolicyKind::FirstFit), std::move(sc));
+    const Simulation sim = test::ranSimulation(test::onePool(32, PolicyKind::FirstFit), std::move(sc));
     const StepNarration n = narrate(sim, 6);
     QCOMPARE(n.headline, std::string("'c1' (8 KiB at 0x1002000 in r) is freed."));
     QCOMPARE(n.lines.size(), std::size_t(2));
@@ -165,7 +156,7 @@ void TestNarration::freeMergesBothSides()
 void TestNarration::failureSaysWhy()
 {
     const Project p = test::fragmentedProject();
-    const Simulation sim = run(p.platform, p.scenarios[0]);
+    const Simulation sim = test::ranSimulation(p.platform, p.scenarios[0]);
     QCOMPARE(sim.records()[7].outcome, Outcome::Failed);
     const StepNarration n = narrate(sim, 7);
     const std::string all = joined(n);
@@ -179,7 +170,7 @@ void TestNarration::failureSaysWhy()
 void TestNarration::mapRuleLine()
 {
     const Project p = test::fragmentedProject();
-    const Simulation sim = run(p.platform, p.scenarios[0]);
+    const Simulation sim = test::ranSimulation(p.platform, p.scenarios[0]);
     const StepNarration n = narrate(sim, 1);
     QCOMPARE(n.headline, std::string("video/a asks for 16 KiB."));
     QVERIFY(!n.lines.empty());

@@ -2,6 +2,7 @@
 // Running workloads on Hans Verkuil's memory types (docs/cma2010.md#hans-verkuils-memory-types): the ivtv and
 // banka examples of <201008011526.13566.hverkuil@xs4all.nl>, the pool-full fallback of the standard types, the
 // failure explanation, and the same workload on the Verkuil platform and on its 2010 map translation.
+#include "support/simulations.h"
 #include "support/verkuilboards.h"
 
 #include <cmascope/config/configio.h>
@@ -34,13 +35,7 @@ Scenario requests(const QString& text)
 Simulation run(Platform pf, const Scenario& sc)
 {
     placeRegions(pf);
-    auto v = Simulation::create(pf, sc);
-    if (auto* err = std::get_if<std::string>(&v))
-        qFatal("%s", err->c_str());
-    Simulation sim = std::move(std::get<Simulation>(v));
-    if (!sim.run())
-        qFatal("the simulation did not run");
-    return sim;
+    return test::ranSimulation(pf, sc);
 }
 
 /// One letter per request: A allocated in a region, F through the system allocator, x failed; then the
