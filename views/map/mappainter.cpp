@@ -208,35 +208,44 @@ void MapPainter::paintRegionChunks(QPainter& p, int regionIndex, const QRectF& a
         paintChunksAggregated(p, regionIndex, first, last, QRectF(left, area.top(), right - left, area.height()));
 }
 
-// One rectangle per chunk, a separator line when it is wide enough, an outline when selected.
+// One rectangle per chunk, then a separator line on each one wide enough and an outline on the selected one. The
+// lines come after every fill: drawn with its chunk, the line on a chunk's right edge could be covered by the next
+// chunk's fill when the edge falls inside a pixel.
 void MapPainter::paintChunksDetailed(
     QPainter& p, int regionIndex, ChunkIterator first, ChunkIterator last, const QRectF& area) const
 {
+    const auto chunkRect = [&](const MapChunk& c) {
+        const double x0 = m_geometry.xFor(regionIndex, c.base);
+        const double x1 = m_geometry.xFor(regionIndex, c.base + c.size);
+        return QRectF(x0, area.top(), std::max(1.0, x1 - x0), area.height());
+    };
     for (auto it = first; it != last; ++it) {
-        const double x0 = m_geometry.xFor(regionIndex, it->base);
-        const double x1 = m_geometry.xFor(regionIndex, it->base + it->size);
-        const QRectF cr(x0, area.top(), std::max(1.0, x1 - x0), area.height());
+        const QRectF cr = chunkRect(*it);
         const QColor colour = m_style.ownerColor(colourKey(*it));
         p.fillRect(cr, colour);
         if (it->requested && it->requested < it->size) {
             // What the bitmap holds beyond the request: the owner's colour, lighter and hatched.
             // The requested part keeps at least 2 pixels when the chunk is wide enough to show both.
-            const double xr =
-                std::max(m_geometry.xFor(regionIndex, it->base + it->requested), x0 + (cr.width() >= 8 ? 2.0 : 1.0));
-            const QRectF held(xr, cr.top(), x1 - xr, cr.height());
+            const double xr = std::max(
+                m_geometry.xFor(regionIndex, it->base + it->requested), cr.left() + (cr.width() >= 8 ? 2.0 : 1.0));
+            const QRectF held(xr, cr.top(), cr.right() - xr, cr.height());
             if (held.width() > 0) {
                 p.fillRect(held, m_style.heldFill(colour));
                 p.fillRect(held, m_style.heldBrush(colour));
             }
         }
-        if (cr.width() >= 6) {
-            p.setPen(m_style.background);
+    }
+    p.setPen(m_style.background);
+    for (auto it = first; it != last; ++it) {
+        const QRectF cr = chunkRect(*it);
+        if (cr.width() >= 6)
             p.drawLine(cr.topRight(), cr.bottomRight());
-        }
+    }
+    for (auto it = first; it != last; ++it) {
         if (it->id == m_selected) {
             p.setPen(QPen(m_style.text, 2.0));
             p.setBrush(Qt::NoBrush);
-            p.drawRect(cr.adjusted(-1, -1, 1, 1));
+            p.drawRect(chunkRect(*it).adjusted(-1, -1, 1, 1));
         }
     }
 }

@@ -28,6 +28,8 @@ private Q_SLOTS:
     void hitTesting();
     void clickSelects();
     void levelOfDetail();
+    void adjacentChunksAreSeparated_data();
+    void adjacentChunksAreSeparated();
     void gridLayoutCells();
     void ctrlDragDrawsRegion();
     void ctrlDragInRegionPicksRange();
@@ -228,6 +230,46 @@ void TestMemoryMapWidget::levelOfDetail()
     // Hovering anywhere in the dense half finds a chunk thanks to the half-pixel slack.
     QVERIFY(w.chunkAt(QPointF(usedX, y)) >= 0);
     QCOMPARE(w.chunkAt(QPointF(freeX, y)), -1);
+}
+
+void TestMemoryMapWidget::adjacentChunksAreSeparated_data()
+{
+    QTest::addColumn<int>("width");
+    // Widths where the chunk edges fall on fractions of a pixel (the camera demo's b2 at 1366x768 lost two of its
+    // five separators: the next chunk's fill covered the line drawn on the previous one's right edge).
+    for (int width : { 1300, 1310, 1389, 1600, 1877 })
+        QTest::newRow(qPrintable(QString::number(width))) << width;
+}
+
+void TestMemoryMapWidget::adjacentChunksAreSeparated()
+{
+    QFETCH(int, width);
+    // Five 3060 KiB chunks side by side at the start of a 16 MiB region, as five HD frames fill the demo's b2.
+    MapContent c = test::oneRegionMap(16 * MiB, 16 * MiB);
+    const std::uint64_t chunk = 3060 * KiB;
+    for (int i = 0; i < 5; ++i)
+        c.chunks.push_back({ c.regions[0].base + std::uint64_t(i) * chunk, chunk, 0, 0, 0, quint32(i) });
+    c.regions[0].chunkCount = int(c.chunks.size());
+    c.owners = { QStringLiteral("s3c-mfc5") };
+    MemoryMapWidget w;
+    w.resize(width, 200);
+    w.setContent(c);
+    w.fitAll();
+    const QImage img = w.grab().toImage();
+    const QRectF track = w.trackRect(0);
+    const int y = int(track.center().y()) + 4;
+    const QColor inside = img.pixelColor(int(track.left() + w.axis().xForAddress(c.regions[0].base + chunk / 2)), y);
+    // Along the row from the first chunk's start to the last one's end: one run of separator columns per edge.
+    int separators = 0;
+    bool inSeparator = false;
+    const int from = int(track.left() + w.axis().xForAddress(c.regions[0].base)) + 1;
+    const int to = int(std::ceil(track.left() + w.axis().xForAddress(c.regions[0].base + 5 * chunk)));
+    for (int x = from; x <= to; ++x) {
+        const bool separator = img.pixelColor(x, y) != inside;
+        separators += separator && !inSeparator;
+        inSeparator = separator;
+    }
+    QCOMPARE(separators, 5);
 }
 
 void TestMemoryMapWidget::gridLayoutCells()
