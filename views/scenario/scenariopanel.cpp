@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTextBlock>
 #include <QVBoxLayout>
@@ -52,8 +53,13 @@ void ScenarioPanel::createWidgets()
     m_add = new QPushButton(tr("Add"), this);
     m_duplicate = new QPushButton(tr("Duplicate"), this);
     m_delete = new QPushButton(tr("Delete"), this);
-    m_up = new QPushButton(tr("Up"), this);
-    m_down = new QPushButton(tr("Down"), this);
+    // Up and Down as arrows: the row must fit the right-hand docks' width at 1366 px.
+    m_up = new QPushButton(style()->standardIcon(QStyle::SP_ArrowUp), QString(), this);
+    m_up->setToolTip(tr("Move the scenario up"));
+    m_up->setAccessibleName(tr("Up"));
+    m_down = new QPushButton(style()->standardIcon(QStyle::SP_ArrowDown), QString(), this);
+    m_down->setToolTip(tr("Move the scenario down"));
+    m_down->setAccessibleName(tr("Down"));
     m_generate = new QPushButton(tr("Generate…"), this);
     m_generate->setObjectName(QStringLiteral("generateWorkload"));
     m_generate->setToolTip(
