@@ -31,6 +31,7 @@ struct Options
 {
     bool demo = false;
     bool dark = false;
+    bool present = false; ///< --present: presentation mode (docs/teaching.md#presenting)
     std::optional<qulonglong> step; ///< --step N: the state after N steps
     std::optional<QString> screenshot; ///< --screenshot FILE: save pictures of the window and quit
     std::optional<QString> size; ///< --size WxH
@@ -47,12 +48,15 @@ Options parseOptions(const QApplication& app)
     QCommandLineOption step(
         QStringLiteral("step"), QStringLiteral("Show the state after N steps."), QStringLiteral("N"));
     QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Use a dark palette (Fusion style)."));
+    QCommandLineOption present(QStringLiteral("present"),
+        QStringLiteral("Start in presentation mode: full screen, large type, each step's narration over the map "
+                       "(with --screenshot, only that picture is taken)."));
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
         QStringLiteral("Show the window, save a picture of it to FILE once the run has finished, and quit."),
         QStringLiteral("FILE"));
     QCommandLineOption size(
         QStringLiteral("size"), QStringLiteral("Window size, e.g. 1920x1080."), QStringLiteral("WxH"));
-    parser.addOptions({ demo, step, dark, screenshot, size });
+    parser.addOptions({ demo, step, dark, present, screenshot, size });
     parser.addPositionalArgument(QStringLiteral("file"),
         QStringLiteral("Project, kernel trace or configuration (device tree, command line, ...) to open."));
     parser.process(app);
@@ -60,6 +64,7 @@ Options parseOptions(const QApplication& app)
     Options options;
     options.demo = parser.isSet(demo);
     options.dark = parser.isSet(dark);
+    options.present = parser.isSet(present);
     if (parser.isSet(step))
         options.step = parser.value(step).toULongLong();
     if (parser.isSet(screenshot))
@@ -115,6 +120,8 @@ void start(cmascope::app::MainWindow& window, const Options& options)
         window.document()->waitForRun();
         window.document()->setPosition(*options.step);
     }
+    if (options.present)
+        window.setPresenting(true);
 }
 
 /// FILE-workload.png: the scenario pane's "Generate workload…" dialog on the project, once its preview is ready.
@@ -187,13 +194,17 @@ bool grabTimeAndLatency(cmascope::app::MainWindow& window, const QString& base)
 /// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png, FILE-compare.png with those docks raised,
 /// FILE-sandbox.png with the sandbox bar shown after one request from it and FILE-workload.png (the "Generate
 /// workload…" dialog), and for a trace FILE-time.png and FILE-latency.png (grabTimeAndLatency), then quits (1 when
-/// a picture failed).
+/// a picture failed). With --present, FILE alone, in presentation mode.
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
     QTimer::singleShot(1500, &window, [&window, file] {
         window.document()->waitForRun();
         QCoreApplication::processEvents();
         bool ok = window.grab().save(file);
+        if (window.isPresenting()) { // --present: the presentation alone
+            QCoreApplication::exit(ok ? 0 : 1);
+            return;
+        }
         const QString base = file.left(file.lastIndexOf(QLatin1Char('.')));
         for (const char* dock : { "chartsDock", "platformDock", "scenarioDock", "plannerDock", "compareDock" }) {
             if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock))) {

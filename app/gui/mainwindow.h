@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QProgressBar;
+class QShortcut;
 class QStackedWidget;
 class QTableView;
 class QToolBar;
@@ -38,6 +39,7 @@ class SandboxBar;
 class ScenarioPanel;
 class FailureInspector;
 class LessonPanel;
+class CaptionBand;
 class MemoryMapWidget;
 class MapOverview;
 class StepFilterProxy;
@@ -78,6 +80,11 @@ public:
     /// The Lesson panel (docs/lessons.md) and its dock, shown when the open scenario has a lesson.
     views::LessonPanel* lessonPanel() const { return m_lesson; }
     QDockWidget* lessonDock() const { return m_lessonDock; }
+    /// Presentation mode (View › Presentation Mode, F5; docs/teaching.md#presenting): full screen, the map and
+    /// the timeline alone in large type, the caption under the map; Page Down / Right step on, Esc leaves.
+    void setPresenting(bool on);
+    bool isPresenting() const { return m_presenting; }
+    views::CaptionBand* caption() const { return m_caption; }
     QTableView* eventLog() const { return m_log; }
     views::StepBookmarks* bookmarks() const { return m_bookmarks; }
     QLineEdit* findField() const { return m_findText; }
@@ -187,6 +194,8 @@ private:
     void createSideDocks();
     /// The Lesson dock, tabbed with the failure inspector; shown and raised for a scenario with a lesson.
     void createLessonDock();
+    // Presentation mode (mainwindow_present.cpp).
+    void createPresentation(QMenu* view);
     // The sandbox's request bar above the map (mainwindow_sandbox.cpp).
     void createSandbox();
     /// Shown for a project (unless turned off), hidden for a replayed trace (@p trace).
@@ -259,6 +268,12 @@ private:
     views::FailureInspector* m_inspector = nullptr;
     views::LessonPanel* m_lesson = nullptr;
     QDockWidget* m_lessonDock = nullptr; ///< tabbed with the failure inspector, raised for a lesson
+    views::CaptionBand* m_caption = nullptr; ///< under the map while presenting
+    QAction* m_presentAction = nullptr;
+    QList<QShortcut*> m_presentKeys; ///< stepping and Esc, enabled only while presenting
+    QByteArray m_presentLayout; ///< the docks and toolbars to put back when presenting ends
+    Qt::WindowStates m_presentWindowState;
+    bool m_presenting = false;
     views::WhatIfPanel* m_whatIf = nullptr;
     QDockWidget* m_whatIfDock = nullptr;
     views::ComparePanel* m_compare = nullptr; ///< docs/compare.md

@@ -153,6 +153,7 @@ void MainWindow::createViewMenu()
         byDevice, &QAction::triggered, this, [this] { m_map->setColourBy(views::MemoryMapWidget::ColourBy::Device); });
     connect(byKind, &QAction::triggered, this, [this] { m_map->setColourBy(views::MemoryMapWidget::ColourBy::Kind); });
     addTimeAxisAction(view);
+    createPresentation(view); // mainwindow_present.cpp
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());

@@ -3,11 +3,14 @@
 
 #include "common/document.h"
 #include "lesson/lessonhtml.h"
+#include "lesson/narrationhtml.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSplitter>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace cmascope::views {
@@ -26,10 +29,24 @@ LessonPanel::LessonPanel(Document* document, QWidget* parent)
     big.setPointSizeF(big.pointSizeF() * 1.2);
     m_title->setFont(big);
     layout->addWidget(m_title);
-    m_text = new QTextBrowser(this);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    m_text = new QTextBrowser(split);
     m_text->setObjectName(QStringLiteral("lessonText"));
     m_text->setOpenLinks(false);
-    layout->addWidget(m_text, 1);
+    m_narration = new QTextBrowser(split);
+    m_narration->setObjectName(QStringLiteral("lessonNarration"));
+    m_narration->setOpenLinks(false);
+    m_narration->setToolTip(tr("What the allocator did at the current step, and why"));
+    split->addWidget(m_text);
+    split->addWidget(m_narration);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setChildrenCollapsible(false);
+    layout->addWidget(split, 1);
+    m_narrationTimer = new QTimer(this);
+    m_narrationTimer->setSingleShot(true);
+    m_narrationTimer->setInterval(0);
+    connect(m_narrationTimer, &QTimer::timeout, this, &LessonPanel::renderNarration);
 
     auto* row = new QHBoxLayout;
     m_previous = new QPushButton(tr("Previous Note"), this);
@@ -56,6 +73,12 @@ LessonPanel::LessonPanel(Document* document, QWidget* parent)
         m_answerShown = false;
         render();
     });
+    const auto narrationStale = [this] {
+        m_narrationStale = true;
+        m_narrationTimer->start();
+    };
+    connect(m_doc, &Document::runFinished, this, narrationStale);
+    connect(m_doc, &Document::positionChanged, this, narrationStale);
     reload();
 }
 
@@ -67,6 +90,36 @@ QString LessonPanel::title() const
 QString LessonPanel::plainText() const
 {
     return m_text->toPlainText();
+}
+
+QString LessonPanel::narrationText() const
+{
+    return m_narration->toPlainText();
+}
+
+void LessonPanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_narrationStale)
+        m_narrationTimer->start();
+}
+
+void LessonPanel::renderNarration()
+{
+    if (!isVisible())
+        return; // built when shown (showEvent)
+    m_narrationStale = false;
+    const auto narration = currentNarration(*m_doc);
+    const auto step = m_doc->currentStep();
+    if (narration) {
+        m_narration->setHtml(
+            QStringLiteral("<h4>%1</h4>").arg(tr("What happened at step %1").arg(*step)) + narrationHtml(*narration));
+    } else {
+        m_narration->setHtml(
+            QStringLiteral("<p><i>%1</i></p>")
+                .arg(m_doc->simulation() ? tr("Before the first step: nothing has happened yet.")
+                                         : tr("The narration of each step appears here once the scenario has run.")));
+    }
 }
 
 void LessonPanel::reload()

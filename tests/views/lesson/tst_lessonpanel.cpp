@@ -5,6 +5,8 @@
 #include "lesson/lessonpanel.h"
 #include "support/platforms.h"
 
+#include <cmascope/sim/narration.h>
+
 #include <QPushButton>
 #include <QTest>
 
@@ -36,6 +38,8 @@ private Q_SLOTS:
     void answerOnClick();
     void noteButtonsMoveTheStep();
     void descriptionStandsIn();
+    void narrationFollowsTheStep();
+    void narrationWaitsUntilShown();
 };
 
 void TestLessonPanel::followsTheStep()
@@ -121,6 +125,45 @@ void TestLessonPanel::descriptionStandsIn()
     doc.waitForRun();
     QVERIFY(!panel.hasLesson());
     QCOMPARE(panel.title(), QStringLiteral("No lesson"));
+}
+
+void TestLessonPanel::narrationFollowsTheStep()
+{
+    Document doc;
+    LessonPanel panel(&doc);
+    panel.resize(500, 700);
+    panel.show();
+    Project p = taughtProject();
+    p.scenarios[0].lesson.reset(); // the narration is there for any scenario, with or without a lesson
+    doc.setProject(p);
+    doc.waitForRun();
+    for (std::size_t step : { std::size_t(1), std::size_t(7), std::size_t(2) }) {
+        doc.setCurrentStep(step);
+        const StepNarration expected = narrate(*doc.simulation(), step);
+        QTRY_VERIFY2(panel.narrationText().contains(QString::fromStdString(expected.headline)),
+            qPrintable(panel.narrationText()));
+        QVERIFY(panel.narrationText().contains(QStringLiteral("What happened at step %1").arg(step)));
+        for (const std::string& line : expected.lines)
+            QVERIFY2(panel.narrationText().contains(QString::fromStdString(line)), line.c_str());
+    }
+    doc.setCurrentStep(7); // the failure: its refusal is narrated
+    QTRY_VERIFY2(panel.narrationText().contains(QStringLiteral("Refused")), qPrintable(panel.narrationText()));
+    doc.setPosition(0); // before step 0
+    QTRY_VERIFY(panel.narrationText().contains(QStringLiteral("nothing has happened yet")));
+}
+
+void TestLessonPanel::narrationWaitsUntilShown()
+{
+    Document doc;
+    LessonPanel panel(&doc); // hidden, as in a dock tabbed behind another
+    doc.setProject(taughtProject());
+    doc.waitForRun();
+    doc.setCurrentStep(3);
+    QCoreApplication::processEvents();
+    QVERIFY(!panel.narrationText().contains(QStringLiteral("step 3")));
+    panel.show();
+    QTRY_VERIFY2(
+        panel.narrationText().contains(QStringLiteral("What happened at step 3")), qPrintable(panel.narrationText()));
 }
 
 QTEST_MAIN(TestLessonPanel)
