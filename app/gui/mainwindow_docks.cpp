@@ -139,11 +139,15 @@ void MainWindow::createLessonDock()
     m_rightDock->raise();
     m_lessonDock->hide();
     // A project whose scenario has a lesson (or a description) opens with it in front (docs/lessons.md); the
-    // panel has reloaded by now (it follows projectChanged, emitted first).
+    // panel has reloaded by now (it follows projectChanged, emitted first). A replayed trace keeps the failure
+    // inspector in front (it opens at its first failure), with the pane's narration one tab away.
     connect(m_doc, &views::Document::projectReplaced, this, [this] {
-        m_lessonDock->setVisible(m_lesson->hasLesson());
-        if (m_lesson->hasLesson())
+        const bool trace = m_doc->replay() != nullptr;
+        m_lessonDock->setVisible(m_lesson->hasLesson() || trace);
+        if (m_lesson->hasLesson() && !trace)
             m_lessonDock->raise();
+        else if (trace)
+            m_rightDock->raise();
     });
 }
 

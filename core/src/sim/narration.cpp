@@ -95,6 +95,27 @@ std::string requestHeadline(const Context& c)
     return c.who() + " asks for " + sizeText(s.size) + align + ".";
 }
 
+/// A request a kernel trace recorded as refused (cma_alloc failed): nothing changes. The diagnosis probes the
+/// area's bitmap as it was; when it had room, the refusal was not for lack of free pages but for pages the kernel
+/// could not take (docs/teaching.md#narration).
+void narrateKernelRefusal(const Context& c, const Diagnosis& dg, StepNarration& out)
+{
+    for (const auto& a : dg.attempts) {
+        if (!a.result.ok) {
+            out.lines.push_back(a.region + ": no room by its bitmap either: " + a.verdict + ".");
+            continue;
+        }
+        out.lines.push_back(a.region + ": by its bitmap the request had room at page offset "
+            + std::to_string(a.result.offset) + ", so the kernel's refusal was not a lack of free pages: the pages "
+            + "it tried could not be isolated or migrated (-EBUSY: pinned or in-flight pages).");
+    }
+    if (c.rec.busyRetries)
+        out.lines.push_back("The kernel found " + std::to_string(c.rec.busyRetries)
+            + " busy windows and retried at bit + mask + 1 after each before it gave up.");
+    if (const std::string free = fragmentationText(c); !free.empty())
+        out.lines.push_back(free);
+}
+
 /// A request: the map, every region refusing before the one that served it, the policy's choice and the result.
 void narrateRequest(const Context& c, StepNarration& out)
 {
@@ -102,6 +123,10 @@ void narrateRequest(const Context& c, StepNarration& out)
     const Diagnosis dg = c.sim.diagnose(c.index);
     if (!dg.mapSummary.empty())
         out.lines.push_back("Map: " + dg.mapSummary + ".");
+    if (c.step.type == StepType::Refused) {
+        narrateKernelRefusal(c, dg, out);
+        return;
+    }
     const bool placed = c.rec.outcome == Outcome::Allocated;
     for (std::size_t i = 0; i < dg.attempts.size(); ++i) {
         const bool last = i + 1 == dg.attempts.size();

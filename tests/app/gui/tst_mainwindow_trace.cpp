@@ -5,11 +5,14 @@
 // recorded from boot and for projects. Checking against the snapshots reports in the same bar.
 #include "common/document.h"
 #include "demos.h"
+#include "inspector/failureinspector.h"
+#include "lesson/lessonpanel.h"
 #include "mainwindow.h"
 #include "trace/tracebanner.h"
 
 #include <cmascope/replay/replay.h>
 
+#include <QDockWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -95,6 +98,26 @@ private Q_SLOTS:
         QVERIFY(w.traceBanner()->isVisible());
         QVERIFY(w.openProject(app::defaultDemoPath(), true));
         QVERIFY(w.traceBanner()->isHidden());
+    }
+
+    /// A demo with a lesson opens with the Lesson pane in front; a replayed trace (its scenario has a generated
+    /// description) with the failure inspector in front, the Lesson pane's narration one tab away.
+    void inspectorInFrontForTraces()
+    {
+        app::MainWindow w;
+        w.resize(1366, 768);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openProject(app::defaultDemoPath(), true));
+        w.document()->waitForRun();
+        // Tabbed docks all say isVisible(); the one in front is the one with something on screen.
+        QTRY_VERIFY(!w.lessonPanel()->visibleRegion().isEmpty());
+        QVERIFY(w.inspector()->visibleRegion().isEmpty());
+        w.openTrace(QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k612-busy-retry/trace.txt"), true);
+        w.document()->waitForRun();
+        QTRY_VERIFY(!w.inspector()->visibleRegion().isEmpty());
+        QVERIFY(w.lessonPanel()->visibleRegion().isEmpty());
+        QVERIFY(!w.lessonDock()->isHidden()); // still there, behind
     }
 };
 

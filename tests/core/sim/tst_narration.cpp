@@ -51,6 +51,7 @@ private Q_SLOTS:
     void freeMergesBothSides();
     void failureSaysWhy();
     void mapRuleLine();
+    void kernelRefusalWithRoom();
 };
 
 void TestNarration::policyChoice_data()
@@ -183,6 +184,32 @@ void TestNarration::mapRuleLine()
     sim.advance(walked, 1);
     QCOMPARE(narrate(sim, 1, walked).lines, n.lines);
     QVERIFY(narrate(sim, 2, walked).headline.empty());
+}
+
+void TestNarration::kernelRefusalWithRoom()
+{
+    // A trace's refused request (cma_alloc gave up, -EBUSY) where the bitmap had room: the narration must say the
+    // kernel refused and why that was not a lack of free pages, never that the request was placed.
+    const Project p = test::fragmentedProject();
+    Scenario sc;
+    sc.refused(0, 4, 2, "init-145", "trace line 181");
+    const Simulation sim = test::ranSimulation(p.platform, sc);
+    const StepNarration n = narrate(sim, 0);
+    const std::string all = joined(n);
+    QCOMPARE(
+        n.headline, std::string("init-145 asked for 4 pages at order 2 in a kernel trace, and the kernel refused."));
+    QVERIFY2(all.find("placed") == std::string::npos, all.c_str());
+    QVERIFY2(all.find("r: by its bitmap the request had room at page offset 0") != std::string::npos, all.c_str());
+    QVERIFY2(all.find("not a lack of free pages") != std::string::npos, all.c_str());
+    QVERIFY2(n.lines.back().rfind("Free space in r: ", 0) == 0, all.c_str());
+    // Where the bitmap had no room either, that is the reason given.
+    Scenario full;
+    full.place(0, 0, 14, "fw", "fw");
+    full.refused(0, 4, 2, "init-145", "trace line 9");
+    const Simulation fullSim = test::ranSimulation(p.platform, full);
+    const std::string fullText = joined(narrate(fullSim, 1));
+    QVERIFY2(fullText.find("not a lack of free pages") == std::string::npos, fullText.c_str());
+    QVERIFY2(fullText.find("no room by its bitmap either") != std::string::npos, fullText.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestNarration)
