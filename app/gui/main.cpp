@@ -32,6 +32,7 @@ struct Options
     bool demo = false;
     bool dark = false;
     bool present = false; ///< --present: presentation mode (docs/teaching.md#presenting)
+    bool comparePolicies = false; ///< --compare-policies: the Compare pane on the textbook policies
     std::optional<qulonglong> step; ///< --step N: the state after N steps
     std::optional<QString> screenshot; ///< --screenshot FILE: save pictures of the window and quit
     std::optional<QString> size; ///< --size WxH
@@ -56,7 +57,10 @@ Options parseOptions(const QApplication& app)
         QStringLiteral("FILE"));
     QCommandLineOption size(
         QStringLiteral("size"), QStringLiteral("Window size, e.g. 1920x1080."), QStringLiteral("WxH"));
-    parser.addOptions({ demo, step, dark, present, screenshot, size });
+    QCommandLineOption policies(QStringLiteral("compare-policies"),
+        QStringLiteral("Run the scenario under first, next, best and worst fit and buddy in the Compare pane, shown "
+                       "in front (docs/compare.md)."));
+    parser.addOptions({ demo, step, dark, present, policies, screenshot, size });
     parser.addPositionalArgument(QStringLiteral("file"),
         QStringLiteral("Project, kernel trace or configuration (device tree, command line, ...) to open."));
     parser.process(app);
@@ -65,6 +69,7 @@ Options parseOptions(const QApplication& app)
     options.demo = parser.isSet(demo);
     options.dark = parser.isSet(dark);
     options.present = parser.isSet(present);
+    options.comparePolicies = parser.isSet(policies);
     if (parser.isSet(step))
         options.step = parser.value(step).toULongLong();
     if (parser.isSet(screenshot))
@@ -119,6 +124,11 @@ void start(cmascope::app::MainWindow& window, const Options& options)
     if (options.step) {
         window.document()->waitForRun();
         window.document()->setPosition(*options.step);
+    }
+    if (options.comparePolicies && window.comparePanel()->comparePolicies()) {
+        window.comparePanel()->waitForRun();
+        if (auto* dock = window.findChild<QDockWidget*>(QStringLiteral("compareDock")))
+            dock->raise();
     }
     if (options.present)
         window.setPresenting(true);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "compare/comparemaps.h"
 
+#include "compare/outcomelabel.h"
 #include "map/mapcontent.h"
 #include "map/memorymapwidget.h"
+
+#include <cmascope/sim/narration.h>
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -57,8 +60,12 @@ void CompareMaps::setRuns(std::vector<std::shared_ptr<const Simulation>> runs, c
             // of the linear layout a region of a few MiB is a sliver).
             s.map = new MemoryMapWidget(s.box);
             s.map->setLayoutMode(MapLayout::Grid);
-            s.map->setMinimumHeight(90);
+            s.map->setMinimumSize(100, 90); // six runs side by side still fit 1366 px
             column->addWidget(s.map, 1);
+            // Three lines at most, so the maps keep their room; the whole narration is the tooltip.
+            s.outcome = new OutcomeLabel(3, s.box);
+            s.outcome->setObjectName(QStringLiteral("compareOutcome"));
+            column->addWidget(s.outcome);
         } else {
             auto* note = new QLabel(tr("No map: this variant's placements could not be run."), s.box);
             note->setWordWrap(true);
@@ -85,7 +92,29 @@ void CompareMaps::showPosition(std::size_t position)
         else
             s.state = s.sim->stateAt(p);
         s.map->setContent(MapContent::fromSimulation(*s.sim, s.state));
+        showOutcome(s, p);
     }
+}
+
+void CompareMaps::showOutcome(Slot& s, std::size_t position)
+{
+    if (position == 0) {
+        s.outcome->setText({});
+        return;
+    }
+    const StepNarration n = narrate(*s.sim, position - 1);
+    const std::string& line = n.outcome.empty() ? n.headline : n.outcome;
+    s.outcome->setText(QString::fromStdString(line));
+    QString full = QString::fromStdString(n.headline);
+    for (const std::string& l : n.lines)
+        full += QLatin1Char('\n') + QString::fromStdString(l);
+    s.outcome->setToolTip(full); // the whole narration
+}
+
+QString CompareMaps::outcome(int index) const
+{
+    const Slot* s = index >= 0 && index < count() ? &m_slots[std::size_t(index)] : nullptr;
+    return s && s->outcome ? s->outcome->text() : QString();
 }
 
 MemoryMapWidget* CompareMaps::map(int index) const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The compare pane's maps: one small memory map per run of a comparison, side by side, all showing the
-// state at the same position, as block grids (docs/compare.md#the-pane).
+// state at the same position, as block grids (docs/compare.md#the-pane). Under each map, one sentence on how
+// that run's policy handled the step just shown (its narration's outcome, docs/teaching.md#narration).
 #pragma once
 
 #include <cmascope/sim/simulator.h>
@@ -17,6 +18,7 @@ class QLabel;
 namespace cmascope::views {
 
 class MemoryMapWidget;
+class OutcomeLabel;
 
 class CompareMaps : public QWidget
 {
@@ -38,6 +40,8 @@ public:
     /// The map of run @p index, or null for a run without one.
     MemoryMapWidget* map(int index) const;
     QString title(int index) const;
+    /// The sentence under map @p index: how its run handled the step shown (empty before step 0).
+    QString outcome(int index) const;
 
 private:
     struct Slot
@@ -47,8 +51,11 @@ private:
         SimState state;
         MemoryMapWidget* map = nullptr;
         QLabel* title = nullptr;
+        OutcomeLabel* outcome = nullptr; ///< the narration's outcome sentence; the whole narration as its tooltip
         QWidget* box = nullptr;
     };
+    void showOutcome(Slot& s, std::size_t position);
+
     std::vector<Slot> m_slots;
     QHBoxLayout* m_row = nullptr;
     QLabel* m_empty = nullptr;

@@ -53,6 +53,12 @@ public:
 
     /// Runs the base and every variant. False (and shows why) when there is nothing to compare.
     bool run();
+    /// "Compare Policies" (docs/compare.md#policies-side-by-side): the variants become the textbook policies
+    /// (first, next, best and worst fit, buddy) for every region, and they run; the maps then step together,
+    /// each saying how its policy placed the current step. False when none applies (shown why).
+    bool comparePolicies();
+    /// The variants comparePolicies() sets, in the order shown.
+    static QStringList policyVariants();
     void cancel();
     bool isRunning() const;
     /// Blocks until a running comparison has finished and its result is shown (tests).
@@ -91,6 +97,7 @@ private:
     QListWidget* m_variants = nullptr;
     QPushButton* m_remove = nullptr;
     QPushButton* m_run = nullptr;
+    QPushButton* m_policies = nullptr;
     QPushButton* m_cancel = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_summary = nullptr;

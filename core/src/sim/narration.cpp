@@ -109,6 +109,8 @@ void narrateKernelRefusal(const Context& c, const Diagnosis& dg, StepNarration& 
             + std::to_string(a.result.offset) + ", so the kernel's refusal was not a lack of free pages: the pages "
             + "it tried could not be isolated or migrated (-EBUSY: pinned or in-flight pages).");
     }
+    if (!out.lines.empty())
+        out.outcome = out.lines.back();
     if (c.rec.busyRetries)
         out.lines.push_back("The kernel found " + std::to_string(c.rec.busyRetries)
             + " busy windows and retried at bit + mask + 1 after each before it gave up.");
@@ -135,16 +137,19 @@ void narrateRequest(const Context& c, StepNarration& out)
     }
     if (c.rec.outcome == Outcome::Failed) {
         out.lines.push_back("Refused: " + dg.summary + ".");
+        out.outcome = out.lines.back();
         return;
     }
     if (c.rec.outcome == Outcome::AllocatedFallback || !placed || !c.region()) {
         out.lines.push_back(dg.summary + ".");
+        out.outcome = out.lines.back();
         return;
     }
     const Diagnosis::RegionAttempt* used = dg.attempts.empty() ? nullptr : &dg.attempts.back();
     const PlacementFacts facts { *c.region(), c.before.regions[c.rec.region], c.rec.offset, c.rec.pages,
         used ? used->neededPages : c.rec.pages, used ? used->alignOrder : 0u, c.rec.busyRetries };
     out.lines.push_back(choiceText(facts));
+    out.outcome = out.lines.back();
     out.lines.push_back(placedText(facts));
     out.lines.push_back(fragmentationText(c));
 }
@@ -180,6 +185,7 @@ void narrateFree(const Context& c, StepNarration& out)
     else
         out.lines.push_back("It merges with the free hole " + std::string(prevPages ? "before" : "after") + " it ("
             + bytes(prevPages + nextPages) + ") into one " + bytes(merged) + " hole.");
+    out.outcome = out.lines.back();
     out.lines.push_back(fragmentationText(c));
 }
 
@@ -226,7 +232,7 @@ void narrateOther(const Context& c, StepNarration& out)
 StepNarration narrate(const Simulation& sim, std::size_t step)
 {
     if (step >= sim.stepCount())
-        return StepNarration { step, {}, {} };
+        return StepNarration { step, {}, {}, {} };
     return narrate(sim, step, sim.stateAt(step));
 }
 

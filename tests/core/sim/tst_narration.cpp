@@ -130,6 +130,8 @@ void TestNarration::policyChoice()
     QVERIFY2(all.find(choice.toStdString()) != std::string::npos, all.c_str());
     QVERIFY2(all.find(placed.toStdString()) != std::string::npos, all.c_str());
     QVERIFY2(all.find("Free space in r: ") != std::string::npos, all.c_str());
+    // The one-line outcome (the compare pane's maps) is the policy's choice.
+    QVERIFY2(n.outcome.find(choice.toStdString()) != std::string::npos, n.outcome.c_str());
 }
 
 void TestNarration::freeMergesBothSides()
@@ -147,6 +149,7 @@ void TestNarration::freeMergesBothSides()
     QCOMPARE(n.lines[0],
         std::string("It merges with the free hole before it (8 KiB) and after it (8 KiB) into one 24 "
                     "KiB hole."));
+    QCOMPARE(n.outcome, n.lines[0]);
     QCOMPARE(n.lines[1],
         std::string("Free space in r: 120 KiB in 2 holes, largest 96 KiB (was 112 KiB in 3 holes, "
                     "largest 96 KiB)."));
@@ -166,6 +169,8 @@ void TestNarration::failureSaysWhy()
         all.c_str());
     QVERIFY2(all.find(": fragmented") != std::string::npos, all.c_str());
     QCOMPARE(n.lines.back(), std::string("Refused: video/b asked for 32 KiB: every region refused (1 tried)."));
+    QCOMPARE(n.outcome, n.lines.back());
+    QVERIFY(narrate(sim, 0).outcome.empty()); // a phase: the headline says it
 }
 
 void TestNarration::mapRuleLine()

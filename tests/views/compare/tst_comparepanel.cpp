@@ -55,6 +55,7 @@ private Q_SLOTS:
     void mapsFollowTheStep();
     void trace();
     void droppedWhenDocumentChanges();
+    void policiesSideBySide();
 };
 
 void TstComparePanel::demoRowsMatchCore()
@@ -212,6 +213,45 @@ void TstComparePanel::droppedWhenDocumentChanges()
     QVERIFY(panel.run());
     panel.waitForRun();
     QCOMPARE(panel.model()->rowCount(), 2);
+}
+
+void TstComparePanel::policiesSideBySide()
+{
+    // One 32-page region (at 0x1000000) with firmware at pages [0,2), [6,8) and [11,12): holes A = [2,6),
+    // B = [8,11), C = [12,32). A 3-page request then lands in A under first (and next) fit, in B under best fit
+    // and in C under worst fit: the sentence under each map says where and why.
+    Project p;
+    p.platform = test::onePool(32, PolicyKind::Kernel);
+    Scenario sc;
+    sc.name = "holes";
+    sc.place(0, 0, 2, "fw", "fw0");
+    sc.place(0, 6, 2, "fw", "fw1");
+    sc.place(0, 11, 1, "fw", "fw2");
+    sc.allocate("video", "", 3 * 4 * KiB, "x");
+    p.scenarios.push_back(std::move(sc));
+    Document doc;
+    loadInto(doc, std::move(p));
+    ComparePanel panel(&doc);
+    QVERIFY(panel.comparePolicies());
+    panel.waitForRun();
+    QCOMPARE(panel.variants(), ComparePanel::policyVariants());
+    CompareMaps* maps = panel.maps();
+    QCOMPARE(maps->count(), 6);
+    doc.setCurrentStep(3);
+    const auto says = [&](int index, const char* text) {
+        QVERIFY2(maps->outcome(index).contains(QLatin1String(text)),
+            qPrintable(maps->title(index) + QStringLiteral(": ") + maps->outcome(index)));
+    };
+    says(1, "0x1002000"); // first fit: A, the lowest hole that fits
+    says(2, "0x1002000"); // next fit: the rover is at the start
+    says(3, "0x1008000"); // best fit: B, exactly 3 pages
+    says(4, "0x100c000"); // worst fit: C, the largest
+    QVERIFY(!maps->outcome(5).isEmpty()); // buddy says its block
+    // Stepping back to before the request: the firmware placement is what each map says.
+    doc.setCurrentStep(0);
+    QVERIFY(maps->outcome(1).isEmpty() || !maps->outcome(1).contains(QLatin1String("0x1002000")));
+    doc.setPosition(0);
+    QVERIFY(maps->outcome(0).isEmpty());
 }
 
 QTEST_MAIN(TstComparePanel)
