@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace cmascope::views {
 
@@ -72,17 +73,24 @@ void CaptionBand::showEvent(QShowEvent* event)
 QString CaptionBand::captionHtml() const
 {
     const auto step = m_doc->currentStep();
-    if (!m_doc->simulation() || !step)
-        return QStringLiteral("<p><b>%1</b></p>").arg(tr("Before the first step"));
-    QString html =
-        QStringLiteral("<p><small>%1</small></p>").arg(tr("Step %1 of %2").arg(*step).arg(m_doc->stepCount()));
     const auto& scenarios = m_doc->project().scenarios;
     const int index = m_doc->scenarioIndex();
-    if (index >= 0 && std::size_t(index) < scenarios.size()) {
-        const auto lesson = shownLesson(scenarios[std::size_t(index)]);
-        if (const LessonNote* note = lesson ? lesson->noteAt(*step) : nullptr)
-            html += QStringLiteral("<div style=\"font-style: italic\">%1</div>").arg(lessonParagraphs(note->note));
+    std::optional<Lesson> lesson;
+    if (index >= 0 && std::size_t(index) < scenarios.size())
+        lesson = shownLesson(scenarios[std::size_t(index)]);
+    QString html;
+    // At the start (before step 0 and at step 0) the lesson's title and introduction, as the Lesson pane shows them.
+    if (lesson && (!step || *step == 0)) {
+        if (!lesson->title.empty())
+            html += QStringLiteral("<p><big><b>%1</b></big></p>")
+                        .arg(QString::fromStdString(lesson->title).toHtmlEscaped());
+        html += lessonParagraphs(lesson->introduction);
     }
+    if (!m_doc->simulation() || !step)
+        return html + QStringLiteral("<p><b>%1</b></p>").arg(tr("Before the first step"));
+    html += QStringLiteral("<p><small>%1</small></p>").arg(tr("Step %1 of %2").arg(*step).arg(m_doc->stepCount()));
+    if (const LessonNote* note = lesson ? lesson->noteAt(*step) : nullptr)
+        html += QStringLiteral("<div style=\"font-style: italic\">%1</div>").arg(lessonParagraphs(note->note));
     if (const auto narration = currentNarration(*m_doc))
         html += narrationHtml(*narration);
     return html;

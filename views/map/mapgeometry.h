@@ -73,8 +73,11 @@ public:
     double trackHeight() const;
     /// The space between tracks (per area, tracks are closer: each has its ruler above it).
     double trackGap() const;
-    /// Chunks are drawn this far below the top of a track (the region's name is above them), less on thin tracks.
+    /// Chunks are drawn this far below the top of a track (the region's name is above them), less on thin tracks;
+    /// more when the names' type is taller than kChunkTop allows for (setLabelHeight(), presentation mode).
     double chunkTop() const;
+    /// The height of a line of the map's type (QFontMetrics::height()); 0 (default): kChunkTop's type.
+    void setLabelHeight(double height) { m_labelHeight = height; }
     double trackTop(int track) const;
     QRectF trackRect(int track) const;
     /// A track's label (bank or area name) and the size printed under it.
@@ -120,6 +123,7 @@ private:
     MapLayout m_layout;
     QSizeF m_size;
     double m_leftMargin;
+    double m_labelHeight = 0;
     QVector<MapTrack> m_tracks;
     QVector<int> m_regionTrack; ///< per region: its track, or -1
     MapGridLayout m_grid;

@@ -155,7 +155,12 @@ protected:
 
 private:
     /// Where things are drawn, at the widget's size.
-    MapGeometry mapGeometry() const { return MapGeometry(m_content, m_axis, m_layout, size(), m_leftMargin); }
+    MapGeometry mapGeometry() const
+    {
+        MapGeometry g(m_content, m_axis, m_layout, size(), m_leftMargin);
+        g.setLabelHeight(fontMetrics().height()); // a larger type (presentation mode) moves the chunks down
+        return g;
+    }
     /// A painter of the content as the widget shows it (colours, selection, device pixel ratio).
     MapPainter painterFor(const MapGeometry& geometry, const MapStyle& style) const;
     void updateAxisWidth();

@@ -46,6 +46,8 @@ Project taughtProject()
 {
     Project p = test::fragmentedProject();
     Lesson l;
+    l.title = "Two holes are not one";
+    l.introduction = "A 16-page region.\n\nWatch the holes.";
     l.notes.push_back({ 7, "Eight pages free, in two holes.", "Why does it fail?", "No hole is 8 pages long." });
     p.scenarios.at(0).lesson = l;
     return p;
@@ -75,6 +77,12 @@ void TestCaptionBand::saysStepNoteAndNarration()
     doc.setCurrentStep(2);
     QTRY_VERIFY(page.caption->plainText().contains(QStringLiteral("Step 2 of")));
     QVERIFY(!page.caption->plainText().contains(QStringLiteral("Eight pages free")));
+    QVERIFY(!page.caption->plainText().contains(QStringLiteral("Watch the holes.")));
+    // At step 0, the lesson's title and introduction first, as the class begins.
+    doc.setCurrentStep(0);
+    QTRY_VERIFY(page.caption->plainText().contains(QStringLiteral("Step 0 of")));
+    QVERIFY(page.caption->plainText().startsWith(QStringLiteral("Two holes are not one")));
+    QVERIFY(page.caption->plainText().contains(QStringLiteral("Watch the holes.")));
 }
 
 void TestCaptionBand::staysWithinHalfThePage_data()

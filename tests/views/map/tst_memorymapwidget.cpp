@@ -30,6 +30,7 @@ private Q_SLOTS:
     void levelOfDetail();
     void adjacentChunksAreSeparated_data();
     void adjacentChunksAreSeparated();
+    void largeTypeKeepsRegionNames();
     void gridLayoutCells();
     void ctrlDragDrawsRegion();
     void ctrlDragInRegionPicksRange();
@@ -270,6 +271,25 @@ void TestMemoryMapWidget::adjacentChunksAreSeparated()
         inSeparator = separator;
     }
     QCOMPARE(separators, 5);
+}
+
+void TestMemoryMapWidget::largeTypeKeepsRegionNames()
+{
+    // Presentation mode sets the map's type 1.5 times larger: the chunks move down so that the region's name line
+    // still fits above them (it used to be left out when taller than the fixed 20 pixels).
+    MemoryMapWidget w;
+    w.resize(1000, 240);
+    w.setContent(sample());
+    QFont big = w.font();
+    big.setPointSizeF(big.pointSizeF() * 2.0);
+    w.setFont(big);
+    const QImage img = w.grab().toImage();
+    const QRectF track = w.trackRect(0);
+    const int x = int(track.left() + w.axis().xForAddress(0x44100000)); // inside the 8 MiB chunk
+    const QColor chunk = img.pixelColor(x, int(track.bottom()) - 10);
+    // Every row of the name's line, from the track's top, is clear of the chunk's colour.
+    for (int y = int(track.top()) + 2; y < int(track.top()) + QFontMetrics(big).height(); ++y)
+        QVERIFY2(img.pixelColor(x, y) != chunk, qPrintable(QString::number(y - track.top())));
 }
 
 void TestMemoryMapWidget::gridLayoutCells()
