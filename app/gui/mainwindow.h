@@ -38,6 +38,7 @@ class SandboxBar;
 class ScenarioPanel;
 class FailureInspector;
 class LessonPanel;
+class PredictPanel;
 class MemoryMapWidget;
 class MapOverview;
 class StepFilterProxy;
@@ -78,6 +79,11 @@ public:
     /// The Lesson panel (docs/lessons.md) and its dock, shown when the open scenario has a lesson.
     views::LessonPanel* lessonPanel() const { return m_lesson; }
     QDockWidget* lessonDock() const { return m_lessonDock; }
+    /// Predict, then reveal (docs/teaching.md#predict-then-reveal): its panel and dock, tabbed with the Lesson's;
+    /// the top-level Teach menu (created on first use; mainwindow_predict.cpp).
+    views::PredictPanel* predictPanel() const { return m_predict; }
+    QDockWidget* predictDock() const { return m_predictDock; }
+    QMenu* teachMenu();
     QTableView* eventLog() const { return m_log; }
     views::StepBookmarks* bookmarks() const { return m_bookmarks; }
     QLineEdit* findField() const { return m_findText; }
@@ -187,6 +193,10 @@ private:
     void createSideDocks();
     /// The Lesson dock, tabbed with the failure inspector; shown and raised for a scenario with a lesson.
     void createLessonDock();
+    /// The Predict dock, tabbed with the Lesson dock, hidden until Teach › Predict, Then Reveal shows it.
+    void createPredictDock();
+    /// The Teach menu's actions (after the other menus, before Help).
+    void createTeachActions();
     // The sandbox's request bar above the map (mainwindow_sandbox.cpp).
     void createSandbox();
     /// Shown for a project (unless turned off), hidden for a replayed trace (@p trace).
@@ -259,6 +269,9 @@ private:
     views::FailureInspector* m_inspector = nullptr;
     views::LessonPanel* m_lesson = nullptr;
     QDockWidget* m_lessonDock = nullptr; ///< tabbed with the failure inspector, raised for a lesson
+    views::PredictPanel* m_predict = nullptr;
+    QDockWidget* m_predictDock = nullptr; ///< tabbed with the Lesson dock
+    QMenu* m_teachMenu = nullptr; ///< teachMenu()
     views::WhatIfPanel* m_whatIf = nullptr;
     QDockWidget* m_whatIfDock = nullptr;
     views::ComparePanel* m_compare = nullptr; ///< docs/compare.md
