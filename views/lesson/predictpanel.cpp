@@ -326,9 +326,9 @@ void PredictPanel::ask(std::size_t fromStep)
         for (const auto& line : n.lines) // the map rule is no spoiler: it says which regions are tried, in order
             if (line.rfind("Map:", 0) == 0)
                 text += QStringLiteral("<br><small>%1</small>").arg(fromStd(line).toHtmlEscaped());
-        text += QStringLiteral("<br>")
-            + tr("Where will it land? Click the map, or press \u201cIt Will Not Fit\u201d; then \u201cReveal\u201d.");
         m_questionLabel->setText(text);
+        m_guessLabel->setText(
+            tr("Where will it land? Click the map, or press \u201cIt Will Not Fit\u201d; then \u201cReveal\u201d."));
     }
     showBefore();
     updateControls();
