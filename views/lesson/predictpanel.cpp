@@ -312,7 +312,11 @@ void PredictPanel::ask(std::size_t fromStep)
     const QString skipped = fromStd(skippedStepsText(*m_sim, fromStep, until));
     m_skipped->setText(skipped);
     m_skipped->setVisible(!skipped.isEmpty());
-    if (!m_question) {
+    if (!m_question && !nextPredictable(*m_sim, 0)) {
+        m_questionLabel->setText(
+            tr("This scenario has no request a policy places: nothing to predict. (A kernel "
+               "trace's placements are recorded, not chosen; its what-if is in the What-if pane.)"));
+    } else if (!m_question) {
         m_questionLabel->setText(tr("No more requests: the run ends after step %1. Final score: %2.")
                                      .arg(m_sim->stepCount() ? m_sim->stepCount() - 1 : 0)
                                      .arg(fromStd(m_score.text())));

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void score();
     void predictableSteps();
     void badGuessesAreErrors();
+    void systemAllocatorIsNoFit();
     void skippedSteps();
 };
 
@@ -175,6 +176,29 @@ void TestPrediction::badGuessesAreErrors()
     } catch (const std::invalid_argument& e) {
         QCOMPARE(std::string(e.what()), std::string("guess: region 7 does not exist"));
     }
+}
+
+// A size-0 region hands its requests to the system allocator (Verkuil's proposal, docs/cma2010.md): no CMA region
+// placed the chunk, so "it will not fit" is right and an address is not.
+void TestPrediction::systemAllocatorIsNoFit()
+{
+    Platform pf = test::onePool(64);
+    Region dma;
+    dma.name = "dma";
+    dma.size = 0;
+    dma.fallbackMaxContiguous = 4 * MiB;
+    pf.regions.push_back(dma);
+    pf.rules.insert(pf.rules.begin(), MapRule { { "ivtv" }, { "dma" } });
+    Scenario sc;
+    sc.allocate("ivtv", "", 1 * MiB, "small");
+    const Simulation sim = test::ranSimulation(pf, std::move(sc));
+    QCOMPARE(sim.records()[0].outcome, Outcome::AllocatedFallback);
+    const PredictionJudgement noFit = judgePrediction(sim, 0, PredictionGuess::willNotFit());
+    QCOMPARE(noFit.verdict, PredictionVerdict::RightFailure);
+    QCOMPARE(
+        noFit.reason, std::string("Right: it does not fit — no CMA region placed it: the system allocator served it."));
+    QVERIFY(!noFit.placed);
+    QCOMPARE(judgePrediction(sim, 0, PredictionGuess::at(0, kBase)).verdict, PredictionVerdict::DidNotFit);
 }
 
 void TestPrediction::skippedSteps()
