@@ -344,9 +344,7 @@ bool PredictPanel::guessAddress(std::uint16_t platformRegion, quint64 address)
     if (!m_sim || !m_question || m_judgement || platformRegion >= m_sim->platform().regions.size())
         return false;
     m_guess = PredictionGuess::at(platformRegion, address);
-    m_guessLabel->setText(tr("Your guess: %1 in %2 (click elsewhere to change it).")
-                              .arg(fromStd(hexText(address)))
-                              .arg(QString::fromStdString(m_sim->platform().regions[platformRegion].name)));
+    m_guessLabel->setText(tr("Your guess: %1 (click elsewhere to change it).").arg(guessText()));
     showBefore();
     updateControls();
     return true;
@@ -375,6 +373,8 @@ bool PredictPanel::reveal()
         return false;
     }
     m_score.add(*m_judgement);
+    m_guessLabel->setText(m_guess->kind == PredictionGuess::Kind::Address ? tr("Your guess: %1.").arg(guessText())
+                                                                          : tr("Your guess: it will not fit."));
     const QString verdict = QStringLiteral("<p style=\"font-size:large\"><b><span style=\"color:%1\">%2</span></b></p>")
                                 .arg(verdictColour(m_judgement->right()), fromStd(m_judgement->reason).toHtmlEscaped());
     m_result->setHtml(verdict + narrationHtml(narrate(*m_sim, *m_question)));
@@ -394,6 +394,15 @@ bool PredictPanel::nextQuestion()
     if (m_question && followsDocument())
         m_doc->setPosition(*m_question); // the state before it, as the pane shows
     return m_question.has_value();
+}
+
+QString PredictPanel::guessText() const
+{
+    if (!m_sim || !m_guess || m_guess->kind != PredictionGuess::Kind::Address)
+        return {};
+    return tr("%1 in %2")
+        .arg(fromStd(hexText(m_guess->address)),
+            QString::fromStdString(m_sim->platform().regions[m_guess->region].name));
 }
 
 int PredictPanel::mapRegion(std::uint16_t r) const

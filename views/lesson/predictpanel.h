@@ -102,6 +102,8 @@ private:
     void showNote();
     /// The platform region drawn as map region @p contentIndex.
     std::optional<std::uint16_t> platformRegion(int contentIndex) const;
+    /// "0x40800000 in b2": the address guessed and its region (empty for "it will not fit").
+    QString guessText() const;
     /// Whether the questions come from the document's own run (so revealing moves every view).
     bool followsDocument() const;
 
