@@ -10,6 +10,7 @@
 #include <cmascope/util/units.h>
 
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace cmascope;
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void answersAreJudged();
     void willNotFitOnAFailure();
     void anotherPolicy();
+    void pickModeIsOptIn();
 };
 
 void TestPredictPanel::answersAreJudged()
@@ -190,6 +192,48 @@ void TestPredictPanel::anotherPolicy()
     QVERIFY(f.panel.reveal());
     QCOMPARE(f.panel.judgement()->verdict, PredictionVerdict::Exact);
     QCOMPARE(f.doc.currentStep(), differs);
+}
+
+// The map's pick mode: off, a click selects the chunk under it; on, the same click names the address and selects
+// nothing.
+void TestPredictPanel::pickModeIsOptIn()
+{
+    Document doc;
+    doc.setProject(test::loadDemo("camera-video-2010.json"));
+    doc.waitForRun();
+    doc.setCurrentStep(1); // the firmware fills fw
+    MemoryMapWidget map;
+    map.resize(900, 400);
+    map.show();
+    map.setContent(MapContent::fromSimulation(*doc.simulation(), doc.state()));
+    map.zoomToRegions();
+    int fw = -1;
+    for (int i = 0; i < map.content().regions.size(); ++i)
+        if (map.content().regions[i].name == QStringLiteral("fw"))
+            fw = i;
+    QVERIFY(fw >= 0);
+    map.zoomToRegion(fw);
+    const quint64 middle = map.content().regions[fw].base + map.content().regions[fw].size / 2;
+    const double x = map.xFor(fw, middle);
+    int y = 0;
+    while (y < map.height() && map.chunkAt(QPointF(x, y)) < 0)
+        ++y;
+    QVERIFY(y < map.height());
+    QSignalSpy picked(&map, &MemoryMapWidget::addressPicked);
+    QSignalSpy clicked(&map, &MemoryMapWidget::chunkClicked);
+    QTest::mouseClick(&map, Qt::LeftButton, Qt::NoModifier, QPoint(int(x), y + 2));
+    QCOMPARE(picked.count(), 0);
+    QCOMPARE(clicked.count(), 1);
+    QVERIFY(map.selectedChunk() != kNoChunk);
+    map.setSelectedChunk(kNoChunk);
+    map.setPickMode(true);
+    QTest::mouseClick(&map, Qt::LeftButton, Qt::NoModifier, QPoint(int(x), y + 2));
+    QCOMPARE(clicked.count(), 1);
+    QCOMPARE(picked.count(), 1);
+    QCOMPARE(picked[0][0].toInt(), fw);
+    const quint64 address = picked[0][1].toULongLong();
+    QVERIFY2(address >= middle - 16 * KiB && address <= middle + 16 * KiB, qPrintable(QString::number(address, 16)));
+    QCOMPARE(map.selectedChunk(), kNoChunk);
 }
 
 QTEST_MAIN(TestPredictPanel)
