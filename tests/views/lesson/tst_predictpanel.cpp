@@ -119,6 +119,13 @@ void TestPredictPanel::answersAreJudged()
     QVERIFY(!panel.reveal()); // once per question
     QCOMPARE(panel.score().asked, 3u);
     QVERIFY2(panel.scoreText().contains(QStringLiteral("2 of 3 right, 1 exact")), qPrintable(panel.scoreText()));
+    // After the HD decode's last request (step 14) the next question is the conference's first (docs/teaching.md).
+    while (panel.questionStep() && *panel.questionStep() < 14)
+        QVERIFY(panel.nextQuestion());
+    QVERIFY(panel.nextQuestion());
+    QCOMPARE(panel.questionStep(), std::optional<std::size_t>(30));
+    QCOMPARE(skippedStepsText(sim, 15, 30),
+        std::string("Steps 15–29 applied: 13 frees, 2 phases ('Video conference: two SD decodes + one SD encode')."));
 }
 
 void TestPredictPanel::willNotFitOnAFailure()
