@@ -3,6 +3,7 @@
 #include "common/document.h"
 #include "compare/comparepanel.h"
 #include "demos.h"
+#include "lesson/predictpanel.h"
 #include "mainwindow.h"
 #include "plan/plannerpanel.h"
 #include "sandbox/sandboxbar.h"
@@ -134,6 +135,27 @@ void start(cmascope::app::MainWindow& window, const Options& options)
         window.setPresenting(true);
 }
 
+/// FILE-predict.png: the Predict dock (docs/teaching.md#predict-then-reveal) at the sixth question, answered with
+/// the middle of the region the request went to, and revealed.
+bool grabPredict(cmascope::app::MainWindow& window, const QString& file)
+{
+    window.predictDock()->show();
+    window.predictDock()->raise();
+    cmascope::views::PredictPanel* panel = window.predictPanel();
+    panel->restart();
+    for (int i = 0; i < 5 && panel->nextQuestion(); ++i) { }
+    if (const cmascope::Simulation* sim = panel->simulation(); sim && panel->questionStep()) {
+        const cmascope::StepRecord& rec = sim->records()[*panel->questionStep()];
+        if (rec.region < sim->platform().regions.size()) {
+            const cmascope::Region& r = sim->platform().regions[rec.region];
+            panel->guessAddress(rec.region, r.placedBase.value_or(r.start) + r.size / 2);
+        }
+        panel->reveal();
+    }
+    QCoreApplication::processEvents();
+    return window.grab().save(file);
+}
+
 /// FILE-workload.png: the scenario pane's "Generate workload…" dialog on the project, once its preview is ready.
 bool grabWorkloadDialog(cmascope::app::MainWindow& window, const QString& file)
 {
@@ -202,9 +224,10 @@ bool grabTimeAndLatency(cmascope::app::MainWindow& window, const QString& base)
 
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
 /// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png, FILE-compare.png with those docks raised,
-/// FILE-sandbox.png with the sandbox bar shown after one request from it and FILE-workload.png (the "Generate
-/// workload…" dialog), and for a trace FILE-time.png and FILE-latency.png (grabTimeAndLatency), then quits (1 when
-/// a picture failed). With --present, FILE alone, in presentation mode.
+/// FILE-sandbox.png with the sandbox bar shown after one request from it, FILE-workload.png (the "Generate
+/// workload…" dialog) and FILE-predict.png (a question of the Predict dock revealed), and for a trace FILE-time.png and
+/// FILE-latency.png (grabTimeAndLatency), then quits (1 when a picture failed). With --present,
+/// FILE alone, in presentation mode.
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
 {
     QTimer::singleShot(1500, &window, [&window, file] {
@@ -239,6 +262,7 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
             ok = window.grab().save(base + QStringLiteral("-sandbox.png")) && ok;
         }
         ok = grabWorkloadDialog(window, base + QStringLiteral("-workload.png")) && ok;
+        ok = grabPredict(window, base + QStringLiteral("-predict.png")) && ok;
         QCoreApplication::exit(ok ? 0 : 1);
     });
 }

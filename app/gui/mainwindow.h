@@ -40,6 +40,7 @@ class ScenarioPanel;
 class FailureInspector;
 class LessonPanel;
 class CaptionBand;
+class PredictPanel;
 class MemoryMapWidget;
 class MapOverview;
 class StepFilterProxy;
@@ -85,6 +86,11 @@ public:
     void setPresenting(bool on);
     bool isPresenting() const { return m_presenting; }
     views::CaptionBand* caption() const { return m_caption; }
+    /// Predict, then reveal (docs/teaching.md#predict-then-reveal): its panel and dock, tabbed with the Lesson's;
+    /// the top-level Teach menu (created on first use; mainwindow_predict.cpp).
+    views::PredictPanel* predictPanel() const { return m_predict; }
+    QDockWidget* predictDock() const { return m_predictDock; }
+    QMenu* teachMenu();
     QTableView* eventLog() const { return m_log; }
     views::StepBookmarks* bookmarks() const { return m_bookmarks; }
     QLineEdit* findField() const { return m_findText; }
@@ -196,6 +202,10 @@ private:
     void createLessonDock();
     // Presentation mode (mainwindow_present.cpp).
     void createPresentation(QMenu* view);
+    /// The Predict dock, tabbed with the Lesson dock, hidden until Teach › Predict, Then Reveal shows it.
+    void createPredictDock();
+    /// The Teach menu's actions (after the other menus, before Help).
+    void createTeachActions();
     // The sandbox's request bar above the map (mainwindow_sandbox.cpp).
     void createSandbox();
     /// Shown for a project (unless turned off), hidden for a replayed trace (@p trace).
@@ -274,6 +284,9 @@ private:
     QByteArray m_presentLayout; ///< the docks and toolbars to put back when presenting ends
     Qt::WindowStates m_presentWindowState;
     bool m_presenting = false;
+    views::PredictPanel* m_predict = nullptr;
+    QDockWidget* m_predictDock = nullptr; ///< tabbed with the Lesson dock
+    QMenu* m_teachMenu = nullptr; ///< teachMenu()
     views::WhatIfPanel* m_whatIf = nullptr;
     QDockWidget* m_whatIfDock = nullptr;
     views::ComparePanel* m_compare = nullptr; ///< docs/compare.md

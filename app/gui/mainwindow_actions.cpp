@@ -34,6 +34,7 @@ void MainWindow::createActions()
     createViewMenu();
     createSimulationMenu();
     createGoMenu();
+    createTeachActions();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About cmascope"), this, &MainWindow::about);
 }

@@ -110,6 +110,7 @@ void MainWindow::createSideDocks()
     tabifyDockWidget(editorDock, scenarioDock);
     m_rightDock->raise();
     createLessonDock();
+    createPredictDock();
     // Ctrl+drag on a bank in the map adds a region there (rounded to what the kernel accepts; undoable).
     connect(m_map, &views::MemoryMapWidget::regionDrawn, this, [this, editorDock](quint64 base, quint64 size) {
         if (m_editor->addRegionAt(base, size) >= 0)

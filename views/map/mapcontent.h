@@ -82,6 +82,9 @@ struct MapContent
     /// The request that just failed, drawn where it would have needed to go (at the largest hole).
     std::optional<MapRange> ghost;
     std::optional<MapRange> largestHole;
+    /// Where a student predicted a request will land (predict, then reveal: docs/teaching.md#predict-then-reveal),
+    /// drawn as a marker over one page.
+    std::optional<MapRange> pick;
     QString ghostText;
     std::uint64_t pageSize = 4096; ///< the platform's page size (PFNs on the ruler)
     /// Tooltip text for a chunk id (device, kind, label, size, step allocated). May be empty.

@@ -99,6 +99,8 @@ void MapGridPainter::paintBlock(QPainter& p, int regionIndex) const
     for (const auto& w : m_content.busy)
         if (w.region == regionIndex)
             outlineCells(p, regionIndex, w.base, w.size, QPen(m_style.busy, 2.0));
+    if (m_content.pick && m_content.pick->region == regionIndex) // a predicted address (docs/teaching.md)
+        outlineCells(p, regionIndex, m_content.pick->base, m_content.pick->size, QPen(m_style.text, 3.0));
 }
 
 // Lines in the background colour between cells, so that cells stay cells even where neighbours share a colour.

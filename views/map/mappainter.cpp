@@ -293,6 +293,8 @@ void MapPainter::paintMarks(QPainter& p) const
     if (m_content.ghost)
         paintGhost(p, *m_content.ghost);
     paintBusyWindows(p);
+    if (m_content.pick)
+        paintPick(p, *m_content.pick);
 }
 
 // The ghost: as many pages as the failed request needed, from the largest hole on. Where it would run past
@@ -359,6 +361,25 @@ void MapPainter::paintLargestHole(QPainter& p, const MapRange& range) const
     p.setBrush(Qt::NoBrush);
     p.drawRect(QRectF(x0, track.top() + m_geometry.chunkTop() - 2, std::max(2.0, x1 - x0),
         track.height() - m_geometry.chunkTop() - 2));
+}
+
+// A student's predicted address (docs/teaching.md#predict-then-reveal): a line through the track in the text
+// colour, with a triangle above it pointing down at the page.
+void MapPainter::paintPick(QPainter& p, const MapRange& pick) const
+{
+    const int track = m_geometry.trackOfRegion(pick.region);
+    if (track < 0)
+        return;
+    const QRectF rect = m_geometry.trackRect(track);
+    const double x = m_geometry.xFor(pick.region, pick.base);
+    const double top = rect.top() + m_geometry.chunkTop();
+    p.setPen(QPen(m_style.background, 5.0));
+    p.drawLine(QPointF(x, top), QPointF(x, rect.bottom() - 2));
+    p.setPen(QPen(m_style.text, 3.0));
+    p.drawLine(QPointF(x, top), QPointF(x, rect.bottom() - 2));
+    p.setPen(QPen(m_style.background, 1.5));
+    p.setBrush(m_style.text);
+    p.drawPolygon(QPolygonF({ QPointF(x - 9, top - 14), QPointF(x + 9, top - 14), QPointF(x, top) }));
 }
 
 // Track labels in the left margin: the bank's (or, per area, the area's) name above the middle of the track,

@@ -64,6 +64,7 @@ private:
     void paintGhost(QPainter& p, const MapRange& ghost) const;
     void paintBusyWindows(QPainter& p) const;
     void paintLargestHole(QPainter& p, const MapRange& range) const;
+    void paintPick(QPainter& p, const MapRange& pick) const;
     void paintTrackLabels(QPainter& p) const;
 
     const MapContent& m_content;

@@ -53,6 +53,11 @@ void MemoryMapWidget::refreshFromDocument(bool resetView)
         zoomToRegions();
         return;
     }
+    updateContent(std::move(content));
+}
+
+void MemoryMapWidget::updateContent(MapContent content)
+{
     // Same project: keep the zoom and pan, within the extent of what is shown now (an edit may add or move banks).
     m_content = std::move(content);
     if (m_axis.updateContent(m_content))

@@ -35,6 +35,9 @@ public:
     /// stepping and reset when the platform changes.
     void setDocument(Document* document);
     void setContent(MapContent content);
+    /// Replaces what is shown keeping the axis mode, zoom and pan (within the new extent): another state of the
+    /// same platform.
+    void updateContent(MapContent content);
     const MapContent& content() const { return m_content; }
     /// The zoom and pan of the axis (in the axis mode's coordinate: physical addresses on the physical axis).
     const AddressAxis& axis() const { return m_axis.view(); }
@@ -82,6 +85,10 @@ public:
     /// region; the sandbox turns this on (docs/sandbox.md).
     void setRegionDragEnabled(bool enabled) { m_regionDragEnabled = enabled; }
     bool regionDragEnabled() const { return m_regionDragEnabled; }
+    /// Pick mode (predict, then reveal: docs/teaching.md#predict-then-reveal): a left click (not a drag) on a region
+    /// picks the address under it (addressPicked()) instead of selecting a chunk. Off by default.
+    void setPickMode(bool on) { m_pickMode = on; }
+    bool pickMode() const { return m_pickMode; }
     /// A line added to the tooltip over regions (what the mouse can do there), empty for none.
     void setInteractionHint(const QString& hint) { m_hint = hint; }
     QString interactionHint() const { return m_hint; }
@@ -141,6 +148,8 @@ Q_SIGNALS:
     /// A context menu is being built for a right click: add actions to @p menu (connect directly). @p chunkId is
     /// the chunk under the click (0xFFFFFFFF: none), @p regionIndex the region (-1: none), @p address the address.
     void contextMenuRequested(QMenu* menu, quint32 chunkId, int regionIndex, quint64 address);
+    /// In pick mode: the user clicked @p address in region @p regionIndex (into content().regions).
+    void addressPicked(int regionIndex, quint64 address);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -190,6 +199,7 @@ private:
     bool m_rubberBanding = false;
     bool m_drawingRegion = false; ///< the rubber band draws a new region (Ctrl+drag) instead of zooming
     bool m_regionDragEnabled = false;
+    bool m_pickMode = false;
     QString m_hint;
     QPointF m_lastDragPos;
     QPointF m_pressPos;

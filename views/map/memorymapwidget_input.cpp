@@ -115,7 +115,12 @@ void MemoryMapWidget::mouseReleaseEvent(QMouseEvent* event)
     if (event->button() == Qt::LeftButton && m_dragging) {
         m_dragging = false;
         unsetCursor();
-        if (!m_dragMoved) {
+        if (!m_dragMoved && m_pickMode) {
+            // Pick mode: the click names an address in a region; the selection stays.
+            const int ri = regionAt(event->position());
+            if (const auto address = addressAtPos(event->position()); ri >= 0 && address)
+                Q_EMIT addressPicked(ri, *address);
+        } else if (!m_dragMoved) {
             // A click, not a drag: select the chunk under the cursor (or clear the selection).
             const int ci = chunkAt(event->position());
             const quint32 id = ci >= 0 ? m_content.chunks[ci].id : kNone;

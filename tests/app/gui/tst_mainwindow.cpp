@@ -166,7 +166,7 @@ void TestMainWindow::opensDefaultDemo()
         menus << a->text().remove(QLatin1Char('&'));
     QCOMPARE(menus,
         (QStringList { QStringLiteral("File"), QStringLiteral("Edit"), QStringLiteral("View"),
-            QStringLiteral("Simulation"), QStringLiteral("Go"), QStringLiteral("Help") }));
+            QStringLiteral("Simulation"), QStringLiteral("Go"), QStringLiteral("Teach"), QStringLiteral("Help") }));
     QVERIFY(w.statusBar()->isVisible());
     w.document()->waitForRun();
     QVERIFY(w.document()->simulation());
