@@ -2,6 +2,7 @@
 // cmascope-cli replay TRACE [--dmesg FILE] [--debugfs DIR] [--project FILE]
 //                           [--area NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]]... [--until-marker TEXT]
 //                           [--report FILE.json] [--what-if SPEC] [--no-infer] [--check-snapshots DIR]
+//                           [--write-project FILE [--onto PROJECT]]
 // The contract is issue 5's: exit 0 on success, 2 on unusable input (the error names file/line/field).
 #include "common.h"
 #include "replayinputs.h"
@@ -11,6 +12,7 @@
 #include <cmascope/replay/areas.h>
 #include <cmascope/replay/latency.h>
 #include <cmascope/replay/replay.h>
+#include <cmascope/replay/replayonto.h>
 #include <cmascope/replay/report.h>
 #include <cmascope/replay/snapshotcheck.h>
 #include <cmascope/replay/tracewhatif.h>
@@ -47,6 +49,15 @@ struct ReplayCommandLine
         QStringLiteral("Re-run the requests under another policy/geometry, e.g. policy=bf,size=32M,order_per_bit=2 "
                        "(add area=NAME to change one area only)."),
         QStringLiteral("SPEC") };
+    const QCommandLineOption writeProject { QStringLiteral("write-project"),
+        QStringLiteral("Write the recorded requests, releases and markers as a project: the trace's areas as regions, "
+                       "or, with --onto, as a scenario of that project (docs/trace-analysis.md)."),
+        QStringLiteral("FILE") };
+    const QCommandLineOption onto { QStringLiteral("onto"),
+        QStringLiteral("With --write-project: a project (e.g. a device-tree import) whose regions stand for the "
+                       "areas, matched by name (a pool 'node@unit' by its node name and fixed start); areas with no "
+                       "region are left out."),
+        QStringLiteral("PROJECT") };
 
     explicit ReplayCommandLine(const QStringList& args)
     {
@@ -56,7 +67,7 @@ struct ReplayCommandLine
                            "print the areas' state, and optionally write a JSON report."));
         parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
         areaOptions.addTo(parser);
-        parser.addOptions({ until, report, whatIf, noInfer, checkSnapshots });
+        parser.addOptions({ until, report, whatIf, noInfer, checkSnapshots, writeProject, onto });
         parser.process(args);
     }
 };
@@ -219,6 +230,35 @@ bool printWhatIf(const ReplayResult& r, const WhatIfSpec& spec)
         std::cout << "  note: " << n << '\n';
     return true;
 }
+
+/// --write-project: the replay as a project of its own, or --onto a project's platform; false (with the message)
+/// when it cannot be written.
+bool writeReplayProject(const ReplayCommandLine& cl, const ReplayResult& r, const std::string& tracePath)
+{
+    const std::string path = cl.parser.value(cl.writeProject).toStdString();
+    Project project = replayProject(r, tracePath);
+    if (cl.parser.isSet(cl.onto)) {
+        const std::string basePath = cl.parser.value(cl.onto).toStdString();
+        const auto base = loadProjectFile(basePath);
+        if (!base.ok()) {
+            std::cerr << "cmascope-cli replay: --onto " << basePath << ": " << base.errorText() << '\n';
+            return false;
+        }
+        auto onto = replayOntoProject(r, *base.project, "kernel trace " + tracePath);
+        if (!onto.project) {
+            std::cerr << "cmascope-cli replay: --onto " << basePath << ": " << onto.error << '\n';
+            return false;
+        }
+        for (const auto& n : onto.notes)
+            std::cerr << "cmascope-cli replay: --onto: " << n << '\n';
+        project = std::move(*onto.project);
+    }
+    if (auto err = saveProjectFile(path, project)) {
+        std::cerr << "cmascope-cli replay: --write-project " << path << ": " << *err << '\n';
+        return false;
+    }
+    return true;
+}
 } // namespace
 
 int runReplay(const QStringList& args)
@@ -236,7 +276,11 @@ int runReplay(const QStringList& args)
 
     ReplayOptions options;
     options.untilMarker = cl.parser.value(cl.until).toStdString();
-    options.buildTimeline = whatIf.has_value();
+    options.buildTimeline = whatIf.has_value() || cl.parser.isSet(cl.writeProject);
+    if (cl.parser.isSet(cl.onto) && !cl.parser.isSet(cl.writeProject)) {
+        std::cerr << "cmascope-cli replay: --onto needs --write-project FILE\n";
+        return kExitUsage;
+    }
     options.keepRequests = true;
     if (cl.parser.isSet(cl.noInfer))
         options.lateStart = LateStartInference::Off;
@@ -271,6 +315,8 @@ int runReplay(const QStringList& args)
             return kExitUsage;
         }
     }
+    if (cl.parser.isSet(cl.writeProject) && !writeReplayProject(cl, file.result, tracePath))
+        return kExitUsage;
     return snapshotsDiffer ? kExitProblems : kExitOk;
 }
 

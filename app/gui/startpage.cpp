@@ -14,27 +14,33 @@ namespace cmascope::app {
 StartPage::StartPage(QWidget* parent)
     : QWidget(parent)
 {
+    // Compact, so that every demo shows without scrolling in the central area left by the docks, even at
+    // 1366x768: one line per demo (its title; the story in the tooltip), flowing into columns when short.
     auto* layout = new QGridLayout(this);
-    layout->setContentsMargins(32, 24, 32, 24);
-    layout->setHorizontalSpacing(32);
-    auto* title = new QLabel(tr("<h2>cmascope</h2><p>Plan, replay and explain Linux contiguous memory (CMA) "
-                                "regions.</p>"),
+    layout->setContentsMargins(16, 8, 16, 8);
+    layout->setHorizontalSpacing(24);
+    layout->setVerticalSpacing(4);
+    auto* title = new QLabel(tr("<b>cmascope</b> &mdash; plan, replay and explain Linux contiguous memory (CMA) "
+                                "regions."),
         this);
     layout->addWidget(title, 0, 0, 1, 2);
 
-    layout->addWidget(new QLabel(tr("<b>Built-in demos</b>"), this), 1, 0);
+    layout->addWidget(
+        new QLabel(tr("<b>Built-in demos</b> (double-click to open; each carries a lesson)"), this), 1, 0);
     m_demos = new QListWidget(this);
-    m_demos->setWordWrap(true);
-    m_demos->setSpacing(4);
+    m_demos->setFlow(QListView::TopToBottom);
+    m_demos->setWrapping(true);
+    m_demos->setResizeMode(QListView::Adjust);
+    m_demos->setTextElideMode(Qt::ElideRight);
+    m_demos->setSpacing(1);
     for (const auto& demo : builtInDemos()) {
-        auto* item = new QListWidgetItem(
-            demo.title + QStringLiteral("\n") + demo.description.section(QLatin1Char('.'), 0, 0) + QLatin1Char('.'));
+        auto* item = new QListWidgetItem(demo.title);
         item->setToolTip(demo.description);
+        item->setStatusTip(demo.description.section(QLatin1Char('.'), 0, 0) + QLatin1Char('.'));
         item->setData(Qt::UserRole, demo.resourcePath);
         m_demos->addItem(item);
     }
     layout->addWidget(m_demos, 2, 0);
-
     layout->addWidget(new QLabel(tr("<b>Recent files</b>"), this), 1, 1);
     m_recent = new QListWidget(this);
     layout->addWidget(m_recent, 2, 1);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The start page: the built-in demos with their stories, recent files, and open/new buttons.
+// The start page: the built-in demos (one line each, the story in the tooltip), recent files, and open/new buttons.
 #pragma once
 
 #include <QWidget>

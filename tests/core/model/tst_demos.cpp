@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The demo projects shipped with the app: each loads, places, validates and runs, and tells the story
 // its description promises.
+#include "../../support/demos.h"
+
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/sim/simulator.h>
 #include <cmascope/validation/validation.h>
 
 #include <QDir>
+#include <QFile>
 #include <QTest>
 
 using namespace cmascope;
@@ -19,8 +22,10 @@ private Q_SLOTS:
     void everyDemoRuns();
     void everyDemoHasALesson_data();
     void everyDemoHasALesson();
+    void everyDemoIsBuiltIn();
     void cameraVideoSharesRegions();
     void graphicsFragmentation();
+    void graphicsSplitByKind();
     void modernBoardHasNoFallback();
 
 private:
@@ -47,7 +52,7 @@ void TestDemos::everyDemoRuns_data()
     QTest::addColumn<QString>("file");
     const QDir dir(QStringLiteral(CMASCOPE_SOURCE_DIR "/resources/demos"));
     const auto files = dir.entryList({ QStringLiteral("*.json") }, QDir::Files, QDir::Name);
-    QVERIFY(files.size() >= 3);
+    QVERIFY(files.size() >= 9); // issue 16: six from the 2010 thread and the patches, the textbook, two boards
     for (const auto& f : files)
         QTest::newRow(qPrintable(f)) << dir.filePath(f);
 }
@@ -115,6 +120,19 @@ void TestDemos::everyDemoHasALesson()
         QVERIFY2(lesson.noteAt(firstFailure), qPrintable(QStringLiteral("no note on step %1").arg(firstFailure)));
 }
 
+void TestDemos::everyDemoIsBuiltIn()
+{
+    // The app shows the demos compiled in as resources (app/gui/demos.cpp lists ":/demos"): every file in
+    // resources/demos must be in app/CMakeLists.txt's CMASCOPE_DEMOS, and the default demo must exist.
+    QFile cmake(QStringLiteral(CMASCOPE_SOURCE_DIR "/app/CMakeLists.txt"));
+    QVERIFY(cmake.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(cmake.readAll());
+    const QDir dir(QStringLiteral(CMASCOPE_SOURCE_DIR "/resources/demos"));
+    for (const auto& f : dir.entryList({ QStringLiteral("*.json") }, QDir::Files))
+        QVERIFY2(text.contains(QStringLiteral("demos/") + f), qPrintable(f));
+    QVERIFY(dir.exists(QStringLiteral("camera-video-2010.json")));
+}
+
 void TestDemos::cameraVideoSharesRegions()
 {
     // One HD decode, then a video conference in the same regions: both phases fit.
@@ -144,6 +162,38 @@ void TestDemos::graphicsFragmentation()
         QVERIFY(dg.attempts[0].extfragIndex > 500); // the kernel would call it fragmentation
     }
     QVERIFY(fragmented >= 3);
+    // The game takes over: 19328 KiB free after the desktop's textures go, the largest run 3264 KiB, no texture fits.
+    QCOMPARE(sim.stepCount(), std::size_t(115));
+    for (std::size_t i = 109; i <= 114; ++i)
+        QCOMPARE(sim.records()[i].refusal, Refusal::Fragmented);
+    const auto dg = sim.diagnose(109);
+    QCOMPARE(dg.attempts.at(0).freePages, std::uint64_t(19328 / 4));
+    QCOMPARE(dg.attempts[0].largestAligned, std::uint64_t(3264 / 4));
+}
+
+void TestDemos::graphicsSplitByKind()
+{
+    // The same steps with the 24 MiB split by kind (gfx-split-kinds.json): no failure is fragmentation any more,
+    // and after the takeover two game textures fit where the shared region fitted none.
+    const auto shared = test::demoProject("gfx-fragmentation.json");
+    const auto split = test::demoProject("gfx-split-kinds.json");
+    QCOMPARE(split.scenarios.at(0).steps.size(), shared.scenarios.at(0).steps.size());
+    const Simulation sim = test::demoRun("gfx-split-kinds.json");
+    const std::vector<std::size_t> failed { 60, 93, 94, 95, 96, 97, 98, 111, 112, 113, 114 };
+    QCOMPARE(test::failedSteps(sim), failed);
+    for (const auto step : failed) {
+        QCOMPARE(sim.records()[step].refusal, Refusal::NotEnoughFree);
+        QCOMPARE(sim.diagnose(step).attempts.at(0).region, std::string("gfx3d"));
+    }
+    const auto gfx3d = std::uint16_t(test::regionNamed(sim.platform(), "gfx3d"));
+    QCOMPARE(sim.records()[6].region, gfx3d); // the first texture, at the start of its own region
+    QCOMPARE(sim.records()[6].offset, 0U);
+    QCOMPARE(sim.records()[109].outcome, Outcome::Allocated);
+    QCOMPARE(sim.records()[109].offset, 0U);
+    QCOMPARE(sim.records()[110].outcome, Outcome::Allocated);
+    QCOMPARE(sim.records()[110].offset, 1024U);
+    QCOMPARE(test::finalUsedPages(sim, "gfx3d"), std::uint64_t(2048));
+    QCOMPARE(sim.diagnose(93).attempts[0].freePages, std::uint64_t(128)); // 512 KiB
 }
 
 void TestDemos::modernBoardHasNoFallback()
