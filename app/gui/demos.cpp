@@ -30,8 +30,13 @@ QVector<DemoInfo> builtInDemos()
         const QByteArray data = readAll(info.resourcePath, nullptr);
         const auto result = parseProject(std::string_view(data.constData(), std::size_t(data.size())));
         if (result.project) {
-            info.title = QString::fromStdString(result.project->platform.name);
-            info.description = QString::fromStdString(result.project->platform.description);
+            // The lesson's title says what the demo teaches; the board's name stays in the tooltip.
+            const Project& project = *result.project;
+            const auto& scenarios = project.scenarios;
+            const bool lesson = !scenarios.empty() && scenarios[0].lesson && !scenarios[0].lesson->title.empty();
+            info.title = QString::fromStdString(lesson ? scenarios[0].lesson->title : project.platform.name);
+            info.board = QString::fromStdString(project.platform.name);
+            info.description = QString::fromStdString(project.platform.description);
         }
         if (info.title.isEmpty())
             info.title = file;

@@ -10,8 +10,9 @@ namespace cmascope::app {
 struct DemoInfo
 {
     QString resourcePath; ///< ":/demos/<file>.json"
-    QString title; ///< the platform name in the file
-    QString description;
+    QString title; ///< the title of the first scenario's lesson, else the platform name
+    QString board; ///< the platform name
+    QString description; ///< the platform's description
 };
 
 /// Every built-in demo, sorted by file name.

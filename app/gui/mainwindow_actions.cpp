@@ -84,7 +84,7 @@ void MainWindow::addDemoMenu(QMenu* file)
     m_demoMenu = file->addMenu(tr("Open &Demo"));
     for (const auto& demo : builtInDemos()) {
         QAction* a = m_demoMenu->addAction(demo.title);
-        a->setToolTip(demo.description);
+        a->setToolTip(demo.board + QStringLiteral(": ") + demo.description);
         const QString path = demo.resourcePath;
         connect(a, &QAction::triggered, this, [this, path] {
             if (maybeSave())

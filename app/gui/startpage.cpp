@@ -35,7 +35,7 @@ StartPage::StartPage(QWidget* parent)
     m_demos->setSpacing(1);
     for (const auto& demo : builtInDemos()) {
         auto* item = new QListWidgetItem(demo.title);
-        item->setToolTip(demo.description);
+        item->setToolTip(demo.board + QStringLiteral(": ") + demo.description);
         item->setStatusTip(demo.description.section(QLatin1Char('.'), 0, 0) + QLatin1Char('.'));
         item->setData(Qt::UserRole, demo.resourcePath);
         m_demos->addItem(item);

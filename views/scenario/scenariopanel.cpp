@@ -205,6 +205,9 @@ void ScenarioPanel::showCurrentText()
     }
     m_text->document()->setModified(false);
     m_filling = false;
+    // Said here, not left to modificationChanged: replacing an empty text emits it as modified and not again after
+    // setModified(false), which left "Text (not applied)" on an empty document.
+    showTextModified();
     updateButtons();
     showCurrentStep();
 }
@@ -246,9 +249,10 @@ void ScenarioPanel::updateButtons()
 {
     const int count = int(m_doc->project().scenarios.size());
     const int index = m_doc->scenarioIndex();
-    const bool tooLong = index < count && m_doc->project().scenarios[std::size_t(index)].steps.size() > kMaxTextSteps;
-    m_duplicate->setEnabled(index < count);
-    m_delete->setEnabled(index < count);
+    const bool chosen = index >= 0 && index < count; // -1: no scenario
+    const bool tooLong = chosen && m_doc->project().scenarios[std::size_t(index)].steps.size() > kMaxTextSteps;
+    m_duplicate->setEnabled(chosen);
+    m_delete->setEnabled(chosen);
     m_up->setEnabled(index > 0 && index < count);
     m_down->setEnabled(index + 1 < count);
     m_text->setReadOnly(tooLong);

@@ -149,6 +149,7 @@ void TestMainWindow::demosAreBuiltIn()
     bool found = false;
     for (const auto& d : demos) {
         QVERIFY2(!d.title.endsWith(QStringLiteral(".json")), qPrintable(d.resourcePath)); // every demo parses
+        QVERIFY2(d.title != d.board, qPrintable(d.resourcePath)); // titled by what it teaches (its lesson)
         found = found || d.resourcePath == app::defaultDemoPath();
     }
     QVERIFY(found);

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void editThroughTheDelegate();
     void keyboardShortcuts();
     void refusedEditsSayWhy();
+    void emptyDocumentHasNothingUnapplied();
     void tableEditsShowInTheText();
     void unappliedTextIsKept();
     void traceScenariosCannotBeEdited();
@@ -223,6 +224,17 @@ void TestScenarioStepsEditor::refusedEditsSayWhy()
     // The next edit that is made clears it.
     QVERIFY(editor.model()->setData(editor.model()->index(1, C::AlignColumn), QStringLiteral("64K")));
     QVERIFY(editor.message().isEmpty());
+}
+
+void TestScenarioStepsEditor::emptyDocumentHasNothingUnapplied()
+{
+    // The app starts on its start page with an empty document: no text typed, so nothing "not applied".
+    Document doc;
+    ScenarioPanel panel(&doc);
+    QCOMPARE(panel.tabs()->tabText(1), QStringLiteral("Text"));
+    doc.setProject(Project {});
+    doc.waitForRun();
+    QCOMPARE(panel.tabs()->tabText(1), QStringLiteral("Text"));
 }
 
 void TestScenarioStepsEditor::tableEditsShowInTheText()
