@@ -33,6 +33,20 @@ inline Platform onePool(std::uint64_t pages, PolicyKind policy = PolicyKind::Ker
 /// onePool(16) and a scenario whose last request fails on fragmentation: after a "fill" phase, four
 /// 4-page buffers (kind "a") fill the region, the 1st and 3rd are freed, and 8 pages (kind "b") are
 /// asked for at step 7: there are 8 free pages, in two 4-page holes.
+/// onePool(64) and a size-0 region "dma" that hands device ivtv's requests to the system allocator, up to 4 MiB
+/// (Verkuil's proposal, docs/cma2010.md).
+inline Platform poolWithSystemFallback()
+{
+    Platform pf = onePool(64);
+    Region dma;
+    dma.name = "dma";
+    dma.size = 0;
+    dma.fallbackMaxContiguous = 4 * MiB;
+    pf.regions.push_back(dma);
+    pf.rules.insert(pf.rules.begin(), MapRule { { "ivtv" }, { "dma" } });
+    return pf;
+}
+
 inline Project fragmentedProject()
 {
     Project p;

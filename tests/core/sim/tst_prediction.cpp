@@ -182,13 +182,7 @@ void TestPrediction::badGuessesAreErrors()
 // placed the chunk, so "it will not fit" is right and an address is not.
 void TestPrediction::systemAllocatorIsNoFit()
 {
-    Platform pf = test::onePool(64);
-    Region dma;
-    dma.name = "dma";
-    dma.size = 0;
-    dma.fallbackMaxContiguous = 4 * MiB;
-    pf.regions.push_back(dma);
-    pf.rules.insert(pf.rules.begin(), MapRule { { "ivtv" }, { "dma" } });
+    const Platform pf = test::poolWithSystemFallback();
     Scenario sc;
     sc.allocate("ivtv", "", 1 * MiB, "small");
     const Simulation sim = test::ranSimulation(pf, std::move(sc));

@@ -181,13 +181,7 @@ void TestSimulator::pinnedPagesCauseBusyRetries()
 
 void TestSimulator::fallbackRegion()
 {
-    Platform pf = onePool(64);
-    Region dma;
-    dma.name = "dma";
-    dma.size = 0;
-    dma.fallbackMaxContiguous = 4 * MiB;
-    pf.regions.push_back(dma);
-    pf.rules.insert(pf.rules.begin(), MapRule { { "ivtv" }, { "dma" } });
+    const Platform pf = test::poolWithSystemFallback();
     Scenario sc;
     sc.allocate("ivtv", "", 1 * MiB, "small");
     sc.allocate("ivtv", "", 8 * MiB, "huge");
