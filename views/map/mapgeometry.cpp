@@ -85,7 +85,7 @@ double MapGeometry::trackGap() const
 
 double MapGeometry::chunkTop() const
 {
-    return std::min(std::max(kChunkTop, std::ceil(m_labelHeight) + 2), std::floor(trackHeight() * 0.4));
+    return std::min(std::max(kChunkTop, std::ceil(m_labelHeight) + 5), std::floor(trackHeight() * 0.4));
 }
 
 double MapGeometry::trackTop(int track) const

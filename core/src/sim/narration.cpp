@@ -149,8 +149,8 @@ void narrateRequest(const Context& c, StepNarration& out)
     const PlacementFacts facts { *c.region(), c.before.regions[c.rec.region], c.rec.offset, c.rec.pages,
         used ? used->neededPages : c.rec.pages, used ? used->alignOrder : 0u, c.rec.busyRetries };
     out.lines.push_back(choiceText(facts));
-    out.outcome = out.lines.back();
     out.lines.push_back(placedText(facts));
+    out.outcome = out.lines.back() + " " + out.lines[out.lines.size() - 2]; // where first, then why
     out.lines.push_back(fragmentationText(c));
 }
 

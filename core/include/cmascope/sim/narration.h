@@ -18,9 +18,10 @@ struct StepNarration
     std::size_t step = 0;
     std::string headline;
     std::vector<std::string> lines;
-    /// The one sentence of @ref lines that says how the step came out under its region's policy, for views with
-    /// room for one line per run (the compare pane's maps): the policy's choice for a placed request, the refusal
-    /// for a failed one, what a free merged with. Empty when the headline says it all (phases, pins, ...).
+    /// How the step came out under its region's policy, from @ref lines, for views with room for a line or two per
+    /// run (the compare pane's maps): for a placed request where it went, then the policy's choice (the "Placed at"
+    /// sentence, then the choice sentence); the refusal for a failed one; what a free merged with. Empty when the
+    /// headline says it all (phases, pins, ...).
     std::string outcome;
 };
 
