@@ -4,6 +4,7 @@
 #include "compare/comparepanel.h"
 #include "lesson/predictpanel.h"
 #include "mainwindow.h"
+#include "map/memorymapwidget.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -22,6 +23,9 @@ void MainWindow::createPredictDock()
     addDockWidget(Qt::RightDockWidgetArea, m_predictDock);
     tabifyDockWidget(m_lessonDock, m_predictDock);
     m_predictDock->hide();
+    // The pane's map is laid out as the main map is (View › Block Grid Layout, or the project's saved view).
+    connect(m_map, &views::MemoryMapWidget::contentChanged, m_predict,
+        [this] { m_predict->map()->setLayoutMode(m_map->layoutMode()); });
 }
 
 QMenu* MainWindow::teachMenu()

@@ -39,8 +39,8 @@ LessonPanel::LessonPanel(Document* document, QWidget* parent)
     m_narration->setToolTip(tr("What the allocator did at the current step, and why"));
     split->addWidget(m_text);
     split->addWidget(m_narration);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 1); // the note and the narration share the height: both matter at a step
+    split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
     layout->addWidget(split, 1);
     m_narrationTimer = new QTimer(this);

@@ -8,6 +8,7 @@
 #include "demos.h"
 #include "lesson/predictpanel.h"
 #include "mainwindow.h"
+#include "map/memorymapwidget.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -68,6 +69,12 @@ void TestMainWindowTeach::teachMenuShowsPredict()
     w.comparePanel()->waitForRun();
     QCOMPARE(w.comparePanel()->variants(), views::ComparePanel::policyVariants());
     QCOMPARE(w.comparePanel()->maps()->count(), 6);
+    // The Predict pane's map follows the main map's layout (the textbook demo opens as a block grid).
+    QCOMPARE(w.predictPanel()->map()->layoutMode(), views::MemoryMapWidget::Layout::Linear);
+    QVERIFY(w.openProject(QStringLiteral(":/demos/textbook-fits.json"), true));
+    w.document()->waitForRun();
+    QCOMPARE(w.memoryMap()->layoutMode(), views::MemoryMapWidget::Layout::Grid);
+    QCOMPARE(w.predictPanel()->map()->layoutMode(), views::MemoryMapWidget::Layout::Grid);
 }
 
 QTEST_MAIN(TestMainWindowTeach)
