@@ -43,6 +43,10 @@ def main():
     os.makedirs(out, exist_ok=True)
     for f in ("cmdline.txt", "uname.txt", "cma-event-formats.txt"):
         shutil.copyfile(os.path.join(raw, f), os.path.join(out, f))
+    # kept when the guest could read them (6.15+ workloads: range bases are only visible there)
+    for f in ("memblock-reserved.txt", "memblock-memory.txt", "iomem.txt"):
+        if os.path.exists(os.path.join(raw, f)):
+            shutil.copyfile(os.path.join(raw, f), os.path.join(out, f))
     with open(os.path.join(raw, "dmesg-full.txt"), errors="replace") as f:
         kept = [l for l in f if DMESG_KEEP.search(l)]
     with open(os.path.join(out, "dmesg-cma.txt"), "w") as f:
