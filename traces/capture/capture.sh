@@ -10,7 +10,9 @@
 # Runs as root (or through sudo) on Debian 12 with the arm64 architecture added
 # (dpkg --add-architecture arm64). Downloads are cached under $CMASCOPE_CAPTURE_WORK
 # (default /tmp/cmascope-capture).
-#   CMASCOPE_KERNEL=6.12.117+deb12   kernel ABI to use (default: what linux-image-6.12-arm64 depends on)
+#   CMASCOPE_KERNEL=6.12.117+deb12   kernel ABI to use (default: what linux-image-6.12-arm64 depends on;
+#                                    for a "# capture-kernel: sid" workload e.g. 7.2.13+deb14, default
+#                                    what unstable's linux-image-arm64 depends on: see sid.sh)
 #   CMASCOPE_CLI=/path/cmascope-cli  used to fill the replay check column of checkpoints.tsv
 #   CMASCOPE_TIMEOUT=1800            seconds before qemu is killed
 #   CMASCOPE_APPEND="k=v ..."        more kernel command line (unknown k=v reach the workload as variables)
@@ -38,6 +40,7 @@ need=()
 command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
 setting() { sed -n "s/^# capture-$1: *//p" "$WLFILE" | head -1; }
 KSUITE=$(setting kernel); KSUITE=${KSUITE:-bookworm}   # sid: Debian unstable's kernel (sid.sh)
+case $KSUITE in bookworm | sid) ;; *) die "capture-kernel: $KSUITE (bookworm or sid)" ;; esac
 if [ "$KSUITE" = bookworm ]; then
     command -v aarch64-linux-gnu-gcc-12 >/dev/null || need+=(gcc-12-aarch64-linux-gnu gcc-aarch64-linux-gnu)
 else
