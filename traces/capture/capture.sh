@@ -8,8 +8,9 @@
 #   traces/capture/capture.sh WORKLOAD OUTDIR
 #
 # Runs as root (or through sudo) on Debian 12 with the arm64 architecture added
-# (dpkg --add-architecture arm64). Downloads are cached under $CMASCOPE_CAPTURE_WORK
-# (default /tmp/cmascope-capture).
+# (dpkg --add-architecture arm64; not needed for a "# capture-kernel: sid" workload, which reads
+# Debian unstable with its own apt state: see sid.sh). Downloads are cached under
+# $CMASCOPE_CAPTURE_WORK (default /tmp/cmascope-capture).
 #   CMASCOPE_KERNEL=6.12.117+deb12   kernel ABI to use (default: what linux-image-6.12-arm64 depends on;
 #                                    for a "# capture-kernel: sid" workload e.g. 7.2.13+deb14, default
 #                                    what unstable's linux-image-arm64 depends on: see sid.sh)
