@@ -8,9 +8,12 @@
 #   traces/capture/capture.sh WORKLOAD OUTDIR
 #
 # Runs as root (or through sudo) on Debian 12 with the arm64 architecture added
-# (dpkg --add-architecture arm64). Downloads are cached under $CMASCOPE_CAPTURE_WORK
-# (default /tmp/cmascope-capture).
-#   CMASCOPE_KERNEL=6.12.117+deb12   kernel ABI to use (default: what linux-image-6.12-arm64 depends on)
+# (dpkg --add-architecture arm64; not needed for a "# capture-kernel: sid" workload, which reads
+# Debian unstable with its own apt state: see sid.sh). Downloads are cached under
+# $CMASCOPE_CAPTURE_WORK (default /tmp/cmascope-capture).
+#   CMASCOPE_KERNEL=6.12.117+deb12   kernel ABI to use (default: what linux-image-6.12-arm64 depends on;
+#                                    for a "# capture-kernel: sid" workload e.g. 7.2.13+deb14, default
+#                                    what unstable's linux-image-arm64 depends on: see sid.sh)
 #   CMASCOPE_CLI=/path/cmascope-cli  used to fill the replay check column of checkpoints.tsv
 #   CMASCOPE_TIMEOUT=1800            seconds before qemu is killed
 #   CMASCOPE_APPEND="k=v ..."        more kernel command line (unknown k=v reach the workload as variables)
@@ -36,7 +39,14 @@ SUDO=
 # ---- host packages ----
 need=()
 command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
-command -v aarch64-linux-gnu-gcc-12 >/dev/null || need+=(gcc-12-aarch64-linux-gnu gcc-aarch64-linux-gnu)
+setting() { sed -n "s/^# capture-$1: *//p" "$WLFILE" | head -1; }
+KSUITE=$(setting kernel); KSUITE=${KSUITE:-bookworm}   # sid: Debian unstable's kernel (sid.sh)
+case $KSUITE in bookworm | sid) ;; *) die "capture-kernel: $KSUITE (bookworm or sid)" ;; esac
+if [ "$KSUITE" = bookworm ]; then
+    command -v aarch64-linux-gnu-gcc-12 >/dev/null || need+=(gcc-12-aarch64-linux-gnu gcc-aarch64-linux-gnu)
+else
+    command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
+fi
 command -v cpio >/dev/null || need+=(cpio)
 command -v dtc >/dev/null || need+=(device-tree-compiler)
 command -v make >/dev/null || need+=(make)
@@ -47,11 +57,10 @@ if [ ${#need[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
-dpkg --print-foreign-architectures | grep -qx arm64 ||
+[ "$KSUITE" = sid ] || dpkg --print-foreign-architectures | grep -qx arm64 ||
     die "the arm64 architecture is not enabled: dpkg --add-architecture arm64 && apt-get update"
 
-# ---- workload settings: "# capture-KEY: VALUE" lines of the workload ----
-setting() { sed -n "s/^# capture-$1: *//p" "$WLFILE" | head -1; }
+# ---- workload settings: "# capture-KEY: VALUE" lines of the workload (setting() above) ----
 MEM=$(setting mem); MEM=${MEM:-1G}
 APPEND=$(setting append)
 NVME=$(setting nvme); NVME=${NVME:-0}
@@ -67,36 +76,44 @@ if [ -n "$DT_FRAGMENT" ]; then
 fi
 
 # ---- Debian packages of the guest (cached) ----
-mkdir -p "$WORK/debs"
-if [ -z "${CMASCOPE_KERNEL:-}" ]; then
-    CMASCOPE_KERNEL=$(apt-cache depends linux-image-6.12-arm64:arm64 2>/dev/null |
-        sed -n 's/.*Depends: linux-image-\(6\.12\.[0-9]*+deb12\)-arm64.*/\1/p' | head -1)
-    [ -n "$CMASCOPE_KERNEL" ] || die "cannot resolve linux-image-6.12-arm64:arm64 (apt-get update?)"
-fi
-KREL=$CMASCOPE_KERNEL-arm64
-IMG_PKG=linux-image-$KREL
-KPKGVER=$(apt-cache show "$IMG_PKG:arm64" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
-[ -n "$KPKGVER" ] || die "no package $IMG_PKG:arm64"
-MINOR=${CMASCOPE_KERNEL%.*}          # 6.12
-PKGS=("$IMG_PKG:arm64=$KPKGVER"
-    "linux-headers-$KREL:arm64=$KPKGVER"
-    "linux-headers-$CMASCOPE_KERNEL-common=$KPKGVER"
-    "linux-kbuild-$CMASCOPE_KERNEL:$(dpkg --print-architecture)=$KPKGVER"
-    "linux-source-$MINOR=$KPKGVER"
-    "busybox-static:arm64")
+DEBS=$WORK/debs
+BUSYBOX=bin/busybox
 deb_of() { # package[:arch][=version] -> cached .deb path
     local name=${1%%[:=]*}
-    ls "$WORK/debs/${name}_"*.deb 2>/dev/null | head -1
+    ls "$DEBS/${name}_"*.deb 2>/dev/null | head -1
 }
-for p in "${PKGS[@]}"; do
-    if [ -z "$(deb_of "$p")" ]; then
-        log "downloading $p"
-        (cd "$WORK/debs" && apt-get download "$p" >/dev/null 2>&1) || die "apt-get download $p failed"
+if [ "$KSUITE" = sid ]; then
+    # Debian unstable's kernel: its own apt state, packages, chroot build (traces/capture/sid.sh)
+    . "$HERE/sid.sh"
+    sid_packages
+else
+    mkdir -p "$WORK/debs"
+    if [ -z "${CMASCOPE_KERNEL:-}" ]; then
+        CMASCOPE_KERNEL=$(apt-cache depends linux-image-6.12-arm64:arm64 2>/dev/null |
+            sed -n 's/.*Depends: linux-image-\(6\.12\.[0-9]*+deb12\)-arm64.*/\1/p' | head -1)
+        [ -n "$CMASCOPE_KERNEL" ] || die "cannot resolve linux-image-6.12-arm64:arm64 (apt-get update?)"
     fi
-done
-
+    KREL=$CMASCOPE_KERNEL-arm64
+    IMG_PKG=linux-image-$KREL
+    KPKGVER=$(apt-cache show "$IMG_PKG:arm64" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
+    [ -n "$KPKGVER" ] || die "no package $IMG_PKG:arm64"
+    MINOR=${CMASCOPE_KERNEL%.*}          # 6.12
+    PKGS=("$IMG_PKG:arm64=$KPKGVER"
+        "linux-headers-$KREL:arm64=$KPKGVER"
+        "linux-headers-$CMASCOPE_KERNEL-common=$KPKGVER"
+        "linux-kbuild-$CMASCOPE_KERNEL:$(dpkg --print-architecture)=$KPKGVER"
+        "linux-source-$MINOR=$KPKGVER"
+        "busybox-static:arm64")
+    for p in "${PKGS[@]}"; do
+        if [ -z "$(deb_of "$p")" ]; then
+            log "downloading $p"
+            (cd "$WORK/debs" && apt-get download "$p" >/dev/null 2>&1) || die "apt-get download $p failed"
+        fi
+    done
+fi
 TC_PKGS=()
 if [ "$TRACE_CMD" = yes ]; then
+    [ "$KSUITE" != sid ] || die "capture-trace-cmd is not supported with capture-kernel: sid yet"
     # trace-cmd and the arm64 libraries it needs (Depends of trace-cmd 3.1.6: libc6,
     # libtraceevent1, libtracefs1, libzstd1, libtraceevent1-plugin); unpacked into their own root,
     # only the program, the dynamic loader and the NEEDED closure go into the initramfs.
@@ -122,48 +139,53 @@ if [ "$TRACE_CMD" = yes ]; then
     fi
 fi
 
-ROOT=$WORK/root-$KREL
-if [ ! -e "$ROOT/.done" ]; then
-    rm -rf "$ROOT"
-    mkdir -p "$ROOT"
-    for p in "${PKGS[@]}"; do
-        case $p in linux-source-*) continue ;; esac
-        dpkg -x "$(deb_of "$p")" "$ROOT"
-    done
-    dpkg-deb --fsys-tarfile "$(deb_of "linux-source-$MINOR")" |
-        tar -xO "./usr/src/linux-source-$MINOR.tar.xz" |
-        tar -xJ -C "$ROOT" "linux-source-$MINOR/mm/cma.h" "linux-source-$MINOR/Makefile"
-    touch "$ROOT/.done"
-fi
-KIMAGE=$ROOT/boot/vmlinuz-$KREL
-MODDIR=$ROOT/lib/modules/$KREL
-[ -f "$KIMAGE" ] || die "no kernel image in $IMG_PKG"
+if [ "$KSUITE" = sid ]; then
+    sid_extract
+    sid_build_module
+else
+    ROOT=$WORK/root-$KREL
+    if [ ! -e "$ROOT/.done" ]; then
+        rm -rf "$ROOT"
+        mkdir -p "$ROOT"
+        for p in "${PKGS[@]}"; do
+            case $p in linux-source-*) continue ;; esac
+            dpkg -x "$(deb_of "$p")" "$ROOT"
+        done
+        dpkg-deb --fsys-tarfile "$(deb_of "linux-source-$MINOR")" |
+            tar -xO "./usr/src/linux-source-$MINOR.tar.xz" |
+            tar -xJ -C "$ROOT" "linux-source-$MINOR/mm/cma.h" "linux-source-$MINOR/Makefile"
+        touch "$ROOT/.done"
+    fi
+    KIMAGE=$ROOT/boot/vmlinuz-$KREL
+    MODDIR=$ROOT/lib/modules/$KREL
+    [ -f "$KIMAGE" ] || die "no kernel image in $IMG_PKG"
 
-# ---- our module, cross-built against the headers ----
-KB=$WORK/kbuild-$KREL
-MODSRC=$HERE/module
-if [ ! -f "$KB/mod/cmascope_cma.ko" ] || [ "$MODSRC/cmascope_cma.c" -nt "$KB/mod/cmascope_cma.ko" ]; then
-    log "building cmascope_cma.ko for $KREL"
-    rm -rf "$KB"
-    mkdir -p "$KB/mod"
-    cp -a "$ROOT/usr/src/linux-headers-$KREL" "$KB/hdr"
-    # The headers' Makefile includes /usr/src/linux-headers-*-common by absolute path.
-    sed -i "s#^include /usr/src/#include $ROOT/usr/src/#" "$KB/hdr/Makefile"
-    ln -sfn "$ROOT/usr/lib/linux-kbuild-$CMASCOPE_KERNEL/scripts" "$KB/hdr/scripts"
-    ln -sfn "$ROOT/usr/lib/linux-kbuild-$CMASCOPE_KERNEL/tools" "$KB/hdr/tools"
-    ln -sfn "$ROOT/usr/lib/linux-kbuild-$CMASCOPE_KERNEL/scripts" "$ROOT/usr/src/linux-headers-$CMASCOPE_KERNEL-common/scripts" 2>/dev/null || true
-    cp "$MODSRC/cmascope_cma.c" "$MODSRC/Makefile" "$KB/mod/"
-    cp "$ROOT/linux-source-$MINOR/mm/cma.h" "$KB/mod/cma.h"
-    # BTF for modules needs pahole and vmlinux BTF: not needed here.
-    make -s -C "$KB/hdr" M="$KB/mod" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-        CMASCOPE_KREL="$KREL" CMASCOPE_KVER="$KPKGVER" CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
+    # ---- our module, cross-built against the headers ----
+    KB=$WORK/kbuild-$KREL
+    MODSRC=$HERE/module
+    if [ ! -f "$KB/mod/cmascope_cma.ko" ] || [ "$MODSRC/cmascope_cma.c" -nt "$KB/mod/cmascope_cma.ko" ]; then
+        log "building cmascope_cma.ko for $KREL"
+        rm -rf "$KB"
+        mkdir -p "$KB/mod"
+        cp -a "$ROOT/usr/src/linux-headers-$KREL" "$KB/hdr"
+        # The headers' Makefile includes /usr/src/linux-headers-*-common by absolute path.
+        sed -i "s#^include /usr/src/#include $ROOT/usr/src/#" "$KB/hdr/Makefile"
+        ln -sfn "$ROOT/usr/lib/linux-kbuild-$CMASCOPE_KERNEL/scripts" "$KB/hdr/scripts"
+        ln -sfn "$ROOT/usr/lib/linux-kbuild-$CMASCOPE_KERNEL/tools" "$KB/hdr/tools"
+        ln -sfn "$ROOT/usr/lib/linux-kbuild-$CMASCOPE_KERNEL/scripts" "$ROOT/usr/src/linux-headers-$CMASCOPE_KERNEL-common/scripts" 2>/dev/null || true
+        cp "$MODSRC/cmascope_cma.c" "$MODSRC/Makefile" "$KB/mod/"
+        cp "$ROOT/linux-source-$MINOR/mm/cma.h" "$KB/mod/cma.h"
+        # BTF for modules needs pahole and vmlinux BTF: not needed here.
+        make -s -C "$KB/hdr" M="$KB/mod" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+            CMASCOPE_KREL="$KREL" CMASCOPE_KVER="$KPKGVER" CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
+    fi
 fi
 
 # ---- initramfs ----
 STAGE=$WORK/stage-$WL
 rm -rf "$STAGE"
 mkdir -p "$STAGE"/{bin,modules,workloads,proc,sys,dev,tmp,out}
-cp "$ROOT/bin/busybox" "$STAGE/bin/busybox"
+cp "$ROOT/$BUSYBOX" "$STAGE/bin/busybox"
 cp "$HERE/guest/init" "$STAGE/init"
 cp "$HERE/guest/lib.sh" "$STAGE/lib.sh"
 cp "$HERE/workloads/"*.sh "$STAGE/workloads/"
@@ -281,7 +303,7 @@ GITDIRTY=$(git -C "$REPO" status --porcelain -- traces/capture 2>/dev/null | hea
     echo "capture script: traces/capture/capture.sh at git $GITREV${GITDIRTY:+ (traces/capture modified)}"
     echo "host: $(. /etc/os-release && echo "$PRETTY_NAME") $(uname -m)"
     echo "kernel release: $KREL"
-    echo "kernel image sha256: $(sha256sum "$KIMAGE" | cut -d' ' -f1)  /boot/vmlinuz-$KREL"
+    echo "kernel image sha256: $(sha256sum "$KIMAGE" | cut -d' ' -f1)  /${KIMAGE#"$ROOT"/}"
     echo "cmascope_cma.ko sha256: $(sha256sum "$KB/mod/cmascope_cma.ko" | cut -d' ' -f1)"
     echo "Debian packages:"
     for p in "${PKGS[@]}" ${TC_PKGS[@]+"${TC_PKGS[@]}"}; do
@@ -289,6 +311,7 @@ GITDIRTY=$(git -C "$REPO" status --porcelain -- traces/capture 2>/dev/null | hea
         echo "  $(dpkg-deb -f "$f" Package) $(dpkg-deb -f "$f" Version) $(dpkg-deb -f "$f" Architecture) sha256=$(sha256sum "$f" | cut -d' ' -f1)"
     done
     echo "  host tools: $(dpkg-query -W -f='${Package} ${Version}, ' qemu-system-arm gcc-12-aarch64-linux-gnu cpio 2>/dev/null)"
+    [ "$KSUITE" != sid ] || sid_provenance
     echo "qemu: $(qemu-system-aarch64 --version | head -1)"
     printf 'qemu command:'
     printf ' %q' "${QEMU[@]}"

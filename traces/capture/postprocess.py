@@ -35,14 +35,22 @@ GZIP_ABOVE = 900 * 1024
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("raw")
+    ap.add_argument("raw", help="the guest's /out (with --recheck: ignored, give '-')")
     ap.add_argument("out")
     ap.add_argument("--cli")
+    ap.add_argument("--recheck", action="store_true",
+                    help="only redo the replay column of OUT/checkpoints.tsv (a committed fixture) with --cli")
     a = ap.parse_args()
+    if a.recheck:
+        return recheck(a.cli, a.out)
     raw, out = a.raw, a.out
     os.makedirs(out, exist_ok=True)
     for f in ("cmdline.txt", "uname.txt", "cma-event-formats.txt"):
         shutil.copyfile(os.path.join(raw, f), os.path.join(out, f))
+    # kept when the guest could read them (6.15+ workloads: range bases are only visible there)
+    for f in ("memblock-reserved.txt", "memblock-memory.txt", "iomem.txt"):
+        if os.path.exists(os.path.join(raw, f)):
+            shutil.copyfile(os.path.join(raw, f), os.path.join(out, f))
     with open(os.path.join(raw, "dmesg-full.txt"), errors="replace") as f:
         kept = [l for l in f if DMESG_KEEP.search(l)]
     with open(os.path.join(out, "dmesg-cma.txt"), "w") as f:
@@ -118,10 +126,46 @@ def replay_check(cli, out, trace, snapdir, name, seed):
         d = os.path.join(out, "snapshots", snapdir, area["name"])
         if not os.path.isdir(d):
             continue
-        ok = open(os.path.join(d, "bitmap")).read().rstrip("\n") == area["bitmap"].rstrip("\n")
+        ok = bitmaps_equal(d, area)
         used = open(os.path.join(d, "used")).read().strip()  # the kernel's (6.12: bits << order_per_bit)
         parts.append(f"{area['name']}:{'match' if ok else 'DIFFER'}(used={used})")
     return ",".join(parts) or "no-area"
+
+
+def read_strip(path):
+    with open(path) as f:
+        return f.read().rstrip("\n")
+
+
+def bitmaps_equal(d, area):
+    """The snapshot's bitmap(s) against the replay report's: range by range when the snapshot
+    has ranges/ (6.15+ captures) and the report gives a `ranges` list, else the top-level bitmap
+    (range 0 on 6.15+, so a multi-range area differs from a report without ranges)."""
+    rdir = os.path.join(d, "ranges")
+    if os.path.isdir(rdir) and "ranges" in area:
+        names = sorted(os.listdir(rdir), key=int)
+        if len(names) != len(area["ranges"]):
+            return False
+        return all(read_strip(os.path.join(rdir, n, "bitmap")) == rr["bitmap"].rstrip("\n")
+                   for n, rr in zip(names, area["ranges"]))
+    return read_strip(os.path.join(d, "bitmap")) == area["bitmap"].rstrip("\n")
+
+
+def recheck(cli, out):
+    """Redo the last column of a fixture's checkpoints.tsv from its own files."""
+    if not cli:
+        sys.exit("--recheck needs --cli")
+    trace = next((os.path.join(out, f) for f in ("trace.dat", "trace.txt", "trace.txt.gz")
+                  if os.path.exists(os.path.join(out, f))), None)
+    if trace is None:
+        sys.exit(f"{out}: no trace.dat, trace.txt or trace.txt.gz")
+    with open(os.path.join(out, "checkpoints.tsv")) as f:
+        head, *rows = [l.rstrip("\n").split("\t") for l in f]
+    seeded = not re.search(r"trace_event=\S*cma", open(os.path.join(out, "cmdline.txt")).read())
+    for row in rows:
+        row[-1] = replay_check(cli, out, trace, row[0], row[1], rows[0][0] if seeded else None)
+    with open(os.path.join(out, "checkpoints.tsv"), "w") as f:
+        f.writelines("\t".join(r) + "\n" for r in [head] + rows)
 
 
 if __name__ == "__main__":

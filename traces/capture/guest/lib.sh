@@ -30,7 +30,20 @@ checkpoint() {
         for f in base_pfn count order_per_bit used maxchunk bitmap allocs; do
             cat $a/$f > $d/$n/$f
         done
+        # 6.15+: one directory per physical range (base_pfn, count, bitmap; see the module)
+        if [ -d $a/ranges ]; then
+            for r in $a/ranges/*; do
+                mkdir -p $d/$n/ranges/${r##*/}
+                for f in base_pfn count bitmap; do cat $r/$f > $d/$n/ranges/${r##*/}/$f; done
+            done
+        fi
     done
+    # CMA_SYSFS counters (a file, not a directory: directories of a snapshot are areas)
+    if [ -d /sys/kernel/mm/cma ]; then
+        for a in /sys/kernel/mm/cma/*; do
+            for f in $a/*; do [ -f $f ] && echo "${a##*/} ${f##*/} $(cat $f)"; done
+        done > $d/cma-sysfs.txt
+    fi
     cat /proc/meminfo > $d/meminfo.txt
     grep Cma /proc/meminfo > $d/meminfo_cma.txt
     for h in /sys/kernel/mm/hugepages/hugepages-*; do
@@ -65,6 +78,10 @@ collect() {
     dmesg > /out/dmesg-full.txt
     cat /proc/cmdline > /out/cmdline.txt
     uname -a > /out/uname.txt
+    # range bases of the reservations (the boot log does not print them on 6.15+)
+    [ -r /sys/kernel/debug/memblock/reserved ] && cat /sys/kernel/debug/memblock/reserved > /out/memblock-reserved.txt
+    [ -r /sys/kernel/debug/memblock/memory ] && cat /sys/kernel/debug/memblock/memory > /out/memblock-memory.txt
+    cat /proc/iomem > /out/iomem.txt 2>/dev/null
     for f in $T/events/cma/*/format; do
         echo "== $f"
         cat $f

@@ -31,8 +31,11 @@
  *                                       allocations still live at the end join the
  *                                       module's list as s<run>.<i> (freeall frees them)
  *      areas/<name>/{base_pfn,count,order_per_bit,used,maxchunk,bitmap,allocs}
- *                             the upstream mm/cma_debug.c formats (6.12), read
- *                             under the area's lock, plus our live allocations
+ *                             the upstream mm/cma_debug.c formats of the kernel built
+ *                             for (6.12, or 6.15+ with base_pfn/bitmap of range 0), read
+ *                             under the area's lock, plus our live allocations;
+ *                             6.15+ also ranges/N/{base_pfn,count,bitmap} per range
+ *                             (count is ours: no upstream file)
  *      dma_allocs             live dma allocations: "pfn=0x.. count=N bytes=N"
  *      pinned                 pinned pages: "pfn=0x.. area=NAME"
  *      last                   result of the last command ("ok pfn=0x.. count=N" or
@@ -59,6 +62,30 @@
 
 /* mm/cma.h of exactly this kernel source (copied in by capture.sh). */
 #include "cma.h"
+
+/*
+ * Range accessors. 6.15 split an area into up to CMA_MAX_RANGES physical ranges (struct
+ * cma_memrange: base_pfn, count, bitmap each; cma->count is their sum and cma->available_count
+ * the free pages). Before 6.15 an area is one range: its own base_pfn, count and bitmap.
+ */
+#ifdef CMA_MAX_RANGES
+#define CMASCOPE_MULTIRANGE 1
+static int nranges(const struct cma *c) { return c->nranges; }
+static unsigned long range_base(const struct cma *c, int r) { return c->ranges[r].base_pfn; }
+static unsigned long range_count(const struct cma *c, int r) { return c->ranges[r].count; }
+static unsigned long *range_bitmap(const struct cma *c, int r) { return c->ranges[r].bitmap; }
+#else
+#define CMASCOPE_MULTIRANGE 0
+static int nranges(const struct cma *c) { return 1; }
+static unsigned long range_base(const struct cma *c, int r) { return c->base_pfn; }
+static unsigned long range_count(const struct cma *c, int r) { return c->count; }
+static unsigned long *range_bitmap(const struct cma *c, int r) { return c->bitmap; }
+#endif
+
+static unsigned long range_maxno(const struct cma *c, int r)
+{
+	return range_count(c, r) >> c->order_per_bit;
+}
 
 #ifndef CMASCOPE_KREL
 #error "CMASCOPE_KREL (uname -r of the target kernel) must be defined"
@@ -143,6 +170,46 @@ static int resolve_symbols(void)
 }
 
 /* Does struct cma (from our copy of mm/cma.h) match what the kernel uses? */
+static int check_range(struct cma *c, int r)
+{
+	unsigned long step = 1UL << c->order_per_bit;
+	unsigned long base = range_base(c, r), count = range_count(c, r);
+
+	if (!range_bitmap(c, r) || !count || (base & (step - 1)) || (count & (step - 1)) ||
+	    !pfn_valid(base) || !pfn_valid(base + count - 1)) {
+		pr_err("area %s range %d: layout check failed\n", c->name, r);
+		return -EINVAL;
+	}
+	pr_info("area %s range %d base_pfn=0x%lx count=%lu\n", c->name, r, base, count);
+	return 0;
+}
+
+static int check_area(struct cma *c, unsigned int i)
+{
+	unsigned long total = 0;
+	int r, n = nranges(c);
+
+	if (strnlen(c->name, CMA_MAX_NAME) == 0 || strnlen(c->name, CMA_MAX_NAME) == CMA_MAX_NAME ||
+	    !c->count || c->order_per_bit > 20 || n < 1 || n > (CMASCOPE_MULTIRANGE ? 8 : 1)) {
+		pr_err("area %u does not look like struct cma of this kernel\n", i);
+		return -EINVAL;
+	}
+	for (r = 0; r < n; r++) {
+		if (check_range(c, r))
+			return -EINVAL;
+		total += range_count(c, r);
+	}
+	/* cma_get_base() warns on a multi-range area: only asked for a single range */
+	if (total != c->count || k_cma_get_size(c) != c->count << PAGE_SHIFT ||
+	    (n == 1 && k_cma_get_base(c) != PFN_PHYS(range_base(c, 0)))) {
+		pr_err("area %u (%s): size/base check failed\n", i, c->name);
+		return -EINVAL;
+	}
+	pr_info("area %s count=%lu order_per_bit=%u ranges=%d\n", c->name, c->count,
+		c->order_per_bit, n);
+	return 0;
+}
+
 static int check_areas(void)
 {
 	unsigned int i, n = READ_ONCE(*k_cma_area_count);
@@ -151,27 +218,9 @@ static int check_areas(void)
 		pr_err("cma_area_count %u is not plausible\n", n);
 		return -EINVAL;
 	}
-	for (i = 0; i < n; i++) {
-		struct cma *c = &k_cma_areas[i];
-		unsigned long step;
-
-		if (strnlen(c->name, CMA_MAX_NAME) == 0 ||
-		    strnlen(c->name, CMA_MAX_NAME) == CMA_MAX_NAME ||
-		    !c->bitmap || !c->count || c->order_per_bit > 20) {
-			pr_err("area %u does not look like struct cma of this kernel\n", i);
+	for (i = 0; i < n; i++)
+		if (check_area(&k_cma_areas[i], i))
 			return -EINVAL;
-		}
-		step = 1UL << c->order_per_bit;
-		if (k_cma_get_base(c) != PFN_PHYS(c->base_pfn) ||
-		    k_cma_get_size(c) != c->count << PAGE_SHIFT ||
-		    (c->base_pfn & (step - 1)) || (c->count & (step - 1)) ||
-		    !pfn_valid(c->base_pfn) || !pfn_valid(c->base_pfn + c->count - 1)) {
-			pr_err("area %u (%s): layout check failed\n", i, c->name);
-			return -EINVAL;
-		}
-		pr_info("area %s base_pfn=0x%lx count=%lu order_per_bit=%u\n",
-			c->name, c->base_pfn, c->count, c->order_per_bit);
-	}
 	return 0;
 }
 
@@ -216,22 +265,23 @@ static void unpin_all(void)
 	}
 }
 
-static bool in_bitmap(struct cma *c, unsigned long pfn)
+static bool in_bitmap(struct cma *c, int r, unsigned long pfn)
 {
-	return test_bit((pfn - c->base_pfn) >> c->order_per_bit, c->bitmap);
+	return test_bit((pfn - range_base(c, r)) >> c->order_per_bit, range_bitmap(c, r));
 }
 
-/* Hold a reference on the first LRU page of each STRIDE window of the area. */
-static int pin_area(struct cma *c, unsigned long stride, unsigned long max)
+/* Hold a reference on the first LRU page of each STRIDE window of each range of the area. */
+static int pin_range(struct cma *c, int r, unsigned long stride, unsigned long max,
+		     unsigned long *pinned)
 {
-	unsigned long w, pfn, pinned = 0, end = c->base_pfn + c->count;
+	unsigned long w, pfn, end = range_base(c, r) + range_count(c, r);
 
-	for (w = c->base_pfn; w < end && pinned < max; w += stride) {
+	for (w = range_base(c, r); w < end && *pinned < max; w += stride) {
 		for (pfn = w; pfn < min(w + stride, end); pfn++) {
 			struct page *page = pfn_to_online_page(pfn);
 			struct cmascope_pin *p;
 
-			if (!page || in_bitmap(c, pfn) || !PageLRU(page) ||
+			if (!page || in_bitmap(c, r, pfn) || !PageLRU(page) ||
 			    PageCompound(page))
 				continue;
 			if (!get_page_unless_zero(page))
@@ -248,9 +298,22 @@ static int pin_area(struct cma *c, unsigned long stride, unsigned long max)
 			p->page = page;
 			p->cma = c;
 			list_add_tail(&p->node, &pins);
-			pinned++;
+			(*pinned)++;
 			break;
 		}
+	}
+	return 0;
+}
+
+static int pin_area(struct cma *c, unsigned long stride, unsigned long max)
+{
+	unsigned long pinned = 0;
+	int r, ret;
+
+	for (r = 0; r < nranges(c); r++) {
+		ret = pin_range(c, r, stride, max, &pinned);
+		if (ret)
+			return ret;
 	}
 	return pinned;
 }
@@ -411,7 +474,7 @@ static int do_command(char *cmd)
 		if (!a || !a->cma || a->cma->order_per_bit || n2 == 0 || n2 >= a->count)
 			return -EINVAL;
 		k_cma_release(a->cma, a->page, n2);
-		a->page = nth_page(a->page, n2);
+		a->page = pfn_to_page(page_to_pfn(a->page) + n2);
 		a->pfn += n2;
 		a->count -= n2;
 		snprintf(last, sizeof(last), "ok %s pfn=0x%lx count=%lu\n", label, a->pfn, a->count);
@@ -515,16 +578,35 @@ static int pinned_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(pinned);
 
-/* ---- per-area files in the mm/cma_debug.c (6.12) formats ---- */
+/*
+ * ---- per-area files in the mm/cma_debug.c formats of the kernel built for ----
+ * Top level: count, order_per_bit, used, maxchunk, and base_pfn/bitmap of range 0 (6.15+
+ * makes those two links to ranges/0/). Under CMASCOPE_MULTIRANGE also ranges/N/{base_pfn,
+ * count,bitmap} (count is ours: upstream has no such file).
+ */
+struct cmascope_range {
+	struct cma *c;
+	int r;
+};
+static struct cmascope_range range_ids[MAX_CMA_AREAS][8];
 
 static int base_pfn_show(struct seq_file *s, void *unused)
 {
-	struct cma *c = s->private;
+	struct cmascope_range *id = s->private;
 
-	seq_printf(s, "%llu\n", (u64)c->base_pfn);
+	seq_printf(s, "%llu\n", (u64)range_base(id->c, id->r));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(base_pfn);
+
+static int range_count_show(struct seq_file *s, void *unused)
+{
+	struct cmascope_range *id = s->private;
+
+	seq_printf(s, "%llu\n", (u64)range_count(id->c, id->r));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(range_count);
 
 static int count_show(struct seq_file *s, void *unused)
 {
@@ -544,33 +626,42 @@ static int order_per_bit_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(order_per_bit);
 
-/* cma_used_get(): bitmap weight << order_per_bit */
+/* cma_used_get(): 6.15+ count - available_count; before, bitmap weight << order_per_bit */
 static int used_show(struct seq_file *s, void *unused)
 {
 	struct cma *c = s->private;
 	unsigned long used;
 
 	spin_lock_irq(&c->lock);
-	used = bitmap_weight(c->bitmap, (int)cma_bitmap_maxno(c));
+#if CMASCOPE_MULTIRANGE
+	used = c->count - c->available_count;
+#else
+	used = bitmap_weight(c->bitmap, (int)cma_bitmap_maxno(c)) << c->order_per_bit;
+#endif
 	spin_unlock_irq(&c->lock);
-	seq_printf(s, "%llu\n", (u64)used << c->order_per_bit);
+	seq_printf(s, "%llu\n", (u64)used);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(used);
 
-/* cma_maxchunk_get(): longest run of clear bits << order_per_bit */
+/* cma_maxchunk_get(): longest run of clear bits in any one range << order_per_bit */
 static int maxchunk_show(struct seq_file *s, void *unused)
 {
 	struct cma *c = s->private;
-	unsigned long maxchunk = 0, start, end = 0, maxno = cma_bitmap_maxno(c);
+	unsigned long maxchunk = 0, start, end, maxno;
+	int r;
 
 	spin_lock_irq(&c->lock);
-	for (;;) {
-		start = find_next_zero_bit(c->bitmap, maxno, end);
-		if (start >= maxno)
-			break;
-		end = find_next_bit(c->bitmap, maxno, start);
-		maxchunk = max(end - start, maxchunk);
+	for (r = 0; r < nranges(c); r++) {
+		maxno = range_maxno(c, r);
+		end = 0;
+		for (;;) {
+			start = find_next_zero_bit(range_bitmap(c, r), maxno, end);
+			if (start >= maxno)
+				break;
+			end = find_next_bit(range_bitmap(c, r), maxno, start);
+			maxchunk = max(end - start, maxchunk);
+		}
 	}
 	spin_unlock_irq(&c->lock);
 	seq_printf(s, "%llu\n", (u64)maxchunk << c->order_per_bit);
@@ -579,19 +670,20 @@ static int maxchunk_show(struct seq_file *s, void *unused)
 DEFINE_SHOW_ATTRIBUTE(maxchunk);
 
 /*
- * debugfs_create_u32_array(): DIV_ROUND_UP(maxno, 32) u32 words of the bitmap
+ * debugfs_create_u32_array(): DIV_ROUND_UP(maxno, 32) u32 words of the range's bitmap
  * as "%u" separated by ' ', then '\n' (fs/debugfs/file.c format_array()).
  */
 static int bitmap_show(struct seq_file *s, void *unused)
 {
-	struct cma *c = s->private;
-	unsigned long n = DIV_ROUND_UP(cma_bitmap_maxno(c), 32), i;
+	struct cmascope_range *id = s->private;
+	struct cma *c = id->c;
+	unsigned long n = DIV_ROUND_UP(range_maxno(c, id->r), 32), i;
 	u32 *copy = kmalloc_array(n, sizeof(u32), GFP_KERNEL);
 
 	if (!copy)
 		return -ENOMEM;
 	spin_lock_irq(&c->lock);
-	memcpy(copy, c->bitmap, n * sizeof(u32));
+	memcpy(copy, range_bitmap(c, id->r), n * sizeof(u32));
 	spin_unlock_irq(&c->lock);
 	for (i = 0; i < n; i++)
 		seq_printf(s, "%u%c", copy[i], i + 1 == n ? '\n' : ' ');
@@ -614,6 +706,23 @@ static int allocs_show(struct seq_file *s, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(allocs);
+
+static void add_ranges(struct dentry *area, struct cmascope_range *ids, int n)
+{
+	struct dentry *rdir = debugfs_create_dir("ranges", area);
+	char name[12];
+	int r;
+
+	for (r = 0; r < n; r++) {
+		struct dentry *d;
+
+		snprintf(name, sizeof(name), "%d", r);
+		d = debugfs_create_dir(name, rdir);
+		debugfs_create_file("base_pfn", 0444, d, &ids[r], &base_pfn_fops);
+		debugfs_create_file("count", 0444, d, &ids[r], &range_count_fops);
+		debugfs_create_file("bitmap", 0444, d, &ids[r], &bitmap_fops);
+	}
+}
 
 static int __init cmascope_init(void)
 {
@@ -653,12 +762,20 @@ static int __init cmascope_init(void)
 		struct cma *c = &k_cma_areas[i];
 		struct dentry *d = debugfs_create_dir(c->name, areas);
 
-		debugfs_create_file("base_pfn", 0444, d, c, &base_pfn_fops);
+		int r;
+
+		for (r = 0; r < nranges(c); r++) {
+			range_ids[i][r].c = c;
+			range_ids[i][r].r = r;
+		}
+		debugfs_create_file("base_pfn", 0444, d, &range_ids[i][0], &base_pfn_fops);
 		debugfs_create_file("count", 0444, d, c, &count_fops);
 		debugfs_create_file("order_per_bit", 0444, d, c, &order_per_bit_fops);
 		debugfs_create_file("used", 0444, d, c, &used_fops);
 		debugfs_create_file("maxchunk", 0444, d, c, &maxchunk_fops);
-		debugfs_create_file("bitmap", 0444, d, c, &bitmap_fops);
+		debugfs_create_file("bitmap", 0444, d, &range_ids[i][0], &bitmap_fops);
+		if (CMASCOPE_MULTIRANGE)
+			add_ranges(d, &range_ids[i][0], nranges(c));
 		debugfs_create_file("allocs", 0444, d, c, &allocs_fops);
 	}
 	return 0;
