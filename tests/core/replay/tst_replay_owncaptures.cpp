@@ -100,6 +100,9 @@ private Q_SLOTS:
         QTest::newRow("k612-nvme-late") << QByteArray("k612-nvme-late") << true << QByteArray("reserved");
         QTest::newRow("k612-dt-numa") << QByteArray("k612-dt-numa") << false
                                       << QByteArray("camera@70000000 hugetlb0 hugetlb1 linux,cma");
+        // Linux 7.2.13 (6.15+ semantics: a full area returns -EBUSY, pfn=0x0 on failure; 6.18's start event).
+        QTest::newRow("k72-busy-areas") << QByteArray("k72-busy-areas") << false
+                                        << QByteArray("camera@5c000000 reserved video");
     }
 
     // Every prediction matches and every checkpoint equals the kernel's snapshot, for every area.
