@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // cmascope-cli replay TRACE [--dmesg FILE] [--debugfs DIR] [--project FILE]
-//                           [--area NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]]... [--until-marker TEXT]
+//                           [--area NAME=BASE_PFN+PAGES[,BASE_PFN+PAGES...][/ORDER_PER_BIT]]... [--kernel VERSION]
+//                           [--event-formats FILE] [--until-marker TEXT]
 //                           [--report FILE.json] [--what-if SPEC] [--no-infer] [--check-snapshots DIR]
 //                           [--write-project FILE [--onto PROJECT]]
 // The contract is issue 5's: exit 0 on success, 2 on unusable input (the error names file/line/field).
@@ -181,6 +182,8 @@ void printReplay(const ReplayResult& r, const std::string& tracePath)
         std::cout << "stopped after the marker on line " << r.stopLine << '\n';
     for (const auto& line : lateStartLines(r.lateStart))
         std::cout << line << '\n';
+    std::cout << "kernel rules: " << kernelSemanticsName(r.kernel.semantics) << " (" << r.kernel.source << ": "
+              << r.kernel.reason << ")\n";
     std::cout << "requests: " << r.requested << " (" << r.succeeded << " succeeded, " << r.failed << " failed, "
               << r.busyRetries << " busy retries";
     if (r.incomplete)

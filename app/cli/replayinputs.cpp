@@ -6,6 +6,7 @@
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/trace/bootlog.h>
+#include <cmascope/trace/kernelsemantics.h>
 
 #include <fstream>
 #include <iostream>
@@ -56,9 +57,41 @@ bool readBootLogOption(const std::string& path, const char* command, ReplayInput
     std::ostringstream text;
     text << in.rdbuf();
     inputs.bootLog = parseBootLog(text.str());
+    inputs.bootLogRelease = bootLogKernelRelease(text.str());
     inputs.bootLogOrigin = path;
     return true;
 }
+
+namespace {
+
+/// --kernel and --event-formats: the kernel rules given, and evidence of them.
+bool readKernelOptions(
+    const QCommandLineParser& parser, const ReplayInputOptions& o, const char* command, ReplayInputs& inputs)
+{
+    if (parser.isSet(o.kernel)) {
+        const std::string text = parser.value(o.kernel).toStdString();
+        inputs.kernel = parseKernelSemantics(text);
+        if (!inputs.kernel) {
+            std::cerr << "cmascope-cli " << command << ": --kernel " << text
+                      << ": not a kernel version (6.1, 6.12, 6.15, 6.18 or a release such as 6.16.3)\n";
+            return false;
+        }
+    }
+    if (parser.isSet(o.eventFormats)) {
+        const std::string path = parser.value(o.eventFormats).toStdString();
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            std::cerr << "cmascope-cli " << command << ": --event-formats " << path << ": cannot open\n";
+            return false;
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        inputs.eventFormats = text.str();
+    }
+    return true;
+}
+
+} // namespace
 
 bool ReplayInputOptions::read(const QCommandLineParser& parser, const char* command, ReplayInputs& inputs,
     std::optional<Platform>& platform) const
@@ -67,6 +100,8 @@ bool ReplayInputOptions::read(const QCommandLineParser& parser, const char* comm
         || !readDebugfs(parser.values(debugfs), command, inputs))
         return false;
     if (parser.isSet(dmesg) && !readBootLogOption(parser.value(dmesg).toStdString(), command, inputs))
+        return false;
+    if (!readKernelOptions(parser, *this, command, inputs))
         return false;
     if (parser.isSet(project)) {
         const std::string path = parser.value(project).toStdString();

@@ -31,10 +31,21 @@ struct ReplayInputOptions
     const QCommandLineOption project { QStringLiteral("project"),
         QStringLiteral("Project file whose regions describe the areas."), QStringLiteral("FILE") };
     const QCommandLineOption area { QStringLiteral("area"),
-        QStringLiteral("An area: NAME=BASE_PFN+PAGES[/ORDER_PER_BIT] (decimal or 0x hex). May be repeated."),
+        QStringLiteral("An area: NAME=BASE_PFN+PAGES[,BASE_PFN+PAGES...][/ORDER_PER_BIT] (decimal or 0x hex; "
+                       "several ranges: a 6.15+ multi-range area, not replayed yet). May be repeated."),
         QStringLiteral("SPEC") };
+    const QCommandLineOption kernel { QStringLiteral("kernel"),
+        QStringLiteral("The traced kernel's CMA rules: 6.1, 6.12, 6.15 or 6.18 (or its release, e.g. 6.16.3); "
+                       "default: from the trace's own evidence (docs/kernel-cma.md)."),
+        QStringLiteral("VERSION") };
+    const QCommandLineOption eventFormats { QStringLiteral("event-formats"),
+        QStringLiteral("The kernel's events/cma/*/format files (concatenated), as evidence of its CMA rules."),
+        QStringLiteral("FILE") };
 
-    void addTo(QCommandLineParser& parser) const { parser.addOptions({ dmesg, debugfs, project, area }); }
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.addOptions({ dmesg, debugfs, project, area, kernel, eventFormats });
+    }
     /// Reads the options into @p inputs; @p platform holds the --project platform that @p inputs points to, so it
     /// must outlive them. False, with "cmascope-cli COMMAND: ..." on stderr naming the option and file, when one
     /// cannot be used.

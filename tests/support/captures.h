@@ -6,6 +6,7 @@
 #include <cmascope/replay/areas.h>
 #include <cmascope/trace/bootlog.h>
 #include <cmascope/trace/events.h>
+#include <cmascope/trace/kernelsemantics.h>
 #include <cmascope/trace/reader.h>
 
 #include <QByteArray>
@@ -78,6 +79,7 @@ inline ReplayInputs bootInputs(const std::filesystem::path& dir)
     ReplayInputs in;
     in.bootLog = parseBootLog(slurp(dir / "dmesg-cma.txt"));
     in.bootLogOrigin = (dir / "dmesg-cma.txt").string();
+    in.bootLogRelease = bootLogKernelRelease(slurp(dir / "dmesg-cma.txt"));
     return in;
 }
 

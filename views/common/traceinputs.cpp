@@ -2,6 +2,7 @@
 #include "common/traceinputs.h"
 
 #include <cmascope/trace/bootlog.h>
+#include <cmascope/trace/kernelsemantics.h>
 
 #include <QDir>
 #include <QFile>
@@ -17,7 +18,9 @@ void addBootLogBeside(ReplayInputs& inputs, const QString& tracePath)
         QFile f(dir.filePath(log));
         if (f.open(QIODevice::ReadOnly)) {
             const QByteArray text = f.readAll();
-            inputs.bootLog = parseBootLog(std::string_view(text.constData(), std::size_t(text.size())));
+            const std::string_view view(text.constData(), std::size_t(text.size()));
+            inputs.bootLog = parseBootLog(view);
+            inputs.bootLogRelease = bootLogKernelRelease(view); // the kernel rules (docs/kernel-cma.md)
             inputs.bootLogOrigin = log.toStdString();
             return;
         }

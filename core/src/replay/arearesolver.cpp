@@ -175,6 +175,7 @@ ReplayArea specArea(const AreaSpec& spec)
     a.basePfn = spec.basePfn;
     a.pages = spec.pages;
     a.orderPerBit = spec.orderPerBit;
+    a.moreRanges = spec.moreRanges;
     a.source = AreaSource::CommandLine;
     a.origin = "--area " + spec.name;
     return a;

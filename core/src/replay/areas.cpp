@@ -41,30 +41,18 @@ std::optional<std::uint64_t> parseReplayNumber(std::string_view text)
     return v;
 }
 
-std::variant<AreaSpec, std::string> parseAreaSpec(std::string_view text)
+namespace {
+
+constexpr std::size_t kMaxRanges = 8; // CMA_MAX_RANGES (mm/cma.h since 6.15; docs/kernel-cma.md)
+
+/// One "BASE_PFN+PAGES" of a spec; an error message (starting with @p what) when it is malformed.
+std::variant<AreaRange, std::string> parseRange(std::string_view text, const std::string& what)
 {
-    const std::string what = "--area " + std::string(text) + ": ";
-    const auto eq = text.find('=');
-    if (eq == std::string_view::npos)
-        return what + "expected NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]";
-    AreaSpec spec;
-    spec.name = std::string(text.substr(0, eq));
-    if (spec.name.empty())
-        return what + "NAME is empty";
-    std::string_view rest = text.substr(eq + 1);
-    const auto plus = rest.find('+');
+    const auto plus = text.find('+');
     if (plus == std::string_view::npos)
-        return what + "expected BASE_PFN+PAGES after '='";
-    const std::string_view baseText = rest.substr(0, plus);
-    rest = rest.substr(plus + 1);
-    std::string_view pagesText = rest;
-    std::string_view opbText;
-    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
-        pagesText = rest.substr(0, slash);
-        opbText = rest.substr(slash + 1);
-        if (opbText.empty())
-            return what + "ORDER_PER_BIT is empty";
-    }
+        return what + "expected BASE_PFN+PAGES, not '" + std::string(text) + "'";
+    const std::string_view baseText = text.substr(0, plus);
+    const std::string_view pagesText = text.substr(plus + 1);
     const auto base = parseReplayNumber(baseText);
     if (!base)
         return what + "BASE_PFN '" + std::string(baseText) + "' is not a decimal or 0x hex number";
@@ -75,19 +63,71 @@ std::variant<AreaSpec, std::string> parseAreaSpec(std::string_view text)
         return what + "PAGES must be greater than 0";
     if (*pages >= (std::uint64_t { 1 } << 40) || *base >= (std::uint64_t { 1 } << 52))
         return what + "BASE_PFN+PAGES is beyond any physical address";
-    spec.basePfn = *base;
-    spec.pages = *pages;
-    if (!opbText.empty()) {
+    return AreaRange { *base, *pages };
+}
+
+/// The ranges' checks against each other and the order per bit; an error message or empty.
+std::string checkRanges(const std::vector<AreaRange>& ranges, unsigned orderPerBit, const std::string& what)
+{
+    if (ranges.size() > kMaxRanges)
+        return what + std::to_string(ranges.size()) + " ranges: an area has at most " + std::to_string(kMaxRanges)
+            + " (CMA_MAX_RANGES)";
+    const std::uint64_t unit = std::uint64_t { 1 } << orderPerBit;
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        const std::string which = ranges.size() > 1 ? " (range " + std::to_string(i) + ")" : std::string();
+        if (ranges[i].pages % unit != 0)
+            return what + "PAGES must be a multiple of 2^ORDER_PER_BIT (" + std::to_string(unit) + ")" + which;
+        if (ranges[i].basePfn % unit != 0)
+            return what + "BASE_PFN must be a multiple of 2^ORDER_PER_BIT (" + std::to_string(unit) + ")" + which;
+        for (std::size_t j = 0; j < i; ++j)
+            if (ranges[i].basePfn < ranges[j].basePfn + ranges[j].pages
+                && ranges[j].basePfn < ranges[i].basePfn + ranges[i].pages)
+                return what + "range " + std::to_string(i) + " overlaps range " + std::to_string(j);
+    }
+    return {};
+}
+
+} // namespace
+
+std::variant<AreaSpec, std::string> parseAreaSpec(std::string_view text)
+{
+    const std::string what = "--area " + std::string(text) + ": ";
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos)
+        return what + "expected NAME=BASE_PFN+PAGES[,BASE_PFN+PAGES...][/ORDER_PER_BIT]";
+    AreaSpec spec;
+    spec.name = std::string(text.substr(0, eq));
+    if (spec.name.empty())
+        return what + "NAME is empty";
+    std::string_view rest = text.substr(eq + 1);
+    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+        const std::string_view opbText = rest.substr(slash + 1);
+        rest = rest.substr(0, slash);
+        if (opbText.empty())
+            return what + "ORDER_PER_BIT is empty";
         const auto opb = parseReplayNumber(opbText);
         if (!opb || *opb > 30)
             return what + "ORDER_PER_BIT '" + std::string(opbText) + "' must be a number from 0 to 30";
         spec.orderPerBit = static_cast<unsigned>(*opb);
     }
-    const std::uint64_t unit = std::uint64_t { 1 } << spec.orderPerBit;
-    if (spec.pages % unit != 0)
-        return what + "PAGES must be a multiple of 2^ORDER_PER_BIT (" + std::to_string(unit) + ")";
-    if (spec.basePfn % unit != 0)
-        return what + "BASE_PFN must be a multiple of 2^ORDER_PER_BIT (" + std::to_string(unit) + ")";
+    if (rest.find('+') == std::string_view::npos)
+        return what + "expected BASE_PFN+PAGES after '='";
+    std::vector<AreaRange> ranges;
+    while (true) {
+        const auto comma = rest.find(',');
+        auto range = parseRange(rest.substr(0, comma), what);
+        if (auto* err = std::get_if<std::string>(&range))
+            return *err;
+        ranges.push_back(std::get<AreaRange>(range));
+        if (comma == std::string_view::npos)
+            break;
+        rest = rest.substr(comma + 1);
+    }
+    if (std::string err = checkRanges(ranges, spec.orderPerBit, what); !err.empty())
+        return err;
+    spec.basePfn = ranges.front().basePfn;
+    spec.pages = ranges.front().pages;
+    spec.moreRanges.assign(ranges.begin() + 1, ranges.end());
     return spec;
 }
 

@@ -68,10 +68,11 @@ FailureCause classifyFailure(const KernelBitmapPolicy& state, const FailureFacts
         return FailureCause::TooSmall;
     if (!f.modelFits)
         return FailureCause::Fragmented;
-    // A free window exists on the replayed state, yet the kernel refused without a busy retry. -EBUSY
-    // without retries happens when alloc_contig_range() fails on the last window (6.1..6.14) or
-    // the area is full (6.15+); anything else means the replayed state is not the kernel's.
-    return f.errorno == -16 ? FailureCause::Busy : FailureCause::Unexplained;
+    // A free window exists on the replayed state, yet the kernel refused without a busy retry. Every kernel
+    // that reports errorno traces a cma_alloc_busy_retry for each window it could not migrate, the last one
+    // included, so a -16 without one is no proof of busy pages: on 6.15+ it is the answer for "no room"
+    // (docs/kernel-cma.md, "Kernel semantics"). The replayed state is not the kernel's.
+    return FailureCause::Unexplained;
 }
 
 } // namespace replayinternal

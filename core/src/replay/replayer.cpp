@@ -17,6 +17,7 @@ bool Replayer::feed(const TraceData& data, std::span<const TraceEvent> events)
         if (m_stopped || !m_res.error.empty())
             return false;
         ++m_eventsFed;
+        m_kernelEvidence.observe(e);
         if (e.type == EventType::Marker) {
             if (!feedMarker(data, e))
                 return false;
@@ -261,6 +262,9 @@ std::uint32_t Replayer::areaFor(const TraceData& data, std::uint32_t traceAreaId
 
 std::optional<std::string> Replayer::addArea(ReplayArea area)
 {
+    if (!area.moreRanges.empty()) // docs/kernel-cma.md, "What changed in 6.15 and 6.18"
+        return "area " + area.name + " (" + area.origin + "): " + std::to_string(area.moreRanges.size() + 1)
+            + " ranges: the replay models single-range areas only so far (give the area's range 0 alone)";
     ReplayAreaResult ar;
     PolicyParams params;
     params.orderPerBit = area.orderPerBit;
@@ -370,6 +374,8 @@ ReplayResult Replayer::finish(const TraceData& data)
     if (m_setup.collector)
         m_setup.collector->finished(data.format);
     addIdleAreas();
+    m_kernelEvidence.observeBootLog(m_inputs.bootLogRelease, m_inputs.bootLog);
+    m_res.kernel = m_kernelEvidence.decide(m_inputs.kernel);
     for (const auto& n : m_unresolvedNames)
         m_res.notes.push_back(
             "area " + n + ": no geometry known and none could be inferred; its events were not replayed");

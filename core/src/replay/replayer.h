@@ -33,7 +33,10 @@ public:
         , m_opt(options)
         , m_inferred(inferred)
         , m_setup(setup)
-    { }
+    {
+        if (!inputs.eventFormats.empty()) // the format files are the trace's header: their evidence comes first
+            m_kernelEvidence.observeEventFormats(inputs.eventFormats);
+    }
 
     /// Feeds events in trace order. Returns false once the stop marker was seen.
     bool feed(const TraceData& data, std::span<const TraceEvent> events);
@@ -100,6 +103,7 @@ private:
     std::vector<std::uint32_t> m_taskOfTrace; // trace task id -> ReplayResult::tasks index
     std::uint64_t m_eventsFed = 0;
     bool m_stopped = false;
+    KernelEvidence m_kernelEvidence; // which kernel rules the events follow (kernelsemantics.h)
 
     // the group of in-flight requests
     std::vector<TraceEvent> m_group;

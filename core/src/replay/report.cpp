@@ -76,6 +76,9 @@ nlohmann::json areasJson(const ReplayResult& r)
         std::string bitmap = a.state.debugfsBitmapText();
         if (!bitmap.empty() && bitmap.back() == '\n')
             bitmap.pop_back();
+        // debugfs ranges/<N>/{base_pfn,bitmap} (6.15+); a single-range area is its range 0 (docs/kernel-cma.md)
+        json ranges = json::array();
+        ranges.push_back({ { "base_pfn", a.area.basePfn }, { "count", a.area.pages }, { "bitmap", bitmap } });
         areas.push_back({ { "name", a.area.name }, { "base_pfn", a.area.basePfn }, { "count", a.area.pages },
             { "order_per_bit", a.area.orderPerBit }, { "source", std::string(areaSourceName(a.area.source)) },
             { "origin", a.area.origin }, { "seeded_from", a.area.initialBitmapOrigin },
@@ -83,7 +86,7 @@ nlohmann::json areasJson(const ReplayResult& r)
             { "maxchunk_pages", a.state.maxchunkPages() }, { "requested", a.requested }, { "succeeded", a.succeeded },
             { "failed", a.failed }, { "releases", a.releases }, { "unknown_release_pages", a.unknownReleasePages },
             { "busy_retries", a.busyRetries }, { "busy_requests", a.busyRequests },
-            { "failures_by_cause", causesOf(a.failuresByCause) }, { "bitmap", bitmap } });
+            { "failures_by_cause", causesOf(a.failuresByCause) }, { "bitmap", bitmap }, { "ranges", ranges } });
     }
     return areas;
 }
@@ -147,6 +150,8 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
     j["areas"] = areasJson(r);
     j["latency"] = latencyJson(replayLatency(r)); // docs/time-and-latency.md
     j["late_start"] = lateStartJson(r); // docs/late-start.md
+    j["kernel"] = { { "semantics", std::string(kernelSemanticsName(r.kernel.semantics)) },
+        { "source", r.kernel.source }, { "reason", r.kernel.reason } }; // docs/kernel-cma.md
     j["notes"] = r.notes;
     json warnings = json::array();
     for (const auto& w : r.warnings)

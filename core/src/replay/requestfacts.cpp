@@ -47,18 +47,40 @@ std::string busyEvidence(const ReplayRequest& q, std::span<const ReplayBusyWindo
     return text + ")";
 }
 
-/// How the kernel's errno reads; it changed with the multi-range rework (docs/trace-analysis.md, "Reading the
-/// errno").
-std::string errnoReading(const ReplayRequest& q)
+/// "6.12 rules" / "6.15+ rules" / "kernel rules unknown", for the errno reading.
+std::string rulesText(KernelSemantics k)
 {
-    if (q.errorno == -16)
-        return q.busyRetries ? "; -16 (EBUSY): the last window tried could not be migrated and no further window "
-                               "was free"
-                             : "; -16 (EBUSY) without a busy retry: a multi-range kernel's (6.15+) answer when no "
-                               "window fits (single-range kernels returned -12)";
+    return k == KernelSemantics::Unknown ? std::string("kernel rules unknown")
+                                         : std::string(kernelSemanticsName(k)) + " rules";
+}
+
+/// How the kernel's errno reads under kernel rules @p k; it changed in 6.15 (docs/trace-analysis.md, "Reading the
+/// errno"; docs/kernel-cma.md, "Kernel semantics").
+std::string errnoReading(const ReplayRequest& q, KernelSemantics k)
+{
+    const std::string rules = " (" + rulesText(k) + ")";
+    if (q.errorno == -16 && q.busyRetries)
+        return "; -16 (EBUSY): the last window tried could not be migrated and no further window was free" + rules;
+    if (q.errorno == -16) {
+        if (busyMeansNoRoom(k))
+            return "; -16 (EBUSY) without a busy retry" + rules
+                + ": the answer when no window fits or the request exceeds available_count, not a sign of pinned "
+                  "pages";
+        if (k == KernelSemantics::Unknown)
+            return "; -16 (EBUSY) without a busy retry" + rules
+                + ": on 6.15+ the answer when no window fits (6.12 returned -12 for that); without a busy retry it "
+                  "does not mean pinned pages on any kernel";
+        return "; -16 (EBUSY) without a busy retry" + rules
+            + ": 6.12 traces every busy window, so events were lost or the kernel is 6.15+";
+    }
+    if (q.errorno == -12 && q.busyRetries)
+        return "; -12 (ENOMEM) after busy windows: alloc_contig_range() gave up with -ENOMEM" + rules;
     if (q.errorno == -12)
-        return q.busyRetries ? "; -12 (ENOMEM) after busy windows: alloc_contig_range() gave up with -ENOMEM"
-                             : "; -12 (ENOMEM): no free window (a single-range kernel, before 6.15)";
+        return busyMeansNoRoom(k) ? "; -12 (ENOMEM)" + rules
+                + ": not a lack of room (that returns -16): alloc_contig_range() failed with "
+                  "-ENOMEM"
+                                  : "; -12 (ENOMEM): no free window" + rules
+                + (k == KernelSemantics::Unknown ? "; 6.15+ would return -16" : "");
     return {};
 }
 
@@ -118,13 +140,15 @@ std::string ReplayResult::failureEvidence(std::size_t index) const
     case FailureCause::NoArea:
         return "area " + a.name + " has no pages";
     case FailureCause::Busy:
-        text = q.busyRetries ? busyEvidence(q, busyWindowsOf(index))
-                             : "a free window exists on the replayed state, but its pages could not be migrated";
+        text = busyEvidence(q, busyWindowsOf(index));
         break;
     case FailureCause::TooSmall:
         text = q.count > a.pages ? "the request (" + need + ") is larger than the whole area (" + size + ")"
                                  : "the area had " + std::to_string(f ? f->freePages : 0) + " free pages of " + size
-                + ", the request needs " + need;
+                + ", the request needs " + need
+                + (busyMeansNoRoom(kernel.semantics) ? " (6.15+ kernels give up before searching when a request "
+                                                       "exceeds available_count)"
+                                                     : "");
         break;
     case FailureCause::Alignment:
         text = "no window of " + need + " aligned to 2^" + std::to_string(q.align) + " pages (a PFN multiple of "
@@ -144,7 +168,7 @@ std::string ReplayResult::failureEvidence(std::size_t index) const
                "is not the kernel's (tracing started late, or events were lost?)";
         break;
     }
-    return text + errnoReading(q);
+    return text + errnoReading(q, kernel.semantics);
 }
 
 } // namespace cmascope

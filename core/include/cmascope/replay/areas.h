@@ -6,6 +6,7 @@
 
 #include <cmascope/trace/bootlog.h>
 #include <cmascope/trace/debugfs.h>
+#include <cmascope/trace/kernelsemantics.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -29,16 +30,25 @@ enum class AreaSource : std::uint8_t {
 };
 std::string_view areaSourceName(AreaSource s) noexcept; ///< "project", "debugfs", "boot log", ...
 
-/// An explicit area: the command line's `--area NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]`.
+/// One physical range of an area: 6.15+ kernels may give an area several (struct cma_memrange; docs/kernel-cma.md).
+struct AreaRange
+{
+    std::uint64_t basePfn = 0;
+    std::uint64_t pages = 0;
+};
+
+/// An explicit area: the command line's `--area NAME=BASE_PFN+PAGES[,BASE_PFN+PAGES...][/ORDER_PER_BIT]`.
 struct AreaSpec
 {
     std::string name;
-    std::uint64_t basePfn = 0;
-    std::uint64_t pages = 0;
+    std::uint64_t basePfn = 0; ///< of the first range
+    std::uint64_t pages = 0; ///< of the first range
     unsigned orderPerBit = 0;
+    std::vector<AreaRange> moreRanges {}; ///< the ranges after the first, in the area's order (6.15+ multi-range areas)
 };
-/// Parses "NAME=BASE_PFN+PAGES[/ORDER_PER_BIT]" (numbers decimal or 0x hex). On error returns a
-/// message naming the field ("--area reserved=0x7dc00+abc: PAGES: not a number").
+/// Parses "NAME=BASE_PFN+PAGES[,BASE_PFN+PAGES...][/ORDER_PER_BIT]" (numbers decimal or 0x hex; at most 8
+/// ranges, CMA_MAX_RANGES, none overlapping another). On error returns a message naming the field
+/// ("--area reserved=0x7dc00+abc: PAGES 'abc' is not a decimal or 0x hex number").
 std::variant<AreaSpec, std::string> parseAreaSpec(std::string_view text);
 /// Parses a decimal or 0x-hex unsigned number (the whole text); nullopt when malformed or overflowing.
 std::optional<std::uint64_t> parseReplayNumber(std::string_view text);
@@ -52,6 +62,8 @@ struct ReplayArea
     unsigned orderPerBit = 0;
     AreaSource source = AreaSource::Inferred;
     std::string origin; ///< human text: the file/line/spec it came from, or how it was inferred
+    /// Ranges after the first (basePfn + pages), in the area's order; the replay refuses them for now.
+    std::vector<AreaRange> moreRanges {};
     /// debugfs `bitmap` words: the state when tracing started (empty = empty area at the start).
     std::vector<std::uint32_t> initialBitmap;
     std::string initialBitmapOrigin; ///< the file the initial bitmap came from
@@ -67,6 +79,11 @@ struct ReplayInputs
     std::string bootLogOrigin; ///< file name, for the report
     std::vector<AreaSpec> areaSpecs;
     std::uint32_t pageSize = 4096; ///< PAGE_SIZE of the traced machine (boot log sizes are in bytes)
+    /// Kernel semantics (docs/kernel-cma.md, "Kernel semantics"): the user's choice (overrides the evidence),
+    /// the boot log's "Linux version" line, and the kernel's events/cma/*/format files (text; empty = none).
+    std::optional<KernelSemantics> kernel;
+    std::optional<KernelRelease> bootLogRelease;
+    std::string eventFormats;
 };
 
 /// Reads `dir` as one area's debugfs directory (it has a `count` file) or as a folder of them.

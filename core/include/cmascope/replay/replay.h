@@ -14,6 +14,7 @@
 #include <cmascope/replay/areas.h>
 #include <cmascope/replay/latestart.h>
 #include <cmascope/trace/events.h>
+#include <cmascope/trace/kernelsemantics.h>
 #include <cmascope/trace/reader.h>
 
 #include <array>
@@ -210,6 +211,8 @@ struct ReplayResult
     bool stoppedAtMarker = false;
     std::uint32_t stopLine = 0;
     LateStart lateStart; ///< did tracing begin after allocations; what was inferred (latestart.h)
+    /// The kernel rules the failures are read with, and the evidence for them (kernelsemantics.h).
+    KernelSemanticsChoice kernel;
 
     std::vector<ReplayRequest> requests; ///< in timeline order: reservation (successes) or finish (keepRequests)
     std::vector<ReplayBusyWindow> busyWindows; ///< grouped by request (ReplayRequest::firstBusy)
