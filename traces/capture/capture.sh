@@ -139,10 +139,9 @@ if [ "$TRACE_CMD" = yes ]; then
     fi
 fi
 
-if [ "$KSUITE" = sid ]; then
-    sid_extract
-    sid_build_module
-else
+# Unpacks the downloaded packages (not the source) into $WORK/root-$KREL, and from the kernel source only
+# mm/cma.h (the module reads struct cma) and the top Makefile; once per kernel.
+extract_root() {
     ROOT=$WORK/root-$KREL
     if [ ! -e "$ROOT/.done" ]; then
         rm -rf "$ROOT"
@@ -156,6 +155,13 @@ else
             tar -xJ -C "$ROOT" "linux-source-$MINOR/mm/cma.h" "linux-source-$MINOR/Makefile"
         touch "$ROOT/.done"
     fi
+}
+
+if [ "$KSUITE" = sid ]; then
+    sid_extract
+    sid_build_module
+else
+    extract_root
     KIMAGE=$ROOT/boot/vmlinuz-$KREL
     MODDIR=$ROOT/lib/modules/$KREL
     [ -f "$KIMAGE" ] || die "no kernel image in $IMG_PKG"

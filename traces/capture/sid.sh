@@ -62,19 +62,7 @@ sid_packages() {
 }
 
 sid_extract() {
-    ROOT=$WORK/root-$KREL
-    if [ ! -e "$ROOT/.done" ]; then
-        rm -rf "$ROOT"
-        mkdir -p "$ROOT"
-        for p in "${PKGS[@]}"; do
-            case $p in linux-source-*) continue ;; esac
-            dpkg -x "$(deb_of "$p")" "$ROOT"
-        done
-        dpkg-deb --fsys-tarfile "$(deb_of "linux-source-$MINOR")" |
-            tar -xO "./usr/src/linux-source-$MINOR.tar.xz" |
-            tar -xJ -C "$ROOT" "linux-source-$MINOR/mm/cma.h" "linux-source-$MINOR/Makefile"
-        touch "$ROOT/.done"
-    fi
+    extract_root # capture.sh
     KIMAGE=$ROOT/usr/lib/modules/$KREL/vmlinuz
     MODDIR=$ROOT/usr/lib/modules/$KREL
     BUSYBOX=usr/bin/busybox
