@@ -2,6 +2,7 @@
 #include "compare/comparemaps.h"
 
 #include "compare/outcomelabel.h"
+#include "lesson/narrationhtml.h"
 #include "map/mapcontent.h"
 #include "map/memorymapwidget.h"
 
@@ -105,10 +106,7 @@ void CompareMaps::showOutcome(Slot& s, std::size_t position)
     const StepNarration n = narrate(*s.sim, position - 1);
     const std::string& line = n.outcome.empty() ? n.headline : n.outcome;
     s.outcome->setText(QString::fromStdString(line));
-    QString full = QString::fromStdString(n.headline);
-    for (const std::string& l : n.lines)
-        full += QLatin1Char('\n') + QString::fromStdString(l);
-    s.outcome->setToolTip(full); // the whole narration
+    s.outcome->setToolTip(narrationText(n)); // the whole narration
 }
 
 QString CompareMaps::outcome(int index) const

@@ -2,6 +2,7 @@
 #include "lesson/predictpanel.h"
 
 #include "common/document.h"
+#include "lesson/narrationhtml.h"
 #include "map/memorymapwidget.h"
 
 #include <cmascope/plan/placement.h>
@@ -72,14 +73,6 @@ void markGuess(MapContent& content, const Simulation& sim, const std::optional<P
         return;
     const Region& r = sim.platform().regions.at(guess->region);
     content.pick = MapRange { guess->address, r.pageSize, regionIndexIn(content, sim, guess->region) };
-}
-
-QString narrationHtml(const StepNarration& n)
-{
-    QString html = QStringLiteral("<p><b>%1</b></p>").arg(fromStd(n.headline).toHtmlEscaped());
-    for (const auto& line : n.lines)
-        html += QStringLiteral("<p>%1</p>").arg(fromStd(line).toHtmlEscaped());
-    return html;
 }
 
 } // namespace
