@@ -203,10 +203,13 @@ void printReplay(const ReplayResult& r, const std::string& tracePath)
         std::cout << "warning: line " << w.line << ": " << w.message << '\n';
     if (r.warningCount > r.warnings.size())
         std::cout << "warning: ... " << (r.warningCount - r.warnings.size()) << " more\n";
-    for (const auto& a : r.areas)
-        std::cout << "area " << a.area.name << " @ " << hexText(a.area.basePfn) << " / " << a.area.pages
-                  << " pages / order_per_bit " << a.area.orderPerBit << " (" << areaSourceName(a.area.source)
-                  << "): used " << a.state.usedPages() << " pages, maxchunk " << a.state.maxchunkPages() << " pages\n";
+    for (const auto& a : r.areas) {
+        std::cout << "area " << a.area.name << " @ " << hexText(a.area.basePfn) << " / " << a.area.pages << " pages";
+        for (const AreaRange& g : a.area.moreRanges) // 6.15+ multi-range areas (docs/kernel-cma.md)
+            std::cout << ", " << hexText(g.basePfn) << " / " << g.pages << " pages";
+        std::cout << " / order_per_bit " << a.area.orderPerBit << " (" << areaSourceName(a.area.source) << "): used "
+                  << a.usedPages() << " pages, maxchunk " << a.maxchunkPages() << " pages\n";
+    }
     for (const auto& m : r.markers)
         std::cout << "marker, line " << m.line << ": " << m.text << '\n';
 }

@@ -32,7 +32,7 @@ struct ReplayInputOptions
         QStringLiteral("Project file whose regions describe the areas."), QStringLiteral("FILE") };
     const QCommandLineOption area { QStringLiteral("area"),
         QStringLiteral("An area: NAME=BASE_PFN+PAGES[,BASE_PFN+PAGES...][/ORDER_PER_BIT] (decimal or 0x hex; "
-                       "several ranges: a 6.15+ multi-range area, not replayed yet). May be repeated."),
+                       "several ranges: a 6.15+ multi-range area). May be repeated."),
         QStringLiteral("SPEC") };
     const QCommandLineOption kernel { QStringLiteral("kernel"),
         QStringLiteral("The traced kernel's CMA rules: 6.1, 6.12, 6.15 or 6.18 (or its release, e.g. 6.16.3); "

@@ -34,45 +34,95 @@ std::optional<std::string> KernelAreaRanges::reset(const std::vector<RegionGeome
     return std::nullopt;
 }
 
-RangePlacement KernelAreaRanges::allocate(std::uint64_t count, unsigned align)
+namespace {
+
+/// The range's view of a PFN busy oracle: offsets from the range's base PFN.
+class RangeBusy final : public BusyOracle
+{
+public:
+    RangeBusy(const PfnBusyOracle& busy, std::uint64_t basePfn)
+        : m_busy(busy)
+        , m_base(basePfn)
+    { }
+    bool isBusy(std::uint64_t offset, std::uint64_t pages) const override
+    {
+        return m_busy.isBusyPfn(m_base + offset, pages);
+    }
+
+private:
+    const PfnBusyOracle& m_busy;
+    std::uint64_t m_base;
+};
+
+} // namespace
+
+RangePlacement allocateInRanges(
+    std::span<KernelBitmapPolicy* const> ranges, std::uint64_t count, unsigned align, const PfnBusyOracle* busy)
 {
     RangePlacement out;
     if (count == 0) {
         out.refusal = Refusal::ZeroSize;
         return out;
     }
-    if (count > availableCount()) {
+    std::uint64_t available = 0;
+    for (const KernelBitmapPolicy* r : ranges)
+        available += r->availableCount();
+    if (count > available) {
         out.refusal = Refusal::NotEnoughFree;
         return out;
     }
     out.refusal = Refusal::TooLarge; // no range is large enough, unless one has room but not in one piece
-    for (std::size_t r = 0; r < m_ranges.size(); ++r) {
-        const PolicyResult res = m_ranges[r].allocate(PolicyRequest { count, align }, nullptr);
+    for (std::size_t r = 0; r < ranges.size(); ++r) {
+        const std::uint64_t base = ranges[r]->geometry().basePfn;
+        const std::optional<RangeBusy> rangeBusy =
+            busy ? std::optional<RangeBusy>(std::in_place, *busy, base) : std::nullopt;
+        const PolicyResult res = ranges[r]->allocate(PolicyRequest { count, align }, rangeBusy ? &*rangeBusy : nullptr);
         if (res.ok) {
             out.ok = true;
             out.range = r;
-            out.pfn = m_ranges[r].geometry().basePfn + res.offset;
+            out.pfn = base + res.offset;
             out.refusal = Refusal::None;
             return out;
         }
         // -EBUSY from cma_range_alloc(): the next range is tried
-        if (res.refusal != Refusal::TooLarge)
+        if (res.refusal == Refusal::Busy)
+            out.refusal = Refusal::Busy;
+        else if (res.refusal != Refusal::TooLarge && out.refusal != Refusal::Busy)
             out.refusal = Refusal::Fragmented;
     }
     return out;
 }
 
+std::optional<std::size_t> rangeHolding(std::span<const KernelBitmapPolicy* const> ranges, std::uint64_t pfn)
+{
+    for (std::size_t r = 0; r < ranges.size(); ++r) {
+        const RegionGeometry& g = ranges[r]->geometry();
+        if (pfn >= g.basePfn && pfn - g.basePfn < g.pages)
+            return r;
+    }
+    return std::nullopt;
+}
+
+RangePlacement KernelAreaRanges::allocate(std::uint64_t count, unsigned align, const PfnBusyOracle* busy)
+{
+    std::vector<KernelBitmapPolicy*> ptrs;
+    for (auto& r : m_ranges)
+        ptrs.push_back(&r);
+    return allocateInRanges(ptrs, count, align, busy);
+}
+
 bool KernelAreaRanges::release(std::uint64_t pfn, std::uint64_t count)
 {
-    for (auto& r : m_ranges) {
-        const RegionGeometry& g = r.geometry();
-        if (pfn < g.basePfn || pfn >= g.basePfn + g.pages)
-            continue;
-        if (count > g.basePfn + g.pages - pfn)
-            return false;
-        return r.release(pfn - g.basePfn, count);
-    }
-    return false;
+    std::vector<const KernelBitmapPolicy*> ptrs;
+    for (const auto& r : m_ranges)
+        ptrs.push_back(&r);
+    const std::optional<std::size_t> r = rangeHolding(ptrs, pfn);
+    if (!r)
+        return false;
+    const RegionGeometry& g = m_ranges[*r].geometry();
+    if (count > g.basePfn + g.pages - pfn)
+        return false;
+    return m_ranges[*r].release(pfn - g.basePfn, count);
 }
 
 std::uint64_t KernelAreaRanges::availableCount() const noexcept

@@ -153,18 +153,48 @@ InferredAreas inferAreas(const TraceData& data)
     return out;
 }
 
+namespace {
+
+/// The snapshot's bitmaps as the area's state when tracing started: range 0's, then the later ranges'.
+void setInitialBitmaps(ReplayArea& a, const DebugfsSnapshot& s, const std::string& origin)
+{
+    a.initialBitmap = s.bitmap;
+    a.initialBitmapOrigin = origin + (s.ranges.size() > 1 ? "/ranges/N/bitmap" : "/bitmap");
+    a.moreInitialBitmaps.clear();
+    for (std::size_t r = 1; r < s.ranges.size(); ++r)
+        a.moreInitialBitmaps.push_back(s.ranges[r].bitmap);
+}
+
+/// A snapshot describes the area when every range (a single-range area: base and count) and order_per_bit agree.
+bool sameGeometry(const DebugfsSnapshot& s, const ReplayArea& a)
+{
+    if (s.orderPerBit != a.orderPerBit)
+        return false;
+    if (s.ranges.size() <= 1)
+        return a.rangeCount() == 1 && s.basePfn == a.basePfn && s.count == a.pages;
+    if (s.ranges.size() != a.rangeCount())
+        return false;
+    for (std::size_t r = 0; r < s.ranges.size(); ++r)
+        if (s.ranges[r].basePfn != a.range(r).basePfn || s.ranges[r].count != a.range(r).pages)
+            return false;
+    return true;
+}
+
+} // namespace
+
 ReplayArea debugfsArea(const ReplayInputs& inputs, std::size_t index, std::string name)
 {
     const DebugfsSnapshot& s = inputs.debugfs[index];
     ReplayArea a;
     a.name = std::move(name);
     a.basePfn = s.basePfn;
-    a.pages = s.count;
+    a.pages = s.ranges.empty() ? s.count : s.ranges.front().count;
+    for (std::size_t r = 1; r < s.ranges.size(); ++r)
+        a.moreRanges.push_back({ s.ranges[r].basePfn, s.ranges[r].count });
     a.orderPerBit = s.orderPerBit;
     a.source = AreaSource::Debugfs;
     a.origin = snapshotOrigin(inputs, index);
-    a.initialBitmap = s.bitmap;
-    a.initialBitmapOrigin = a.origin + "/bitmap";
+    setInitialBitmaps(a, s, a.origin);
     return a;
 }
 
@@ -200,9 +230,8 @@ std::optional<ReplayArea> resolveArea(
     // a debugfs snapshot of the same geometry tells the state when tracing started
     const DebugfsSnapshot& s = inputs.debugfs[*snap];
     const std::string& origin = snapshotOrigin(inputs, *snap);
-    if (s.basePfn == area->basePfn && s.count == area->pages && s.orderPerBit == area->orderPerBit) {
-        area->initialBitmap = s.bitmap;
-        area->initialBitmapOrigin = origin + "/bitmap";
+    if (sameGeometry(s, *area)) {
+        setInitialBitmaps(*area, s, origin);
     } else {
         notes.push_back(
             origin + ": geometry differs from " + area->origin + ": its bitmap is not used as the initial state");

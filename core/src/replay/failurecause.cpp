@@ -19,9 +19,12 @@ std::string_view failureCauseName(FailureCause cause) noexcept
 
 namespace replayinternal {
 
-std::uint64_t largestAlignedFree(const KernelBitmapPolicy& st, std::uint64_t basePfn, unsigned align)
+namespace {
+
+std::uint64_t largestAlignedFreeIn(const KernelBitmapPolicy& st, unsigned align)
 {
     const unsigned opb = st.orderPerBit();
+    const std::uint64_t basePfn = st.geometry().basePfn;
     const std::uint64_t a = std::uint64_t { 1 } << std::min(align, 63u);
     std::uint64_t best = 0;
     for (std::uint64_t b = 0; b < st.maxno();) {
@@ -42,6 +45,16 @@ std::uint64_t largestAlignedFree(const KernelBitmapPolicy& st, std::uint64_t bas
     return best;
 }
 
+} // namespace
+
+std::uint64_t largestAlignedFree(RangeStates ranges, unsigned align)
+{
+    std::uint64_t best = 0;
+    for (const KernelBitmapPolicy* r : ranges)
+        best = std::max(best, largestAlignedFreeIn(*r, align));
+    return best;
+}
+
 bool emptyAreaAdmits(const KernelBitmapPolicy& state, std::uint64_t count, unsigned align)
 {
     const auto sp = state.searchParams(PolicyRequest { count, align });
@@ -53,18 +66,24 @@ bool emptyAreaAdmits(const KernelBitmapPolicy& state, std::uint64_t count, unsig
     return first <= sp.maxno - sp.nbits;
 }
 
-FailureCause classifyFailure(const KernelBitmapPolicy& state, const FailureFacts& f)
+FailureCause classifyFailure(RangeStates ranges, const FailureFacts& f)
 {
-    const std::uint64_t pages = state.geometry().pages;
+    std::uint64_t pages = 0, available = 0;
+    bool admits = false;
+    for (const KernelBitmapPolicy* r : ranges) {
+        pages += r->geometry().pages;
+        available += r->availableCount();
+        admits = admits || emptyAreaAdmits(*r, f.count, f.align);
+    }
     if (pages == 0)
         return FailureCause::NoArea;
     if (f.busyRetries > 0)
         return FailureCause::Busy;
     if (f.count > pages)
         return FailureCause::TooSmall;
-    if (!emptyAreaAdmits(state, f.count, f.align))
+    if (!admits)
         return FailureCause::Alignment;
-    if (f.count > state.availableCount())
+    if (f.count > available)
         return FailureCause::TooSmall;
     if (!f.modelFits)
         return FailureCause::Fragmented;

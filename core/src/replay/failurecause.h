@@ -22,15 +22,18 @@ struct FailureFacts
     bool modelFits = false; ///< the kernel policy finds a window on the replayed state (no busy windows)
 };
 
-/// True when an empty area of this geometry has a window of @p count pages aligned to 2^align on the
+/// The ranges of an area in its order (one for areas of one range).
+using RangeStates = std::span<const KernelBitmapPolicy* const>;
+
+/// True when an empty range of this geometry has a window of @p count pages aligned to 2^align on the
 /// absolute PFN, in whole 2^order_per_bit bits (the first candidate of bitmap_find_next_zero_area_off()).
 bool emptyAreaAdmits(const KernelBitmapPolicy& state, std::uint64_t count, unsigned align);
 
-/// Largest free window starting at a PFN aligned to 2^align (absolute), in pages.
-std::uint64_t largestAlignedFree(const KernelBitmapPolicy& state, std::uint64_t basePfn, unsigned align);
+/// Largest free window starting at a PFN aligned to 2^align (absolute), in pages, in any one range.
+std::uint64_t largestAlignedFree(RangeStates ranges, unsigned align);
 
 /// The cause, in the order of docs/trace-analysis.md: busy retries first, then the area's size, the
-/// alignment, the free pages, the free windows.
-FailureCause classifyFailure(const KernelBitmapPolicy& state, const FailureFacts& facts);
+/// alignment (no empty range admits the request), the free pages, the free windows.
+FailureCause classifyFailure(RangeStates ranges, const FailureFacts& facts);
 
 } // namespace cmascope::replayinternal

@@ -119,8 +119,8 @@ void Replayer::recordBusyRetry(const TraceEvent& e, std::uint32_t area, std::uin
     }
     m_reqs[it->second].busy.push_back({ e.pfn, e.timestampNs, e.line, kNone });
     const auto& a = m_res.areas[area].area;
-    if (e.pfn >= a.basePfn && e.pfn < a.basePfn + a.pages)
-        m_reqs[it->second].busyOffsets.push_back(e.pfn - a.basePfn);
+    if (a.rangeOf(e.pfn))
+        m_reqs[it->second].busyPfns.push_back(e.pfn);
     else
         warn(e.line, "cma_alloc_busy_retry at pfn " + hexText(e.pfn) + " outside area " + a.name);
 }
@@ -186,44 +186,61 @@ void Replayer::applyRelease(const TraceData& data, const TraceEvent& e, std::uin
     ++ar.releases;
     if (e.count == 0)
         return;
-    if (e.pfn < a.basePfn || e.pfn + e.count > a.basePfn + a.pages || e.pfn + e.count < e.pfn) {
+    // cma_release() finds the range holding the first page; the whole release must lie in it
+    const std::optional<std::size_t> range = a.rangeOf(e.pfn);
+    const AreaRange g = range ? a.range(*range) : AreaRange {};
+    if (!range || e.count > g.basePfn + g.pages - e.pfn) {
         warn(e.line,
             "cma_release of pfn " + hexText(e.pfn) + "+" + std::to_string(e.count) + " outside area " + a.name + " ("
-                + hexText(a.basePfn) + "+" + std::to_string(a.pages) + "): ignored");
+                + hexText(a.basePfn) + "+" + std::to_string(a.pages)
+                + (a.rangeCount() > 1 ? " and " + std::to_string(a.rangeCount() - 1) + " more ranges" : "")
+                + "): ignored");
         return;
     }
-    const std::uint64_t offset = e.pfn - a.basePfn;
-    const unsigned opb = a.orderPerBit;
-    if (offset % (std::uint64_t { 1 } << opb) != 0) {
+    const std::uint64_t offset = e.pfn - g.basePfn;
+    if (offset % (std::uint64_t { 1 } << a.orderPerBit) != 0) {
         warn(e.line, "cma_release of pfn " + hexText(e.pfn) + " not on a bitmap bit boundary: ignored");
         return;
     }
     const std::uint32_t task = taskIndex(data, e.taskId);
-    if (ar.state.release(offset, e.count)) {
+    if (ar.rangeState(*range).release(offset, e.count)) {
         ar.releasedPages += e.count;
-        pushOp({ TimelineEntry::Release, areaIndex, e.line, offset, e.count, e.timestampNs, task });
+        TimelineOp op { TimelineEntry::Release, areaIndex, e.line, offset, e.count, e.timestampNs, task };
+        op.range = static_cast<std::uint8_t>(*range);
+        pushOp(op);
         return;
     }
-    // Some of the pages were not known as allocated: tracing started after they were allocated.
-    // The kernel clears the bits regardless; clear the runs that are set.
+    releaseUnknown(e, areaIndex, *range, task);
+}
+
+/// A release some of whose pages were not known as allocated: tracing started after they were allocated.
+/// The kernel clears the bits regardless; clear the runs that are set.
+void Replayer::releaseUnknown(const TraceEvent& e, std::uint32_t areaIndex, std::size_t range, std::uint32_t task)
+{
+    auto& ar = m_res.areas[areaIndex];
+    KernelBitmapPolicy& st = ar.rangeState(range);
+    const unsigned opb = ar.area.orderPerBit;
+    const std::uint64_t offset = e.pfn - st.geometry().basePfn;
     const std::uint64_t firstBit = offset >> opb;
     const std::uint64_t nbits = ((e.count + (std::uint64_t { 1 } << opb) - 1) >> opb);
     std::uint64_t unknown = 0;
     for (std::uint64_t b = firstBit; b < firstBit + nbits;) {
-        if (!ar.state.testBit(b)) {
-            if (m_setup.collector)
+        if (!st.testBit(b)) {
+            if (m_setup.collector && ar.rangeCount() == 1)
                 m_setup.collector->unknownRelease(ar, b, e.line);
             ++b;
             ++unknown;
             continue;
         }
         std::uint64_t end = b;
-        while (end < firstBit + nbits && ar.state.testBit(end))
+        while (end < firstBit + nbits && st.testBit(end))
             ++end;
         const std::uint64_t pages = (end - b) << opb;
-        ar.state.release(b << opb, pages);
+        st.release(b << opb, pages);
         ar.releasedPages += pages;
-        pushOp({ TimelineEntry::Release, areaIndex, e.line, b << opb, pages, e.timestampNs, task });
+        TimelineOp op { TimelineEntry::Release, areaIndex, e.line, b << opb, pages, e.timestampNs, task };
+        op.range = static_cast<std::uint8_t>(range);
+        pushOp(op);
         b = end;
     }
     ar.unknownReleasePages += unknown << opb;
@@ -260,44 +277,6 @@ std::uint32_t Replayer::areaFor(const TraceData& data, std::uint32_t traceAreaId
     return m_areaOfTrace[traceAreaId];
 }
 
-std::optional<std::string> Replayer::addArea(ReplayArea area)
-{
-    if (!area.moreRanges.empty()) // docs/kernel-cma.md, "What changed in 6.15 and 6.18"
-        return "area " + area.name + " (" + area.origin + "): " + std::to_string(area.moreRanges.size() + 1)
-            + " ranges: the replay models single-range areas only so far (give the area's range 0 alone)";
-    ReplayAreaResult ar;
-    PolicyParams params;
-    params.orderPerBit = area.orderPerBit;
-    params.maxAlignOrder = std::nullopt;
-    ar.state = KernelBitmapPolicy(params);
-    if (auto err = ar.state.reset(RegionGeometry { area.basePfn, area.pages }))
-        return "area " + area.name + " (" + area.origin + "): " + *err;
-    if (!area.initialBitmap.empty()) {
-        if (auto err = ar.state.loadDebugfsBitmap(formatDebugfsBitmap(area.initialBitmap)))
-            return area.initialBitmapOrigin + ": bitmap: " + *err;
-        // Seed ops: one per run of set bits, so the timeline starts from the same state.
-        const unsigned opb = area.orderPerBit;
-        const std::uint64_t maxno = ar.state.maxno();
-        const auto index = static_cast<std::uint32_t>(m_res.areas.size());
-        for (std::uint64_t b = 0; b < maxno;) {
-            if (!ar.state.testBit(b)) {
-                ++b;
-                continue;
-            }
-            std::uint64_t e = b;
-            while (e < maxno && ar.state.testBit(e))
-                ++e;
-            pushOp({ TimelineEntry::Seed, index, 0, b << opb, (e - b) << opb });
-            b = e;
-        }
-    }
-    ar.area = std::move(area);
-    if (ar.area.initialBitmap.empty())
-        seedInferred(static_cast<std::uint32_t>(m_res.areas.size()), ar);
-    m_res.areas.push_back(std::move(ar));
-    return std::nullopt;
-}
-
 std::uint32_t Replayer::taskIndex(const TraceData& data, std::uint32_t traceTask)
 {
     if (traceTask >= m_taskOfTrace.size())
@@ -321,7 +300,7 @@ void Replayer::pushOp(const TimelineOp& op)
     if (!m_opt.buildTimeline || !m_opt.keepRequests)
         return;
     Scenario& sc = m_res.scenario;
-    const auto region = static_cast<std::uint16_t>(op.area);
+    const std::uint16_t region = regionOf(op.area, op.range);
     std::uint64_t timeNs = 0;
     switch (op.kind) {
     case TimelineEntry::Seed:
@@ -388,99 +367,6 @@ ReplayResult Replayer::finish(const TraceData& data)
     m_res.lostEvents = data.lostEvents;
     m_res.errors = data.errors;
     return std::move(m_res);
-}
-
-/// The bits a late-start inference found allocated before the trace (docs/late-start.md), as seeds.
-void Replayer::seedInferred(std::uint32_t index, ReplayAreaResult& ar)
-{
-    if (!m_setup.seeds)
-        return;
-    const auto it = m_setup.seeds->find(ar.area.name);
-    if (it == m_setup.seeds->end())
-        return;
-    const std::vector<bool>& bits = it->second;
-    const unsigned opb = ar.area.orderPerBit;
-    const std::uint64_t n = std::min<std::uint64_t>(bits.size(), ar.state.maxno());
-    for (std::uint64_t b = 0; b < n;) {
-        if (!bits[b] || ar.state.testBit(b)) {
-            ++b;
-            continue;
-        }
-        std::uint64_t e = b;
-        while (e < n && bits[e] && !ar.state.testBit(e))
-            ++e;
-        ar.state.reserve(b << opb, (e - b) << opb);
-        pushOp({ TimelineEntry::Seed, index, TimelineEntry::kInferredSeed, b << opb, (e - b) << opb });
-        b = e;
-    }
-}
-
-/// Areas described but never met in the trace: debugfs snapshots and --area specs.
-void Replayer::addIdleAreas()
-{
-    auto known = [&](std::string_view n) {
-        return std::any_of(m_res.areas.begin(), m_res.areas.end(), [&](const auto& a) { return a.area.name == n; });
-    };
-    for (std::size_t i = 0; i < m_inputs.debugfs.size() && m_res.error.empty(); ++i) {
-        const auto& s = m_inputs.debugfs[i];
-        std::string n = s.name.starts_with("cma-") && !known(s.name) ? s.name.substr(4) : s.name;
-        if (known(n) || known(s.name))
-            continue;
-        if (auto err = addArea(debugfsArea(m_inputs, i, std::move(n))))
-            m_res.error = *err;
-    }
-    for (const auto& s : m_inputs.areaSpecs) {
-        if (known(s.name) || !m_res.error.empty())
-            continue;
-        if (auto err = addArea(specArea(s)))
-            m_res.error = *err;
-    }
-    addBootLogIdleAreas();
-}
-
-/// Areas the boot log defines that no event has met yet (e.g. before their first use at --until-marker).
-void Replayer::addBootLogIdleAreas()
-{
-    for (const auto& b : m_inputs.bootLog) {
-        if (!m_res.error.empty())
-            return;
-        if (b.name.empty() || !b.base || b.size == 0)
-            continue;
-        auto area = resolveArea(m_inputs, m_inferred, b.name, m_res.notes);
-        if (!area)
-            continue;
-        const bool known = std::any_of(m_res.areas.begin(), m_res.areas.end(),
-            [&](const auto& a) { return a.area.name == area->name || a.area.basePfn == area->basePfn; });
-        if (known)
-            continue;
-        if (auto err = addArea(std::move(*area)))
-            m_res.error = *err;
-    }
-}
-
-/// The timeline's platform: one kernel-policy region per area, at the area's place, no alignment cap.
-void Replayer::buildTimelinePlatform(const TraceData& data)
-{
-    Platform& pf = m_res.platform;
-    pf.name = data.source.empty() ? std::string("kernel trace") : data.source;
-    pf.mapMode = MapMode::Modern;
-    pf.pageSize = m_inputs.pageSize ? m_inputs.pageSize : 4096;
-    for (const auto& ar : m_res.areas) {
-        Region r;
-        r.name = ar.area.name;
-        r.size = ar.area.pages * pf.pageSize;
-        r.placement = Placement::Fixed;
-        r.start = ar.area.basePfn * pf.pageSize;
-        r.placedBase = r.start;
-        r.pageSize = pf.pageSize;
-        r.policy = PolicyKind::Kernel;
-        r.params.orderPerBit = ar.area.orderPerBit;
-        r.params.maxAlignOrder = std::nullopt;
-        pf.regions.push_back(std::move(r));
-    }
-    Scenario& sc = m_res.scenario;
-    sc.name = "replay";
-    sc.description = "kernel trace " + pf.name;
 }
 
 } // namespace cmascope

@@ -56,7 +56,7 @@ private:
         TraceEvent finish {};
         bool hasStart = false, hasFinish = false;
         std::uint32_t area = kNone; // result area index
-        std::vector<std::uint64_t> busyOffsets; // in the area, for the kernel policy's probe
+        std::vector<std::uint64_t> busyPfns; // absolute, for the kernel policy's probe
         std::vector<ReplayBusyWindow> busy; // every busy retry (request index filled when recorded)
         std::uint32_t resultIndex = kNone;
         bool settled = false; // reserved (success) or confirmed failing
@@ -76,6 +76,9 @@ private:
     void buildTimelinePlatform(const TraceData& data);
     void warn(std::uint32_t line, std::string message);
     void applyRelease(const TraceData& data, const TraceEvent& e, std::uint32_t area);
+    void releaseUnknown(const TraceEvent& e, std::uint32_t areaIndex, std::size_t range, std::uint32_t task);
+    void seedBitmap(std::uint32_t index, std::size_t range, const KernelBitmapPolicy& st);
+    std::optional<std::string> loadRanges(ReplayAreaResult& ar, std::uint32_t index);
     void countUnplaced(const TraceData& data, const TraceEvent& e);
     void emitMarker(const TraceData& data, const TraceEvent& e);
     std::uint32_t taskIndex(const TraceData& data, std::uint32_t traceTask);
@@ -121,7 +124,15 @@ private:
         std::uint64_t offset, pages;
         std::uint64_t timeNs = 0; // releases: the event's time (requests and markers keep their own)
         std::uint32_t task = kNone; // releases: ReplayResult::tasks index
+        std::uint8_t range = 0; // the area's range the offset is in
     };
+    /// The timeline region of (area, range): the area's index for range 0; for later ranges a provisional id
+    /// (kFirstRangeRegion + n) that finish() turns into the regions after every area's first.
+    std::uint16_t regionOf(std::uint32_t area, std::size_t range);
+    static constexpr std::uint16_t kFirstRangeRegion = 0x8000;
+    std::vector<std::pair<std::uint32_t, std::uint8_t>>
+        m_rangeRegions; // provisional id - kFirstRangeRegion -> (area, range)
+    void renumberRangeRegions();
     void pushOp(const TimelineOp& op);
 };
 

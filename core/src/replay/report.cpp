@@ -3,6 +3,7 @@
 // (ReplayResult::explainRequest).
 #include "failurecause.h"
 
+#include <cmascope/policies/kernelranges.h>
 #include <cmascope/replay/latency.h>
 #include <cmascope/replay/replay.h>
 #include <cmascope/replay/report.h>
@@ -72,19 +73,26 @@ nlohmann::json areasJson(const ReplayResult& r)
 {
     using nlohmann::json;
     json areas = json::array();
-    for (const auto& a : r.areas) {
-        std::string bitmap = a.state.debugfsBitmapText();
+    auto bitmapText = [](const KernelBitmapPolicy& st) {
+        std::string bitmap = st.debugfsBitmapText();
         if (!bitmap.empty() && bitmap.back() == '\n')
             bitmap.pop_back();
-        // debugfs ranges/<N>/{base_pfn,bitmap} (6.15+); a single-range area is its range 0 (docs/kernel-cma.md)
+        return bitmap;
+    };
+    for (const auto& a : r.areas) {
+        const std::string bitmap = bitmapText(a.state);
+        // debugfs ranges/<N>/{base_pfn,bitmap} (6.15+); the top-level base_pfn and bitmap are range 0's, count
+        // the area's (docs/kernel-cma.md); a single-range area is its range 0
         json ranges = json::array();
-        ranges.push_back({ { "base_pfn", a.area.basePfn }, { "count", a.area.pages }, { "bitmap", bitmap } });
-        areas.push_back({ { "name", a.area.name }, { "base_pfn", a.area.basePfn }, { "count", a.area.pages },
+        for (std::size_t n = 0; n < a.rangeCount(); ++n)
+            ranges.push_back({ { "base_pfn", a.area.range(n).basePfn }, { "count", a.area.range(n).pages },
+                { "bitmap", n == 0 ? bitmap : bitmapText(a.rangeState(n)) } });
+        areas.push_back({ { "name", a.area.name }, { "base_pfn", a.area.basePfn }, { "count", a.area.totalPages() },
             { "order_per_bit", a.area.orderPerBit }, { "source", std::string(areaSourceName(a.area.source)) },
-            { "origin", a.area.origin }, { "seeded_from", a.area.initialBitmapOrigin },
-            { "used_pages", a.state.usedPages() }, { "used_bit_pages", a.state.usedBitPages() },
-            { "maxchunk_pages", a.state.maxchunkPages() }, { "requested", a.requested }, { "succeeded", a.succeeded },
-            { "failed", a.failed }, { "releases", a.releases }, { "unknown_release_pages", a.unknownReleasePages },
+            { "origin", a.area.origin }, { "seeded_from", a.area.initialBitmapOrigin }, { "used_pages", a.usedPages() },
+            { "used_bit_pages", a.usedBitPages() }, { "maxchunk_pages", a.maxchunkPages() },
+            { "requested", a.requested }, { "succeeded", a.succeeded }, { "failed", a.failed },
+            { "releases", a.releases }, { "unknown_release_pages", a.unknownReleasePages },
             { "busy_retries", a.busyRetries }, { "busy_requests", a.busyRequests },
             { "failures_by_cause", causesOf(a.failuresByCause) }, { "bitmap", bitmap }, { "ranges", ranges } });
     }
@@ -177,6 +185,26 @@ std::string replayReportJson(const ReplayResult& r, std::string_view traceName)
     return out;
 }
 
+namespace {
+
+/// The kernel's dump of a failed allocation (cma_debug_show_areas()) for an area's ranges: the single-range
+/// form, or on 6.15+ one "range N:" line per range and the area's totals (docs/kernel-cma.md).
+std::string showAreas(const std::vector<KernelBitmapPolicy>& ranges)
+{
+    if (ranges.size() == 1)
+        return ranges.front().showAreasText();
+    std::string out;
+    std::uint64_t available = 0, total = 0;
+    for (std::size_t r = 0; r < ranges.size(); ++r) {
+        out += "range " + std::to_string(r) + ": " + ranges[r].freeRunsText() + "\n";
+        available += ranges[r].availableCount();
+        total += ranges[r].geometry().pages;
+    }
+    return out + "=> " + std::to_string(available) + " free of " + std::to_string(total) + " total pages";
+}
+
+} // namespace
+
 std::string ReplayResult::explainRequest(std::size_t index) const
 {
     if (index >= requests.size())
@@ -184,14 +212,16 @@ std::string ReplayResult::explainRequest(std::size_t index) const
     const ReplayRequest& q = requests[index];
     if (q.area >= areas.size())
         return "request " + std::to_string(index) + ": unknown area";
-    const ReplayArea& area = areas[q.area].area;
-    // Rebuild the area's state just before the request from the timeline.
+    const ReplayAreaResult& ar = areas[q.area];
+    const ReplayArea& area = ar.area;
+    // Rebuild the area's ranges just before the request from the timeline.
     PolicyParams params;
     params.orderPerBit = area.orderPerBit;
     params.maxAlignOrder = std::nullopt;
-    KernelBitmapPolicy st(params);
-    if (auto err = st.reset(RegionGeometry { area.basePfn, area.pages }))
-        return *err;
+    std::vector<KernelBitmapPolicy> st(area.rangeCount(), KernelBitmapPolicy(params));
+    for (std::size_t r = 0; r < st.size(); ++r)
+        if (auto err = st[r].reset(RegionGeometry { area.range(r).basePfn, area.range(r).pages }))
+            return *err;
     bool found = false;
     for (std::size_t i = 0; i < timeline.size() && i < scenario.steps.size(); ++i) {
         const TimelineEntry& t = timeline[i];
@@ -200,32 +230,48 @@ std::string ReplayResult::explainRequest(std::size_t index) const
             break;
         }
         const Step& s = scenario.steps[i];
-        if (s.region != q.area || t.kind == TimelineEntry::Marker)
+        const auto it = std::find(ar.regions.begin(), ar.regions.end(), s.region);
+        if (it == ar.regions.end() || t.kind == TimelineEntry::Marker)
             continue;
+        KernelBitmapPolicy& range = st[static_cast<std::size_t>(it - ar.regions.begin())];
         if (s.type == StepType::Place)
-            st.reserve(s.offset, s.size);
+            range.reserve(s.offset, s.size);
         else if (s.type == StepType::Release)
-            st.release(s.offset, s.size);
+            range.release(s.offset, s.size);
     }
     if (!found)
         return "request " + std::to_string(index) + " is not on the timeline";
+    std::vector<KernelBitmapPolicy*> ptrs;
+    std::uint64_t available = 0, maxchunk = 0;
+    for (auto& r : st) {
+        ptrs.push_back(&r);
+        available += r.availableCount();
+        maxchunk = std::max(maxchunk, r.maxchunkPages());
+    }
+    const std::vector<const KernelBitmapPolicy*> cptrs(ptrs.begin(), ptrs.end());
     const std::string who = q.task < tasks.size() ? tasks[q.task] : std::string("?");
     std::string out = who + " asked " + area.name + " for " + std::to_string(q.count) + " pages aligned to 2^"
         + std::to_string(q.align) + " pages (line " + std::to_string(q.finishLine) + "); the kernel "
         + (q.succeeded ? "placed it at " + hexText(q.pfn) : std::string("refused it")) + ".\n";
-    out += "Before it: " + std::to_string(st.availableCount()) + " of " + std::to_string(area.pages)
-        + " pages free, largest free run " + std::to_string(st.maxchunkPages()) + " pages, largest free window at "
-        + "that alignment " + std::to_string(replayinternal::largestAlignedFree(st, area.basePfn, q.align)) + " pages";
+    out += "Before it: " + std::to_string(available) + " of " + std::to_string(area.totalPages())
+        + " pages free, largest free run " + std::to_string(maxchunk) + " pages"
+        + (st.size() > 1 ? " in one of its " + std::to_string(st.size()) + " ranges" : "")
+        + ", largest free window at that alignment "
+        + std::to_string(replayinternal::largestAlignedFree(cptrs, q.align)) + " pages";
     if (q.busyRetries)
         out += "; " + std::to_string(q.busyRetries) + " windows were busy (cma_alloc_busy_retry)";
     out += ".\n";
     auto probe = st;
-    const PolicyResult pr = probe.allocate(PolicyRequest { q.count, q.align }, nullptr);
+    std::vector<KernelBitmapPolicy*> probePtrs;
+    for (auto& r : probe)
+        probePtrs.push_back(&r);
+    const RangePlacement pr = allocateInRanges(probePtrs, q.count, q.align);
     if (pr.ok)
-        out += "The kernel policy finds a window at " + hexText(area.basePfn + pr.offset) + ".\n";
+        out += "The kernel policy finds a window at " + hexText(pr.pfn)
+            + (st.size() > 1 ? " in range " + std::to_string(pr.range) : "") + ".\n";
     else
         out += "The kernel policy refuses it: " + std::string(refusalName(pr.refusal)) + ".\n";
-    out += st.showAreasText();
+    out += showAreas(st);
     if (!out.empty() && out.back() != '\n')
         out += '\n';
     return out;

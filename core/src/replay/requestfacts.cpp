@@ -132,7 +132,9 @@ std::string ReplayResult::failureEvidence(std::size_t index) const
     const ReplayArea& a = areas[q.area].area;
     const ReplayFailureFacts* f = failureFactsOf(index);
     const std::string need = std::to_string(q.count) + " pages";
-    const std::string size = std::to_string(a.pages) + " pages";
+    const std::string size = std::to_string(a.totalPages()) + " pages";
+    const std::string where = a.rangeCount() == 1 ? "the area " + hexText(a.basePfn) + "+" + size
+                                                  : "any of the area's " + std::to_string(a.rangeCount()) + " ranges";
     std::string text;
     switch (q.cause) {
     case FailureCause::None:
@@ -143,17 +145,16 @@ std::string ReplayResult::failureEvidence(std::size_t index) const
         text = busyEvidence(q, busyWindowsOf(index));
         break;
     case FailureCause::TooSmall:
-        text = q.count > a.pages ? "the request (" + need + ") is larger than the whole area (" + size + ")"
-                                 : "the area had " + std::to_string(f ? f->freePages : 0) + " free pages of " + size
-                + ", the request needs " + need
+        text = q.count > a.totalPages() ? "the request (" + need + ") is larger than the whole area (" + size + ")"
+                                        : "the area had " + std::to_string(f ? f->freePages : 0) + " free pages of "
+                + size + ", the request needs " + need
                 + (busyMeansNoRoom(kernel.semantics) ? " (6.15+ kernels give up before searching when a request "
                                                        "exceeds available_count)"
                                                      : "");
         break;
     case FailureCause::Alignment:
         text = "no window of " + need + " aligned to 2^" + std::to_string(q.align) + " pages (a PFN multiple of "
-            + hexText(std::uint64_t { 1 } << std::min<unsigned>(q.align, 63u)) + ") fits in the area "
-            + hexText(a.basePfn) + "+" + size
+            + hexText(std::uint64_t { 1 } << std::min<unsigned>(q.align, 63u)) + ") fits in " + where
             + (a.orderPerBit ? " (order_per_bit " + std::to_string(a.orderPerBit) + ")" : "")
             + ", even when it is empty";
         break;
@@ -161,7 +162,7 @@ std::string ReplayResult::failureEvidence(std::size_t index) const
         text = std::to_string(f ? f->freePages : 0) + " pages were free, but the largest free run was "
             + std::to_string(f ? f->largestFreeRun : 0) + " pages and the largest free window aligned to 2^"
             + std::to_string(q.align) + " was " + std::to_string(f ? f->largestAligned : 0) + " pages: none held "
-            + need;
+            + need + (a.rangeCount() > 1 ? " (a request is served whole by one range, never two)" : "");
         break;
     case FailureCause::Unexplained:
         text = "the replayed state had a free window for it and the trace shows no busy retry: the replay's state "

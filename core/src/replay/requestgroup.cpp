@@ -9,6 +9,7 @@
 // always safe: the kernel's search returns the lowest free aligned window that is not busy, so
 // setting bits elsewhere (a placement that does not overlap the recorded window) never changes a
 // prediction that already matches. A request still unmatched at its finish is a divergence.
+#include "arearanges.h"
 #include "failurecause.h"
 #include "replayer.h"
 
@@ -21,36 +22,47 @@ namespace cmascope {
 
 namespace {
 
-/// Busy exactly for the windows the trace recorded (cma_alloc_busy_retry) for one request.
-class RecordedBusy final : public BusyOracle
+/// Busy exactly for the windows the trace recorded (cma_alloc_busy_retry) for one request, by absolute PFN.
+class RecordedBusy final : public PfnBusyOracle
 {
 public:
-    explicit RecordedBusy(const std::vector<std::uint64_t>& offsets)
-        : m_offsets(offsets)
+    explicit RecordedBusy(const std::vector<std::uint64_t>& pfns)
+        : m_pfns(pfns)
     { }
-    bool isBusy(std::uint64_t offset, std::uint64_t) const override
+    bool isBusyPfn(std::uint64_t pfn, std::uint64_t) const override
     {
-        return std::find(m_offsets.begin(), m_offsets.end(), offset) != m_offsets.end();
+        return std::find(m_pfns.begin(), m_pfns.end(), pfn) != m_pfns.end();
     }
 
 private:
-    const std::vector<std::uint64_t>& m_offsets;
+    const std::vector<std::uint64_t>& m_pfns;
 };
+
+/// The late-start collector works on single-range areas (offsets from range 0's base; docs/late-start.md).
+std::vector<std::uint64_t> offsetsOf(const std::vector<std::uint64_t>& pfns, std::uint64_t basePfn)
+{
+    std::vector<std::uint64_t> out;
+    for (const std::uint64_t p : pfns)
+        if (p >= basePfn)
+            out.push_back(p - basePfn);
+    return out;
+}
 
 } // namespace
 
 bool Replayer::attempt(GroupRequest& r, bool keepOnMatch, bool& predictedOk, std::uint64_t& predictedPfn)
 {
     auto& ar = m_res.areas[r.area];
-    const RecordedBusy busy(r.busyOffsets);
-    const PolicyRequest req { r.finish.count, r.finish.align };
-    const PolicyResult pr = ar.state.allocate(req, r.busyOffsets.empty() ? nullptr : &busy);
+    const RecordedBusy busy(r.busyPfns);
+    const std::vector<KernelBitmapPolicy*> ranges = replayinternal::rangePointers(ar);
+    const RangePlacement pr =
+        allocateInRanges(ranges, r.finish.count, r.finish.align, r.busyPfns.empty() ? nullptr : &busy);
     predictedOk = pr.ok;
-    predictedPfn = pr.ok ? ar.area.basePfn + pr.offset : 0;
+    predictedPfn = pr.ok ? pr.pfn : 0;
     const bool recordedOk = !r.finish.failed();
     const bool matched = recordedOk ? (pr.ok && predictedPfn == r.finish.pfn) : !pr.ok;
-    if (pr.ok && !(matched && keepOnMatch))
-        ar.state.release(pr.offset, req.pages); // undo the probe
+    if (pr.ok && !(matched && keepOnMatch)) // undo the probe
+        ranges[pr.range]->release(pr.pfn - ranges[pr.range]->geometry().basePfn, r.finish.count);
     return matched;
 }
 
@@ -89,32 +101,39 @@ void Replayer::reserveForced(const TraceData& data, GroupRequest& r)
     auto& ar = m_res.areas[r.area];
     const auto& a = ar.area;
     const TraceEvent& f = r.finish;
-    if (f.pfn < a.basePfn || f.pfn + f.count > a.basePfn + a.pages) {
+    const std::optional<std::size_t> range = a.rangeOf(f.pfn);
+    const AreaRange g = range ? a.range(*range) : AreaRange {};
+    if (!range || f.count > g.basePfn + g.pages - f.pfn) { // an allocation never spans ranges
         warn(f.line,
             "recorded placement " + hexText(f.pfn) + "+" + std::to_string(f.count) + " outside area " + a.name + " ("
-                + hexText(a.basePfn) + "+" + std::to_string(a.pages) + "): not applied");
+                + hexText(a.basePfn) + "+" + std::to_string(a.pages)
+                + (a.rangeCount() > 1 ? " and " + std::to_string(a.rangeCount() - 1) + " more ranges" : "")
+                + "): not applied");
         return;
     }
-    const std::uint64_t offset = f.pfn - a.basePfn;
-    if (!ar.state.reserve(offset, f.count)) {
+    KernelBitmapPolicy& st = ar.rangeState(*range);
+    const std::uint64_t offset = f.pfn - g.basePfn;
+    if (!st.reserve(offset, f.count)) {
         // The kernel had those bits clear; whatever the replay thought was there is gone.
         const unsigned opb = a.orderPerBit;
         const std::uint64_t nbits = (f.count + (std::uint64_t { 1 } << opb) - 1) >> opb;
-        for (std::uint64_t b = offset >> opb; b < (offset >> opb) + nbits && b < ar.state.maxno(); ++b)
-            if (ar.state.testBit(b))
-                ar.state.release(b << opb, std::uint64_t { 1 } << opb);
+        for (std::uint64_t b = offset >> opb; b < (offset >> opb) + nbits && b < st.maxno(); ++b)
+            if (st.testBit(b))
+                st.release(b << opb, std::uint64_t { 1 } << opb);
         warn(f.line,
             "recorded placement " + hexText(f.pfn) + "+" + std::to_string(f.count)
                 + " overlaps pages the replay had as allocated: the trace misses their release");
-        if (!ar.state.reserve(offset, f.count)) {
+        if (!st.reserve(offset, f.count)) {
             warn(f.line, "recorded placement " + hexText(f.pfn) + " cannot be applied");
             return;
         }
     }
-    if (m_setup.collector)
+    if (m_setup.collector && ar.rangeCount() == 1)
         m_setup.collector->placed(ar, offset, f.count);
     const std::uint32_t idx = recordRequest(data, r);
-    pushOp({ TimelineEntry::Request, r.area, idx, offset, f.count });
+    TimelineOp op { TimelineEntry::Request, r.area, idx, offset, f.count };
+    op.range = static_cast<std::uint8_t>(*range);
+    pushOp(op);
 }
 
 void Replayer::settle(const TraceData& data, std::vector<std::uint32_t>& active)
@@ -135,12 +154,15 @@ void Replayer::settle(const TraceData& data, std::vector<std::uint32_t>& active)
                 continue;
             r.settled = true;
             if (!r.finish.failed()) {
-                if (m_setup.collector)
-                    m_setup.collector->placed(
-                        m_res.areas[r.area], r.finish.pfn - m_res.areas[r.area].area.basePfn, r.finish.count);
+                const auto& ar = m_res.areas[r.area];
+                const std::size_t range = ar.area.rangeOf(r.finish.pfn).value_or(0); // matched: in a range
+                const std::uint64_t offset = r.finish.pfn - ar.area.range(range).basePfn;
+                if (m_setup.collector && ar.rangeCount() == 1)
+                    m_setup.collector->placed(ar, offset, r.finish.count);
                 const std::uint32_t idx = recordRequest(data, r);
-                pushOp({ TimelineEntry::Request, r.area, idx, r.finish.pfn - m_res.areas[r.area].area.basePfn,
-                    r.finish.count });
+                TimelineOp op { TimelineEntry::Request, r.area, idx, offset, r.finish.count };
+                op.range = static_cast<std::uint8_t>(range);
+                pushOp(op);
                 progress = true; // the state changed: others may match now
             }
             active.erase(active.begin() + static_cast<std::ptrdiff_t>(i));
@@ -170,15 +192,14 @@ void Replayer::finalize(
         // are all known by its finish
         const replayinternal::FailureFacts facts { f.count, f.align, static_cast<std::uint32_t>(r.busy.size()),
             f.errorno, predictedOk };
-        const FailureCause cause = replayinternal::classifyFailure(ar.state, facts);
+        const auto ranges = replayinternal::rangePointers(std::as_const(ar));
+        const FailureCause cause = replayinternal::classifyFailure(ranges, facts);
         ++ar.failuresByCause[static_cast<std::size_t>(cause)];
         ++m_res.failuresByCause[static_cast<std::size_t>(cause)];
         if (idx != kNone) {
             m_res.requests[idx].cause = cause;
-            m_res.failureFacts.push_back({ idx, ar.state.availableCount(), ar.state.maxchunkPages(),
-                cause == FailureCause::Fragmented
-                    ? replayinternal::largestAlignedFree(ar.state, ar.area.basePfn, f.align)
-                    : 0 });
+            m_res.failureFacts.push_back({ idx, ar.availablePages(), ar.maxchunkPages(),
+                cause == FailureCause::Fragmented ? replayinternal::largestAlignedFree(ranges, f.align) : 0 });
         }
     }
     if (f.failed())
@@ -279,8 +300,10 @@ void Replayer::endRequest(const TraceData& data, std::uint32_t ri, std::vector<s
     bool matched = !wasActive;
     if (wasActive) {
         active.erase(it);
-        if (m_opt.fidelity && !attempt(r, false, pok, ppfn) && m_setup.collector) // what the policy says now
-            m_setup.collector->diverged(m_res.areas[r.area], r.finish, r.busyOffsets, pok, ppfn);
+        auto& ar = m_res.areas[r.area];
+        if (m_opt.fidelity && !attempt(r, false, pok, ppfn) && m_setup.collector
+            && ar.rangeCount() == 1) // what the policy says now
+            m_setup.collector->diverged(ar, r.finish, offsetsOf(r.busyPfns, ar.area.basePfn), pok, ppfn);
         if (!r.finish.failed())
             reserveForced(data, r);
         else if (!m_opt.fidelity)

@@ -114,6 +114,47 @@ void SnapshotChecker::atMarker(const ReplayMarker& marker, std::span<const Repla
     }
 }
 
+namespace {
+
+/// The bits that differ between the kernel's bitmaps and the replay's, range after range.
+struct BitDifference
+{
+    std::uint64_t firstPfn = 0, runBits = 0, differing = 0; ///< the first run of differing bits; all of them
+
+    void add(std::span<const std::uint32_t> kernel, const KernelBitmapPolicy& st)
+    {
+        bool inFirstRun = false;
+        for (std::uint64_t b = 0; b < st.maxno(); ++b) {
+            const bool set = b / 32 < kernel.size() && ((kernel[b / 32] >> (b % 32)) & 1u);
+            if (set == st.testBit(b)) {
+                inFirstRun = false;
+                continue;
+            }
+            if (differing == 0) {
+                firstPfn = st.geometry().basePfn + (b << st.orderPerBit());
+                inFirstRun = true;
+            }
+            runBits += inFirstRun ? 1u : 0u;
+            ++differing;
+        }
+    }
+};
+
+/// The snapshot's ranges (a pre-6.15 area: its base) are the replayed area's.
+bool sameGeometry(const DebugfsSnapshot& s, const ReplayAreaResult& a)
+{
+    if (s.ranges.empty())
+        return a.rangeCount() == 1 && s.basePfn == a.area.basePfn;
+    if (s.ranges.size() != a.rangeCount())
+        return false;
+    for (std::size_t r = 0; r < s.ranges.size(); ++r)
+        if (s.ranges[r].basePfn != a.area.range(r).basePfn || s.ranges[r].count != a.area.range(r).pages)
+            return false;
+    return true;
+}
+
+} // namespace
+
 void SnapshotChecker::compare(const CheckpointSnapshot& snap, std::span<const ReplayAreaResult> areas)
 {
     for (const DebugfsSnapshot& s : snap.areas) {
@@ -130,33 +171,25 @@ void SnapshotChecker::compare(const CheckpointSnapshot& snap, std::span<const Re
             m_result.differences.push_back(std::move(d));
             continue;
         }
-        const KernelBitmapPolicy& st = it->state;
         const unsigned opb = it->area.orderPerBit;
-        d.replayUsed = st.usedBitPages();
-        d.replayMaxchunk = st.maxchunkPages();
-        std::uint64_t firstBit = 0, runBits = 0, differing = 0;
-        bool inFirstRun = false;
-        for (std::uint64_t b = 0; b < st.maxno(); ++b) {
-            const bool kernel = b / 32 < s.bitmap.size() && ((s.bitmap[b / 32] >> (b % 32)) & 1u);
-            if (kernel == st.testBit(b)) {
-                inFirstRun = false;
-                continue;
-            }
-            if (differing == 0) {
-                firstBit = b;
-                inFirstRun = true;
-            }
-            runBits += inFirstRun ? 1u : 0u;
-            ++differing;
-        }
-        const bool usedOk = s.used == st.usedBitPages() || s.used == st.usedPages();
-        if (differing == 0 && usedOk && s.maxchunk == d.replayMaxchunk && s.basePfn == it->area.basePfn)
+        d.replayUsed = it->usedBitPages();
+        d.replayMaxchunk = it->maxchunkPages();
+        const std::size_t kernelRanges = std::max<std::size_t>(1, s.ranges.size());
+        BitDifference diff;
+        for (std::size_t r = 0; r < std::min(kernelRanges, it->rangeCount()); ++r)
+            diff.add(s.ranges.empty() ? s.bitmap : s.ranges[r].bitmap, it->rangeState(r));
+        const bool sameRanges = sameGeometry(s, *it);
+        const bool usedOk = s.used == it->usedBitPages() || s.used == it->usedPages();
+        if (diff.differing == 0 && usedOk && s.maxchunk == d.replayMaxchunk && sameRanges)
             continue;
-        d.firstPfn = it->area.basePfn + (firstBit << opb);
-        d.runPages = runBits << opb;
-        d.differingPages = differing << opb;
+        d.firstPfn = diff.firstPfn;
+        d.runPages = diff.runBits << opb;
+        d.differingPages = diff.differing << opb;
         d.text = "checkpoint " + d.checkpoint + ", area " + d.area + ": ";
-        if (differing)
+        if (!sameRanges)
+            d.text += "the kernel's ranges are not the replay's (" + std::to_string(kernelRanges) + " against "
+                + std::to_string(it->rangeCount()) + "); ";
+        if (diff.differing)
             d.text += std::to_string(d.differingPages) + " pages differ, first " + hexText(d.firstPfn) + "-"
                 + hexText(d.firstPfn + d.runPages - 1) + " (" + std::to_string(d.runPages) + " pages); ";
         d.text += "used " + std::to_string(d.replayUsed) + " (kernel " + std::to_string(s.used) + "), maxchunk "

@@ -135,6 +135,11 @@ bool WhatIfRun::setUp(const WhatIfSpec& spec)
 {
     for (std::size_t i = 0; i < m_replay.areas.size(); ++i) {
         const auto& a = m_replay.areas[i].area;
+        if (a.rangeCount() > 1) { // docs/kernel-cma.md, "Multi-range areas in cmascope"
+            m_out.error = "area " + a.name + " has " + std::to_string(a.rangeCount())
+                + " ranges: what-if runs model single-range areas only";
+            return false;
+        }
         const bool changed = !spec.area || *spec.area == a.name;
         PolicyParams params;
         params.orderPerBit = changed ? spec.orderPerBit.value_or(a.orderPerBit) : a.orderPerBit;

@@ -63,6 +63,81 @@ bool readNumber(const std::filesystem::path& file, std::uint64_t& value, std::st
     return true;
 }
 
+bool readBitmap(const std::filesystem::path& file, std::vector<std::uint32_t>& out, std::string& error)
+{
+    std::string text;
+    if (!readSmallFile(file, text, error))
+        return false;
+    std::string err;
+    auto words = parseDebugfsBitmap(text, &err);
+    if (!words) {
+        error = file.string() + ": " + err;
+        return false;
+    }
+    out = std::move(*words);
+    return true;
+}
+
+/// A bitmap covers DIV_ROUND_UP(count >> order_per_bit, 32) words.
+bool checkWords(
+    const std::filesystem::path& file, std::size_t words, std::uint64_t count, std::uint32_t opb, std::string& error)
+{
+    const std::uint64_t expected = ((count >> opb) + 31) / 32;
+    if (words == expected)
+        return true;
+    error = file.string() + ": " + std::to_string(words) + " words, expected " + std::to_string(expected)
+        + " for count=" + std::to_string(count) + " order_per_bit=" + std::to_string(opb);
+    return false;
+}
+
+/// ranges/0, ranges/1, ... of a 6.15+ area (docs/kernel-cma.md, "What changed in 6.15 and 6.18").
+bool readRanges(const std::filesystem::path& dir, DebugfsSnapshot& s, std::string& error)
+{
+    std::error_code ec;
+    constexpr std::size_t kMaxRanges = 8; // CMA_MAX_RANGES
+    std::uint64_t sum = 0;
+    for (std::size_t n = 0; std::filesystem::is_directory(dir / "ranges" / std::to_string(n), ec); ++n) {
+        const auto rdir = dir / "ranges" / std::to_string(n);
+        if (n == kMaxRanges) {
+            error = rdir.string() + ": an area has at most 8 ranges (CMA_MAX_RANGES)";
+            return false;
+        }
+        DebugfsRange range;
+        if (!readNumber(rdir / "base_pfn", range.basePfn, error))
+            return false;
+        if (n == 0 && !std::filesystem::exists(rdir / "bitmap", ec))
+            range.bitmap = s.bitmap; // the top-level bitmap is range 0's
+        else if (!readBitmap(rdir / "bitmap", range.bitmap, error))
+            return false;
+        if (std::filesystem::exists(rdir / "count", ec)) {
+            if (!readNumber(rdir / "count", range.count, error))
+                return false;
+        } else if (std::filesystem::exists(dir / "ranges" / "1", ec)) {
+            error = (rdir / "count").string()
+                + ": missing: the kernel's debugfs does not give a range's size (cmascope's capture module writes "
+                  "it); give the area's ranges with --area NAME=BASE+PAGES,BASE+PAGES...";
+            return false;
+        } else {
+            range.count = s.count;
+        }
+        if (!checkWords(rdir / "bitmap", range.bitmap.size(), range.count, s.orderPerBit, error))
+            return false;
+        sum += range.count;
+        s.ranges.push_back(std::move(range));
+    }
+    if (!s.ranges.empty() && sum != s.count) {
+        error = (dir / "count").string() + ": " + std::to_string(s.count) + " pages, but its ranges hold "
+            + std::to_string(sum);
+        return false;
+    }
+    if (!s.ranges.empty() && s.ranges.front().basePfn != s.basePfn) {
+        error = (dir / "base_pfn").string() + ": " + std::to_string(s.basePfn) + ", but ranges/0/base_pfn is "
+            + std::to_string(s.ranges.front().basePfn);
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 std::string formatDebugfsBitmap(std::span<const std::uint32_t> words)
@@ -152,26 +227,15 @@ DebugfsReadResult readDebugfsSnapshot(const std::filesystem::path& dir)
     auto bitmapFile = dir / "bitmap";
     if (!std::filesystem::exists(bitmapFile, ec) && std::filesystem::exists(dir / "ranges" / "0" / "bitmap", ec))
         bitmapFile = dir / "ranges" / "0" / "bitmap";
-    std::string text;
-    if (!readSmallFile(bitmapFile, text, r.error))
+    std::vector<std::uint32_t> words;
+    if (!readBitmap(bitmapFile, words, r.error))
         return r;
-    std::string err;
-    auto words = parseDebugfsBitmap(text, &err);
-    if (!words) {
-        r.error = bitmapFile.string() + ": " + err;
+    s.bitmap = std::move(words);
+    if (!readRanges(dir, s, r.error))
         return r;
-    }
-    // One range: the bitmap covers the whole area (DIV_ROUND_UP(count >> order_per_bit, 32) words).
-    const bool multiRange = std::filesystem::exists(dir / "ranges" / "1", ec);
-    const std::uint64_t bits = s.count >> s.orderPerBit;
-    const std::uint64_t expected = (bits + 31) / 32;
-    if (!multiRange && words->size() != expected) {
-        r.error = bitmapFile.string() + ": " + std::to_string(words->size()) + " words, expected "
-            + std::to_string(expected) + " for count=" + std::to_string(s.count)
-            + " order_per_bit=" + std::to_string(s.orderPerBit);
+    const std::uint64_t bitmapPages = s.ranges.empty() ? s.count : s.ranges.front().count;
+    if (!checkWords(bitmapFile, s.bitmap.size(), bitmapPages, s.orderPerBit, r.error))
         return r;
-    }
-    s.bitmap = std::move(*words);
     r.snapshot = std::move(s);
     return r;
 }

@@ -4,13 +4,8 @@
 // and the --area form that names such an area.
 #include <cmascope/policies/kernelranges.h>
 #include <cmascope/replay/areas.h>
-#include <cmascope/replay/replay.h>
-#include <cmascope/replay/report.h>
-#include <cmascope/trace/parser.h>
 
 #include <QTest>
-
-#include <nlohmann/json.hpp>
 
 using namespace cmascope;
 
@@ -40,7 +35,6 @@ private Q_SLOTS:
     void badGeometry();
     void areaSpecRanges_data();
     void areaSpecRanges();
-    void replayRefusesMultiRangeAndReportsRanges();
 };
 
 void TestPolicyKernelRanges::allocations_data()
@@ -174,31 +168,6 @@ void TestPolicyKernelRanges::areaSpecRanges()
         QCOMPARE(a.moreRanges[0].basePfn, std::uint64_t(0x80000));
         QCOMPARE(a.orderPerBit, 9u);
     }
-}
-
-void TestPolicyKernelRanges::replayRefusesMultiRangeAndReportsRanges()
-{
-    const TraceData data = parseTraceText("  a-1 [000] .....  1.0: cma_alloc_start: name=h count=512 align=9\n"
-                                          "  a-1 [000] .....  1.1: cma_alloc_finish: name=h pfn=0x100000 "
-                                          "page=00000000aaaa count=512 align=9 errorno=0\n");
-    ReplayInputs multi;
-    multi.areaSpecs.push_back(std::get<AreaSpec>(parseAreaSpec("h=0x100000+1024,0x200000+1024/9")));
-    const ReplayResult refused = replayTrace(data, multi);
-    QVERIFY2(refused.error.find("area h (--area h): 2 ranges: the replay models single-range areas only")
-            != std::string::npos,
-        refused.error.c_str());
-    // single-range: the report's `ranges` is range 0, with the debugfs bitmap of the area
-    ReplayInputs single;
-    single.areaSpecs.push_back(std::get<AreaSpec>(parseAreaSpec("h=0x100000+1024/9")));
-    const ReplayResult r = replayTrace(data, single);
-    QVERIFY(r.error.empty());
-    const auto j = nlohmann::json::parse(replayReportJson(r, "t"));
-    const auto& area = j["areas"][0];
-    QCOMPARE(area["ranges"].size(), std::size_t(1));
-    QCOMPARE(area["ranges"][0]["base_pfn"].get<std::uint64_t>(), std::uint64_t(0x100000));
-    QCOMPARE(area["ranges"][0]["count"].get<std::uint64_t>(), 1024u);
-    QCOMPARE(area["ranges"][0]["bitmap"].get<std::string>(), std::string("1")); // bit 0 of 2
-    QVERIFY(area["ranges"][0]["bitmap"] == area["bitmap"]);
 }
 
 QTEST_GUILESS_MAIN(TestPolicyKernelRanges)

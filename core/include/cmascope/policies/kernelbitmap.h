@@ -72,6 +72,8 @@ public:
     /// The failed-allocation dump of single-range kernels (cma_debug_show_areas), without the
     /// "cma: " prefix: "number of available pages: 4@572+7@585=> 11 free of 2048 total pages".
     std::string showAreasText() const;
+    /// The free runs as the 6.15+ cma_debug_show_areas() prints them on a range's line: "+4@40+4@140" (pages @ bit).
+    std::string freeRunsText() const;
 
     /// The quantities cma_range_alloc() computes for @p req.
     SearchParams searchParams(const PolicyRequest& req) const noexcept;

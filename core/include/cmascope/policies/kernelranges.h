@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,23 @@ struct RangePlacement
     std::uint64_t pfn = 0; ///< absolute (ok only)
     Refusal refusal = Refusal::None; ///< NotEnoughFree: larger than available_count, nothing searched
 };
+
+/// Busy windows by absolute PFN (alloc_contig_range() returning -EBUSY) for a search over several ranges.
+class PfnBusyOracle
+{
+public:
+    virtual ~PfnBusyOracle() = default;
+    /// Whether the window of @p pages pages starting at absolute PFN @p pfn cannot be migrated.
+    virtual bool isBusyPfn(std::uint64_t pfn, std::uint64_t pages) const = 0;
+};
+
+/// __cma_alloc() over ranges the caller holds, in the area's order: gives up before searching when @p count
+/// exceeds available_count (the sum of the ranges'); else each range in turn (cma_range_alloc()), the first that
+/// finds a window wins; an allocation never spans two ranges. @p busy is asked with absolute PFNs.
+RangePlacement allocateInRanges(std::span<KernelBitmapPolicy* const> ranges, std::uint64_t count, unsigned align,
+    const PfnBusyOracle* busy = nullptr);
+/// The range (index into @p ranges) that holds absolute PFN @p pfn, or nullopt.
+std::optional<std::size_t> rangeHolding(std::span<const KernelBitmapPolicy* const> ranges, std::uint64_t pfn);
 
 /// An area of up to CMA_MAX_RANGES ranges in the area's own order (not necessarily ascending). Each range is a
 /// KernelBitmapPolicy (its own bitmap; the alignment offset from its own base PFN); available_count is the
@@ -36,7 +54,7 @@ public:
     std::optional<std::string> reset(const std::vector<RegionGeometry>& ranges);
     /// __cma_alloc(): gives up before searching when @p count exceeds available_count; else each range in turn
     /// (cma_range_alloc()), the first that finds a window wins: an allocation never spans two ranges.
-    RangePlacement allocate(std::uint64_t count, unsigned align);
+    RangePlacement allocate(std::uint64_t count, unsigned align, const PfnBusyOracle* busy = nullptr);
     /// cma_release(): the range holding @p pfn clears the bits of [pfn, pfn + count). False (nothing changed)
     /// when no range holds pfn, the pages run past the range's end, or a bit is not set.
     bool release(std::uint64_t pfn, std::uint64_t count);

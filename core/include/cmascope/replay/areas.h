@@ -62,11 +62,21 @@ struct ReplayArea
     unsigned orderPerBit = 0;
     AreaSource source = AreaSource::Inferred;
     std::string origin; ///< human text: the file/line/spec it came from, or how it was inferred
-    /// Ranges after the first (basePfn + pages), in the area's order; the replay refuses them for now.
+    /// Ranges after the first (basePfn + pages is range 0), in the area's order (6.15+ multi-range areas).
     std::vector<AreaRange> moreRanges {};
-    /// debugfs `bitmap` words: the state when tracing started (empty = empty area at the start).
+    /// debugfs `bitmap` words of range 0: the state when tracing started (empty = empty area at the start).
     std::vector<std::uint32_t> initialBitmap;
+    /// `ranges/N/bitmap` words of the ranges after the first (empty, or one per entry of moreRanges).
+    std::vector<std::vector<std::uint32_t>> moreInitialBitmaps {};
     std::string initialBitmapOrigin; ///< the file the initial bitmap came from
+
+    std::size_t rangeCount() const noexcept { return 1 + moreRanges.size(); }
+    /// Range @p r (0 = basePfn + pages).
+    AreaRange range(std::size_t r) const { return r == 0 ? AreaRange { basePfn, pages } : moreRanges.at(r - 1); }
+    /// cma->count: the pages of every range.
+    std::uint64_t totalPages() const noexcept;
+    /// The range holding absolute PFN @p pfn, or nullopt.
+    std::optional<std::size_t> rangeOf(std::uint64_t pfn) const noexcept;
 };
 
 /// What the replay may use to find areas. Everything is optional.

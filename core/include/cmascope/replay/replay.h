@@ -150,12 +150,27 @@ struct ReplayMarker
 struct ReplayAreaResult
 {
     ReplayArea area;
-    KernelBitmapPolicy state; ///< the bitmap at the end (or at the stop marker)
+    KernelBitmapPolicy state; ///< range 0's bitmap (the whole area's when it has one range) at the end
+    std::vector<KernelBitmapPolicy> moreStates {}; ///< the bitmaps of area.moreRanges, in the area's order
+    /// The timeline region of each range (Platform::regions index; range 0's is the area's index).
+    std::vector<std::uint16_t> regions {};
     std::uint64_t requested = 0, succeeded = 0, failed = 0, busyRetries = 0, incomplete = 0;
     std::uint64_t releases = 0, releasedPages = 0;
     std::uint64_t unknownReleasePages = 0; ///< pages released that the replay did not know as allocated
     std::array<std::uint64_t, kFailureCauseCount> failuresByCause {}; ///< by FailureCause
     std::uint64_t busyRequests = 0; ///< requests with at least one busy retry (succeeded or not)
+
+    std::size_t rangeCount() const noexcept { return 1 + moreStates.size(); }
+    const KernelBitmapPolicy& rangeState(std::size_t r) const { return r == 0 ? state : moreStates.at(r - 1); }
+    KernelBitmapPolicy& rangeState(std::size_t r) { return r == 0 ? state : moreStates.at(r - 1); }
+    /// cma->available_count: the free pages of every range.
+    std::uint64_t availablePages() const noexcept;
+    /// count - available_count over every range (the 6.15+ debugfs `used`).
+    std::uint64_t usedPages() const noexcept;
+    /// Set bits << order_per_bit over every range (the older debugfs `used`).
+    std::uint64_t usedBitPages() const noexcept;
+    /// debugfs `maxchunk` on 6.15+: the longest free run in any single range, in pages.
+    std::uint64_t maxchunkPages() const noexcept;
 };
 
 /// What happened at one timeline position (Scenario step); parallel to ReplayResult::scenario.steps.

@@ -13,6 +13,15 @@
 
 namespace cmascope {
 
+/// One range of a 6.15+ area: <debugfs>/cma/<name>/ranges/<N>/ (docs/kernel-cma.md, "What changed in 6.15").
+struct DebugfsRange
+{
+    std::uint64_t basePfn = 0;
+    std::uint64_t count = 0; ///< pages: ranges/N/count (written by cmascope's capture module, not the kernel)
+    std::vector<std::uint32_t> bitmap;
+    bool operator==(const DebugfsRange&) const = default;
+};
+
 /// One area's state as read from <debugfs>/cma/<name>/.
 struct DebugfsSnapshot
 {
@@ -22,7 +31,10 @@ struct DebugfsSnapshot
     std::uint32_t orderPerBit = 0;
     std::uint64_t used = 0; ///< pages
     std::uint64_t maxchunk = 0; ///< pages
-    std::vector<std::uint32_t> bitmap; ///< bit i of word j = bitmap bit 32*j+i
+    std::vector<std::uint32_t> bitmap; ///< bit i of word j = bitmap bit 32*j+i (range 0's on 6.15+)
+    /// The ranges/N directories in order (6.15+; empty for older kernels, whose area is one range: basePfn,
+    /// count, bitmap). basePfn and bitmap above are then range 0's, count the sum of the ranges'.
+    std::vector<DebugfsRange> ranges;
     bool operator==(const DebugfsSnapshot&) const = default;
 };
 
@@ -32,7 +44,10 @@ struct DebugfsReadResult
     std::string error; ///< names the file that was missing or malformed
 };
 
-/// Reads base_pfn (or ranges/0/base_pfn), count, order_per_bit, used, maxchunk and bitmap from `dir`.
+/// Reads base_pfn (or ranges/0/base_pfn), count, order_per_bit, used, maxchunk and bitmap from `dir`, and each
+/// ranges/N/{base_pfn,count,bitmap} when there are ranges. A range's count may be left out when the area has one
+/// range; each bitmap must have DIV_ROUND_UP(count >> order_per_bit, 32) words and the counts must add up to
+/// `count`. Errors name the file.
 DebugfsReadResult readDebugfsSnapshot(const std::filesystem::path& dir);
 
 /// The debugfs `bitmap` text: decimal u32 words separated by single spaces, then '\n'.
