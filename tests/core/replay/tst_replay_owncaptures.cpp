@@ -103,6 +103,9 @@ private Q_SLOTS:
         // Linux 7.2.13 (6.15+ semantics: a full area returns -EBUSY, pfn=0x0 on failure; 6.18's start event).
         QTest::newRow("k72-busy-areas") << QByteArray("k72-busy-areas") << false
                                         << QByteArray("camera@5c000000 reserved video");
+        // Its trace.txt, recorded in a second tracefs instance beside Perfetto (tst_perfetto_capture replays its
+        // trace.perfetto-trace against this).
+        QTest::newRow("k72-perfetto") << QByteArray("k72-perfetto") << true << QByteArray("reserved");
     }
 
     // Every prediction matches and every checkpoint equals the kernel's snapshot, for every area.
