@@ -141,6 +141,21 @@ std::string zlibOf(const std::string& in)
     return out;
 }
 
+std::string gzipOf(const std::string& in)
+{
+    z_stream zs {};
+    deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY); // gzip wrapper
+    std::string out(deflateBound(&zs, static_cast<uLong>(in.size())), '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
 TraceReadResult readBytes(const std::string& bytes)
 {
     std::istringstream in(bytes);
@@ -273,6 +288,10 @@ private Q_SLOTS:
         fs::remove(p);
         QVERIFY2(r.ok(), r.error.c_str());
         QCOMPARE(r.data.format, TraceFormat::Perfetto);
+        const auto gz = readBytes(gzipOf(t)); // a gzip of a Perfetto trace, as of a text one
+        QVERIFY2(gz.ok(), gz.error.c_str());
+        QCOMPARE(gz.data.format, TraceFormat::Perfetto);
+        QCOMPARE(gz.data.events.size(), std::size_t(1));
         QVERIFY(hasPerfettoExtension("a/b.perfetto-trace"));
         QVERIFY(hasPerfettoExtension("b.pftrace"));
         QVERIFY(!hasPerfettoExtension("b.txt"));
