@@ -297,6 +297,30 @@ private Q_SLOTS:
         QVERIFY(!hasPerfettoExtension("b.txt"));
     }
 
+    // A streaming consumer gets every event once, in time order, and can stop the read.
+    void consumer()
+    {
+        const std::string t =
+            trace({ packet(1, bundle(1, { ftraceEvent(30, 5, 3, print("c")), ftraceEvent(10, 5, 3, print("a")) })),
+                packet(1, bundle(0, { ftraceEvent(20, 6, 3, print("b")) })) });
+        std::string seen;
+        TraceReadOptions opt;
+        opt.consumer = [&seen](TraceData& d) {
+            for (const auto& e : d.events)
+                seen += d.markerText(e);
+            d.events.clear();
+            return true;
+        };
+        std::istringstream in(t);
+        const auto r = readTrace(in, "t", opt, {}, t.size());
+        QVERIFY2(r.ok(), r.error.c_str());
+        QCOMPARE(seen, std::string("abc"));
+        QVERIFY(r.data.events.empty());
+        opt.consumer = [](TraceData&) { return false; };
+        std::istringstream again(t);
+        QCOMPARE(readTrace(again, "t", opt, {}, t.size()).status, ReadStatus::Cancelled);
+    }
+
     // Corrupt input: each error names the byte offset and what is wrong.
     void badInput_data()
     {
