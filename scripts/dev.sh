@@ -14,6 +14,7 @@ DEPS=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
     nlohmann-json3-dev zlib1g-dev libzstd-dev
     libfdt-dev device-tree-compiler libtracecmd-dev libtraceevent-dev libtracefs-dev
+    libprotozero-dev
     xvfb xauth fonts-dejavu-core clang-format python3 python3-jsonschema
 )
 

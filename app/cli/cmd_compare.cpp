@@ -58,7 +58,7 @@ struct CompareCommandLine
                 "--csv out.csv\n"
                 "  cmascope-cli compare trace.txt --variant policy=bf --variant size=16M --json out.json"));
         parser.addPositionalArgument(QStringLiteral("PROJECT|TRACE"),
-            QStringLiteral("Project file (JSON) or kernel trace (text, gzip, zstd or trace.dat)."));
+            QStringLiteral("Project file (JSON) or kernel trace (text, gzip, zstd, trace.dat or Perfetto)."));
         parser.addOptions({ variant, scenario, dmesg, json, csv, output });
         parser.process(args);
     }

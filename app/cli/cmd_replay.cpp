@@ -63,9 +63,10 @@ struct ReplayCommandLine
     explicit ReplayCommandLine(const QStringList& args)
     {
         beginCommand(parser, "replay",
-            QStringLiteral("Replay a kernel CMA trace (ftrace text, trace_pipe, trace-cmd report or trace.dat; "
-                           "gzip/zstd allowed) with the kernel's bitmap algorithm: check every recorded placement, "
-                           "print the areas' state, and optionally write a JSON report."));
+            QStringLiteral(
+                "Replay a kernel CMA trace (ftrace text, trace_pipe, trace-cmd report, trace.dat or a Perfetto trace; "
+                "gzip/zstd allowed) with the kernel's bitmap algorithm: check every recorded placement, "
+                "print the areas' state, and optionally write a JSON report."));
         parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
         areaOptions.addTo(parser);
         parser.addOptions({ until, report, whatIf, noInfer, checkSnapshots, writeProject, onto });

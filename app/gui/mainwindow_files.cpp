@@ -289,8 +289,8 @@ void MainWindow::openAny(const QString& path, bool wait)
 
 void MainWindow::openTraceDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Kernel Trace"), QString(), tr("Kernel traces (*.txt *.trace *.gz *.zst *.dat);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Kernel Trace"), QString(),
+        tr("Kernel traces (*.txt *.trace *.gz *.zst *.dat *.perfetto-trace *.pftrace);;All files (*)"));
     if (!path.isEmpty() && maybeSave())
         openTrace(path);
 }

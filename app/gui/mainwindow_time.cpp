@@ -39,7 +39,7 @@ void MainWindow::compareTraceDialog()
         return;
     }
     const QString path = QFileDialog::getOpenFileName(this, tr("Compare with Another Trace"), QString(),
-        tr("Kernel traces (*.txt *.trace *.gz *.zst *.dat);;All files (*)"));
+        tr("Kernel traces (*.txt *.trace *.gz *.zst *.dat *.perfetto-trace *.pftrace);;All files (*)"));
     if (!path.isEmpty())
         compareWithTrace(path);
 }

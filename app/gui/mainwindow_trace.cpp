@@ -52,7 +52,7 @@ bool MainWindow::addDebugfsInputs(ReplayInputs& inputs, const QString& dir)
 void MainWindow::replayTraceWithSnapshotDialog()
 {
     const QString trace = QFileDialog::getOpenFileName(this, tr("Replay Trace with debugfs Snapshot"), QString(),
-        tr("Kernel traces (*.txt *.trace *.gz *.zst *.dat);;All files (*)"));
+        tr("Kernel traces (*.txt *.trace *.gz *.zst *.dat *.perfetto-trace *.pftrace);;All files (*)"));
     if (trace.isEmpty() || !maybeSave())
         return;
     const QString dir = QFileDialog::getExistingDirectory(this,

@@ -68,6 +68,7 @@ WANT_MODS="virtio_blk $(setting modules)"
 LATE_MODS=$(setting late-modules)    # put in /modules-late.list: the workload loads them itself
 DISK=$(setting disk); DISK=${DISK:-64M}   # the raw results disk (a tar of /out)
 TRACE_CMD=$(setting trace-cmd)           # yes: Debian's trace-cmd (arm64) and its libraries in the initramfs
+PERFETTO=$(setting perfetto)             # yes (sid only): Debian unstable's perfetto, traced, traced_probes
 QEMU_EXTRA=$(setting qemu)               # more QEMU arguments (split at spaces), e.g. -numa
 DT_FRAGMENT=$(setting dt)                # a .dts fragment in workloads/, appended to QEMU's own device tree
 if [ -n "$DT_FRAGMENT" ]; then
@@ -139,6 +140,28 @@ if [ "$TRACE_CMD" = yes ]; then
     fi
 fi
 
+PF_PKGS=()
+if [ "$PERFETTO" = yes ]; then
+    [ "$KSUITE" = sid ] || die "capture-perfetto needs capture-kernel: sid"
+    # perfetto 56 and what it Depends on (libc6, libstdc++6, zlib1g; libgcc-s1 for libstdc++6),
+    # from unstable with sid.sh's own apt state; unpacked into their own root like trace-cmd's.
+    PF_PKGS=(perfetto:arm64 libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 zlib1g:arm64)
+    for p in "${PF_PKGS[@]}"; do
+        if [ -z "$(deb_of "$p")" ]; then
+            log "downloading $p (unstable)"
+            (cd "$DEBS" && apt-get "${SID_OPTS[@]}" download "$p" >/dev/null 2>&1) ||
+                die "apt-get download $p (unstable) failed"
+        fi
+    done
+    PFROOT=$WORK/root-perfetto
+    if [ ! -e "$PFROOT/.done" ]; then
+        rm -rf "$PFROOT"
+        mkdir -p "$PFROOT"
+        for p in "${PF_PKGS[@]}"; do dpkg -x "$(deb_of "$p")" "$PFROOT"; done
+        touch "$PFROOT/.done"
+    fi
+fi
+
 # Unpacks the downloaded packages (not the source) into $WORK/root-$KREL, and from the kernel source only
 # mm/cma.h (the module reads struct cma) and the top Makefile; once per kernel.
 extract_root() {
@@ -196,40 +219,51 @@ cp "$HERE/guest/init" "$STAGE/init"
 cp "$HERE/guest/lib.sh" "$STAGE/lib.sh"
 cp "$HERE/workloads/"*.sh "$STAGE/workloads/"
 chmod +x "$STAGE/init"
-if [ "$TRACE_CMD" = yes ]; then
-    # /usr/bin/trace-cmd, its program interpreter (/lib/ld-linux-aarch64.so.1) and the closure of
-    # its NEEDED libraries, at their paths in the packages (glibc's loader searches
-    # /lib/aarch64-linux-gnu and /usr/lib/aarch64-linux-gnu without ld.so.cache), and the
-    # libtraceevent plugins.
-    tc_copy() { # path inside TCROOT -> same path in STAGE, symlinks resolved
-        mkdir -p "$STAGE/$(dirname "$1")"
-        cp -L "$TCROOT/$1" "$STAGE/$1"
-    }
-    tc_copy usr/bin/trace-cmd
-    interp=$(readelf -l "$TCROOT/usr/bin/trace-cmd" | sed -n 's/.*program interpreter: \/\(.*\)\]/\1/p')
-    [ -n "$interp" ] || die "no program interpreter in trace-cmd"
-    tc_copy "$interp"
-    declare -A tc_done=()
-    tc_queue=(usr/bin/trace-cmd)
-    while [ ${#tc_queue[@]} -gt 0 ]; do
-        f=${tc_queue[0]}
-        tc_queue=("${tc_queue[@]:1}")
-        for lib in $(readelf -d "$TCROOT/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-            [ -z "${tc_done[$lib]:-}" ] || continue
-            tc_done[$lib]=1
+# copy_closure ROOT PROGRAM...: the programs (paths inside ROOT), their program interpreter
+# (/lib/ld-linux-aarch64.so.1) and the closure of their NEEDED libraries, at their paths in the
+# packages (glibc's loader searches /lib/aarch64-linux-gnu and /usr/lib/aarch64-linux-gnu without
+# ld.so.cache; a RUNPATH such as perfetto's /usr/lib/perfetto is searched too).
+copy_closure() {
+    local root=$1 f lib d found interp
+    shift
+    cl_copy() { mkdir -p "$STAGE/$(dirname "$1")"; cp -L "$root/$1" "$STAGE/$1"; }
+    interp=$(readelf -l "$root/$1" | sed -n 's/.*program interpreter: \/\(.*\)\]/\1/p')
+    [ -n "$interp" ] || die "no program interpreter in $1"
+    mkdir -p "$STAGE/$(dirname "$interp")"
+    if [ -e "$root/$interp" ]; then cp -L "$root/$interp" "$STAGE/$interp"
+    else cp -L "$root/usr/$interp" "$STAGE/$interp"; fi   # merged /usr (unstable's libc6)
+    declare -A cl_done=()
+    local queue=("$@")
+    for f in "$@"; do cl_copy "$f"; done
+    while [ ${#queue[@]} -gt 0 ]; do
+        f=${queue[0]}
+        queue=("${queue[@]:1}")
+        for lib in $(readelf -d "$root/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+            [ -z "${cl_done[$lib]:-}" ] || continue
+            cl_done[$lib]=1
             found=
-            for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib; do
-                if [ -e "$TCROOT/$d/$lib" ]; then found=$d/$lib; break; fi
+            for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib/perfetto; do
+                if [ -e "$root/$d/$lib" ]; then found=$d/$lib; break; fi
             done
-            [ -n "$found" ] || die "trace-cmd needs $lib, which none of ${TC_PKGS[*]} has"
-            tc_copy "$found"
-            tc_queue+=("$found")
+            [ -n "$found" ] || die "$f needs $lib, which is not under $root"
+            cl_copy "$found"
+            queue+=("$found")
         done
     done
+}
+if [ "$TRACE_CMD" = yes ]; then
+    # /usr/bin/trace-cmd and its libraries, and the libtraceevent plugins.
+    copy_closure "$TCROOT" usr/bin/trace-cmd
     if [ -d "$TCROOT/usr/lib/aarch64-linux-gnu/traceevent/plugins" ]; then
         mkdir -p "$STAGE/usr/lib/aarch64-linux-gnu/traceevent"
         cp -a "$TCROOT/usr/lib/aarch64-linux-gnu/traceevent/plugins" "$STAGE/usr/lib/aarch64-linux-gnu/traceevent/"
     fi
+fi
+# perfetto (/usr/bin) and the daemons (/usr/sbin: on init's PATH through a link in /usr/bin)
+if [ "$PERFETTO" = yes ]; then
+    copy_closure "$PFROOT" usr/bin/perfetto usr/sbin/traced usr/sbin/traced_probes
+    ln -s ../sbin/traced "$STAGE/usr/bin/traced"
+    ln -s ../sbin/traced_probes "$STAGE/usr/bin/traced_probes"
 fi
 # modules in dependency order (depends= of each .ko's modinfo), decompressed
 declare -A done_mod=()
@@ -312,7 +346,7 @@ GITDIRTY=$(git -C "$REPO" status --porcelain -- traces/capture 2>/dev/null | hea
     echo "kernel image sha256: $(sha256sum "$KIMAGE" | cut -d' ' -f1)  /${KIMAGE#"$ROOT"/}"
     echo "cmascope_cma.ko sha256: $(sha256sum "$KB/mod/cmascope_cma.ko" | cut -d' ' -f1)"
     echo "Debian packages:"
-    for p in "${PKGS[@]}" ${TC_PKGS[@]+"${TC_PKGS[@]}"}; do
+    for p in "${PKGS[@]}" ${TC_PKGS[@]+"${TC_PKGS[@]}"} ${PF_PKGS[@]+"${PF_PKGS[@]}"}; do
         f=$(deb_of "$p")
         echo "  $(dpkg-deb -f "$f" Package) $(dpkg-deb -f "$f" Version) $(dpkg-deb -f "$f" Architecture) sha256=$(sha256sum "$f" | cut -d' ' -f1)"
     done

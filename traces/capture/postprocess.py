@@ -58,6 +58,10 @@ def main():
     trace_src = os.path.join(raw, "trace.txt")
     with open(trace_src, "rb") as f:
         trace = f.read()
+    # capture-perfetto: Perfetto's own trace of the same events, its config and the daemons' logs
+    for f in ("trace.perfetto-trace", "perfetto-config.pbtx"):
+        if os.path.exists(os.path.join(raw, f)):
+            shutil.copyfile(os.path.join(raw, f), os.path.join(out, f))
     dat = os.path.join(raw, "trace.dat")
     has_dat = os.path.exists(dat)
     if has_dat:

@@ -159,8 +159,8 @@ void WorkloadDialog::chooseTrace()
     const int row = std::max(0, m_streams->currentRow());
     if (m_streams->rowCount() == 0)
         return;
-    const QString trace = QFileDialog::getOpenFileName(
-        this, tr("Sizes from a Kernel Trace"), {}, tr("Kernel traces (*.txt *.gz *.zst *.dat);;All files (*)"));
+    const QString trace = QFileDialog::getOpenFileName(this, tr("Sizes from a Kernel Trace"), {},
+        tr("Kernel traces (*.txt *.gz *.zst *.dat *.perfetto-trace *.pftrace);;All files (*)"));
     if (trace.isEmpty())
         return;
     bool ok = false;

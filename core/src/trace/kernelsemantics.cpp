@@ -138,6 +138,12 @@ void KernelEvidence::observe(const TraceEvent& e)
         if (e.has(TraceEvent::HasAvailable)) {
             if (m_min < KernelSemantics::K6_18)
                 atLeast(KernelSemantics::K6_18, at() + "cma_alloc_start carries available_count (6.18 and later)");
+        } else if (e.has(TraceEvent::NoCount)) { // Perfetto fills `count` whenever the kernel's event has it
+            if (m_min < KernelSemantics::K6_18)
+                atLeast(KernelSemantics::K6_18,
+                    at()
+                        + "cma_alloc_start has no count in this Perfetto trace (the kernel's event has "
+                          "request_count: 6.18 and later)");
         } else if (m_max > KernelSemantics::K6_15) {
             atMost(KernelSemantics::K6_15, at() + "cma_alloc_start without available_count (before 6.18)");
         }

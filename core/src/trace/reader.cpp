@@ -2,6 +2,7 @@
 // Streaming trace reader: plain text, gzip (zlib inflate, windowBits 15+32) or zstd (streaming API),
 // detected by magic bytes. Text is parsed block by block; only parsed events are kept.
 #include <cmascope/trace/parser.h>
+#include <cmascope/trace/perfetto.h>
 #include <cmascope/trace/reader.h>
 #include <cmascope/trace/tracedat.h>
 
@@ -368,6 +369,17 @@ TraceReadResult readTrace(std::istream& in, std::string_view sourceName, const T
                 return fail(src->error());
             break;
         }
+        if (firstBlock && looksLikePerfettoTrace(std::string_view(lines.space(), n))) { // perfetto.h
+            const ByteSource pull = [&src](char* dst, std::size_t cap, std::string& error) {
+                const std::size_t got = src->read(dst, cap);
+                error = src->error();
+                return got;
+            };
+            // its offsets are of the decompressed bytes: the file size bounds a packet only for plain input
+            const bool plain = dynamic_cast<PlainSource*>(src.get()) != nullptr;
+            return readPerfettoTrace(
+                pull, std::string(lines.space(), n), name, options, progress, plain ? totalBytes : 0);
+        }
         if (firstBlock)
             if (std::string why = rejectFirstBlock(std::string_view(lines.space(), n)); !why.empty())
                 return fail(std::move(why));
@@ -406,6 +418,8 @@ TraceReadResult readTrace(
     // (libtracecmd needs a path) and still rejects it.
     if (isTraceDatFile(path))
         return readTraceDat(path, options, progress);
+    if (hasPerfettoExtension(path)) // .perfetto-trace / .pftrace: errors are the Perfetto reader's (perfetto.h)
+        return readPerfettoTrace(path, options, progress);
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         TraceReadResult r;

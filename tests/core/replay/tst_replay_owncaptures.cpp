@@ -132,6 +132,9 @@ private Q_SLOTS:
         // Linux 7.2.13: hugetlb0 in two ranges (0x100000 and 0x180000; docs/kernel-cma.md, "Multi-range areas").
         QTest::newRow("k72-hugetlb-multirange")
             << QByteArray("k72-hugetlb-multirange") << false << QByteArray("hugetlb0 reserved");
+        // Its trace.txt, recorded in a second tracefs instance beside Perfetto (tst_perfetto_capture replays its
+        // trace.perfetto-trace against this).
+        QTest::newRow("k72-perfetto") << QByteArray("k72-perfetto") << true << QByteArray("reserved");
     }
 
     // Every prediction matches and every checkpoint equals the kernel's snapshot, for every area.

@@ -73,8 +73,11 @@ wait_for() {
 
 # collect: what every capture keeps (run by init after the workload)
 collect() {
-    echo 0 > $T/tracing_on
-    cat $T/trace > /out/trace.txt
+    # a workload that leaves the top-level instance to Perfetto traces as text in instances/cmascope
+    TT=$T
+    [ -d $T/instances/cmascope ] && TT=$T/instances/cmascope
+    echo 0 > $TT/tracing_on
+    cat $TT/trace > /out/trace.txt
     dmesg > /out/dmesg-full.txt
     cat /proc/cmdline > /out/cmdline.txt
     uname -a > /out/uname.txt

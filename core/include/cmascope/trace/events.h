@@ -38,6 +38,7 @@ struct TraceEvent
         HasAlign = 1 << 2, ///< the line carried align= (absent from v4.1 cma_alloc and from releases)
         HasAvailable = 1 << 3, ///< 2025 cma_alloc_start form: availableCount/totalCount are valid
         NullPage = 1 << 4, ///< page printed as NULL (0000000000000000, 0x0, (null), (nil))
+        NoCount = 1 << 5, ///< the source did not record the size (Perfetto's typed cma_alloc_start on 6.18+): count 0
     };
 
     std::uint64_t timestampNs = 0; ///< trace clock, converted to nanoseconds (counter clocks: raw value)
@@ -72,6 +73,7 @@ enum class TraceFormat : std::uint8_t {
     TraceFile, ///< /sys/kernel/tracing/trace (starts with `# tracer:`)
     TracePipe, ///< trace_pipe: event lines without header
     TraceCmdReport, ///< `trace-cmd report` (first line `cpus=N`)
+    Perfetto, ///< a Perfetto protobuf trace (perfetto.h)
 };
 
 /// A malformed line of the input.
