@@ -11,6 +11,7 @@
 #include <cmascope/model/project.h>
 #include <cmascope/plan/placement.h>
 #include <cmascope/replay/areas.h>
+#include <cmascope/replay/dmesgcheck.h>
 #include <cmascope/replay/latency.h>
 #include <cmascope/replay/replay.h>
 #include <cmascope/replay/replayonto.h>
@@ -301,11 +302,25 @@ int runReplay(const QStringList& args)
         checker.emplace(std::move(read.snapshots));
         checker->attach(options);
     }
+    // the boot log's failure lines and their free-page dumps, checked against the replay (docs/kernel-cma.md)
+    DmesgFailuresRead dmesgFailures;
+    if (cl.parser.isSet(cl.areaOptions.dmesg)) {
+        std::ifstream in(cl.parser.value(cl.areaOptions.dmesg).toStdString(), std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        dmesgFailures = parseDmesgFailures(text.str());
+        options.buildTimeline = options.buildTimeline || !dmesgFailures.failures.empty();
+    }
     const auto file = replayTraceFile(tracePath, inputs, options);
     if (!replaySucceeded(file, tracePath))
         return kExitUsage;
     printReplay(file.result, tracePath);
     std::cout << latencySummaryText(replayLatency(file.result)); // docs/time-and-latency.md
+    for (const auto& e : dmesgFailures.errors)
+        std::cout << "warning: --dmesg " << cl.parser.value(cl.areaOptions.dmesg).toStdString() << ": " << e << '\n';
+    if (!dmesgFailures.failures.empty())
+        for (const auto& line : checkDmesgFailures(file.result, dmesgFailures).lines())
+            std::cout << line << '\n';
     bool snapshotsDiffer = false;
     if (checker) {
         const SnapshotCheckResult check = checker->finish();

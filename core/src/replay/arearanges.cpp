@@ -58,6 +58,37 @@ std::uint64_t ReplayAreaResult::maxchunkPages() const noexcept
 
 namespace replayinternal {
 
+TimelineRanges::TimelineRanges(const ReplayResult& result, std::size_t area)
+    : m_result(result)
+    , m_area(result.areas.at(area))
+{
+    PolicyParams params;
+    params.orderPerBit = m_area.area.orderPerBit;
+    params.maxAlignOrder = std::nullopt;
+    for (std::size_t r = 0; r < m_area.area.rangeCount() && m_error.empty(); ++r) {
+        KernelBitmapPolicy st(params);
+        if (auto err = st.reset(RegionGeometry { m_area.area.range(r).basePfn, m_area.area.range(r).pages }))
+            m_error = *err;
+        m_ranges.push_back(std::move(st));
+    }
+}
+
+void TimelineRanges::apply(std::size_t step)
+{
+    if (!m_error.empty() || step >= m_result.scenario.steps.size() || step >= m_result.timeline.size()
+        || m_result.timeline[step].kind == TimelineEntry::Marker)
+        return;
+    const Step& s = m_result.scenario.steps[step];
+    const auto it = std::find(m_area.regions.begin(), m_area.regions.end(), s.region);
+    if (it == m_area.regions.end())
+        return;
+    KernelBitmapPolicy& range = m_ranges[static_cast<std::size_t>(it - m_area.regions.begin())];
+    if (s.type == StepType::Place)
+        range.reserve(s.offset, s.size);
+    else if (s.type == StepType::Release)
+        range.release(s.offset, s.size);
+}
+
 std::vector<KernelBitmapPolicy*> rangePointers(ReplayAreaResult& area)
 {
     std::vector<KernelBitmapPolicy*> out { &area.state };

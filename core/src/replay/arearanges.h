@@ -6,9 +6,28 @@
 #include <cmascope/policies/kernelranges.h>
 #include <cmascope/replay/replay.h>
 
+#include <string>
 #include <vector>
 
 namespace cmascope::replayinternal {
+
+/// An area's ranges rebuilt from the replay's timeline, one step at a time (explanations, dmesg checks).
+class TimelineRanges
+{
+public:
+    /// Empty ranges of area @p area of @p result (an error when its geometry is not a valid bitmap).
+    TimelineRanges(const ReplayResult& result, std::size_t area);
+    const std::string& error() const { return m_error; }
+    /// Applies timeline step @p step when it is a placement or release on one of the area's regions.
+    void apply(std::size_t step);
+    std::vector<KernelBitmapPolicy>& ranges() { return m_ranges; }
+
+private:
+    const ReplayResult& m_result;
+    const ReplayAreaResult& m_area;
+    std::vector<KernelBitmapPolicy> m_ranges;
+    std::string m_error;
+};
 
 /// The area's range states in the area's order, for allocateInRanges() and rangeHolding().
 std::vector<KernelBitmapPolicy*> rangePointers(ReplayAreaResult& area);

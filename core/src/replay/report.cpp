@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The replay's JSON report (the `cmascope-cli replay --report` contract) and request explanations
 // (ReplayResult::explainRequest).
+#include "arearanges.h"
 #include "failurecause.h"
 
 #include <cmascope/policies/kernelranges.h>
@@ -212,16 +213,11 @@ std::string ReplayResult::explainRequest(std::size_t index) const
     const ReplayRequest& q = requests[index];
     if (q.area >= areas.size())
         return "request " + std::to_string(index) + ": unknown area";
-    const ReplayAreaResult& ar = areas[q.area];
-    const ReplayArea& area = ar.area;
+    const ReplayArea& area = areas[q.area].area;
     // Rebuild the area's ranges just before the request from the timeline.
-    PolicyParams params;
-    params.orderPerBit = area.orderPerBit;
-    params.maxAlignOrder = std::nullopt;
-    std::vector<KernelBitmapPolicy> st(area.rangeCount(), KernelBitmapPolicy(params));
-    for (std::size_t r = 0; r < st.size(); ++r)
-        if (auto err = st[r].reset(RegionGeometry { area.range(r).basePfn, area.range(r).pages }))
-            return *err;
+    replayinternal::TimelineRanges rebuilt(*this, q.area);
+    if (!rebuilt.error().empty())
+        return rebuilt.error();
     bool found = false;
     for (std::size_t i = 0; i < timeline.size() && i < scenario.steps.size(); ++i) {
         const TimelineEntry& t = timeline[i];
@@ -229,16 +225,9 @@ std::string ReplayResult::explainRequest(std::size_t index) const
             found = true;
             break;
         }
-        const Step& s = scenario.steps[i];
-        const auto it = std::find(ar.regions.begin(), ar.regions.end(), s.region);
-        if (it == ar.regions.end() || t.kind == TimelineEntry::Marker)
-            continue;
-        KernelBitmapPolicy& range = st[static_cast<std::size_t>(it - ar.regions.begin())];
-        if (s.type == StepType::Place)
-            range.reserve(s.offset, s.size);
-        else if (s.type == StepType::Release)
-            range.release(s.offset, s.size);
+        rebuilt.apply(i);
     }
+    std::vector<KernelBitmapPolicy>& st = rebuilt.ranges();
     if (!found)
         return "request " + std::to_string(index) + " is not on the timeline";
     std::vector<KernelBitmapPolicy*> ptrs;

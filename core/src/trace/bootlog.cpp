@@ -267,6 +267,11 @@ void nameFromContext(std::vector<BootLogArea>& out)
 
 } // namespace
 
+std::string_view dmesgMessage(std::string_view line)
+{
+    return stripPrefix(line);
+}
+
 std::vector<BootLogArea> parseBootLog(std::string_view text)
 {
     std::vector<BootLogArea> out;

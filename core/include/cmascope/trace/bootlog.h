@@ -39,4 +39,7 @@ struct BootLogArea
 /// one without node (or node -1) is the global default area "reserved" (nameInferred).
 std::vector<BootLogArea> parseBootLog(std::string_view text);
 
+/// A dmesg line without its "[    0.000000] " time stamp (and a syslog "<6>" level).
+std::string_view dmesgMessage(std::string_view line);
+
 } // namespace cmascope
