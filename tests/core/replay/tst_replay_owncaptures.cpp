@@ -103,6 +103,7 @@ private Q_SLOTS:
         // Linux 7.2.13 (6.15+ semantics: a full area returns -EBUSY, pfn=0x0 on failure; 6.18's start event).
         QTest::newRow("k72-busy-areas") << QByteArray("k72-busy-areas") << false
                                         << QByteArray("camera@5c000000 reserved video");
+        QTest::newRow("k72-busy-evidence") << QByteArray("k72-busy-evidence") << false << QByteArray("reserved");
     }
 
     // Every prediction matches and every checkpoint equals the kernel's snapshot, for every area.

@@ -66,7 +66,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("capture");
         QTest::addColumn<QByteArray>("snapshot");
-        for (const char* capture : { "k72-busy-areas", "k72-hugetlb-multirange" })
+        for (const char* capture : { "k72-busy-areas", "k72-hugetlb-multirange", "k72-busy-evidence" })
             for (const auto& cp : checkpoints(captureDir(capture)))
                 QTest::newRow((std::string(capture) + "/" + cp.dir).c_str())
                     << QByteArray(capture) << QByteArray::fromStdString(cp.dir);
@@ -111,6 +111,49 @@ private Q_SLOTS:
                     || (capture == "k72-hugetlb-multirange"
                         && n.find("the trace began after boot") != std::string::npos),
                 n.c_str());
+    }
+
+    // k72-busy-evidence also kept /proc/vmstat and /proc/pagetypeinfo at every checkpoint: cma_alloc_success and
+    // cma_alloc_fail equal the replay's calls, nr_free_cma and the CMA rows' free pages are at most its available
+    // pages (equal where nothing borrowed the area), and both free counts agree with each other.
+    void vmstatAndPagetypeinfoAtEveryCheckpoint_data()
+    {
+        QTest::addColumn<QByteArray>("snapshot");
+        QTest::addColumn<bool>("allFree"); // nothing borrows the area: free == available
+        for (const auto& cp : checkpoints(captureDir("k72-busy-evidence")))
+            QTest::newRow(cp.dir.c_str()) << QByteArray::fromStdString(cp.dir) << (cp.name == "boot");
+    }
+    void vmstatAndPagetypeinfoAtEveryCheckpoint()
+    {
+        QFETCH(QByteArray, snapshot);
+        QFETCH(bool, allFree);
+        const fs::path dir = captureDir("k72-busy-evidence");
+        const fs::path snap = dir / "snapshots" / snapshot.toStdString();
+        std::uint32_t line = 0;
+        for (const auto& cp : checkpoints(dir))
+            if (cp.dir == snapshot.toStdString())
+                line = cp.beginLine;
+        std::map<std::uint32_t, std::vector<ReplayAreaResult>> atMarker;
+        const ReplayResult r = replayWithAreas(loadTrace(traceFile(dir)), bootInputs(dir), atMarker);
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        QVERIFY(!r.lateStart.detected);
+        const auto& areas = atMarker.at(line);
+        const auto vm = parseVmstat(slurp(snap / "vmstat.txt"), "vmstat.txt");
+        QVERIFY2(vm.vmstat, vm.error.c_str());
+        const auto v = checkVmstat(*vm.vmstat, r, areas, line);
+        QCOMPARE(v.checks.size(), std::size_t(3));
+        for (const auto& c : v.checks)
+            QVERIFY2(c.ok, counterCheckText(c).c_str());
+        QCOMPARE(v.checks[0].relation, CounterCheck::Equal);
+        QVERIFY(v.checks[0].kernel > 0 || snapshot == "00-boot");
+        const auto pti = parsePagetypeinfo(slurp(snap / "pagetypeinfo.txt"), "pagetypeinfo.txt");
+        QVERIFY2(pti.info, pti.error.c_str());
+        QCOMPARE(pti.info->cmaBlocks.at(0).blocks * pti.info->pagesPerBlock, areas.at(0).area.pages);
+        const auto p = checkPagetypeinfo(*pti.info, r, areas);
+        QVERIFY2(p.ok(), counterCheckText(p.checks.at(0)).c_str());
+        QCOMPARE(pti.info->cmaFreePages(), *vm.vmstat->freeCma);
+        if (allFree)
+            QCOMPARE(*vm.vmstat->freeCma, areas.at(0).state.availableCount());
     }
 
     // A difference is reported: one page more in the kernel's alloc_pages_fail than the replay counted.
