@@ -332,7 +332,8 @@ int runReplay(const QStringList& args)
     }
     if (cl.parser.isSet(cl.writeProject) && !writeReplayProject(cl, file.result, tracePath))
         return kExitUsage;
-    return snapshotsDiffer ? kExitProblems : kExitOk;
+    const bool evidenceDiffers = !evidenceAgrees(file.result, evidence); // docs/evidence-imports.md
+    return snapshotsDiffer || evidenceDiffers ? kExitProblems : kExitOk;
 }
 
 } // namespace cmascope::cli

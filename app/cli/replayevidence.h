@@ -14,7 +14,7 @@ struct ReplayEvidenceOptions
 {
     const QCommandLineOption vmstat { QStringLiteral("vmstat"),
         QStringLiteral("/proc/vmstat: cma_alloc_success/cma_alloc_fail (calls) and nr_free_cma, checked against "
-                       "the replay."),
+                       "the replay (exit 1 when a kernel counter differs, as for --cma-sysfs and --pagetypeinfo)."),
         QStringLiteral("FILE") };
     const QCommandLineOption cmaSysfs { QStringLiteral("cma-sysfs"),
         QStringLiteral("A copy of /sys/kernel/mm/cma (folder), one area's folder, or 'AREA FILE VALUE' lines: "

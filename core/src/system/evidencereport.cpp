@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace cmascope {
 
 namespace {
@@ -39,13 +41,14 @@ std::size_t dmesgJoined(std::span<const BusyEvidence> ev)
     return n;
 }
 
-/// Failed requests, then requests that met busy windows, each once, in request order.
-std::vector<std::size_t> busyRequests(std::span<const BusyEvidence> ev)
+/// The requests with busy windows, each once: failed ones first, each group in request order.
+std::vector<std::size_t> busyRequests(const ReplayResult& r, std::span<const BusyEvidence> ev)
 {
     std::vector<std::size_t> out;
     for (const auto& e : ev)
         if (out.empty() || out.back() != e.request)
             out.push_back(e.request);
+    std::stable_partition(out.begin(), out.end(), [&](std::size_t q) { return !r.requests[q].succeeded; });
     return out;
 }
 
@@ -62,7 +65,7 @@ nlohmann::json checksJson(const CounterCheckResult& c)
 nlohmann::json pinnersJson(const ReplayResult& r, std::span<const BusyEvidence> ev, const PageOwnerDump& dump)
 {
     nlohmann::json out = nlohmann::json::array();
-    for (std::size_t q : busyRequests(ev)) {
+    for (std::size_t q : busyRequests(r, ev)) {
         nlohmann::json owners = nlohmann::json::array();
         for (const auto& p : pinnersOf(q, ev, dump))
             owners.push_back({ { "comm", p.comm }, { "pid", p.pid }, { "tgid", p.tgid }, { "pages", p.pages },
@@ -93,9 +96,10 @@ std::vector<std::string> evidenceTextLines(const ReplayResult& r, const Evidence
         lines.push_back("evidence dmesg: " + std::to_string(in.busyLines->size()) + " \"PFNs busy\" lines, "
             + std::to_string(dmesgJoined(ev)) + " joined to failed requests without busy retry");
     if (in.pageOwner) {
-        lines.push_back("evidence page_owner: " + std::to_string(in.pageOwner->records.size()) + " records");
+        lines.push_back("evidence page_owner: " + std::to_string(in.pageOwner->records.size())
+            + " records; the owners of the busy windows' pages when the dump was taken, failed requests first");
         constexpr std::size_t kShown = 20;
-        const auto requests = busyRequests(ev);
+        const auto requests = busyRequests(r, ev);
         for (std::size_t i = 0; i < requests.size() && i < kShown; ++i) {
             const ReplayRequest& q = r.requests[requests[i]];
             const auto pinners = pinnersOf(requests[i], ev, *in.pageOwner, 3);
@@ -109,6 +113,14 @@ std::vector<std::string> evidenceTextLines(const ReplayResult& r, const Evidence
             lines.push_back("  ... " + std::to_string(requests.size() - kShown) + " more (--report FILE.json)");
     }
     return lines;
+}
+
+bool evidenceAgrees(const ReplayResult& r, const EvidenceInputs& in)
+{
+    for (const auto& [name, check] : allChecks(r, in))
+        if (!check.ok())
+            return false;
+    return true;
 }
 
 void appendEvidenceJson(std::string& report, const ReplayResult& r, const EvidenceInputs& in)

@@ -30,6 +30,8 @@ struct EvidenceInputs
 
 /// The report's lines, checks against the replay's final state first.
 std::vector<std::string> evidenceTextLines(const ReplayResult& result, const EvidenceInputs& inputs);
+/// False when a kernel counter (sysfs, vmstat, pagetypeinfo) contradicts the replay.
+bool evidenceAgrees(const ReplayResult& result, const EvidenceInputs& inputs);
 /// Appends "evidence": {...} to a report written by replayReportJson().
 void appendEvidenceJson(std::string& reportJson, const ReplayResult& result, const EvidenceInputs& inputs);
 
