@@ -4,6 +4,7 @@
 #include "textlines.h"
 
 #include <cmascope/system/pageowner.h>
+#include <cmascope/util/units.h>
 
 #include <algorithm>
 #include <array>
@@ -132,6 +133,10 @@ PageOwnerParse parsePageOwner(std::string_view text, std::string_view fileName)
         }
         if (i + 1 >= lines.size() || !readPfnLine(lines[i + 1], r)) {
             out.error = lineError(fileName, i + 2, "expected \"PFN 0x... type T Block N type T Flags ...\"");
+            return out;
+        }
+        if (!checkedAdd(r.pfn, r.pages())) {
+            out.error = lineError(fileName, i + 2, "the PFN plus 2^order pages passes 2^64");
             return out;
         }
         for (i += 2; i < lines.size() && !trim(lines[i]).empty(); ++i) {

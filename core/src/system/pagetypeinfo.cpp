@@ -3,6 +3,7 @@
 #include "textlines.h"
 
 #include <cmascope/system/pagetypeinfo.h>
+#include <cmascope/util/units.h>
 
 namespace cmascope {
 
@@ -10,9 +11,13 @@ using namespace systeminternal;
 
 std::uint64_t PagetypeinfoCmaFree::freePages() const
 {
+    // Saturates at 2^64 - 1: a file cannot make the sum wrap.
     std::uint64_t pages = 0;
-    for (std::size_t order = 0; order < counts.size() && order < 64; ++order)
-        pages += counts[order] << order;
+    for (std::size_t order = 0; order < counts.size(); ++order) {
+        const auto p = order < 64 ? checkedMul(counts[order], std::uint64_t { 1 } << order)
+                                  : (counts[order] ? std::nullopt : std::optional<std::uint64_t>(0));
+        pages = p ? checkedAdd(pages, *p).value_or(kU64Max) : kU64Max;
+    }
     return pages;
 }
 
@@ -20,7 +25,7 @@ std::uint64_t Pagetypeinfo::cmaFreePages() const
 {
     std::uint64_t pages = 0;
     for (const auto& r : cmaFree)
-        pages += r.freePages();
+        pages = checkedAdd(pages, r.freePages()).value_or(kU64Max);
     return pages;
 }
 

@@ -21,8 +21,8 @@ bool busyLineFits(const BusyLogLine& b, const ReplayRequest& q, const ReplayArea
     if (q.count == 0 || b.endPfn < q.count)
         return false;
     const std::uint64_t window = b.endPfn - q.count;
-    std::uint64_t pages = a.pages;
-    if (window < a.basePfn || b.endPfn > a.basePfn + pages || b.startPfn > window)
+    const std::uint64_t areaEnd = checkedAdd(a.basePfn, a.pages).value_or(kU64Max);
+    if (window < a.basePfn || b.endPfn > areaEnd || b.startPfn > window)
         return false;
     if (q.align < 64 && window % (std::uint64_t { 1 } << q.align) != 0)
         return false;
@@ -40,7 +40,7 @@ std::vector<BusyEvidence> busyEvidence(const ReplayResult& r, std::span<const Bu
     std::vector<BusyEvidence> out;
     for (const auto& w : r.busyWindows) {
         const auto count = w.request < r.requests.size() ? std::max<std::uint64_t>(r.requests[w.request].count, 1) : 1;
-        out.push_back(BusyEvidence { w.request, w.pfn, w.pfn + count, false, w.line });
+        out.push_back(BusyEvidence { w.request, w.pfn, checkedAdd(w.pfn, count).value_or(kU64Max), false, w.line });
     }
     std::vector<bool> used(dmesg.size(), false);
     for (std::size_t i = 0; i < r.requests.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <cmascope/system/pageowner.h>
 #include <cmascope/system/pagetypeinfo.h>
 #include <cmascope/system/vmstat.h>
+#include <cmascope/util/units.h>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -185,6 +186,9 @@ private Q_SLOTS:
         QTest::newRow("not a count") << word << -1LL << false << QByteArray("pagetypeinfo:9: expected \"Node N");
         QTest::newRow("no CMA row") << QByteArray("Page block order: 9\n") << -1LL << false
                                     << QByteArray("no \"type CMA\" row");
+        QByteArray huge(kPagetypeinfo);
+        huge.replace("type          CMA      3      2", "type          CMA      3 18446744073709551615");
+        QTest::newRow("saturates, never wraps") << huge << qlonglong(-2) << false << QByteArray();
         QTest::newRow("row before header") << QByteArray("Node    0, zone      DMA, type          CMA      3\n") << -1LL
                                            << false << QByteArray("pagetypeinfo:1: a row outside its table");
     }
@@ -201,6 +205,10 @@ private Q_SLOTS:
             return;
         }
         QVERIFY2(r.info, r.error.c_str());
+        if (freePages == -2) {
+            QCOMPARE(r.info->cmaFreePages(), kU64Max);
+            return;
+        }
         QCOMPARE(r.info->pageBlockOrder, 9u);
         QCOMPARE(r.info->pagesPerBlock, std::uint64_t(512));
         QCOMPARE(r.info->cmaFree.size(), std::size_t(1));
@@ -302,6 +310,9 @@ private Q_SLOTS:
                                      << 0ULL << QByteArray("page_owner:2: expected \"PFN 0x");
         QTest::newRow("bad head") << QByteArray("Page allocated via order x, mask 0x0()\n") << 0ULL
                                   << QByteArray("page_owner:1: expected \"Page allocated via order N");
+        QTest::newRow("past 2^64") << QByteArray("Page allocated via order 4, mask 0x0(), pid 1, tgid 1 (a), ts 3 ns\n"
+                                                 "PFN 0xfffffffffffffff8 type Movable Block 0 type CMA Flags 0x0()\n")
+                                   << 0ULL << QByteArray("page_owner:2: the PFN plus 2^order pages passes 2^64");
         QTest::newRow("stray line") << QByteArray("hello\n") << 0ULL
                                     << QByteArray("page_owner:1: expected \"Page allocated");
         QTest::newRow("empty") << QByteArray("\n\n") << 0ULL << QByteArray("no \"Page allocated via order\" record");
