@@ -23,11 +23,11 @@ const CmaSysfsArea* CmaSysfsSnapshot::find(std::string_view name) const
 
 namespace {
 
-/// mm/cma_sysfs.c's files.
+/// The kernel's counter files (docs/evidence-imports.md).
 constexpr const char* kFiles[] = { "alloc_pages_success", "alloc_pages_fail", "release_pages_success", "total_pages",
     "available_pages" };
 
-/// The counter of @p area named @p file (nullptr: not one of mm/cma_sysfs.c's files).
+/// The counter of @p area named @p file (nullptr: not one of the kernel's counter files).
 std::optional<std::uint64_t>* counterOf(CmaSysfsArea& area, std::string_view file)
 {
     if (file == "alloc_pages_success")

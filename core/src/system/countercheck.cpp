@@ -30,7 +30,8 @@ ReplayCmaCounters replayCmaCounters(
         (q.succeeded ? c.successPages : c.failPages) += q.count;
         ++(q.succeeded ? c.successCalls : c.failCalls);
     }
-    // The kernel counts every released page (mm/cma.c), the replay also those it did not know as allocated.
+    // The kernel counts every released page (docs/evidence-imports.md), the replay also those it did not know as
+    // allocated.
     c.releasedPages = state.releasedPages + state.unknownReleasePages;
     c.totalPages = state.area.pages;
     for (const auto& more : state.area.moreRanges)

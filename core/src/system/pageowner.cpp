@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// /sys/kernel/debug/page_owner dumps, as mm/page_owner.c print_page_owner() writes them
+// /sys/kernel/debug/page_owner dumps, as the kernel's print_page_owner() writes them
 // (docs/evidence-imports.md, "page_owner").
 #include "textlines.h"
 
@@ -79,7 +79,7 @@ bool readPfnLine(std::string_view line, PageOwnerRecord& r)
 
 std::vector<std::string> PageOwnerRecord::callerFrames(std::size_t count) const
 {
-    // The page allocator's own frames, innermost first (mm/page_alloc.c, mm/mempolicy.c).
+    // The page allocator's own frames, innermost first (docs/evidence-imports.md, "page_owner").
     static constexpr std::array<std::string_view, 10> allocator { "post_alloc_hook", "prep_new_page",
         "get_page_from_freelist", "__alloc_pages", "alloc_pages", "__alloc_frozen_pages", "alloc_frozen_pages",
         "__folio_alloc", "folio_alloc", "alloc_pages_mpol" };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// /proc/pagetypeinfo, as mm/vmstat.c pagetypeinfo_show() prints it (docs/evidence-imports.md).
+// /proc/pagetypeinfo, as the kernel's pagetypeinfo_show() prints it (docs/evidence-imports.md).
 #include "textlines.h"
 
 #include <cmascope/system/pagetypeinfo.h>

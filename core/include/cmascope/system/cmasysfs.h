@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// /sys/kernel/mm/cma/<area>/ counters (mm/cma_sysfs.c): alloc_pages_success, alloc_pages_fail and
+// /sys/kernel/mm/cma/<area>/ counters: alloc_pages_success, alloc_pages_fail and
 // release_pages_success count PAGES (a failed 1024-page request adds 1024), total_pages is the area's size and
 // available_pages its available_count (docs/evidence-imports.md, "/sys/kernel/mm/cma").
 // Standard C++20, no Qt, no global state.
@@ -32,8 +32,8 @@ struct CmaSysfsRead
     std::string error; ///< names the file (and line) that was malformed
 };
 
-/// Parses the one-file form "AREA FILE VALUE" per line (what `grep -r . /sys/kernel/mm/cma` gives once its
-/// "/sys/kernel/mm/cma/AREA/FILE:VALUE" is accepted too). Unknown FILEs are kept out; a VALUE that is not a
+/// Parses the one-file form: "AREA FILE VALUE" per line, or the ".../AREA/FILE:VALUE" lines of
+/// `grep -r . /sys/kernel/mm/cma`. Unknown FILEs are kept out; a VALUE that is not a
 /// decimal number is an error naming @p fileName and the line.
 CmaSysfsRead parseCmaSysfsText(std::string_view text, std::string_view fileName);
 /// Reads @p path: a file in the one-file form, a copy of /sys/kernel/mm/cma (one folder per area), or one area's

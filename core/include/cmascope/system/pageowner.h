@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// A /sys/kernel/debug/page_owner dump (mm/page_owner.c print_page_owner()): who allocated each allocated page,
+// A /sys/kernel/debug/page_owner dump (the kernel's print_page_owner()): who allocated each allocated page,
 // with pid, tgid, comm, timestamp, migratetypes and the allocation stack (docs/evidence-imports.md).
 // Standard C++20, no Qt, no global state.
 #pragma once

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// /proc/pagetypeinfo (mm/vmstat.c): the CMA rows of "Free pages count per migrate type at order" (free CMA
+// /proc/pagetypeinfo: the CMA rows of "Free pages count per migrate type at order" (free CMA
 // pages per order per zone) and the CMA column of "Number of blocks type" (docs/evidence-imports.md).
 // Standard C++20, no Qt, no global state.
 #pragma once
