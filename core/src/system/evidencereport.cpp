@@ -128,6 +128,12 @@ void appendEvidenceJson(std::string& report, const ReplayResult& r, const Eviden
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [name, result] : allChecks(r, in))
         j[name] = checksJson(result);
+    if (in.vmstat) { // every line whose name has "cma", as the kernel printed it
+        nlohmann::json lines = nlohmann::json::object();
+        for (const auto& [name, value] : in.vmstat->lines)
+            lines[name] = value;
+        j["vmstat"]["lines"] = lines;
+    }
     const auto ev = evidenceOf(r, in);
     if (in.busyLines)
         j["dmesg_busy"] = { { "lines", in.busyLines->size() }, { "joined", dmesgJoined(ev) } };
