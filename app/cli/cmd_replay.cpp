@@ -4,8 +4,10 @@
 //                           [--event-formats FILE] [--until-marker TEXT]
 //                           [--report FILE.json] [--what-if SPEC] [--no-infer] [--check-snapshots DIR]
 //                           [--write-project FILE [--onto PROJECT]]
+//                           [--vmstat FILE] [--cma-sysfs DIR|FILE] [--pagetypeinfo FILE] [--page-owner FILE]
 // The contract is issue 5's: exit 0 on success, 2 on unusable input (the error names file/line/field).
 #include "common.h"
+#include "replayevidence.h"
 #include "replayinputs.h"
 
 #include <cmascope/model/project.h>
@@ -37,6 +39,7 @@ struct ReplayCommandLine
 {
     QCommandLineParser parser;
     const ReplayInputOptions areaOptions;
+    const ReplayEvidenceOptions evidence; // docs/evidence-imports.md
     const QCommandLineOption until { QStringLiteral("until-marker"),
         QStringLiteral("Stop right after the first marker line containing TEXT."), QStringLiteral("TEXT") };
     const QCommandLineOption report { QStringLiteral("report"), QStringLiteral("Write the JSON report to FILE."),
@@ -71,6 +74,7 @@ struct ReplayCommandLine
         parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
         areaOptions.addTo(parser);
         parser.addOptions({ until, report, whatIf, noInfer, checkSnapshots, writeProject, onto });
+        evidence.addTo(parser);
         parser.process(args);
     }
 };
@@ -281,6 +285,9 @@ int runReplay(const QStringList& args)
     std::optional<Platform> platform;
     if (!readReplayInputs(cl, inputs, whatIf, platform))
         return kExitUsage;
+    EvidenceInputs evidence;
+    if (!cl.evidence.read(cl.parser, cl.parser.value(cl.areaOptions.dmesg).toStdString(), evidence))
+        return kExitUsage;
 
     ReplayOptions options;
     options.untilMarker = cl.parser.value(cl.until).toStdString();
@@ -321,6 +328,8 @@ int runReplay(const QStringList& args)
     if (!dmesgFailures.failures.empty())
         for (const auto& line : checkDmesgFailures(file.result, dmesgFailures).lines())
             std::cout << line << '\n';
+    for (const auto& line : evidenceTextLines(file.result, evidence))
+        std::cout << line << '\n';
     bool snapshotsDiffer = false;
     if (checker) {
         const SnapshotCheckResult check = checker->finish();
@@ -332,14 +341,18 @@ int runReplay(const QStringList& args)
         return kExitUsage;
     if (cl.parser.isSet(cl.report)) {
         const std::string path = cl.parser.value(cl.report).toStdString();
-        if (auto err = writeFileAtomically(path, replayReportJson(file.result, tracePath))) {
+        std::string json = replayReportJson(file.result, tracePath);
+        if (!evidence.empty())
+            appendEvidenceJson(json, file.result, evidence);
+        if (auto err = writeFileAtomically(path, json)) {
             std::cerr << "cmascope-cli replay: --report " << path << ": " << *err << '\n';
             return kExitUsage;
         }
     }
     if (cl.parser.isSet(cl.writeProject) && !writeReplayProject(cl, file.result, tracePath))
         return kExitUsage;
-    return snapshotsDiffer ? kExitProblems : kExitOk;
+    const bool evidenceDiffers = !evidenceAgrees(file.result, evidence); // docs/evidence-imports.md
+    return snapshotsDiffer || evidenceDiffers ? kExitProblems : kExitOk;
 }
 
 } // namespace cmascope::cli

@@ -38,6 +38,7 @@ struct Options
     std::optional<QString> screenshot; ///< --screenshot FILE: save pictures of the window and quit
     std::optional<QString> size; ///< --size WxH
     std::optional<QString> file; ///< the project, trace or configuration to open
+    std::optional<QString> pageOwner; ///< a page_owner dump for the failure inspector
 };
 
 Options parseOptions(const QApplication& app)
@@ -61,7 +62,11 @@ Options parseOptions(const QApplication& app)
     QCommandLineOption policies(QStringLiteral("compare-policies"),
         QStringLiteral("Run the scenario under first, next, best and worst fit and buddy in the Compare pane, shown "
                        "in front (docs/compare.md)."));
-    parser.addOptions({ demo, step, dark, present, policies, screenshot, size });
+    QCommandLineOption pageOwner(QStringLiteral("page-owner"),
+        QStringLiteral("A /sys/kernel/debug/page_owner dump: the failure inspector says who holds the busy pages "
+                       "(docs/evidence-imports.md)."),
+        QStringLiteral("FILE"));
+    parser.addOptions({ demo, step, dark, present, policies, screenshot, size, pageOwner });
     parser.addPositionalArgument(QStringLiteral("file"),
         QStringLiteral("Project, kernel trace or configuration (device tree, command line, ...) to open."));
     parser.process(app);
@@ -77,6 +82,8 @@ Options parseOptions(const QApplication& app)
         options.screenshot = parser.value(screenshot);
     if (parser.isSet(size))
         options.size = parser.value(size);
+    if (parser.isSet(pageOwner))
+        options.pageOwner = parser.value(pageOwner);
     if (const QStringList args = parser.positionalArguments(); !args.isEmpty())
         options.file = args.first();
     return options;
@@ -122,6 +129,8 @@ void start(cmascope::app::MainWindow& window, const Options& options)
         window.openProject(cmascope::app::defaultDemoPath());
     else
         window.showStartPage();
+    if (options.pageOwner)
+        window.addPageOwnerDump(*options.pageOwner);
     if (options.step) {
         window.document()->waitForRun();
         window.document()->setPosition(*options.step);

@@ -114,6 +114,9 @@ public:
     void reopenTraceSeeded(const QString& debugfsDir, bool wait = false);
     /// Checks the shown trace against the snapshots in @p dir (the bar's "Check Snapshots…").
     void checkTraceSnapshots(const QString& dir, bool wait = false);
+    /// Reads a /sys/kernel/debug/page_owner dump for the failure inspector (docs/evidence-imports.md); false
+    /// (lastError() set, a message box unless @p quiet) when it cannot be read.
+    bool addPageOwnerDump(const QString& path, bool quiet = false);
     /// Opens whatever @p path is: a project, a configuration to import, or a kernel trace (with @p wait,
     /// returns when a trace has been replayed).
     void openAny(const QString& path, bool wait = false);
@@ -247,6 +250,8 @@ private:
     void seedTraceDialog();
     void checkSnapshotsDialog();
     bool addDebugfsInputs(ReplayInputs& inputs, const QString& dir);
+    // mainwindow_evidence.cpp (docs/evidence-imports.md)
+    void addPageOwnerDialog();
     /// Runs @p work (work(const Progress&) -> T) off the GUI thread as a file job and waits for it with the
     /// event loop running; false (m_lastError set; a message box titled @p title unless @p quiet) when busy,
     /// cancelled or failed.

@@ -58,6 +58,9 @@ void MainWindow::createFileMenu()
                         "began (docs/late-start.md)"));
     file->addAction(tr("Check Trace against debugfs Snapshots…"), this, &MainWindow::checkSnapshotsDialog)
         ->setToolTip(tr("Compare the shown trace's replay with debugfs snapshots taken at CHECKPOINT markers"));
+    file->addAction(tr("Add page_owner Dump…"), this, &MainWindow::addPageOwnerDialog)
+        ->setToolTip(tr("A /sys/kernel/debug/page_owner dump: the failure inspector then says who holds the pages "
+                        "of a request's busy windows (docs/evidence-imports.md)"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     addDemoMenu(file);
     file->addAction(tr("Start &Page"), this, &MainWindow::showStartPage);

@@ -4,7 +4,10 @@
 #include "common/document.h"
 #include "common/jobtracker.h"
 #include "common/textformat.h"
+#include "inspector/pinnershtml.h"
 #include "inspector/tracerequesthtml.h"
+
+#include <cmascope/system/pageowner.h>
 
 #include <QHBoxLayout>
 #include <QPalette>
@@ -219,7 +222,9 @@ void FailureInspector::inspectTraceRequest(const ReplayResult& replay, std::size
     const ReplayRequest& q = replay.requests[index];
     m_stepFailed = q.complete && !q.succeeded && q.cause != FailureCause::Busy && q.cause != FailureCause::NoArea;
     const VerdictColours vc = verdictColours(m_view->palette());
-    m_html = traceRequestHtml(replay, index, step, { vc.ok, vc.failed, vc.muted });
+    const QString pinners =
+        m_pageOwner ? pinnersHtml(replay, index, *m_pageOwner, m_pageOwnerOrigin, vc.muted) : QString();
+    m_html = traceRequestHtml(replay, index, step, { vc.ok, vc.failed, vc.muted }, pinners);
     render();
     if (m_stepFailed && !m_fitRunning && !m_fitResult && !m_fitCancelled && step < m_autoSearchSteps)
         findWhatWouldHaveFit();
@@ -285,6 +290,14 @@ void FailureInspector::discardWouldFit()
     m_fitError.clear();
     m_fitResult.reset();
     updateFitControls();
+}
+
+void FailureInspector::setPageOwner(std::shared_ptr<const PageOwnerDump> dump, const QString& origin)
+{
+    m_pageOwner = std::move(dump);
+    m_pageOwnerOrigin = origin;
+    if (m_step)
+        inspect(*m_step);
 }
 
 void FailureInspector::updateFitControls()

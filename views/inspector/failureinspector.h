@@ -19,7 +19,8 @@ class QTextBrowser;
 
 namespace cmascope {
 struct ReplayResult;
-}
+struct PageOwnerDump;
+} // namespace cmascope
 
 namespace cmascope::views {
 
@@ -51,6 +52,11 @@ public:
     /// (0 = only with the button). Default 5000.
     void setAutoSearchLimit(std::size_t steps) { m_autoSearchSteps = steps; }
 
+    /// A page_owner dump (read from @p origin): a kernel request's busy windows then show who holds their pages
+    /// (docs/evidence-imports.md). Null removes it.
+    void setPageOwner(std::shared_ptr<const PageOwnerDump> dump, const QString& origin);
+    bool hasPageOwner() const { return m_pageOwner != nullptr; }
+
 Q_SIGNALS:
     /// A search ended (answered or cancelled) and its outcome is shown.
     void wouldFitFinished();
@@ -77,6 +83,8 @@ private:
     QString m_fitError; ///< the search threw: its text
     std::optional<WouldFitResult> m_fitResult;
     std::size_t m_autoSearchSteps = 5000;
+    std::shared_ptr<const PageOwnerDump> m_pageOwner;
+    QString m_pageOwnerOrigin;
 };
 
 } // namespace cmascope::views

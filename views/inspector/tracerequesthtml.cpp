@@ -104,7 +104,8 @@ QString outcomeHtml(const ReplayResult& r, std::size_t index, const TraceVerdict
 
 } // namespace
 
-QString traceRequestHtml(const ReplayResult& r, std::size_t index, std::size_t step, const TraceVerdictColours& c)
+QString traceRequestHtml(const ReplayResult& r, std::size_t index, std::size_t step, const TraceVerdictColours& c,
+    const QString& afterOutcome)
 {
     if (index >= r.requests.size())
         return {};
@@ -119,7 +120,7 @@ QString traceRequestHtml(const ReplayResult& r, std::size_t index, std::size_t s
     html += tr("<p><b>%1</b> asked <b>%2</b> for %3 aligned to 2<sup>%4</sup> pages.</p>")
                 .arg(esc(task), esc(area), pagesText(q.count, page))
                 .arg(q.align);
-    html += outcomeHtml(r, index, c);
+    html += outcomeHtml(r, index, c) + afterOutcome;
     html += tr("<h4>Trace</h4><ul>");
     if (q.startLine)
         html += tr("<li>cma_alloc_start: line %1, %2 s</li>").arg(q.startLine).arg(secondsText(q.startNs));

@@ -21,7 +21,8 @@ struct TraceVerdictColours
 };
 
 /// HTML for request @p index of @p replay. Cheap: reads only what the replay recorded (no re-run).
-QString traceRequestHtml(
-    const ReplayResult& replay, std::size_t index, std::size_t step, const TraceVerdictColours& colours);
+/// @p afterOutcome (e.g. who holds the busy pages, pinnershtml.h) comes right after the outcome.
+QString traceRequestHtml(const ReplayResult& replay, std::size_t index, std::size_t step,
+    const TraceVerdictColours& colours, const QString& afterOutcome = {});
 
 } // namespace cmascope::views

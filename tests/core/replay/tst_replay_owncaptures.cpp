@@ -135,6 +135,7 @@ private Q_SLOTS:
         // Its trace.txt, recorded in a second tracefs instance beside Perfetto (tst_perfetto_capture replays its
         // trace.perfetto-trace against this).
         QTest::newRow("k72-perfetto") << QByteArray("k72-perfetto") << true << QByteArray("reserved");
+        QTest::newRow("k72-busy-evidence") << QByteArray("k72-busy-evidence") << false << QByteArray("reserved");
     }
 
     // Every prediction matches and every checkpoint equals the kernel's snapshot, for every area.

@@ -45,6 +45,9 @@ checkpoint() {
         done > $d/cma-sysfs.txt
     fi
     cat /proc/meminfo > $d/meminfo.txt
+    # what a user reads when an allocation fails (docs/evidence-imports.md)
+    cat /proc/vmstat > $d/vmstat.txt
+    [ -r /proc/pagetypeinfo ] && cat /proc/pagetypeinfo > $d/pagetypeinfo.txt
     grep Cma /proc/meminfo > $d/meminfo_cma.txt
     for h in /sys/kernel/mm/hugepages/hugepages-*; do
         echo "${h##*/} nr=$(cat $h/nr_hugepages) free=$(cat $h/free_hugepages)"
