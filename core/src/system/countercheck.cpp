@@ -33,10 +33,8 @@ ReplayCmaCounters replayCmaCounters(
     // The kernel counts every released page (docs/evidence-imports.md), the replay also those it did not know as
     // allocated.
     c.releasedPages = state.releasedPages + state.unknownReleasePages;
-    c.totalPages = state.area.pages;
-    for (const auto& more : state.area.moreRanges)
-        c.totalPages += more.pages;
-    c.availablePages = state.state.availableCount();
+    c.totalPages = state.area.totalPages();
+    c.availablePages = state.availablePages(); // every range's (docs/kernel-cma.md, multi-range areas)
     return c;
 }
 
@@ -136,7 +134,7 @@ CounterCheckResult checkPagetypeinfo(
     CounterCheckResult out;
     std::uint64_t available = 0;
     for (std::size_t i = 0; i < areas.size() && i < r.areas.size(); ++i)
-        available += areas[i].state.availableCount();
+        available += areas[i].availablePages();
     out.checks.push_back(
         makeCheck("", "pagetypeinfo CMA free pages", info.cmaFreePages(), available, CounterCheck::KernelAtMost));
     if (info.capped())

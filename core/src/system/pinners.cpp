@@ -21,8 +21,12 @@ bool busyLineFits(const BusyLogLine& b, const ReplayRequest& q, const ReplayArea
     if (q.count == 0 || b.endPfn < q.count)
         return false;
     const std::uint64_t window = b.endPfn - q.count;
-    const std::uint64_t areaEnd = checkedAdd(a.basePfn, a.pages).value_or(kU64Max);
-    if (window < a.basePfn || b.endPfn > areaEnd || b.startPfn > window)
+    const std::optional<std::size_t> range = a.rangeOf(window); // the window lies in one range
+    if (!range)
+        return false;
+    const AreaRange g = a.range(*range);
+    const std::uint64_t rangeEnd = checkedAdd(g.basePfn, g.pages).value_or(kU64Max);
+    if (b.endPfn > rangeEnd || b.startPfn > window)
         return false;
     if (q.align < 64 && window % (std::uint64_t { 1 } << q.align) != 0)
         return false;

@@ -84,33 +84,22 @@ private Q_SLOTS:
         const auto sysfs = readCmaSysfs(dir / "snapshots" / snapshot.toStdString() / "cma-sysfs.txt");
         QVERIFY2(sysfs.snapshot, sysfs.error.c_str());
         std::map<std::uint32_t, std::vector<ReplayAreaResult>> atMarker;
-        const ReplayResult r = replayWithAreas(loadTrace(traceFile(dir)), bootInputs(dir), atMarker);
-        if (!r.error.empty() && r.error.find("range") != std::string::npos)
-            QSKIP(("the replay does not take multi-range areas yet: " + r.error).c_str());
+        ReplayInputs inputs = bootInputs(dir);
+        if (capture == "k72-hugetlb-multirange") // the ranges the capture module recorded (traces/README.md)
+            inputs.areaSpecs.push_back(std::get<AreaSpec>(parseAreaSpec("hugetlb0=0x100000+262144,0x180000+262144/9")));
+        const ReplayResult r = replayWithAreas(loadTrace(traceFile(dir)), inputs, atMarker);
         QVERIFY2(r.error.empty(), r.error.c_str());
         QVERIFY(atMarker.count(line));
         const auto& areas = atMarker[line];
         const CounterCheckResult check = checkCmaSysfs(*sysfs.snapshot, r, areas, line);
         QCOMPARE(check.checks.size(), 5 * areas.size());
-        // The page counters always agree. The geometry of k72-hugetlb-multirange's hugetlb0 (two ranges, no base in
-        // the boot log) is inferred from the trace as one span: total_pages and available_pages show it is not the
-        // kernel's until the replay takes multi-range areas (docs/evidence-imports.md).
+        // every counter agrees, total_pages and available_pages of the two-range hugetlb0 included
         for (const auto& c : check.checks) {
-            const ReplayAreaResult* a = r.findArea(c.area);
-            const bool geometry = c.counter == "total_pages" || c.counter == "available_pages";
-            if (!c.ok && geometry && a && a->area.source == AreaSource::Inferred) {
-                qInfo("known: %s", counterCheckText(c).c_str());
-                continue;
-            }
             QVERIFY2(c.ok, counterCheckText(c).c_str());
-            QCOMPARE(c.kernel, c.replay); // equal, even where the wrong geometry makes the replay see a late start
+            QCOMPARE(c.kernel, c.replay);
         }
         for (const auto& n : check.notes)
-            QVERIFY2(n.find("not in the replay (yet)") != std::string::npos
-                    || n.find("is inferred") != std::string::npos
-                    || (capture == "k72-hugetlb-multirange"
-                        && n.find("the trace began after boot") != std::string::npos),
-                n.c_str());
+            QVERIFY2(n.find("not in the replay (yet)") != std::string::npos, n.c_str());
     }
 
     // k72-busy-evidence also kept /proc/vmstat and /proc/pagetypeinfo at every checkpoint: cma_alloc_success and
