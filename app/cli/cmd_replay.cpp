@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// cmascope-cli replay TRACE [--dmesg FILE] [--debugfs DIR] [--project FILE]
+// cmascope-cli replay TRACE|--follow SOURCE|--follow-cmd COMMAND [--dmesg FILE] [--debugfs DIR] [--project FILE]
 //                           [--area NAME=BASE_PFN+PAGES[,BASE_PFN+PAGES...][/ORDER_PER_BIT]]... [--kernel VERSION]
 //                           [--event-formats FILE] [--until-marker TEXT]
 //                           [--report FILE.json] [--what-if SPEC] [--no-infer] [--check-snapshots DIR]
 //                           [--write-project FILE [--onto PROJECT]]
 // The contract is issue 5's: exit 0 on success, 2 on unusable input (the error names file/line/field).
 #include "common.h"
+#include "replayfollow.h"
 #include "replayinputs.h"
 
 #include <cmascope/model/project.h>
@@ -36,6 +37,7 @@ struct ReplayCommandLine
 {
     QCommandLineParser parser;
     const ReplayInputOptions areaOptions;
+    const ReplayFollowOptions followOptions; // --follow, --follow-cmd (replayfollow.h)
     const QCommandLineOption until { QStringLiteral("until-marker"),
         QStringLiteral("Stop right after the first marker line containing TEXT."), QStringLiteral("TEXT") };
     const QCommandLineOption report { QStringLiteral("report"), QStringLiteral("Write the JSON report to FILE."),
@@ -68,6 +70,7 @@ struct ReplayCommandLine
                            "print the areas' state, and optionally write a JSON report."));
         parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
         areaOptions.addTo(parser);
+        followOptions.addTo(parser);
         parser.addOptions({ until, report, whatIf, noInfer, checkSnapshots, writeProject, onto });
         parser.process(args);
     }
@@ -267,7 +270,9 @@ bool writeReplayProject(const ReplayCommandLine& cl, const ReplayResult& r, cons
 int runReplay(const QStringList& args)
 {
     const ReplayCommandLine cl(args);
-    const auto operand = singleOperand(cl.parser, "replay", "TRACE file");
+    const bool following = cl.followOptions.isSet(cl.parser);
+    const auto operand =
+        following ? cl.followOptions.sourceName(cl.parser) : singleOperand(cl.parser, "replay", "TRACE file");
     if (!operand)
         return kExitUsage;
     const std::string& tracePath = *operand;
@@ -297,7 +302,8 @@ int runReplay(const QStringList& args)
         checker.emplace(std::move(read.snapshots));
         checker->attach(options);
     }
-    const auto file = replayTraceFile(tracePath, inputs, options);
+    const auto file = following ? followReplay(cl.followOptions, cl.parser, inputs, options)
+                                : replayTraceFile(tracePath, inputs, options);
     if (!replaySucceeded(file, tracePath))
         return kExitUsage;
     printReplay(file.result, tracePath);
