@@ -100,7 +100,9 @@ std::string pump(FollowSource& source, FollowReplay& follow, std::string& error)
             const bool more = follow.push(buffer);
             printProgress(follow, unresolvedShown);
             if (!more)
-                return follow.stopped() ? "the stop marker" : follow.error();
+                return !follow.error().empty()      ? follow.error()
+                    : follow.live().stoppedAtMarker ? std::string("the --until-marker marker")
+                                                    : std::string("the replay cannot go on (below)");
         }
     }
     source.stop();

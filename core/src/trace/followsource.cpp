@@ -3,6 +3,7 @@
 // (FIFO, standard input, a command's output) read until its writers close it.
 #include <cmascope/trace/followsource.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -19,6 +20,18 @@ namespace cmascope {
 namespace {
 
 constexpr std::size_t kReadChunk = 1u << 20;
+
+/// "5", "0.25": seconds as the user wrote them (at most 3 decimals).
+std::string secondsText(double seconds)
+{
+    std::string text = std::to_string(seconds); // "0.250000"
+    text.erase(std::min(text.find('.') + 4, text.size()));
+    while (text.back() == '0')
+        text.pop_back();
+    if (text.back() == '.')
+        text.pop_back();
+    return text;
+}
 
 /// Reads what @p fd has (after poll() said so) into @p buffer; Data, End (0 bytes) or Failed.
 FollowSource::Read readSome(int fd, std::string& buffer, std::string& error)
@@ -84,9 +97,10 @@ protected:
 class CommandSource final : public PipeSource
 {
 public:
-    CommandSource(int fd, pid_t pid, std::string command)
+    CommandSource(int fd, pid_t pid, bool ownGroup, std::string command)
         : PipeSource(fd, true, "command '" + command + "'")
         , m_pid(pid)
+        , m_ownGroup(ownGroup)
     { }
     ~CommandSource() override { stop(); }
 
@@ -94,7 +108,7 @@ public:
     {
         if (m_pid <= 0)
             return;
-        ::kill(-m_pid, SIGTERM); // the shell and what it started
+        ::kill(m_ownGroup ? -m_pid : m_pid, SIGTERM); // in its own group: the shell and what it started
         reap();
         if (m_endNote.empty())
             m_endNote = "stopped; " + m_name + " terminated";
@@ -121,6 +135,7 @@ private:
             m_endNote = m_name + " ended by signal " + std::to_string(WTERMSIG(status));
     }
     pid_t m_pid;
+    bool m_ownGroup;
 };
 
 /// A regular file, read on as it grows (tail -f); it ends when stopped, after idleSeconds without new
@@ -154,7 +169,7 @@ public:
         }
         const auto now = std::chrono::steady_clock::now();
         if (m_idle > 0 && std::chrono::duration<double>(now - m_lastData).count() >= m_idle) {
-            m_endNote = "no new bytes for " + std::to_string(static_cast<long long>(m_idle)) + " s";
+            m_endNote = "no new bytes for " + secondsText(m_idle) + " s";
             return Read::End;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeoutMs, 50)));
@@ -175,6 +190,10 @@ std::variant<std::unique_ptr<FollowSource>, std::string> startCommand(const std:
     if (::pipe2(fds, O_CLOEXEC) != 0)
         return "command '" + command + "': cannot make a pipe: " + std::strerror(errno);
     const char* argv[] = { "sh", "-c", command.c_str(), nullptr };
+    // On a terminal the command stays in the terminal's process group: it may prompt (ssh's password) and
+    // Ctrl-C reaches it as it reaches us. Elsewhere (the app, a script) it gets a group of its own, which
+    // stop() ends whole.
+    const bool ownGroup = ::isatty(STDIN_FILENO) == 0;
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(fds[0]);
@@ -182,14 +201,16 @@ std::variant<std::unique_ptr<FollowSource>, std::string> startCommand(const std:
         return "command '" + command + "': cannot start: " + std::strerror(errno);
     }
     if (pid == 0) { // the child: only async-signal-safe calls
-        ::setpgid(0, 0);
+        if (ownGroup)
+            ::setpgid(0, 0);
         ::dup2(fds[1], STDOUT_FILENO);
         ::execv("/bin/sh", const_cast<char* const*>(argv));
         ::_exit(127);
     }
-    ::setpgid(pid, pid); // also here: no race with stop()
+    if (ownGroup)
+        ::setpgid(pid, pid); // also here: no race with stop()
     ::close(fds[1]);
-    return std::make_unique<CommandSource>(fds[0], pid, command);
+    return std::make_unique<CommandSource>(fds[0], pid, ownGroup, command);
 }
 
 } // namespace

@@ -98,6 +98,49 @@ private Q_SLOTS:
         }
     }
 
+    // A line that never ends is an error once longer than maxLineLength (only that much is kept meanwhile);
+    // the lines after it are read.
+    void overlongLine()
+    {
+        ReplayInputs in;
+        in.areaSpecs.push_back({ "cma", 0x40000, 1024, 0 });
+        FollowReplay follow(in, {}, { "t", {}, 100, 1024 });
+        QVERIFY(follow.push("# tracer: nop\n"));
+        const std::string junk(4000, 'x');
+        for (int i = 0; i < 100; ++i)
+            QVERIFY(follow.push(junk));
+        QVERIFY(follow.push("\n  kworker/0:1-12 [000] .....  10.000100: cma_alloc_start: name=cma count=4 align=2\n"
+                            "  kworker/0:1-12 [000] .....  10.000200: cma_alloc_finish: name=cma pfn=0x40000 "
+                            "page=000000008b5ec43b count=4 align=2 errorno=0\n"));
+        const ReplayFileResult r = follow.finish();
+        QVERIFY2(r.ok(), r.error.c_str());
+        QCOMPARE(r.result.lines, std::uint64_t { 4 });
+        QCOMPARE(r.result.errorCount, std::uint64_t { 1 });
+        QCOMPARE(r.result.errors.at(0).line, std::uint32_t { 2 });
+        QCOMPARE(QString::fromStdString(r.result.errors.at(0).message),
+            QStringLiteral("line longer than 1024 bytes (not a trace line)"));
+        QCOMPARE(r.result.succeeded, std::uint64_t { 1 });
+    }
+
+    // progress(): each call names the requests settled since the previous one, once.
+    void progressIsIncremental()
+    {
+        const fs::path dir = captureDir("k612-busy-retry");
+        FollowReplay follow(bootInputs(dir), {}, { "t", {} });
+        const std::string text = slurp(traceFile(dir));
+        std::size_t seen = 0;
+        for (std::size_t at = 0; at < text.size(); at += 997) {
+            QVERIFY(follow.push(std::string_view(text).substr(at, 997)));
+            const FollowProgress p = follow.progress();
+            QCOMPARE(p.firstNewRequest, seen);
+            QVERIFY(p.requests >= seen);
+            seen = p.requests;
+        }
+        QCOMPARE(follow.progress().firstNewRequest, seen);
+        const ReplayFileResult r = follow.finish();
+        QCOMPARE(r.result.requests.size(), seen); // nothing was in flight at the end of this capture
+    }
+
     void refusesNonText_data()
     {
         QTest::addColumn<QByteArray>("bytes");
