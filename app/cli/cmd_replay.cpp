@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// cmascope-cli replay TRACE [--dmesg FILE] [--debugfs DIR] [--project FILE]
+// cmascope-cli replay TRACE|--follow SOURCE|--follow-cmd COMMAND [--dmesg FILE] [--debugfs DIR] [--project FILE]
 //                           [--area NAME=BASE_PFN+PAGES[,BASE_PFN+PAGES...][/ORDER_PER_BIT]]... [--kernel VERSION]
 //                           [--event-formats FILE] [--until-marker TEXT]
 //                           [--report FILE.json] [--what-if SPEC] [--no-infer] [--check-snapshots DIR]
@@ -8,6 +8,7 @@
 // The contract is issue 5's: exit 0 on success, 2 on unusable input (the error names file/line/field).
 #include "common.h"
 #include "replayevidence.h"
+#include "replayfollow.h"
 #include "replayinputs.h"
 
 #include <cmascope/model/project.h>
@@ -40,6 +41,7 @@ struct ReplayCommandLine
     QCommandLineParser parser;
     const ReplayInputOptions areaOptions;
     const ReplayEvidenceOptions evidence; // docs/evidence-imports.md
+    const ReplayFollowOptions followOptions; // --follow, --follow-cmd (replayfollow.h)
     const QCommandLineOption until { QStringLiteral("until-marker"),
         QStringLiteral("Stop right after the first marker line containing TEXT."), QStringLiteral("TEXT") };
     const QCommandLineOption report { QStringLiteral("report"), QStringLiteral("Write the JSON report to FILE."),
@@ -73,6 +75,7 @@ struct ReplayCommandLine
                 "print the areas' state, and optionally write a JSON report."));
         parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
         areaOptions.addTo(parser);
+        followOptions.addTo(parser);
         parser.addOptions({ until, report, whatIf, noInfer, checkSnapshots, writeProject, onto });
         evidence.addTo(parser);
         parser.process(args);
@@ -276,7 +279,9 @@ bool writeReplayProject(const ReplayCommandLine& cl, const ReplayResult& r, cons
 int runReplay(const QStringList& args)
 {
     const ReplayCommandLine cl(args);
-    const auto operand = singleOperand(cl.parser, "replay", "TRACE file");
+    const bool following = cl.followOptions.isSet(cl.parser);
+    const auto operand =
+        following ? cl.followOptions.sourceName(cl.parser) : singleOperand(cl.parser, "replay", "TRACE file");
     if (!operand)
         return kExitUsage;
     const std::string& tracePath = *operand;
@@ -318,7 +323,8 @@ int runReplay(const QStringList& args)
         dmesgFailures = parseDmesgFailures(text.str());
         options.buildTimeline = options.buildTimeline || !dmesgFailures.failures.empty();
     }
-    const auto file = replayTraceFile(tracePath, inputs, options);
+    const auto file = following ? followReplay(cl.followOptions, cl.parser, inputs, options)
+                                : replayTraceFile(tracePath, inputs, options);
     if (!replaySucceeded(file, tracePath))
         return kExitUsage;
     printReplay(file.result, tracePath);

@@ -48,6 +48,8 @@ public:
     /// Areas met that no source describes (their events were not replayed).
     const std::vector<std::string>& unresolved() const { return m_unresolvedNames; }
     std::uint64_t eventsFed() const { return m_eventsFed; }
+    /// The result so far (requests settled, areas met), before finish(): the live view of a followed trace.
+    const ReplayResult& partial() const { return m_res; }
 
 private:
     struct GroupRequest
