@@ -274,6 +274,30 @@ bool writeReplayProject(const ReplayCommandLine& cl, const ReplayResult& r, cons
     }
     return true;
 }
+
+/// The boot log's failure lines and their free-page dumps (docs/kernel-cma.md, "Failures in dmesg"); their check
+/// needs the replay's timeline.
+DmesgFailuresRead readDmesgFailures(const ReplayCommandLine& cl, ReplayOptions& options)
+{
+    if (!cl.parser.isSet(cl.areaOptions.dmesg))
+        return {};
+    std::ifstream in(cl.parser.value(cl.areaOptions.dmesg).toStdString(), std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    DmesgFailuresRead read = parseDmesgFailures(text.str());
+    options.buildTimeline = options.buildTimeline || !read.failures.empty();
+    return read;
+}
+
+void printDmesgCheck(const ReplayCommandLine& cl, const ReplayResult& r, const DmesgFailuresRead& dmesg)
+{
+    for (const auto& e : dmesg.errors)
+        std::cout << "warning: --dmesg " << cl.parser.value(cl.areaOptions.dmesg).toStdString() << ": " << e << '\n';
+    if (!dmesg.failures.empty())
+        for (const auto& line : checkDmesgFailures(r, dmesg).lines())
+            std::cout << line << '\n';
+}
+
 } // namespace
 
 int runReplay(const QStringList& args)
@@ -314,26 +338,14 @@ int runReplay(const QStringList& args)
         checker.emplace(std::move(read.snapshots));
         checker->attach(options);
     }
-    // the boot log's failure lines and their free-page dumps, checked against the replay (docs/kernel-cma.md)
-    DmesgFailuresRead dmesgFailures;
-    if (cl.parser.isSet(cl.areaOptions.dmesg)) {
-        std::ifstream in(cl.parser.value(cl.areaOptions.dmesg).toStdString(), std::ios::binary);
-        std::ostringstream text;
-        text << in.rdbuf();
-        dmesgFailures = parseDmesgFailures(text.str());
-        options.buildTimeline = options.buildTimeline || !dmesgFailures.failures.empty();
-    }
+    const DmesgFailuresRead dmesgFailures = readDmesgFailures(cl, options);
     const auto file = following ? followReplay(cl.followOptions, cl.parser, inputs, options)
                                 : replayTraceFile(tracePath, inputs, options);
     if (!replaySucceeded(file, tracePath))
         return kExitUsage;
     printReplay(file.result, tracePath);
     std::cout << latencySummaryText(replayLatency(file.result)); // docs/time-and-latency.md
-    for (const auto& e : dmesgFailures.errors)
-        std::cout << "warning: --dmesg " << cl.parser.value(cl.areaOptions.dmesg).toStdString() << ": " << e << '\n';
-    if (!dmesgFailures.failures.empty())
-        for (const auto& line : checkDmesgFailures(file.result, dmesgFailures).lines())
-            std::cout << line << '\n';
+    printDmesgCheck(cl, file.result, dmesgFailures);
     for (const auto& line : evidenceTextLines(file.result, evidence))
         std::cout << line << '\n';
     bool snapshotsDiffer = false;
