@@ -495,14 +495,9 @@ std::string KernelBitmapPolicy::showAreasText() const
 std::string KernelBitmapPolicy::freeRunsText() const
 {
     std::string text;
-    for (std::uint64_t start = 0;;) {
-        const std::uint64_t zero = findNextZeroBit(start, m_maxno);
-        if (zero >= m_maxno)
-            break;
-        const std::uint64_t set = findNextBit(zero, m_maxno);
+    forEachFreeRun([&](std::uint64_t zero, std::uint64_t set) {
         text += '+' + std::to_string((set - zero) << m_params.orderPerBit) + '@' + std::to_string(zero);
-        start = set;
-    }
+    });
     return text;
 }
 

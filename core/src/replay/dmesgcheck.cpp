@@ -16,18 +16,9 @@ std::vector<DmesgFreeRun> freeRunsOf(const std::vector<KernelBitmapPolicy>& rang
 {
     std::vector<DmesgFreeRun> out;
     for (std::size_t r = 0; r < ranges.size(); ++r) {
-        const KernelBitmapPolicy& st = ranges[r];
-        for (std::uint64_t b = 0; b < st.maxno();) {
-            if (st.testBit(b)) {
-                ++b;
-                continue;
-            }
-            std::uint64_t e = b;
-            while (e < st.maxno() && !st.testBit(e))
-                ++e;
-            out.push_back({ static_cast<std::uint32_t>(r), (e - b) << st.orderPerBit(), b });
-            b = e;
-        }
+        ranges[r].forEachFreeRun([&](std::uint64_t b, std::uint64_t e) {
+            out.push_back({ static_cast<std::uint32_t>(r), (e - b) << ranges[r].orderPerBit(), b });
+        });
     }
     return out;
 }

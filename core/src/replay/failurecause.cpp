@@ -27,21 +27,13 @@ std::uint64_t largestAlignedFreeIn(const KernelBitmapPolicy& st, unsigned align)
     const std::uint64_t basePfn = st.geometry().basePfn;
     const std::uint64_t a = std::uint64_t { 1 } << std::min(align, 63u);
     std::uint64_t best = 0;
-    for (std::uint64_t b = 0; b < st.maxno();) {
-        if (st.testBit(b)) {
-            ++b;
-            continue;
-        }
-        std::uint64_t e = b;
-        while (e < st.maxno() && !st.testBit(e))
-            ++e;
+    st.forEachFreeRun([&](std::uint64_t b, std::uint64_t e) {
         const std::uint64_t s = basePfn + (b << opb);
         const std::uint64_t end = basePfn + (e << opb);
         const auto aligned = alignUp(s, a);
         if (aligned && *aligned < end)
             best = std::max(best, end - *aligned);
-        b = e;
-    }
+    });
     return best;
 }
 

@@ -74,6 +74,18 @@ public:
     std::string showAreasText() const;
     /// The free runs as the 6.15+ cma_debug_show_areas() prints them on a range's line: "+4@40+4@140" (pages @ bit).
     std::string freeRunsText() const;
+    /// Calls @p f(firstBit, endBit) for every run of clear bits [firstBit, endBit), lowest first.
+    template <class F> void forEachFreeRun(F&& f) const
+    {
+        for (std::uint64_t start = 0;;) {
+            const std::uint64_t zero = findNextZeroBit(start, m_maxno);
+            if (zero >= m_maxno)
+                return;
+            const std::uint64_t set = findNextBit(zero, m_maxno);
+            f(zero, set);
+            start = set;
+        }
+    }
 
     /// The quantities cma_range_alloc() computes for @p req.
     SearchParams searchParams(const PolicyRequest& req) const noexcept;
