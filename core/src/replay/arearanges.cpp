@@ -89,20 +89,28 @@ void TimelineRanges::apply(std::size_t step)
         range.release(s.offset, s.size);
 }
 
-std::vector<KernelBitmapPolicy*> rangePointers(ReplayAreaResult& area)
+namespace {
+
+template <class T, class Area> RangeRefs<T> refsOf(Area& area)
 {
-    std::vector<KernelBitmapPolicy*> out { &area.state };
-    for (auto& s : area.moreStates)
-        out.push_back(&s);
+    RangeRefs<T> out;
+    out.items[out.count++] = &area.state;
+    for (auto& s : area.moreStates) // at most CMA_MAX_RANGES - 1 (Replayer::loadRanges())
+        if (out.count < out.items.size())
+            out.items[out.count++] = &s;
     return out;
 }
 
-std::vector<const KernelBitmapPolicy*> rangePointers(const ReplayAreaResult& area)
+} // namespace
+
+RangeRefs<KernelBitmapPolicy> rangePointers(ReplayAreaResult& area)
 {
-    std::vector<const KernelBitmapPolicy*> out { &area.state };
-    for (const auto& s : area.moreStates)
-        out.push_back(&s);
-    return out;
+    return refsOf<KernelBitmapPolicy>(area);
+}
+
+RangeRefs<const KernelBitmapPolicy> rangePointers(const ReplayAreaResult& area)
+{
+    return refsOf<const KernelBitmapPolicy>(area);
 }
 
 } // namespace replayinternal

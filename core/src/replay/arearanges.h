@@ -6,6 +6,9 @@
 #include <cmascope/policies/kernelranges.h>
 #include <cmascope/replay/replay.h>
 
+#include <array>
+#include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,8 +32,17 @@ private:
     std::string m_error;
 };
 
+/// Up to CMA_MAX_RANGES range states, held without allocating (the replay asks for them on every request).
+template <class T> struct RangeRefs
+{
+    std::array<T*, KernelAreaRanges::kMaxRanges> items {};
+    std::size_t count = 0;
+    operator std::span<T* const>() const { return { items.data(), count }; }
+    T* operator[](std::size_t i) const { return items[i]; }
+};
+
 /// The area's range states in the area's order, for allocateInRanges() and rangeHolding().
-std::vector<KernelBitmapPolicy*> rangePointers(ReplayAreaResult& area);
-std::vector<const KernelBitmapPolicy*> rangePointers(const ReplayAreaResult& area);
+RangeRefs<KernelBitmapPolicy> rangePointers(ReplayAreaResult& area);
+RangeRefs<const KernelBitmapPolicy> rangePointers(const ReplayAreaResult& area);
 
 } // namespace cmascope::replayinternal

@@ -54,7 +54,7 @@ bool Replayer::attempt(GroupRequest& r, bool keepOnMatch, bool& predictedOk, std
 {
     auto& ar = m_res.areas[r.area];
     const RecordedBusy busy(r.busyPfns);
-    const std::vector<KernelBitmapPolicy*> ranges = replayinternal::rangePointers(ar);
+    const auto ranges = replayinternal::rangePointers(ar);
     const RangePlacement pr =
         allocateInRanges(ranges, r.finish.count, r.finish.align, r.busyPfns.empty() ? nullptr : &busy);
     predictedOk = pr.ok;
