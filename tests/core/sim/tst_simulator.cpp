@@ -364,8 +364,8 @@ void TestSimulator::appendedStepsRunAsOneRun()
     for (std::size_t i = 0; i < one.stepCount(); ++i) {
         QCOMPARE(grown.records()[i].outcome, one.records()[i].outcome);
         QCOMPARE(grown.records()[i].usedPages, one.records()[i].usedPages);
-        QCOMPARE(grown.scenario().symbols.name(grown.scenario().steps[i].device),
-            whole.symbols.name(whole.steps[i].device));
+        QCOMPARE(
+            grown.scenario().symbols.name(grown.scenario().steps[i].device), whole.symbols.name(whole.steps[i].device));
         QVERIFY(sameState(grown.stateAt(i + 1), one.stateAt(i + 1)));
     }
     Scenario bad = whole;
