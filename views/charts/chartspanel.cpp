@@ -322,6 +322,8 @@ void ChartsPanel::recompute()
         m_jobs->cancel();
         m_series.reset();
         showSeries();
+        if (m_doc->isLive()) // a run that grows is never shared with a worker (docs/following.md)
+            m_status->setText(tr("Following a live trace: the charts over steps are drawn when its input ends."));
         return;
     }
     MetricSeriesOptions opt;
