@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 
 #include <QCoreApplication>
+#include <QDockWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -54,7 +55,13 @@ void takeFollowScreenshotAndQuit(MainWindow& window, const QString& file, int ms
 {
     QTimer::singleShot(ms, &window, [&window, file] {
         QCoreApplication::processEvents();
-        const bool ok = window.grab().save(file);
+        bool ok = window.grab().save(file);
+        if (auto* charts = window.findChild<QDockWidget*>(QStringLiteral("chartsDock"))) { // FILE-charts.png
+            charts->raise();
+            QCoreApplication::processEvents();
+            ok =
+                window.grab().save(file.left(file.lastIndexOf(QLatin1Char('.'))) + QStringLiteral("-charts.png")) && ok;
+        }
         window.stopFollowing();
         QCoreApplication::exit(ok ? 0 : 1);
     });

@@ -33,7 +33,8 @@ private:
 };
 
 class MainWindow;
-/// --follow with --screenshot FILE: saves FILE after @p ms of following (the run as it stands then), and quits.
+/// --follow with --screenshot FILE: saves FILE after @p ms of following (the run as it stands then), and
+/// FILE-charts.png with the charts raised, and quits.
 void takeFollowScreenshotAndQuit(MainWindow& window, const QString& file, int ms);
 
 } // namespace cmascope::app

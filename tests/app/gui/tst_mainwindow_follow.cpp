@@ -3,6 +3,7 @@
 // (traces/kernel/k72-busy-areas) written into a FIFO in three parts; after each the event log's rows, the
 // timeline's range and the map grow and agree on the current step; Follow the Latest Step works both ways; at the
 // end of input the document equals the same trace opened normally.
+#include "charts/chartspanel.h"
 #include "common/document.h"
 #include "eventlog/stepfilterproxy.h"
 #include "follow/followinputs.h"
@@ -101,6 +102,9 @@ private Q_SLOTS:
             QCOMPARE(std::size_t(doc->state().position), doc->position());
             QCOMPARE(int(w.memoryMap()->content().chunks.size()), liveChunks(*doc));
             QVERIFY(w.followStatus().contains(QStringLiteral("events")));
+            // The charts over steps grow with the run (their series covers every position).
+            QVERIFY(w.charts()->series());
+            QCOMPARE(w.charts()->series()->last, doc->stepCount());
             // The event log's current row is the current step (kept while rows are inserted under it).
             const auto* proxy = qobject_cast<const views::StepFilterProxy*>(w.eventLog()->model());
             QVERIFY(proxy && doc->currentStep());
