@@ -53,6 +53,7 @@ FollowDialog::FollowDialog(QWidget* parent)
     m_dmesg->setPlaceholderText(tr("the board's dmesg (its \"cma: Reserved\" lines give the areas)"));
     form->addRow(tr("Boot log:"), withBrowse(this, m_dmesg, tr("The Board's Boot Log (dmesg)")));
     m_areas = new QLineEdit(this);
+    m_areas->setObjectName(QStringLiteral("followAreas"));
     m_areas->setPlaceholderText(QStringLiteral("reserved=0x7dc00+4096 video=0x5f800+2048"));
     form->addRow(tr("Areas:"), m_areas);
     auto* note = new QLabel(tr("Areas are placed live when the boot log or an area spec describes them; any other "

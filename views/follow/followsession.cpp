@@ -4,11 +4,16 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include <chrono>
+
 namespace cmascope::views {
 
 namespace {
 /// How long one read waits at most: the reader notices stop() within this time.
 constexpr int kReadWaitMs = 100;
+/// The reader stops reading while this much text waits for the GUI thread: memory stays bounded, and a FIFO's or
+/// a command's writer waits in turn.
+constexpr std::size_t kMaxPending = 16u << 20;
 } // namespace
 
 FollowSession::FollowSession(FollowSourceSpec spec, const ReplayInputs& inputs, QObject* parent)
@@ -61,6 +66,11 @@ void FollowSession::readLoop()
     std::string buffer;
     std::string note;
     while (!m_stop) {
+        if (std::unique_lock lock(m_mutex); m_pending.size() >= kMaxPending) {
+            lock.unlock();
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            continue;
+        }
         buffer.clear();
         const FollowSource::Read got = m_source->read(buffer, kReadWaitMs);
         if (got == FollowSource::Read::Data) {

@@ -6,6 +6,7 @@
 #include "charts/chartspanel.h"
 #include "common/document.h"
 #include "eventlog/stepfilterproxy.h"
+#include "follow/followdialog.h"
 #include "follow/followinputs.h"
 #include "follow/followsession.h"
 #include "mainwindow.h"
@@ -16,6 +17,8 @@
 
 #include <QAction>
 #include <QFile>
+#include <QLineEdit>
+#include <QRadioButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -196,6 +199,43 @@ private Q_SLOTS:
         QCOMPARE(w.document()->stepCount(), steps);
         QVERIFY(w.document()->replay());
         QCOMPARE(w.document()->replay()->lines, opened61Lines());
+    }
+
+    /// --follow-cmd: the command's output is followed until it exits; the end equals the trace opened normally.
+    void followsACommand()
+    {
+        app::MainWindow w;
+        views::FollowInputs inputs;
+        inputs.dmesg = kCapture + QStringLiteral("/dmesg-cma.txt");
+        const std::string command = "cat '" + QString(kCapture + QStringLiteral("/trace.txt")).toStdString() + "'";
+        QVERIFY2(w.followTrace({ FollowSourceSpec::Command, command }, inputs, true), qPrintable(w.lastError()));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.followSession(), 10000);
+        w.document()->waitForRun();
+        QVERIFY2(w.followStatus().contains(QStringLiteral("exited with status 0")), qPrintable(w.followStatus()));
+        app::MainWindow opened;
+        opened.openTrace(kCapture + QStringLiteral("/trace.txt"), true);
+        opened.document()->waitForRun();
+        QCOMPARE(w.document()->stepCount(), opened.document()->stepCount());
+        QCOMPARE(w.document()->replay()->requested, opened.document()->replay()->requested);
+        QCOMPARE(w.document()->replay()->matched, opened.document()->replay()->matched);
+    }
+
+    /// File › Follow Live Trace…: the dialog gives the path or the command, and the areas up front.
+    void dialogGivesSpecAndInputs()
+    {
+        views::FollowDialog dialog;
+        dialog.pathField()->setText(QStringLiteral(" /tmp/trace.fifo "));
+        QCOMPARE(dialog.spec().kind, FollowSourceSpec::Path);
+        QCOMPARE(dialog.spec().text, std::string("/tmp/trace.fifo"));
+        QTest::keyClicks(dialog.commandField(), QStringLiteral("ssh board cat /sys/kernel/tracing/trace_pipe"));
+        QVERIFY(dialog.commandChoice()->isChecked()); // typing a command chooses it
+        QCOMPARE(dialog.spec().kind, FollowSourceSpec::Command);
+        QCOMPARE(dialog.spec().text, std::string("ssh board cat /sys/kernel/tracing/trace_pipe"));
+        auto* areas = dialog.findChild<QLineEdit*>(QStringLiteral("followAreas"));
+        QVERIFY(areas);
+        areas->setText(QStringLiteral("reserved=0x7dc00+4096  video=0x5f800+2048"));
+        QCOMPARE(dialog.inputs().areas,
+            QStringList({ QStringLiteral("reserved=0x7dc00+4096"), QStringLiteral("video=0x5f800+2048") }));
     }
 
     void badSourceIsRefused()

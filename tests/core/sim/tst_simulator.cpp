@@ -73,7 +73,6 @@ private Q_SLOTS:
     void resetFreesEverything();
     void unknownFree();
     void refusedRequestFromATrace();
-    void appendedStepsRunAsOneRun();
     void alignmentIsNotFragmentation();
     void stateAtMatchesSteppingFromZero_data();
     void stateAtMatchesSteppingFromZero();
@@ -328,51 +327,6 @@ void TestSimulator::refusedRequestFromATrace()
     QCOMPARE(s.type, StepType::Refused);
     QCOMPARE(s.size, std::uint64_t(8));
     QCOMPARE(int(s.alignLog2), 3);
-}
-
-/// A followed trace's run grows (docs/following.md): the steps appended in batches, with new device names, record
-/// exactly what one run of the whole scenario records, and a step naming a missing region is refused.
-void TestSimulator::appendedStepsRunAsOneRun()
-{
-    Scenario whole;
-    whole.place(0, 0, 4, "kworker/0:1-7");
-    whole.timesNs.push_back(10);
-    whole.place(0, 8, 4, "init-1");
-    whole.timesNs.push_back(20);
-    whole.refused(0, 8, 3, "camera-9");
-    whole.timesNs.push_back(30);
-    whole.release(0, 0, 4, "kworker/0:1-7");
-    whole.timesNs.push_back(40);
-    auto one = make(onePool(16), whole);
-    QVERIFY(one.run());
-
-    Scenario prefix = whole;
-    prefix.steps.resize(1);
-    prefix.timesNs.resize(1);
-    auto grown = make(onePool(16), prefix);
-    QVERIFY(grown.run());
-    Scenario half = whole;
-    half.steps.resize(3);
-    half.timesNs.resize(3);
-    QCOMPARE(grown.appendSteps(half), std::optional<std::string>());
-    QVERIFY(grown.run());
-    QCOMPARE(grown.stepCount(), std::size_t(3));
-    QCOMPARE(grown.appendSteps(whole), std::optional<std::string>());
-    QVERIFY(grown.run());
-    QCOMPARE(grown.stepCount(), one.stepCount());
-    QCOMPARE(grown.scenario().timesNs, whole.timesNs);
-    for (std::size_t i = 0; i < one.stepCount(); ++i) {
-        QCOMPARE(grown.records()[i].outcome, one.records()[i].outcome);
-        QCOMPARE(grown.records()[i].usedPages, one.records()[i].usedPages);
-        QCOMPARE(
-            grown.scenario().symbols.name(grown.scenario().steps[i].device), whole.symbols.name(whole.steps[i].device));
-        QVERIFY(sameState(grown.stateAt(i + 1), one.stateAt(i + 1)));
-    }
-    Scenario bad = whole;
-    bad.place(3, 0, 4, "nobody");
-    const auto error = grown.appendSteps(bad);
-    QVERIFY(error && error->find("no region number 3") != std::string::npos);
-    QCOMPARE(grown.scenario().steps.size(), whole.steps.size());
 }
 
 /// A 4 MiB region at 0x1100000 (aligned to 1 MiB, not 4 MiB): 4 MiB at 4 MiB alignment fits nowhere in it, even
