@@ -3,6 +3,7 @@
 #include "common/document.h"
 #include "compare/comparepanel.h"
 #include "demos.h"
+#include "followcommandline.h"
 #include "lesson/predictpanel.h"
 #include "mainwindow.h"
 #include "plan/plannerpanel.h"
@@ -39,6 +40,7 @@ struct Options
     std::optional<QString> size; ///< --size WxH
     std::optional<QString> file; ///< the project, trace or configuration to open
     std::optional<QString> pageOwner; ///< a page_owner dump for the failure inspector
+    std::optional<cmascope::app::FollowRequest> follow; ///< --follow / --follow-cmd (docs/following.md)
 };
 
 Options parseOptions(const QApplication& app)
@@ -67,6 +69,8 @@ Options parseOptions(const QApplication& app)
                        "(docs/evidence-imports.md)."),
         QStringLiteral("FILE"));
     parser.addOptions({ demo, step, dark, present, policies, screenshot, size, pageOwner });
+    const cmascope::app::FollowCommandLine followOptions;
+    followOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("file"),
         QStringLiteral("Project, kernel trace or configuration (device tree, command line, ...) to open."));
     parser.process(app);
@@ -84,6 +88,7 @@ Options parseOptions(const QApplication& app)
         options.size = parser.value(size);
     if (parser.isSet(pageOwner))
         options.pageOwner = parser.value(pageOwner);
+    options.follow = followOptions.read(parser);
     if (const QStringList args = parser.positionalArguments(); !args.isEmpty())
         options.file = args.first();
     return options;
@@ -123,7 +128,9 @@ void start(cmascope::app::MainWindow& window, const Options& options)
     // The window first, then the file: its progress shows in the window, and a question the import asks
     // (a board's DRAM) has the window behind it.
     window.show();
-    if (options.file)
+    if (options.follow)
+        window.followTrace(options.follow->spec, options.follow->inputs);
+    else if (options.file)
         window.openAny(*options.file, options.step.has_value()); // a project, a trace or a configuration
     else if (options.demo)
         window.openProject(cmascope::app::defaultDemoPath());
@@ -291,7 +298,9 @@ int main(int argc, char* argv[])
         useDarkPalette();
     cmascope::app::MainWindow window;
     start(window, options);
-    if (options.screenshot)
+    if (options.screenshot && options.follow) // the run as it stands after 3 s of following
+        cmascope::app::takeFollowScreenshotAndQuit(window, *options.screenshot, 3000);
+    else if (options.screenshot)
         takeScreenshotsAndQuit(window, *options.screenshot);
     return app.exec();
 }

@@ -22,6 +22,7 @@ class QToolBar;
 class QToolButton;
 
 namespace cmascope {
+struct FollowSourceSpec;
 struct ImportResult;
 struct ReplayFileResult;
 struct ReplayInputs;
@@ -30,6 +31,8 @@ struct ReplayResult;
 
 namespace cmascope::views {
 template <typename T> struct JobResult;
+struct FollowInputs;
+class FollowSession;
 class ChartsPanel;
 class Document;
 class JobTracker;
@@ -147,6 +150,20 @@ public:
     /// Recently opened files, most recent first (QSettings "recentFiles").
     static QStringList recentFiles();
 
+    // Following a live trace (mainwindow_follow.cpp, docs/following.md)
+    /// Follows @p spec (a file being written, a FIFO, "-", or a command): the map, the event log and the timeline
+    /// grow as batches arrive; at the end of input the replay is shown as File › Open Trace shows it. False
+    /// (lastError() set, a message box unless @p quiet) when the source or the inputs cannot be used.
+    bool followTrace(const FollowSourceSpec& spec, const views::FollowInputs& inputs, bool quiet = false);
+    /// The follow under way (null when none).
+    views::FollowSession* followSession() const { return m_follow; }
+    /// File › Follow the Latest Step: on, each batch makes the newest step the current one; off, it stays.
+    QAction* followLatestAction() const { return m_followLatest; }
+    /// Ends the follow as the end of input would (File › Stop Following).
+    void stopFollowing();
+    /// The status line's text while following (and after: what was followed, how many events came).
+    QString followStatus() const { return m_followStatus; }
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
@@ -167,6 +184,7 @@ private Q_SLOTS:
     bool save();
     bool saveAs();
     void about();
+    void followDialog();
 
 private:
     /// Asks for the DRAM of a board whose device tree describes none; nullopt when the user cancels.
@@ -250,6 +268,11 @@ private:
     void seedTraceDialog();
     void checkSnapshotsDialog();
     bool addDebugfsInputs(ReplayInputs& inputs, const QString& dir);
+    // mainwindow_follow.cpp (docs/following.md)
+    void addFollowActions(QMenu* file);
+    void onFollowBatch();
+    void onFollowFinished();
+    void showFollowStatus(const QString& state);
     // mainwindow_evidence.cpp (docs/evidence-imports.md)
     void addPageOwnerDialog();
     /// Runs @p work (work(const Progress&) -> T) off the GUI thread as a file job and waits for it with the
@@ -319,6 +342,12 @@ private:
     views::TracePairDialog* m_tracePair = nullptr; ///< created on first use
     views::TraceBanner* m_traceBanner = nullptr;
     QString m_tracePath, m_traceDebugfs; ///< the shown trace and the debugfs directory it was seeded from
+    views::FollowSession* m_follow = nullptr; ///< the follow under way
+    QAction* m_followLatest = nullptr;
+    QAction* m_stopFollowing = nullptr;
+    std::size_t m_liveAreas = 0; ///< areas of the live run shown (a new one restarts it)
+    bool m_followDropped = false; ///< another document or an edit replaced the live run: its end is not shown
+    QString m_followStatus;
 };
 
 } // namespace cmascope::app

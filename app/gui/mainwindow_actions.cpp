@@ -48,6 +48,7 @@ void MainWindow::createFileMenu()
     open->setShortcut(QKeySequence::Open);
     QAction* openTraceAction = file->addAction(tr("Open &Trace…"), this, &MainWindow::openTraceDialog);
     openTraceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    addFollowActions(file); // mainwindow_follow.cpp
     QAction* compareTraces = file->addAction(tr("Compare with Another Trace…"), this, &MainWindow::compareTraceDialog);
     compareTraces->setObjectName(QStringLiteral("compareTracesAction"));
     connect(m_doc, &views::Document::projectReplaced, compareTraces,

@@ -6,6 +6,7 @@
 #include "charts/freeextentchart.h"
 #include "charts/latencychart.h"
 #include "charts/latencytab.h"
+#include "charts/livemetricseries.h"
 #include "charts/ownerchart.h"
 #include "charts/stepchartview.h"
 #include "charts/usagechart.h"
@@ -45,6 +46,8 @@ struct ChartsPanel::Charts
     OwnerChart* owners = nullptr;
     std::array<ThemedChart*, ChartCount> charts {};
     std::array<QChartView*, ChartCount> views {};
+
+    LiveMetricSeries live; ///< the series of a followed trace's growing run (docs/following.md)
 
     std::array<OverStepsChart*, 2> overStepsCharts() const { return { usage, fragmentation }; }
     /// The over-steps chart of @p chart (UsageOverSteps or FragmentationOverSteps).
@@ -167,6 +170,13 @@ void ChartsPanel::connectDocument()
     connect(m_doc, &Document::runStarted, this, &ChartsPanel::onRunStarted);
     connect(m_doc, &Document::runFinished, this, &ChartsPanel::onRunFinished);
     connect(m_doc, &Document::stepAxisModeChanged, this, &ChartsPanel::showSeries);
+    connect(m_doc, &Document::stepsAppended, this, [this] {
+        if (!m_doc->isLive() || !d->live.valid() || m_zoomed)
+            return;
+        d->live.extend(*m_doc->simulation()); // the new positions only
+        m_series = d->live.series();
+        showSeries();
+    });
     connect(m_doc, &Document::positionChanged, this, [this] {
         updateCursor();
         m_histogramDirty = m_usageDirty = true;
@@ -321,6 +331,12 @@ void ChartsPanel::recompute()
     if (!sim || r == kNoRegion) {
         m_jobs->cancel();
         m_series.reset();
+        d->live.clear();
+        if (m_doc->isLive() && r != kNoRegion) { // a run that grows is never shared with a worker: the series
+            d->live.reset(*m_doc->simulation(), r, order(), kMaxPoints); // grows here (docs/following.md)
+            m_series = d->live.series();
+            m_status->setText(tr("Following a live trace: the charts grow with it"));
+        }
         showSeries();
         return;
     }

@@ -82,6 +82,8 @@ void Document::setProject(
     Project project, const QString& path, StartAt start, std::shared_ptr<const ReplayResult> replay)
 {
     m_undo->clear();
+    m_live = false;
+    m_liveSim.reset();
     m_project = std::move(project);
     m_replay = std::move(replay);
     m_scenarioIndex = 0;
@@ -169,6 +171,10 @@ void Document::startRun()
 {
     // A run still under way is cancelled and its result dropped (JobTracker): the new one replaces it.
     Q_EMIT runAboutToStart();
+    if (m_live && m_replay) // an edit of a followed trace stops its growth: the run becomes an ordinary one,
+        m_replay = std::make_shared<const ReplayResult>(*m_replay); // on the replay so far (once)
+    m_live = false;
+    m_liveSim.reset();
     // A rerun of the same project (an edit, undo/redo) stays at the current step; where a run was pending
     // or failed, the position it should have shown is kept.
     if (m_sim) {

@@ -63,7 +63,21 @@ public:
     const Project& project() const { return m_project; }
     /// The replayed trace this project shows (null: not a trace). Read-only and shared with workers.
     const ReplayResult* replay() const { return m_replay.get(); }
-    std::shared_ptr<const ReplayResult> sharedReplay() const { return m_replay; }
+    /// Null while following (isLive()): the live replay grows on the GUI thread, so no worker may read it.
+    std::shared_ptr<const ReplayResult> sharedReplay() const { return m_live ? nullptr : m_replay; }
+
+    // ---- A followed trace (docs/following.md, "Following in the app"; document_live.cpp) ----
+    /// Shows a run that grows: @p project's platform and scenario (the live replay's timeline so far) run at
+    /// once on the GUI thread; @p live is the live replay, which grows on the GUI thread.
+    /// simulation() and replay() then grow by appendLiveSteps(); sharedSimulation() and sharedReplay() are null
+    /// meanwhile (workers never see a run that grows). Shown at @p position (clamped). An edit ends the growth:
+    /// the run is rerun as any edit's, on a copy of the replay so far.
+    void beginLive(Project project, std::shared_ptr<const ReplayResult> live, std::size_t position);
+    /// Appends the steps @p grown (the live replay's scenario) has beyond the run's and records them: work for
+    /// the new steps only. With @p toNewest the newest step becomes the current step, else the current step
+    /// stays. False (nothing appended) when the document is no longer live or the steps do not fit the run.
+    bool appendLiveSteps(const Scenario& grown, bool toNewest);
+    bool isLive() const { return m_live; }
     /// The trace request shown at scenario step @p step (null: not a trace, or not a request step).
     const ReplayRequest* replayRequestAtStep(std::size_t step) const
     {
@@ -98,7 +112,7 @@ public:
     /// The finished run, or null while it runs (or if it could not start; see runError()).
     const Simulation* simulation() const { return m_sim.get(); }
     /// The same, shared: a worker keeps it alive and reads it (a run simulation is immutable; simulator.h).
-    std::shared_ptr<const Simulation> sharedSimulation() const { return m_sim; }
+    std::shared_ptr<const Simulation> sharedSimulation() const { return m_live ? nullptr : m_sim; }
     QString runError() const { return m_runError; }
     /// Failed requests in the finished run (counted once when it finishes).
     std::size_t failureCount() const { return m_failures; }
@@ -154,6 +168,8 @@ Q_SIGNALS:
     /// A run finished (simulation() set) or failed (runError() set) or was cancelled.
     void runFinished();
     void positionChanged(std::size_t position);
+    /// A live run grew (appendLiveSteps()): steps [first, first + count) were added at its end.
+    void stepsAppended(std::size_t first, std::size_t count);
     void selectionChanged(std::uint32_t chunk);
     /// The chosen axis changed (setStepAxisMode()); runFinished() may change stepAxisMode() too.
     void stepAxisModeChanged();
@@ -176,6 +192,8 @@ private:
     QUndoStack* m_undo = nullptr;
     int m_scenarioIndex = 0;
     std::shared_ptr<const Simulation> m_sim;
+    std::shared_ptr<Simulation> m_liveSim; ///< the same run while live: the GUI thread appends to it
+    bool m_live = false;
     QString m_runError;
     JobTracker* m_jobs = nullptr; ///< the run
     std::size_t m_position = 0;

@@ -137,7 +137,7 @@ void StepFilterProxy::setSourceModel(QAbstractItemModel* source)
             endResetModel();
         });
         // The step model only resets; any other structural change is taken as a reset too.
-        connect(source, &QAbstractItemModel::rowsInserted, this, &StepFilterProxy::sourceReset);
+        connect(source, &QAbstractItemModel::rowsInserted, this, &StepFilterProxy::sourceRowsInserted);
         connect(source, &QAbstractItemModel::rowsRemoved, this, &StepFilterProxy::sourceReset);
         connect(source, &QAbstractItemModel::rowsMoved, this, &StepFilterProxy::sourceReset);
         connect(source, &QAbstractItemModel::columnsInserted, this, &StepFilterProxy::sourceReset);
@@ -157,6 +157,23 @@ void StepFilterProxy::sourceReset()
     beginResetModel();
     recomputeForNewRun();
     endResetModel();
+}
+
+void StepFilterProxy::sourceRowsInserted(const QModelIndex& parent, int first, int last)
+{
+    const bool stepOrder =
+        m_order.empty() && !(m_sortColumn == StepTableModel::StepColumn && m_sortOrder == Qt::DescendingOrder);
+    const bool unfiltered = m_device.isEmpty() && m_kind.isEmpty() && m_region.isEmpty() && m_text.isEmpty()
+        && m_outcome == OutcomeFilter::All;
+    if (parent.isValid() || !stepOrder || !unfiltered || std::size_t(first) != m_proxyRow.size()
+        || m_rows.size() != m_proxyRow.size())
+        return sourceReset();
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size()) + last - first);
+    for (int r = first; r <= last; ++r) {
+        m_proxyRow.push_back(int(m_rows.size()));
+        m_rows.push_back(r);
+    }
+    endInsertRows();
 }
 
 void StepFilterProxy::recomputeForNewRun()

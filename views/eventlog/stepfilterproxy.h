@@ -80,6 +80,9 @@ public:
 
 private:
     void sourceReset();
+    /// Rows appended at the source's end (a followed trace, docs/following.md): in step order without a filter,
+    /// inserted as they are (work for the new rows only); else taken as a reset.
+    void sourceRowsInserted(const QModelIndex& parent, int first, int last);
     /// After the source's rows changed wholesale (a new run): symbol ranks, sort order and visible rows.
     void recomputeForNewRun();
     void sourceDataChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight, const QList<int>& roles);

@@ -24,6 +24,14 @@ StepTableModel::StepTableModel(Document* document, QObject* parent)
 {
     connect(m_doc, &Document::runStarted, this, &StepTableModel::reset);
     connect(m_doc, &Document::runFinished, this, &StepTableModel::reset);
+    // A followed trace's rows are inserted, batch by batch (docs/following.md).
+    connect(m_doc, &Document::stepsAppended, this, [this](std::size_t first, std::size_t count) {
+        if (int(first) != m_rows || count == 0)
+            return reset();
+        beginInsertRows({}, m_rows, m_rows + int(count) - 1);
+        m_rows += int(count);
+        endInsertRows();
+    });
     reset();
 }
 

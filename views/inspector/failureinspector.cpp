@@ -233,7 +233,8 @@ void FailureInspector::inspectTraceRequest(const ReplayResult& replay, std::size
 bool FailureInspector::findWhatWouldHaveFit()
 {
     const Simulation* sim = m_doc->simulation();
-    if (!sim || !m_step || !m_stepFailed || *m_step >= sim->stepCount())
+    // A followed trace's run grows on the GUI thread: no worker reads it (docs/following.md).
+    if (!sim || !m_doc->sharedSimulation() || !m_step || !m_stepFailed || *m_step >= sim->stepCount())
         return false;
     if (m_fitRunning)
         return true;

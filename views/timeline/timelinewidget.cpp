@@ -83,6 +83,7 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
     m_timer = new QTimer(this);
     connect(m_timer, &QTimer::timeout, this, &TimelineWidget::onTick);
     connect(m_doc, &Document::runFinished, this, &TimelineWidget::rebuild);
+    connect(m_doc, &Document::stepsAppended, this, &TimelineWidget::extend);
     connect(m_doc, &Document::runStarted, this, &TimelineWidget::rebuild);
     connect(m_doc, &Document::positionChanged, this, &TimelineWidget::sync);
     connect(m_doc, &Document::stepAxisModeChanged, this, [this] {
@@ -198,6 +199,29 @@ void TimelineWidget::rebuild()
         }
     }
     m_phases->setEnabled(m_phases->count() > 1);
+    sync();
+}
+
+void TimelineWidget::extend(std::size_t first, std::size_t count)
+{
+    // A followed trace grew (docs/following.md): the range grows with it unless the user narrowed it.
+    const Simulation* sim = m_doc->simulation();
+    if (!sim)
+        return;
+    if (m_last == first)
+        m_last = first + count;
+    const QSignalBlocker blockPhases(m_phases);
+    const auto& steps = sim->scenario().steps;
+    for (std::size_t i = first; i < first + count && i < steps.size(); ++i) {
+        if (steps[i].type != StepType::Phase)
+            continue;
+        const auto text = sim->scenario().symbols.name(steps[i].label);
+        m_phases->addItem(QString::fromUtf8(text.data(), qsizetype(text.size())), qulonglong(positionAfterStep(i)));
+    }
+    m_phases->setEnabled(m_phases->count() > 1);
+    setEnabled(true);
+    applyAxis();
+    m_wholeRun->setVisible(m_first > 0 || m_last < m_doc->stepCount());
     sync();
 }
 

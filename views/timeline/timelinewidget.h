@@ -85,6 +85,8 @@ private:
     void createStepControls();
     Markers createMarkers();
     void rebuild();
+    /// A live run grew by steps [first, first + count) (Document::stepsAppended).
+    void extend(std::size_t first, std::size_t count);
     /// Takes the document's axis and sets the slider's range for it.
     void applyAxis();
     void sync();

@@ -301,6 +301,33 @@ bool Simulation::run(const Progress& progress)
     return true;
 }
 
+std::optional<std::string> Simulation::appendSteps(const Scenario& source)
+{
+    Impl& m = *d;
+    const std::size_t first = m.scenario.steps.size();
+    if (source.steps.size() < first || source.symbols.size() < m.scenario.symbols.size())
+        return std::string("the grown scenario is shorter than the run");
+    if (source.steps.size() >= kNever)
+        return std::string("too many steps");
+    for (std::size_t i = first; i < source.steps.size(); ++i) {
+        const Step& s = source.steps[i];
+        const bool regionStep = s.type == StepType::Pin || s.type == StepType::Unpin || s.type == StepType::Place
+            || s.type == StepType::Release || s.type == StepType::AllocateFromRegion;
+        if (regionStep && s.region >= m.platform.regions.size())
+            return "step " + std::to_string(i) + ": no region number " + std::to_string(s.region);
+    }
+    // Interned in the source's order, the new names get the source's ids.
+    for (std::size_t id = m.scenario.symbols.size(); id < source.symbols.size(); ++id)
+        m.scenario.symbols.intern(source.symbols.name(std::uint32_t(id)));
+    m.scenario.steps.insert(m.scenario.steps.end(), source.steps.begin() + std::ptrdiff_t(first), source.steps.end());
+    if (source.timesNs.size() == source.steps.size() && m.scenario.timesNs.size() == first)
+        m.scenario.timesNs.insert(
+            m.scenario.timesNs.end(), source.timesNs.begin() + std::ptrdiff_t(first), source.timesNs.end());
+    else
+        m.scenario.timesNs.clear(); // times for some steps only: none (scenario.h)
+    return std::nullopt;
+}
+
 const Platform& Simulation::platform() const
 {
     return d->platform;

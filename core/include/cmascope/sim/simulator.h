@@ -210,6 +210,11 @@ public:
     /// Runs every step, recording outcomes. @p progress gets (done, total) now and then and may return
     /// false to cancel; a cancelled run keeps the steps done so far. Returns false if cancelled.
     bool run(const Progress& progress = {});
+    /// A growing run (a followed trace, docs/following.md): @p source is this run's scenario with steps added
+    /// at its end (its steps, times and symbols so far are this run's, unchanged); the new steps, their
+    /// times and the new symbols are appended, and run() records them. Needs the object to itself, as run()
+    /// does. Returns an error (nothing appended) when a new step names a region the platform lacks.
+    std::optional<std::string> appendSteps(const Scenario& source);
 
     const Platform& platform() const;
     const Scenario& scenario() const;
