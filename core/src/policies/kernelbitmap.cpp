@@ -475,19 +475,13 @@ std::string KernelBitmapPolicy::showAreasText() const
 {
     std::string text = "number of available pages: ";
     std::uint64_t total = 0;
-    std::uint64_t start = 0;
-    for (;;) {
-        const std::uint64_t zero = findNextZeroBit(start, m_maxno);
-        if (zero >= m_maxno)
-            break;
-        const std::uint64_t set = findNextBit(zero, m_maxno);
+    forEachFreeRun([&](std::uint64_t zero, std::uint64_t set) {
         const std::uint64_t part = (set - zero) << m_params.orderPerBit;
         if (total != 0)
             text += '+';
         text += std::to_string(part) + '@' + std::to_string(zero);
         total += part;
-        start = set;
-    }
+    });
     text += "=> " + std::to_string(total) + " free of " + std::to_string(m_geometry.pages) + " total pages";
     return text;
 }
