@@ -34,7 +34,8 @@ int runInfo(const QStringList& args)
     for (const auto& r : pf.regions) {
         std::cout << "  " << r.name << " " << sizeText(r.size) << " "
                   << (r.placement == cmascope::Placement::Fixed ? "at " + hexText(r.start) : std::string("dynamic"))
-                  << " policy " << cmascope::policyId(r.policy) << '\n';
+                  << " policy " << cmascope::policyId(r.policy)
+                  << (r.maxRanges > 1 ? " up to " + std::to_string(r.maxRanges) + " ranges" : std::string()) << '\n';
     }
     std::cout << "devices: " << pf.devices.size() << '\n';
     std::cout << "kinds: " << pf.kinds.size() << '\n';

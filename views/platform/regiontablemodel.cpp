@@ -57,6 +57,11 @@ RegionTableModel::RegionTableModel(Document* document, PlatformDiagnostics* diag
             tr("2010 private flag") },
         { tr("NUMA node"), QStringLiteral("numaNode"), EditorKind::Integer,
             tr("Per-NUMA area of this node (none = not a per-node area)"), tr("NUMA node") },
+        { tr("Ranges"), QStringLiteral("maxRanges"), EditorKind::Integer,
+            tr("How many physical ranges boot-time placement may split the area into: 1 = one range; up to 8 = as "
+               "hugetlb_cma= areas on kernels 6.15 and later, one range if any holds it, else the largest free "
+               "stretches above 4 GiB"),
+            tr("number of ranges") },
         { tr("Memory type"), QStringLiteral("memoryType"), EditorKind::Text,
             tr("Verkuil map mode: the memory type requests ask for (banka, dma, common, ...)"), tr("memory type") },
         { tr("Drivers"), QStringLiteral("drivers"), EditorKind::Text,
@@ -104,6 +109,7 @@ QVariant RegionTableModel::cellData(int row, int column, int role) const
         case PageSize:
         case OrderPerBit:
         case NumaNode:
+        case MaxRanges:
         case PlacedAt:
             return int(Qt::AlignRight | Qt::AlignVCenter);
         default:
@@ -134,11 +140,24 @@ QVariant RegionTableModel::cellData(int row, int column, int role) const
     case MemoryType:
     case Drivers:
         return typeCell(r, column, role);
+    case MaxRanges:
+        return rangesCell(r, role);
     case PlacedAt:
         return placedAtCell(row, role);
     default:
         return {};
     }
+}
+
+QVariant RegionTableModel::rangesCell(const Region& r, int role) const
+{
+    const bool applies =
+        r.type == RegionType::Cma && r.placement == cmascope::Placement::Dynamic && r.allocRanges.empty();
+    if (role == Qt::ForegroundRole && (r.maxRanges == 1 || !applies))
+        return mutedBrush();
+    if (role == Qt::ToolTipRole && !applies && r.maxRanges == 1)
+        return tr("Only a dynamic CMA area without alloc-ranges can be split over several ranges");
+    return integerCell(int(r.maxRanges), 1, int(kCmaMaxRanges), role);
 }
 
 Qt::ItemFlags RegionTableModel::flags(const QModelIndex& index) const
@@ -331,6 +350,8 @@ QVariant RegionTableModel::placedAtCell(int row, int role) const
     const Region* pr = std::size_t(row) < placed.size() ? &placed[std::size_t(row)] : nullptr;
     const RegionPlacement* rp = std::size_t(row) < placements.size() ? &placements[std::size_t(row)] : nullptr;
     if (role == Qt::DisplayRole || role == Qt::EditRole) {
+        if (pr && pr->placedBase && rp && rp->ranges.size() > 1 && role == Qt::DisplayRole)
+            return tr("%1 + %n more range(s)", nullptr, int(rp->ranges.size() - 1)).arg(addressText(*pr->placedBase));
         if (pr && pr->placedBase)
             return addressText(*pr->placedBase);
         if (item(row).size == 0)

@@ -29,6 +29,7 @@ public:
         PrivateTo,
         PrivateHandle, ///< 2010 private region, reached by handle only (docs/cma2010.md#private-regions)
         NumaNode,
+        MaxRanges, ///< how many ranges placement may split the area into (docs/kernel-cma.md)
         MemoryType,
         Drivers,
         FallbackMax,
@@ -70,6 +71,7 @@ private:
     QVariant typeCell(const Region& r, int column, int role) const;
     /// PlacedAt: where the boot placed it.
     QVariant placedAtCell(int row, int role) const;
+    QVariant rangesCell(const Region& r, int role) const;
 
     // Edits by column group, as assign(): an error sentence or an empty string.
     /// Name: renames the region and every reference to it.

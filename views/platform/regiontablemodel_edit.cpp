@@ -45,6 +45,12 @@ QString RegionTableModel::assign(Platform& p, int row, int column, const QVarian
     case PrivateHandle:
     case NumaNode:
         return assignUsers(r, column, text, what);
+    case MaxRanges: {
+        QString error;
+        if (auto v = parseInt(text, 1, int(kCmaMaxRanges), &error))
+            r.maxRanges = unsigned(*v);
+        return error;
+    }
     case MemoryType:
     case Drivers:
         return assignType(r, column, text);

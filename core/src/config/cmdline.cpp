@@ -330,6 +330,7 @@ void addAreas(const CmdlineAreas& areas, Platform& pf)
         Region r = nodeArea("hugetlb" + std::to_string(n), n, sz);
         r.alignment = kGiganticPage;
         r.params.orderPerBit = kHugetlbOrderPerBit;
+        r.maxRanges = kCmaMaxRanges; // cma_declare_contiguous_multi() since 6.15 (docs/kernel-cma.md)
         pf.regions.push_back(r);
     }
 }
@@ -504,6 +505,13 @@ ImportResult importCmdline(std::string_view text, const ImportOptions& options)
         msg.info("", "", std::to_string(ignored) + " other kernel parameter(s) ignored");
 
     addAreas(areas, pf);
+    for (const Region& r : pf.regions) {
+        if (r.maxRanges > 1)
+            msg.info("", r.name,
+                r.name + ": placed as kernels 6.15 and later place hugetlb_cma= areas, in up to "
+                    + std::to_string(r.maxRanges)
+                    + " ranges when no single one holds it (set max_ranges to 1 for an older kernel)");
+    }
     if (pf.regions.empty() && !msg.hasErrors())
         msg.info("", "", "no CMA parameter found (cma=, cma_pernuma=, numa_cma=, hugetlb_cma=)");
     finish(result, std::move(pf));
@@ -512,8 +520,9 @@ ImportResult importCmdline(std::string_view text, const ImportOptions& options)
 
 // ---- export ----------------------------------------------------------------------------------------------
 
-ExportResult exportCmdline(const Platform& platform)
+ExportResult exportCmdline(const Platform& placed)
 {
+    const Platform platform = declaredOf(placed);
     ExportResult out;
     CmdlineRegions regions = sortRegions(platform, out);
     if (!out.ok())
@@ -543,6 +552,12 @@ ExportResult exportCmdline(const Platform& platform)
         params.push_back("numa_cma=" + nodeList(regions.numa));
     if (!regions.hugetlb.empty())
         params.push_back("hugetlb_cma=" + nodeList(regions.hugetlb));
+    for (const auto& [node, r] : regions.hugetlb) {
+        if (r->maxRanges == 1)
+            out.notes.push_back("'" + r->name
+                + "' is one range here; kernels 6.15 and later split a hugetlb_cma= area over up to 8 ranges when "
+                  "no single one holds it");
+    }
     if (!platform.rules.empty())
         out.notes.push_back("the map rules are not part of the mainline command line (the kernel binds devices "
                             "through memory-region)");

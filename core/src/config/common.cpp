@@ -384,9 +384,16 @@ bool Messages::hasErrors() const
         [](const Diagnostic& d) { return d.severity == Severity::Error; });
 }
 
+Platform declaredOf(const Platform& placed)
+{
+    Platform p = placed;
+    undoRangeSplits(p);
+    return p;
+}
+
 Platform startPlatform(const ImportOptions& options, bool keepRules, bool keepRegions)
 {
-    Platform p = options.base ? *options.base : Platform {};
+    Platform p = options.base ? declaredOf(*options.base) : Platform {};
     if (!keepRegions)
         p.regions.clear();
     if (!keepRules)

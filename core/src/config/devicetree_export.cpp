@@ -354,8 +354,9 @@ std::string deviceTreeLabel(std::string_view name)
     return out;
 }
 
-ExportResult exportDeviceTree(const Platform& platform, unsigned cells)
+ExportResult exportDeviceTree(const Platform& placed, unsigned cells)
 {
+    const Platform platform = configio::declaredOf(placed);
     ExportResult out;
     if (cells > 2) {
         out.error = "#address-cells/#size-cells must be 1 or 2, not " + std::to_string(cells);

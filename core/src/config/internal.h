@@ -50,6 +50,8 @@ void finish(ImportResult& result, Platform platform);
 /// into result.kernelKept instead.
 void finishAsKernel(ImportResult& result, Platform platform);
 std::string sourceName(const ImportOptions& options);
+/// @p placed as declared: what placement split is joined again (undoRangeSplits()). Exports write this.
+Platform declaredOf(const Platform& placed);
 
 /// "cma= column 7": @p offset is 0-based into the whole input.
 std::string column(std::string_view param, std::size_t offset);

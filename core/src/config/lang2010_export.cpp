@@ -238,8 +238,9 @@ void writeCmdline(const std::vector<const Region*>& regions, const std::string& 
 
 // ---- export ----------------------------------------------------------------------------------------------
 
-ExportResult export2010(const Platform& platform, Lang2010Form form)
+ExportResult export2010(const Platform& placed, Lang2010Form form)
 {
+    const Platform platform = declaredOf(placed);
     ExportResult out;
     const auto regions = regions2010(platform, form, out);
     if (!out.ok())

@@ -376,8 +376,9 @@ ExportResult exportVerkuilPlatform(const Platform& platform)
 
 } // namespace
 
-ExportResult exportVerkuil(const Platform& platform)
+ExportResult exportVerkuil(const Platform& placed)
 {
+    const Platform platform = declaredOf(placed);
     ExportResult out;
     if (platform.mapMode == MapMode::Verkuil)
         return exportVerkuilPlatform(platform);

@@ -194,6 +194,18 @@ void offerRegion(const Platform& platform, std::string_view device, const std::s
         return;
     }
     res.regions.push_back(name);
+    // A multi-range area placed in several ranges: __cma_alloc() tries them in the area's order, moving on
+    // only when one has no room (docs/kernel-cma.md#multi-range-areas-in-plans).
+    std::size_t later = 0;
+    for (const Region& r : platform.regions) {
+        if (r.rangeOf == name && std::find(res.regions.begin(), res.regions.end(), r.name) == res.regions.end()) {
+            res.regions.push_back(r.name);
+            ++later;
+        }
+    }
+    if (later)
+        res.trail.push_back("area '" + name + "' was placed in " + std::to_string(later + 1)
+            + " ranges: each is tried in the area's order, an allocation never spans two");
 }
 
 } // namespace detail
@@ -321,7 +333,13 @@ void resolveModern(const Platform& platform, std::string_view device, std::uint6
     } else {
         bool any = false;
         for (const Region& r : platform.regions) {
-            if (r.numaNode >= 0 && r.numaNode == node && !r.isDefault) {
+            if (r.numaNode == node && r.name.starts_with("hugetlb") && r.rangeOf.empty()) {
+                // hugetlb_cma= areas serve gigantic huge pages only (mm/hugetlb_cma.c): the DMA API never asks them.
+                res.trail.push_back("hugetlb area '" + r.name + "' of node " + std::to_string(node)
+                    + ": gigantic huge pages only, not the DMA API's");
+                continue;
+            }
+            if (r.numaNode >= 0 && r.numaNode == node && !r.isDefault && r.rangeOf.empty()) {
                 res.trail.push_back("per-NUMA area '" + r.name + "' of node " + std::to_string(node));
                 offerRegion(platform, device, r.name, res);
                 any = true;

@@ -26,4 +26,14 @@ const Bank* Platform::findBank(std::string_view bankName) const
     return findByName(banks, bankName);
 }
 
+void undoRangeSplits(Platform& platform)
+{
+    std::erase_if(platform.regions, [](const Region& r) { return !r.rangeOf.empty(); });
+    for (Region& r : platform.regions) {
+        if (r.split && r.size == r.split->first)
+            r.size = r.split->declared;
+        r.split.reset();
+    }
+}
+
 } // namespace cmascope

@@ -103,8 +103,8 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
         return;
     r.checkKeys(v, p,
         { "name", "type", "size", "start", "placement", "alignment", "alloc_ranges", "limit", "page_size", "policy",
-            "params", "default", "asterisk", "private_to", "private_handle", "numa_node", "fallback_max_contiguous",
-            "label", "dt", "missing_allocator", "memory_type", "drivers" });
+            "params", "default", "asterisk", "private_to", "private_handle", "numa_node", "max_ranges",
+            "fallback_max_contiguous", "label", "dt", "missing_allocator", "memory_type", "drivers" });
     r.string(v, p, "name", reg.name, true);
     readRegionGeometry(r, v, p, reg);
     readRanges(r, v, p, "alloc_ranges", reg.allocRanges);
@@ -125,6 +125,7 @@ void readRegion(Reader& r, const json& v, const std::string& p, Region& reg)
     r.string(v, p, "missing_allocator", reg.missingAllocator);
     r.boolean(v, p, "private_handle", reg.privateHandle);
     r.integer(v, p, "numa_node", reg.numaNode, -1, 1023);
+    r.integer(v, p, "max_ranges", reg.maxRanges, 1u, kCmaMaxRanges);
     r.size(v, p, "fallback_max_contiguous", reg.fallbackMaxContiguous);
     r.string(v, p, "label", reg.label);
     r.string(v, p, "memory_type", reg.memoryType);

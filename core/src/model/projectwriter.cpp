@@ -88,6 +88,8 @@ json regionJson(const Region& reg)
         j["private_handle"] = true;
     if (reg.numaNode != -1)
         j["numa_node"] = reg.numaNode;
+    if (reg.maxRanges != 1)
+        j["max_ranges"] = reg.maxRanges;
     if (reg.fallbackMaxContiguous != defaults.fallbackMaxContiguous)
         j["fallback_max_contiguous"] = sizeJson(reg.fallbackMaxContiguous);
     if (!reg.label.empty())
@@ -135,8 +137,14 @@ json platformJson(const Platform& pf)
             { "numa_node", b.numaNode } });
     platform["banks"] = banks;
     json regions = json::array();
-    for (const auto& reg : pf.regions)
-        regions.push_back(regionJson(reg));
+    for (const auto& reg : pf.regions) {
+        if (!reg.rangeOf.empty()) // made by placement, made again on load (docs/project-format.md)
+            continue;
+        Region declared = reg;
+        if (reg.split && reg.size == reg.split->first)
+            declared.size = reg.split->declared;
+        regions.push_back(regionJson(declared));
+    }
     platform["regions"] = regions;
     json devices = json::array();
     for (const auto& d : pf.devices)

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "memblockmap.h"
+#include "multirange.h"
+
 #include <cmascope/plan/placement.h>
 #include <cmascope/util/units.h>
 #include <cmascope/validation/validation.h>
@@ -10,6 +13,9 @@
 #include <vector>
 
 namespace cmascope {
+
+using placementdetail::MemblockMap;
+using placementdetail::Span;
 
 namespace {
 
@@ -25,123 +31,6 @@ std::string mib(std::uint64_t bytes)
 {
     return std::to_string(bytes >> 20) + " MiB";
 }
-
-/// Half-open interval [lo, hi).
-struct Span
-{
-    std::uint64_t lo = 0;
-    std::uint64_t hi = 0;
-};
-
-/// Memory minus reservations, as memblock sees it.
-class FreeMap
-{
-public:
-    explicit FreeMap(const std::vector<Bank>& banks)
-    {
-        for (const Bank& b : banks) {
-            if (b.size != 0 && b.size <= kMax - b.base) {
-                m_memory.push_back({ b.base, b.base + b.size });
-            }
-        }
-        std::sort(m_memory.begin(), m_memory.end(), [](const Span& a, const Span& b) { return a.lo < b.lo; });
-        std::vector<Span> merged;
-        for (const Span& s : m_memory) {
-            if (!merged.empty() && s.lo <= merged.back().hi) {
-                merged.back().hi = std::max(merged.back().hi, s.hi);
-            } else {
-                merged.push_back(s);
-            }
-        }
-        m_memory = std::move(merged);
-    }
-
-    bool inMemory(Span s) const
-    {
-        return std::any_of(
-            m_memory.begin(), m_memory.end(), [&](const Span& m) { return s.lo >= m.lo && s.hi <= m.hi; });
-    }
-
-    /// Index of the first reservation overlapping @p s.
-    std::optional<std::size_t> overlapping(Span s) const
-    {
-        for (const auto& [span, owner] : m_reserved) {
-            if (s.lo < span.hi && span.lo < s.hi) {
-                return owner;
-            }
-        }
-        return std::nullopt;
-    }
-
-    void reserve(Span s, std::size_t owner) { m_reserved.push_back({ s, owner }); }
-
-    std::uint64_t memoryEnd() const { return m_memory.empty() ? 0 : m_memory.back().hi; }
-
-    /// Free spans (memory minus reservations) clipped to [lo, hi), ascending.
-    std::vector<Span> freeSpans(std::uint64_t lo, std::uint64_t hi) const
-    {
-        std::vector<Span> reserved;
-        for (const auto& r : m_reserved) {
-            reserved.push_back(r.first);
-        }
-        std::sort(reserved.begin(), reserved.end(), [](const Span& a, const Span& b) { return a.lo < b.lo; });
-        std::vector<Span> out;
-        for (const Span& m : m_memory) {
-            std::uint64_t cur = std::max(m.lo, lo);
-            const std::uint64_t end = std::min(m.hi, hi);
-            for (const Span& r : reserved) {
-                if (cur >= end) {
-                    break;
-                }
-                if (r.hi <= cur || r.lo >= end) {
-                    continue;
-                }
-                if (r.lo > cur) {
-                    out.push_back({ cur, r.lo });
-                }
-                cur = std::max(cur, r.hi);
-            }
-            if (cur < end) {
-                out.push_back({ cur, end });
-            }
-        }
-        return out;
-    }
-
-    /// memblock_find_in_range() top-down: the highest aligned start in [lo, hi) with @p size free bytes.
-    std::optional<std::uint64_t> findTopDown(
-        std::uint64_t lo, std::uint64_t hi, std::uint64_t size, std::uint64_t align) const
-    {
-        const auto spans = freeSpans(lo, hi);
-        for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
-            if (it->hi - it->lo < size) {
-                continue;
-            }
-            const std::uint64_t cand = alignDown(it->hi - size, align);
-            if (cand >= it->lo) {
-                return cand;
-            }
-        }
-        return std::nullopt;
-    }
-
-    /// Bottom-up variant (memblock_set_bottom_up(true)).
-    std::optional<std::uint64_t> findBottomUp(
-        std::uint64_t lo, std::uint64_t hi, std::uint64_t size, std::uint64_t align) const
-    {
-        for (const Span& s : freeSpans(lo, hi)) {
-            const auto cand = alignUp(s.lo, align);
-            if (cand && *cand <= s.hi && s.hi - *cand >= size) {
-                return *cand;
-            }
-        }
-        return std::nullopt;
-    }
-
-private:
-    std::vector<Span> m_memory;
-    std::vector<std::pair<Span, std::size_t>> m_reserved;
-};
 
 /// Reserves a platform's regions the way the kernel does at boot, logging as it goes.
 class Placer
@@ -164,6 +53,7 @@ public:
         for (std::size_t i = 0; i < m_platform.regions.size(); ++i)
             if (m_platform.regions[i].placement == Placement::Dynamic && prepare(i))
                 placeDynamic(i);
+        appendLaterRanges();
         return std::move(m_result);
     }
 
@@ -175,10 +65,15 @@ private:
     /// Why fixed region @p i cannot be reserved at its start, or empty.
     std::string fixedProblem(std::size_t i) const;
     void placeDynamic(std::size_t i);
+    /// cma_declare_contiguous_multi(): one range if any holds the area, else several.
+    void placeMulti(std::size_t i);
+    void reserveRanges(std::size_t i, const std::vector<AddressRange>& ranges, bool shortOfSize);
+    void appendLaterRanges();
 
     Platform& m_platform;
     const PlacementOptions& m_options;
-    FreeMap m_memory;
+    MemblockMap m_memory;
+    std::vector<Region> m_laterRanges; ///< regions for the later ranges of multi-range areas, appended at the end
     PlacementResult m_result;
 };
 
@@ -235,8 +130,9 @@ void Placer::reserve(std::size_t i, std::uint64_t base)
     r.placedBase = base;
     rp.base = base;
     rp.ok = true;
-    rp.message = (r.type == RegionType::Cma ? "cma: Reserved " : "Reserved memory: carve-out ") + mib(rp.size) + " at "
-        + hexAddress(base) + " (" + r.name + ")";
+    rp.message = (r.type == RegionType::Cma ? "cma: Reserved " + mib(rp.size)
+                                            : "Reserved memory: carve-out " + sizeText(rp.size))
+        + " at " + hexAddress(base) + " (" + r.name + ")";
     m_result.log.push_back(rp.message);
 }
 
@@ -255,9 +151,10 @@ std::string Placer::fixedProblem(std::size_t i) const
     if (!m_memory.inMemory(span))
         return "[" + hexAddress(span.lo) + ", " + hexAddress(span.hi) + ") is not inside any memory bank";
     if (const auto other = m_memory.overlapping(span)) {
-        const RegionPlacement& o = m_result.regions[*other];
-        return "[" + hexAddress(span.lo) + ", " + hexAddress(span.hi) + ") is already reserved by '" + o.name + "' at ["
-            + hexAddress(*o.base) + ", " + hexAddress(*o.base + o.size) + ") (-EBUSY)";
+        const auto& [taken, owner] = *other;
+        return "[" + hexAddress(span.lo) + ", " + hexAddress(span.hi) + ") is already reserved by '"
+            + m_result.regions[owner].name + "' at [" + hexAddress(taken.lo) + ", " + hexAddress(taken.hi)
+            + ") (-EBUSY)";
     }
     return {};
 }
@@ -275,6 +172,15 @@ void Placer::placeDynamic(std::size_t i)
     constexpr std::uint64_t four_g = 4 * GiB;
     const Region& r = m_platform.regions[i];
     const RegionPlacement& rp = m_result.regions[i];
+    if (r.maxRanges > 1 && r.type == RegionType::Cma && r.allocRanges.empty()) {
+        placeMulti(i);
+        return;
+    }
+    const int node = r.allocRanges.empty() ? r.numaNode : -1;
+    if (node >= 0 && !m_memory.hasNode(node)) {
+        fail(i, "no memory bank on NUMA node " + std::to_string(node));
+        return;
+    }
     // limit &= ~(alignment - 1); 0 or beyond memory = memblock end (docs/kernel-cma.md).
     const std::uint64_t memEnd = m_memory.memoryEnd();
     std::uint64_t limit = r.limit ? alignDown(r.limit, rp.alignment) : 0;
@@ -295,18 +201,120 @@ void Placer::placeDynamic(std::size_t i)
             + std::to_string(r.allocRanges.size()) + " alloc-range(s)";
     } else {
         if (m_options.bottomUpAbove4G && limit >= four_g && limit - four_g >= rp.size) {
-            base = m_memory.findBottomUp(four_g, limit, rp.size, rp.alignment);
+            base = m_memory.findBottomUp(four_g, limit, rp.size, rp.alignment, node);
         }
         if (!base) {
-            base = m_memory.findTopDown(0, limit, rp.size, rp.alignment);
+            base = m_memory.findTopDown(0, limit, rp.size, rp.alignment, node);
         }
         why = "no free " + hexAddress(rp.alignment) + "-aligned " + hexAddress(rp.size) + " bytes below "
-            + hexAddress(limit);
+            + hexAddress(limit) + (node >= 0 ? " on NUMA node " + std::to_string(node) : std::string());
     }
     if (base)
         reserve(i, *base);
     else
         fail(i, why);
+}
+
+void Placer::placeMulti(std::size_t i)
+{
+    constexpr std::uint64_t four_g = 4 * GiB;
+    const Region& r = m_platform.regions[i];
+    const RegionPlacement& rp = m_result.regions[i];
+    const int node = r.numaNode;
+    if (node >= 0 && !m_memory.hasNode(node)) {
+        fail(i, "no memory bank on NUMA node " + std::to_string(node));
+        return;
+    }
+    const std::uint64_t pageSize = r.pageSize ? r.pageSize : m_platform.pageSize;
+    const unsigned orderPerBit = r.policy == PolicyKind::Kernel ? r.params.orderPerBit : 0;
+    const std::uint64_t bitBytes = orderPerBit < 40 ? pageSize << orderPerBit : 0;
+    if (bitBytes == 0 || rp.size % bitBytes != 0) {
+        fail(i,
+            "size " + hexAddress(rp.size) + " is not a whole number of bitmap bits of " + hexAddress(bitBytes)
+                + " bytes (order_per_bit " + std::to_string(orderPerBit) + ", -EINVAL)");
+        return;
+    }
+    // The ordinary single range first, anywhere (base 0, limit 0: the area's own limit is not used).
+    const std::uint64_t memEnd = m_memory.memoryEnd();
+    std::optional<std::uint64_t> base;
+    if (m_options.bottomUpAbove4G && memEnd >= four_g && memEnd - four_g >= rp.size)
+        base = m_memory.findBottomUp(four_g, memEnd, rp.size, rp.alignment, node);
+    if (!base)
+        base = m_memory.findTopDown(0, memEnd, rp.size, rp.alignment, node);
+    if (base) {
+        reserveRanges(i, { AddressRange { *base, rp.size } }, false);
+        return;
+    }
+    const placementdetail::MultiRangeChoice choice = placementdetail::chooseRanges(
+        m_memory, rp.size, rp.alignment, bitBytes, node, std::min(r.maxRanges, kCmaMaxRanges));
+    if (!choice.failure.empty()) {
+        fail(i,
+            "no free " + hexAddress(rp.alignment) + "-aligned " + hexAddress(rp.size) + " bytes in one range, and "
+                + choice.failure);
+        return;
+    }
+    reserveRanges(i, choice.ranges, choice.shortOfSize);
+}
+
+void Placer::reserveRanges(std::size_t i, const std::vector<AddressRange>& ranges, bool shortOfSize)
+{
+    Region& r = m_platform.regions[i];
+    RegionPlacement& rp = m_result.regions[i];
+    std::string where;
+    std::uint64_t held = 0;
+    for (const AddressRange& a : ranges) {
+        m_memory.reserve({ a.base, a.base + a.size }, i);
+        where += (where.empty() ? "" : ", ") + std::string("[") + hexAddress(a.base) + ", "
+            + hexAddress(a.base + a.size) + ")";
+        held += a.size;
+    }
+    r.placedBase = ranges.front().base;
+    rp.base = ranges.front().base;
+    rp.ranges = ranges;
+    rp.ok = true;
+    // The kernel's message names the size asked for and the number of ranges, not where they are.
+    const std::size_t n = ranges.size();
+    rp.message = "cma: Reserved " + mib(rp.size) + " in " + std::to_string(n) + (n == 1 ? " range" : " ranges") + " ("
+        + r.name + ": " + where + ")";
+    if (shortOfSize)
+        rp.message += "; the ranges hold only " + mib(held)
+            + ": the kernel also counted stretches it had dropped from its list of candidates";
+    m_result.log.push_back(rp.message);
+    if (n == 1)
+        return;
+    r.split = Region::RangeSplit { r.size, ranges.front().size };
+    r.size = ranges.front().size;
+    for (std::size_t k = 1; k < n; ++k) {
+        Region later = r;
+        later.name = r.name + " range " + std::to_string(k);
+        later.rangeOf = r.name;
+        later.size = ranges[k].size;
+        later.placedBase = ranges[k].base;
+        later.split.reset();
+        later.maxRanges = 1;
+        later.isDefault = false;
+        later.label.clear();
+        later.dt = {};
+        m_laterRanges.push_back(std::move(later));
+    }
+}
+
+void Placer::appendLaterRanges()
+{
+    for (Region& later : m_laterRanges) {
+        RegionPlacement rp;
+        rp.regionIndex = m_platform.regions.size();
+        rp.name = later.name;
+        rp.ok = true;
+        rp.base = later.placedBase;
+        rp.size = later.size;
+        rp.alignment = effectiveAlignment(m_platform, later);
+        rp.rangeOf = later.rangeOf;
+        rp.message = "range of '" + later.rangeOf + "' at [" + hexAddress(*later.placedBase) + ", "
+            + hexAddress(*later.placedBase + later.size) + ")";
+        m_result.regions.push_back(std::move(rp));
+        m_platform.regions.push_back(std::move(later));
+    }
 }
 
 } // namespace
@@ -325,6 +333,7 @@ const RegionPlacement* PlacementResult::find(std::string_view name) const
 
 PlacementResult placeRegions(Platform& platform, const PlacementOptions& options)
 {
+    undoRangeSplits(platform);
     return Placer(platform, options).run();
 }
 

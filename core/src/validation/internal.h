@@ -75,6 +75,7 @@ void checkMinimumAlignment(const Ctx& c, Out& out);
 void checkRegionOverlap(const Ctx& c, Out& out);
 void checkOutsideBanks(const Ctx& c, Out& out);
 void checkSizeZeroFixed(const Ctx& c, Out& out);
+void checkMultiRange(const Ctx& c, Out& out);
 
 // Default areas and what devices are given (devicechecks.cpp).
 void checkDefaultAreas(const Ctx& c, Out& out);

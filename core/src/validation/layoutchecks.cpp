@@ -269,4 +269,39 @@ void checkSizeZeroFixed(const Ctx& c, Out& out)
     }
 }
 
+/// docs/kernel-cma.md#multi-range-areas-in-plans: cma_declare_contiguous_multi() takes a size, an alignment and a
+/// node; no start, no alloc-ranges, no limit.
+void checkMultiRange(const Ctx& c, Out& out)
+{
+    for (std::size_t i = 0; i < c.p.regions.size(); ++i) {
+        const Region& r = c.p.regions[i];
+        const std::string p = idx("regions", i) + ".maxRanges";
+        if (r.maxRanges == 0 || r.maxRanges > kCmaMaxRanges) {
+            add(out, Severity::Error, p, r.name,
+                "region " + quote(r.name) + ": " + std::to_string(r.maxRanges) + " ranges; an area has 1 to "
+                    + std::to_string(kCmaMaxRanges) + " (CMA_MAX_RANGES)");
+            continue;
+        }
+        if (r.maxRanges == 1)
+            continue;
+        std::string why;
+        if (r.type != RegionType::Cma)
+            why = "a carve-out is reserved in one piece";
+        else if (r.placement == Placement::Fixed)
+            why = "a fixed region has one start";
+        else if (!r.allocRanges.empty())
+            why = "an area with alloc-ranges is placed in one of them";
+        if (!why.empty()) {
+            add(out, Severity::Error, p, r.name,
+                "region " + quote(r.name) + " may not be split over " + std::to_string(r.maxRanges) + " ranges: " + why
+                    + " (only cma_declare_contiguous_multi() makes several ranges)");
+        } else if (r.limit != 0) {
+            add(out, Severity::Warning, idx("regions", i) + ".limit", r.name,
+                "region " + quote(r.name) + ": an area of up to " + std::to_string(r.maxRanges)
+                    + " ranges is placed anywhere (cma_declare_contiguous_multi() takes no limit): the limit "
+                    + hexText(r.limit) + " is not used");
+        }
+    }
+}
+
 } // namespace cmascope::validationchecks

@@ -98,6 +98,10 @@ const std::vector<Entry>& registry()
         { { "region-overlap", "regions must not overlap (fixed, or placed)" }, checkRegionOverlap },
         { { "region-outside-banks", "regions and alloc-ranges must lie in memory banks" }, checkOutsideBanks },
         { { "size-zero-fixed", "a size-0 region reserves nothing; a fixed start is meaningless" }, checkSizeZeroFixed },
+        { { "multi-range",
+              "an area of several ranges is dynamic CMA with no alloc-ranges, at most 8 ranges "
+              "(cma_declare_contiguous_multi())" },
+            checkMultiRange },
         { { "default-area", "at most one default area, and it must be CMA" }, checkDefaultAreas },
         { { "private-owner", "a private region must name a declared device" }, checkPrivateOwner },
         { { "private-handle",

@@ -229,6 +229,7 @@ void TestConfigCmdline::mainlineRoundTrip()
         Region h = area("hugetlb1", 2 * GiB, 1);
         h.alignment = 1 * GiB;
         h.params.orderPerBit = 9;
+        h.maxRanges = kCmaMaxRanges; // a hugetlb_cma= area may have several ranges (6.15 and later)
         p.regions.push_back(h);
     }
     if (variant == 0)
@@ -324,6 +325,18 @@ void TestConfigCmdline::hugetlbSplit()
     QCOMPARE(regs[0].size, 2 * GiB);
     QCOMPARE(regs[1].size, 1 * GiB);
     QCOMPARE(regs[1].numaNode, 1);
+    // Since 6.15 each area may be split over up to CMA_MAX_RANGES ranges (docs/kernel-cma.md); the import says so.
+    QCOMPARE(regs[0].maxRanges, kCmaMaxRanges);
+    QVERIFY(hasMessage(r, "hugetlb0: placed as kernels 6.15 and later place hugetlb_cma= areas, in up to 8 ranges"));
+    // An area of one range exports all the same, with a note that a 6.15+ kernel may split it.
+    Platform one = r.project->platform;
+    one.regions[1].maxRanges = 1;
+    const ExportResult back = exportCmdline(one);
+    QCOMPARE(back.text, std::string("hugetlb_cma=0:2G,1:1G\n"));
+    QVERIFY(std::any_of(back.notes.begin(), back.notes.end(),
+        [](const std::string& n) { return n.starts_with("'hugetlb1' is one range here"); }));
+    QVERIFY(std::none_of(
+        back.notes.begin(), back.notes.end(), [](const std::string& n) { return n.starts_with("'hugetlb0'"); }));
     const auto pernuma = importCmdline("cma_pernuma=32M");
     QVERIFY(pernuma.ok());
     QVERIFY(hasMessage(pernuma, "no banks known"));

@@ -285,6 +285,32 @@ std::vector<CheckCase> checkCases()
         "size 0 dynamic is fine", [](Platform& p) { p.regions[3].size = 0; }, "size-zero-fixed", "regions[3].start", W,
         "", false);
 
+    // docs/kernel-cma.md#multi-range-areas-in-plans: only cma_declare_contiguous_multi() makes several ranges.
+    row(
+        "nine ranges", [](Platform& p) { p.regions[3].maxRanges = 9; }, "multi-range", "regions[3].maxRanges", E,
+        "region 'cam': 9 ranges; an area has 1 to 8 (CMA_MAX_RANGES)");
+    row(
+        "ranges of a carve-out", [](Platform& p) { p.regions[2].maxRanges = 2; }, "multi-range", "regions[2].maxRanges",
+        E, "a carve-out is reserved in one piece");
+    row(
+        "ranges and a limit",
+        [](Platform& p) {
+            p.regions[3].maxRanges = 8;
+            p.regions[3].allocRanges.clear();
+            p.regions[3].limit = 0x80000000;
+        },
+        "multi-range", "regions[3].limit", W, "the limit 0x80000000 is not used");
+    row(
+        "ranges of a dynamic area are fine",
+        [](Platform& p) {
+            p.regions[3].maxRanges = 8;
+            p.regions[3].allocRanges.clear();
+        },
+        "multi-range", "regions[3].maxRanges", E, "", false);
+    row(
+        "ranges and alloc-ranges", [](Platform& p) { p.regions[3].maxRanges = 2; }, "multi-range",
+        "regions[3].maxRanges", E, "an area with alloc-ranges is placed in one of them");
+
     // docs/cma2010.md#size-0-regions: no 2010 version accepted size 0 (cma_region_register()).
     row(
         "size 0 under a dialect", [](Platform& p) { p.regions[3].size = 0; }, "size-zero-2010", "regions[3].size", W,

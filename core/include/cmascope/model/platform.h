@@ -16,6 +16,8 @@ namespace cmascope {
 inline constexpr std::uint64_t KiB = 1024;
 inline constexpr std::uint64_t MiB = 1024 * KiB;
 inline constexpr std::uint64_t GiB = 1024 * MiB;
+/// CMA_MAX_RANGES of 6.15 and later kernels: the most physical ranges one area can have.
+inline constexpr unsigned kCmaMaxRanges = 8;
 
 /// A half-open physical address range [base, base + size), in bytes.
 struct AddressRange
@@ -95,8 +97,26 @@ struct Region
     std::string memoryType;
     /// MapMode::Verkuil: the drivers this region of its type serves; empty = the general region of the type.
     std::vector<std::string> drivers;
+    /// How many physical ranges boot-time placement may split this area into: 1 = one range
+    /// (cma_declare_contiguous_nid()); 2 to kCmaMaxRanges = cma_declare_contiguous_multi(), which tries one range
+    /// first and otherwise takes the largest free stretches above 4 GiB, as hugetlb_cma does on 6.15 and later
+    /// kernels (docs/kernel-cma.md#multi-range-areas-in-plans).
+    unsigned maxRanges = 1;
     /// Result of placement (placement.h): the physical start actually reserved, when known.
     std::optional<std::uint64_t> placedBase;
+    /// Result of placement of an area split over several ranges: `size` is then range 0's and the later ranges are
+    /// the regions whose `rangeOf` names this one. `declared` is the size asked for, `first` range 0's; placement
+    /// undoes the split before it runs again (the declared size comes back unless `size` was changed meanwhile).
+    struct RangeSplit
+    {
+        std::uint64_t declared = 0;
+        std::uint64_t first = 0;
+        bool operator==(const RangeSplit&) const = default;
+    };
+    std::optional<RangeSplit> split;
+    /// Made by placement: this region is a later range of the multi-range area named here (named
+    /// "<area> range <N>", as the replay names them). Not saved; placement makes it again.
+    std::string rangeOf;
     /// Result of placement: why the boot-time reservation failed ("cma: Failed to reserve 16 MiB (...)");
     /// empty when it succeeded or placement has not run. Like the kernel, a region that failed to reserve
     /// does not exist at run time: requests mapped to it go on to the next region of their list.
@@ -189,5 +209,10 @@ struct Platform
     const Device* findDevice(std::string_view deviceName) const;
     const Bank* findBank(std::string_view bankName) const;
 };
+
+/// Undoes what placement did to multi-range areas (Region::split, Region::rangeOf): the later ranges' regions
+/// go, each split area gets its declared size back (unless its size was changed since). What is saved, exported
+/// or placed again is the platform as declared.
+void undoRangeSplits(Platform& platform);
 
 } // namespace cmascope

@@ -30,6 +30,10 @@ struct RegionPlacement
     std::optional<std::uint64_t> base; ///< reserved start (== Region::placedBase)
     std::uint64_t size = 0; ///< reserved size after rounding (ALIGN(size, alignment) for CMA, docs/kernel-cma.md)
     std::uint64_t alignment = 0; ///< effective alignment used
+    /// A multi-range area (Region::maxRanges > 1): every range reserved, in the area's order (one when a single
+    /// range held it). Empty for other regions.
+    std::vector<AddressRange> ranges;
+    std::string rangeOf; ///< the region is a later range of this multi-range area (Region::rangeOf)
     std::string message; ///< "cma: Reserved 64 MiB at 0x..." or the failure and its reason
 };
 
@@ -48,6 +52,12 @@ struct PlacementResult
 /// max(that, pageSize << pageblockOrder); CMA sizes rounded up to that alignment; placed top-down at the highest
 /// free aligned address inside the first alloc-range with room, or (no alloc-ranges) anywhere in the banks below
 /// `limit`. Failures are reported as "cma: Failed to reserve %ld MiB" plus the reason.
+/// A region with a NUMA node (numaNode >= 0: the per-node areas) is placed in that node's memory only.
+/// A multi-range area (maxRanges > 1) is placed as cma_declare_contiguous_multi() places it: in one range if
+/// any holds it, else in up to maxRanges of the largest free stretches above 4 GiB (placementdetail's
+/// chooseRanges()); its size becomes range 0's and a region "<name> range <N>" (rangeOf = name) is appended
+/// for each later range, as the replay shows them (docs/kernel-cma.md#multi-range-areas-in-plans). A split
+/// made by an earlier call is undone first (undoRangeSplits()).
 PlacementResult placeRegions(Platform& platform, const PlacementOptions& options = {});
 
 /// The largest stretch of memory the banks give, in bytes (adjacent or overlapping banks merge, as memblock
