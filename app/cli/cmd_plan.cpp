@@ -35,7 +35,7 @@ struct PlanCommandLine
         QStringLiteral("PLANNED.json") };
     const QCommandLineOption report { QStringLiteral("report"),
         QStringLiteral("Write the plan as JSON: per region name, size_bytes, start, granule_bytes, "
-                       "binding_scenario, binding_step."),
+                       "ranges (an area placed in several ranges), binding_scenario, binding_step."),
         QStringLiteral("PLAN.json") };
 
     explicit PlanCommandLine(const QStringList& args)
@@ -78,6 +78,8 @@ void printPlan(const Project& project, const PlanResult& plan, qint64 ms)
         std::cout << "  " << p.name << ": " << sizeText(p.sizeBefore) << " -> " << sizeText(p.size);
         if (p.start)
             std::cout << " at " << hexText(*p.start);
+        if (!p.ranges.empty())
+            std::cout << " in " << p.ranges.size() << " ranges";
         if (p.dmaLimit)
             std::cout << " below " << hexText(*p.dmaLimit) << " (DMA limit of " << p.dmaDevice << ")";
         std::cout << " [" << planRoleName(p.role) << "]\n      " << p.binding << '\n';

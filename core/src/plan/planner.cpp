@@ -510,6 +510,8 @@ void Planner::finish()
     for (PlannedRegion& p : m_out.regions) {
         p.size = m_sizes[p.index];
         p.start = m_out.platform.regions[p.index].placedBase;
+        if (p.index < pr.regions.size() && pr.regions[p.index].ranges.size() > 1)
+            p.ranges = pr.regions[p.index].ranges;
         if (p.role != PlanRole::Resized)
             p.binding = p.role == PlanRole::Kept ? "size kept as asked"
                 : p.role == PlanRole::SizeZero   ? "size-0 region: the system allocator serves it"

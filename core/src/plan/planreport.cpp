@@ -25,6 +25,12 @@ std::string planReportJson(const Project& project, const PlanResult& plan)
         r["size_before_bytes"] = p.sizeBefore;
         r["size_bytes"] = p.size;
         r["start"] = p.start ? nlohmann::ordered_json(*p.start) : nlohmann::ordered_json();
+        if (!p.ranges.empty()) {
+            nlohmann::ordered_json ranges = nlohmann::ordered_json::array();
+            for (const AddressRange& a : p.ranges)
+                ranges.push_back({ { "base", a.base }, { "size_bytes", a.size } });
+            r["ranges"] = std::move(ranges);
+        }
         r["granule_bytes"] = p.granuleBytes;
         r["binding_scenario"] = p.bindingScenario ? nlohmann::ordered_json(project.scenarios[*p.bindingScenario].name)
                                                   : nlohmann::ordered_json();

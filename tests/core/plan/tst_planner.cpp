@@ -286,6 +286,36 @@ private Q_SLOTS:
         QCOMPARE(named(plan, "A").role, PlanRole::Resized);
     }
 
+    /// A hugetlb area that must grow past what one range holds: the plan splits it as the kernel would
+    /// (docs/kernel-cma.md#multi-range-areas-in-plans) and the planned project keeps it as one area.
+    void multiRangeArea()
+    {
+        Project project = test::loadDemo("hugetlb-multirange.json");
+        Scenario& sc = project.scenarios.front();
+        std::erase_if(sc.steps,
+            [&](const Step& s) { return s.type == StepType::Allocate && sc.symbols.name(s.label) == "hp1g-2"; });
+        sc.lesson.reset();
+        Region* area = nullptr;
+        for (Region& r : project.platform.regions)
+            if (r.name == "hugetlb0")
+                area = &r;
+        QVERIFY(area);
+        area->size = GiB; // one range holds it, and step 12 fails in it
+        const PlanResult plan = planRegions(project);
+        verifyPlan(project, plan);
+        const PlannedRegion& p = named(plan, "hugetlb0");
+        QCOMPARE(p.granuleBytes, GiB); // the kernel rounds the area to its alignment, the gigantic page size
+        QCOMPARE(p.size, 2 * GiB);
+        QCOMPARE(p.ranges.size(), std::size_t(2));
+        QCOMPARE(p.ranges[1].base, std::uint64_t { 0x180000000 });
+        // The planned platform holds the split; the planned project the area as declared.
+        QVERIFY(plan.platform.findRegion("hugetlb0 range 1"));
+        const Platform applied = withPlannedSizes(project.platform, plan);
+        QCOMPARE(applied.regions.size(), project.platform.regions.size());
+        QCOMPARE(applied.findRegion("hugetlb0")->size, 2 * GiB);
+        QVERIFY(planReportJson(project, plan).find("\"ranges\"") != std::string::npos);
+    }
+
     void noPlan_data()
     {
         QTest::addColumn<QString>("device");

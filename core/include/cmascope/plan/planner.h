@@ -57,6 +57,8 @@ struct PlannedRegion
     std::uint64_t sizeBefore = 0; ///< bytes, as in the project
     std::uint64_t size = 0; ///< bytes, planned (== sizeBefore unless Resized)
     std::optional<std::uint64_t> start; ///< where the plan's placement reserved it (none for size 0)
+    /// A multi-range area the plan's placement split (Region::maxRanges): every range in the area's order.
+    std::vector<AddressRange> ranges;
     std::uint64_t granuleBytes = 0; ///< sizes the kernel can reserve are multiples of this (Resized)
     /// Resized: one granule less fails this scenario (index into Project::scenarios) ...
     std::optional<std::size_t> bindingScenario;
