@@ -76,7 +76,7 @@ RefusedByTime refusedByTime(const ReplayResult& replay)
 /// The refused request @p f reports: by time when the message has one (it is printed just before the request's
 /// cma_alloc_finish, and the rate limit may have dropped the messages of others), else the next one in order.
 std::optional<std::size_t> requestOf(const ReplayResult& replay, const RefusedByTime& refused, const DmesgFailure& f,
-    std::vector<bool>& used, std::size_t& cursor)
+    std::int64_t offsetNs, std::vector<bool>& used, std::size_t& cursor)
 {
     constexpr std::uint64_t kBefore = 1000000; // 1 ms: a finish stamped a little before the message
     constexpr std::uint64_t kAfter = 1000000000; // 1 s
@@ -90,7 +90,10 @@ std::optional<std::size_t> requestOf(const ReplayResult& replay, const RefusedBy
                 return cursor = k + 1, k;
         return std::nullopt;
     }
-    const std::uint64_t t = *f.timeNs;
+    // The message's time on the trace's clock (clockOffset()).
+    const std::uint64_t t = offsetNs >= 0      ? *f.timeNs + std::uint64_t(offsetNs)
+        : *f.timeNs > std::uint64_t(-offsetNs) ? *f.timeNs - std::uint64_t(-offsetNs)
+                                               : 0;
     auto k = static_cast<std::size_t>(std::lower_bound(refused.begin(), refused.end(), t > kBefore ? t - kBefore : 0,
                                           [](const auto& a, std::uint64_t v) { return a.first < v; })
         - refused.begin());
@@ -103,16 +106,65 @@ std::optional<std::size_t> requestOf(const ReplayResult& replay, const RefusedBy
     return best;
 }
 
+/// How many of @p failures join a refused request when their time stamps are moved by @p offsetNs.
+std::size_t joinCount(const ReplayResult& replay, const RefusedByTime& refused,
+    const std::vector<DmesgFailure>& failures, std::int64_t offsetNs)
+{
+    std::vector<bool> used(refused.size(), false);
+    std::size_t cursor = 0, joined = 0;
+    for (const DmesgFailure& f : failures) {
+        if (const auto k = requestOf(replay, refused, f, offsetNs, used, cursor)) {
+            used[*k] = true;
+            ++joined;
+        }
+    }
+    return joined;
+}
+
+/// The offset from the kernel log's clock to the trace's that joins the most messages. Both are the kernel's
+/// local clock unless the tracer was told otherwise: Perfetto, for one, switches ftrace to the boot clock, which
+/// can run seconds apart from the printk time stamps. Candidates are the differences between each message and each
+/// refused request it could report; 0 wins a tie. Cost: at most kCandidates joins.
+std::int64_t clockOffset(
+    const ReplayResult& replay, const RefusedByTime& refused, const std::vector<DmesgFailure>& failures)
+{
+    constexpr std::size_t kCandidates = 64;
+    std::int64_t best = 0;
+    std::size_t bestCount = joinCount(replay, refused, failures, 0);
+    std::size_t tried = 0;
+    for (const DmesgFailure& f : failures) {
+        if (!f.timeNs || bestCount == failures.size())
+            break;
+        for (const auto& [finishNs, q] : refused) {
+            const ReplayRequest& r = replay.requests[q];
+            if (r.count != f.count || replay.areas[r.area].area.name != f.area)
+                continue;
+            const std::int64_t d = std::int64_t(finishNs) - std::int64_t(*f.timeNs);
+            const std::size_t n = joinCount(replay, refused, failures, d);
+            if (n > bestCount) {
+                best = d;
+                bestCount = n;
+            }
+            if (++tried == kCandidates)
+                return best;
+        }
+    }
+    return best;
+}
+
 void joinRequests(const ReplayResult& replay, const std::vector<DmesgFailure>& failures, DmesgCheckResult& out)
 {
     const RefusedByTime refused = refusedByTime(replay);
+    const std::int64_t offset = clockOffset(replay, refused, failures);
+    if (offset != 0)
+        out.clockOffsetNs = offset;
     std::vector<bool> used(refused.size(), false);
     std::size_t cursor = 0;
     for (std::size_t i = 0; i < failures.size(); ++i) {
         DmesgFailureCheck c;
         c.failure = i;
         c.line = failures[i].line;
-        if (const auto k = requestOf(replay, refused, failures[i], used, cursor)) {
+        if (const auto k = requestOf(replay, refused, failures[i], offset, used, cursor)) {
             used[*k] = true;
             c.request = refused[*k].second;
             ++out.matched;
@@ -148,6 +200,9 @@ DmesgCheckResult checkDmesgFailures(const ReplayResult& replay, const DmesgFailu
                 const ReplayRequest& q = replay.requests[t.index];
                 c.dumpCompared = true;
                 c.dumpEqual = sameDump(failures[c.failure], areas[q.area].ranges(), c.text);
+                if (!c.dumpEqual && replay.lateStart.detected && replay.areas[q.area].area.initialBitmap.empty())
+                    c.text += " (tracing began after the kernel had made allocations the replay cannot all know: give "
+                              "--debugfs a snapshot taken when tracing began)";
                 out.dumpsCompared += 1;
                 out.dumpsEqual += c.dumpEqual ? 1u : 0u;
                 checkOfRequest.erase(it);
@@ -163,10 +218,17 @@ DmesgCheckResult checkDmesgFailures(const ReplayResult& replay, const DmesgFailu
 std::vector<std::string> DmesgCheckResult::lines() const
 {
     std::vector<std::string> out;
-    out.push_back("dmesg failures: " + std::to_string(checks.size()) + " lines, " + std::to_string(matched)
-        + " joined to refused requests, " + std::to_string(dumpsEqual) + " of " + std::to_string(dumpsCompared)
-        + " free-page dumps equal the replay's state"
+    out.push_back("dmesg failures: " + std::to_string(checks.size()) + (checks.size() == 1 ? " line, " : " lines, ")
+        + std::to_string(matched) + " joined to refused requests, " + std::to_string(dumpsEqual) + " of "
+        + std::to_string(dumpsCompared) + " free-page dumps equal the replay's state"
         + (suppressed ? "; " + std::to_string(suppressed) + " more were dropped by the kernel's rate limit" : ""));
+    if (clockOffsetNs) {
+        const std::int64_t ms = (*clockOffsetNs < 0 ? -*clockOffsetNs : *clockOffsetNs) / 1000000;
+        out.push_back("  the trace's clock is not the kernel log's: its time stamps run " + std::to_string(ms / 1000)
+            + "." + std::string(ms % 1000 < 100 ? (ms % 1000 < 10 ? "00" : "0") : "") + std::to_string(ms % 1000)
+            + " s " + (*clockOffsetNs < 0 ? "behind" : "ahead of")
+            + " it (a tracer on the boot clock?); messages joined with that offset");
+    }
     for (const auto& c : checks)
         if (!c.text.empty())
             out.push_back("  dmesg line " + std::to_string(c.line) + ": " + c.text);

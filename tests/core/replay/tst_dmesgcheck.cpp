@@ -61,6 +61,45 @@ private Q_SLOTS:
         QCOMPARE(check.suppressed, std::uint64_t(suppressed));
     }
 
+    // k72-perfetto was traced beside a Perfetto session, which sets ftrace to the boot clock: the trace's time
+    // stamps run 2.5 s behind the printk ones. The messages still join, with the offset that joins them all; and
+    // seeded with the snapshot taken when tracing began, both dumps equal the replay, from the text and from
+    // the protobuf trace alike.
+    void traceOnAnotherClock_data()
+    {
+        QTest::addColumn<QByteArray>("file");
+        QTest::newRow("text") << QByteArray("trace.txt");
+        QTest::newRow("perfetto") << QByteArray("trace.perfetto-trace");
+    }
+    void traceOnAnotherClock()
+    {
+        QFETCH(QByteArray, file);
+        const fs::path dir = captureDir("k72-perfetto");
+        const DmesgFailuresRead read = parseDmesgFailures(slurp(dir / "dmesg-cma.txt"));
+        QCOMPARE(read.failures.size(), std::size_t(2));
+        ReplayInputs in = bootInputs(dir);
+        const auto unseeded = checkDmesgFailures(replayTrace(loadTrace(dir / file.toStdString()), in), read);
+        QCOMPARE(unseeded.matched, std::size_t(2));
+        QVERIFY(unseeded.clockOffsetNs);
+        QVERIFY2(*unseeded.clockOffsetNs < -2500000000LL && *unseeded.clockOffsetNs > -2540000000LL,
+            std::to_string(*unseeded.clockOffsetNs).c_str());
+        QCOMPARE(unseeded.dumpsEqual, std::size_t(0)); // the 32 pages allocated before tracing are unknown ...
+        QVERIFY2(
+            unseeded.checks[0].text.find("give --debugfs a snapshot taken when tracing began") != std::string::npos,
+            unseeded.checks[0].text.c_str()); // ... and the check says so
+        const auto snap = readDebugfsAreas(dir / "snapshots" / checkpoints(dir).at(0).dir);
+        QVERIFY2(snap.error.empty(), snap.error.c_str());
+        in.debugfs = snap.snapshots;
+        in.debugfsOrigins = snap.origins;
+        const auto seeded = checkDmesgFailures(replayTrace(loadTrace(dir / file.toStdString()), in), read);
+        QCOMPARE(seeded.matched, std::size_t(2));
+        QCOMPARE(seeded.dumpsEqual, std::size_t(2));
+        const std::vector<std::string> lines = seeded.lines();
+        QVERIFY2(lines.size() >= 2 && lines[1].find("run 2.5") != std::string::npos
+                && lines[1].find("behind") != std::string::npos,
+            lines.size() >= 2 ? lines[1].c_str() : "one line");
+    }
+
     // A dump that is not the replay's state is named with its first differing run.
     void differenceIsNamed()
     {

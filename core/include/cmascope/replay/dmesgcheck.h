@@ -18,7 +18,8 @@ namespace cmascope {
 
 /// One dmesg failure and what the replay says about it. A failure is joined to the refused request of the same
 /// area and size whose cma_alloc_finish is nearest after its message's time stamp (the rate limit may have dropped
-/// other messages), or the next one in order when the log has no time stamps.
+/// other messages), or the next one in order when the log has no time stamps. When the trace is on another clock
+/// (Perfetto sets ftrace to the boot clock), the offset between the clocks that joins the most messages is used.
 struct DmesgFailureCheck
 {
     std::size_t failure = 0; ///< index into the failures given
@@ -35,6 +36,9 @@ struct DmesgCheckResult
     std::vector<DmesgFailureCheck> checks; ///< one per failure, in dmesg order
     std::size_t matched = 0, dumpsCompared = 0, dumpsEqual = 0;
     std::uint64_t suppressed = 0; ///< messages the kernel's rate limit dropped (DmesgFailuresRead::suppressed)
+    /// Set when the trace's time stamps are on another clock than the kernel log's: trace time minus dmesg time,
+    /// in ns, the offset that joins the most messages (checkDmesgFailures()).
+    std::optional<std::int64_t> clockOffsetNs;
     /// "dmesg failures: 7 lines, 7 joined to refused requests, 7 dumps equal the replay" and the differences.
     std::vector<std::string> lines() const;
 };
