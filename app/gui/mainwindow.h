@@ -346,6 +346,8 @@ private:
     QAction* m_followLatest = nullptr;
     QAction* m_stopFollowing = nullptr;
     std::size_t m_liveAreas = 0; ///< areas of the live run shown (a new one restarts it)
+    /// With a multi-range area met: the live steps with their later ranges' regions numbered (numberedRegion()).
+    std::optional<Scenario> m_liveNumbered;
     bool m_followDropped = false; ///< another document or an edit replaced the live run: its end is not shown
     QString m_followStatus;
 };

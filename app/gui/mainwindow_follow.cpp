@@ -17,37 +17,74 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 
+#include <algorithm>
+
 namespace cmascope::app {
 
 namespace {
 
+bool hasLaterRanges(const ReplayResult& live)
+{
+    return std::any_of(live.areas.begin(), live.areas.end(), [](const auto& ar) { return ar.rangeCount() > 1; });
+}
+
+/// Appends the steps, times and names @p live has beyond @p to's, the provisional regions of later ranges numbered
+/// after every area's first (numberedRegion()): work for the new steps only.
+void appendNumbered(Scenario& to, const ReplayResult& live)
+{
+    const Scenario& from = live.scenario;
+    for (std::size_t id = to.symbols.size(); id < from.symbols.size(); ++id)
+        to.symbols.intern(from.symbols.name(std::uint32_t(id)));
+    const std::size_t first = std::min(to.steps.size(), from.steps.size());
+    for (std::size_t i = first; i < from.steps.size(); ++i) {
+        to.steps.push_back(from.steps[i]);
+        to.steps.back().region = numberedRegion(live.areas, to.steps.back().region);
+    }
+    if (from.timesNs.size() == from.steps.size())
+        to.timesNs.insert(to.timesNs.end(), from.timesNs.begin() + std::ptrdiff_t(std::min(to.timesNs.size(), first)),
+            from.timesNs.end());
+    else
+        to.timesNs.clear();
+}
+
 /// The live run's platform: one kernel-policy region per area met so far, at the area's place, region i for area i
-/// as the live timeline numbers them (replayProject() gives the same for single-range areas). Nullopt while an
-/// area has several ranges: their regions are numbered only at the end of input.
-std::optional<Project> liveProject(const ReplayResult& live, const std::string& name)
+/// as the live timeline numbers them, then one per later range of a multi-range area, as the end of input numbers
+/// them (replayProject() gives the same).
+Project liveProject(const ReplayResult& live, const std::string& name)
 {
     Project p;
     Platform& pf = p.platform;
     pf.name = name;
     pf.mapMode = MapMode::Modern;
     pf.pageSize = 4096;
-    for (const auto& ar : live.areas) {
-        if (ar.rangeCount() != 1)
-            return std::nullopt;
+    auto addRegion = [&](const ReplayArea& a, std::size_t range) {
         Region r;
-        r.name = ar.area.name;
-        r.size = ar.area.range(0).pages * pf.pageSize;
+        r.name = range == 0 ? a.name : a.name + " range " + std::to_string(range);
+        r.size = a.range(range).pages * pf.pageSize;
         r.placement = Placement::Fixed;
-        r.start = ar.area.range(0).basePfn * pf.pageSize;
+        r.start = a.range(range).basePfn * pf.pageSize;
         r.placedBase = r.start;
         r.pageSize = pf.pageSize;
         r.policy = PolicyKind::Kernel;
-        r.params.orderPerBit = ar.area.orderPerBit;
+        r.params.orderPerBit = a.orderPerBit;
         r.params.maxAlignOrder = std::nullopt;
         pf.banks.push_back({ r.name, r.start, r.size, 0 });
         pf.regions.push_back(std::move(r));
+    };
+    for (const auto& ar : live.areas)
+        addRegion(ar.area, 0);
+    for (const auto& ar : live.areas)
+        for (std::size_t range = 1; range < ar.rangeCount(); ++range)
+            addRegion(ar.area, range);
+    if (hasLaterRanges(live)) {
+        Scenario numbered;
+        numbered.name = live.scenario.name;
+        numbered.description = live.scenario.description;
+        appendNumbered(numbered, live);
+        p.scenarios.push_back(std::move(numbered));
+    } else {
+        p.scenarios.push_back(live.scenario);
     }
-    p.scenarios.push_back(live.scenario);
     return p;
 }
 
@@ -100,6 +137,7 @@ bool MainWindow::followTrace(const FollowSourceSpec& spec, const views::FollowIn
     }
     m_follow = session;
     m_liveAreas = 0;
+    m_liveNumbered.reset();
     m_followDropped = false;
     m_stopFollowing->setEnabled(true);
     connect(session, &views::FollowSession::batchPushed, this, &MainWindow::onFollowBatch);
@@ -140,18 +178,21 @@ void MainWindow::onFollowBatch()
         return;
     }
     if (live.areas.size() != m_liveAreas) {
-        auto project = liveProject(live, m_follow->sourceName().toStdString());
-        if (!project) {
-            showFollowStatus(tr("an area with several ranges: shown at the end of input"));
-            return;
-        }
+        Project project = liveProject(live, m_follow->sourceName().toStdString());
+        if (hasLaterRanges(live))
+            m_liveNumbered = project.scenarios.front();
+        else
+            m_liveNumbered.reset();
         const std::size_t position = latest || !m_doc->isLive() ? live.scenario.steps.size() : m_doc->position();
         showSandboxFor(true);
         m_compare->setReplay(nullptr);
         m_whatIf->setReplay(nullptr);
-        m_doc->beginLive(std::move(*project), m_follow->sharedLive(), position);
+        m_doc->beginLive(std::move(project), m_follow->sharedLive(), position);
         m_liveAreas = live.areas.size();
         m_central->setCurrentWidget(m_mapPage);
+    } else if (m_liveAreas && m_liveNumbered) {
+        appendNumbered(*m_liveNumbered, live);
+        m_doc->appendLiveSteps(*m_liveNumbered, latest);
     } else if (m_liveAreas) {
         m_doc->appendLiveSteps(live.scenario, latest);
     }

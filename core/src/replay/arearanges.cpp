@@ -24,6 +24,20 @@ std::optional<std::size_t> ReplayArea::rangeOf(std::uint64_t pfn) const noexcept
     return std::nullopt;
 }
 
+std::uint16_t numberedRegion(const std::vector<ReplayAreaResult>& areas, std::uint16_t region) noexcept
+{
+    if (region < kLiveRangeRegion || region == 0xFFFF)
+        return region;
+    const std::size_t live = std::size_t { region } - kLiveRangeRegion;
+    const std::size_t area = live / 8, range = live % 8;
+    if (area >= areas.size() || range == 0 || range >= areas[area].rangeCount())
+        return 0xFFFF;
+    std::size_t id = areas.size();
+    for (std::size_t a = 0; a < area; ++a)
+        id += areas[a].rangeCount() - 1;
+    return static_cast<std::uint16_t>(id + range - 1);
+}
+
 std::uint64_t ReplayAreaResult::availablePages() const noexcept
 {
     std::uint64_t sum = state.availableCount();

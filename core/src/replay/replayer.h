@@ -128,12 +128,12 @@ private:
         std::uint32_t task = kNone; // releases: ReplayResult::tasks index
         std::uint8_t range = 0; // the area's range the offset is in
     };
-    /// The timeline region of (area, range): the area's index for range 0; for later ranges a provisional id
-    /// (kFirstRangeRegion + n) that finish() turns into the regions after every area's first.
-    std::uint16_t regionOf(std::uint32_t area, std::size_t range);
-    static constexpr std::uint16_t kFirstRangeRegion = 0x8000;
-    std::vector<std::pair<std::uint32_t, std::uint8_t>>
-        m_rangeRegions; // provisional id - kFirstRangeRegion -> (area, range)
+    /// The timeline region of (area, range): the area's index for range 0; for later ranges the provisional
+    /// liveRangeRegion() that finish() turns into the regions after every area's first (numberedRegion()).
+    static std::uint16_t regionOf(std::uint32_t area, std::size_t range)
+    {
+        return range == 0 ? static_cast<std::uint16_t>(area) : liveRangeRegion(area, range);
+    }
     void renumberRangeRegions();
     void pushOp(const TimelineOp& op);
 };

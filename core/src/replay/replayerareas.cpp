@@ -16,8 +16,8 @@ std::optional<std::string> Replayer::addArea(ReplayArea area)
     ReplayAreaResult ar;
     ar.area = std::move(area);
     const auto index = static_cast<std::uint32_t>(m_res.areas.size());
-    if (index + KernelAreaRanges::kMaxRanges >= kFirstRangeRegion) // timeline region ids are 16 bits
-        return "area " + ar.area.name + ": more than " + std::to_string(kFirstRangeRegion - 9) + " areas in one trace";
+    if (index >= 4000) // timeline region ids are 16 bits, with room for the live ids of later ranges (replay.h)
+        return "area " + ar.area.name + ": more than 4000 areas in one trace";
     if (auto err = loadRanges(ar, index))
         return err;
     if (ar.area.initialBitmap.empty() && ar.rangeCount() == 1)
@@ -184,43 +184,23 @@ void Replayer::buildTimelinePlatform(const TraceData& data)
     sc.description = "kernel trace " + pf.name;
 }
 
-std::uint16_t Replayer::regionOf(std::uint32_t area, std::size_t range)
-{
-    if (range == 0)
-        return static_cast<std::uint16_t>(area);
-    const std::pair<std::uint32_t, std::uint8_t> key { area, static_cast<std::uint8_t>(range) };
-    auto it = std::find(m_rangeRegions.begin(), m_rangeRegions.end(), key);
-    if (it == m_rangeRegions.end()) {
-        m_rangeRegions.push_back(key);
-        it = m_rangeRegions.end() - 1;
-    }
-    return static_cast<std::uint16_t>(kFirstRangeRegion + (it - m_rangeRegions.begin()));
-}
-
 /// The later ranges' regions follow every area's first, area by area, range by range; the steps written with
 /// provisional ids (regionOf()) get the final ones, and every area learns its regions.
 void Replayer::renumberRangeRegions()
 {
-    std::vector<std::uint16_t> finalId(m_rangeRegions.size());
-    std::size_t next = m_res.areas.size();
+    bool any = false;
     for (std::size_t i = 0; i < m_res.areas.size(); ++i) {
         auto& ar = m_res.areas[i];
         ar.regions.assign(1, static_cast<std::uint16_t>(i));
         for (std::size_t range = 1; range < ar.rangeCount(); ++range) {
-            const auto id = static_cast<std::uint16_t>(next++);
-            ar.regions.push_back(id);
-            const std::pair<std::uint32_t, std::uint8_t> key { static_cast<std::uint32_t>(i),
-                static_cast<std::uint8_t>(range) };
-            const auto it = std::find(m_rangeRegions.begin(), m_rangeRegions.end(), key);
-            if (it != m_rangeRegions.end())
-                finalId[static_cast<std::size_t>(it - m_rangeRegions.begin())] = id;
+            ar.regions.push_back(numberedRegion(m_res.areas, liveRangeRegion(i, range)));
+            any = true;
         }
     }
-    if (m_rangeRegions.empty())
+    if (!any)
         return;
     for (Step& st : m_res.scenario.steps)
-        if (st.region >= kFirstRangeRegion)
-            st.region = finalId[st.region - kFirstRangeRegion];
+        st.region = numberedRegion(m_res.areas, st.region);
 }
 
 } // namespace cmascope

@@ -172,6 +172,68 @@ private Q_SLOTS:
         QCOMPARE(w.eventLog()->model()->rowCount(), int(b->stepCount()));
     }
 
+    /// traces/kernel/k72-hugetlb-multirange: hugetlb0 has two ranges. The live run shows range 1 as its own region,
+    /// numbered as the end of input numbers it, while the trace is still being written.
+    void followsAMultiRangeArea()
+    {
+        const QString capture = QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k72-hugetlb-multirange");
+        QFile trace(capture + QStringLiteral("/trace.txt"));
+        QVERIFY(trace.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = trace.readAll().split('\n');
+        QVERIFY(lines.size() > 70 && lines[62].contains("name=hugetlb0 pfn=0x180000"));
+        QTemporaryDir dir;
+        const QByteArray fifo = dir.filePath(QStringLiteral("trace.fifo")).toLocal8Bit();
+        QCOMPARE(::mkfifo(fifo.constData(), 0600), 0);
+        app::MainWindow w;
+        w.resize(1366, 768);
+        w.show();
+        views::Document* doc = w.document();
+        views::FollowInputs inputs;
+        inputs.dmesg = capture + QStringLiteral("/dmesg-cma.txt");
+        inputs.areas = QStringList { QStringLiteral("hugetlb0=0x100000+262144,0x180000+262144/9") };
+        QVERIFY2(
+            w.followTrace({ FollowSourceSpec::Path, fifo.toStdString() }, inputs, true), qPrintable(w.lastError()));
+        const int fd = ::open(fifo.constData(), O_WRONLY);
+        QVERIFY(fd >= 0);
+        // Up to the 1 GiB page the kernel put in range 1, and a few lines on.
+        QVERIFY(writeAll(fd, lines.mid(0, 70).join('\n') + '\n'));
+        QTRY_VERIFY_WITH_TIMEOUT(doc->isLive() && doc->stepCount() > 0, 10000);
+        QTest::qWait(300);
+        const Platform& live = doc->placedPlatform();
+        QStringList names;
+        for (const Region& r : live.regions)
+            names << QString::fromStdString(r.name);
+        QCOMPARE(names,
+            (QStringList {
+                QStringLiteral("reserved"), QStringLiteral("hugetlb0"), QStringLiteral("hugetlb0 range 1") }));
+        QCOMPARE(*live.regions[2].placedBase, std::uint64_t { 0x180000000 });
+        const auto* sim = doc->simulation();
+        QVERIFY(sim);
+        const std::size_t liveSteps = sim->stepCount();
+        std::vector<StepRecord> liveRecords(sim->records().begin(), sim->records().end());
+        const bool inRange1 = std::any_of(liveRecords.begin(), liveRecords.end(),
+            [](const StepRecord& r) { return r.outcome == Outcome::Allocated && r.region == 2; });
+        QVERIFY(inRange1);
+        QCOMPARE(int(w.memoryMap()->content().chunks.size()), liveChunks(*doc));
+        QVERIFY2(w.followStatus().contains(QStringLiteral("live")), qPrintable(w.followStatus()));
+
+        QVERIFY(writeAll(fd, lines.mid(70).join('\n')));
+        ::close(fd);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.followSession(), 10000);
+        doc->waitForRun();
+        QVERIFY(!doc->isLive());
+        // The end numbers the regions as the live run did, and the steps seen live are the same steps.
+        QCOMPARE(doc->placedPlatform().regions.size(), std::size_t(3));
+        QCOMPARE(doc->placedPlatform().regions[2].name, std::string("hugetlb0 range 1"));
+        const auto& done = doc->simulation()->records();
+        QVERIFY(done.size() > liveSteps);
+        for (std::size_t i = 0; i < liveSteps; ++i) {
+            QCOMPARE(done[i].region, liveRecords[i].region);
+            QCOMPARE(done[i].outcome, liveRecords[i].outcome);
+            QCOMPARE(done[i].offset, liveRecords[i].offset);
+        }
+    }
+
     /// Opening another trace while following ends the follow; the trace opened stays shown.
     void openingAnotherTraceEndsTheFollow()
     {

@@ -146,6 +146,20 @@ struct ReplayMarker
     std::uint64_t timestampNs = 0;
 };
 
+/// While a replay is live (FollowReplay::live(), docs/following.md), a step in a later range of a multi-range area
+/// carries a provisional region, liveRangeRegion(area, range); the end of input numbers those regions after every
+/// area's first (ReplayAreaResult::regions), as numberedRegion() does for the areas met so far.
+inline constexpr std::uint16_t kLiveRangeRegion = 0x8000;
+constexpr std::uint16_t liveRangeRegion(std::size_t area, std::size_t range) noexcept
+{
+    return area < 4000 && range < 8 ? static_cast<std::uint16_t>(kLiveRangeRegion + area * 8 + range) : 0xFFFF;
+}
+
+struct ReplayAreaResult;
+/// The region a live step's @p region stands for with the later ranges numbered after every area's first, area by
+/// area, range by range, for @p areas as they are now; a region below kLiveRangeRegion is returned as it is.
+std::uint16_t numberedRegion(const std::vector<ReplayAreaResult>& areas, std::uint16_t region) noexcept;
+
 /// One area after the replay.
 struct ReplayAreaResult
 {
