@@ -194,6 +194,8 @@ void FollowReplay::drainEvents()
     s.eventsSeen += s.data.events.size();
     if (!s.replayer->feed(s.data, s.data.events))
         m_stopped = s.replayer->partial().stoppedAtMarker || !s.replayer->partial().error.empty();
+    if (!s.data.events.empty())
+        s.replayer->refreshKernel();
     s.data.events.clear();
 }
 

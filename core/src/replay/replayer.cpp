@@ -346,6 +346,13 @@ void Replayer::reserveFor(std::uint64_t events)
     }
 }
 
+void Replayer::refreshKernel()
+{
+    KernelEvidence evidence = m_kernelEvidence; // the boot log is observed once, at the end
+    evidence.observeBootLog(m_inputs.bootLogRelease, m_inputs.bootLog);
+    m_res.kernel = evidence.decide(m_inputs.kernel);
+}
+
 ReplayResult Replayer::finish(const TraceData& data)
 {
     if (!m_group.empty())

@@ -40,6 +40,9 @@ public:
 
     /// Feeds events in trace order. Returns false once the stop marker was seen.
     bool feed(const TraceData& data, std::span<const TraceEvent> events);
+    /// Decides the kernel rules on the evidence so far (partial().kernel): a live replay's requests are explained
+    /// with them before the end of input, which decides again on all of it.
+    void refreshKernel();
     /// Reserves room for about @p events trace events so the timeline never copies itself while growing.
     /// Capacity that is never written stays virtual: an over-estimate costs no resident memory.
     void reserveFor(std::uint64_t events);

@@ -141,6 +141,21 @@ private Q_SLOTS:
         QCOMPARE(r.result.requests.size(), seen); // nothing was in flight at the end of this capture
     }
 
+    // The kernel rules are known as soon as the evidence is (here the boot log's release and the first
+    // errorno field), not only at the end: a live request is explained with them.
+    void kernelRulesWhileLive()
+    {
+        const fs::path dir = captureDir("k72-busy-areas");
+        FollowReplay follow(bootInputs(dir), {}, { "t", {} });
+        const std::string text = slurp(traceFile(dir));
+        QVERIFY(follow.push(std::string_view(text).substr(0, text.size() / 3)));
+        QCOMPARE(follow.live().kernel.semantics, KernelSemantics::K6_18);
+        QVERIFY(follow.push(std::string_view(text).substr(text.size() / 3)));
+        const ReplayFileResult r = follow.finish();
+        QCOMPARE(r.result.kernel.semantics, KernelSemantics::K6_18);
+        QCOMPARE(r.result.kernel.reason, replayTraceFile(traceFile(dir), bootInputs(dir)).result.kernel.reason);
+    }
+
     void refusesNonText_data()
     {
         QTest::addColumn<QByteArray>("bytes");
