@@ -4,6 +4,7 @@
 #include <cmascope/util/units.h>
 
 #include <QObject>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <limits>
@@ -12,6 +13,33 @@
 namespace cmascope::views {
 
 namespace {
+
+/// The later ranges of multi-range areas: placed ones name their area (Region::rangeOf); a replay's are named
+/// "<area> range <N>" after it.
+void linkRanges(MapContent& c, const Platform& platform)
+{
+    auto indexOf = [&](const QString& name) {
+        for (int i = 0; i < c.regions.size(); ++i)
+            if (c.regions[i].name == name)
+                return i;
+        return -1;
+    };
+    for (const Region& r : platform.regions) {
+        const QString name = QString::fromStdString(r.name);
+        const int me = indexOf(name);
+        if (me < 0)
+            continue;
+        QString area = QString::fromStdString(r.rangeOf);
+        if (area.isEmpty()) {
+            static const QRegularExpression later(QStringLiteral("^(.+) range [1-7]$"));
+            if (const auto m = later.match(name); m.hasMatch())
+                area = m.captured(1);
+        }
+        if (!area.isEmpty() && area != name)
+            c.regions[me].rangeOf = indexOf(area);
+    }
+}
+
 QString fromView(std::string_view s)
 {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
@@ -184,6 +212,7 @@ MapContent MapContent::fromPlatform(const Platform& platform)
         }
         c.regions.push_back(mr);
     }
+    linkRanges(c, platform);
     return c;
 }
 

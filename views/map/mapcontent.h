@@ -35,6 +35,9 @@ struct MapRegion
     unsigned orderPerBit = 0; ///< kernel policy: one bitmap bit holds 2^orderPerBit pages
     int firstChunk = 0; ///< this region's chunks are chunks[firstChunk, firstChunk + chunkCount), by address
     int chunkCount = 0;
+    /// A later range of a multi-range area (docs/kernel-cma.md): the content index of the area's region, whose
+    /// track it follows on the per-area axis; -1 = not a range.
+    int rangeOf = -1;
 };
 
 /// An allocated chunk. Deliberately small (no strings): a map may hold 100 000 of them.

@@ -48,11 +48,23 @@ void MapGeometry::layoutTracks()
     if (m_layout != MapLayout::Linear)
         return;
     if (m_axis->mode() == AxisMode::PerArea) {
-        // Every area its own track, in the content's order (the platform's, or the trace's areas).
-        for (int i = 0; i < m_content->regions.size(); ++i) {
+        // Every area its own track, in the content's order (the platform's, or the trace's areas), the later
+        // ranges of a multi-range area right after it.
+        const auto add = [&](int i) {
             m_regionTrack[i] = int(m_tracks.size());
             m_tracks.push_back({ m_content->regions[i].bank, i });
+        };
+        for (int i = 0; i < m_content->regions.size(); ++i) {
+            if (m_content->regions[i].rangeOf >= 0)
+                continue;
+            add(i);
+            for (int j = 0; j < m_content->regions.size(); ++j)
+                if (m_content->regions[j].rangeOf == i)
+                    add(j);
         }
+        for (int i = 0; i < m_content->regions.size(); ++i) // a range whose area has no track of its own
+            if (m_regionTrack[i] < 0)
+                add(i);
         return;
     }
     for (int b = 0; b < m_content->banks.size(); ++b)

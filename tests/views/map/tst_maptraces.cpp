@@ -10,7 +10,9 @@
 #include "map/mapstyle.h"
 #include "map/memorymapwidget.h"
 #include "support/captures.h"
+#include "support/platforms.h"
 
+#include <cmascope/plan/placement.h>
 #include <cmascope/replay/replay.h>
 
 #include <QImage>
@@ -70,6 +72,7 @@ private Q_SLOTS:
     void busyWindowsAtTheFailingStepOnly();
     void busyWindowsMarkedAtFitAll();
     void taskColoursStableAcrossSteps();
+    void multiRangeTracksAdjacent();
 };
 
 void TestMapTraces::opb9ChunksHoldWholeBits()
@@ -249,4 +252,34 @@ void TestMapTraces::taskColoursStableAcrossSteps()
 }
 
 QTEST_MAIN(TestMapTraces)
+/// On the per-area axis the later ranges of a multi-range area follow its track (docs/kernel-cma.md), in a placed
+/// platform (Region::rangeOf) and in a replay ("<area> range <N>"), though their regions come after every area.
+void TestMapTraces::multiRangeTracksAdjacent()
+{
+    const auto tracksOf = [](const MapContent& c) {
+        MapAxis axis;
+        axis.setContent(c, AxisMode::PerArea);
+        const MapGeometry g(c, axis, MapLayout::Linear, QSizeF(1200, 600));
+        QStringList names;
+        for (int t = 0; t < int(g.tracks().size()); ++t)
+            names << g.trackName(t);
+        return names;
+    };
+    Platform placed = test::loadDemo("hugetlb-multirange.json").platform;
+    QVERIFY(placeRegions(placed).ok());
+    QCOMPARE(placed.regions.back().name, std::string("hugetlb0 range 1"));
+    const QStringList planned = tracksOf(MapContent::fromPlatform(placed));
+    QCOMPARE(planned.indexOf(QStringLiteral("hugetlb0 range 1")), planned.indexOf(QStringLiteral("hugetlb0")) + 1);
+    QCOMPARE(planned.size(), qsizetype(placed.regions.size()));
+
+    const auto dir = test::captureDir("k72-hugetlb-multirange");
+    ReplayInputs in = test::bootInputs(dir);
+    in.areaSpecs.push_back(std::get<AreaSpec>(parseAreaSpec("hugetlb0=0x100000+262144,0x180000+262144/9")));
+    const ReplayFileResult r = replayTraceFile(test::traceFile(dir), in);
+    QVERIFY(r.ok());
+    const QStringList replayed = tracksOf(MapContent::fromPlatform(r.result.platform));
+    QCOMPARE(replayed,
+        (QStringList { QStringLiteral("reserved"), QStringLiteral("hugetlb0"), QStringLiteral("hugetlb0 range 1") }));
+}
+
 #include "tst_maptraces.moc"
