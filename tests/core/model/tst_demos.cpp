@@ -27,6 +27,7 @@ private Q_SLOTS:
     void graphicsFragmentation();
     void graphicsSplitByKind();
     void modernBoardHasNoFallback();
+    void hugetlbRangeByRange();
 
 private:
     static Simulation run(const char* file);
@@ -52,7 +53,8 @@ void TestDemos::everyDemoRuns_data()
     QTest::addColumn<QString>("file");
     const QDir dir(QStringLiteral(CMASCOPE_SOURCE_DIR "/resources/demos"));
     const auto files = dir.entryList({ QStringLiteral("*.json") }, QDir::Files, QDir::Name);
-    QVERIFY(files.size() >= 9); // issue 16: six from the 2010 thread and the patches, the textbook, two boards
+    QVERIFY(files.size() >= 10); // issue 16: six from the 2010 thread and the patches, the textbook, two boards;
+                                 // issue 17: the multi-range board
     for (const auto& f : files)
         QTest::newRow(qPrintable(f)) << dir.filePath(f);
 }
@@ -194,6 +196,30 @@ void TestDemos::graphicsSplitByKind()
     QCOMPARE(sim.records()[110].offset, 1024U);
     QCOMPARE(test::finalUsedPages(sim, "gfx3d"), std::uint64_t(2048));
     QCOMPARE(sim.diagnose(93).attempts[0].freePages, std::uint64_t(128)); // 512 KiB
+}
+
+/// The lesson's story (resources/demos/hugetlb-multirange.json): hugetlb0 in two ranges; the first 1 GiB page in
+/// range 1, the second refused by both, the third in range 0 once it is empty.
+void TestDemos::hugetlbRangeByRange()
+{
+    const Simulation sim = run("hugetlb-multirange.json");
+    const Platform& pf = sim.platform();
+    QCOMPARE(pf.regions.back().name, std::string("hugetlb0 range 1"));
+    const auto range1 = std::uint16_t(pf.regions.size() - 1);
+    for (std::size_t i = 1; i <= 10; ++i)
+        if (sim.records()[i].outcome == Outcome::Allocated)
+            QCOMPARE(sim.records()[i].region, std::uint16_t(1)); // the small chunks and 32 MiB pages: range 0
+    QCOMPARE(sim.records()[12].outcome, Outcome::Allocated);
+    QCOMPARE(sim.records()[12].region, range1);
+    QCOMPARE(sim.records()[13].outcome, Outcome::Failed);
+    const auto dg = sim.diagnose(13);
+    QCOMPARE(dg.attempts.size(), std::size_t(2)); // both ranges, in the area's order
+    QCOMPARE(dg.attempts[0].region, std::string("hugetlb0"));
+    QCOMPARE(dg.attempts[1].region, std::string("hugetlb0 range 1"));
+    QCOMPARE(dg.attempts[0].freePages * 4096, std::uint64_t(844) * MiB);
+    QCOMPARE(sim.records()[24].outcome, Outcome::Allocated);
+    QCOMPARE(sim.records()[24].region, std::uint16_t(1));
+    QCOMPARE(sim.records()[24].offset, 0u);
 }
 
 void TestDemos::modernBoardHasNoFallback()
