@@ -468,10 +468,15 @@ std::string Planner::noPlanText(const Verdict& v, const std::vector<std::uint64_
     if (!anyResized) {
         text = verdictText(v) + " whatever the sizes: it tries no region the planner sizes";
     } else {
+        // The regions the failed request tried: the ones grown (a region it never reaches stays at its demand).
         text = "even at the largest sizes the banks and placement allow (";
-        for (std::size_t i = 0; i < m_resizable.size(); ++i)
-            text += (i ? ", " : "") + m_project.platform.regions[m_resizable[i]].name + " "
-                + sizeText(sizes[m_resizable[i]]);
+        bool first = true;
+        for (const std::size_t r : m_resizable) {
+            if (std::find(tried.begin(), tried.end(), r) == tried.end())
+                continue;
+            text += (first ? "" : ", ") + m_project.platform.regions[r].name + " " + sizeText(sizes[r]);
+            first = false;
+        }
         text += "), " + verdictText(v);
     }
     Platform pf = withSizes(sizes);
