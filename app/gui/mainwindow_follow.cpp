@@ -47,35 +47,15 @@ void appendNumbered(Scenario& to, const ReplayResult& live)
         to.timesNs.clear();
 }
 
-/// The live run's platform: one kernel-policy region per area met so far, at the area's place, region i for area i
-/// as the live timeline numbers them, then one per later range of a multi-range area, as the end of input numbers
-/// them (replayProject() gives the same).
+/// The live run's platform: the areas met so far as the end of input gives them (areasPlatform()), each region a
+/// bank of its own as replayProject() makes them.
 Project liveProject(const ReplayResult& live, const std::string& name)
 {
     Project p;
-    Platform& pf = p.platform;
-    pf.name = name;
-    pf.mapMode = MapMode::Modern;
-    pf.pageSize = 4096;
-    auto addRegion = [&](const ReplayArea& a, std::size_t range) {
-        Region r;
-        r.name = range == 0 ? a.name : a.name + " range " + std::to_string(range);
-        r.size = a.range(range).pages * pf.pageSize;
-        r.placement = Placement::Fixed;
-        r.start = a.range(range).basePfn * pf.pageSize;
-        r.placedBase = r.start;
-        r.pageSize = pf.pageSize;
-        r.policy = PolicyKind::Kernel;
-        r.params.orderPerBit = a.orderPerBit;
-        r.params.maxAlignOrder = std::nullopt;
-        pf.banks.push_back({ r.name, r.start, r.size, 0 });
-        pf.regions.push_back(std::move(r));
-    };
-    for (const auto& ar : live.areas)
-        addRegion(ar.area, 0);
-    for (const auto& ar : live.areas)
-        for (std::size_t range = 1; range < ar.rangeCount(); ++range)
-            addRegion(ar.area, range);
+    p.platform = areasPlatform(live.areas, 4096);
+    p.platform.name = name;
+    for (const Region& r : p.platform.regions)
+        p.platform.banks.push_back({ r.name, r.start, r.size, 0 });
     if (hasLaterRanges(live)) {
         Scenario numbered;
         numbered.name = live.scenario.name;

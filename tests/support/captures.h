@@ -83,4 +83,15 @@ inline ReplayInputs bootInputs(const std::filesystem::path& dir)
     return in;
 }
 
+/// Seeds @p in with the areas of the capture's first snapshot (taken when tracing was switched on), as
+/// `--debugfs` does.
+inline void seedFromFirstSnapshot(ReplayInputs& in, const std::filesystem::path& dir)
+{
+    const auto snap = readDebugfsAreas(dir / "snapshots" / checkpoints(dir).at(0).dir);
+    if (!snap.error.empty())
+        qFatal("%s", snap.error.c_str());
+    in.debugfs = snap.snapshots;
+    in.debugfsOrigins = snap.origins;
+}
+
 } // namespace cmascope::test

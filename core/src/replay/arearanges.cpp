@@ -38,6 +38,33 @@ std::uint16_t numberedRegion(const std::vector<ReplayAreaResult>& areas, std::ui
     return static_cast<std::uint16_t>(id + range - 1);
 }
 
+Platform areasPlatform(const std::vector<ReplayAreaResult>& areas, std::uint32_t pageSize)
+{
+    Platform pf;
+    pf.mapMode = MapMode::Modern;
+    pf.pageSize = pageSize;
+    auto addRegion = [&](const ReplayArea& a, std::size_t range) {
+        Region r;
+        const AreaRange g = a.range(range);
+        r.name = range == 0 ? a.name : a.name + " range " + std::to_string(range);
+        r.size = g.pages * pageSize;
+        r.placement = Placement::Fixed;
+        r.start = g.basePfn * pageSize;
+        r.placedBase = r.start;
+        r.pageSize = pageSize;
+        r.policy = PolicyKind::Kernel;
+        r.params.orderPerBit = a.orderPerBit;
+        r.params.maxAlignOrder = std::nullopt;
+        pf.regions.push_back(std::move(r));
+    };
+    for (const auto& ar : areas)
+        addRegion(ar.area, 0);
+    for (const auto& ar : areas)
+        for (std::size_t range = 1; range < ar.rangeCount(); ++range)
+            addRegion(ar.area, range);
+    return pf;
+}
+
 std::uint64_t ReplayAreaResult::availablePages() const noexcept
 {
     std::uint64_t sum = state.availableCount();

@@ -151,34 +151,13 @@ void Replayer::addBootLogIdleAreas()
     }
 }
 
-/// The timeline's platform: one kernel-policy region per area at the area's place (its range 0), no alignment
-/// cap; then one per later range of a multi-range area, named "AREA range N".
+/// The timeline's platform: areasPlatform(), named after the trace.
 void Replayer::buildTimelinePlatform(const TraceData& data)
 {
-    Platform& pf = m_res.platform;
-    pf.name = data.source.empty() ? std::string("kernel trace") : data.source;
-    pf.mapMode = MapMode::Modern;
-    pf.pageSize = m_inputs.pageSize ? m_inputs.pageSize : 4096;
-    auto addRegion = [&](const ReplayArea& a, std::size_t range) {
-        Region r;
-        const AreaRange g = a.range(range);
-        r.name = range == 0 ? a.name : a.name + " range " + std::to_string(range);
-        r.size = g.pages * pf.pageSize;
-        r.placement = Placement::Fixed;
-        r.start = g.basePfn * pf.pageSize;
-        r.placedBase = r.start;
-        r.pageSize = pf.pageSize;
-        r.policy = PolicyKind::Kernel;
-        r.params.orderPerBit = a.orderPerBit;
-        r.params.maxAlignOrder = std::nullopt;
-        pf.regions.push_back(std::move(r));
-    };
-    for (const auto& ar : m_res.areas)
-        addRegion(ar.area, 0);
     renumberRangeRegions();
-    for (std::size_t i = 0; i < m_res.areas.size(); ++i)
-        for (std::size_t range = 1; range < m_res.areas[i].rangeCount(); ++range)
-            addRegion(m_res.areas[i].area, range);
+    Platform& pf = m_res.platform;
+    pf = areasPlatform(m_res.areas, m_inputs.pageSize ? m_inputs.pageSize : 4096);
+    pf.name = data.source.empty() ? std::string("kernel trace") : data.source;
     Scenario& sc = m_res.scenario;
     sc.name = "replay";
     sc.description = "kernel trace " + pf.name;

@@ -87,10 +87,7 @@ private Q_SLOTS:
         QVERIFY2(
             unseeded.checks[0].text.find("give --debugfs a snapshot taken when tracing began") != std::string::npos,
             unseeded.checks[0].text.c_str()); // ... and the check says so
-        const auto snap = readDebugfsAreas(dir / "snapshots" / checkpoints(dir).at(0).dir);
-        QVERIFY2(snap.error.empty(), snap.error.c_str());
-        in.debugfs = snap.snapshots;
-        in.debugfsOrigins = snap.origins;
+        seedFromFirstSnapshot(in, dir);
         const auto seeded = checkDmesgFailures(replayTrace(loadTrace(dir / file.toStdString()), in), read);
         QCOMPARE(seeded.matched, std::size_t(2));
         QCOMPARE(seeded.dumpsEqual, std::size_t(2));

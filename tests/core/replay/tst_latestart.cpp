@@ -205,9 +205,7 @@ private Q_SLOTS:
     {
         const fs::path dir = captureDir("k612-nvme-late");
         ReplayInputs in = bootInputs(dir);
-        const auto snap = readDebugfsAreas(dir / "snapshots" / "00-start");
-        in.debugfs = snap.snapshots;
-        in.debugfsOrigins = snap.origins;
+        seedFromFirstSnapshot(in, dir); // 00-start
         const auto r = replayTraceFile(traceFile(dir), in);
         QVERIFY(r.ok());
         QCOMPARE(r.result.lateStart.detected, false);

@@ -47,11 +47,7 @@ std::vector<std::string> snapshotAreas(const fs::path& snap)
 ReplayInputs seededInputs(const fs::path& dir)
 {
     ReplayInputs in;
-    const auto snap = readDebugfsAreas(dir / "snapshots" / checkpoints(dir).at(0).dir);
-    if (!snap.error.empty())
-        qFatal("%s", snap.error.c_str());
-    in.debugfs = snap.snapshots;
-    in.debugfsOrigins = snap.origins;
+    seedFromFirstSnapshot(in, dir);
     return in;
 }
 

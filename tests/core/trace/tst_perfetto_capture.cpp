@@ -24,11 +24,7 @@ using States = std::map<std::string, std::map<std::string, std::string>>;
 ReplayResult replay(const TraceData& data, const fs::path& dir, States& states)
 {
     ReplayInputs in; // tracing began after boot: seeded from the first snapshot
-    const auto snap = readDebugfsAreas(dir / "snapshots" / checkpoints(dir).at(0).dir);
-    if (!snap.error.empty())
-        qFatal("%s", snap.error.c_str());
-    in.debugfs = snap.snapshots;
-    in.debugfsOrigins = snap.origins;
+    seedFromFirstSnapshot(in, dir);
     in.bootLogRelease = bootLogKernelRelease(slurp(dir / "dmesg-cma.txt"));
     ReplayOptions opt;
     opt.onMarker = [&](const ReplayMarker& m, std::span<const ReplayAreaResult> areas) {

@@ -160,6 +160,11 @@ struct ReplayAreaResult;
 /// area, range by range, for @p areas as they are now; a region below kLiveRangeRegion is returned as it is.
 std::uint16_t numberedRegion(const std::vector<ReplayAreaResult>& areas, std::uint16_t region) noexcept;
 
+/// The platform a replay's timeline runs on, for @p areas: one kernel-policy region per area at its range 0 (region
+/// i for area i, no alignment cap), then one per later range of a multi-range area, "AREA range N", area by area
+/// (the numbering of numberedRegion()). Modern map mode, no banks, no name.
+Platform areasPlatform(const std::vector<ReplayAreaResult>& areas, std::uint32_t pageSize);
+
 /// One area after the replay.
 struct ReplayAreaResult
 {
