@@ -15,7 +15,7 @@ DEPS=(
     nlohmann-json3-dev zlib1g-dev libzstd-dev
     libfdt-dev device-tree-compiler libtracecmd-dev libtraceevent-dev libtracefs-dev
     libprotozero-dev
-    xvfb xauth fonts-dejavu-core clang-format python3 python3-jsonschema
+    xvfb xauth fonts-dejavu-core clang-format python3 python3-jsonschema groff-base zsh
 )
 
 log() { printf '\n== %s\n' "$*"; }

@@ -24,7 +24,7 @@ namespace {
 /// The compare command line: its options and the parser that has read them.
 struct CompareCommandLine
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     const QCommandLineOption variant { QStringLiteral("variant"),
         QStringLiteral("A variant to run (repeatable): comma-separated KEY=VALUE. Projects: region=NAME, policy=ID, "
                        "size=SIZE, order_per_bit=N, align=N (CONFIG_CMA_ALIGNMENT, platform-wide). Traces: "
@@ -36,12 +36,11 @@ struct CompareCommandLine
     const QCommandLineOption dmesg { QStringLiteral("dmesg"),
         QStringLiteral("Traces: a boot log with the areas' 'cma: Reserved' lines (their exact geometry)."),
         QStringLiteral("FILE") };
-    const QCommandLineOption json { QStringLiteral("json"),
-        QStringLiteral("Write the comparison as JSON (per variant and per region)."), QStringLiteral("FILE") };
+    const QCommandLineOption json = jsonOption(QStringLiteral("the comparison (per variant and per region)"));
     const QCommandLineOption csv { QStringLiteral("csv"),
-        QStringLiteral("Write the comparison as CSV, one row per variant."), QStringLiteral("FILE") };
-    const QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("Write the table to this file instead of standard output."), QStringLiteral("FILE") };
+        QStringLiteral("Print the comparison as CSV, one row per variant, instead of the table.") };
+    const QCommandLineOption output = outputOption(QStringLiteral("the comparison"));
+    const QCommandLineOption quiet = quietOption(QStringLiteral("the comparison"));
 
     explicit CompareCommandLine(const QStringList& args)
     {
@@ -51,15 +50,11 @@ struct CompareCommandLine
                 "every --variant, and print one row per run: requests, failures, peak use, the largest free "
                 "extent at the end and its minimum, fragmentation (1 - largest free / free, at the end and at its "
                 "worst) and the first step whose outcome differs from the base. Exit status 0 when compared, 2 on "
-                "bad input (a spec that cannot be used is named with its field).\n\n"
-                "Examples:\n"
-                "  cmascope-cli compare demo.json --variant policy=bf --variant region=b1,size=24M\n"
-                "  cmascope-cli compare demo.json --scenario 1 --variant order_per_bit=2 --variant align=4 "
-                "--csv out.csv\n"
-                "  cmascope-cli compare trace.txt --variant policy=bf --variant size=16M --json out.json"));
+                "bad input (a spec that cannot be used is named with its field). "
+                "--json and --csv print the comparison in those forms instead of the table."));
         parser.addPositionalArgument(QStringLiteral("PROJECT|TRACE"),
             QStringLiteral("Project file (JSON) or kernel trace (text, gzip, zstd, trace.dat or Perfetto)."));
-        parser.addOptions({ variant, scenario, dmesg, json, csv, output });
+        parser.addOptions({ variant, scenario, dmesg, json, csv, output, quiet });
         parser.process(args);
     }
 };
@@ -88,7 +83,8 @@ std::optional<Comparison> compareInput(const CompareCommandLine& cl, const std::
             cl.parser.value(cl.scenario).isEmpty() ? QStringLiteral("0") : cl.parser.value(cl.scenario), path);
         if (!which)
             return std::nullopt;
-        result = compareProject(*project, *which, specs);
+        TerminalProgress progress("compare", cl.parser.isSet(cl.quiet));
+        result = compareProject(*project, *which, specs, progress.progress());
     } else {
         if (cl.parser.isSet(cl.scenario)) {
             std::cerr << "cmascope-cli compare: --scenario is for projects; a trace has one timeline\n";
@@ -97,12 +93,15 @@ std::optional<Comparison> compareInput(const CompareCommandLine& cl, const std::
         const auto inputs = traceInputs(cl);
         if (!inputs)
             return std::nullopt;
-        const auto replayed = replayTraceFile(path, *inputs);
+        TerminalProgress progress("replay", cl.parser.isSet(cl.quiet));
+        const auto replayed = replayTraceFile(path, *inputs, {}, progress.progress());
+        progress.done();
         if (!replayed.ok() || !replayed.result.error.empty()) {
             std::cerr << path << ": " << (replayed.error.empty() ? replayed.result.error : replayed.error) << '\n';
             return std::nullopt;
         }
-        result = compareTrace(replayed.result, specs);
+        TerminalProgress comparing("compare", cl.parser.isSet(cl.quiet));
+        result = compareTrace(replayed.result, specs, comparing.progress());
     }
     if (auto* err = std::get_if<std::string>(&result)) {
         std::cerr << "cmascope-cli compare: " << *err << '\n';
@@ -111,19 +110,6 @@ std::optional<Comparison> compareInput(const CompareCommandLine& cl, const std::
     return std::move(std::get<Comparison>(result));
 }
 
-/// Writes @p text to the file of @p option when it is set; false (message printed) when it cannot.
-bool writeIfSet(const CompareCommandLine& cl, const QCommandLineOption& option, const std::string& text)
-{
-    if (!cl.parser.isSet(option))
-        return true;
-    const std::string path = cl.parser.value(option).toStdString();
-    if (auto err = writeFileAtomically(path, text)) {
-        std::cerr << "cmascope-cli compare: --" << option.names().last().toStdString() << ' ' << path << ": " << *err
-                  << '\n';
-        return false;
-    }
-    return true;
-}
 } // namespace
 
 int runCompare(const QStringList& args)
@@ -144,14 +130,18 @@ int runCompare(const QStringList& args)
     const auto comparison = compareInput(cl, path);
     if (!comparison)
         return kExitUsage;
-    if (!writeIfSet(cl, cl.json, compareReportJson(*comparison))
-        || !writeIfSet(cl, cl.csv, compareReportCsv(*comparison)))
+    if (cl.parser.isSet(cl.json) && cl.parser.isSet(cl.csv)) {
+        std::cerr << "cmascope-cli compare: --json or --csv, not both\n";
         return kExitUsage;
-    const std::string table = compareReportTable(*comparison);
-    if (cl.parser.isSet(cl.output))
-        return writeIfSet(cl, cl.output, table) ? kExitOk : kExitUsage;
-    std::cout << table;
-    return kExitOk;
+    }
+    StandardOutput out(cl.parser.value(cl.output).toStdString());
+    if (cl.parser.isSet(cl.json))
+        std::cout << compareReportJson(*comparison);
+    else if (cl.parser.isSet(cl.csv))
+        std::cout << compareReportCsv(*comparison);
+    else
+        std::cout << compareReportTable(*comparison);
+    return out.commit("compare") ? kExitOk : kExitUsage;
 }
 
 } // namespace cmascope::cli

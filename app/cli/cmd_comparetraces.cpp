@@ -24,7 +24,7 @@ namespace cmascope::cli {
 namespace {
 struct CompareTracesCommandLine
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     const QCommandLineOption dmesg { QStringLiteral("dmesg"),
         QStringLiteral("Boot log with the areas' 'cma: Reserved' lines. Once: for both traces; twice: the first for "
                        "A, the second for B."),
@@ -36,10 +36,9 @@ struct CompareTracesCommandLine
         QStringLiteral("How requests of A find theirs in B: 'key' (default: the k-th request of one task name "
                        "without its pid, area, count and align) or 'order' (the i-th request)."),
         QStringLiteral("key|order") };
-    const QCommandLineOption json { QStringLiteral("json"), QStringLiteral("Write the comparison as JSON."),
-        QStringLiteral("FILE") };
-    const QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("Write the table to this file instead of standard output."), QStringLiteral("FILE") };
+    const QCommandLineOption json = jsonOption(QStringLiteral("the comparison"));
+    const QCommandLineOption output = outputOption(QStringLiteral("the comparison"));
+    const QCommandLineOption quiet = quietOption(QStringLiteral("the comparison"));
     const QCommandLineOption failOnRegression { QStringLiteral("fail-on-regression"),
         QStringLiteral("Exit with status 1 when B has more failed requests than A.") };
 
@@ -50,13 +49,10 @@ struct CompareTracesCommandLine
                            "side, in total and per area: requests, failures by cause, busy retries, allocation "
                            "latency (median, p99, max) and peak used pages, then the first request whose outcome "
                            "differs. Exit status 0 when compared, 1 with --fail-on-regression when failures "
-                           "increased, 2 on bad input.\n\n"
-                           "Examples:\n"
-                           "  cmascope-cli compare-traces before/trace.txt after/trace.txt --dmesg before/dmesg.txt\n"
-                           "  cmascope-cli compare-traces a.dat b.dat --json diff.json --fail-on-regression"));
+                           "increased, 2 on bad input."));
         parser.addPositionalArgument(QStringLiteral("A"), QStringLiteral("The first trace (before)."));
         parser.addPositionalArgument(QStringLiteral("B"), QStringLiteral("The second trace (after)."));
-        parser.addOptions({ dmesg, area, match, json, output, failOnRegression });
+        parser.addOptions({ dmesg, area, match, json, output, quiet, failOnRegression });
         parser.process(args);
     }
 };
@@ -86,7 +82,9 @@ std::optional<ReplayResult> replayOne(const CompareTracesCommandLine& cl, const 
     const auto inputs = inputsFor(cl, which);
     if (!inputs)
         return std::nullopt;
-    auto replayed = replayTraceFile(path, *inputs);
+    TerminalProgress progress("replay " + path, cl.parser.isSet(cl.quiet));
+    auto replayed = replayTraceFile(path, *inputs, {}, progress.progress());
+    progress.done();
     if (!replayed.ok() || !replayed.result.error.empty()) {
         std::cerr << path << ": " << (replayed.error.empty() ? replayed.result.error : replayed.error) << '\n';
         return std::nullopt;
@@ -121,14 +119,6 @@ bool checkOptions(const CompareTracesCommandLine& cl, const QStringList& traces,
     return true;
 }
 
-bool writeTo(const std::string& option, const std::string& path, const std::string& text)
-{
-    if (auto err = writeFileAtomically(path, text)) {
-        std::cerr << kName << "--" << option << ' ' << path << ": " << *err << '\n';
-        return false;
-    }
-    return true;
-}
 } // namespace
 
 int runCompareTraces(const QStringList& args)
@@ -146,16 +136,11 @@ int runCompareTraces(const QStringList& args)
     if (!b)
         return kExitUsage;
     const TracePairResult result = compareTracePair(*a, *b, match);
-    if (cl.parser.isSet(cl.json)
-        && !writeTo("json", cl.parser.value(cl.json).toStdString(), tracePairJson(result, pathA, pathB)))
+    StandardOutput out(cl.parser.value(cl.output).toStdString());
+    std::cout << (cl.parser.isSet(cl.json) ? tracePairJson(result, pathA, pathB)
+                                           : tracePairTable(result, pathA, pathB));
+    if (!out.commit("compare-traces"))
         return kExitUsage;
-    const std::string table = tracePairTable(result, pathA, pathB);
-    if (cl.parser.isSet(cl.output)) {
-        if (!writeTo("output", cl.parser.value(cl.output).toStdString(), table))
-            return kExitUsage;
-    } else {
-        std::cout << table;
-    }
     return cl.parser.isSet(cl.failOnRegression) && result.failuresIncreased() ? kExitProblems : kExitOk;
 }
 

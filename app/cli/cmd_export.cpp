@@ -13,24 +13,25 @@ namespace cmascope::cli {
 
 int runExport(const QStringList& args)
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     beginCommand(parser, "export",
         QStringLiteral("Write a project's platform as a mainline kernel command line (cmdline), a device tree "
                        "source (dts), the 2010 CMA language (cma2010), Hans Verkuil's memory-type form (verkuil) "
                        "or the project JSON (json). What the format cannot hold is listed on stderr as notes."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
     const QCommandLineOption formatOpt(QStringList { QStringLiteral("f"), QStringLiteral("format") },
-        QStringLiteral("cmdline, dts, cma2010, verkuil or json."), QStringLiteral("FORMAT"));
-    const QCommandLineOption outOpt(QStringList { QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("Write to FILE (atomically) instead of stdout."), QStringLiteral("FILE"));
+        QStringLiteral("cmdline, dts, cma2010, verkuil or json."), QStringLiteral("cmdline|dts|cma2010|verkuil|json"));
+    const QCommandLineOption outOpt = outputOption(QStringLiteral("the configuration"));
+    const QCommandLineOption quietOpt =
+        quietOption(QStringLiteral("errors, not the notes on what the format cannot hold"));
     const QCommandLineOption cellsOpt(QStringLiteral("cells"),
         QStringLiteral("dts: #address-cells/#size-cells, 1 or 2 (default: 2 when a value needs more than 32 bits)."),
-        QStringLiteral("N"));
+        QStringLiteral("1|2"));
     const QCommandLineOption dialectOpt(QStringLiteral("dialect"),
         QStringLiteral("cma2010: v1 (cma= + cma_map=), v3 (default; '-' prefix, cma.map=), v4, or code (v3 board "
                        "code: struct cma_region array + map for cma_set_defaults)."),
-        QStringLiteral("FORM"));
-    parser.addOptions({ formatOpt, outOpt, cellsOpt, dialectOpt });
+        QStringLiteral("v1|v3|v4|code"));
+    parser.addOptions({ formatOpt, outOpt, cellsOpt, dialectOpt, quietOpt });
     parser.process(args);
 
     const auto operand = singleOperand(parser, "export", "PROJECT file");
@@ -75,7 +76,7 @@ int runExport(const QStringList& args)
         std::cerr << "cmascope-cli export: " << path << ": " << result.error << '\n';
         return kExitProblems;
     }
-    for (const auto& note : result.notes)
+    for (const auto& note : parser.isSet(quietOpt) ? std::vector<std::string>() : result.notes)
         std::cerr << "note: " << note << '\n';
     if (parser.isSet(outOpt)) {
         const std::string out = parser.value(outOpt).toStdString();

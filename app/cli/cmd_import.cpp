@@ -23,19 +23,19 @@ namespace {
 /// The import command line: its options and the parser that has read them.
 struct ImportCommandLine
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     const QCommandLineOption format { QStringList { QStringLiteral("f"), QStringLiteral("format") },
         QStringLiteral("cmdline, dts, dtb, iomem, dmesg, cma2010, verkuil or json (default: guessed from the name "
                        "and the content)."),
-        QStringLiteral("FORMAT") };
-    const QCommandLineOption out { QStringList { QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("Project file to write (atomically); stdout when omitted."), QStringLiteral("PROJECT") };
+        QStringLiteral("cmdline|dts|dtb|iomem|dmesg|cma2010|verkuil|json") };
+    const QCommandLineOption out = outputOption(QStringLiteral("the project"), QStringLiteral("PROJECT"));
+    const QCommandLineOption quiet = quietOption(QStringLiteral("errors and warnings"));
     const QCommandLineOption base { QStringLiteral("base"),
         QStringLiteral("Take banks, devices and kinds from this project (for formats that carry no memory "
                        "layout: command lines, Verkuil, dmesg)."),
         QStringLiteral("PROJECT") };
     const QCommandLineOption dialect { QStringLiteral("dialect"),
-        QStringLiteral("cma2010: v1, v3 or v4 (default: from the parameters)."), QStringLiteral("FORM") };
+        QStringLiteral("cma2010: v1, v3 or v4 (default: from the parameters)."), QStringLiteral("v1|v3|v4") };
     const QCommandLineOption dtc { QStringLiteral("dtc"), QStringLiteral("Device tree compiler (default: dtc)."),
         QStringLiteral("PATH") };
     const QCommandLineOption strict { QStringLiteral("strict"),
@@ -60,7 +60,7 @@ struct ImportCommandLine
                            "boot log (dmesg), the 2010 CMA language (cma2010), Hans Verkuil's memory-type form "
                            "(verkuil) or a project (json). The result is validated; problems go to stderr."));
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Input file ('-' for stdin)."));
-        parser.addOptions({ format, out, base, dialect, dtc, strict, memory, asKernel, as2010 });
+        parser.addOptions({ format, out, base, dialect, dtc, strict, memory, asKernel, as2010, quiet });
         parser.process(args);
     }
 };
@@ -97,7 +97,8 @@ std::optional<ConfigFormat> chooseFormat(
         std::cerr << "cmascope-cli import: " << path << ": cannot tell the format; give --format\n";
         return std::nullopt;
     }
-    std::cerr << "reading " << path << " as " << configFormatId(*format) << '\n';
+    if (!cl.parser.isSet(cl.quiet))
+        std::cerr << "reading " << path << " as " << configFormatId(*format) << '\n';
     return format;
 }
 
@@ -195,6 +196,8 @@ int runImport(const QStringList& args)
 
     const auto result = importConfig(*content, *format, options);
     for (const auto& m : result.messages) {
+        if (m.severity == Severity::Info && cl.parser.isSet(cl.quiet))
+            continue;
         std::cerr << result.source << ": " << (m.path.empty() ? "" : m.path + ": ") << severityName(m.severity) << ": "
                   << m.message << '\n';
     }

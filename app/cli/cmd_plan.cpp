@@ -19,7 +19,7 @@ namespace {
 /// The plan command line: its options and the parser that has read them.
 struct PlanCommandLine
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     const QCommandLineOption scenario { QStringLiteral("scenario"),
         QStringLiteral("Plan for this scenario (number, 0-based, or name); repeat for several use cases. Default: "
                        "every scenario of the project."),
@@ -30,9 +30,10 @@ struct PlanCommandLine
         QStringLiteral("REGION") };
     const QCommandLineOption keepFixed { QStringLiteral("keep-fixed"),
         QStringLiteral("Keep the size of every fixed region (by default they are resized at their start).") };
-    const QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("Write the planned project (the project with the planned sizes) to this file."),
-        QStringLiteral("PLANNED.json") };
+    const QCommandLineOption output = outputOption(
+        QStringLiteral("the planned project (the project with the planned sizes)"), QStringLiteral("PLANNED.json"));
+    const QCommandLineOption json = jsonOption(QStringLiteral("the plan (the --report JSON)"));
+    const QCommandLineOption quiet = quietOption(QStringLiteral("one line: the total planned, or why no plan exists"));
     const QCommandLineOption report { QStringLiteral("report"),
         QStringLiteral("Write the plan as JSON: per region name, size_bytes, start, granule_bytes, "
                        "ranges (an area placed in several ranges), binding_scenario, binding_step."),
@@ -47,7 +48,7 @@ struct PlanCommandLine
                            "the scenario and step printed as its binding constraint. Exit status 0 when a plan "
                            "exists, 1 when none can (and why), 2 on bad input."));
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
-        parser.addOptions({ scenario, keep, keepFixed, output, report });
+        parser.addOptions({ scenario, keep, keepFixed, output, report, json, quiet });
         parser.process(args);
     }
 };
@@ -86,6 +87,18 @@ void printPlan(const Project& project, const PlanResult& plan, qint64 ms)
     }
     for (const std::string& line : plan.placementLog)
         std::cout << "boot: " << line << '\n';
+}
+
+/// --quiet: one line, the regions' total before and after.
+void printPlanTotal(const PlanResult& plan)
+{
+    std::uint64_t before = 0, after = 0;
+    for (const PlannedRegion& p : plan.regions) {
+        before += p.sizeBefore;
+        after += p.size;
+    }
+    std::cout << "plan: " << plan.regions.size() << " regions, " << sizeText(before) << " -> " << sizeText(after)
+              << '\n';
 }
 
 /// Writes the planned project and the report asked for; false (with the message) when one cannot be written.
@@ -130,22 +143,28 @@ int runPlan(const QStringList& args)
     for (const QString& name : cl.parser.values(cl.keep))
         options.keepSizes.push_back(name.toStdString());
     options.resizeFixed = !cl.parser.isSet(cl.keepFixed);
+    TerminalProgress progress("plan", cl.parser.isSet(cl.quiet));
+    options.progress = progress.progress();
     QElapsedTimer timer;
     timer.start();
     const PlanResult plan = planRegions(project, options);
     const qint64 ms = timer.elapsed();
+    progress.done();
     if (plan.badInput) {
         std::cerr << path << ": " << plan.reason << '\n';
         return kExitUsage;
     }
     if (!writeOutputs(cl, project, plan))
         return kExitUsage;
-    if (!plan.ok) {
+    if (cl.parser.isSet(cl.json))
+        std::cout << planReportJson(project, plan);
+    else if (!plan.ok)
         std::cout << "no plan: " << plan.reason << '\n';
-        return kExitProblems;
-    }
-    printPlan(project, plan, ms);
-    return kExitOk;
+    else if (cl.parser.isSet(cl.quiet))
+        printPlanTotal(plan);
+    else
+        printPlan(project, plan, ms);
+    return plan.ok ? kExitOk : kExitProblems;
 }
 
 } // namespace cmascope::cli

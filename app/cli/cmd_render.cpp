@@ -38,6 +38,7 @@ struct RenderRequest
     views::MapColourBy colourBy = views::MapColourBy::Device;
     std::optional<views::AxisMode> axis; ///< nullopt: the app's automatic choice
     bool fitAll = false;
+    bool quiet = false; ///< --quiet: no progress, no "wrote" line
     ReplayInputs traceInputs; ///< a trace's areas (--dmesg, --debugfs, --project, --area); project set by loadRun()
     std::optional<Platform> areaPlatform; ///< the --project platform
 };
@@ -45,7 +46,7 @@ struct RenderRequest
 /// Parses and checks the options; nullopt (with the message printed) on a usage error.
 std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     beginCommand(parser, "render",
         QStringLiteral("Paint the memory map of a project (its first scenario) or of a kernel trace (its replay) at "
                        "a step, offscreen, to a PNG or SVG file."));
@@ -53,9 +54,9 @@ std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
     const QCommandLineOption stepOpt(QStringLiteral("step"),
         QStringLiteral("Show the state after N steps (default: the end of the run)."), QStringLiteral("N"));
     const QCommandLineOption layoutOpt(QStringLiteral("layout"), QStringLiteral("linear (default) or grid."),
-        QStringLiteral("LAYOUT"), QStringLiteral("linear"));
+        QStringLiteral("linear|grid"), QStringLiteral("linear"));
     const QCommandLineOption colourOpt(QStringLiteral("colour-by"), QStringLiteral("device (default) or kind."),
-        QStringLiteral("KEY"), QStringLiteral("device"));
+        QStringLiteral("device|kind"), QStringLiteral("device"));
     const QCommandLineOption widthOpt(QStringLiteral("width"), QStringLiteral("Image width (default 1600)."),
         QStringLiteral("W"), QStringLiteral("1600"));
     const QCommandLineOption heightOpt(QStringLiteral("height"), QStringLiteral("Image height (default 500)."),
@@ -63,12 +64,13 @@ std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
     const QCommandLineOption axisOpt(QStringLiteral("axis"),
         QStringLiteral("physical, compact (empty address ranges collapsed) or per-area (each area its own track); "
                        "default: as the app chooses, the first that shows every area readable."),
-        QStringLiteral("AXIS"));
+        QStringLiteral("physical|compact|per-area"));
     const QCommandLineOption fitOpt(
         QStringLiteral("fit-all"), QStringLiteral("Show whole banks, not just the regions."));
     const QCommandLineOption outOpt({ QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("Output file: .png or .svg."), QStringLiteral("FILE"));
-    parser.addOptions({ stepOpt, layoutOpt, colourOpt, axisOpt, widthOpt, heightOpt, fitOpt, outOpt });
+        QStringLiteral("The image to write (atomically): FILE.png or FILE.svg. Required."), QStringLiteral("FILE"));
+    const QCommandLineOption quietOpt = quietOption(QStringLiteral("errors, not the line naming the file written"));
+    parser.addOptions({ stepOpt, layoutOpt, colourOpt, axisOpt, widthOpt, heightOpt, fitOpt, outOpt, quietOpt });
     const ReplayInputOptions areaOptions; // a trace's areas, as `replay` takes them
     areaOptions.addTo(parser);
     parser.process(args);
@@ -78,6 +80,7 @@ std::optional<RenderRequest> parseRenderRequest(const QStringList& args)
         return std::nullopt;
     }
     RenderRequest request;
+    request.quiet = parser.isSet(quietOpt);
     if (!areaOptions.read(parser, "render", request.traceInputs, request.areaPlatform))
         return std::nullopt;
     request.input = inputs.first();
@@ -146,7 +149,9 @@ std::optional<Simulation> loadRun(const RenderRequest& request)
         ReplayInputs areas = request.traceInputs;
         if (request.areaPlatform)
             areas.project = &*request.areaPlatform;
-        const auto replayed = replayTraceFile(input.toStdString(), areas);
+        TerminalProgress progress("replay", request.quiet);
+        const auto replayed = replayTraceFile(input.toStdString(), areas, {}, progress.progress());
+        progress.done();
         if (!replayed.ok() || !replayed.result.error.empty()) {
             std::cerr << input.toStdString() << ": "
                       << (replayed.error.empty() ? replayed.result.error : replayed.error) << '\n';
@@ -209,7 +214,9 @@ int runRender(const QStringList& args)
         std::cerr << request->output.toStdString() << ": cannot write\n";
         return kExitUsage;
     }
-    std::cout << "wrote " << request->output.toStdString() << " (step " << step << " of " << sim.stepCount() << ")\n";
+    if (!request->quiet)
+        std::cout << "wrote " << request->output.toStdString() << " (step " << step << " of " << sim.stepCount()
+                  << ")\n";
     return kExitOk;
 }
 

@@ -26,6 +26,7 @@
 
 #include <QCommandLineParser>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <iostream>
@@ -38,14 +39,26 @@ namespace {
 /// The replay command line: its options and the parser that has read them.
 struct ReplayCommandLine
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     const ReplayInputOptions areaOptions;
     const ReplayEvidenceOptions evidence; // docs/evidence-imports.md
     const ReplayFollowOptions followOptions; // --follow, --follow-cmd (replayfollow.h)
     const QCommandLineOption until { QStringLiteral("until-marker"),
         QStringLiteral("Stop right after the first marker line containing TEXT."), QStringLiteral("TEXT") };
-    const QCommandLineOption report { QStringLiteral("report"), QStringLiteral("Write the JSON report to FILE."),
+    const QCommandLineOption report { QStringLiteral("report"),
+        QStringLiteral("Also write the JSON report to FILE (the text report still goes to standard output)."),
         QStringLiteral("FILE.json") };
+    const QCommandLineOption output = outputOption(QStringLiteral("the report"));
+    const QCommandLineOption json = jsonOption(QStringLiteral("the report"));
+    const QCommandLineOption quiet = quietOption(
+        QStringLiteral("the counts and the problems: malformed lines, divergences, failures, differing snapshots "
+                       "and counters"));
+    const QCommandLineOption failOn { QStringLiteral("fail-on"),
+        QStringLiteral("Exit with status 1 when the trace has any of these (comma-separated): divergence (a "
+                       "placement the kernel algorithm does not predict), failure (a refused request), malformed "
+                       "(a CMA line that cannot be read), lost (events the kernel lost). Differing snapshots and "
+                       "counters always give status 1."),
+        QStringLiteral("LIST") };
     const QCommandLineOption noInfer { QStringLiteral("no-infer"),
         QStringLiteral("On a late start, do not infer the pages allocated before the trace (docs/late-start.md).") };
     const QCommandLineOption checkSnapshots { QStringLiteral("check-snapshots"),
@@ -76,7 +89,8 @@ struct ReplayCommandLine
         parser.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("Trace file."));
         areaOptions.addTo(parser);
         followOptions.addTo(parser);
-        parser.addOptions({ until, report, whatIf, noInfer, checkSnapshots, writeProject, onto });
+        parser.addOptions(
+            { until, output, json, quiet, report, failOn, whatIf, noInfer, checkSnapshots, writeProject, onto });
         evidence.addTo(parser);
         parser.process(args);
     }
@@ -179,9 +193,11 @@ void printFailures(const ReplayResult& r)
         std::cout << "  ... " << (listed - kShown) << " more failures (--report FILE.json lists every request)\n";
 }
 
+void printDetails(const ReplayResult& r);
+
 /// The report: malformed lines (stderr), then counts, fidelity, divergences, notes, warnings, the areas'
 /// final state and the markers.
-void printReplay(const ReplayResult& r, const std::string& tracePath)
+void printReplay(const ReplayResult& r, const std::string& tracePath, bool quiet)
 {
     for (const auto& e : r.errors)
         std::cerr << tracePath << ':' << e.line << ": " << e.message << '\n';
@@ -189,10 +205,11 @@ void printReplay(const ReplayResult& r, const std::string& tracePath)
               << r.errorCount << " malformed\n";
     if (r.stoppedAtMarker)
         std::cout << "stopped after the marker on line " << r.stopLine << '\n';
-    for (const auto& line : lateStartLines(r.lateStart))
+    for (const auto& line : quiet ? std::vector<std::string>() : lateStartLines(r.lateStart))
         std::cout << line << '\n';
-    std::cout << "kernel rules: " << kernelSemanticsName(r.kernel.semantics) << " (" << r.kernel.source << ": "
-              << r.kernel.reason << ")\n";
+    if (!quiet)
+        std::cout << "kernel rules: " << kernelSemanticsName(r.kernel.semantics) << " (" << r.kernel.source << ": "
+                  << r.kernel.reason << ")\n";
     std::cout << "requests: " << r.requested << " (" << r.succeeded << " succeeded, " << r.failed << " failed, "
               << r.busyRetries << " busy retries";
     if (r.incomplete)
@@ -206,6 +223,13 @@ void printReplay(const ReplayResult& r, const std::string& tracePath)
     for (const auto& d : r.divergences)
         std::cout << "  divergence, line " << d.line << ": " << d.text << '\n';
     printFailures(r);
+    if (!quiet)
+        printDetails(r);
+}
+
+/// Notes, warnings, the areas' final state and the markers (left out by --quiet).
+void printDetails(const ReplayResult& r)
+{
     for (const auto& n : r.notes)
         std::cout << "note: " << n << '\n';
     for (const auto& w : r.warnings)
@@ -298,79 +322,151 @@ void printDmesgCheck(const ReplayCommandLine& cl, const ReplayResult& r, const D
             std::cout << line << '\n';
 }
 
+/// The kinds of problem --fail-on names; nullopt (with the message printed) for an unknown one.
+std::optional<std::vector<std::string>> readFailOn(const ReplayCommandLine& cl)
+{
+    static const char* const kKinds[] = { "divergence", "failure", "malformed", "lost" };
+    std::vector<std::string> kinds;
+    for (const QString& value : cl.parser.values(cl.failOn))
+        for (const QString& kind : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const std::string k = kind.trimmed().toStdString();
+            if (std::find(std::begin(kKinds), std::end(kKinds), k) == std::end(kKinds)) {
+                std::cerr << "cmascope-cli replay: --fail-on: unknown '" << k
+                          << "' (expected divergence, failure, malformed or lost)\n";
+                return std::nullopt;
+            }
+            kinds.push_back(k);
+        }
+    return kinds;
+}
+
+/// The first --fail-on kind the replay has, with its count ("3 divergences"); empty when none.
+std::string failingOn(const std::vector<std::string>& kinds, const ReplayResult& r)
+{
+    for (const std::string& k : kinds) {
+        if (k == "divergence" && r.divergenceCount)
+            return std::to_string(r.divergenceCount) + " divergences";
+        if (k == "failure" && (r.failed || !r.unplaced.empty()))
+            return std::to_string(r.failed) + " failed requests";
+        if (k == "malformed" && r.errorCount)
+            return std::to_string(r.errorCount) + " malformed lines";
+        if (k == "lost" && r.lostEvents)
+            return std::to_string(r.lostEvents) + " lost events";
+    }
+    return {};
+}
+
+/// The JSON report of --json and --report: the replay's, with the evidence imports when given.
+std::string reportJson(const ReplayResult& r, const std::string& tracePath, const EvidenceInputs& evidence)
+{
+    std::string json = replayReportJson(r, tracePath);
+    if (!evidence.empty())
+        appendEvidenceJson(json, r, evidence);
+    return json;
+}
+
+/// Everything a replay prints as text, after the replay; false (with the message) when --what-if cannot run.
+bool printTextReport(const ReplayCommandLine& cl, const ReplayResult& r, const std::string& tracePath,
+    const DmesgFailuresRead& dmesgFailures, const EvidenceInputs& evidence, const WhatIfSpec* whatIf)
+{
+    const bool quiet = cl.parser.isSet(cl.quiet);
+    printReplay(r, tracePath, quiet);
+    if (!quiet)
+        std::cout << latencySummaryText(replayLatency(r)); // docs/time-and-latency.md
+    printDmesgCheck(cl, r, dmesgFailures);
+    for (const auto& line : evidenceTextLines(r, evidence))
+        std::cout << line << '\n';
+    return !whatIf || printWhatIf(r, *whatIf);
+}
+
+/// The replay's options from the command line; false (with the message printed) when one cannot be used.
+bool readReplayOptions(const ReplayCommandLine& cl, ReplayOptions& options, std::optional<SnapshotChecker>& checker)
+{
+    options.untilMarker = cl.parser.value(cl.until).toStdString();
+    if (cl.parser.isSet(cl.onto) && !cl.parser.isSet(cl.writeProject)) {
+        std::cerr << "cmascope-cli replay: --onto needs --write-project FILE\n";
+        return false;
+    }
+    options.keepRequests = true;
+    if (cl.parser.isSet(cl.noInfer))
+        options.lateStart = LateStartInference::Off;
+    if (cl.parser.isSet(cl.checkSnapshots)) {
+        auto read = readCheckpointSnapshots(cl.parser.value(cl.checkSnapshots).toStdString());
+        if (!read.error.empty()) {
+            std::cerr << "cmascope-cli replay: --check-snapshots: " << read.error << '\n';
+            return false;
+        }
+        checker.emplace(std::move(read.snapshots));
+        checker->attach(options);
+    }
+    return true;
+}
+
+/// The replayed file, read with progress on a terminal (not while following: that prints its own lines).
+ReplayFileResult runTheReplay(
+    const ReplayCommandLine& cl, const std::string& tracePath, const ReplayInputs& inputs, const ReplayOptions& options)
+{
+    if (cl.followOptions.isSet(cl.parser))
+        return followReplay(cl.followOptions, cl.parser, inputs, options);
+    TerminalProgress progress("replay", cl.parser.isSet(cl.quiet) || cl.parser.isSet(cl.json));
+    return replayTraceFile(tracePath, inputs, options, progress.progress());
+}
 } // namespace
 
 int runReplay(const QStringList& args)
 {
     const ReplayCommandLine cl(args);
-    const bool following = cl.followOptions.isSet(cl.parser);
-    const auto operand =
-        following ? cl.followOptions.sourceName(cl.parser) : singleOperand(cl.parser, "replay", "TRACE file");
+    const auto operand = cl.followOptions.isSet(cl.parser) ? cl.followOptions.sourceName(cl.parser)
+                                                           : singleOperand(cl.parser, "replay", "TRACE file");
     if (!operand)
         return kExitUsage;
     const std::string& tracePath = *operand;
     ReplayInputs inputs;
     std::optional<WhatIfSpec> whatIf;
     std::optional<Platform> platform;
-    if (!readReplayInputs(cl, inputs, whatIf, platform))
-        return kExitUsage;
     EvidenceInputs evidence;
-    if (!cl.evidence.read(cl.parser, cl.parser.value(cl.areaOptions.dmesg).toStdString(), evidence))
+    const auto failOn = readFailOn(cl);
+    if (!failOn || !readReplayInputs(cl, inputs, whatIf, platform)
+        || !cl.evidence.read(cl.parser, cl.parser.value(cl.areaOptions.dmesg).toStdString(), evidence))
         return kExitUsage;
-
     ReplayOptions options;
-    options.untilMarker = cl.parser.value(cl.until).toStdString();
     options.buildTimeline = whatIf.has_value() || cl.parser.isSet(cl.writeProject);
-    if (cl.parser.isSet(cl.onto) && !cl.parser.isSet(cl.writeProject)) {
-        std::cerr << "cmascope-cli replay: --onto needs --write-project FILE\n";
-        return kExitUsage;
-    }
-    options.keepRequests = true;
-    if (cl.parser.isSet(cl.noInfer))
-        options.lateStart = LateStartInference::Off;
     std::optional<SnapshotChecker> checker;
-    if (cl.parser.isSet(cl.checkSnapshots)) {
-        auto read = readCheckpointSnapshots(cl.parser.value(cl.checkSnapshots).toStdString());
-        if (!read.error.empty()) {
-            std::cerr << "cmascope-cli replay: --check-snapshots: " << read.error << '\n';
-            return kExitUsage;
-        }
-        checker.emplace(std::move(read.snapshots));
-        checker->attach(options);
-    }
+    if (!readReplayOptions(cl, options, checker))
+        return kExitUsage;
     const DmesgFailuresRead dmesgFailures = readDmesgFailures(cl, options);
-    const auto file = following ? followReplay(cl.followOptions, cl.parser, inputs, options)
-                                : replayTraceFile(tracePath, inputs, options);
+    const auto file = runTheReplay(cl, tracePath, inputs, options);
     if (!replaySucceeded(file, tracePath))
         return kExitUsage;
-    printReplay(file.result, tracePath);
-    std::cout << latencySummaryText(replayLatency(file.result)); // docs/time-and-latency.md
-    printDmesgCheck(cl, file.result, dmesgFailures);
-    for (const auto& line : evidenceTextLines(file.result, evidence))
-        std::cout << line << '\n';
+    const ReplayResult& r = file.result;
+    StandardOutput out(cl.parser.value(cl.output).toStdString());
+    if (cl.parser.isSet(cl.json))
+        std::cout << reportJson(r, tracePath, evidence);
+    else if (!printTextReport(cl, r, tracePath, dmesgFailures, evidence, whatIf ? &*whatIf : nullptr))
+        return kExitUsage;
     bool snapshotsDiffer = false;
     if (checker) {
         const SnapshotCheckResult check = checker->finish();
         for (const auto& line : snapshotCheckLines(check))
-            std::cout << line << '\n';
+            (cl.parser.isSet(cl.json) ? std::cerr : std::cout) << line << '\n';
         snapshotsDiffer = !check.ok();
     }
-    if (whatIf && !printWhatIf(file.result, *whatIf))
+    if (!out.commit("replay"))
         return kExitUsage;
     if (cl.parser.isSet(cl.report)) {
         const std::string path = cl.parser.value(cl.report).toStdString();
-        std::string json = replayReportJson(file.result, tracePath);
-        if (!evidence.empty())
-            appendEvidenceJson(json, file.result, evidence);
-        if (auto err = writeFileAtomically(path, json)) {
+        if (auto err = writeFileAtomically(path, reportJson(r, tracePath, evidence))) {
             std::cerr << "cmascope-cli replay: --report " << path << ": " << *err << '\n';
             return kExitUsage;
         }
     }
-    if (cl.parser.isSet(cl.writeProject) && !writeReplayProject(cl, file.result, tracePath))
+    if (cl.parser.isSet(cl.writeProject) && !writeReplayProject(cl, r, tracePath))
         return kExitUsage;
-    const bool evidenceDiffers = !evidenceAgrees(file.result, evidence); // docs/evidence-imports.md
-    return snapshotsDiffer || evidenceDiffers ? kExitProblems : kExitOk;
+    const std::string failing = failingOn(*failOn, r);
+    if (!failing.empty())
+        std::cerr << "cmascope-cli replay: " << tracePath << ": " << failing << " (--fail-on)\n";
+    const bool evidenceDiffers = !evidenceAgrees(r, evidence); // docs/evidence-imports.md
+    return snapshotsDiffer || evidenceDiffers || !failing.empty() ? kExitProblems : kExitOk;
 }
 
 } // namespace cmascope::cli

@@ -12,6 +12,8 @@
 
 #include <QCommandLineParser>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -24,7 +26,7 @@ namespace {
 /// The simulate command line: its options and the parser that has read them.
 struct SimulateCommandLine
 {
-    QCommandLineParser parser;
+    CommandParser parser;
     const QCommandLineOption scenario { QStringLiteral("scenario"),
         QStringLiteral("Scenario number (0-based) or name; default 0."), QStringLiteral("N") };
     const QCommandLineOption scenarioFile { QStringLiteral("scenario-file"),
@@ -37,7 +39,10 @@ struct SimulateCommandLine
         QStringLiteral("SPEC.json") };
     const QCommandLineOption seed { QStringLiteral("seed"),
         QStringLiteral("With --workload: generate with this seed instead of the spec's."), QStringLiteral("N") };
-    const QCommandLineOption quiet { QStringLiteral("quiet"), QStringLiteral("Print only failures and the summary.") };
+    const QCommandLineOption quiet = quietOption(QStringLiteral("the failed steps and the summary"));
+    const QCommandLineOption output = outputOption(QStringLiteral("the steps and the summary"));
+    const QCommandLineOption json = jsonOption(
+        QStringLiteral("the run (the boot log, every failed request with its explanation, the summary per region)"));
     const QCommandLineOption strict { QStringLiteral("strict"),
         QStringLiteral("Exit with status 1 if any request failed (for CI).") };
     const QCommandLineOption wouldFit { QStringLiteral("would-fit"),
@@ -58,7 +63,7 @@ struct SimulateCommandLine
                            "history up to it re-run with every other policy on the regions it tried, and the "
                            "smallest size of the first region it tried that serves it."));
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file (JSON)."));
-        parser.addOptions({ scenario, scenarioFile, workload, seed, quiet, strict, wouldFit, narrate });
+        parser.addOptions({ scenario, scenarioFile, workload, seed, output, json, quiet, strict, wouldFit, narrate });
         parser.process(args);
     }
 };
@@ -201,6 +206,63 @@ void printSummary(const RunSummary& summary, const Platform& placed)
                   << ", Johnstone-Wilson fragmentation #4 " << jw << '\n';
     }
 }
+/// Every step (or, with --quiet, the failed ones) with its explanation or narration.
+void printSteps(const SimulateCommandLine& cl, Simulation& sim, const Platform& placed)
+{
+    const bool narrating = cl.parser.isSet(cl.narrate);
+    SimState state = narrating ? sim.stateAt(0) : SimState {}; // the state before step i, when narrating
+    for (std::size_t i = 0; i < sim.stepCount(); ++i) {
+        if (narrating && i > 0)
+            sim.advance(state, i);
+        const bool failed = sim.records()[i].outcome == Outcome::Failed;
+        if (cl.parser.isSet(cl.quiet) && !failed)
+            continue;
+        printStepLine(sim, placed, i);
+        if (narrating)
+            printNarration(sim, i, state);
+        else if (failed && sim.scenario().steps[i].type != StepType::Phase)
+            printFailure(sim, placed, i, cl.parser.isSet(cl.wouldFit));
+        if (failed && narrating && cl.parser.isSet(cl.wouldFit))
+            printFailure(sim, placed, i, true);
+    }
+}
+
+/// --json: the boot log, every failed request (what was asked, the map, each region tried and its verdict) and
+/// the summary with each reserved region's peak use.
+std::string simulateJson(const Simulation& sim, const Platform& placed, const PlacementResult& placement,
+    const RunSummary& summary, const std::string& path)
+{
+    nlohmann::ordered_json j;
+    j["file"] = path;
+    j["scenario"] = sim.scenario().name;
+    j["boot"] = placement.log;
+    j["steps"] = summary.steps;
+    j["requests"] = summary.allocations;
+    j["failed"] = summary.failures;
+    j["fallbacks"] = summary.fallbacks;
+    j["frees"] = summary.frees;
+    j["failures"] = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < sim.stepCount(); ++i) {
+        if (sim.records()[i].outcome != Outcome::Failed || sim.scenario().steps[i].type == StepType::Phase)
+            continue;
+        const auto dg = sim.diagnose(i);
+        nlohmann::ordered_json attempts = nlohmann::ordered_json::array();
+        for (const auto& a : dg.attempts)
+            attempts.push_back({ { "region", a.region }, { "verdict", a.verdict } });
+        j["failures"].push_back({ { "step", i }, { "size_bytes", sim.scenario().steps[i].size },
+            { "summary", dg.summary }, { "map", dg.mapSummary }, { "attempts", std::move(attempts) } });
+    }
+    j["regions"] = nlohmann::ordered_json::array();
+    for (std::size_t r = 0; r < summary.regions.size() && r < placed.regions.size(); ++r) {
+        const auto& pr = summary.regions[r];
+        const auto& region = placed.regions[r];
+        j["regions"].push_back({ { "name", region.name }, { "size_bytes", region.size },
+            { "reserved", region.size > 0 && region.placementFailure.empty() },
+            { "peak_used_bytes", pr.peakUsedPages * region.pageSize }, { "peak_live_bytes", pr.peakLiveBytes },
+            { "fragmentation_jw4", pr.jwFragmentation4 } });
+    }
+    return j.dump(2) + '\n';
+}
 } // namespace
 
 int runSimulate(const QStringList& args)
@@ -235,8 +297,6 @@ int runSimulate(const QStringList& args)
     const auto which = chooseScenario(cl, project, path);
     if (!which)
         return kExitUsage;
-    for (const auto& line : placement.log)
-        std::cout << "boot: " << line << '\n';
     auto created = Simulation::create(placed, project.scenarios[*which]);
     if (auto* err = std::get_if<std::string>(&created)) {
         std::cerr << path << ": " << *err << '\n';
@@ -244,24 +304,18 @@ int runSimulate(const QStringList& args)
     }
     auto& sim = std::get<Simulation>(created);
     sim.run();
-    const bool narrating = cl.parser.isSet(cl.narrate);
-    SimState state = narrating ? sim.stateAt(0) : SimState {}; // the state before step i, when narrating
-    for (std::size_t i = 0; i < sim.stepCount(); ++i) {
-        if (narrating && i > 0)
-            sim.advance(state, i);
-        const bool failed = sim.records()[i].outcome == Outcome::Failed;
-        if (cl.parser.isSet(cl.quiet) && !failed)
-            continue;
-        printStepLine(sim, placed, i);
-        if (narrating)
-            printNarration(sim, i, state);
-        else if (failed && sim.scenario().steps[i].type != StepType::Phase)
-            printFailure(sim, placed, i, cl.parser.isSet(cl.wouldFit));
-        if (failed && cl.parser.isSet(cl.narrate) && cl.parser.isSet(cl.wouldFit))
-            printFailure(sim, placed, i, true);
-    }
     const auto summary = sim.summary();
-    printSummary(summary, placed);
+    StandardOutput out(cl.parser.value(cl.output).toStdString());
+    if (cl.parser.isSet(cl.json)) {
+        std::cout << simulateJson(sim, placed, placement, summary, path);
+    } else {
+        for (const auto& line : placement.log)
+            std::cout << "boot: " << line << '\n';
+        printSteps(cl, sim, placed);
+        printSummary(summary, placed);
+    }
+    if (!out.commit("simulate"))
+        return kExitUsage;
     return cl.parser.isSet(cl.strict) && summary.failures ? kExitProblems : kExitOk;
 }
 

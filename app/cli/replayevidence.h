@@ -3,6 +3,8 @@
 // --cma-sysfs, --pagetypeinfo, --page-owner (and the "PFNs busy" lines of --dmesg); docs/evidence-imports.md.
 #pragma once
 
+#include "common.h"
+
 #include <cmascope/system/evidencereport.h>
 
 #include <QCommandLineOption>
@@ -28,7 +30,7 @@ struct ReplayEvidenceOptions
         QStringLiteral("A /sys/kernel/debug/page_owner dump: who holds the pages of the busy windows."),
         QStringLiteral("FILE") };
 
-    void addTo(QCommandLineParser& parser) const { parser.addOptions({ vmstat, cmaSysfs, pagetypeinfo, pageOwner }); }
+    void addTo(CommandParser& parser) const { parser.addOptions({ vmstat, cmaSysfs, pagetypeinfo, pageOwner }); }
     /// Reads the files given (and the busy lines of @p dmesgPath when not empty); false, with the message naming
     /// the file and line on stderr, when one cannot be used.
     bool read(const QCommandLineParser& parser, const std::string& dmesgPath, EvidenceInputs& inputs) const;

@@ -3,6 +3,8 @@
 // trace as it arrives, a line per request on stderr, and at the end of input the report `replay FILE` gives.
 #pragma once
 
+#include "common.h"
+
 #include <cmascope/replay/replay.h>
 
 #include <QCommandLineOption>
@@ -31,7 +33,7 @@ struct ReplayFollowOptions
         QStringLiteral("Keep the text received while following in FILE (a trace `replay FILE` reads again)."),
         QStringLiteral("FILE") };
 
-    void addTo(QCommandLineParser& parser) const { parser.addOptions({ follow, followCmd, followIdle, followSave }); }
+    void addTo(CommandParser& parser) const { parser.addOptions({ follow, followCmd, followIdle, followSave }); }
     bool isSet(const QCommandLineParser& parser) const { return parser.isSet(follow) || parser.isSet(followCmd); }
     /// The name the report gives the followed source; nullopt, with the message on stderr, on a usage error.
     std::optional<std::string> sourceName(const QCommandLineParser& parser) const;

@@ -3,6 +3,8 @@
 // command that replays a trace: replay, render, compare.
 #pragma once
 
+#include "common.h"
+
 #include <cmascope/model/platform.h>
 #include <cmascope/replay/areas.h>
 
@@ -42,7 +44,7 @@ struct ReplayInputOptions
         QStringLiteral("The kernel's events/cma/*/format files (concatenated), as evidence of its CMA rules."),
         QStringLiteral("FILE") };
 
-    void addTo(QCommandLineParser& parser) const
+    void addTo(CommandParser& parser) const
     {
         parser.addOptions({ dmesg, debugfs, project, area, kernel, eventFormats });
     }

@@ -11,6 +11,7 @@
 #include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
+#include <QSaveFile>
 #include <QScreen>
 #include <QSvgGenerator>
 
@@ -92,10 +93,14 @@ void MapPainter::paint(QPainter& p) const
 
 bool MapPainter::writeFile(const QString& path) const
 {
+    // through a QSaveFile: a failed or interrupted write leaves an existing file as it was
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
     const QSize size = m_geometry.size().toSize();
     if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
         QSvgGenerator svg;
-        svg.setFileName(path);
+        svg.setOutputDevice(&file);
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(tr("cmascope memory map"));
@@ -107,7 +112,7 @@ bool MapPainter::writeFile(const QString& path) const
         if (!painter.begin(&svg))
             return false;
         paint(painter);
-        return painter.end();
+        return painter.end() && file.commit();
     }
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
     image.fill(m_style.background);
@@ -115,7 +120,7 @@ bool MapPainter::writeFile(const QString& path) const
         QPainter painter(&image);
         paint(painter);
     }
-    return image.save(path);
+    return image.save(&file, "PNG") && file.commit();
 }
 
 void MapPainter::paintLinear(QPainter& p) const
