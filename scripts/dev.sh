@@ -16,7 +16,7 @@ DEPS=(
     libfdt-dev device-tree-compiler libtracecmd-dev libtraceevent-dev libtracefs-dev
     libprotozero-dev
     xvfb xauth fonts-dejavu-core clang-format python3 python3-jsonschema groff-base zsh
-    desktop-file-utils appstream libxml2-utils shared-mime-info dpkg-dev file
+    desktop-file-utils appstream libxml2-utils shared-mime-info dpkg-dev file qt6-l10n-tools
 )
 
 log() { printf '\n== %s\n' "$*"; }

@@ -36,8 +36,16 @@ void FollowCommandLine::addTo(QCommandLineParser& parser) const
 
 std::optional<FollowRequest> FollowCommandLine::read(const QCommandLineParser& parser) const
 {
-    if (!parser.isSet(m_follow) && !parser.isSet(m_followCmd))
+    if (!parser.isSet(m_follow) && !parser.isSet(m_followCmd)) {
+        // said, not ignored: a trace opened as FILE takes its areas from the dmesg*.txt beside it
+        if (parser.isSet(m_dmesg) || parser.isSet(m_debugfs) || parser.isSet(m_area)) {
+            std::fputs("cmascope: --dmesg, --debugfs and --area go with --follow or --follow-cmd; a trace opened as "
+                       "FILE reads the dmesg*.txt beside it (or use File > Open Trace, then the trace bar)\n",
+                stderr);
+            std::exit(2);
+        }
         return std::nullopt;
+    }
     if (parser.isSet(m_follow) && parser.isSet(m_followCmd)) {
         std::fputs("cmascope: give --follow or --follow-cmd, not both\n", stderr);
         std::exit(2);

@@ -10,6 +10,7 @@
 #include "sandbox/sandboxbar.h"
 #include "scenario/scenariopanel.h"
 #include "scenario/workloaddialog.h"
+#include "singleinstance.h"
 
 #include <cmascope/compare/variantspec.h>
 #include <cmascope/version.h>
@@ -18,10 +19,15 @@
 #include <QCommandLineParser>
 #include <QDockWidget>
 #include <QEventLoop>
+#include <QFileInfo>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QPalette>
 #include <QTimer>
 #include <QToolBar>
+#include <QTranslator>
 
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -41,6 +47,7 @@ struct Options
     std::optional<QString> file; ///< the project, trace or configuration to open
     std::optional<QString> pageOwner; ///< a page_owner dump for the failure inspector
     std::optional<cmascope::app::FollowRequest> follow; ///< --follow / --follow-cmd (docs/following.md)
+    bool newWindow = false; ///< --new-window: not handed to a running instance
 };
 
 Options parseOptions(const QApplication& app)
@@ -68,7 +75,10 @@ Options parseOptions(const QApplication& app)
         QStringLiteral("A /sys/kernel/debug/page_owner dump: the failure inspector says who holds the busy pages "
                        "(docs/evidence-imports.md)."),
         QStringLiteral("FILE"));
-    parser.addOptions({ demo, step, dark, present, policies, screenshot, size, pageOwner });
+    QCommandLineOption newWindow(QStringLiteral("new-window"),
+        QStringLiteral("Open FILE in a new window even when cmascope is already running (by default a running "
+                       "cmascope opens it)."));
+    parser.addOptions({ demo, step, dark, present, policies, screenshot, size, pageOwner, newWindow });
     const cmascope::app::FollowCommandLine followOptions;
     followOptions.addTo(parser);
     parser.addPositionalArgument(QStringLiteral("file"),
@@ -80,6 +90,7 @@ Options parseOptions(const QApplication& app)
     options.dark = parser.isSet(dark);
     options.present = parser.isSet(present);
     options.comparePolicies = parser.isSet(policies);
+    options.newWindow = parser.isSet(newWindow);
     if (parser.isSet(step))
         options.step = parser.value(step).toULongLong();
     if (parser.isSet(screenshot))
@@ -283,6 +294,40 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
     });
 }
 
+/// The user's language: Qt's own strings (qtbase_*.qm) and ours, cmascope_<lang>.qm in share/cmascope/translations
+/// next to the program (made from the translation template, app/CMakeLists.txt). Missing files leave English.
+void installTranslations()
+{
+    static QTranslator qt, ours;
+    const QLocale locale;
+    if (qt.load(
+            locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qt);
+    const QString folder = QApplication::applicationDirPath() + QStringLiteral("/../share/cmascope/translations");
+    if (ours.load(locale, QStringLiteral("cmascope"), QStringLiteral("_"), folder))
+        QApplication::installTranslator(&ours);
+}
+
+/// Whether this start takes part in the one-window rule (README "Installing"): an interactive start, not a
+/// screenshot run, a follow or --new-window.
+bool sharesOneWindow(const Options& options)
+{
+    return !options.newWindow && !options.screenshot && !options.follow;
+}
+
+/// Files handed over by later `cmascope FILE` starts open in @p window, brought to the front.
+void receiveFiles(cmascope::app::InstanceChannel& channel, cmascope::app::MainWindow& window)
+{
+    QObject::connect(
+        &channel, &cmascope::app::InstanceChannel::filesReceived, &window, [&window](const QStringList& files) {
+            window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+            window.raise();
+            window.activateWindow();
+            window.openAny(files.first()); // one document per window: the file asked for
+        });
+    channel.listen();
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
@@ -293,10 +338,18 @@ int main(int argc, char* argv[])
     QApplication::setApplicationVersion(QString::fromLatin1(cmascope::kVersion));
     QApplication::setDesktopFileName(QStringLiteral("io.github.cmascope"));
 
+    installTranslations();
     const Options options = parseOptions(app);
+    cmascope::app::InstanceChannel channel;
+    if (sharesOneWindow(options) && options.file && channel.handOver({ QFileInfo(*options.file).absoluteFilePath() })) {
+        std::fprintf(stderr, "cmascope: %s opened in the running window\n", qPrintable(*options.file));
+        return 0;
+    }
     if (options.dark)
         useDarkPalette();
     cmascope::app::MainWindow window;
+    if (sharesOneWindow(options))
+        receiveFiles(channel, window);
     start(window, options);
     if (options.screenshot && options.follow) // the run as it stands after 3 s of following
         cmascope::app::takeFollowScreenshotAndQuit(window, *options.screenshot, 3000);

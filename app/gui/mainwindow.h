@@ -100,6 +100,11 @@ public:
     QString lastError() const { return m_lastError; }
     /// The malformed lines of the trace shown ("file:line: message"); empty for a clean trace or a project.
     QStringList traceProblems() const { return m_traceProblems; }
+    /// Help › User Manual (F1) and Help › Troubleshooting: @p page of the documentation in the manual window
+    /// (views/help/manualbrowser.h); a message with the online manual when no documentation is installed.
+    void showManual(const QString& page = QStringLiteral("manual.md"));
+    /// Help › Keyboard Shortcuts: every menu shortcut and pane key (views/help/shortcutsdialog.h).
+    void showShortcuts();
     /// Shows the start page (demos, recent files) instead of the map.
     void showStartPage();
     bool isStartPageShown() const;
@@ -231,8 +236,9 @@ private:
     void createSandbox();
     /// Shown for a project (unless turned off), hidden for a replayed trace (@p trace).
     void showSandboxFor(bool trace);
-    // The menus (mainwindow_actions.cpp).
+    // The menus (mainwindow_actions.cpp; Help in mainwindow_help.cpp).
     void createActions();
+    void createHelpMenu();
     void createFileMenu();
     void addDemoMenu(QMenu* file);
     void addExportMenu(QMenu* file);

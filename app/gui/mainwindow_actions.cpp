@@ -35,8 +35,7 @@ void MainWindow::createActions()
     createSimulationMenu();
     createGoMenu();
     createTeachActions();
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About cmascope"), this, &MainWindow::about);
+    createHelpMenu();
 }
 
 void MainWindow::createFileMenu()

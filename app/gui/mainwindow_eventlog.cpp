@@ -73,11 +73,15 @@ QHBoxLayout* MainWindow::createFilterBar(QWidget* pane)
     m_filterText = new QLineEdit(pane);
     m_filterText->setPlaceholderText(tr("Filter text…"));
     m_filterText->setClearButtonEnabled(true);
+    m_filterText->setToolTip(tr("Show only the rows containing this text in any column"));
     m_filterOutcome = new QComboBox(pane); // filled by applyTraceColumns()
     m_filterOutcome->setObjectName(QStringLiteral("outcomeFilter"));
     m_filterDevice = new QComboBox(pane);
     m_filterDevice->setObjectName(QStringLiteral("deviceFilter"));
     m_filterRegion = new QComboBox(pane);
+    m_filterOutcome->setToolTip(tr("Show only the rows with this outcome"));
+    m_filterDevice->setToolTip(tr("Show only the requests of this device (a trace: this task)"));
+    m_filterRegion->setToolTip(tr("Show only the rows of this region (a trace: this area)"));
     filters->addWidget(m_filterText, 2);
     filters->addWidget(m_filterOutcome);
     filters->addWidget(m_filterDevice);
@@ -89,12 +93,15 @@ QHBoxLayout* MainWindow::createFilterBar(QWidget* pane)
     m_findText->setToolTip(tr("Find a row by any column's text: Enter or F3 next, Shift+F3 previous"));
     m_findText->setClearButtonEnabled(true);
     filters->addWidget(m_findText, 1);
-    // The combos show their longest choice; a long one is cut at the combo's width, the tooltip has it whole.
+    // The combos show their longest choice; a long one is cut at the combo's width, the tooltip has it whole
+    // after what the combo is for.
     for (QComboBox* combo : { m_scenarioChooser, m_filterOutcome, m_filterDevice, m_filterRegion }) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
         combo->setMaximumWidth(combo->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 24);
-        connect(
-            combo, &QComboBox::currentTextChanged, combo, [combo](const QString& text) { combo->setToolTip(text); });
+        const QString purpose = combo->toolTip();
+        connect(combo, &QComboBox::currentTextChanged, combo, [combo, purpose](const QString& text) {
+            combo->setToolTip(text.isEmpty() ? purpose : purpose + QStringLiteral(": ") + text);
+        });
     }
     return filters;
 }

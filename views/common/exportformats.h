@@ -15,13 +15,13 @@ namespace cmascope::views {
 
 inline std::vector<std::pair<ConfigFormat, QString>> configExportFormats()
 {
-    auto tr = [](const char* text) { return QCoreApplication::translate("ExportFormats", text); };
+    // written out in full, so lupdate files them under the context they are looked up with
     return {
-        { ConfigFormat::Cmdline, tr("Kernel &Command Line (cma=)…") },
-        { ConfigFormat::Dts, tr("&Device Tree Source (reserved-memory)…") },
-        { ConfigFormat::Cma2010, tr("&2010 cma= / cma.map=…") },
-        { ConfigFormat::Verkuil, tr("&Verkuil Memory Types…") },
-        { ConfigFormat::Json, tr("Project &JSON…") },
+        { ConfigFormat::Cmdline, QCoreApplication::translate("ExportFormats", "Kernel &Command Line (cma=)…") },
+        { ConfigFormat::Dts, QCoreApplication::translate("ExportFormats", "&Device Tree Source (reserved-memory)…") },
+        { ConfigFormat::Cma2010, QCoreApplication::translate("ExportFormats", "&2010 cma= / cma.map=…") },
+        { ConfigFormat::Verkuil, QCoreApplication::translate("ExportFormats", "&Verkuil Memory Types…") },
+        { ConfigFormat::Json, QCoreApplication::translate("ExportFormats", "Project &JSON…") },
     };
 }
 

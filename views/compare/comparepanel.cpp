@@ -70,6 +70,7 @@ QWidget* ComparePanel::createSpecControls()
                           "align (CONFIG_CMA_ALIGNMENT). Traces: area, policy, size or pages, order_per_bit."));
     m_spec->setClearButtonEnabled(true);
     m_add = new QPushButton(tr("Add"), box);
+    m_add->setToolTip(tr("Add the variant typed on the left to the comparison (Enter does the same)"));
     line->addWidget(m_spec, 1);
     line->addWidget(m_add);
     rows->addLayout(line);
@@ -97,6 +98,7 @@ QWidget* ComparePanel::createRunControls()
     rows->setContentsMargins(0, 0, 0, 0);
     auto* buttons = new QHBoxLayout;
     m_remove = new QPushButton(tr("Remove"), box);
+    m_remove->setToolTip(tr("Remove the selected variants from the comparison"));
     m_run = new QPushButton(tr("Run"), box);
     m_run->setToolTip(tr("Run the base and every variant, off the GUI thread"));
     m_cancel = new QPushButton(tr("Cancel"), box);

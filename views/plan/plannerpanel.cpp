@@ -56,6 +56,7 @@ void PlannerPanel::createWidgets()
     m_plan->setToolTip(tr("Find the smallest size of every region such that every checked scenario succeeds"));
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_apply = new QPushButton(tr("Apply to the project"), this);
+    m_apply->setToolTip(tr("Give the regions the planned sizes and places (Edit › Undo takes them back)"));
     m_progress = new QProgressBar(this);
     m_progress->setTextVisible(false);
     m_summary = new QLabel(tr("Check the use cases, then plan."), this);

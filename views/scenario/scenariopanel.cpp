@@ -53,6 +53,9 @@ void ScenarioPanel::createWidgets()
     m_add = new QPushButton(tr("Add"), this);
     m_duplicate = new QPushButton(tr("Duplicate"), this);
     m_delete = new QPushButton(tr("Delete"), this);
+    m_add->setToolTip(tr("Add an empty scenario to the project"));
+    m_duplicate->setToolTip(tr("Add a copy of the selected scenario, to change one thing and compare"));
+    m_delete->setToolTip(tr("Delete the selected scenario from the project (Edit › Undo brings it back)"));
     // Up and Down as arrows: the row must fit the right-hand docks' width at 1366 px.
     m_up = new QPushButton(style()->standardIcon(QStyle::SP_ArrowUp), QString(), this);
     m_up->setToolTip(tr("Move the scenario up"));

@@ -96,11 +96,11 @@ TimelineWidget::TimelineWidget(Document* document, QWidget* parent)
 TimelineWidget::Transport TimelineWidget::createTransport()
 {
     Transport t;
-    t.first = button(this, transportIcon(TransportGlyph::First), tr("Start, before step 0 (Home)"));
-    t.back = button(this, transportIcon(TransportGlyph::Back), tr("Step back (Left)"));
+    t.first = button(this, transportIcon(TransportGlyph::First), tr("Start, before step 0 (Alt+Home)"));
+    t.back = button(this, transportIcon(TransportGlyph::Back), tr("Step back (Alt+Left)"));
     m_play = button(this, transportIcon(TransportGlyph::Play), tr("Play / pause (Space)"));
-    t.forward = button(this, transportIcon(TransportGlyph::Forward), tr("Step forward (Right)"));
-    t.last = button(this, transportIcon(TransportGlyph::Last), tr("Last step (End)"));
+    t.forward = button(this, transportIcon(TransportGlyph::Forward), tr("Step forward (Alt+Right)"));
+    t.last = button(this, transportIcon(TransportGlyph::Last), tr("Last step (Alt+End)"));
     t.previousFailure = button(this, style()->standardIcon(QStyle::SP_ArrowUp), tr("Previous failure (Shift+F3)"));
     t.nextFailure = button(this, style()->standardIcon(QStyle::SP_ArrowDown), tr("Next failure (F3)"));
     t.previousFailure->setText(tr("Fail"));

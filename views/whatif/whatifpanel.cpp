@@ -259,11 +259,13 @@ QHBoxLayout* WhatIfPanel::createVariantControls()
     m_target->setToolTip(tr("The region (or trace area) to change"));
     m_policy = new QComboBox(this);
     m_policy->addItem(tr("Policy unchanged"), -1);
+    m_policy->setToolTip(tr("The allocation policy the region runs under instead"));
     for (const PolicyKind k : allPolicies())
         m_policy->addItem(fromStd(policyDisplayName(k)), int(k));
     m_size = new QLineEdit(this);
     m_size->setPlaceholderText(tr("Size unchanged (e.g. 48M)"));
     m_size->setClearButtonEnabled(true);
+    m_size->setToolTip(tr("The region's new size (e.g. 48M, 0x3000000); empty keeps its size"));
     m_orderPerBit = new QSpinBox(this);
     m_orderPerBit->setRange(-1, 20);
     m_orderPerBit->setValue(-1);
