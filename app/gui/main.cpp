@@ -17,6 +17,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDialog>
 #include <QDockWidget>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -198,6 +199,25 @@ bool grabWorkloadDialog(cmascope::app::MainWindow& window, const QString& file)
     return ok;
 }
 
+/// FILE-manual.png and FILE-shortcuts.png: Help › User Manual and Help › Keyboard Shortcuts as they open.
+bool grabHelp(cmascope::app::MainWindow& window, const QString& base)
+{
+    bool ok = true;
+    window.showManual();
+    if (auto* manual = window.findChild<QDialog*>(QStringLiteral("manualBrowser"))) {
+        QCoreApplication::processEvents();
+        ok = manual->grab().save(base + QStringLiteral("-manual.png"));
+        manual->close();
+    }
+    window.showShortcuts();
+    if (auto* shortcuts = window.findChild<QDialog*>(QStringLiteral("shortcutsDialog"))) {
+        QCoreApplication::processEvents();
+        ok = shortcuts->grab().save(base + QStringLiteral("-shortcuts.png")) && ok;
+        shortcuts->close();
+    }
+    return ok;
+}
+
 /// For the compare picture: the project under the buddy policy and with its first region at half its size
 /// (docs/compare.md), run, at the window's current step.
 void prepareComparison(cmascope::app::MainWindow& window)
@@ -252,7 +272,8 @@ bool grabTimeAndLatency(cmascope::app::MainWindow& window, const QString& base)
 /// --screenshot FILE (headless use): once the run has finished, saves FILE as the window opens and
 /// FILE-charts.png, FILE-platform.png, FILE-scenario.png, FILE-planner.png, FILE-compare.png with those docks raised,
 /// FILE-sandbox.png with the sandbox bar shown after one request from it, FILE-workload.png (the "Generate
-/// workload…" dialog) and FILE-predict.png (a question of the Predict dock revealed), and for a trace FILE-time.png and
+/// workload…" dialog), FILE-predict.png (a question of the Predict dock revealed), FILE-manual.png and
+/// FILE-shortcuts.png (the Help windows), and for a trace FILE-time.png and
 /// FILE-latency.png (grabTimeAndLatency), then quits (1 when a picture failed). With --present,
 /// FILE alone, in presentation mode.
 void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& file)
@@ -290,6 +311,7 @@ void takeScreenshotsAndQuit(cmascope::app::MainWindow& window, const QString& fi
         }
         ok = grabWorkloadDialog(window, base + QStringLiteral("-workload.png")) && ok;
         ok = grabPredict(window, base + QStringLiteral("-predict.png")) && ok;
+        ok = grabHelp(window, base) && ok;
         QCoreApplication::exit(ok ? 0 : 1);
     });
 }
@@ -330,8 +352,22 @@ void receiveFiles(cmascope::app::InstanceChannel& channel, cmascope::app::MainWi
 
 } // namespace
 
+/// `cmascope --help` and `--version` answer on a terminal without a display (over ssh, in a package build): with
+/// no display and no platform chosen, they run on the offscreen platform.
+void answerWithoutDisplay(int argc, char* argv[])
+{
+    if (!qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        return;
+    for (int i = 1; i < argc; ++i)
+        for (const char* option : { "-h", "--help", "--help-all", "-v", "--version" })
+            if (std::strcmp(argv[i], option) == 0)
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+}
+
 int main(int argc, char* argv[])
 {
+    answerWithoutDisplay(argc, argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("cmascope"));
     QApplication::setOrganizationName(QStringLiteral("cmascope"));

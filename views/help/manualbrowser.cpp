@@ -4,11 +4,18 @@
 #include <QCoreApplication>
 #include <QDesktopServices>
 #include <QDir>
+#include <QEvent>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QImage>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QTextBrowser>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace cmascope::views {
 
@@ -44,6 +51,8 @@ ManualBrowser::ManualBrowser(const QString& folder, const QString& page, QWidget
     connect(troubleshooting, &QToolButton::clicked, this, [this] { showPage(QStringLiteral("troubleshooting.md")); });
     back->setEnabled(false);
     forward->setEnabled(false);
+    connect(m_browser, &QTextBrowser::sourceChanged, this, &ManualBrowser::fitImages);
+    m_browser->viewport()->installEventFilter(this);
 
     auto* bar = new QHBoxLayout;
     for (QToolButton* b : { back, forward, contents, troubleshooting })
@@ -64,6 +73,40 @@ void ManualBrowser::showPage(const QString& page)
     if (!fragment.isEmpty())
         url.setFragment(fragment);
     m_browser->setSource(url, QTextDocument::MarkdownResource);
+}
+
+bool ManualBrowser::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_browser->viewport() && event->type() == QEvent::Resize)
+        fitImages();
+    return QDialog::eventFilter(watched, event);
+}
+
+void ManualBrowser::fitImages()
+{
+    QTextDocument* doc = m_browser->document();
+    const double room = std::max(200.0, m_browser->viewport()->width() - 2 * doc->documentMargin() - 8);
+    QTextCursor cursor(doc);
+    for (QTextBlock block = doc->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            QTextImageFormat image = fragment.charFormat().toImageFormat();
+            if (!image.isValid())
+                continue;
+            const QVariant data = doc->resource(QTextDocument::ImageResource, QUrl(image.name()));
+            const QSizeF natural = data.value<QImage>().size();
+            if (natural.isEmpty())
+                continue;
+            const double width = std::min(natural.width(), room);
+            if (qFuzzyCompare(image.width(), width))
+                continue;
+            image.setWidth(width);
+            image.setHeight(natural.height() * width / natural.width());
+            cursor.setPosition(fragment.position());
+            cursor.setPosition(fragment.position() + fragment.length(), QTextCursor::KeepAnchor);
+            cursor.setCharFormat(image);
+        }
+    }
 }
 
 QString ManualBrowser::currentPage() const

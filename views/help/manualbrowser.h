@@ -29,7 +29,13 @@ public:
     /// holds manual.md.
     static QString documentationFolder(const QString& fallback);
 
+protected:
+    /// The page's width follows the viewport's: the images are fitted again when it changes.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    /// Screenshots are as wide as the window they show: each image is drawn at most as wide as the page.
+    void fitImages();
     QString m_folder;
     QTextBrowser* m_browser = nullptr;
 };

@@ -30,6 +30,7 @@ QString keysText(const QList<QKeySequence>& keys)
     for (const QKeySequence& k : keys)
         if (!k.isEmpty())
             texts << k.toString(QKeySequence::NativeText);
+    texts.removeDuplicates(); // a standard key and the same key given again (Redo on some desktops)
     return texts.join(QStringLiteral(", "));
 }
 

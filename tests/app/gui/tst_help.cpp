@@ -10,6 +10,7 @@
 #include <QMenuBar>
 #include <QTableWidget>
 #include <QTest>
+#include <QTextBlock>
 #include <QTextBrowser>
 
 using namespace cmascope;
@@ -60,6 +61,17 @@ void TestHelp::manualOpensWithItsPictures()
         QTextDocument::ImageResource, QUrl(QStringLiteral("screenshots/manual/start-page.png")));
     QVERIFY(image.isValid());
     QVERIFY(!image.value<QImage>().isNull() || !image.value<QPixmap>().isNull() || !image.toByteArray().isEmpty());
+    // every picture is drawn at most as wide as the page (a 1366 px screenshot in a 980 px window)
+    QVERIFY(QTest::qWaitForWindowExposed(browser));
+    int images = 0;
+    const QTextDocument* doc = browser->browser()->document();
+    for (QTextBlock b = doc->begin(); b.isValid(); b = b.next())
+        for (auto it = b.begin(); !it.atEnd(); ++it)
+            if (const QTextImageFormat f = it.fragment().charFormat().toImageFormat(); f.isValid()) {
+                ++images;
+                QVERIFY2(f.width() > 0 && f.width() <= browser->browser()->viewport()->width(), qPrintable(f.name()));
+            }
+    QVERIFY(images >= 10);
     // opening it again shows the same window, not a second one
     manual->trigger();
     QCOMPARE(w.findChildren<views::ManualBrowser*>().size(), 1);
