@@ -9,9 +9,9 @@
 #include <QHBoxLayout>
 #include <QImage>
 #include <QTextBlock>
+#include <QTextBrowser>
 #include <QTextCursor>
 #include <QTextDocument>
-#include <QTextBrowser>
 #include <QToolButton>
 #include <QVBoxLayout>
 

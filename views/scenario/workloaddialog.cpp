@@ -105,10 +105,12 @@ void WorkloadDialog::createWidgets()
 {
     m_name = new QLineEdit(this);
     m_name->setObjectName(QStringLiteral("workloadName"));
+    m_name->setToolTip(tr("The name of the scenario the workload becomes"));
     m_seed = new QLineEdit(this);
     m_seed->setObjectName(QStringLiteral("workloadSeed"));
     m_seed->setToolTip(tr("The same seed gives the same steps, on every machine"));
     auto* newSeed = new QPushButton(tr("New Seed"), this);
+    newSeed->setToolTip(tr("Draw a new random seed: other steps from the same spec"));
     connect(newSeed, &QPushButton::clicked, this,
         [this] { m_seed->setText(QString::number(QRandomGenerator::global()->generate64())); });
     auto* seedRow = new QHBoxLayout;
@@ -149,6 +151,8 @@ QWidget* WorkloadDialog::createPhaseBox()
         makeTable(box, { tr("Name"), tr("Kind"), tr("Ticks"), tr("Live allocations") }, "workloadPhases", PhaseName, 5);
     auto* add = new QPushButton(tr("Add Phase"), box);
     auto* remove = new QPushButton(tr("Remove Phase"), box);
+    add->setToolTip(tr("Add a phase after the last one"));
+    remove->setToolTip(tr("Remove the selected phase"));
     connect(add, &QPushButton::clicked, this, [this] {
         addPhaseRow({ tr("phase %1").arg(m_phases->rowCount() + 1).toStdString(), PhaseKind::Plateau, 50, 16 });
         scheduleRefresh();
@@ -180,7 +184,9 @@ QWidget* WorkloadDialog::createStreamBox()
                         "e.g. \"16K..1M\""));
     m_streams->horizontalHeaderItem(StreamLifetime)->setToolTip(tr("\"8\", \"4..12\" or \"until drain\""));
     auto* add = new QPushButton(tr("Add Stream"), box);
+    add->setToolTip(tr("Add a stream of requests: one device and kind, a size distribution and a lifetime"));
     auto* remove = new QPushButton(tr("Remove Stream"), box);
+    remove->setToolTip(tr("Remove the selected stream"));
     auto* trace = new QPushButton(tr("Sizes from Trace…"), box);
     trace->setToolTip(tr("Use the sizes a kernel trace asked for as the chosen stream's sizes"));
     connect(add, &QPushButton::clicked, this, [this] {
@@ -209,6 +215,7 @@ void WorkloadDialog::addPhaseRow(const WorkloadPhase& phase)
     m_phases->insertRow(row);
     m_phases->setItem(row, PhaseName, new QTableWidgetItem(QString::fromStdString(phase.name)));
     auto* kind = new QComboBox(m_phases);
+    kind->setToolTip(tr("How the number of live allocations moves during the phase (docs/workload.md)"));
     for (PhaseKind k : kPhaseKinds)
         kind->addItem(QString::fromUtf8(phaseKindName(k)));
     kind->setCurrentIndex(int(std::find(std::begin(kPhaseKinds), std::end(kPhaseKinds), phase.kind) - kPhaseKinds));
@@ -226,6 +233,7 @@ void WorkloadDialog::addStreamRow(const WorkloadStream& s)
     // Device and kind are editable: a name the platform does not list is reported, not silently dropped.
     auto combo = [&](int column, const QStringList& items, const std::string& current, bool editable) {
         auto* box = new QComboBox(m_streams);
+        box->setToolTip(tr("The stream's %1 (docs/workload.md)").arg(m_streams->horizontalHeaderItem(column)->text()));
         box->setEditable(editable);
         box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
         box->addItems(items);

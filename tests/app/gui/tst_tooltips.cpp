@@ -3,12 +3,17 @@
 // with a kernel trace open, every visible button, field, box, spin box and slider of every dock and bar has a
 // tooltip. The list of those without one is printed, so a new control that forgets its tooltip names itself.
 #include "common/document.h"
+#include "compare/tracepairdialog.h"
+#include "follow/followdialog.h"
 #include "mainwindow.h"
+#include "scenario/workloaddialog.h"
 
 #include <QAbstractButton>
 #include <QAbstractSlider>
 #include <QAbstractSpinBox>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QLineEdit>
 #include <QTabBar>
@@ -46,6 +51,20 @@ bool isControl(const QWidget* w)
     return qobject_cast<const QComboBox*>(w) || qobject_cast<const QAbstractSpinBox*>(w);
 }
 
+/// The visible controls of @p dialog without a tooltip.
+QStringList dialogControlsWithoutTooltip(QDialog& dialog)
+{
+    dialog.show();
+    QCoreApplication::processEvents();
+    QStringList missing;
+    for (const QWidget* c : dialog.findChildren<QWidget*>())
+        if (c->isVisible() && isControl(c) && c->toolTip().isEmpty()
+            && !qobject_cast<const QDialogButtonBox*>(c->parentWidget()))
+            missing << describe(c);
+    dialog.close();
+    return missing;
+}
+
 QStringList controlsWithoutTooltip(app::MainWindow& w)
 {
     QStringList missing;
@@ -72,6 +91,7 @@ class TestTooltips : public QObject
 private Q_SLOTS:
     void everyControlHasATooltip_data();
     void everyControlHasATooltip();
+    void everyDialogControlHasATooltip();
 };
 
 void TestTooltips::everyControlHasATooltip_data()
@@ -94,6 +114,35 @@ void TestTooltips::everyControlHasATooltip()
     const QStringList missing = controlsWithoutTooltip(w);
     QVERIFY2(missing.isEmpty(),
         qPrintable(QStringLiteral("%1 controls without a tooltip:\n  ").arg(missing.size())
+            + missing.join(QStringLiteral("\n  "))));
+}
+
+void TestTooltips::everyDialogControlHasATooltip()
+{
+    // the dialogs of the app, on a project and a trace (a dialog's OK/Cancel/Close buttons say what they do)
+    app::MainWindow w;
+    w.resize(1366, 768);
+    w.show();
+    w.openAny(QStringLiteral(CMASCOPE_SOURCE_DIR "/traces/kernel/k72-busy-areas/trace.txt"), true);
+    w.document()->waitForRun();
+    QStringList missing;
+    views::FollowDialog follow(&w);
+    missing << dialogControlsWithoutTooltip(follow);
+    views::TracePairDialog pair(w.document(), &w);
+    missing << dialogControlsWithoutTooltip(pair);
+    w.openAny(QStringLiteral(CMASCOPE_SOURCE_DIR "/resources/demos/camera-video-2010.json"), true);
+    w.document()->waitForRun();
+    views::WorkloadDialog workload(w.document(), &w);
+    missing << dialogControlsWithoutTooltip(workload);
+    w.showShortcuts();
+    w.showManual();
+    for (QDialog* help : { w.findChild<QDialog*>(QStringLiteral("shortcutsDialog")),
+             w.findChild<QDialog*>(QStringLiteral("manualBrowser")) }) {
+        QVERIFY(help);
+        missing << dialogControlsWithoutTooltip(*help);
+    }
+    QVERIFY2(missing.isEmpty(),
+        qPrintable(QStringLiteral("%1 dialog controls without a tooltip:\n  ").arg(missing.size())
             + missing.join(QStringLiteral("\n  "))));
 }
 
