@@ -61,7 +61,7 @@ ManualBrowser::ManualBrowser(const QString& folder, const QString& page, QWidget
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(m_browser, 1);
-    resize(980, 760);
+    resize(980, 680); // fits a 1366x768 screen with its panels
     showPage(page);
 }
 

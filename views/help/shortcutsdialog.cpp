@@ -120,7 +120,7 @@ ShortcutsDialog::ShortcutsDialog(const QMenuBar* menus, QWidget* parent)
                                     "Undo, Zoom); the pane keys work while that pane has the focus."),
         this));
     layout->addWidget(buttons);
-    resize(760, 640);
+    resize(760, 600);
 }
 
 void ShortcutsDialog::filter(const QString& text)

@@ -14,7 +14,8 @@ namespace cmascope::views {
 namespace {
 QString tr(const char* text)
 {
-    return QCoreApplication::translate("cmascope::views::PinnersHtml", text);
+    // the context lupdate files a free function's tr() under: its namespace (the template, app/CMakeLists.txt)
+    return QCoreApplication::translate("cmascope::views", text);
 }
 
 QString esc(const std::string& s)

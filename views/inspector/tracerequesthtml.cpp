@@ -16,7 +16,8 @@ namespace {
 
 QString tr(const char* text)
 {
-    return QCoreApplication::translate("TraceRequest", text);
+    // the context lupdate files a free function's tr() under: its namespace (the template, app/CMakeLists.txt)
+    return QCoreApplication::translate("cmascope::views", text);
 }
 
 QString esc(const std::string& s)

@@ -9,7 +9,8 @@ namespace cmascope::views {
 namespace {
 QString tr(const char* text)
 {
-    return QCoreApplication::translate("cmascope::views::LessonPanel", text);
+    // the context lupdate files a free function's tr() under: its namespace (the template, app/CMakeLists.txt)
+    return QCoreApplication::translate("cmascope::views", text);
 }
 } // namespace
 

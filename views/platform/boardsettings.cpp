@@ -29,7 +29,8 @@ using namespace tablesupport;
 namespace {
 QString tr(const char* text)
 {
-    return QCoreApplication::translate("cmascope::views::BoardSettings", text);
+    // the context lupdate files a free function's tr() under: its namespace (the template, app/CMakeLists.txt)
+    return QCoreApplication::translate("cmascope::views", text);
 }
 
 /// "4 KiB × 2^9" style: @p pageSize shifted by @p order, spelled out.

@@ -17,7 +17,8 @@ namespace {
 
 QString tr(const char* text)
 {
-    return QCoreApplication::translate("cmascope::views::SandboxInput", text);
+    // the context lupdate files a free function's tr() under: its namespace (the template, app/CMakeLists.txt)
+    return QCoreApplication::translate("cmascope::views", text);
 }
 
 /// memparse() of the whole of @p text (blanks around it ignored), or why not; @p what names the field.

@@ -23,7 +23,8 @@ constexpr std::uint32_t kNotInterned = UINT32_MAX;
 
 QString tr(const char* text)
 {
-    return QCoreApplication::translate("cmascope::views::ScenarioStepsModel", text);
+    // the context lupdate files a free function's tr() under: its namespace (the template, app/CMakeLists.txt)
+    return QCoreApplication::translate("cmascope::views::stepcells", text);
 }
 
 QString quoted(const QString& s)

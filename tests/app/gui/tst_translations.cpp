@@ -6,6 +6,7 @@
 #include "demos.h"
 #include "help/shortcutsdialog.h"
 #include "mainwindow.h"
+#include "sandbox/sandboxinput.h"
 
 #include <QAction>
 #include <QMenu>
@@ -84,6 +85,14 @@ void TestTranslations::dialogsAreTranslated()
     auto* manual = w.findChild<QDialog*>(QStringLiteral("manualBrowser"));
     QVERIFY(manual);
     QCOMPARE(manual->windowTitle(), QStringLiteral("[cmascope Manual]"));
+}
+
+void TestTranslations::freeFunctionsAreTranslated()
+{
+    // strings of free functions (no QObject of their own) are looked up under the context lupdate gives them
+    const views::SizeInput bad = views::parseAlignment(QStringLiteral("zz"));
+    QVERIFY(!bad.bytes);
+    QVERIFY2(bad.error.startsWith(QLatin1Char('[')), qPrintable(bad.error));
 }
 
 QTEST_MAIN(TestTranslations)
