@@ -48,6 +48,7 @@ private Q_SLOTS:
     void initTestCase();
     void menusAreTranslated();
     void dialogsAreTranslated();
+    void freeFunctionsAreTranslated();
 
 private:
     QTranslator m_pseudo;
