@@ -100,6 +100,12 @@ void MainWindow::createStatusBar()
     statusBar()->addWidget(m_hoverLabel, 1);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
+    m_messagesButton = new QToolButton(this);
+    m_messagesButton->setObjectName(QStringLiteral("fileMessagesButton"));
+    m_messagesButton->setAutoRaise(true);
+    m_messagesButton->setVisible(false);
+    connect(m_messagesButton, &QToolButton::clicked, this, &MainWindow::showFileMessages);
+    statusBar()->addPermanentWidget(m_messagesButton);
     statusBar()->addPermanentWidget(m_summaryLabel);
     // One progress bar and Cancel button for the run and the window's file jobs (open, save, import, replay,
     // export): both are JobTrackers (views/common/jobtracker.h).

@@ -100,6 +100,12 @@ public:
     QString lastError() const { return m_lastError; }
     /// The malformed lines of the trace shown ("file:line: message"); empty for a clean trace or a project.
     QStringList traceProblems() const { return m_traceProblems; }
+    /// Every message of the file last opened or imported — a project's load warnings, an import's notes and
+    /// warnings, a trace's malformed lines — one per line, naming the file and the place; all of them are kept and
+    /// the status bar's Messages button lists them (mainwindow_messages.cpp). Empty for a clean file.
+    QStringList fileMessages() const { return m_fileMessages; }
+    /// Lists fileMessages() in a window of their own (the status bar's Messages button).
+    void showFileMessages();
     /// Help › User Manual (F1) and Help › Troubleshooting: @p page of the documentation in the manual window
     /// (views/help/manualbrowser.h); a message with the online manual when no documentation is installed.
     void showManual(const QString& page = QStringLiteral("manual.md"));
@@ -268,6 +274,8 @@ private:
     /// Shows a replayed trace (or says why not): the end of openTrace()'s job.
     void showReplayedTrace(const QString& path, views::JobResult<ReplayFileResult> loaded);
     void showTraceProblems(const QString& path, const ReplayResult& result);
+    /// Keeps @p messages as fileMessages() and shows or hides the status bar's Messages button.
+    void setFileMessages(const QStringList& messages);
     // mainwindow_trace.cpp: late starts and checks against snapshots (docs/late-start.md)
     QWidget* wrapWithTraceBanner(QWidget* central);
     void replayTraceWithSnapshotDialog();
@@ -340,6 +348,8 @@ private:
     QLabel* m_hoverLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QToolButton* m_cancel = nullptr;
+    QToolButton* m_messagesButton = nullptr; ///< "3 messages": the file's messages (showFileMessages())
+    QStringList m_fileMessages;
     QMenu* m_demoMenu = nullptr;
     QMenu* m_recentMenu = nullptr;
     views::SandboxBar* m_sandbox = nullptr;

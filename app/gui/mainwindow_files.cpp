@@ -130,8 +130,16 @@ bool MainWindow::openProject(const QString& path, bool quiet)
     applyViewState(viewJson);
     if (!builtIn)
         rememberRecent(QFileInfo(path).absoluteFilePath());
+    // every load warning kept (not one status message overwriting the last), the Messages button lists them
+    QStringList messages;
     for (const auto& m : result.messages)
-        statusBar()->showMessage(QString::fromStdString(m.toString()), 8000);
+        messages << QString::fromStdString(m.toString());
+    setFileMessages(messages);
+    if (!messages.isEmpty())
+        statusBar()->showMessage(
+            tr("%1 opened with %n warning(s): Messages, in the status bar, lists them", nullptr, int(messages.size()))
+                .arg(name),
+            10000);
     return true;
 }
 
@@ -374,6 +382,7 @@ void MainWindow::showReplayedTrace(const QString& path, views::JobResult<ReplayF
 void MainWindow::showTraceProblems(const QString& path, const ReplayResult& result)
 {
     m_traceProblems.clear();
+    setFileMessages({});
     if (result.errorCount == 0)
         return;
     const QString name = QFileInfo(path).fileName();
@@ -382,6 +391,7 @@ void MainWindow::showTraceProblems(const QString& path, const ReplayResult& resu
     QString details = m_traceProblems.join(QLatin1Char('\n'));
     if (result.errorCount > result.errors.size())
         details += tr("\n… and %1 more").arg(result.errorCount - result.errors.size());
+    setFileMessages(details.split(QLatin1Char('\n')));
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Malformed trace lines"),
         tr("%n malformed line(s) in %1 could not be read and were skipped; the rest of the trace was replayed.",
             nullptr, int(std::min<std::uint64_t>(result.errorCount, INT_MAX)))
@@ -446,9 +456,15 @@ bool MainWindow::importConfiguration(
                "board's DRAM size, or add a bank.")
                 .arg(QFileInfo(path).fileName()));
     else
-        statusBar()->showMessage(
-            tr("Imported %1 (%n message(s))", nullptr, int(result.messages.size())).arg(QFileInfo(path).fileName()),
+        statusBar()->showMessage(tr("Imported %1 (%n message(s): Messages, in the status bar, lists them)", nullptr,
+                                     int(result.messages.size()))
+                                     .arg(QFileInfo(path).fileName()),
             10000);
+    QStringList messages;
+    for (const Diagnostic& d : result.messages)
+        messages << QString::fromStdString(result.source + ": " + (d.path.empty() ? "" : d.path + ": ")
+            + std::string(severityName(d.severity)) + ": " + d.message);
+    setFileMessages(messages);
     return true;
 }
 
@@ -501,6 +517,7 @@ void MainWindow::newProject()
 {
     if (!maybeSave())
         return;
+    setFileMessages({});
     Project p;
     p.platform.name = tr("New board").toStdString();
     p.platform.mapMode = MapMode::Modern;
