@@ -74,7 +74,8 @@ std::string manPage()
         "(cma=, device trees, the 2010 CMA languages) and paints the memory map to PNG or SVG.\n"
         ".PP\n"
         "Every command takes \\fB\\-o\\fR \\fIFILE\\fR for its output (written atomically: a failed run leaves an "
-        "existing file as it was), \\fB\\-\\-quiet\\fR, and, where a report fits, \\fB\\-\\-json\\fR. Progress is "
+        "existing file as it was); every command but completion and manpage takes \\fB\\-\\-quiet\\fR, and, where "
+        "a report fits, \\fB\\-\\-json\\fR. Progress is "
         "shown on standard error only when it is a terminal.\n"
         ".SH COMMANDS\n")
                        .arg(QLatin1String(cmascope::kVersion));
